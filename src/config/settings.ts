@@ -1,0 +1,61 @@
+// The effective settings of one bridge: a MeshDoor spec with defaults applied.
+import type { RouterFlavor } from '../kong/declarative.ts';
+
+export type UpstreamMode = 'service' | 'mesh' | 'endpoints';
+
+export interface MeshSettings {
+  /** Kuma mesh name; sets the `kuma.io/mesh` label on the gateway when given. */
+  name?: string;
+  /** Kuma DNS domain (KUMA_DNS_SERVER_DOMAIN), default `mesh`. */
+  domain: string;
+  /** Port that legacy `.mesh` VIPs listen on, default 80. */
+  vipPort: number;
+}
+
+export interface GatewaySettings {
+  namespace: string;
+  deployment: string;
+  /** Set the namespace's `kuma.io/sidecar-injection` label to `enabled` when missing. */
+  labelNamespace: boolean;
+}
+
+export interface KongAdminSettings {
+  /** `namespace/name` of the Kong admin Service whose ready endpoints get the config. */
+  service?: string;
+  /** Port name on that Service, default `admin`. */
+  portName: string;
+  /** Static admin URLs, used instead of discovery when given. */
+  urls: string[];
+}
+
+export interface MeshDoorSettings {
+  /** Name of the MeshDoor object these settings came from (`default` when none). */
+  name: string;
+  ingressClass: string;
+  upstreamMode: UpstreamMode;
+  clusterDomain: string;
+  routerFlavor: RouterFlavor;
+  mesh: MeshSettings;
+  /** ExternalName targets allowed besides mesh addresses: exact names or `*.suffix`. */
+  externalNameAllow: string[];
+  gateway: GatewaySettings;
+  kongAdmin: KongAdminSettings;
+  /** `namespace/name` of the Service whose address goes into Ingress status. */
+  publishService?: string;
+  /** Static addresses for Ingress status (override publishService). */
+  publishAddresses: string[];
+}
+
+export const DEFAULT_SETTINGS: Readonly<MeshDoorSettings> = Object.freeze({
+  name: 'default',
+  ingressClass: 'kong',
+  upstreamMode: 'service',
+  clusterDomain: 'cluster.local',
+  routerFlavor: 'traditional_compatible',
+  mesh: Object.freeze({ domain: 'mesh', vipPort: 80 }),
+  externalNameAllow: [],
+  gateway: Object.freeze({ namespace: 'kong', deployment: 'kong-gateway', labelNamespace: false }),
+  kongAdmin: Object.freeze({ service: 'kong/kong-admin', portName: 'admin', urls: [] }),
+  publishService: 'kong/kong-proxy',
+  publishAddresses: [],
+}) as MeshDoorSettings;
