@@ -1,0 +1,48 @@
+// The contract between the controller and the Kong sync engines.
+import type { TranslateResult, TranslationFailure } from '../translate/types.ts';
+
+/** One Kong Admin API endpoint (a gateway pod, or a static URL). */
+export interface GatewayTarget {
+  /** Admin API base URL, e.g. `https://10.0.0.7:8444`. */
+  url: string;
+  /** TLS server name to verify, when it differs from the URL's host. */
+  serverName?: string;
+}
+
+export type KongMode = 'dbless' | 'db';
+
+export interface SyncRequest {
+  /**
+   * Translates the current snapshot, leaving out the given objects (`objectKey`
+   * strings). Engines call it again with more exclusions after Kong rejected
+   * entities derived from some objects, so one broken object never blocks the rest.
+   */
+  translate(exclude: ReadonlySet<string>): TranslateResult;
+  gateways: readonly GatewayTarget[];
+}
+
+export interface GatewayOutcome {
+  url: string;
+  mode: KongMode;
+  /** pushed: new config accepted; skipped: already current; failed: not converged. */
+  status: 'pushed' | 'skipped' | 'failed';
+  /** DB mode: entity writes by kind of change. DB-less: zero. */
+  created: number;
+  updated: number;
+  deleted: number;
+  /** Canonical hash of the config now on that gateway (when known). */
+  configHash?: string;
+  error?: string;
+}
+
+export interface SyncReport {
+  gateways: GatewayOutcome[];
+  /** The translation that was finally applied (after exclusions). */
+  applied: TranslateResult;
+  /** Objects Kong rejected, mapped back through their k8s-* tags. */
+  rejected: TranslationFailure[];
+}
+
+export interface KongSyncEngine {
+  sync(request: SyncRequest): Promise<SyncReport>;
+}
