@@ -65,7 +65,7 @@ async function resolveAssets(): Promise<ControlPlaneAssets> {
     ({ stdout } = await execFileAsync('bash', [BUILD_SCRIPT], { maxBuffer: 16 * 1024 * 1024, timeout: 60 * 60 * 1000 }));
   } catch (err) {
     const stderr = (err as { stderr?: string }).stderr ?? '';
-    throw new Error(`e2e assets unavailable (bash e2e/assets/build.sh failed):\n${stderr.trim() || String(err)}`);
+    throw new Error(`e2e assets unavailable (bash e2e/assets/build.sh failed):\n${stderr.trim() || String(err)}`, { cause: err });
   }
   const dir = stdout.trim().split('\n').at(-1) ?? '';
   const built = assetsFromEnv({ KUBEBUILDER_ASSETS: dir });

@@ -160,7 +160,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
   } catch (err) {
     const logs = cluster.logs();
     await cluster.stop();
-    throw new Error(`${err instanceof Error ? err.message : String(err)}\n${logs}`);
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\n${logs}`, { cause: err });
   }
   return cluster;
 }
