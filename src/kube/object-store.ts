@@ -1,0 +1,57 @@
+// A typed in-memory cache of one watch's objects. Changes that do not move the
+// resourceVersion are not changes, so relists of an unchanged cluster cost nothing.
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { metaKey } from './watch-source.ts';
+
+export class ObjectStore<T extends KubernetesObject = KubernetesObject> {
+  private readonly objects = new Map<string, T>();
+  private sorted: T[] | undefined;
+
+  /** Returns whether the store changed. */
+  upsert(obj: T): boolean {
+    const key = metaKey(obj);
+    const current = this.objects.get(key);
+    const rv = obj.metadata?.resourceVersion;
+    if (current && rv !== undefined && current.metadata?.resourceVersion === rv) return false;
+    this.objects.set(key, obj);
+    this.sorted = undefined;
+    return true;
+  }
+
+  remove(obj: T): boolean {
+    const removed = this.objects.delete(metaKey(obj));
+    if (removed) this.sorted = undefined;
+    return removed;
+  }
+
+  /** Replaces the content with a fresh list (after a relist); returns whether anything changed. */
+  replaceAll(items: readonly T[]): boolean {
+    const fresh = new Set(items.map(metaKey));
+    let changed = false;
+    for (const key of [...this.objects.keys()]) {
+      if (!fresh.has(key)) {
+        this.objects.delete(key);
+        changed = true;
+      }
+    }
+    for (const item of items) changed = this.upsert(item) || changed;
+    if (changed) this.sorted = undefined;
+    return changed;
+  }
+
+  get(name: string, namespace?: string): T | undefined {
+    return this.objects.get(namespace ? `${namespace}/${name}` : name);
+  }
+
+  /** All objects, sorted by `namespace/name` (stable input for the translator). */
+  list(): readonly T[] {
+    this.sorted ??= [...this.objects.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, obj]) => obj);
+    return this.sorted;
+  }
+
+  get size(): number {
+    return this.objects.size;
+  }
+}

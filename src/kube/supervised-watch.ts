@@ -1,0 +1,131 @@
+// Keeps one watch alive: client-node informers stop on most errors, and watches
+// can stall silently, so every failure restarts a fresh source (relist + rewatch)
+// with backoff, and a periodic relist replaces the cache from scratch.
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { backoffDelay, type Clock } from './clock.ts';
+import { ObjectStore } from './object-store.ts';
+import { watchSpecId, type WatchSource, type WatchSourceFactory, type WatchSpec } from './watch-source.ts';
+import { errorField, type Logger } from '../observe/logger.ts';
+
+export interface SupervisorTimings {
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** Full relist period, a guard against silent watch stalls. */
+  relistMs: number;
+}
+
+export const DEFAULT_SUPERVISOR_TIMINGS: Readonly<SupervisorTimings> = Object.freeze({
+  backoffBaseMs: 1000,
+  backoffMaxMs: 60_000,
+  relistMs: 10 * 60_000,
+});
+
+export interface SupervisedWatchOptions {
+  spec: WatchSpec;
+  factory: WatchSourceFactory;
+  clock: Clock;
+  log: Logger;
+  timings?: SupervisorTimings;
+  /** Called whenever the cached content changed (level-based: the caller only marks dirty). */
+  onChange: () => void;
+  onRestart?: (spec: WatchSpec) => void;
+}
+
+export class SupervisedWatch {
+  readonly id: string;
+  readonly spec: WatchSpec;
+  readonly store = new ObjectStore<KubernetesObject>();
+  readonly createdAt: number;
+  private synced = false;
+  private stopped = false;
+  private epoch = 0;
+  private attempt = 0;
+  private source: WatchSource | undefined;
+  private timer: unknown;
+  private readonly timings: SupervisorTimings;
+
+  constructor(private readonly options: SupervisedWatchOptions) {
+    this.spec = options.spec;
+    this.id = watchSpecId(options.spec);
+    this.timings = options.timings ?? DEFAULT_SUPERVISOR_TIMINGS;
+    this.createdAt = options.clock.now();
+  }
+
+  /** True once the first list has completed (stays true across restarts: the cache is still good). */
+  hasSynced(): boolean {
+    return this.synced;
+  }
+
+  start(): void {
+    void this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.epoch += 1;
+    this.clearTimer();
+    const source = this.source;
+    this.source = undefined;
+    if (source) await source.stop().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    const epoch = ++this.epoch;
+    const source = this.options.factory(this.spec);
+    this.source = source;
+    const live = (): boolean => epoch === this.epoch && !this.stopped;
+    try {
+      const items = await source.start({
+        onUpsert: (obj) => { if (live() && this.store.upsert(obj)) this.options.onChange(); },
+        onDelete: (obj) => { if (live() && this.store.remove(obj)) this.options.onChange(); },
+        onError: (err) => { if (live()) this.fail(err); },
+      });
+      if (!live()) return;
+      const changed = this.store.replaceAll(items);
+      const first = !this.synced;
+      this.synced = true;
+      this.attempt = 0;
+      this.schedule(this.timings.relistMs, () => { this.relist(); });
+      if (changed || first) this.options.onChange();
+    } catch (err) {
+      if (live()) this.fail(err);
+    }
+  }
+
+  private fail(err: unknown): void {
+    const delay = backoffDelay(this.attempt, this.timings.backoffBaseMs, this.timings.backoffMaxMs);
+    this.attempt += 1;
+    this.options.log.warn('watch failed, restarting', { watch: this.id, error: errorField(err), retryInMs: delay });
+    this.options.onRestart?.(this.spec);
+    this.retire();
+    this.schedule(delay, () => { void this.connect(); });
+  }
+
+  private relist(): void {
+    this.options.log.debug('periodic relist', { watch: this.id });
+    this.retire();
+    void this.connect();
+  }
+
+  /** Drops the current source; events it still delivers are ignored. */
+  private retire(): void {
+    this.epoch += 1;
+    const source = this.source;
+    this.source = undefined;
+    if (source) void source.stop().catch(() => undefined);
+  }
+
+  private schedule(ms: number, fn: () => void): void {
+    this.clearTimer();
+    this.timer = this.options.clock.setTimeout(() => {
+      this.timer = undefined;
+      if (!this.stopped) fn();
+    }, ms);
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) this.options.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

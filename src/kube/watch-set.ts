@@ -1,0 +1,108 @@
+// The set of running watches, reconciled against a desired list of specs (the
+// plan changes when the MeshDoor is edited or Ingresses reference other Secrets).
+// Every content change bumps one version number, so an unchanged store is cheap to detect.
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { Clock } from './clock.ts';
+import { SupervisedWatch, type SupervisorTimings } from './supervised-watch.ts';
+import { watchSpecId, type WatchRole, type WatchSourceFactory, type WatchSpec } from './watch-source.ts';
+import type { Logger } from '../observe/logger.ts';
+
+export interface WatchSetOptions {
+  factory: WatchSourceFactory;
+  clock: Clock;
+  log: Logger;
+  timings?: SupervisorTimings;
+  /** Called on every content change (marks the sync dirty). */
+  onChange: () => void;
+  onRestart?: (spec: WatchSpec) => void;
+}
+
+export class WatchSet {
+  private readonly watches = new Map<string, SupervisedWatch>();
+  private versionCounter = 0;
+
+  constructor(private readonly options: WatchSetOptions) {}
+
+  /** Monotonic: moves on every cached-content change and every watch added or removed. */
+  get version(): number {
+    return this.versionCounter;
+  }
+
+  /** Starts missing watches and stops those no longer wanted; returns whether the plan changed. */
+  async reconcile(specs: readonly WatchSpec[]): Promise<boolean> {
+    const wanted = new Map(specs.map((s) => [watchSpecId(s), s]));
+    const stale = [...this.watches.values()].filter((w) => !wanted.has(w.id));
+    for (const watch of stale) this.watches.delete(watch.id);
+    let added = 0;
+    for (const [id, spec] of wanted) {
+      if (this.watches.has(id)) continue;
+      const watch = new SupervisedWatch({
+        spec,
+        factory: this.options.factory,
+        clock: this.options.clock,
+        log: this.options.log,
+        ...(this.options.timings ? { timings: this.options.timings } : {}),
+        onChange: () => { this.bump(); },
+        ...(this.options.onRestart ? { onRestart: this.options.onRestart } : {}),
+      });
+      this.watches.set(id, watch);
+      watch.start();
+      added += 1;
+    }
+    await Promise.all(stale.map((w) => w.stop()));
+    const changed = stale.length > 0 || added > 0;
+    if (stale.length > 0) this.bump();
+    else if (changed) this.versionCounter += 1;
+    return changed;
+  }
+
+  /** Objects of one role, merged over its watches, sorted by namespace/name. */
+  list<T extends KubernetesObject>(role: WatchRole): T[] {
+    const lists = [...this.watches.values()].filter((w) => w.spec.role === role).map((w) => w.store.list());
+    if (lists.length === 1) return [...(lists[0] as readonly T[])];
+    const merged = new Map<string, T>();
+    for (const list of lists) {
+      for (const obj of list) merged.set(`${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`, obj as T);
+    }
+    return [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => o);
+  }
+
+  /** Whether every hard watch has synced and every soft one has synced or waited `softWaitMs`. */
+  synced(softWaitMs: number): boolean {
+    const now = this.options.clock.now();
+    for (const watch of this.watches.values()) {
+      if (watch.hasSynced()) continue;
+      if (watch.spec.gate === 'hard' || now - watch.createdAt < softWaitMs) return false;
+    }
+    return true;
+  }
+
+  /** Ids of watches that have not synced yet (for logs and readiness messages). */
+  pending(): string[] {
+    return [...this.watches.values()].filter((w) => !w.hasSynced()).map((w) => w.id).sort();
+  }
+
+  /** Object counts per role (metrics). */
+  counts(): Map<WatchRole, number> {
+    const counts = new Map<WatchRole, number>();
+    for (const watch of this.watches.values()) {
+      counts.set(watch.spec.role, (counts.get(watch.spec.role) ?? 0) + watch.store.size);
+    }
+    return counts;
+  }
+
+  specs(): WatchSpec[] {
+    return [...this.watches.values()].map((w) => w.spec);
+  }
+
+  async stop(): Promise<void> {
+    const all = [...this.watches.values()];
+    this.watches.clear();
+    await Promise.all(all.map((w) => w.stop()));
+  }
+
+  private bump(): void {
+    this.versionCounter += 1;
+    this.options.onChange();
+  }
+}
