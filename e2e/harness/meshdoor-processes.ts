@@ -1,0 +1,99 @@
+// The two processes under test besides the control plane: `meshdoor
+// controller`, running under a ServiceAccount token (so the shipped RBAC is
+// what it gets), and the Kong Admin API test double.
+import path from 'node:path';
+import process from 'node:process';
+import type { Cluster } from './cluster.ts';
+import { eventually } from './eventually.ts';
+import { freePort } from './free-port.ts';
+import { httpGet } from './http.ts';
+import { startProcess } from './processes.ts';
+import type { ManagedProcess } from './processes.ts';
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+export interface KongDouble {
+  process: ManagedProcess;
+  /** Admin API base URL, e.g. http://127.0.0.1:41234 */
+  url: string;
+  port: number;
+}
+
+/** Starts the Kong double (DB-less) on a free port, or on `port` to restart it in place. */
+export async function startKongDouble(cluster: Cluster, options: { name?: string; port?: number } = {}): Promise<KongDouble> {
+  const port = options.port ?? await freePort();
+  const name = options.name ?? 'kong-double';
+  const proc = startProcess({
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', path.join(REPO_ROOT, 'test', 'kong-double', 'main.ts'), '--mode', 'dbless', '--port', String(port)],
+    logFile: path.join(cluster.dir, `${name}.log`),
+    cwd: REPO_ROOT,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await eventually(async () => {
+    if (!proc.running) throw new Error(`${name} exited:\n${proc.tail()}`);
+    const res = await httpGet(`${url}/status`);
+    if (res.status !== 200) throw new Error(`GET /status: ${res.status}`);
+  }, { timeoutMs: 30_000, message: `${name} not serving` });
+  return { process: proc, url, port };
+}
+
+export interface ControllerOptions {
+  kongAdminUrl: string;
+  /** Distinguishes replicas: process name, log file and leader identity. */
+  name?: string;
+  /** The identity it runs as (default: the shipped `kong/meshdoor` ServiceAccount). */
+  serviceAccount?: { namespace: string; name: string };
+  meshdoor?: string;
+  extraArgs?: string[];
+}
+
+export interface ControllerProcess {
+  process: ManagedProcess;
+  name: string;
+  metricsUrl: string;
+  kubeconfig: string;
+  username: string;
+}
+
+/** Runs `meshdoor controller` as a separate process with a ServiceAccount token. */
+export async function startController(cluster: Cluster, options: ControllerOptions): Promise<ControllerProcess> {
+  const name = options.name ?? 'meshdoor';
+  const sa = options.serviceAccount ?? { namespace: 'kong', name: 'meshdoor' };
+  const token = await cluster.createServiceAccountToken(sa.namespace, sa.name);
+  const kubeconfig = await cluster.kubeconfigFor(token, `${name}-sa`);
+  const metricsPort = await freePort();
+  const proc = startProcess({
+    name,
+    command: process.execPath,
+    args: [
+      path.join(REPO_ROOT, 'bin', 'meshdoor.js'), 'controller',
+      '--kubeconfig', kubeconfig,
+      '--meshdoor', options.meshdoor ?? 'default',
+      '--kong-admin-url', options.kongAdminUrl,
+      '--metrics-port', String(metricsPort),
+      '--log-level', 'debug',
+      ...(options.extraArgs ?? []),
+    ],
+    logFile: path.join(cluster.dir, `${name}.log`),
+    cwd: REPO_ROOT,
+    env: { ...process.env, POD_NAME: name, POD_NAMESPACE: sa.namespace },
+  });
+  return {
+    process: proc,
+    name,
+    metricsUrl: `http://127.0.0.1:${metricsPort}`,
+    kubeconfig,
+    username: `system:serviceaccount:${sa.namespace}:${sa.name}`,
+  };
+}
+
+/** Waits until the controller answers `path` (e.g. /healthz, /readyz) with 200. */
+export async function waitForEndpoint(controller: ControllerProcess, endpoint: string, timeoutMs = 60_000): Promise<void> {
+  await eventually(async () => {
+    if (!controller.process.running) throw new Error(`${controller.name} exited:\n${controller.process.tail()}`);
+    const res = await httpGet(`${controller.metricsUrl}${endpoint}`);
+    if (res.status !== 200) throw new Error(`${endpoint}: ${res.status} ${res.body.slice(0, 300)}`);
+  }, { timeoutMs, intervalMs: 500, message: `${controller.name} ${endpoint}` });
+}
