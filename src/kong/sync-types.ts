@@ -1,5 +1,6 @@
 // The contract between the controller and the Kong sync engines.
 import type { TranslateResult, TranslationFailure } from '../translate/types.ts';
+import type { RouterFlavor } from './declarative.ts';
 
 /** One Kong Admin API endpoint (a gateway pod, or a static URL). */
 export interface GatewayTarget {
@@ -33,6 +34,11 @@ export interface GatewayOutcome {
   /** Canonical hash of the config now on that gateway (when known). */
   configHash?: string;
   error?: string;
+  /** Write requests sent (POST /config, PUT, POST, DELETE) during this sync. */
+  writes?: number;
+  /** Kong version and router flavor read from `GET /`, when the engine asked. */
+  version?: string;
+  routerFlavor?: RouterFlavor;
 }
 
 export interface SyncReport {
@@ -41,6 +47,11 @@ export interface SyncReport {
   applied: TranslateResult;
   /** Objects Kong rejected, mapped back through their k8s-* tags. */
   rejected: TranslationFailure[];
+  /**
+   * Set when some gateway could not be converged: sync again after this many
+   * milliseconds (exponential backoff with jitter per failing gateway).
+   */
+  retryAfterMs?: number;
 }
 
 export interface KongSyncEngine {

@@ -1,0 +1,196 @@
+// Typed client for the Kong Admin API: bounded concurrency (p-queue), retries
+// with backoff, paging, tag filters and typed errors. The admin token is only
+// ever a request header: it is kept in a private field and never printed.
+import PQueue from 'p-queue';
+import { KongAdminError, parseKongErrorBody } from './admin-errors.ts';
+import type { TransportTls, HttpResponse } from './admin-transport.ts';
+import { AdminTransport } from './admin-transport.ts';
+import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay } from './retry.ts';
+import type { RetryPolicy } from './retry.ts';
+import type { KongLogger } from './sync-observer.ts';
+import { silentLogger } from './sync-observer.ts';
+
+export interface KongAdminClientOptions extends TransportTls {
+  url: string;
+  /** Kong Enterprise RBAC token, sent as `tokenHeader`. */
+  token?: string;
+  tokenHeader?: string;
+  timeoutMs?: number;
+  /** Timeout for POST /config, which can take seconds on large configs. */
+  configTimeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Requests in flight at once against this gateway. */
+  concurrency?: number;
+  logger?: KongLogger;
+  /** Injected for tests (fake timers). */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+}
+
+export interface ListOptions {
+  /** Tags joined with `,` (AND); Kong accepts at most 5. */
+  tags?: readonly string[];
+  /** Page size, 1..1000. */
+  size?: number;
+}
+
+export interface KongPage<T> {
+  data: T[];
+  offset?: string;
+  next: string | null;
+}
+
+export interface PostConfigOptions {
+  flattenErrors?: boolean;
+  checkHash?: boolean;
+}
+
+export interface PostConfigResult {
+  /** 201: loaded; 304: unchanged (check_hash). */
+  status: 201 | 304;
+  bytes: number;
+}
+
+const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class KongAdminClient {
+  readonly gateway: string;
+  readonly #transport: AdminTransport;
+  readonly #queue: PQueue;
+  readonly #retry: RetryPolicy;
+  readonly #logger: KongLogger;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #random: () => number;
+  readonly #now: () => number;
+  readonly #configTimeoutMs: number;
+
+  constructor(options: KongAdminClientOptions) {
+    const headers: Record<string, string> = {};
+    if (options.token !== undefined && options.token !== '') headers[options.tokenHeader ?? 'Kong-Admin-Token'] = options.token;
+    const concurrency = options.concurrency ?? 10;
+    this.#transport = new AdminTransport({
+      url: options.url, headers, timeoutMs: options.timeoutMs ?? 10_000, maxSockets: concurrency,
+      ca: options.ca, cert: options.cert, key: options.key, serverName: options.serverName,
+    });
+    this.gateway = this.#transport.gateway;
+    this.#queue = new PQueue({ concurrency });
+    this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.#logger = options.logger ?? silentLogger;
+    this.#sleep = options.sleep ?? realSleep;
+    this.#random = options.random ?? Math.random;
+    this.#now = options.now ?? Date.now;
+    this.#configTimeoutMs = options.configTimeoutMs ?? 60_000;
+  }
+
+  /** `GET /`: version, configuration (database, router_flavor), plugins. */
+  root(): Promise<Record<string, unknown>> {
+    return this.requestJson('GET', '/');
+  }
+
+  /** `GET /status`: `configuration_hash` in DB-less mode, `database.reachable` in DB mode. */
+  status(): Promise<{ configuration_hash?: string; database?: { reachable: boolean } } & Record<string, unknown>> {
+    return this.requestJson('GET', '/status');
+  }
+
+  /** `GET /config` (DB-less): the declarative config as YAML text. */
+  async getConfig(): Promise<string> {
+    const body = await this.requestJson<{ config?: unknown }>('GET', '/config');
+    return typeof body.config === 'string' ? body.config : '';
+  }
+
+  /** `POST /config` with a JSON declarative config. */
+  async postConfig(body: string, options: PostConfigOptions = {}): Promise<PostConfigResult> {
+    const query = new URLSearchParams();
+    if (options.flattenErrors) query.set('flatten_errors', '1');
+    if (options.checkHash) query.set('check_hash', '1');
+    const qs = query.toString();
+    const res = await this.request({ method: 'POST', path: `/config${qs ? `?${qs}` : ''}`, body, timeoutMs: this.#configTimeoutMs });
+    return { status: res.status === 304 ? 304 : 201, bytes: Buffer.byteLength(body) };
+  }
+
+  /** One page of a collection. */
+  listPage<T>(collection: string, options: ListOptions & { offset?: string } = {}): Promise<KongPage<T>> {
+    const query = new URLSearchParams();
+    if (options.size !== undefined) query.set('size', String(options.size));
+    if (options.tags && options.tags.length > 0) query.set('tags', options.tags.join(','));
+    if (options.offset !== undefined) query.set('offset', options.offset);
+    const qs = query.toString();
+    return this.requestJson('GET', `${collection}${qs ? `?${qs}` : ''}`);
+  }
+
+  /** Every item of a collection, following `offset` until Kong reports no next page. */
+  async listAll<T>(collection: string, options: ListOptions = {}): Promise<T[]> {
+    const items: T[] = [];
+    let offset: string | undefined;
+    for (;;) {
+      const page: KongPage<T> = await this.listPage<T>(collection, { ...options, offset });
+      items.push(...page.data);
+      if (page.offset === undefined || page.offset === '' || page.next === null) return items;
+      offset = page.offset;
+    }
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.requestJson('GET', path);
+  }
+
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.requestJson('PUT', path, body);
+  }
+
+  post<T>(path: string, body: unknown): Promise<T> {
+    return this.requestJson('POST', path, body);
+  }
+
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.requestJson('PATCH', path, body);
+  }
+
+  async delete(path: string): Promise<void> {
+    await this.request({ method: 'DELETE', path });
+  }
+
+  close(): void {
+    this.#queue.clear();
+    this.#transport.close();
+  }
+
+  async requestJson<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.request({ method, path, body: body === undefined ? undefined : JSON.stringify(body) });
+    return (res.text === '' ? {} : JSON.parse(res.text)) as T;
+  }
+
+  /** Sends one request, retrying transient failures; throws KongAdminError/KongNetworkError. */
+  async request(request: { method: string; path: string; body?: string; timeoutMs?: number }): Promise<HttpResponse> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.#attempt(request);
+      } catch (error) {
+        const delay = retryDelay(error, attempt, this.#retry, this.#random);
+        if (delay === undefined) throw error;
+        this.#logger.warn('kong admin request failed; retrying', {
+          gateway: this.gateway, method: request.method, path: request.path.split('?')[0],
+          error: error instanceof Error ? error.message : String(error), attempt: attempt + 1, delayMs: delay,
+        });
+        await this.#sleep(delay);
+      }
+    }
+  }
+
+  async #attempt(request: { method: string; path: string; body?: string; timeoutMs?: number }): Promise<HttpResponse> {
+    const res = await this.#queue.add(() => this.#transport.send(request));
+    if (res.status < 400) return res;
+    const retryAfter: string | string[] | undefined = res.headers['retry-after'];
+    throw new KongAdminError({
+      status: res.status, method: request.method, path: request.path.split('?')[0] ?? request.path, gateway: this.gateway,
+      body: parseKongErrorBody(res.text),
+      retryAfterSec: parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : retryAfter?.[0], this.#now()),
+    });
+  }
+}
+
+/** Encodes one path segment (names, `host:port` targets). */
+export function pathSegment(value: string): string {
+  return encodeURIComponent(value);
+}

@@ -1,0 +1,104 @@
+// One HTTP(S) exchange with a Kong Admin API, on node:http/node:https so a
+// custom CA bundle, a client certificate and a TLS server name can be used.
+import http from 'node:http';
+import https from 'node:https';
+import { KongNetworkError, redactUrl } from './admin-errors.ts';
+
+export interface TransportTls {
+  /** PEM CA bundle to verify the Admin API's certificate with. */
+  ca?: string;
+  /** PEM client certificate and key (mutual TLS). */
+  cert?: string;
+  key?: string;
+  /** TLS server name to verify when it differs from the URL's host. */
+  serverName?: string;
+}
+
+export interface TransportOptions extends TransportTls {
+  url: string;
+  /** Extra headers sent with every request (e.g. the admin token); never logged. */
+  headers?: Record<string, string>;
+  timeoutMs: number;
+  maxSockets: number;
+}
+
+export interface HttpRequest {
+  method: string;
+  /** Path plus query, e.g. `/services?size=1000`. */
+  path: string;
+  body?: string;
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
+
+export class AdminTransport {
+  readonly gateway: string;
+  readonly #base: URL;
+  readonly #agent: http.Agent;
+  readonly #headers: Record<string, string>;
+  readonly #timeoutMs: number;
+  readonly #serverName: string | undefined;
+
+  constructor(options: TransportOptions) {
+    this.#base = new URL(options.url);
+    this.gateway = redactUrl(options.url);
+    this.#headers = { ...options.headers };
+    this.#timeoutMs = options.timeoutMs;
+    this.#serverName = options.serverName;
+    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets };
+    this.#agent = this.#base.protocol === 'https:'
+      ? new https.Agent({ ...agentOptions, ca: options.ca, cert: options.cert, key: options.key, servername: options.serverName })
+      : new http.Agent(agentOptions);
+  }
+
+  send(request: HttpRequest): Promise<HttpResponse> {
+    const target = this.#target(request.path);
+    const headers: Record<string, string> = { accept: 'application/json', ...this.#headers };
+    if (request.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = String(Buffer.byteLength(request.body));
+    }
+    const lib = target.protocol === 'https:' ? https : http;
+    const options: https.RequestOptions = { method: request.method, headers, agent: this.#agent };
+    if (this.#serverName !== undefined) options.servername = this.#serverName;
+    return new Promise((resolve, reject) => {
+      const fail = (code: string, detail: string): void => {
+        reject(new KongNetworkError({ method: request.method, path: request.path, gateway: this.gateway, code, detail }));
+      };
+      const req = lib.request(target, options, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', (err: NodeJS.ErrnoException) => fail(err.code ?? 'ERESPONSE', err.message));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      });
+      req.setTimeout(request.timeoutMs ?? this.#timeoutMs, () => {
+        req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }));
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => fail(err.code ?? 'ENETWORK', `${err.code ?? 'network error'}: ${err.message}`));
+      req.end(request.body);
+    });
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+
+  #target(pathAndQuery: string): URL {
+    const basePath = this.#base.pathname.replace(/\/$/, '');
+    const target = new URL(this.#base.href);
+    const [path, query] = splitQuery(pathAndQuery);
+    target.pathname = `${basePath}${path}`;
+    target.search = query;
+    return target;
+  }
+}
+
+function splitQuery(pathAndQuery: string): [string, string] {
+  const at = pathAndQuery.indexOf('?');
+  return at < 0 ? [pathAndQuery, ''] : [pathAndQuery.slice(0, at), pathAndQuery.slice(at)];
+}

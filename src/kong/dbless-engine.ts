@@ -1,0 +1,156 @@
+// DB-less sync: one POST /config?flatten_errors=1 per gateway per change.
+// Skipped when the gateway already runs the config it last accepted from us,
+// unless its /status says it restarted empty (or someone else replaced it).
+import { LRUCache } from 'lru-cache';
+import { KongAdminError } from './admin-errors.ts';
+import type { KongAdminClient } from './admin-client.ts';
+import { canonicalJson, configHash } from './config-hash.ts';
+import { applyWithExclusions, rejectionsFromFlattened } from './rejections.ts';
+import type { ApplyAttempt, EntityRejection } from './rejections.ts';
+import { GatewayBackoff, memoizedTranslate, mergeGatewayResults } from './sync-shared.ts';
+import type { GatewaySyncResult } from './sync-shared.ts';
+import type { KongLogger, KongSyncObserver } from './sync-observer.ts';
+import { silentLogger } from './sync-observer.ts';
+import type { GatewayOutcome, GatewayTarget, KongSyncEngine, SyncReport, SyncRequest } from './sync-types.ts';
+import type { TranslateResult } from '../translate/types.ts';
+
+/** Kong's default `nginx_admin_client_max_body_size` (10m). */
+export const KONG_ADMIN_BODY_LIMIT = 10 * 1024 * 1024;
+export const EMPTY_CONFIGURATION_HASH = '00000000000000000000000000000000';
+
+export interface DblessEngineOptions {
+  clientFor(target: GatewayTarget): KongAdminClient;
+  logger?: KongLogger;
+  observer?: KongSyncObserver;
+  /** Body size that triggers the near-limit warning (default 80% of 10 MiB). */
+  warnBodyBytes?: number;
+  /** Attempts with growing exclusions before giving up (default 5). */
+  maxRounds?: number;
+  now?: () => number;
+  random?: () => number;
+}
+
+interface GatewayMemory {
+  /** Hash of the config this gateway last accepted from us. */
+  acceptedHash?: string;
+  /** Kong's configuration_hash right after that push. */
+  statusHash?: string;
+  /** Configs this gateway refused with 400: never sent again. */
+  refused: LRUCache<string, { rejections: EntityRejection[]; error: string }>;
+}
+
+type PushResult = { status: 'pushed' | 'skipped'; hash: string };
+
+export class DblessSyncEngine implements KongSyncEngine {
+  readonly #options: DblessEngineOptions;
+  readonly #logger: KongLogger;
+  readonly #memory = new Map<string, GatewayMemory>();
+  readonly #backoff: GatewayBackoff;
+
+  constructor(options: DblessEngineOptions) {
+    this.#options = options;
+    this.#logger = options.logger ?? silentLogger;
+    this.#backoff = new GatewayBackoff(options.random);
+  }
+
+  async sync(request: SyncRequest): Promise<SyncReport> {
+    const translate = memoizedTranslate(request);
+    const results = await Promise.all(request.gateways.map((target) => this.syncGateway(target, translate)));
+    const report = mergeGatewayResults(results, translate);
+    for (const outcome of report.gateways) this.#backoff.record(outcome);
+    const retryAfterMs = this.#backoff.retryAfterMs(report.gateways);
+    if (retryAfterMs !== undefined) report.retryAfterMs = retryAfterMs;
+    return report;
+  }
+
+  /** Converges one gateway; never throws (a failure is an outcome). */
+  async syncGateway(target: GatewayTarget, translate: (exclude: ReadonlySet<string>) => TranslateResult): Promise<GatewaySyncResult> {
+    const client = this.#options.clientFor(target);
+    const memory = this.#memoryFor(target.url);
+    let writes = 0;
+    let pushed = false;
+    try {
+      const outcome = await applyWithExclusions<PushResult>({
+        translate,
+        maxRounds: this.#options.maxRounds ?? 5,
+        apply: async (result) => {
+          const attempt = await this.#push(client, memory, result, () => { writes += 1; });
+          if (attempt.ok && attempt.value.status === 'pushed') pushed = true;
+          return attempt;
+        },
+      });
+      const status = outcome.ok ? (pushed ? 'pushed' : 'skipped') : 'failed';
+      const gatewayOutcome: GatewayOutcome = { url: target.url, mode: 'dbless', status, created: 0, updated: 0, deleted: 0, writes };
+      const hash = outcome.ok ? outcome.value?.hash : memory.acceptedHash;
+      if (hash !== undefined) gatewayOutcome.configHash = hash;
+      if (outcome.error !== undefined) gatewayOutcome.error = outcome.error;
+      this.#options.observer?.gatewaySynced?.(client.gateway, status);
+      return { outcome: gatewayOutcome, result: outcome.result, exclude: outcome.exclude, rejected: outcome.rejected };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.#logger.warn('kong gateway sync failed', { gateway: client.gateway, error: message });
+      this.#options.observer?.gatewaySynced?.(client.gateway, 'failed');
+      const outcome = { url: target.url, mode: 'dbless' as const, status: 'failed' as const, created: 0, updated: 0, deleted: 0, writes, error: message };
+      return { outcome, result: translate(new Set()), exclude: new Set(), rejected: [] };
+    }
+  }
+
+  #memoryFor(url: string): GatewayMemory {
+    let memory = this.#memory.get(url);
+    if (memory === undefined) {
+      memory = { refused: new LRUCache({ max: 32 }) };
+      this.#memory.set(url, memory);
+    }
+    return memory;
+  }
+
+  /** Whether a gateway already serves `hash` (false when it restarted empty or was overwritten). */
+  async #isCurrent(client: KongAdminClient, memory: GatewayMemory, hash: string): Promise<boolean> {
+    if (memory.acceptedHash !== hash) return false;
+    const status = await client.status();
+    const running = status.configuration_hash;
+    if (running === undefined) return true;
+    if (running === EMPTY_CONFIGURATION_HASH) {
+      this.#logger.info('kong gateway has no configuration (restarted?); pushing', { gateway: client.gateway });
+      return false;
+    }
+    if (memory.statusHash !== undefined && running !== memory.statusHash) {
+      this.#logger.info('kong gateway configuration changed by someone else; pushing', { gateway: client.gateway });
+      return false;
+    }
+    return true;
+  }
+
+  async #push(client: KongAdminClient, memory: GatewayMemory, result: TranslateResult, countWrite: () => void): Promise<ApplyAttempt<PushResult>> {
+    const hash = configHash(result.config);
+    const refused = memory.refused.get(hash);
+    if (refused !== undefined) return { ok: false, ...refused };
+    if (await this.#isCurrent(client, memory, hash)) return { ok: true, value: { status: 'skipped', hash } };
+    const body = canonicalJson(result.config);
+    this.#checkBodySize(client.gateway, Buffer.byteLength(body));
+    const started = (this.#options.now ?? Date.now)();
+    try {
+      countWrite();
+      await client.postConfig(body, { flattenErrors: true });
+    } catch (error) {
+      if (!(error instanceof KongAdminError) || error.status !== 400) throw error;
+      const rejections = rejectionsFromFlattened(error.flattenedErrors ?? []);
+      this.#logger.warn('kong rejected the configuration', { gateway: client.gateway, entities: rejections.map((r) => r.entity) });
+      memory.refused.set(hash, { rejections, error: error.message });
+      return { ok: false, rejections, error: error.message };
+    }
+    this.#options.observer?.configPushed?.(client.gateway, Buffer.byteLength(body), (this.#options.now ?? Date.now)() - started);
+    memory.acceptedHash = hash;
+    memory.statusHash = await client.status().then((s) => s.configuration_hash, () => undefined);
+    return { ok: true, value: { status: 'pushed', hash } };
+  }
+
+  #checkBodySize(gateway: string, bytes: number): void {
+    const warnAt = this.#options.warnBodyBytes ?? Math.floor(KONG_ADMIN_BODY_LIMIT * 0.8);
+    if (bytes < warnAt) return;
+    this.#logger.warn('kong config body is close to the admin API body limit (nginx_admin_client_max_body_size)', {
+      gateway, bytes, limit: KONG_ADMIN_BODY_LIMIT,
+    });
+    this.#options.observer?.bodyNearLimit?.(gateway, bytes, KONG_ADMIN_BODY_LIMIT);
+  }
+}
