@@ -1,0 +1,97 @@
+// Applies a DB-mode diff: PUT by id (targets: POST to create, PUT to update,
+// as Kong's Admin API requires), DELETE children before parents. Entity-level
+// rejections (4xx) are collected per entity; the rest of the plan continues.
+import type { KongAdminClient } from './admin-client.ts';
+import { pathSegment } from './admin-client.ts';
+import { KongAdminError } from './admin-errors.ts';
+import type { EntityChange } from './dbmode-diff.ts';
+import { writeBody } from './entity-compare.ts';
+import type { EntityType, FlatEntity } from './entities.ts';
+import { PARENT_FIELD, entityLabel, entityPath, entityTags, foreignId } from './entities.ts';
+import { describeFieldErrors, objectRefFromTags } from './rejections.ts';
+import type { EntityRejection } from './rejections.ts';
+
+export interface AppliedChange {
+  change: EntityChange;
+  /** Kong's copy after the write (absent for deletes). */
+  written?: Record<string, unknown>;
+}
+
+export interface FailedChange {
+  change: EntityChange;
+  rejection: EntityRejection;
+  /** HTTP status and Kong error code of the answer. */
+  status: number;
+  code?: number;
+}
+
+export interface ApplyResult {
+  applied: AppliedChange[];
+  failed: FailedChange[];
+  /** Write requests sent. */
+  writes: number;
+}
+
+const PHASES: readonly (readonly [EntityChange['action'][], EntityType[]])[] = [
+  [['create', 'update'], ['certificates', 'services', 'upstreams']],
+  [['create', 'update'], ['snis', 'routes', 'targets']],
+  [['delete'], ['snis', 'routes', 'targets']],
+  [['delete'], ['certificates', 'services', 'upstreams']],
+];
+
+async function writeChange(client: KongAdminClient, change: EntityChange): Promise<Record<string, unknown> | undefined> {
+  const entity = change.entity;
+  if (change.action === 'delete') {
+    await client.delete(entityPath(entity));
+    return undefined;
+  }
+  const body = writeBody(entity);
+  if (entity.type !== 'targets') return client.put(entityPath(entity), body);
+  // Targets: PUT only updates an existing target; creating one is a POST.
+  const { upstream: _upstream, ...targetBody } = body;
+  if (change.action === 'update') return client.put(entityPath(entity), targetBody);
+  return client.post(`/upstreams/${pathSegment(entity.parentId ?? '')}/targets`, { id: entity.id, ...targetBody });
+}
+
+export function rejectionFor(entity: FlatEntity, error: KongAdminError): EntityRejection {
+  const messages = error.fields !== undefined ? describeFieldErrors(error.fields) : [];
+  const rejection: EntityRejection = {
+    entity: entityLabel(entity),
+    messages: messages.length > 0 ? messages : [error.message],
+  };
+  const object = objectRefFromTags(entityTags(entity));
+  if (object !== undefined) rejection.object = object;
+  return rejection;
+}
+
+/** Applies `changes` (already in diff order) phase by phase; throws on network or 5xx errors. */
+export async function applyChanges(client: KongAdminClient, changes: readonly EntityChange[]): Promise<ApplyResult> {
+  const result: ApplyResult = { applied: [], failed: [], writes: 0 };
+  const failedParents = new Set<string>();
+  for (const [actions, types] of PHASES) {
+    const batch = changes.filter((c) => actions.includes(c.action) && types.includes(c.entity.type));
+    const runnable = batch.filter((c) => c.action === 'delete' || !dependsOnFailed(c.entity, failedParents));
+    const settled = await Promise.allSettled(runnable.map(async (change) => {
+      result.writes += 1;
+      try {
+        result.applied.push({ change, written: await writeChange(client, change) });
+      } catch (error) {
+        if (!(error instanceof KongAdminError) || error.status >= 500 || error.status === 429) throw error;
+        failedParents.add(change.entity.id);
+        const failed: FailedChange = { change, rejection: rejectionFor(change.entity, error), status: error.status };
+        if (error.code !== undefined) failed.code = error.code;
+        result.failed.push(failed);
+      }
+    }));
+    const fatal = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (fatal !== undefined) throw fatal.reason;
+  }
+  return result;
+}
+
+function dependsOnFailed(entity: FlatEntity, failedParents: ReadonlySet<string>): boolean {
+  const field = PARENT_FIELD[entity.type];
+  if (field === undefined) return false;
+  const parent = foreignId(entity.body[field]);
+  return parent !== undefined && failedParents.has(parent);
+}

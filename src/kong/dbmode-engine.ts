@@ -1,0 +1,147 @@
+// DB-mode sync: read the owned entities, diff them against the desired config
+// and apply exactly the difference. Gateways are synced one after another
+// (they usually share one database: the later ones then find nothing to do).
+import { LRUCache } from 'lru-cache';
+import type { KongAdminClient } from './admin-client.ts';
+import { configHash } from './config-hash.ts';
+import { OWNERSHIP_TAG } from './declarative.ts';
+import { applyChanges } from './dbmode-apply.ts';
+import type { ApplyResult } from './dbmode-apply.ts';
+import { diffEntities } from './dbmode-diff.ts';
+import type { KnownEntityHashes } from './dbmode-diff.ts';
+import { readOwnedEntities } from './dbmode-read.ts';
+import { entityContentHash } from './entity-compare.ts';
+import type { FlatEntity } from './entities.ts';
+import { entityKey, flattenKongConfig } from './entities.ts';
+import { applyWithExclusions } from './rejections.ts';
+import type { ApplyAttempt, EntityRejection } from './rejections.ts';
+import { GatewayBackoff, memoizedTranslate, mergeGatewayResults } from './sync-shared.ts';
+import type { GatewaySyncResult } from './sync-shared.ts';
+import type { KongLogger, KongSyncObserver } from './sync-observer.ts';
+import { silentLogger } from './sync-observer.ts';
+import type { GatewayOutcome, GatewayTarget, KongSyncEngine, SyncReport, SyncRequest } from './sync-types.ts';
+import type { KongConfig } from './declarative.ts';
+import type { TranslateResult } from '../translate/types.ts';
+
+export interface DbModeEngineOptions {
+  clientFor(target: GatewayTarget): KongAdminClient;
+  logger?: KongLogger;
+  observer?: KongSyncObserver;
+  maxRounds?: number;
+  /** Bound of the per-entity hash cache (entries over all gateways). */
+  cacheSize?: number;
+  random?: () => number;
+}
+
+interface Counts { created: number; updated: number; deleted: number; writes: number }
+
+/** Pure: the desired entities, each carrying the ownership tag. */
+export function desiredOwnedEntities(config: KongConfig): FlatEntity[] {
+  return flattenKongConfig(config).map((entity) => {
+    const tags = Array.isArray(entity.body.tags) ? (entity.body.tags as string[]) : [];
+    return tags.includes(OWNERSHIP_TAG) ? entity : { ...entity, body: { ...entity.body, tags: [...tags, OWNERSHIP_TAG] } };
+  });
+}
+
+export class DbModeSyncEngine implements KongSyncEngine {
+  readonly #options: DbModeEngineOptions;
+  readonly #logger: KongLogger;
+  readonly #backoff: GatewayBackoff;
+  /** Per gateway and entity: hashes of the desired entity and of Kong's copy when they last agreed. */
+  readonly #known: LRUCache<string, KnownEntityHashes>;
+  /** Entity contents Kong refused with a schema violation: not sent again. */
+  readonly #refused = new LRUCache<string, EntityRejection>({ max: 1000 });
+
+  constructor(options: DbModeEngineOptions) {
+    this.#options = options;
+    this.#logger = options.logger ?? silentLogger;
+    this.#backoff = new GatewayBackoff(options.random);
+    this.#known = new LRUCache({ max: options.cacheSize ?? 50_000 });
+  }
+
+  async sync(request: SyncRequest): Promise<SyncReport> {
+    const translate = memoizedTranslate(request);
+    const results: GatewaySyncResult[] = [];
+    for (const target of request.gateways) results.push(await this.syncGateway(target, translate));
+    const report = mergeGatewayResults(results, translate);
+    for (const outcome of report.gateways) this.#backoff.record(outcome);
+    const retryAfterMs = this.#backoff.retryAfterMs(report.gateways);
+    if (retryAfterMs !== undefined) report.retryAfterMs = retryAfterMs;
+    return report;
+  }
+
+  /** Converges one gateway; never throws (a failure is an outcome). */
+  async syncGateway(target: GatewayTarget, translate: (exclude: ReadonlySet<string>) => TranslateResult): Promise<GatewaySyncResult> {
+    const client = this.#options.clientFor(target);
+    const counts: Counts = { created: 0, updated: 0, deleted: 0, writes: 0 };
+    let outcome: GatewayOutcome;
+    let result: GatewaySyncResult | undefined;
+    try {
+      const converged = await applyWithExclusions<undefined>({
+        translate,
+        maxRounds: this.#options.maxRounds ?? 5,
+        apply: (translated) => this.#applyRound(client, target.url, translated, counts),
+      });
+      const status = converged.ok ? (counts.writes > 0 ? 'pushed' : 'skipped') : 'failed';
+      outcome = { url: target.url, mode: 'db', status, ...counts, configHash: configHash(converged.result.config) };
+      if (converged.error !== undefined) outcome.error = converged.error;
+      result = { outcome, result: converged.result, exclude: converged.exclude, rejected: converged.rejected };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.#logger.warn('kong gateway sync failed', { gateway: client.gateway, error: message });
+      outcome = { url: target.url, mode: 'db', status: 'failed', ...counts, error: message };
+      result = { outcome, result: translate(new Set()), exclude: new Set(), rejected: [] };
+    }
+    this.#options.observer?.entityWrites?.(client.gateway, counts);
+    this.#options.observer?.gatewaySynced?.(client.gateway, outcome.status);
+    return result;
+  }
+
+  async #applyRound(client: KongAdminClient, url: string, translated: TranslateResult, counts: Counts): Promise<ApplyAttempt<undefined>> {
+    const desired = desiredOwnedEntities(translated.config);
+    const known = desired.flatMap((e) => this.#refused.get(refusedKey(url, e)) ?? []);
+    if (known.length > 0) return { ok: false, rejections: known, error: rejectionSummary(known) };
+    const current = await readOwnedEntities(client);
+    const diff = diffEntities(desired, current, (key) => this.#known.get(`${url}|${key}`));
+    for (const { desired: want, current: have } of diff.unchanged) this.#remember(url, want, have.body);
+    const applied = await applyChanges(client, diff.changes);
+    this.#record(url, applied, counts);
+    if (applied.failed.length === 0) return { ok: true, value: undefined };
+    const rejections = applied.failed.map((f) => f.rejection);
+    this.#logger.warn('kong rejected entities', { gateway: client.gateway, entities: rejections.map((r) => r.entity) });
+    return { ok: false, rejections, error: rejectionSummary(rejections) };
+  }
+
+  #remember(url: string, desired: FlatEntity, observed: Record<string, unknown>): void {
+    this.#known.set(`${url}|${entityKey(desired)}`, { desired: entityContentHash(desired.body), observed: entityContentHash(observed) });
+  }
+
+  #record(url: string, applied: ApplyResult, counts: Counts): void {
+    counts.writes += applied.writes;
+    for (const { change, written } of applied.applied) {
+      if (change.action === 'delete') {
+        counts.deleted += 1;
+        this.#known.delete(`${url}|${entityKey(change.entity)}`);
+      } else {
+        counts[change.action === 'create' ? 'created' : 'updated'] += 1;
+        if (written !== undefined) this.#remember(url, change.entity, written);
+      }
+    }
+    for (const failed of applied.failed) {
+      // Schema violations depend only on the content: never send that content again.
+      if (failed.code === 2 && failed.change.action !== 'delete') {
+        this.#refused.set(refusedKey(url, failed.change.entity), failed.rejection);
+      }
+    }
+  }
+}
+
+function refusedKey(url: string, entity: FlatEntity): string {
+  return `${url}|${entityKey(entity)}|${entityContentHash(entity.body)}`;
+}
+
+function rejectionSummary(rejections: readonly EntityRejection[]): string {
+  const first = rejections[0];
+  const more = rejections.length > 1 ? ` (and ${rejections.length - 1} more)` : '';
+  return first ? `Kong rejected ${first.entity}: ${first.messages.join('; ')}${more}` : 'Kong rejected the configuration';
+}
