@@ -1,4 +1,53 @@
-// Placeholder until the routes command lands; replaced by its owner.
-export function run(_argv: string[]): Promise<number> {
-  return Promise.reject(new Error('the routes command is not built yet'));
+// `meshdoor routes`: which host + path goes to which Kong route and backend.
+import process from 'node:process';
+import { translateDetailed } from '../translate/index.ts';
+import type { RouteSummary } from '../translate/index.ts';
+import { loadTranslationInput } from './manifests.ts';
+import { parseCommonArgs, renderFailures, withUsage } from './translate-command.ts';
+
+const USAGE = `usage: meshdoor routes -f <file|dir> [-f ...] [--meshdoor <name>]
+
+Shows, for manifests, each host and path with its Kong route and backend:
+the Kubernetes Service and port, and where Kong sends the traffic.
+
+  -f, --filename <path>   manifest file or directory (recursive); repeatable
+      --meshdoor <name>   the MeshDoor in the manifests whose settings apply
+  -h, --help              show this help`;
+
+const HEADINGS = ['HOST', 'PATH', 'TYPE', 'ROUTE', 'BACKEND'] as const;
+
+function rowCells(row: RouteSummary): string[] {
+  return [row.host, row.path, row.type, row.route, `${row.service} -> ${row.target}`];
+}
+
+/** A plain-text table, columns separated by two spaces. */
+export function renderRoutesTable(rows: readonly RouteSummary[]): string {
+  if (rows.length === 0) return 'no routes\n';
+  const lines = [[...HEADINGS], ...rows.map(rowCells)];
+  const widths = HEADINGS.map((_h, column) => Math.max(...lines.map((cells) => (cells[column] ?? '').length)));
+  return lines
+    .map((cells) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  '))
+    .map((line) => `${line}\n`)
+    .join('');
+}
+
+async function runRoutes(argv: string[]): Promise<number> {
+  const options = parseCommonArgs(argv);
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (options.files.length === 0) {
+    process.stderr.write(`meshdoor: no input; give manifests with -f <file|dir>\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { snapshot, settings } = await loadTranslationInput(options.files, options.meshdoor);
+  const result = translateDetailed(snapshot, { settings });
+  process.stdout.write(renderRoutesTable(result.routes));
+  if (result.failures.length > 0) process.stdout.write(`\nfailures:\n${renderFailures(result.failures)}`);
+  return 0;
+}
+
+export function run(argv: string[]): Promise<number> {
+  return withUsage(USAGE, argv, runRoutes);
 }

@@ -1,4 +1,96 @@
-// Placeholder until the translate command lands; replaced by its owner.
-export function run(_argv: string[]): Promise<number> {
-  return Promise.reject(new Error('the translate command is not built yet'));
+// `meshdoor translate`: manifests → Kong declarative config on stdout,
+// failures on stderr. No cluster, no Kong needed.
+import process from 'node:process';
+import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
+import type { KongConfig } from '../kong/declarative.ts';
+import { formatFailure, translate } from '../translate/index.ts';
+import type { TranslationFailure } from '../translate/index.ts';
+import { loadTranslationInput } from './manifests.ts';
+
+const USAGE = `usage: meshdoor translate -f <file|dir> [-f ...] [-o yaml|json] [--meshdoor <name>]
+
+Translates Ingresses (with their Services, EndpointSlices, Secrets, IngressClasses
+and MeshDoor) from manifests into a Kong declarative config (decK format 3.0).
+
+  -f, --filename <path>   manifest file or directory (recursive: .yaml .yml .json); repeatable
+  -o, --output <format>   yaml (default) or json
+      --meshdoor <name>   the MeshDoor in the manifests whose settings apply
+  -h, --help              show this help
+
+Failures go to stderr; the exit code is 0 whenever the input could be read.`;
+
+export type OutputFormat = 'yaml' | 'json';
+
+/** The config as decK-compatible YAML, or JSON. */
+export function renderConfig(config: KongConfig, format: OutputFormat): string {
+  return format === 'json' ? `${JSON.stringify(config, null, 2)}\n` : stringify(config, { lineWidth: 0 });
+}
+
+export function renderFailures(failures: readonly TranslationFailure[]): string {
+  return failures.map((failure) => `${formatFailure(failure)}\n`).join('');
+}
+
+export interface CommonOptions {
+  files: string[];
+  meshdoor?: string;
+  help: boolean;
+}
+
+/** Parses `-f`/`--meshdoor`/`--help` plus extra options; throws a usage error (message only). */
+export function parseCommonArgs(argv: string[], extra: Record<string, { type: 'string'; short?: string }> = {}): CommonOptions & { values: Record<string, unknown> } {
+  const { values } = parseArgs({
+    args: argv,
+    allowPositionals: false,
+    strict: true,
+    options: {
+      filename: { type: 'string', short: 'f', multiple: true },
+      meshdoor: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      ...extra,
+    },
+  });
+  const files = (values.filename) ?? [];
+  const options: CommonOptions & { values: Record<string, unknown> } = { files, help: values.help === true, values };
+  if (typeof values.meshdoor === 'string') options.meshdoor = values.meshdoor;
+  return options;
+}
+
+/** Runs a command body; usage mistakes print the usage and exit 2. */
+export async function withUsage(usage: string, argv: string[], body: (argv: string[]) => Promise<number>): Promise<number> {
+  try {
+    return await body(argv);
+  } catch (err) {
+    if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`meshdoor: ${err.message}\n\n${usage}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+async function runTranslate(argv: string[]): Promise<number> {
+  const options = parseCommonArgs(argv, { output: { type: 'string', short: 'o' } });
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const format = (options.values.output as string | undefined) ?? 'yaml';
+  if (format !== 'yaml' && format !== 'json') {
+    process.stderr.write(`meshdoor: --output must be yaml or json, not '${format}'\n`);
+    return 2;
+  }
+  if (options.files.length === 0) {
+    process.stderr.write(`meshdoor: no input; give manifests with -f <file|dir>\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { snapshot, settings } = await loadTranslationInput(options.files, options.meshdoor);
+  const result = translate(snapshot, { settings });
+  process.stdout.write(renderConfig(result.config, format));
+  process.stderr.write(renderFailures(result.failures));
+  return 0;
+}
+
+export function run(argv: string[]): Promise<number> {
+  return withUsage(USAGE, argv, runTranslate);
 }

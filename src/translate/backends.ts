@@ -1,0 +1,127 @@
+// Ingress backend → where Kong sends the traffic, per the MeshDoor's upstream
+// mode (design.md "Backends"); ExternalName Services only when they name a mesh
+// address or an allow-listed host (confused-deputy risk, CVE-2021-25740).
+import type { V1IngressBackend, V1Service, V1ServicePort } from '@kubernetes/client-node';
+import { InvalidAnnotationError } from './annotation-values.ts';
+import type { TranslateContext } from './context.ts';
+import { endpointTargets } from './endpoints.ts';
+import { externalNameAddress } from './external-name.ts';
+import { kongServiceName, upstreamName } from './naming.ts';
+import type { ServiceOptions } from './service-annotations.ts';
+
+export interface UpstreamPlan {
+  name: string;
+  /** `host:port` targets, sorted and unique; empty when no endpoint is ready. */
+  targets: string[];
+  hostHeader?: string;
+}
+
+export interface BackendPlan {
+  kongServiceName: string;
+  service: V1Service;
+  /** The backend port as written in the Ingress (number or name). */
+  portToken: string;
+  host: string;
+  port: number;
+  upstream?: UpstreamPlan;
+  options: ServiceOptions;
+}
+
+export interface BackendProblem {
+  reason: string;
+  message: string;
+  /** Also report it on this Service (its own spec or annotations are at fault). */
+  service?: V1Service;
+}
+
+export type BackendResult = { plan: BackendPlan } | { problem: BackendProblem } | { excluded: true };
+
+interface ResolveInput {
+  namespace: string;
+  name: string;
+  service: V1Service;
+  portToken: string;
+  portNumber?: number;
+  options: ServiceOptions;
+}
+
+function problem(reason: string, message: string, service?: V1Service): { problem: BackendProblem } {
+  return { problem: service ? { reason, message, service } : { reason, message } };
+}
+
+function findServicePort(service: V1Service, port: { number?: number; name?: string }): V1ServicePort | undefined {
+  const ports = service.spec?.ports ?? [];
+  if (port.name !== undefined) return ports.find((p) => p.name === port.name);
+  return ports.find((p) => p.port === port.number);
+}
+
+/** Gives a backend its own upstream when Kong needs one for the Host header. */
+function withHostHeader(plan: BackendPlan, input: ResolveInput): BackendPlan {
+  const hostHeader = input.options.hostHeader;
+  if (hostHeader === undefined) return plan;
+  if (plan.upstream) return { ...plan, upstream: { ...plan.upstream, hostHeader } };
+  const name = upstreamName(input.namespace, input.name, input.portToken);
+  return { ...plan, host: name, upstream: { name, targets: [`${plan.host}:${plan.port}`], hostHeader } };
+}
+
+function basePlan(input: ResolveInput, host: string, port: number): BackendPlan {
+  return {
+    kongServiceName: kongServiceName(input.namespace, input.name, input.portToken),
+    service: input.service,
+    portToken: input.portToken,
+    host,
+    port,
+    options: input.options,
+  };
+}
+
+function resolveExternalName(ctx: TranslateContext, input: ResolveInput): BackendResult {
+  if (input.portNumber === undefined) {
+    return problem('PortNotFound', `backend ${input.name}: an ExternalName Service needs a numeric backend port, not '${input.portToken}'`);
+  }
+  const address = externalNameAddress(input.service.spec?.externalName ?? '', input.portNumber, ctx.settings);
+  if ('refused' in address) return problem('ExternalNameRefused', `Service ${input.namespace}/${input.name}: ${address.refused}`, input.service);
+  return { plan: withHostHeader(basePlan(input, address.host, address.port), input) };
+}
+
+function resolveClusterService(ctx: TranslateContext, input: ResolveInput, servicePort: V1ServicePort): BackendResult {
+  const { namespace, name } = input;
+  const { clusterDomain, mesh, upstreamMode } = ctx.settings;
+  if (upstreamMode === 'mesh') {
+    // Legacy Kuma VIPs listen on the VIP port whatever port the name carries.
+    return { plan: withHostHeader(basePlan(input, `${name}.${namespace}.svc.${servicePort.port}.${mesh.domain}`, mesh.vipPort), input) };
+  }
+  const clusterHost = `${name}.${namespace}.svc.${clusterDomain}`;
+  if (upstreamMode !== 'endpoints') {
+    return { plan: withHostHeader(basePlan(input, clusterHost, servicePort.port), input) };
+  }
+  const upstream = upstreamName(namespace, name, input.portToken);
+  const targets = input.options.serviceUpstream
+    ? [`${clusterHost}:${servicePort.port}`]
+    : endpointTargets(ctx.index.lookupEndpointSlices(namespace, name), servicePort);
+  const plan = { ...basePlan(input, upstream, servicePort.port), upstream: { name: upstream, targets } };
+  return { plan: withHostHeader(plan, input) };
+}
+
+/** Resolves the backend of an Ingress path (or default backend) in `namespace`. */
+export function resolveBackend(ctx: TranslateContext, namespace: string, backend: V1IngressBackend | undefined): BackendResult {
+  if (backend?.resource) return problem('UnsupportedBackend', `resource backend ${backend.resource.kind}/${backend.resource.name} is not supported; use a Service backend`);
+  const ref = backend?.service;
+  if (!ref?.name) return problem('InvalidBackend', 'backend has no service name');
+  const portNumber = ref.port?.number;
+  const portName = ref.port?.name;
+  if ((portNumber === undefined) === (portName === undefined)) {
+    return problem('PortNotFound', `backend ${ref.name}: set exactly one of port.number and port.name`);
+  }
+  const service = ctx.index.lookupService(namespace, ref.name);
+  if (service && ctx.isExcluded('Service', service)) return { excluded: true };
+  if (!service) return problem('ServiceNotFound', `Service ${namespace}/${ref.name} does not exist`);
+  const options = ctx.serviceOptions(service);
+  if (options instanceof InvalidAnnotationError) return problem('InvalidAnnotation', `Service ${namespace}/${ref.name}: ${options.message}`, service);
+  const input: ResolveInput = { namespace, name: ref.name, service, portToken: String(portNumber ?? portName), options };
+  if (portNumber !== undefined) input.portNumber = portNumber;
+  if (service.spec?.type === 'ExternalName') return resolveExternalName(ctx, input);
+  const servicePort = findServicePort(service, { number: portNumber, name: portName });
+  if (!servicePort) return problem('PortNotFound', `Service ${namespace}/${ref.name} has no port ${input.portToken}`);
+  return resolveClusterService(ctx, input, servicePort);
+}

@@ -1,0 +1,70 @@
+// Routes for Kong's `expressions` router flavor (kic.md §1.3): an ATC
+// expression plus a priority. Unlike traditional hosts, `*.foo.com` here
+// matches exactly one label, as Kubernetes requires.
+import { escapeRegexLiteral } from './paths.ts';
+import type { TranslatedPath } from './paths.ts';
+import type { RoutePlan } from './route-plans.ts';
+
+/** An ATC string literal. */
+function str(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+function anyOf(terms: string[]): string {
+  return terms.length === 1 ? terms[0] ?? '' : `(${terms.join(' || ')})`;
+}
+
+function hostTerm(host: string): string {
+  if (!host.startsWith('*.')) return `http.host == ${str(host)}`;
+  return `http.host ~ ${str(`^[^.]+${escapeRegexLiteral(host.slice(1))}$`)}`;
+}
+
+function pathTerm(path: TranslatedPath): string {
+  const { match } = path;
+  switch (match.kind) {
+    case 'exact': return `http.path == ${str(match.path)}`;
+    case 'stringPrefix': return `http.path ^= ${str(match.path)}`;
+    case 'regex': return `http.path ~ ${str(`^${match.regex}`)}`;
+    case 'prefix':
+      return match.path === '/'
+        ? 'http.path ^= "/"'
+        : `(http.path == ${str(match.path)} || http.path ^= ${str(`${match.path}/`)})`;
+  }
+}
+
+function headerTerm(name: string, values: string[]): string {
+  const field = `http.headers.${name.toLowerCase().replace(/-/g, '_')}`;
+  return anyOf(values.map((v) => (v.startsWith('~*') ? `${field} ~ ${str(v.slice(2))}` : `${field} == ${str(v)}`)));
+}
+
+export function routeExpression(plan: RoutePlan): string {
+  const terms: string[] = [];
+  if (plan.hosts.length > 0) terms.push(anyOf(plan.hosts.map(hostTerm)));
+  terms.push(anyOf(plan.paths.map(pathTerm)));
+  const { methods, headers, snis } = plan.options;
+  if (methods?.length) terms.push(anyOf(methods.map((m) => `http.method == ${str(m)}`)));
+  for (const [name, values] of Object.entries(headers ?? {})) terms.push(headerTerm(name, values));
+  if (snis?.length) terms.push(anyOf(snis.map((s) => `tls.sni == ${str(s)}`)));
+  return terms.join(' && ');
+}
+
+const HOST_RANK = { exact: 2, wildcard: 1, any: 0 } as const;
+const MAX_LENGTH = 2 ** 15 - 1;
+
+/**
+ * Kubernetes precedence as one number (Kong allows up to 2^46-1): the host kind
+ * first (exact > wildcard > none), then extra criteria from annotations, then
+ * the longest path, then Exact over Prefix. The default backend is 0.
+ */
+export function routePriority(plan: RoutePlan): number {
+  if (plan.isDefaultBackend) return 0;
+  const { methods, headers, snis } = plan.options;
+  const headerCount = Math.min(Object.keys(headers ?? {}).length, 255);
+  const length = Math.min(Math.max(...plan.paths.map((p) => p.length)), MAX_LENGTH);
+  return HOST_RANK[plan.hostKind] * 2 ** 42
+    + headerCount * 2 ** 34
+    + (methods?.length ? 2 ** 33 : 0)
+    + (snis?.length ? 2 ** 32 : 0)
+    + length * 2 ** 17
+    + (plan.exact ? 2 ** 16 : 0);
+}

@@ -1,0 +1,86 @@
+// One Ingress → the (host, path, backend) claims it makes. Bad parts become
+// failures on the Ingress; the rest of it still translates.
+import type { V1Ingress, V1IngressBackend } from '@kubernetes/client-node';
+import { InvalidAnnotationError } from './annotation-values.ts';
+import { resolveBackend } from './backends.ts';
+import type { BackendPlan } from './backends.ts';
+import type { TranslateContext } from './context.ts';
+import { checkIngressHost } from './hosts.ts';
+import { refOf } from './objects.ts';
+import { translatePath } from './paths.ts';
+import type { TranslatedPath } from './paths.ts';
+import { parseRouteAnnotations } from './route-annotations.ts';
+import type { RouteOptions } from './route-annotations.ts';
+
+export interface PathClaim {
+  ingress: V1Ingress;
+  host: string;
+  path: TranslatedPath;
+  backend: BackendPlan;
+  options: RouteOptions;
+}
+
+export interface IngressPlan {
+  ingress: V1Ingress;
+  options: RouteOptions;
+  claims: PathClaim[];
+}
+
+/** Resolves a backend, recording any problem on the Ingress (and the Service at fault). */
+export function resolveIngressBackend(ctx: TranslateContext, ingress: V1Ingress, backend: V1IngressBackend | undefined): BackendPlan | undefined {
+  const result = resolveBackend(ctx, ingress.metadata?.namespace ?? '', backend);
+  if ('plan' in result) return result.plan;
+  if ('problem' in result) {
+    const { reason, message, service } = result.problem;
+    ctx.failures.add(refOf('Ingress', ingress), reason, message);
+    if (service) ctx.failures.add(refOf('Service', service), reason, message);
+  }
+  return undefined;
+}
+
+function parseOptions(ctx: TranslateContext, ingress: V1Ingress): RouteOptions | undefined {
+  try {
+    return parseRouteAnnotations(ingress.metadata?.annotations ?? {});
+  } catch (err) {
+    if (!(err instanceof InvalidAnnotationError)) throw err;
+    ctx.failures.add(refOf('Ingress', ingress), 'InvalidAnnotation', `${err.message}; none of this Ingress's routes are configured`);
+    return undefined;
+  }
+}
+
+interface RuleInput {
+  ingress: V1Ingress;
+  options: RouteOptions;
+  ruleIndex: number;
+}
+
+function claimRule(ctx: TranslateContext, input: RuleInput): PathClaim[] {
+  const { ingress, options, ruleIndex } = input;
+  const rule = ingress.spec?.rules?.[ruleIndex];
+  const host = rule?.host ?? '';
+  const ref = refOf('Ingress', ingress);
+  const hostProblem = host === '' ? null : checkIngressHost(host);
+  if (hostProblem) {
+    ctx.failures.add(ref, 'InvalidHost', `rules[${ruleIndex}].host '${host}' ${hostProblem}`);
+    return [];
+  }
+  const claims: PathClaim[] = [];
+  (rule?.http?.paths ?? []).forEach((entry, pathIndex) => {
+    const path = translatePath(entry.path, entry.pathType, options.regexPrefix);
+    if ('error' in path) {
+      ctx.failures.add(ref, 'InvalidPath', `rules[${ruleIndex}].http.paths[${pathIndex}] path '${entry.path ?? ''}' ${path.error}`);
+      return;
+    }
+    const backend = resolveIngressBackend(ctx, ingress, entry.backend);
+    if (backend) claims.push({ ingress, host, path, backend, options });
+  });
+  return claims;
+}
+
+/** Undefined when the Ingress's annotations are invalid (then none of it is configured). */
+export function planIngress(ctx: TranslateContext, ingress: V1Ingress): IngressPlan | undefined {
+  const options = parseOptions(ctx, ingress);
+  if (!options) return undefined;
+  const claims = (ingress.spec?.rules ?? []).flatMap((_rule, ruleIndex) => claimRule(ctx, { ingress, options, ruleIndex }));
+  return { ingress, options, claims };
+}

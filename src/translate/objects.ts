@@ -1,0 +1,58 @@
+// References to, and ordering of, the Kubernetes objects the translator reads.
+import type { V1ObjectMeta } from '@kubernetes/client-node';
+import { objectKey } from './types.ts';
+import type { ObjectKind, ObjectRef } from './types.ts';
+
+export interface KubeObject {
+  metadata?: V1ObjectMeta;
+}
+
+/** The API group and version of the kinds that become Kong entities (used in tags). */
+export const KIND_API: Readonly<Record<'Ingress' | 'Service' | 'Secret', { group: string; version: string }>> = {
+  Ingress: { group: 'networking.k8s.io', version: 'v1' },
+  Service: { group: '', version: 'v1' },
+  Secret: { group: '', version: 'v1' },
+};
+
+export function refOf(kind: ObjectKind, obj: KubeObject): ObjectRef {
+  const meta = obj.metadata ?? {};
+  const ref: ObjectRef = { kind, name: meta.name ?? '' };
+  if (meta.namespace) ref.namespace = meta.namespace;
+  if (meta.uid) ref.uid = meta.uid;
+  return ref;
+}
+
+export function keyOf(kind: ObjectKind, obj: KubeObject): string {
+  return objectKey(refOf(kind, obj));
+}
+
+/** `ns/name` of a namespaced object. */
+export function namespacedName(obj: KubeObject): string {
+  return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
+}
+
+function creationTime(obj: KubeObject): number {
+  // Informers give a Date, manifests a string; objects without one sort last.
+  const raw: unknown = obj.metadata?.creationTimestamp;
+  if (raw === undefined || raw === null) return Number.POSITIVE_INFINITY;
+  const time = new Date(raw as string | Date).getTime();
+  return Number.isNaN(time) ? Number.POSITIVE_INFINITY : time;
+}
+
+/** Oldest first (creationTimestamp), then by namespace/name: who wins a conflict. */
+export function compareByAge(a: KubeObject, b: KubeObject): number {
+  const ta = creationTime(a);
+  const tb = creationTime(b);
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  return compareStrings(namespacedName(a), namespacedName(b));
+}
+
+/** Code-unit order, independent of locale, so output bytes are stable everywhere. */
+export function compareStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
+export function sortedStrings(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort(compareStrings);
+}

@@ -1,0 +1,173 @@
+// Ingress annotations that shape Kong routes (kic.md §2), validated strictly.
+//
+// Supported: konghq.com/strip-path, preserve-host, protocols, methods,
+// https-redirect-status-code, regex-priority, regex-prefix, host-aliases,
+// headers.<name>, headers-separator, path-handling, request-buffering,
+// response-buffering, snis, and ingress.kubernetes.io/force-ssl-redirect.
+//
+// Other konghq.com/* annotations (plugins, override, rewrite, tags, ...) name
+// Kong features meshdoor does not manage. They are ignored without a failure so
+// Ingresses written for the Kong Ingress Controller keep routing after a
+// migration; the README lists what is honoured.
+import type { KongProtocol, KongRoute } from '../kong/declarative.ts';
+import {
+  annotationBool, annotationHosts, annotationInt, annotationList, annotationOneOf, InvalidAnnotationError,
+} from './annotation-values.ts';
+import type { Annotations } from './annotation-values.ts';
+import { checkIngressHost } from './hosts.ts';
+import { DEFAULT_REGEX_PREFIX } from './paths.ts';
+
+export interface RouteOptions {
+  stripPath: boolean;
+  preserveHost: boolean;
+  protocols: KongProtocol[];
+  methods?: string[];
+  headers?: Record<string, string[]>;
+  snis?: string[];
+  httpsRedirectStatusCode: KongRoute['https_redirect_status_code'];
+  /** Added to the regex_priority meshdoor computes (Exact paths get +1). */
+  regexPriority: number;
+  pathHandling: KongRoute['path_handling'];
+  requestBuffering: boolean;
+  responseBuffering: boolean;
+  hostAliases: string[];
+  regexPrefix: string;
+}
+
+const K = 'konghq.com/';
+const HEADER_PREFIX = `${K}headers.`;
+const FORCE_SSL = 'ingress.kubernetes.io/force-ssl-redirect';
+const REDIRECT_CODES = [426, 301, 302, 307, 308] as const;
+/** Kong's router packs regex_priority next to other fields (kong-admin-api §5.2): keep it small. */
+export const REGEX_PRIORITY_LIMIT = 256;
+const HTTP_PROTOCOLS: KongProtocol[] = ['http', 'https'];
+const GRPC_PROTOCOLS: KongProtocol[] = ['grpc', 'grpcs'];
+const HEADER_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+export const DEFAULT_ROUTE_OPTIONS: Readonly<RouteOptions> = Object.freeze({
+  stripPath: false,
+  preserveHost: true,
+  protocols: HTTP_PROTOCOLS,
+  httpsRedirectStatusCode: 426,
+  regexPriority: 0,
+  pathHandling: 'v0',
+  requestBuffering: true,
+  responseBuffering: true,
+  hostAliases: [],
+  regexPrefix: DEFAULT_REGEX_PREFIX,
+});
+
+function parseProtocols(annotations: Annotations): KongProtocol[] | undefined {
+  const name = `${K}protocols`;
+  const items = annotationList(annotations, name)?.map((p) => p.toLowerCase());
+  if (items === undefined) return undefined;
+  const family = items.every((p) => HTTP_PROTOCOLS.includes(p as KongProtocol)) ? HTTP_PROTOCOLS
+    : items.every((p) => GRPC_PROTOCOLS.includes(p as KongProtocol)) ? GRPC_PROTOCOLS : undefined;
+  if (!family) {
+    throw new InvalidAnnotationError(name, annotations[name] ?? '', 'expected http and/or https, or grpc and/or grpcs (not mixed)');
+  }
+  return family.filter((p) => items.includes(p));
+}
+
+function parseMethods(annotations: Annotations): string[] | undefined {
+  const name = `${K}methods`;
+  const methods = annotationList(annotations, name)?.map((m) => m.toUpperCase());
+  if (methods?.some((m) => !/^[A-Z]+$/.test(m))) {
+    throw new InvalidAnnotationError(name, annotations[name] ?? '', 'methods must be letters only, e.g. GET,POST');
+  }
+  return methods === undefined ? undefined : [...new Set(methods)].sort();
+}
+
+function checkHeaderValue(name: string, raw: string, value: string): void {
+  if (!value.startsWith('~*')) return;
+  try {
+    new RegExp(value.slice(2));
+  } catch {
+    throw new InvalidAnnotationError(name, raw, `'${value}' is not a valid regular expression`);
+  }
+}
+
+function parseHeaders(annotations: Annotations): Record<string, string[]> | undefined {
+  const separator = annotations[`${K}headers-separator`] ?? ',';
+  if (separator === '') throw new InvalidAnnotationError(`${K}headers-separator`, separator, 'must not be empty');
+  const headers: Record<string, string[]> = {};
+  for (const name of Object.keys(annotations).filter((a) => a.startsWith(HEADER_PREFIX)).sort()) {
+    const header = name.slice(HEADER_PREFIX.length).toLowerCase();
+    const raw = annotations[name] ?? '';
+    if (!HEADER_TOKEN.test(header)) throw new InvalidAnnotationError(name, raw, `'${header}' is not a valid header name`);
+    if (header === 'host') throw new InvalidAnnotationError(name, raw, 'match hosts with rules[].host or konghq.com/host-aliases');
+    const values = annotationList(annotations, name, separator) ?? [];
+    for (const value of values) checkHeaderValue(name, raw, value);
+    headers[header] = values;
+  }
+  return Object.keys(headers).length > 0 ? headers : undefined;
+}
+
+function parseSnis(annotations: Annotations): string[] | undefined {
+  const name = `${K}snis`;
+  const raw = annotations[name];
+  if (raw === undefined) return undefined;
+  if (raw.trim() === '') return [];
+  const snis = annotationList(annotations, name) ?? [];
+  for (const sni of snis) {
+    const problem = checkIngressHost(sni);
+    if (problem) throw new InvalidAnnotationError(name, raw, `SNI '${sni}' ${problem}`);
+  }
+  return [...new Set(snis)].sort();
+}
+
+function parseRegexPrefix(annotations: Annotations): string | undefined {
+  const name = `${K}regex-prefix`;
+  const value = annotations[name];
+  if (value !== undefined && !/^\/[^\s/]+$/.test(value)) {
+    throw new InvalidAnnotationError(name, value, 'expected a marker such as /~ (a slash, then non-space characters)');
+  }
+  return value;
+}
+
+function baseOptions(annotations: Annotations): RouteOptions {
+  const d = DEFAULT_ROUTE_OPTIONS;
+  return {
+    stripPath: annotationBool(annotations, `${K}strip-path`) ?? d.stripPath,
+    preserveHost: annotationBool(annotations, `${K}preserve-host`) ?? d.preserveHost,
+    protocols: parseProtocols(annotations) ?? d.protocols,
+    methods: parseMethods(annotations),
+    headers: parseHeaders(annotations),
+    snis: parseSnis(annotations),
+    httpsRedirectStatusCode: annotationOneOf(annotations, `${K}https-redirect-status-code`, REDIRECT_CODES) ?? d.httpsRedirectStatusCode,
+    regexPriority: annotationInt(annotations, `${K}regex-priority`, { min: -REGEX_PRIORITY_LIMIT, max: REGEX_PRIORITY_LIMIT }) ?? 0,
+    pathHandling: annotationOneOf(annotations, `${K}path-handling`, ['v0', 'v1'] as const) ?? d.pathHandling,
+    requestBuffering: annotationBool(annotations, `${K}request-buffering`) ?? d.requestBuffering,
+    responseBuffering: annotationBool(annotations, `${K}response-buffering`) ?? d.responseBuffering,
+    hostAliases: annotationHosts(annotations, `${K}host-aliases`) ?? [],
+    regexPrefix: parseRegexPrefix(annotations) ?? d.regexPrefix,
+  };
+}
+
+/** Kong's route schema rejects these combinations (kong-admin-api §1.3); report them as the annotation's fault. */
+function checkCombinations(options: RouteOptions, annotations: Annotations): void {
+  const grpc = options.protocols.some((p) => GRPC_PROTOCOLS.includes(p));
+  const protocols = annotations[`${K}protocols`] ?? '';
+  if (grpc && options.methods) {
+    throw new InvalidAnnotationError(`${K}methods`, annotations[`${K}methods`] ?? '', `methods cannot be matched on gRPC routes (protocols '${protocols}')`);
+  }
+  if (grpc && options.stripPath) {
+    throw new InvalidAnnotationError(`${K}strip-path`, annotations[`${K}strip-path`] ?? '', `strip-path cannot be true on gRPC routes (protocols '${protocols}')`);
+  }
+  if (options.snis?.length && !options.protocols.some((p) => p === 'https' || p === 'grpcs')) {
+    throw new InvalidAnnotationError(`${K}snis`, annotations[`${K}snis`] ?? '', `SNIs need https or grpcs among the protocols ('${protocols}')`);
+  }
+}
+
+/** The route options an Ingress's annotations ask for; throws InvalidAnnotationError. */
+export function parseRouteAnnotations(annotations: Annotations = {}): RouteOptions {
+  const options = baseOptions(annotations);
+  if (annotationBool(annotations, FORCE_SSL)) {
+    // As KIC: plain-text requests are redirected (302 unless a code is given).
+    const grpc = options.protocols.some((p) => GRPC_PROTOCOLS.includes(p));
+    options.protocols = grpc ? ['grpcs'] : ['https'];
+    if (annotations[`${K}https-redirect-status-code`] === undefined) options.httpsRedirectStatusCode = 302;
+  }
+  checkCombinations(options, annotations);
+  return options;
+}

@@ -1,0 +1,120 @@
+// Winning claims → Kong routes, grouped as KIC does: one route per (Ingress,
+// host, Kong service) holding all its paths. Split further only where one route
+// cannot express the precedence: on the traditional router Exact paths need a
+// higher regex_priority than a Prefix path's `~/foo$` (`.exact` suffix); on the
+// expressions router each path gets its own priority (`.<hash>` suffix).
+import { createHash } from 'node:crypto';
+import type { V1Ingress } from '@kubernetes/client-node';
+import type { RouterFlavor } from '../kong/declarative.ts';
+import type { BackendPlan } from './backends.ts';
+import { hostKind } from './hosts.ts';
+import type { HostKind } from './hosts.ts';
+import type { PathClaim } from './ingress-rules.ts';
+import { defaultBackendRouteName, kongRouteName } from './naming.ts';
+import { compareStrings, namespacedName } from './objects.ts';
+import { translatePath } from './paths.ts';
+import type { TranslatedPath } from './paths.ts';
+import { DEFAULT_ROUTE_OPTIONS } from './route-annotations.ts';
+import type { RouteOptions } from './route-annotations.ts';
+
+export interface RoutePlan {
+  name: string;
+  ingress: V1Ingress;
+  /** Empty: any host. */
+  hosts: string[];
+  /** Of the rule's own host (aliases follow it). */
+  hostKind: HostKind;
+  paths: TranslatedPath[];
+  backend: BackendPlan;
+  options: RouteOptions;
+  /** Only Exact paths: they outrank a Prefix path's regex for the same path. */
+  exact: boolean;
+  /** The spec.defaultBackend route: lowest precedence of all. */
+  isDefaultBackend: boolean;
+}
+
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
+}
+
+function groupKey(claim: PathClaim): string {
+  return [namespacedName(claim.ingress), claim.host, claim.backend.kongServiceName].join('\n');
+}
+
+function groupClaims(claims: readonly PathClaim[]): PathClaim[][] {
+  const groups = new Map<string, PathClaim[]>();
+  for (const claim of claims) groups.set(groupKey(claim), [...(groups.get(groupKey(claim)) ?? []), claim]);
+  return [...groups.values()];
+}
+
+function uniquePaths(claims: readonly PathClaim[]): TranslatedPath[] {
+  const byKey = new Map(claims.map((c) => [c.path.conflictKey, c.path]));
+  return [...byKey.values()].sort((a, b) => compareStrings(a.conflictKey, b.conflictKey));
+}
+
+function planFor(first: PathClaim, name: string, paths: TranslatedPath[]): RoutePlan {
+  const { ingress, host, backend, options } = first;
+  return {
+    name,
+    ingress,
+    hosts: host === '' ? [] : [host, ...options.hostAliases.filter((alias) => alias !== host)],
+    hostKind: hostKind(host),
+    paths,
+    backend,
+    options,
+    exact: paths.every((p) => p.pathType === 'Exact'),
+    isDefaultBackend: false,
+  };
+}
+
+function baseName(claim: PathClaim): string {
+  return kongRouteName({
+    namespace: claim.ingress.metadata?.namespace ?? '',
+    ingress: claim.ingress.metadata?.name ?? '',
+    service: claim.backend.service.metadata?.name ?? '',
+    host: claim.host,
+    port: claim.backend.portToken,
+  });
+}
+
+function splitTraditional(group: PathClaim[]): RoutePlan[] {
+  const first = group[0];
+  if (!first) return [];
+  const paths = uniquePaths(group);
+  const exact = paths.filter((p) => p.pathType === 'Exact');
+  const other = paths.filter((p) => p.pathType !== 'Exact');
+  const name = baseName(first);
+  if (exact.length === 0 || other.length === 0) return [planFor(first, name, paths)];
+  return [planFor(first, name, other), planFor(first, `${name}.exact`, exact)];
+}
+
+function splitExpressions(group: PathClaim[]): RoutePlan[] {
+  const first = group[0];
+  if (!first) return [];
+  const paths = uniquePaths(group);
+  const name = baseName(first);
+  if (paths.length === 1) return [planFor(first, name, paths)];
+  return paths.map((path) => planFor(first, `${name}.${shortHash(path.conflictKey)}`, [path]));
+}
+
+export function planRoutes(claims: readonly PathClaim[], flavor: RouterFlavor): RoutePlan[] {
+  const split = flavor === 'expressions' ? splitExpressions : splitTraditional;
+  return groupClaims(claims).flatMap(split);
+}
+
+const ROOT_PREFIX = translatePath('/', 'Prefix') as TranslatedPath;
+
+/** The host-less `/` route of the Ingress whose spec.defaultBackend is used (KIC defaults, no annotations). */
+export function planDefaultBackendRoute(ingress: V1Ingress, backend: BackendPlan): RoutePlan {
+  return {
+    name: defaultBackendRouteName(ingress.metadata?.namespace ?? '', ingress.metadata?.name ?? ''),
+    ingress,
+    hosts: [],
+    hostKind: 'any',
+    paths: [ROOT_PREFIX],
+    backend,
+    options: DEFAULT_ROUTE_OPTIONS,
+    exact: false,
+    isDefaultBackend: true,
+  };
+}
