@@ -77,13 +77,15 @@ describe('deploy/: the kustomize base a user installs', function () {
       ['list', 'ingressclasses.networking.k8s.io'],
       ['watch', 'services'],
       ['watch', 'endpointslices.discovery.k8s.io'],
+      ['watch', 'secrets', 'apps'],
       ['create', 'events', 'apps'],
-      ['create', 'events.events.k8s.io', 'apps'],
       ['watch', 'meshdoors.meshdoor.dev'],
       ['patch', 'meshdoors.meshdoor.dev', undefined, 'status'],
       ['update', 'leases.coordination.k8s.io', 'kong'],
-      ['patch', 'deployments.apps', 'kong'],
+      ['watch', 'deployments.apps/kong-gateway', 'kong'],
+      ['patch', 'deployments.apps/kong-gateway', 'kong'],
       ['watch', 'pods', 'kong'],
+      ['watch', 'namespaces/kong'],
       ['patch', 'namespaces/kong'],
     ];
     for (const access of allowed) {
@@ -96,10 +98,12 @@ describe('deploy/: the kustomize base a user installs', function () {
       ['update', 'ingresses.networking.k8s.io', 'apps'],
       ['delete', 'services', 'apps'],
       ['create', 'secrets', 'apps'],
+      ['patch', 'deployments.apps/meshdoor', 'kong'],
       ['patch', 'deployments.apps', 'apps'],
       ['list', 'pods', 'apps'],
       ['update', 'leases.coordination.k8s.io', 'apps'],
       ['patch', 'namespaces/default'],
+      ['watch', 'namespaces'],
       ['update', 'meshdoors.meshdoor.dev'],
       ['patch', 'services', 'apps', 'status'],
       ['create', 'clusterrolebindings.rbac.authorization.k8s.io'],
@@ -109,6 +113,20 @@ describe('deploy/: the kustomize base a user installs', function () {
         expect(await canI(access)).to.equal(false);
       });
     }
+
+    it('lists single objects by name-selector, as the controller watches them, and nothing more', async function () {
+      const token = await cluster.createServiceAccountToken('kong', 'meshdoor');
+      const kubeconfig = await cluster.kubeconfigFor(token, 'rbac-check');
+      const list = (args: string[]) => cluster.kubectl(['get', ...args, '-o', 'name'], { kubeconfig, allowFailure: true });
+      const byName = await list(['deployments', '-n', 'kong', '--field-selector', 'metadata.name=kong-gateway']);
+      expect(byName.stdout.trim(), byName.stderr).to.equal('deployment.apps/kong-gateway');
+      const namespace = await list(['namespaces', '--field-selector', 'metadata.name=kong']);
+      expect(namespace.stdout.trim(), namespace.stderr).to.equal('namespace/kong');
+      const allDeployments = await list(['deployments', '-n', 'kong']);
+      expect(allDeployments.stderr).to.match(/forbidden/i);
+      const allNamespaces = await list(['namespaces']);
+      expect(allNamespaces.stderr).to.match(/forbidden/i);
+    });
   });
 
   it('has pod templates that the restricted Pod Security Standard admits', async function () {
