@@ -1,0 +1,34 @@
+// Heap bytes allocated by a piece of synchronous work: what the heap grew by,
+// plus what every garbage collection during it reclaimed (v8.GCProfiler).
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
+export interface Measured<T> {
+  value: T;
+  ms: number;
+  allocatedBytes: number;
+}
+
+export function measureAllocation<T>(work: () => T): Measured<T> {
+  const profiler = new v8.GCProfiler();
+  const before = v8.getHeapStatistics().used_heap_size;
+  profiler.start();
+  const started = performance.now();
+  const value = work();
+  const ms = performance.now() - started;
+  const after = v8.getHeapStatistics().used_heap_size;
+  const gcs = profiler.stop()?.statistics ?? [];
+  const reclaimed = gcs.reduce((sum, gc) => sum + Math.max(0, gc.beforeGC.heapStatistics.usedHeapSize - gc.afterGC.heapStatistics.usedHeapSize), 0);
+  return { value, ms, allocatedBytes: after - before + reclaimed };
+}
+
+let gcFunction: (() => void) | undefined;
+
+/** A full garbage collection, even without --expose-gc on the command line. */
+export function collectGarbage(): void {
+  if (!gcFunction) {
+    v8.setFlagsFromString('--expose-gc');
+    gcFunction = vm.runInNewContext('gc') as () => void;
+  }
+  gcFunction();
+}

@@ -1,0 +1,9 @@
+// All workloads, in the order they run.
+import type { Workload } from '../workload.ts';
+import { retranslateWorkload } from './retranslate.ts';
+import { translateWorkload } from './translate.ts';
+
+export const WORKLOADS: Workload[] = [
+  translateWorkload,
+  retranslateWorkload,
+];

@@ -1,0 +1,43 @@
+// Workload 2: translate again after one Ingress was edited, as the controller
+// does on every change (the unchanged objects are the same objects, as in the
+// store).
+import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
+import { translate } from '../../src/translate/index.ts';
+import type { Snapshot } from '../../src/translate/types.ts';
+import { collectGarbage } from '../allocation.ts';
+import { editIngress, generateCluster, seededRandom } from '../generate.ts';
+import { row } from '../report.ts';
+import { repeat, summarize } from '../stats.ts';
+import { runsOr } from '../workload.ts';
+import type { Workload } from '../workload.ts';
+
+/** The threshold for adding incremental translation. */
+const TARGET_MS = 20;
+
+function withEdit(snapshot: Snapshot, index: number, round: number): Snapshot {
+  const ingresses = [...snapshot.ingresses];
+  const edited = ingresses[index];
+  if (edited) ingresses[index] = editIngress(edited, round);
+  return { ...snapshot, ingresses };
+}
+
+export const retranslateWorkload: Workload = {
+  name: 'retranslate',
+  description: 'translation after one Ingress changed',
+  async run(ctx) {
+    const n = ctx.quick ? 1000 : 10000;
+    let snapshot = generateCluster({ n }).snapshot;
+    const options = { settings: DEFAULT_SETTINGS };
+    translate(snapshot, options);
+    const random = seededRandom(7);
+    const samples = await repeat({ warmup: 3, runs: runsOr(ctx, 15) }, (run) => {
+      snapshot = withEdit(snapshot, Math.floor(random() * n), run + 100);
+      collectGarbage();
+      const started = performance.now();
+      translate(snapshot, options);
+      return performance.now() - started;
+    });
+    const target = n === 10000 ? { target: { op: '<=' as const, value: TARGET_MS } } : {};
+    return [row({ workload: 'retranslate', n, metric: 'time', unit: 'ms', summary: summarize(samples), ...target })];
+  },
+};
