@@ -20,6 +20,7 @@ export interface WatchSetOptions {
 export class WatchSet {
   private readonly watches = new Map<string, SupervisedWatch>();
   private versionCounter = 0;
+  private stopped = false;
 
   constructor(private readonly options: WatchSetOptions) {}
 
@@ -30,6 +31,7 @@ export class WatchSet {
 
   /** Starts missing watches and stops those no longer wanted; returns whether the plan changed. */
   async reconcile(specs: readonly WatchSpec[]): Promise<boolean> {
+    if (this.stopped) return false;
     const wanted = new Map(specs.map((s) => [watchSpecId(s), s]));
     const stale = [...this.watches.values()].filter((w) => !wanted.has(w.id));
     for (const watch of stale) this.watches.delete(watch.id);
@@ -77,6 +79,12 @@ export class WatchSet {
     return true;
   }
 
+  /** Whether every watch of a role has synced (false when there is none). */
+  roleSynced(role: WatchRole): boolean {
+    const watches = [...this.watches.values()].filter((w) => w.spec.role === role);
+    return watches.length > 0 && watches.every((w) => w.hasSynced());
+  }
+
   /** Ids of watches that have not synced yet (for logs and readiness messages). */
   pending(): string[] {
     return [...this.watches.values()].filter((w) => !w.hasSynced()).map((w) => w.id).sort();
@@ -95,10 +103,10 @@ export class WatchSet {
     return [...this.watches.values()].map((w) => w.spec);
   }
 
+  /** Stops every watch; the caches stay readable so an in-flight sync still sees the last state. */
   async stop(): Promise<void> {
-    const all = [...this.watches.values()];
-    this.watches.clear();
-    await Promise.all(all.map((w) => w.stop()));
+    this.stopped = true;
+    await Promise.all([...this.watches.values()].map((w) => w.stop()));
   }
 
   private bump(): void {

@@ -1,0 +1,211 @@
+// The live controller: supervised watches feed the store, events only mark the
+// coalescing trigger dirty, and each pass reads the store: snapshot → translate
+// → Kong engine → report (Ingress status, Events, MeshDoor status) and the
+// gateway-in-mesh check. Only the leader writes to the API server; in DB-less
+// mode every replica may push to Kong.
+import type { KubernetesObject, V1Deployment, V1Namespace, V1Pod, V1Service } from '@kubernetes/client-node';
+import type { MeshDoorObject } from '../config/meshdoor-spec.ts';
+import type { MeshDoorSettings } from '../config/settings.ts';
+import { canonicalJson, contentHash } from '../kong/config-hash.ts';
+import type { Clock } from '../kube/clock.ts';
+import { EventRecorder } from '../kube/events.ts';
+import { IngressStatusWriter } from '../kube/ingress-status.ts';
+import type { KubeWriter } from '../kube/kube-writer.ts';
+import { LeaderElector, type LeaderElectionTimings } from '../kube/leader-election.ts';
+import type { LeaseApi } from '../kube/lease-api.ts';
+import { buildSnapshot, snapshotFingerprint } from '../kube/snapshot.ts';
+import type { SupervisorTimings } from '../kube/supervised-watch.ts';
+import { WatchSet } from '../kube/watch-set.ts';
+import type { WatchSourceFactory } from '../kube/watch-source.ts';
+import { GatewayMesh } from '../mesh/ensure-gateway.ts';
+import { deploymentPodSelector } from '../mesh/sidecar.ts';
+import { errorField, type Logger } from '../observe/logger.ts';
+import type { Metrics } from '../observe/metrics.ts';
+import { CoalescingTrigger } from './coalescing-trigger.ts';
+import { discoverGateways } from './gateway-discovery.ts';
+import { KongStep, type KongBackend, type TranslateFn } from './kong-step.ts';
+import { Readiness } from './readiness.ts';
+import { Reporter } from './report-step.ts';
+import { SettingsState, type ResolvedSettings } from './settings-state.ts';
+import { desiredWatchSpecs, meshdoorWatchSpec, referencedSecrets } from './watch-plan.ts';
+
+export interface ControllerOptions {
+  meshdoorName: string;
+  watchNamespaces: readonly string[];
+  secretLabelSelector?: string;
+  holdoffMs: number;
+  maxDelayMs: number;
+  /** `--kong-admin-url`: overrides the MeshDoor's URLs and discovery. */
+  kongAdminUrls: readonly string[];
+  /** `--publish-status-address`: overrides the MeshDoor's publish settings. */
+  publishStatusAddresses: readonly string[];
+  dblessPushFromAllReplicas: boolean;
+  restartUnmeshedGateway: boolean;
+  /** Lease-based election; without it this replica always leads. */
+  leaderElection?: { namespace: string; timings?: LeaderElectionTimings };
+  /** This replica's identity (Lease holder, Event reportingInstance). */
+  identity: string;
+  /** How long a pass waits for a new per-Secret watch before going without it. */
+  softWatchWaitMs?: number;
+  supervisorTimings?: SupervisorTimings;
+}
+
+export interface ControllerDeps {
+  watchFactory: WatchSourceFactory;
+  writer: KubeWriter;
+  leaseApi?: LeaseApi;
+  kong: KongBackend;
+  translate: TranslateFn;
+  settingsFromMeshDoor: (obj: MeshDoorObject | undefined) => MeshDoorSettings;
+  clock: Clock;
+  log: Logger;
+  metrics: Metrics;
+}
+
+const PASS_ERROR_RETRY_MS = 5000;
+
+export class Controller {
+  readonly readiness = new Readiness();
+  readonly events: EventRecorder;
+  private readonly watches: WatchSet;
+  private readonly trigger: CoalescingTrigger;
+  private readonly elector: LeaderElector | undefined;
+  private readonly settings: SettingsState;
+  private readonly kongStep: KongStep;
+  private readonly reporter: Reporter;
+  private readonly mesh: GatewayMesh;
+  private readonly softWaitMs: number;
+
+  constructor(private readonly o: ControllerOptions, private readonly d: ControllerDeps) {
+    this.softWaitMs = o.softWatchWaitMs ?? 5000;
+    this.trigger = new CoalescingTrigger({ holdoffMs: o.holdoffMs, maxDelayMs: o.maxDelayMs, clock: d.clock, run: () => this.pass() });
+    this.watches = new WatchSet({
+      factory: d.watchFactory, clock: d.clock, log: d.log,
+      ...(o.supervisorTimings ? { timings: o.supervisorTimings } : {}),
+      onChange: () => { this.trigger.mark(); },
+      onRestart: (spec) => { d.metrics.watchRestarts.inc({ role: spec.role }); },
+    });
+    this.events = new EventRecorder({ writer: d.writer, clock: d.clock, log: d.log, instance: o.identity });
+    this.settings = new SettingsState(o.meshdoorName, d.settingsFromMeshDoor, d.log);
+    this.kongStep = new KongStep({ backend: d.kong, translate: d.translate, metrics: d.metrics, clock: d.clock, log: d.log });
+    this.reporter = new Reporter({
+      writer: d.writer, statusWriter: new IngressStatusWriter({ writer: d.writer, log: d.log }),
+      events: this.events, clock: d.clock, log: d.log,
+    });
+    this.mesh = new GatewayMesh({ writer: d.writer, events: this.events, clock: d.clock, log: d.log, restartUnmeshed: o.restartUnmeshedGateway });
+    this.elector = o.leaderElection && d.leaseApi ? this.createElector(o.leaderElection, d.leaseApi) : undefined;
+  }
+
+  private createElector(election: NonNullable<ControllerOptions['leaderElection']>, api: LeaseApi): LeaderElector {
+    return new LeaderElector({
+      api, namespace: election.namespace, name: `meshdoor-${this.o.meshdoorName}`, identity: this.o.identity,
+      clock: this.d.clock, log: this.d.log, ...(election.timings ? { timings: election.timings } : {}),
+      onStartedLeading: () => { this.d.metrics.leader.set(1); this.trigger.mark(); },
+      onStoppedLeading: () => { this.d.metrics.leader.set(0); this.trigger.mark(); },
+    });
+  }
+
+  isLeader(): boolean {
+    return this.elector ? this.elector.isLeader() : true;
+  }
+
+  async start(): Promise<void> {
+    if (!this.elector) this.d.metrics.leader.set(1);
+    await this.watches.reconcile([meshdoorWatchSpec(this.o.meshdoorName)]);
+    this.elector?.start();
+    this.d.log.info('controller started', { meshdoor: this.o.meshdoorName, identity: this.o.identity, leaderElection: Boolean(this.elector) });
+  }
+
+  /** Stop watches, let the in-flight pass finish, flush Events, release the Lease. */
+  async stop(): Promise<void> {
+    await this.watches.stop();
+    await this.trigger.stop();
+    await this.events.idle();
+    await this.elector?.stop();
+    this.d.log.info('controller stopped', { meshdoor: this.o.meshdoorName });
+  }
+
+  private async pass(): Promise<void> {
+    const started = this.d.clock.now();
+    this.d.metrics.queueDepth.set(this.trigger.pending);
+    try {
+      this.d.metrics.syncCount.inc({ result: await this.passSteps() });
+    } catch (err) {
+      this.d.log.error('sync pass failed', { error: errorField(err) });
+      this.d.metrics.syncCount.inc({ result: 'failed' });
+      this.readiness.update({ lastSyncOk: false, lastError: errorField(err) });
+      this.trigger.retryIn(PASS_ERROR_RETRY_MS);
+    } finally {
+      const durationMs = this.d.clock.now() - started;
+      this.d.metrics.syncDuration.observe(durationMs);
+      this.d.log.debug('sync pass done', { durationMs });
+      for (const [role, count] of this.watches.counts()) this.d.metrics.storeObjects.set({ role }, count);
+    }
+  }
+
+  private async passSteps(): Promise<'ok' | 'failed' | 'waiting'> {
+    if (!this.watches.roleSynced('meshdoor')) return this.waiting();
+    const resolved = this.settings.resolve(this.watches.list('meshdoor')[0]);
+    await this.replan(resolved.settings);
+    if (!this.watches.synced(this.softWaitMs)) {
+      this.trigger.retryIn(this.softWaitMs);
+      return this.waiting();
+    }
+    this.readiness.update({ cachesSynced: true, pendingWatches: [] });
+    const snapshot = buildSnapshot(this.watches);
+    const { settings } = resolved;
+    const gateways = discoverGateways({ settings, flagUrls: this.o.kongAdminUrls, adminEndpointSlices: this.watches.list('adminEndpoints') });
+    const leader = this.isLeader();
+    const kong = await this.kongStep.run({
+      snapshot, settings, gateways, leader, dblessPushFromAllReplicas: this.o.dblessPushFromAllReplicas,
+      fingerprint: contentHash([snapshotFingerprint(snapshot), canonicalJson(settings)]),
+    });
+    this.readiness.update({ pushing: kong.pushing, gateways: gateways.length, lastSyncOk: kong.ok, lastError: kong.error });
+    if (kong.retryInMs !== undefined) this.trigger.retryIn(kong.retryInMs);
+    const mesh = await this.mesh.ensure({
+      settings, leader,
+      deployment: this.watches.list<V1Deployment>('gatewayDeployment')[0],
+      namespace: this.watches.list<V1Namespace>('gatewayNamespace')[0],
+      pods: this.watches.list<V1Pod>('gatewayPods'),
+    });
+    this.d.metrics.gatewayPods.set({ sidecar: 'true' }, mesh.pods.withSidecar);
+    this.d.metrics.gatewayPods.set({ sidecar: 'false' }, mesh.pods.withoutSidecar.length);
+    if (leader) {
+      await this.reporter.report({
+        resolved, snapshot, kong, mesh, gateways: gateways.length,
+        publishService: this.watches.list<V1Service>('publishService')[0],
+        flagPublishAddresses: this.o.publishStatusAddresses,
+      });
+    }
+    return kong.ok === false ? 'failed' : 'ok';
+  }
+
+  private waiting(): 'waiting' {
+    this.readiness.update({ cachesSynced: false, pendingWatches: this.watches.pending() });
+    return 'waiting';
+  }
+
+  private async replan(settings: MeshDoorSettings): Promise<void> {
+    const ingresses = this.watches.list('ingresses');
+    await this.watches.reconcile(desiredWatchSpecs({
+      settings,
+      meshdoorName: this.o.meshdoorName,
+      watchNamespaces: this.o.watchNamespaces,
+      ...(this.o.secretLabelSelector ? { secretLabelSelector: this.o.secretLabelSelector } : {}),
+      secretRefs: referencedSecrets(ingresses, this.watches.list('ingressClasses'), settings.ingressClass),
+      ...withPodSelector(this.watches.list<V1Deployment>('gatewayDeployment')[0]),
+      staticAdminUrls: this.o.kongAdminUrls.length > 0 || settings.kongAdmin.urls.length > 0,
+      staticPublishAddresses: this.o.publishStatusAddresses.length > 0 || settings.publishAddresses.length > 0,
+    }));
+  }
+
+  /** Current settings (for logs and tests). */
+  currentSettings(): ResolvedSettings {
+    return this.settings.resolve(this.watches.list<KubernetesObject>('meshdoor')[0]);
+  }
+}
+
+function withPodSelector(deployment: V1Deployment | undefined): { gatewayPodSelector?: string } {
+  const selector = deploymentPodSelector(deployment);
+  return selector ? { gatewayPodSelector: selector } : {};
+}

@@ -1,0 +1,136 @@
+// The Kong part of a pass: decide whether this replica pushes, skip when
+// nothing the translation depends on changed, else hand the snapshot to the
+// engine and turn its report into metrics, readiness and a retry delay.
+import type { MeshDoorSettings } from '../config/settings.ts';
+import { configHash } from '../kong/config-hash.ts';
+import type { GatewayOutcome, GatewayTarget, KongMode, KongSyncEngine, SyncReport } from '../kong/sync-types.ts';
+import type { Clock } from '../kube/clock.ts';
+import { errorField, type Logger } from '../observe/logger.ts';
+import type { Metrics } from '../observe/metrics.ts';
+import type { Snapshot, TranslateOptions, TranslateResult } from '../translate/types.ts';
+
+export interface KongBackend {
+  /** The gateways' mode: fixed by a flag, or detected from a gateway. Undefined when none answered. */
+  resolveMode(gateways: readonly GatewayTarget[]): Promise<KongMode | undefined>;
+  engine(mode: KongMode): KongSyncEngine;
+  /** Forget state of gateways that are gone. */
+  retain?(gateways: readonly GatewayTarget[]): void;
+}
+
+export type TranslateFn = (snapshot: Snapshot, options: TranslateOptions) => TranslateResult;
+
+export interface KongStepInput {
+  snapshot: Snapshot;
+  settings: MeshDoorSettings;
+  gateways: readonly GatewayTarget[];
+  leader: boolean;
+  /** DB-less: every replica pushes (the config is the same for every gateway). */
+  dblessPushFromAllReplicas: boolean;
+  /** Fingerprint of everything the translation reads (snapshot and settings). */
+  fingerprint: string;
+}
+
+export interface KongStepOutput {
+  /** This replica pushes to Kong. */
+  pushing: boolean;
+  result?: TranslateResult;
+  report?: SyncReport;
+  /** Undefined when not pushing or when there are no gateways. */
+  ok?: boolean;
+  error?: string;
+  retryInMs?: number;
+  /** Time of the last sync that reached every gateway. */
+  lastSyncTime?: number;
+  configHash?: string;
+}
+
+const NO_MODE_RETRY_MS = 5000;
+
+function failureReason(outcome: GatewayOutcome, report: SyncReport): string {
+  if (report.rejected.length > 0) return 'conflict';
+  return /ECONN|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|socket|network|timeout/i.test(outcome.error ?? '') ? 'network' : 'other';
+}
+
+export class KongStep {
+  private lastKey: string | undefined;
+  private last: KongStepOutput | undefined;
+
+  constructor(private readonly o: { backend: KongBackend; translate: TranslateFn; metrics: Metrics; clock: Clock; log: Logger }) {}
+
+  async run(input: KongStepInput): Promise<KongStepOutput> {
+    const mode = input.gateways.length > 0 ? await this.resolveMode(input.gateways) : undefined;
+    const pushing = input.leader || (input.dblessPushFromAllReplicas && mode === 'dbless');
+    if (!pushing) {
+      this.lastKey = undefined;
+      return { pushing: false };
+    }
+    const key = `${input.fingerprint}|${input.gateways.map((g) => g.url).join(',')}|${mode ?? ''}`;
+    if (key === this.lastKey && this.last && this.last.ok !== false) return this.last;
+    this.o.backend.retain?.(input.gateways);
+    const translate = (exclude: ReadonlySet<string>): TranslateResult => this.translate(input, exclude);
+    let out: KongStepOutput;
+    if (input.gateways.length === 0) {
+      out = { pushing, result: translate(new Set()) };
+    } else if (!mode) {
+      out = { pushing, result: translate(new Set()), ok: false, error: 'no Kong gateway answered to detect its mode', retryInMs: NO_MODE_RETRY_MS };
+    } else {
+      out = await this.push(mode, input, translate);
+    }
+    this.lastKey = key;
+    this.last = { ...out, lastSyncTime: out.lastSyncTime ?? this.last?.lastSyncTime };
+    return this.last;
+  }
+
+  private async resolveMode(gateways: readonly GatewayTarget[]): Promise<KongMode | undefined> {
+    try {
+      return await this.o.backend.resolveMode(gateways);
+    } catch (err) {
+      this.o.log.warn('detecting kong mode failed', { error: errorField(err) });
+      return undefined;
+    }
+  }
+
+  private translate(input: KongStepInput, exclude: ReadonlySet<string>): TranslateResult {
+    const started = this.o.clock.now();
+    try {
+      const result = this.o.translate(input.snapshot, { settings: input.settings, exclude });
+      this.o.metrics.translationCount.inc({ success: String(result.failures.length === 0) });
+      this.o.metrics.translationBroken.set(result.failures.length);
+      return result;
+    } catch (err) {
+      this.o.metrics.translationCount.inc({ success: 'false' });
+      throw err;
+    } finally {
+      this.o.metrics.translationDuration.observe(this.o.clock.now() - started);
+    }
+  }
+
+  private async push(mode: KongMode, input: KongStepInput, translate: (ex: ReadonlySet<string>) => TranslateResult): Promise<KongStepOutput> {
+    let report: SyncReport;
+    try {
+      report = await this.o.backend.engine(mode).sync({ translate, gateways: input.gateways });
+    } catch (err) {
+      const error = errorField(err);
+      this.o.log.error('kong sync failed', { error });
+      return { pushing: true, result: translate(new Set()), ok: false, error, retryInMs: NO_MODE_RETRY_MS };
+    }
+    const protocol = mode === 'dbless' ? 'db-less' : 'db';
+    for (const g of report.gateways) {
+      if (g.status === 'failed') {
+        this.o.log.warn('kong gateway not converged', { gateway: g.url, error: g.error ?? '' });
+        this.o.metrics.pushCount.inc({ success: 'false', protocol, dataplane: g.url, failure_reason: failureReason(g, report) });
+      } else if (g.status === 'pushed') {
+        this.o.metrics.pushCount.inc({ success: 'true', protocol, dataplane: g.url, failure_reason: '' });
+        this.o.metrics.pushLastSuccessful.set({ dataplane: g.url }, Math.floor(this.o.clock.now() / 1000));
+      }
+    }
+    this.o.metrics.pushBroken.set(report.rejected.length);
+    const failed = report.gateways.filter((g) => g.status === 'failed');
+    const ok = failed.length === 0;
+    return {
+      pushing: true, result: report.applied, report, ok,
+      ...(ok ? { lastSyncTime: this.o.clock.now() } : { error: failed.map((g) => `${g.url}: ${g.error ?? 'failed'}`).join('; '), retryInMs: report.retryAfterMs ?? NO_MODE_RETRY_MS }),
+      configHash: configHash(report.applied.config),
+    };
+  }
+}

@@ -1,0 +1,117 @@
+// PURE: the MeshDoor's status from the last pass: conditions Ready, Synced and
+// GatewayInMesh with reasons, counts, config hash, gateway pods, and a bounded
+// list of failing objects. Transition times only move when a condition changes.
+import { canonicalJson } from '../kong/config-hash.ts';
+import type { KongConfig } from '../kong/declarative.ts';
+import type { GatewayPodSummary } from '../mesh/sidecar.ts';
+import type { TranslationFailure } from '../translate/types.ts';
+
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+
+export interface Condition {
+  type: 'Ready' | 'Synced' | 'GatewayInMesh';
+  status: ConditionStatus;
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+  observedGeneration?: number;
+}
+
+export interface FailingObject {
+  kind: string;
+  namespace?: string;
+  name: string;
+  reason: string;
+  message: string;
+}
+
+export interface MeshDoorStatus {
+  observedGeneration?: number;
+  conditions: Condition[];
+  routes: number;
+  services: number;
+  gateways: number;
+  configHash?: string;
+  lastSyncTime?: string;
+  gatewayPods: { running: number; withSidecar: number; withoutSidecar: number };
+  /** `withSidecar/running`, for the SIDECARS printer column. */
+  sidecars: string;
+  failingObjectCount: number;
+  failingObjects: FailingObject[];
+}
+
+export interface ConditionInput {
+  status: ConditionStatus;
+  reason: string;
+  message: string;
+}
+
+export interface MeshDoorStatusInput {
+  previous: Partial<MeshDoorStatus> | undefined;
+  generation?: number;
+  now: number;
+  synced: ConditionInput;
+  gatewayInMesh: ConditionInput;
+  /** A problem with the MeshDoor spec itself (invalid field). */
+  specError?: string;
+  config?: KongConfig;
+  configHash?: string;
+  gateways: number;
+  lastSyncTime?: number;
+  pods: GatewayPodSummary;
+  failures: readonly TranslationFailure[];
+  maxFailingObjects?: number;
+}
+
+function readyCondition(input: MeshDoorStatusInput): ConditionInput {
+  if (input.specError) return { status: 'False', reason: 'InvalidSpec', message: input.specError };
+  if (input.synced.status !== 'True') return { status: 'False', reason: 'NotSynced', message: input.synced.message };
+  if (input.gatewayInMesh.status !== 'True') return { status: 'False', reason: 'GatewayNotInMesh', message: input.gatewayInMesh.message };
+  return { status: 'True', reason: 'Ready', message: 'Kong is converged and every gateway pod is in the mesh' };
+}
+
+function condition(type: Condition['type'], c: ConditionInput, input: MeshDoorStatusInput): Condition {
+  const previous = input.previous?.conditions?.find((p) => p.type === type);
+  const unchanged = previous?.status === c.status && previous.reason === c.reason;
+  return {
+    type, ...c,
+    lastTransitionTime: unchanged && previous.lastTransitionTime ? previous.lastTransitionTime : new Date(input.now).toISOString(),
+    ...(input.generation !== undefined ? { observedGeneration: input.generation } : {}),
+  };
+}
+
+function failingObjects(failures: readonly TranslationFailure[], max: number): FailingObject[] {
+  return failures.slice(0, max).map((f) => ({
+    kind: f.object.kind,
+    ...(f.object.namespace ? { namespace: f.object.namespace } : {}),
+    name: f.object.name, reason: f.reason, message: f.message,
+  }));
+}
+
+export function desiredMeshDoorStatus(input: MeshDoorStatusInput): MeshDoorStatus {
+  const routes = input.config?.services.reduce((n, s) => n + s.routes.length, 0) ?? input.previous?.routes ?? 0;
+  const lastSync = input.lastSyncTime !== undefined ? new Date(input.lastSyncTime).toISOString() : input.previous?.lastSyncTime;
+  const configHash = input.configHash ?? input.previous?.configHash;
+  return {
+    ...(input.generation !== undefined ? { observedGeneration: input.generation } : {}),
+    conditions: [
+      condition('Ready', readyCondition(input), input),
+      condition('Synced', input.synced, input),
+      condition('GatewayInMesh', input.gatewayInMesh, input),
+    ],
+    routes,
+    services: input.config?.services.length ?? input.previous?.services ?? 0,
+    gateways: input.gateways,
+    ...(configHash ? { configHash } : {}),
+    ...(lastSync ? { lastSyncTime: lastSync } : {}),
+    gatewayPods: { running: input.pods.running, withSidecar: input.pods.withSidecar, withoutSidecar: input.pods.withoutSidecar.length },
+    sidecars: `${input.pods.withSidecar}/${input.pods.running}`,
+    failingObjectCount: input.failures.length,
+    failingObjects: failingObjects(input.failures, input.maxFailingObjects ?? 50),
+  };
+}
+
+/** Whether writing `next` would change what is stored (key order does not matter). */
+export function meshDoorStatusDiffers(current: unknown, next: MeshDoorStatus): boolean {
+  return canonicalJson(current ?? {}) !== canonicalJson(next);
+}

@@ -1,0 +1,120 @@
+// What the leader reports after a pass: Ingress status for configured
+// Ingresses, Events for failing and recovered objects, and the MeshDoor status.
+import type { V1Ingress, V1Service } from '@kubernetes/client-node';
+import type { Clock } from '../kube/clock.ts';
+import type { EventRecorder } from '../kube/events.ts';
+import { desiredLoadBalancerIngress, type IngressStatusWriter } from '../kube/ingress-status.ts';
+import type { KubeWriter } from '../kube/kube-writer.ts';
+import type { GatewayMeshState } from '../mesh/ensure-gateway.ts';
+import { errorField, type Logger } from '../observe/logger.ts';
+import { objectKey, type ObjectRef, type Snapshot, type TranslationFailure } from '../translate/types.ts';
+import { FailureEvents, mergeFailures } from './failure-events.ts';
+import type { KongStepOutput } from './kong-step.ts';
+import { desiredMeshDoorStatus, meshDoorStatusDiffers, type ConditionInput, type MeshDoorStatus } from './meshdoor-status.ts';
+import type { ResolvedSettings } from './settings-state.ts';
+
+export interface ReportInput {
+  resolved: ResolvedSettings;
+  snapshot: Snapshot;
+  kong: KongStepOutput;
+  mesh: GatewayMeshState;
+  gateways: number;
+  publishService: V1Service | undefined;
+  /** `--publish-status-address` values; override the MeshDoor's. */
+  flagPublishAddresses: readonly string[];
+}
+
+export interface ReporterOptions {
+  writer: Pick<KubeWriter, 'patchMeshDoorStatus'>;
+  statusWriter: IngressStatusWriter;
+  events: EventRecorder;
+  clock: Clock;
+  log: Logger;
+}
+
+function syncedCondition(input: ReportInput): ConditionInput {
+  const { kong } = input;
+  if (input.gateways === 0) {
+    const admin = input.resolved.settings.kongAdmin;
+    return { status: 'False', reason: 'NoGateways', message: `no ready endpoint of Kong admin Service ${admin.service ?? '(none)'} on port ${admin.portName}, and no static admin URL` };
+  }
+  if (kong.ok === undefined) return { status: 'Unknown', reason: 'Pending', message: 'waiting for the first sync' };
+  if (!kong.ok) return { status: 'False', reason: 'SyncFailed', message: kong.error ?? 'sync failed' };
+  const failing = (kong.result?.failures.length ?? 0) + (kong.report?.rejected.length ?? 0);
+  return {
+    status: 'True', reason: failing > 0 ? 'SyncedWithFailures' : 'Synced',
+    message: `configuration applied to ${input.gateways} gateway(s)${failing > 0 ? `; ${failing} object(s) left out, see failingObjects` : ''}`,
+  };
+}
+
+export class Reporter {
+  private readonly failureEvents: FailureEvents;
+  private statusWrittenFrom: string | undefined;
+
+  constructor(private readonly o: ReporterOptions) {
+    this.failureEvents = new FailureEvents(o.events);
+  }
+
+  async report(input: ReportInput): Promise<void> {
+    const failures = mergeFailures(input.kong.result?.failures ?? [], input.kong.report?.rejected ?? []);
+    if (input.kong.ok === true) {
+      await this.ensureIngressStatus(input);
+    }
+    if (input.kong.result) {
+      this.failureEvents.report(failures, input.kong.result.configured, (ref) => lookupUid(input.snapshot, ref));
+    }
+    this.reportSpecError(input);
+    await this.ensureMeshDoorStatus(input, failures);
+  }
+
+  private async ensureIngressStatus(input: ReportInput): Promise<void> {
+    const configured = new Set((input.kong.result?.configured ?? []).filter((r) => r.kind === 'Ingress').map(objectKey));
+    const ingresses = input.snapshot.ingresses.filter((ing) => configured.has(objectKey({ kind: 'Ingress', namespace: ing.metadata?.namespace, name: ing.metadata?.name ?? '' })));
+    const addresses = input.flagPublishAddresses.length > 0 ? input.flagPublishAddresses : input.resolved.settings.publishAddresses;
+    const desired = desiredLoadBalancerIngress(addresses, input.publishService);
+    const written = await this.o.statusWriter.ensure(ingresses as V1Ingress[], desired);
+    if (written > 0) this.o.log.info('updated ingress status', { count: written });
+  }
+
+  private reportSpecError(input: ReportInput): void {
+    const md = input.resolved.meshdoor;
+    if (!input.resolved.specError || !md?.metadata?.name) return;
+    this.o.events.record(
+      { apiVersion: 'meshdoor.dev/v1alpha1', kind: 'MeshDoor', name: md.metadata.name, ...(md.metadata.uid ? { uid: md.metadata.uid } : {}) },
+      'Warning', 'InvalidSpec', input.resolved.specError,
+    );
+  }
+
+  private async ensureMeshDoorStatus(input: ReportInput, failures: readonly TranslationFailure[]): Promise<void> {
+    const md = input.resolved.meshdoor;
+    const name = md?.metadata?.name;
+    if (!md || !name) return;
+    const previous = md.status as Partial<MeshDoorStatus> | undefined;
+    const next = desiredMeshDoorStatus({
+      previous, now: this.o.clock.now(), synced: syncedCondition(input), gatewayInMesh: input.mesh.condition,
+      gateways: input.gateways, pods: input.mesh.pods, failures,
+      ...(md.metadata?.generation !== undefined ? { generation: md.metadata.generation } : {}),
+      ...(input.resolved.specError ? { specError: input.resolved.specError } : {}),
+      ...(input.kong.result ? { config: input.kong.result.config } : {}),
+      ...(input.kong.configHash ? { configHash: input.kong.configHash } : {}),
+      ...(input.kong.lastSyncTime !== undefined ? { lastSyncTime: input.kong.lastSyncTime } : {}),
+    });
+    if (!meshDoorStatusDiffers(previous, next)) return;
+    const rv = md.metadata?.resourceVersion;
+    if (rv !== undefined && rv === this.statusWrittenFrom) return;
+    try {
+      await this.o.writer.patchMeshDoorStatus(name, next as unknown as Record<string, unknown>);
+      this.statusWrittenFrom = rv;
+    } catch (err) {
+      this.o.log.warn('writing meshdoor status failed', { object: `MeshDoor/${name}`, error: errorField(err) });
+    }
+  }
+}
+
+function lookupUid(snapshot: Snapshot, ref: ObjectRef): string | undefined {
+  const lists: Partial<Record<ObjectRef['kind'], readonly { metadata?: { namespace?: string; name?: string; uid?: string } }[]>> = {
+    Ingress: snapshot.ingresses, Service: snapshot.services, Secret: snapshot.secrets,
+    IngressClass: snapshot.ingressClasses, EndpointSlice: snapshot.endpointSlices,
+  };
+  return lists[ref.kind]?.find((o) => o.metadata?.name === ref.name && (o.metadata.namespace ?? undefined) === ref.namespace)?.metadata?.uid;
+}

@@ -1,0 +1,107 @@
+// PURE: which watches the controller needs for the settings it serves. The plan
+// is recomputed on every sync pass, so MeshDoor edits and new TLS references
+// start (or stop) watches without a restart.
+import type { V1Ingress, V1IngressClass } from '@kubernetes/client-node';
+import type { MeshDoorSettings } from '../config/settings.ts';
+import type { WatchSpec } from '../kube/watch-source.ts';
+import { isIngressServed } from '../translate/ingress-class.ts';
+import { indexSnapshot } from '../translate/snapshot-index.ts';
+
+export interface NamespacedName {
+  namespace: string;
+  name: string;
+}
+
+export interface WatchPlanInput {
+  settings: MeshDoorSettings;
+  meshdoorName: string;
+  /** Limit Ingress/Service/EndpointSlice/Secret watches to these namespaces (empty: all). */
+  watchNamespaces: readonly string[];
+  /** Secrets matching this label selector are watched too. */
+  secretLabelSelector?: string;
+  /** Secrets referenced by served Ingresses' TLS sections. */
+  secretRefs: readonly NamespacedName[];
+  /** matchLabels selector of the gateway Deployment's pods, once the Deployment is known. */
+  gatewayPodSelector?: string;
+  /** Static Kong admin URLs (flags or MeshDoor): no discovery watch needed. */
+  staticAdminUrls: boolean;
+  /** Static status addresses (flags or MeshDoor): no publish Service watch needed. */
+  staticPublishAddresses: boolean;
+}
+
+export function splitNamespacedName(value: string | undefined): NamespacedName | undefined {
+  if (!value) return undefined;
+  const [namespace, name, ...rest] = value.split('/');
+  if (!namespace || !name || rest.length > 0) return undefined;
+  return { namespace, name };
+}
+
+export function meshdoorWatchSpec(name: string): WatchSpec {
+  return { role: 'meshdoor', kind: 'MeshDoor', fieldSelector: `metadata.name=${name}`, gate: 'hard' };
+}
+
+function perNamespace(base: Omit<WatchSpec, 'namespace'>, namespaces: readonly string[]): WatchSpec[] {
+  if (namespaces.length === 0) return [base];
+  return [...new Set(namespaces)].sort().map((namespace) => ({ ...base, namespace }));
+}
+
+function secretSpecs(input: WatchPlanInput): WatchSpec[] {
+  const watched = new Set(input.watchNamespaces);
+  const refs = input.secretRefs.filter((r) => watched.size === 0 || watched.has(r.namespace));
+  const specs: WatchSpec[] = refs.map((ref) => ({
+    role: 'secrets', kind: 'Secret', namespace: ref.namespace, fieldSelector: `metadata.name=${ref.name}`, gate: 'soft',
+  }));
+  if (input.secretLabelSelector) {
+    specs.push(...perNamespace({ role: 'secrets', kind: 'Secret', labelSelector: input.secretLabelSelector, gate: 'hard' }, input.watchNamespaces));
+  }
+  return specs;
+}
+
+function gatewaySpecs(input: WatchPlanInput): WatchSpec[] {
+  const { gateway, kongAdmin, publishService } = input.settings;
+  const specs: WatchSpec[] = [
+    { role: 'gatewayDeployment', kind: 'Deployment', namespace: gateway.namespace, fieldSelector: `metadata.name=${gateway.deployment}`, gate: 'hard' },
+    { role: 'gatewayNamespace', kind: 'Namespace', fieldSelector: `metadata.name=${gateway.namespace}`, gate: 'hard' },
+  ];
+  if (input.gatewayPodSelector) {
+    specs.push({ role: 'gatewayPods', kind: 'Pod', namespace: gateway.namespace, labelSelector: input.gatewayPodSelector, gate: 'hard' });
+  }
+  const admin = splitNamespacedName(kongAdmin.service);
+  if (!input.staticAdminUrls && admin) {
+    specs.push({ role: 'adminEndpoints', kind: 'EndpointSlice', namespace: admin.namespace, labelSelector: `kubernetes.io/service-name=${admin.name}`, gate: 'hard' });
+  }
+  const publish = splitNamespacedName(publishService);
+  if (!input.staticPublishAddresses && publish) {
+    specs.push({ role: 'publishService', kind: 'Service', namespace: publish.namespace, fieldSelector: `metadata.name=${publish.name}`, gate: 'hard' });
+  }
+  return specs;
+}
+
+export function desiredWatchSpecs(input: WatchPlanInput): WatchSpec[] {
+  const ns = input.watchNamespaces;
+  return [
+    meshdoorWatchSpec(input.meshdoorName),
+    { role: 'ingressClasses', kind: 'IngressClass', gate: 'hard' },
+    ...perNamespace({ role: 'ingresses', kind: 'Ingress', gate: 'hard' }, ns),
+    ...perNamespace({ role: 'services', kind: 'Service', gate: 'hard' }, ns),
+    ...(input.settings.upstreamMode === 'endpoints' ? perNamespace({ role: 'endpointSlices', kind: 'EndpointSlice', gate: 'hard' }, ns) : []),
+    ...secretSpecs(input),
+    ...gatewaySpecs(input),
+  ];
+}
+
+/** Secrets named in the TLS sections of the Ingresses this bridge serves, sorted and unique. */
+export function referencedSecrets(
+  ingresses: readonly V1Ingress[], ingressClasses: readonly V1IngressClass[], ingressClass: string,
+): NamespacedName[] {
+  const index = indexSnapshot({ ingresses, ingressClasses, services: [], endpointSlices: [], secrets: [] });
+  const refs = new Map<string, NamespacedName>();
+  for (const ingress of ingresses) {
+    const namespace = ingress.metadata?.namespace;
+    if (!namespace || !isIngressServed(ingress, ingressClass, index)) continue;
+    for (const tls of ingress.spec?.tls ?? []) {
+      if (tls.secretName) refs.set(`${namespace}/${tls.secretName}`, { namespace, name: tls.secretName });
+    }
+  }
+  return [...refs.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, ref]) => ref);
+}

@@ -1,0 +1,74 @@
+// Ingress status.loadBalancer: the address users reach the gateway at. Pure
+// part: the desired addresses and the comparison; I/O part: write only what
+// changed, only for Ingresses that were configured (so never another class's).
+import { isIP } from 'node:net';
+import type { V1Ingress, V1IngressLoadBalancerIngress, V1Service } from '@kubernetes/client-node';
+import type { KubeWriter } from './kube-writer.ts';
+import { errorField, type Logger } from '../observe/logger.ts';
+
+/** Static addresses (flag or MeshDoor) win; else the publish Service's LoadBalancer ingress, else its cluster IPs. */
+export function desiredLoadBalancerIngress(
+  publishAddresses: readonly string[], publishService: V1Service | undefined,
+): V1IngressLoadBalancerIngress[] {
+  let entries: V1IngressLoadBalancerIngress[];
+  if (publishAddresses.length > 0) {
+    entries = publishAddresses.map((a) => (isIP(a) ? { ip: a } : { hostname: a }));
+  } else if (!publishService) {
+    entries = [];
+  } else {
+    const lb = publishService.spec?.type === 'LoadBalancer' ? publishService.status?.loadBalancer?.ingress ?? [] : [];
+    const fromLb = lb.flatMap((i): V1IngressLoadBalancerIngress[] => (i.ip ? [{ ip: i.ip }] : i.hostname ? [{ hostname: i.hostname }] : []));
+    const clusterIps = publishService.spec?.clusterIPs ?? (publishService.spec?.clusterIP ? [publishService.spec.clusterIP] : []);
+    entries = fromLb.length > 0 ? fromLb : clusterIps.filter((ip) => ip !== 'None' && isIP(ip)).map((ip) => ({ ip }));
+  }
+  const unique = new Map(entries.map((e) => [e.ip ?? `h:${e.hostname ?? ''}`, e]));
+  return [...unique.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, e]) => e);
+}
+
+function entryKey(e: V1IngressLoadBalancerIngress): string {
+  return `${e.ip ?? ''}|${e.hostname ?? ''}`;
+}
+
+/** Same set of addresses, ignoring order and per-port status. */
+export function sameLoadBalancerIngress(
+  current: readonly V1IngressLoadBalancerIngress[] | undefined, desired: readonly V1IngressLoadBalancerIngress[],
+): boolean {
+  const a = (current ?? []).map(entryKey).sort();
+  const b = desired.map(entryKey).sort();
+  return a.length === b.length && a.every((k, i) => k === b[i]);
+}
+
+export interface IngressStatusWriterOptions {
+  writer: Pick<KubeWriter, 'patchIngressStatus'>;
+  log: Logger;
+}
+
+export class IngressStatusWriter {
+  /** Ingress key → resourceVersion we wrote from; skip until the watch shows our write. */
+  private readonly writtenFrom = new Map<string, string>();
+
+  constructor(private readonly o: IngressStatusWriterOptions) {}
+
+  /** Writes status for the given (configured) Ingresses where it differs; returns how many were written. */
+  async ensure(ingresses: readonly V1Ingress[], desired: readonly V1IngressLoadBalancerIngress[]): Promise<number> {
+    if (desired.length === 0) return 0;
+    let written = 0;
+    const live = new Set<string>();
+    for (const ingress of ingresses) {
+      const { namespace = '', name = '', resourceVersion } = ingress.metadata ?? {};
+      const key = `${namespace}/${name}`;
+      live.add(key);
+      if (sameLoadBalancerIngress(ingress.status?.loadBalancer?.ingress, desired)) continue;
+      if (resourceVersion !== undefined && this.writtenFrom.get(key) === resourceVersion) continue;
+      try {
+        await this.o.writer.patchIngressStatus(namespace, name, { loadBalancer: { ingress: [...desired] } });
+        if (resourceVersion !== undefined) this.writtenFrom.set(key, resourceVersion);
+        written += 1;
+      } catch (err) {
+        this.o.log.warn('writing ingress status failed', { object: key, error: errorField(err) });
+      }
+    }
+    for (const key of [...this.writtenFrom.keys()]) if (!live.has(key)) this.writtenFrom.delete(key);
+    return written;
+  }
+}

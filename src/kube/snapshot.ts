@@ -1,0 +1,48 @@
+// The translator's input, read from the watch caches, and a cheap fingerprint
+// of what the translator reads (not status, not bookkeeping metadata), so an
+// unchanged snapshot — including our own status writes — causes no Kong traffic.
+import { createHash } from 'node:crypto';
+import type { KubernetesObject, V1EndpointSlice, V1Ingress, V1IngressClass, V1Secret, V1Service } from '@kubernetes/client-node';
+import type { Snapshot } from '../translate/types.ts';
+import type { WatchSet } from './watch-set.ts';
+
+export function buildSnapshot(watches: Pick<WatchSet, 'list'>): Snapshot {
+  return {
+    ingresses: watches.list<V1Ingress>('ingresses'),
+    ingressClasses: watches.list<V1IngressClass>('ingressClasses'),
+    services: watches.list<V1Service>('services'),
+    endpointSlices: watches.list<V1EndpointSlice>('endpointSlices'),
+    secrets: watches.list<V1Secret>('secrets'),
+  };
+}
+
+// Objects are replaced, never mutated, in the store: cache one digest per object.
+const digests = new WeakMap<object, string>();
+
+function contentDigest(obj: KubernetesObject): string {
+  let digest = digests.get(obj);
+  if (digest === undefined) {
+    const { status: _status, metadata, ...rest } = obj as KubernetesObject & { status?: unknown };
+    const { resourceVersion: _rv, managedFields: _mf, generation: _gen, ...meta } = metadata ?? {};
+    digest = createHash('sha1').update(JSON.stringify([meta, rest])).digest('base64');
+    digests.set(obj, digest);
+  }
+  return digest;
+}
+
+/** Changes whenever an object the translator reads is added, removed or modified (status excluded). */
+export function snapshotFingerprint(snapshot: Snapshot): string {
+  const hash = createHash('sha256');
+  const add = (kind: string, items: readonly KubernetesObject[]): void => {
+    hash.update(`#${kind}\n`);
+    for (const item of items) {
+      hash.update(`${item.metadata?.namespace ?? ''}/${item.metadata?.name ?? ''}@${contentDigest(item)}\n`);
+    }
+  };
+  add('Ingress', snapshot.ingresses);
+  add('IngressClass', snapshot.ingressClasses);
+  add('Service', snapshot.services);
+  add('EndpointSlice', snapshot.endpointSlices);
+  add('Secret', snapshot.secrets);
+  return hash.digest('hex');
+}

@@ -1,0 +1,100 @@
+// Prometheus metrics. Names follow the Kong Ingress Controller's
+// `ingress_controller_*` metrics where one exists (kic.md §5), so existing
+// dashboards keep working; the rest are `meshdoor_*`.
+import type { KongSyncObserver } from '../kong/sync-observer.ts';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+const MS_BUCKETS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000];
+
+export type PushProtocol = 'db-less' | 'db';
+
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly syncCount = new Counter({
+    name: 'meshdoor_sync_total', help: 'Sync passes that ran, by result (ok, failed, skipped).',
+    labelNames: ['result'] as const, registers: [this.registry],
+  });
+
+  readonly syncDuration = new Histogram({
+    name: 'meshdoor_sync_duration_milliseconds', help: 'Duration of one sync pass (snapshot, translate, push, report).',
+    buckets: MS_BUCKETS, registers: [this.registry],
+  });
+
+  readonly translationCount = new Counter({
+    name: 'ingress_controller_translation_count', help: 'Translations of the store snapshot into Kong configuration.',
+    labelNames: ['success'] as const, registers: [this.registry],
+  });
+
+  readonly translationDuration = new Histogram({
+    name: 'ingress_controller_translation_duration_milliseconds', help: 'Duration of one translation.',
+    buckets: MS_BUCKETS, registers: [this.registry],
+  });
+
+  readonly translationBroken = new Gauge({
+    name: 'ingress_controller_translation_broken_resource_count', help: 'Objects that failed translation in the last sync.',
+    registers: [this.registry],
+  });
+
+  readonly pushCount = new Counter({
+    name: 'ingress_controller_configuration_push_count', help: 'Configuration pushes to Kong gateways.',
+    labelNames: ['success', 'protocol', 'dataplane', 'failure_reason'] as const, registers: [this.registry],
+  });
+
+  readonly pushDuration = new Histogram({
+    name: 'ingress_controller_configuration_push_duration_milliseconds', help: 'Duration of a configuration push to one gateway.',
+    labelNames: ['success', 'protocol', 'dataplane'] as const, buckets: MS_BUCKETS, registers: [this.registry],
+  });
+
+  readonly pushSize = new Gauge({
+    name: 'ingress_controller_configuration_push_size', help: 'Size in bytes of the last configuration pushed to a gateway.',
+    labelNames: ['protocol', 'dataplane'] as const, registers: [this.registry],
+  });
+
+  readonly pushBroken = new Gauge({
+    name: 'ingress_controller_configuration_push_broken_resource_count', help: 'Objects Kong rejected in the last push.',
+    registers: [this.registry],
+  });
+
+  readonly pushLastSuccessful = new Gauge({
+    name: 'ingress_controller_configuration_push_last_successful', help: 'Unix time (s) of the last successful push to a gateway.',
+    labelNames: ['dataplane'] as const, registers: [this.registry],
+  });
+
+  readonly queueDepth = new Gauge({
+    name: 'meshdoor_sync_queue_depth', help: 'Changes waiting for the next sync pass.', registers: [this.registry],
+  });
+
+  readonly storeObjects = new Gauge({
+    name: 'meshdoor_store_objects', help: 'Objects in the watch caches, by role.',
+    labelNames: ['role'] as const, registers: [this.registry],
+  });
+
+  readonly gatewayPods = new Gauge({
+    name: 'meshdoor_gateway_pods', help: 'Running gateway pods, by whether they carry the kuma-sidecar.',
+    labelNames: ['sidecar'] as const, registers: [this.registry],
+  });
+
+  readonly watchRestarts = new Counter({
+    name: 'meshdoor_watch_restarts_total', help: 'Watches restarted after an error.',
+    labelNames: ['role'] as const, registers: [this.registry],
+  });
+
+  readonly leader = new Gauge({
+    name: 'meshdoor_leader', help: '1 while this replica holds the leader Lease.', registers: [this.registry],
+  });
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Hooks for a Kong sync engine: push size and duration per gateway. */
+  kongObserver(protocol: PushProtocol): KongSyncObserver {
+    return {
+      configPushed: (dataplane, bytes, durationMs) => {
+        this.pushSize.set({ protocol, dataplane }, bytes);
+        this.pushDuration.observe({ success: 'true', protocol, dataplane }, durationMs);
+      },
+    };
+  }
+}
