@@ -24,7 +24,7 @@ export type OutputFormat = 'yaml' | 'json';
 
 /** The config as decK-compatible YAML, or JSON. */
 export function renderConfig(config: KongConfig, format: OutputFormat): string {
-  return format === 'json' ? `${JSON.stringify(config, null, 2)}\n` : stringify(config, { lineWidth: 0 });
+  return format === 'json' ? `${JSON.stringify(config, null, 2)}\n` : stringify(config, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
 export function renderFailures(failures: readonly TranslationFailure[]): string {

@@ -12,10 +12,14 @@ import { tagsFor } from './tags.ts';
 
 function matchFields(plan: RoutePlan, flavor: RouterFlavor): Partial<KongRoute> {
   if (flavor === 'expressions') return { expression: routeExpression(plan), priority: routePriority(plan) };
-  const fields: Partial<KongRoute> = {};
-  if (plan.hosts.length > 0) fields.hosts = plan.hosts;
-  fields.paths = sortedStrings(plan.paths.flatMap((p) => p.kongPaths));
-  return fields;
+  const { methods, headers, snis } = plan.options;
+  return {
+    ...(plan.hosts.length > 0 ? { hosts: [...plan.hosts] } : {}),
+    paths: sortedStrings(plan.paths.flatMap((p) => p.kongPaths)),
+    ...(methods ? { methods: [...methods] } : {}),
+    ...(headers ? { headers: structuredClone(headers) } : {}),
+    ...(snis ? { snis: [...snis] } : {}),
+  };
 }
 
 function regexPriority(plan: RoutePlan, flavor: RouterFlavor): number {
@@ -26,7 +30,7 @@ function regexPriority(plan: RoutePlan, flavor: RouterFlavor): number {
 
 export function toKongRoute(plan: RoutePlan, flavor: RouterFlavor): KongRoute {
   const { options } = plan;
-  const route: KongRoute = {
+  return {
     id: kongEntityId('routes', plan.name),
     name: plan.name,
     protocols: [...options.protocols],
@@ -40,12 +44,6 @@ export function toKongRoute(plan: RoutePlan, flavor: RouterFlavor): KongRoute {
     response_buffering: options.responseBuffering,
     tags: tagsFor('Ingress', plan.ingress),
   };
-  if (flavor !== 'expressions') {
-    if (options.methods) route.methods = options.methods;
-    if (options.headers) route.headers = options.headers;
-    if (options.snis) route.snis = options.snis;
-  }
-  return route;
 }
 
 function toKongService(backend: BackendPlan): KongService {
@@ -69,15 +67,14 @@ function toKongService(backend: BackendPlan): KongService {
 function toKongUpstream(upstream: UpstreamPlan, service: V1Service): KongUpstream {
   const id = kongEntityId('upstreams', upstream.name);
   const tags = tagsFor('Service', service);
-  const result: KongUpstream = {
+  return {
     id,
     name: upstream.name,
     algorithm: 'round-robin',
+    ...(upstream.hostHeader === undefined ? {} : { host_header: upstream.hostHeader }),
     tags,
-    targets: upstream.targets.map((target) => ({ id: kongTargetId(id, target), target, weight: 100, tags })),
+    targets: upstream.targets.map((target) => ({ id: kongTargetId(id, target), target, weight: 100, tags: [...tags] })),
   };
-  if (upstream.hostHeader !== undefined) result.host_header = upstream.hostHeader;
-  return result;
 }
 
 export interface AssembleInput {

@@ -66,7 +66,7 @@ function claimSecret(state: TlsState, ingress: V1Ingress, index: number, secretN
   const secret = ctx.index.lookupSecret(namespace, secretName);
   if (secret && ctx.isExcluded('Secret', secret)) return undefined;
   if (!secret) {
-    ctx.failures.add(refOf('Ingress', ingress), 'SecretNotFound', `tls[${index}]: Secret ${key} does not exist; its hosts are served without TLS certificate`);
+    ctx.failures.add(refOf('Ingress', ingress), 'SecretNotFound', `tls[${index}]: Secret ${key} does not exist; its hosts are served without a TLS certificate`);
     return undefined;
   }
   const known = state.claims.get(key);
@@ -74,7 +74,7 @@ function claimSecret(state: TlsState, ingress: V1Ingress, index: number, secretN
   const pair = state.broken.has(key) ? { error: state.broken.get(key) ?? '' } : readKeyPair(secret);
   if ('error' in pair) {
     state.broken.set(key, pair.error);
-    const message = `Secret ${key} ${pair.error}; its hosts are served without TLS certificate`;
+    const message = `Secret ${key} ${pair.error}; its hosts are served without a TLS certificate`;
     ctx.failures.add(refOf('Ingress', ingress), 'InvalidCertificate', message);
     ctx.failures.add(refOf('Secret', secret), 'InvalidCertificate', message);
     return undefined;
