@@ -1,0 +1,165 @@
+// After schema validation: deterministic ids (generate_ids), uniqueness and
+// reference checks (validate_references), then the flat entity set with
+// foreign keys as `{id}`.
+import { randomUUID } from 'node:crypto';
+import { kongEntityId } from '../../ids.ts';
+import type { Entity, FieldErrors } from '../schema/types.ts';
+import { isPlainObject } from '../schema/types.ts';
+import { normalizeTarget } from '../entities/targets-snis.ts';
+import { schemaFor, validateWithDefaults, type EntityType, type ValidateOptions } from '../validate-entity.ts';
+import { FOREIGN_KEYS, KNOWN_ENTITIES, childrenOf } from './dc-schema.ts';
+
+export type FlatEntities = Record<EntityType, Entity[]>;
+
+interface Located {
+  type: EntityType;
+  /** Own fields (children removed), ids filled in as they are generated. */
+  item: Entity;
+  path: (string | number)[];
+  parent?: Located;
+  /** The foreign key field pointing at `parent`. */
+  parentFk?: string;
+  children: Located[];
+}
+
+const ENDPOINT_KEY: Partial<Record<EntityType, string>> = {
+  services: 'name', routes: 'name', upstreams: 'name', snis: 'name',
+};
+
+/** Pre-order walk in Kong's entity order, parents before their children. */
+function walk(config: Record<string, unknown>): Located[] {
+  const out: Located[] = [];
+  const visit = (type: EntityType, list: unknown, path: (string | number)[], parent?: Located, fk?: string): void => {
+    if (!Array.isArray(list)) return;
+    list.forEach((raw, i) => {
+      if (!isPlainObject(raw)) return;
+      const relations = childrenOf(type);
+      const item: Entity = {};
+      for (const [k, v] of Object.entries(raw)) {
+        if (!relations.some((r) => r.child === k) && k !== 'plugins') item[k] = v;
+      }
+      const here: Located = { type, item, path: [...path, i], children: [],
+        ...(parent ? { parent, parentFk: fk } : {}) };
+      out.push(here);
+      parent?.children.push(here);
+      for (const r of relations) visit(r.child, raw[r.child], [...path, i, r.child], here, r.fk);
+    });
+  };
+  for (const type of KNOWN_ENTITIES) visit(type, config[type], [type]);
+  return out;
+}
+
+function generateId(loc: Located, newId: () => string): void {
+  const { item, type } = loc;
+  if (item['id'] !== undefined && item['id'] !== null) return;
+  if (type === 'targets') {
+    const upstream = loc.parent ? loc.parent.item['id'] : item['upstream'];
+    const up = typeof upstream === 'string' ? upstream : isPlainObject(upstream) ? String(upstream['id']) : '';
+    item['id'] = kongEntityId('targets', `targets:*:${up}:${String(item['target'])}`);
+    return;
+  }
+  const key = ENDPOINT_KEY[type];
+  const value = key ? item[key] : undefined;
+  item['id'] = typeof value === 'string' ? kongEntityId(type, value) : newId();
+}
+
+function setError(errors: FieldErrors, path: (string | number)[], message: string): void {
+  let node: Record<string | number, unknown> = errors as Record<string, unknown>;
+  for (let i = 0; i < path.length - 1; i++) {
+    const key = path[i] as string | number;
+    const nextIsIndex = typeof path[i + 1] === 'number';
+    if (node[key] === undefined || node[key] === null) node[key] = nextIsIndex ? [] : {};
+    node = node[key] as Record<string | number, unknown>;
+  }
+  const last = path[path.length - 1] as string | number;
+  const existing = node[last];
+  if (existing === undefined || existing === null) node[last] = message;
+  else if (Array.isArray(existing)) existing.push(message);
+  else node[last] = [existing, message];
+  if (Array.isArray(node)) for (let i = 0; i < node.length; i++) node[i] ??= null;
+}
+
+interface Registry {
+  byId: Map<string, Located>;
+  byKey: Map<string, Located>;
+}
+
+function registerAll(located: Located[], errors: FieldErrors): Record<EntityType, Registry> {
+  const reg = Object.fromEntries(KNOWN_ENTITIES.map((t) => [t, { byId: new Map(), byKey: new Map() }])) as
+    Record<EntityType, Registry>;
+  for (const loc of postOrder(located)) {
+    const r = reg[loc.type];
+    const key = ENDPOINT_KEY[loc.type];
+    const keyValue = key ? loc.item[key] : undefined;
+    const id = String(loc.item['id']);
+    if (key && typeof keyValue === 'string' && r.byKey.has(keyValue)) {
+      setError(errors, loc.path,
+        `uniqueness violation: '${loc.type}' entity with ${key} set to '${keyValue}' already declared`);
+    } else if (r.byId.has(id)) {
+      setError(errors, loc.path,
+        `uniqueness violation: '${loc.type}' entity with primary key set to '${id}' already declared`);
+    }
+    if (key && typeof keyValue === 'string' && !r.byKey.has(keyValue)) r.byKey.set(keyValue, loc);
+    if (!r.byId.has(id)) r.byId.set(id, loc);
+  }
+  return reg;
+}
+
+/** Kong registers children before their parent (populate_references recurses first). */
+function postOrder(located: Located[]): Located[] {
+  const out: Located[] = [];
+  const visit = (loc: Located): void => {
+    loc.children.forEach(visit);
+    out.push(loc);
+  };
+  located.filter((l) => !l.parent).forEach(visit);
+  return out;
+}
+
+function resolve(reg: Registry, value: unknown): Located | undefined {
+  if (isPlainObject(value)) return reg.byId.get(String(value['id']));
+  if (typeof value !== 'string') return undefined;
+  return reg.byKey.get(value) ?? reg.byId.get(value);
+}
+
+function checkReferences(located: Located[], reg: Record<EntityType, Registry>, errors: FieldErrors): void {
+  for (const loc of located) {
+    if (loc.parent) continue;
+    const fks = Object.entries(FOREIGN_KEYS[loc.type]).sort(([a], [b]) => a.localeCompare(b));
+    for (const [fk, table] of fks) {
+      const value = loc.item[fk];
+      if (value === undefined || value === null || resolve(reg[table], value)) continue;
+      const shown = isPlainObject(value) ? String(value['id']) : String(value as string);
+      setError(errors, loc.path, `invalid reference '${fk}: ${shown}' (no such entry in '${table}')`);
+    }
+  }
+}
+
+function toEntity(loc: Located, reg: Record<EntityType, Registry>, opts: ValidateOptions): Entity {
+  const data: Entity = { ...loc.item };
+  delete data['_comment'];
+  delete data['_ignore'];
+  for (const [fk, table] of Object.entries(FOREIGN_KEYS[loc.type])) {
+    if (loc.parent && loc.parentFk === fk) data[fk] = { id: loc.parent.item['id'] };
+    else if (data[fk] !== undefined && data[fk] !== null) data[fk] = { id: resolve(reg[table], data[fk])?.item['id'] };
+  }
+  if (loc.type === 'targets' && typeof data['target'] === 'string') data['target'] = normalizeTarget(data['target']);
+  const schema = schemaFor(loc.type, opts.routerFlavor);
+  return schema ? validateWithDefaults(schema, data, opts).entity : data;
+}
+
+export type FlattenResult = { ok: true; entities: FlatEntities } | { ok: false; errors: FieldErrors };
+
+/** Ids, uniqueness and references for a schema-valid config; then the flat entity set. */
+export function flattenConfig(config: Record<string, unknown>, opts: ValidateOptions): FlattenResult {
+  const located = walk(config);
+  const newId = opts.newId ?? randomUUID;
+  for (const loc of located) generateId(loc, newId);
+  const errors: FieldErrors = {};
+  const reg = registerAll(located, errors);
+  checkReferences(located, reg, errors);
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  const entities = Object.fromEntries(KNOWN_ENTITIES.map((t) => [t, [] as Entity[]])) as FlatEntities;
+  for (const loc of located) entities[loc.type].push(toEntity(loc, reg, opts));
+  return { ok: true, entities };
+}
