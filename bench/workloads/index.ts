@@ -1,9 +1,11 @@
 // All workloads, in the order they run.
 import type { Workload } from '../workload.ts';
+import { adminCostWorkload } from './admin-cost.ts';
 import { retranslateWorkload } from './retranslate.ts';
 import { translateWorkload } from './translate.ts';
 
 export const WORKLOADS: Workload[] = [
   translateWorkload,
   retranslateWorkload,
+  adminCostWorkload,
 ];

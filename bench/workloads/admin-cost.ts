@@ -1,0 +1,148 @@
+// Workload 7: Admin API requests and bytes per sync against the Kong double.
+// DB-less: POSTs per gateway for a first sync, an unchanged sync and one
+// change, and the body bytes per service+route pair. DB mode: writes for one
+// changed Ingress versus the entities that changed, and reads per sync.
+import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
+import { KongClientPool } from '../../src/kong/client-pool.ts';
+import { DbModeSyncEngine } from '../../src/kong/dbmode-engine.ts';
+import { DblessSyncEngine } from '../../src/kong/dbless-engine.ts';
+import type { KongSyncEngine, SyncReport } from '../../src/kong/sync-types.ts';
+import { translate } from '../../src/translate/index.ts';
+import type { Snapshot, TranslateResult } from '../../src/translate/types.ts';
+import { startKongDouble } from '../../test/kong-double/index.ts';
+import type { KongDouble } from '../../test/kong-double/index.ts';
+import { editIngress, generateCluster } from '../generate.ts';
+import { changedEntityCount, routeCount } from '../kong-entities.ts';
+import { row } from '../report.ts';
+import type { ResultRow, Target } from '../report.ts';
+import { summarize } from '../stats.ts';
+import { runsOr } from '../workload.ts';
+import type { Workload, WorkloadContext } from '../workload.ts';
+
+const BYTES_PER_PAIR_TARGET = 600;
+
+interface Cluster {
+  snapshot: Snapshot;
+  doubles: KongDouble[];
+  engine: KongSyncEngine;
+}
+
+interface GatewayCounts { posts: number; writes: number; reads: number; bytes: number }
+interface SyncCounts { report: SyncReport; perGateway: GatewayCounts[] }
+
+async function syncOnce(cluster: Cluster): Promise<SyncCounts> {
+  for (const d of cluster.doubles) d.clearRequests();
+  const snapshot = cluster.snapshot;
+  const report = await cluster.engine.sync({
+    translate: (exclude) => translate(snapshot, { settings: DEFAULT_SETTINGS, exclude }),
+    gateways: cluster.doubles.map((d) => ({ url: d.url })),
+  });
+  const failed = report.gateways.filter((g) => g.status === 'failed');
+  if (failed.length > 0) throw new Error(`sync failed: ${failed.map((g) => g.error ?? '?').join('; ')}`);
+  const perGateway = cluster.doubles.map((d) => ({
+    posts: d.requests.filter((r) => r.method === 'POST' && r.path === '/config').length,
+    writes: d.writes().length,
+    reads: d.requests.filter((r) => r.method === 'GET').length,
+    bytes: d.requests.filter((r) => r.path === '/config').reduce((sum, r) => sum + r.bytes, 0),
+  }));
+  return { report, perGateway };
+}
+
+function countRow(n: number, metric: string, values: number[], extra: { target?: Target; note?: string } = {}): ResultRow {
+  return row({ workload: 'admin-cost', n, metric, unit: 'count', summary: summarize(values), ...extra });
+}
+
+/** Edits one Ingress (a different one each round) and returns the translation before and after. */
+function editOne(cluster: Cluster, round: number): { before: TranslateResult; after: TranslateResult } {
+  const before = translate(cluster.snapshot, { settings: DEFAULT_SETTINGS });
+  const ingresses = [...cluster.snapshot.ingresses];
+  const index = (round * 7919) % ingresses.length;
+  ingresses[index] = editIngress(ingresses[index] as NonNullable<(typeof ingresses)[number]>, round);
+  cluster.snapshot = { ...cluster.snapshot, ingresses };
+  return { before, after: translate(cluster.snapshot, { settings: DEFAULT_SETTINGS }) };
+}
+
+async function withDoubles<T>(mode: 'dbless' | 'db', count: number, work: (doubles: KongDouble[]) => Promise<T>): Promise<T> {
+  // The body limit is raised so large configs are measured rather than refused (Kong's default is 10 MiB).
+  const doubles = await Promise.all(Array.from({ length: count }, () => startKongDouble({ mode, configLimitBytes: 512 * 2 ** 20 })));
+  try {
+    return await work(doubles);
+  } finally {
+    await Promise.all(doubles.map((d) => d.close()));
+  }
+}
+
+async function dbless(ctx: WorkloadContext, n: number): Promise<ResultRow[]> {
+  const pool = new KongClientPool({ configTimeoutMs: 600_000 });
+  try {
+    return await withDoubles('dbless', 2, async (doubles) => {
+      const cluster: Cluster = { snapshot: generateCluster({ n }).snapshot, doubles, engine: new DblessSyncEngine({ clientFor: (t) => pool.get(t) }) };
+      const first = await syncOnce(cluster);
+      const pairs = routeCount(first.report.applied.config);
+      const bodyBytes = first.perGateway[0]?.bytes ?? 0;
+      const unchanged: SyncCounts[] = [];
+      const changed: SyncCounts[] = [];
+      for (let round = 0; round < runsOr(ctx, 3); round += 1) {
+        unchanged.push(await syncOnce(cluster));
+        editOne(cluster, round + 1);
+        changed.push(await syncOnce(cluster));
+      }
+      const posts = (syncs: SyncCounts[]) => syncs.flatMap((s) => s.perGateway.map((g) => g.posts));
+      const requests = (syncs: SyncCounts[]) => syncs.flatMap((s) => s.perGateway.map((g) => g.reads + g.writes));
+      ctx.log(`admin-cost dbless N=${n}: ${pairs} routes, /config body ${(bodyBytes / 2 ** 20).toFixed(2)} MiB`);
+      return [
+        countRow(n, 'dbless POST/gateway, first sync', first.perGateway.map((g) => g.posts), { target: { op: '==', value: 1 } }),
+        countRow(n, 'dbless POST/gateway, unchanged', posts(unchanged), { target: { op: '==', value: 0 } }),
+        countRow(n, 'dbless requests/gateway, unchanged', requests(unchanged), { note: 'GET /status only: detects a gateway that restarted empty' }),
+        countRow(n, 'dbless POST/gateway, one change', posts(changed), { target: { op: '==', value: 1 } }),
+        row({ workload: 'admin-cost', n, metric: 'dbless body bytes/route', unit: 'B', summary: summarize([bodyBytes / pairs]), target: { op: '<=', value: BYTES_PER_PAIR_TARGET }, note: `whole /config body ${(bodyBytes / 2 ** 20).toFixed(2)} MiB / ${pairs} routes (incl. ${first.report.applied.config.certificates.length} certificates)` }),
+        row({ workload: 'admin-cost', n, metric: 'dbless body size', unit: 'MiB', summary: summarize([bodyBytes / 2 ** 20]) }),
+      ];
+    });
+  } finally {
+    pool.close();
+  }
+}
+
+async function dbMode(ctx: WorkloadContext, n: number): Promise<ResultRow[]> {
+  const pool = new KongClientPool({ configTimeoutMs: 600_000 });
+  try {
+    return await withDoubles('db', 1, async (doubles) => {
+      const cluster: Cluster = { snapshot: generateCluster({ n }).snapshot, doubles, engine: new DbModeSyncEngine({ clientFor: (t) => pool.get(t) }) };
+      const started = performance.now();
+      const first = await syncOnce(cluster);
+      ctx.log(`admin-cost db N=${n}: first sync ${first.perGateway[0]?.writes ?? 0} writes in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      const unchanged: SyncCounts[] = [];
+      const changed: SyncCounts[] = [];
+      const expected: number[] = [];
+      for (let round = 0; round < runsOr(ctx, 3); round += 1) {
+        unchanged.push(await syncOnce(cluster));
+        const { before, after } = editOne(cluster, round + 1);
+        expected.push(changedEntityCount(before.config, after.config));
+        changed.push(await syncOnce(cluster));
+      }
+      const writes = changed.map((s) => s.perGateway[0]?.writes ?? 0);
+      const exact = writes.filter((w, i) => w === expected[i]).length;
+      const delta = summarize(expected).median;
+      return [
+        countRow(n, 'db writes, first sync', first.perGateway.map((g) => g.writes)),
+        countRow(n, 'db writes, unchanged', unchanged.map((s) => s.perGateway[0]?.writes ?? 0), { target: { op: '==', value: 0 } }),
+        countRow(n, 'db writes, one change', writes, { target: { op: '==', value: delta }, note: `entities changed (Δ) per run: ${expected.join(', ')}; writes = Δ in ${exact}/${writes.length} runs` }),
+        countRow(n, 'db reads/sync', changed.map((s) => s.perGateway[0]?.reads ?? 0), { note: 'GETs: tag-filtered lists of 1000 per page per entity type, plus targets per upstream' }),
+      ];
+    });
+  } finally {
+    pool.close();
+  }
+}
+
+export const adminCostWorkload: Workload = {
+  name: 'admin-cost',
+  description: 'Admin API requests and bytes per sync (Kong double, DB-less and DB mode)',
+  async run(ctx) {
+    const rows: ResultRow[] = [];
+    for (const n of ctx.quick ? [100, 1000] : [1000, 10000]) rows.push(...await dbless(ctx, n));
+    for (const n of ctx.quick ? [100] : [1000, 10000]) rows.push(...await dbMode(ctx, n));
+    return rows;
+  },
+};
