@@ -5,7 +5,7 @@ import { LRUCache } from 'lru-cache';
 import { KongAdminError } from './admin-errors.ts';
 import type { KongAdminClient } from './admin-client.ts';
 import { canonicalJson, configHash } from './config-hash.ts';
-import { applyWithExclusions, rejectionsFromFlattened } from './rejections.ts';
+import { applyWithExclusions, rejectionSummary, rejectionsFromFlattened } from './rejections.ts';
 import type { ApplyAttempt, EntityRejection } from './rejections.ts';
 import { GatewayBackoff, memoizedTranslate, mergeGatewayResults } from './sync-shared.ts';
 import type { GatewaySyncResult } from './sync-shared.ts';
@@ -136,8 +136,9 @@ export class DblessSyncEngine implements KongSyncEngine {
       if (!(error instanceof KongAdminError) || error.status !== 400) throw error;
       const rejections = rejectionsFromFlattened(error.flattenedErrors ?? []);
       this.#logger.warn('kong rejected the configuration', { gateway: client.gateway, entities: rejections.map((r) => r.entity) });
-      memory.refused.set(hash, { rejections, error: error.message });
-      return { ok: false, rejections, error: error.message };
+      const summary = rejections.length > 0 ? rejectionSummary(rejections) : error.message;
+      memory.refused.set(hash, { rejections, error: summary });
+      return { ok: false, rejections, error: summary };
     }
     this.#options.observer?.configPushed?.(client.gateway, Buffer.byteLength(body), (this.#options.now ?? Date.now)() - started);
     memory.acceptedHash = hash;

@@ -8,12 +8,12 @@ import { OWNERSHIP_TAG } from './declarative.ts';
 import { applyChanges } from './dbmode-apply.ts';
 import type { ApplyResult } from './dbmode-apply.ts';
 import { diffEntities } from './dbmode-diff.ts';
-import type { KnownEntityHashes } from './dbmode-diff.ts';
+import type { EntityChange, KnownEntityHashes } from './dbmode-diff.ts';
 import { readOwnedEntities } from './dbmode-read.ts';
 import { entityContentHash } from './entity-compare.ts';
 import type { FlatEntity } from './entities.ts';
-import { entityKey, flattenKongConfig } from './entities.ts';
-import { applyWithExclusions } from './rejections.ts';
+import { entityKey, entityLabel, flattenKongConfig } from './entities.ts';
+import { applyWithExclusions, rejectionSummary } from './rejections.ts';
 import type { ApplyAttempt, EntityRejection } from './rejections.ts';
 import { GatewayBackoff, memoizedTranslate, mergeGatewayResults } from './sync-shared.ts';
 import type { GatewaySyncResult } from './sync-shared.ts';
@@ -101,15 +101,28 @@ export class DbModeSyncEngine implements KongSyncEngine {
     const desired = desiredOwnedEntities(translated.config);
     const known = desired.flatMap((e) => this.#refused.get(refusedKey(url, e)) ?? []);
     if (known.length > 0) return { ok: false, rejections: known, error: rejectionSummary(known) };
-    const current = await readOwnedEntities(client);
-    const diff = diffEntities(desired, current, (key) => this.#known.get(`${url}|${key}`));
+    const owned = await readOwnedEntities(client);
+    const diff = diffEntities(desired, owned.entities, (key) => this.#known.get(`${url}|${key}`));
     for (const { desired: want, current: have } of diff.unchanged) this.#remember(url, want, have.body);
-    const applied = await applyChanges(client, diff.changes);
+    const applied = await applyChanges(client, this.#withoutCascades(client, diff.changes, owned.parentsWithForeignChildren));
     this.#record(url, applied, counts);
     if (applied.failed.length === 0) return { ok: true, value: undefined };
     const rejections = applied.failed.map((f) => f.rejection);
     this.#logger.warn('kong rejected entities', { gateway: client.gateway, entities: rejections.map((r) => r.entity) });
     return { ok: false, rejections, error: rejectionSummary(rejections) };
+  }
+
+  /** Deleting these parents would cascade to children meshdoor does not own: keep them. */
+  #withoutCascades(client: KongAdminClient, changes: EntityChange[], protectedParents: ReadonlySet<string>): EntityChange[] {
+    return changes.filter((change) => {
+      const keep = change.action !== 'delete' || !protectedParents.has(entityKey(change.entity));
+      if (!keep) {
+        this.#logger.warn('not deleting an owned entity that entities meshdoor does not own depend on', {
+          gateway: client.gateway, entity: entityLabel(change.entity),
+        });
+      }
+      return keep;
+    });
   }
 
   #remember(url: string, desired: FlatEntity, observed: Record<string, unknown>): void {
@@ -138,10 +151,4 @@ export class DbModeSyncEngine implements KongSyncEngine {
 
 function refusedKey(url: string, entity: FlatEntity): string {
   return `${url}|${entityKey(entity)}|${entityContentHash(entity.body)}`;
-}
-
-function rejectionSummary(rejections: readonly EntityRejection[]): string {
-  const first = rejections[0];
-  const more = rejections.length > 1 ? ` (and ${rejections.length - 1} more)` : '';
-  return first ? `Kong rejected ${first.entity}: ${first.messages.join('; ')}${more}` : 'Kong rejected the configuration';
 }

@@ -5,13 +5,23 @@ import type { KongAdminClient } from './admin-client.ts';
 import { pathSegment } from './admin-client.ts';
 import { OWNERSHIP_TAG } from './declarative.ts';
 import type { EntityType, FlatEntity } from './entities.ts';
-import { flatEntityFromRecord } from './entities.ts';
+import { entityKey, flatEntityFromRecord } from './entities.ts';
 
 export const OWNED_PAGE_SIZE = 1000;
 
 const TOP_LEVEL: readonly EntityType[] = ['certificates', 'snis', 'services', 'routes', 'upstreams'];
 
 type KongRecord = Record<string, unknown>;
+
+export interface OwnedEntities {
+  entities: FlatEntity[];
+  /**
+   * Owned parents that foreign children hang off (targets under an upstream,
+   * SNIs under a certificate). Kong deletes those children with the parent,
+   * so such a parent must not be deleted. Keyed by `entityKey`.
+   */
+  parentsWithForeignChildren: Set<string>;
+}
 
 export function isOwned(record: KongRecord): boolean {
   return Array.isArray(record.tags) && record.tags.includes(OWNERSHIP_TAG);
@@ -25,27 +35,35 @@ export class OwnedReadError extends Error {
   }
 }
 
-async function listOwned(client: KongAdminClient, type: EntityType): Promise<FlatEntity[]> {
+async function listOwned(client: KongAdminClient, type: EntityType): Promise<KongRecord[]> {
   const records = await client.listAll<KongRecord>(`/${type}`, { tags: [OWNERSHIP_TAG], size: OWNED_PAGE_SIZE });
-  return records.filter(isOwned).map((r) => flatEntityFromRecord(type, r));
+  return records.filter(isOwned);
 }
 
 /** Targets are listed per owned upstream; nested lists ignore tags, so filter here. */
-async function listOwnedTargets(client: KongAdminClient, upstreams: readonly FlatEntity[]): Promise<FlatEntity[]> {
-  const lists = await Promise.all(upstreams.map(async (upstream) => {
-    const records = await client.listAll<KongRecord>(`/upstreams/${pathSegment(upstream.id)}/targets`, { size: OWNED_PAGE_SIZE });
-    return records.filter(isOwned).map((r) => ({ ...flatEntityFromRecord('targets', r), parentId: upstream.id }));
-  }));
-  return lists.flat();
+async function listTargets(client: KongAdminClient, upstreamId: string): Promise<KongRecord[]> {
+  return client.listAll<KongRecord>(`/upstreams/${pathSegment(upstreamId)}/targets`, { size: OWNED_PAGE_SIZE });
 }
 
 /** Every owned entity on the gateway, or OwnedReadError. */
-export async function readOwnedEntities(client: KongAdminClient): Promise<FlatEntity[]> {
+export async function readOwnedEntities(client: KongAdminClient): Promise<OwnedEntities> {
   try {
-    const lists = await Promise.all(TOP_LEVEL.map((type) => listOwned(client, type)));
-    const all = lists.flat();
-    const targets = await listOwnedTargets(client, all.filter((e) => e.type === 'upstreams'));
-    return [...all, ...targets];
+    const lists = await Promise.all(TOP_LEVEL.map(async (type) => [type, await listOwned(client, type)] as const));
+    const byType = new Map(lists);
+    const entities = lists.flatMap(([type, records]) => records.map((r) => flatEntityFromRecord(type, r)));
+    const parentsWithForeignChildren = new Set<string>();
+    const ownedSniNames = new Set((byType.get('snis') ?? []).map((s) => s.name));
+    for (const certificate of byType.get('certificates') ?? []) {
+      const names = Array.isArray(certificate.snis) ? (certificate.snis as unknown[]) : [];
+      if (names.some((n) => !ownedSniNames.has(n))) parentsWithForeignChildren.add(entityKey({ type: 'certificates', id: String(certificate.id) }));
+    }
+    await Promise.all((byType.get('upstreams') ?? []).map(async (upstream) => {
+      const upstreamId = String(upstream.id);
+      const targets = await listTargets(client, upstreamId);
+      if (targets.some((t) => !isOwned(t))) parentsWithForeignChildren.add(entityKey({ type: 'upstreams', id: upstreamId }));
+      for (const t of targets.filter(isOwned)) entities.push({ ...flatEntityFromRecord('targets', t), parentId: upstreamId });
+    }));
+    return { entities, parentsWithForeignChildren };
   } catch (error) {
     throw new OwnedReadError(error);
   }

@@ -67,6 +67,13 @@ export function failuresFromRejections(rejections: readonly EntityRejection[]): 
   return [...byObject.values()];
 }
 
+/** One line naming the first rejected entity and how many more there were. */
+export function rejectionSummary(rejections: readonly EntityRejection[]): string {
+  const first = rejections[0];
+  const more = rejections.length > 1 ? ` (and ${rejections.length - 1} more)` : '';
+  return first ? `Kong rejected ${first.entity}: ${first.messages.join('; ')}${more}` : 'Kong rejected the configuration';
+}
+
 export type ApplyAttempt<T> =
   | { ok: true; value: T }
   | { ok: false; rejections: EntityRejection[]; error: string };

@@ -1,0 +1,135 @@
+// The Admin API surface the double serves: `/`, `/status`, entity collections
+// and items (plain and nested), with DB-less write rejection (405 code 12).
+import { hostname } from 'node:os';
+import { createEntity, deleteEntity, presentRecord, updateEntity, upsertEntity } from './crud.ts';
+import type { CrudContext } from './crud.ts';
+import type { DoubleState } from './double-state.ts';
+import { DoubleHttpError, methodNotAllowed, notFound, operationUnsupported } from './errors.ts';
+import { pageOf } from './paging.ts';
+import type { DoubleEntityType, DoubleRecord } from './store.ts';
+import { DOUBLE_ENTITY_TYPES, PARENTS, foreignIdOf, isUuid } from './store.ts';
+
+export interface ApiRequest {
+  method: string;
+  segments: string[];
+  query: URLSearchParams;
+  body: DoubleRecord | undefined;
+}
+
+export interface ApiResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+const NODE_ID = '6a72192c-a3a1-4c8d-95c6-efaae9345d32';
+
+export function rootInfo(state: DoubleState): Record<string, unknown> {
+  return {
+    tagline: 'Welcome to kong', version: state.options.version, edition: 'community', hostname: hostname(), node_id: NODE_ID,
+    lua_version: 'LuaJIT 2.1.0-20231117', timers: { running: 0, pending: 2 },
+    plugins: { available_on_server: {}, enabled_in_cluster: [] }, pids: { master: 1, workers: [2] },
+    configuration: {
+      database: state.mode === 'dbless' ? 'off' : 'postgres', router_flavor: state.options.routerFlavor, role: 'traditional',
+      admin_listen: ['127.0.0.1:8001 reuseport backlog=16384', '127.0.0.1:8444 http2 ssl reuseport backlog=16384'],
+    },
+  };
+}
+
+export function statusInfo(state: DoubleState): Record<string, unknown> {
+  const server = { connections_accepted: state.requests.length, connections_active: 1, connections_handled: state.requests.length,
+    connections_reading: 0, connections_writing: 1, connections_waiting: 0, total_requests: state.requests.length };
+  const memory = { workers_lua_vms: [{ http_allocated_gc: '40.00 MiB', pid: 2 }], lua_shared_dicts: {} };
+  return state.mode === 'dbless'
+    ? { configuration_hash: state.configurationHash, server, memory }
+    : { database: { reachable: true }, server, memory };
+}
+
+function entityType(segment: string | undefined): DoubleEntityType | undefined {
+  return DOUBLE_ENTITY_TYPES.find((t) => t === segment);
+}
+
+interface Api {
+  ctx: CrudContext;
+  state: DoubleState;
+}
+
+interface Target {
+  type: DoubleEntityType;
+  key?: string;
+  parentId?: string;
+}
+
+function list(ctx: CrudContext, req: ApiRequest, { type, parentId }: Target): ApiResponse {
+  const records = parentId === undefined ? ctx.store.list(type) : ctx.store.children(type, parentId);
+  const path = `/${req.segments.join('/')}`;
+  const page = pageOf(records, { path, query: req.query, nested: parentId !== undefined });
+  return { status: 200, body: { ...page, data: page.data.map((r) => presentRecord(ctx, type, r)) } };
+}
+
+/** DB-less: reads work, writes answer 405 code 12 (after the DAO's own read). */
+function dblessWrite(ctx: CrudContext, req: ApiRequest, { type, key, parentId }: Target): ApiResponse {
+  const byName = key !== undefined && !isUuid(key) ? ` by '${type === 'targets' ? 'target' : 'name'}'` : '';
+  const suffix = `${byName} when not using a database`;
+  if (req.method === 'POST') throw operationUnsupported(`cannot create '${type}' entities when not using a database`);
+  if (req.method === 'PUT') throw operationUnsupported(`cannot create or update '${type}' entities${suffix}`);
+  const existing = key === undefined ? undefined : ctx.store.resolve(type, key, parentId);
+  if (req.method === 'PATCH') {
+    if (!existing) throw notFound();
+    throw operationUnsupported(`cannot update '${type}' entities${suffix}`);
+  }
+  if (!existing) return { status: 204 };
+  throw operationUnsupported(`cannot remove '${type}' entities${suffix}`);
+}
+
+function collection({ ctx, state }: Api, req: ApiRequest, target: Target): ApiResponse {
+  if (req.method === 'GET') return list(ctx, req, target);
+  if (req.method !== 'POST') throw methodNotAllowed();
+  if (state.mode === 'dbless') return dblessWrite(ctx, req, target);
+  return { status: 201, body: createEntity(ctx, target.type, req.body ?? {}, target.parentId) };
+}
+
+function item({ ctx, state }: Api, req: ApiRequest, target: Target & { key: string }): ApiResponse {
+  const { type, key, parentId } = target;
+  if (req.method === 'GET') {
+    const found = ctx.store.resolve(type, key, parentId);
+    if (found) return { status: 200, body: presentRecord(ctx, type, found) };
+    if (type === 'certificates' && !isUuid(key)) throw new DoubleHttpError(404, { message: 'SNI not found' });
+    throw notFound();
+  }
+  if (!['PUT', 'PATCH', 'DELETE'].includes(req.method)) throw methodNotAllowed();
+  if (state.mode === 'dbless') return dblessWrite(ctx, req, target);
+  if (req.method === 'PUT') return { status: 200, body: upsertEntity(ctx, target, req.body ?? {}) };
+  if (req.method === 'PATCH') return { status: 200, body: updateEntity(ctx, target, req.body ?? {}) };
+  deleteEntity(ctx, target);
+  return { status: 204 };
+}
+
+function routeService(ctx: CrudContext, routeKey: string): ApiResponse {
+  const route = ctx.store.resolve('routes', routeKey);
+  const serviceId = route ? foreignIdOf(route.service) : undefined;
+  const service = serviceId ? ctx.store.get('services', serviceId) : undefined;
+  if (!service) throw notFound();
+  return { status: 200, body: service };
+}
+
+/** `/E`, `/E/{x}`, `/P/{p}/E`, `/P/{p}/E/{e}`, `/routes/{r}/service`. */
+export function handleEntities(ctx: CrudContext, state: DoubleState, req: ApiRequest): ApiResponse | undefined {
+  const api: Api = { ctx, state };
+  const [first, key, childSegment, childKey, extra] = req.segments;
+  const type = entityType(first);
+  if (type === undefined || extra !== undefined) return undefined;
+  // /targets is disabled in Kong: targets live under their upstream.
+  if (type === 'targets') throw notFound();
+  if (key === undefined) return collection(api, req, { type });
+  if (childSegment === undefined) return item(api, req, { type, key });
+  if (type === 'routes' && childSegment === 'service' && childKey === undefined && req.method === 'GET') return routeService(ctx, key);
+  const child = entityType(childSegment);
+  if (child === undefined || PARENTS[child]?.[1] !== type) throw notFound();
+  const parent = ctx.store.resolve(type, key);
+  if (!parent) throw notFound();
+  const parentId = String(parent.id);
+  if (childKey === undefined) return collection(api, req, { type: child, parentId });
+  if (child === 'targets' && childKey === 'all' && req.method === 'GET') return list(ctx, req, { type: child, parentId });
+  return item(api, req, { type: child, key: childKey, parentId });
+}

@@ -1,0 +1,178 @@
+// Entity CRUD with Kong's semantics (kong/api/endpoints.lua, kong/db/dao):
+// POST 201, PUT upsert 200 (targets: update only), PATCH merge (missing 404),
+// DELETE 204 even when missing, restricted delete of a service with routes,
+// cascades upstream → targets and certificate → SNIs, unique names (409).
+import { randomUUID } from 'node:crypto';
+import type { RouterFlavor } from '../../src/kong/declarative.ts';
+import {
+  entityNotFound, foreignKeyInvalid, foreignKeyUnresolved, notFound, primaryKeyViolation, referencedBy,
+  schemaViolation, uniqueViolation,
+} from './errors.ts';
+import type { DoubleEntityType, DoubleRecord, EntityStore } from './store.ts';
+import { ENDPOINT_KEYS, PARENTS, foreignIdOf, isUuid } from './store.ts';
+import { formatViolation, validateDoubleEntity } from './validation.ts';
+
+export interface CrudContext {
+  store: EntityStore;
+  routerFlavor: RouterFlavor;
+  /** Entity names that fail validation (fault injection). */
+  rejectedNames: ReadonlySet<string>;
+  now(): number;
+}
+
+/** Where an entity lives: its table, URL key (id or endpoint key) and parent (nested routes). */
+export interface EntityAddress {
+  type: DoubleEntityType;
+  key: string;
+  parentId?: string | undefined;
+}
+
+export const REJECTED_MESSAGE = 'rejected by the Kong test double';
+
+/** The record as Kong shows it: certificates list their SNI names, sorted. */
+export function presentRecord(ctx: CrudContext, type: DoubleEntityType, record: DoubleRecord): DoubleRecord {
+  if (type !== 'certificates') return record;
+  const snis = ctx.store.children('snis', String(record.id)).map((s) => String(s.name)).sort();
+  return { ...record, snis };
+}
+
+function validate(ctx: CrudContext, type: DoubleEntityType, input: DoubleRecord): DoubleRecord {
+  const name = input.name ?? input.target;
+  if (typeof name === 'string' && ctx.rejectedNames.has(name)) {
+    const fields = { [input.name !== undefined ? 'name' : 'target']: REJECTED_MESSAGE };
+    throw schemaViolation(fields, formatViolation(fields));
+  }
+  const { entity, errors } = validateDoubleEntity(type, input, ctx.routerFlavor);
+  if (errors) throw schemaViolation(errors, formatViolation(errors));
+  return entity;
+}
+
+/** Foreign keys given as `{id}` must exist; `{name}` is resolved to `{id}`. */
+function resolveForeign(ctx: CrudContext, type: DoubleEntityType, entity: DoubleRecord): void {
+  const parent = PARENTS[type];
+  if (!parent) return;
+  const [field, table] = parent;
+  const value = entity[field];
+  if (value === null || value === undefined || typeof value !== 'object') return;
+  const ref = value as Record<string, unknown>;
+  if (typeof ref.id === 'string') {
+    if (!ctx.store.get(table, ref.id)) throw foreignKeyInvalid(field, { id: ref.id }, table);
+    entity[field] = { id: ref.id };
+    return;
+  }
+  const keyName = ENDPOINT_KEYS[table];
+  const key = keyName === undefined ? undefined : ref[keyName];
+  const found = typeof key === 'string' ? ctx.store.resolve(table, key) : undefined;
+  if (!found || keyName === undefined) throw foreignKeyUnresolved(field, ref, table);
+  entity[field] = { id: found.id };
+}
+
+function checkUnique(ctx: CrudContext, type: DoubleEntityType, entity: DoubleRecord): void {
+  const clash = (field: string): DoubleRecord | undefined =>
+    ctx.store.list(type).find((r) => r.id !== entity.id && r[field] === entity[field]);
+  if (type === 'targets') {
+    const upstream = foreignIdOf(entity.upstream);
+    const same = ctx.store.list('targets').find((r) => r.id !== entity.id && r.target === entity.target && foreignIdOf(r.upstream) === upstream);
+    if (same) throw uniqueViolation({ target: entity.target, upstream: { id: upstream } });
+    return;
+  }
+  const key = ENDPOINT_KEYS[type];
+  if (key !== undefined && entity[key] !== null && entity[key] !== undefined && clash(key)) {
+    throw uniqueViolation({ [key]: entity[key] });
+  }
+}
+
+function timestamps(ctx: CrudContext, type: DoubleEntityType, previous: DoubleRecord | undefined): DoubleRecord {
+  const now = ctx.now();
+  const stamp = type === 'targets' ? Math.round(now) / 1000 : Math.floor(now / 1000);
+  return { created_at: previous?.created_at ?? stamp, updated_at: stamp };
+}
+
+/** Writes the SNI entities a certificate body lists (transient `snis` field). */
+function writeCertificateSnis(ctx: CrudContext, certificateId: string, names: unknown): void {
+  if (!Array.isArray(names)) return;
+  for (const name of names as unknown[]) {
+    const existing = ctx.store.findBy('snis', 'name', name);
+    if (existing && foreignIdOf(existing.certificate) !== certificateId) {
+      throw schemaViolation({ snis: `${String(name)} already associated with existing certificate '${foreignIdOf(existing.certificate) ?? ''}'` },
+        `schema violation (snis: ${String(name)} already associated with existing certificate '${foreignIdOf(existing.certificate) ?? ''}')`);
+    }
+  }
+  for (const old of ctx.store.children('snis', certificateId)) ctx.store.delete('snis', String(old.id));
+  for (const name of names as unknown[]) {
+    const sni = { id: randomUUID(), name, certificate: { id: certificateId }, tags: null, ...timestamps(ctx, 'snis', undefined) };
+    ctx.store.set('snis', sni);
+  }
+}
+
+function store(ctx: CrudContext, type: DoubleEntityType, input: DoubleRecord, previous: DoubleRecord | undefined): DoubleRecord {
+  // A certificate's `snis` is transient (it writes SNI entities); a route's is a real field.
+  const { snis, ...fields } = input;
+  const entity = validate(ctx, type, type === 'certificates' ? fields : input);
+  resolveForeign(ctx, type, entity);
+  checkUnique(ctx, type, entity);
+  const record = { ...entity, ...timestamps(ctx, type, previous) };
+  if (type === 'certificates' && snis !== undefined) writeCertificateSnis(ctx, String(record.id), snis);
+  ctx.store.set(type, record);
+  return presentRecord(ctx, type, record);
+}
+
+/** POST /E or /P/{p}/E: 201. */
+export function createEntity(ctx: CrudContext, type: DoubleEntityType, input: DoubleRecord, parentId?: string): DoubleRecord {
+  const body = { ...input };
+  const parent = PARENTS[type];
+  if (parent && parentId !== undefined) body[parent[0]] = { id: parentId };
+  if (typeof body.id === 'string' && ctx.store.get(type, body.id)) throw primaryKeyViolation(body.id);
+  body.id = typeof body.id === 'string' ? body.id : randomUUID();
+  return store(ctx, type, body, undefined);
+}
+
+/** PUT /E/{x}: upsert with full replacement (omitted fields revert to defaults); 200. */
+export function upsertEntity(ctx: CrudContext, { type, key, parentId }: EntityAddress, input: DoubleRecord): DoubleRecord {
+  const existing = ctx.store.resolve(type, key, parentId);
+  if (type === 'targets' && !existing) throw notFound();
+  const body = { ...input };
+  const parent = PARENTS[type];
+  if (parent && parentId !== undefined) body[parent[0]] = { id: parentId };
+  if (isUuid(key)) body.id = key.toLowerCase();
+  else {
+    const endpointKey = ENDPOINT_KEYS[type];
+    if (endpointKey === undefined) throw notFound();
+    body[endpointKey] = key;
+    body.id = existing?.id ?? randomUUID();
+  }
+  return store(ctx, type, body, existing);
+}
+
+function mergeRecords(current: DoubleRecord, patch: DoubleRecord): DoubleRecord {
+  const out: DoubleRecord = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    const old = current[key];
+    const bothRecords = value !== null && typeof value === 'object' && !Array.isArray(value)
+      && old !== null && typeof old === 'object' && !Array.isArray(old) && key !== 'headers' && !(key in PARENT_FIELDS);
+    out[key] = bothRecords ? mergeRecords(old as DoubleRecord, value as DoubleRecord) : value;
+  }
+  return out;
+}
+const PARENT_FIELDS = { service: true, upstream: true, certificate: true };
+
+/** PATCH /E/{x}: partial update; a missing entity is 404. */
+export function updateEntity(ctx: CrudContext, { type, key, parentId }: EntityAddress, input: DoubleRecord): DoubleRecord {
+  const existing = ctx.store.resolve(type, key, parentId);
+  if (!existing) throw isUuid(key) ? entityNotFound({ id: key }) : notFound();
+  const { created_at: _c, updated_at: _u, ...current } = existing;
+  const merged = mergeRecords(current, input);
+  merged.id = existing.id;
+  return store(ctx, type, merged, existing);
+}
+
+/** DELETE /E/{x}: 204 even when missing; services with routes are restricted. */
+export function deleteEntity(ctx: CrudContext, { type, key, parentId }: EntityAddress): void {
+  const existing = ctx.store.resolve(type, key, parentId);
+  if (!existing) return;
+  const id = String(existing.id);
+  if (type === 'services' && ctx.store.children('routes', id).length > 0) throw referencedBy('routes', 'services');
+  if (type === 'upstreams') for (const t of ctx.store.children('targets', id)) ctx.store.delete('targets', String(t.id));
+  if (type === 'certificates') for (const s of ctx.store.children('snis', id)) ctx.store.delete('snis', String(s.id));
+  ctx.store.delete(type, id);
+}

@@ -1,0 +1,69 @@
+// Everything the double knows: mode, entities, the loaded config's hash,
+// injected faults and the log of requests it answered.
+import type { RouterFlavor } from '../../src/kong/declarative.ts';
+import { EntityStore } from './store.ts';
+
+export type DoubleMode = 'dbless' | 'db';
+
+export const EMPTY_HASH = '00000000000000000000000000000000';
+
+export interface RequestLogEntry {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  query: string;
+  status: number;
+  /** Request body size in bytes. */
+  bytes: number;
+  /** Request headers (lower-case names), for tests that check what was sent. */
+  headers: Record<string, string>;
+}
+
+export interface Faults {
+  /** `reset`: accept connections and drop them (the out-of-process "down"). */
+  reset: boolean;
+  slowMs: number;
+  failNext: { count: number; status: number };
+  tooManyRequests: { count: number; retryAfterSec: number };
+  rejectNames: Set<string>;
+}
+
+export interface DoubleStateOptions {
+  mode: DoubleMode;
+  routerFlavor: RouterFlavor;
+  version: string;
+  /** POST /config bodies above this answer 413. */
+  configLimitBytes: number;
+  /** When set, requests without this `Kong-Admin-Token` get 401 (Enterprise RBAC). */
+  requireToken?: string;
+}
+
+export class DoubleState {
+  readonly options: DoubleStateOptions;
+  readonly store = new EntityStore();
+  readonly requests: RequestLogEntry[] = [];
+  readonly faults: Faults = {
+    reset: false, slowMs: 0, failNext: { count: 0, status: 500 }, tooManyRequests: { count: 0, retryAfterSec: 1 }, rejectNames: new Set(),
+  };
+  configurationHash = EMPTY_HASH;
+  now: () => number = Date.now;
+
+  constructor(options: DoubleStateOptions) {
+    this.options = options;
+  }
+
+  get mode(): DoubleMode {
+    return this.options.mode;
+  }
+
+  /** A restarted DB-less Kong: no entities, hash all zeros. */
+  restartEmpty(): void {
+    this.store.clear();
+    this.configurationHash = EMPTY_HASH;
+  }
+
+  /** Requests that change state (POST/PUT/PATCH/DELETE). */
+  writes(): RequestLogEntry[] {
+    return this.requests.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method));
+  }
+}

@@ -1,0 +1,31 @@
+// Runs the Kong test double as its own process (e2e tests):
+//   node --import tsx test/kong-double/main.ts --mode dbless --port 8001 [--router-flavor f] [--token t]
+// Prints `kong-double listening on <url>` once ready; stops on SIGTERM/SIGINT.
+import process from 'node:process';
+import { parseArgs } from 'node:util';
+import type { RouterFlavor } from '../../src/kong/declarative.ts';
+import { startKongDouble } from './index.ts';
+
+const { values } = parseArgs({
+  options: {
+    mode: { type: 'string', default: 'dbless' },
+    port: { type: 'string', default: '0' },
+    'router-flavor': { type: 'string', default: 'traditional_compatible' },
+    token: { type: 'string' },
+  },
+});
+
+const mode = values.mode === 'db' ? 'db' : 'dbless';
+const double = await startKongDouble({
+  mode,
+  port: Number(values.port),
+  routerFlavor: values['router-flavor'] as RouterFlavor,
+  ...(values.token !== undefined ? { requireToken: values.token } : {}),
+});
+process.stdout.write(`kong-double listening on ${double.url} (mode ${mode})\n`);
+
+const stop = (): void => {
+  void double.close().then(() => process.exit(0));
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

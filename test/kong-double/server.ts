@@ -1,0 +1,122 @@
+// The double's HTTP layer: body parsing with Kong's 400/415 answers, fault
+// injection, the request log, and dispatch to `/`, `/status`, `/config` and
+// the entity endpoints. `/__double/*` is the control API (never faulted or logged).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { handleEntities, rootInfo, statusInfo } from './admin-api.ts';
+import type { ApiResponse } from './admin-api.ts';
+import { getConfig, postConfig } from './config-endpoint.ts';
+import type { CrudContext } from './crud.ts';
+import type { DoubleState } from './double-state.ts';
+import { DoubleHttpError, cannotParseJson, methodNotAllowed, notFound } from './errors.ts';
+import type { DoubleRecord } from './store.ts';
+
+export type ControlHandler = (method: string, url: URL, body: string) => Promise<ApiResponse> | ApiResponse;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseEntityBody(method: string, text: string, contentType: string): DoubleRecord | undefined {
+  if (!['POST', 'PUT', 'PATCH'].includes(method)) return undefined;
+  if (contentType.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
+  if (text.trim() === '') {
+    if (contentType.includes('json')) throw cannotParseJson();
+    return {};
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw cannotParseJson();
+    return parsed as DoubleRecord;
+  } catch {
+    throw cannotParseJson();
+  }
+}
+
+function checkContentType(path: string, text: string, contentType: string): void {
+  if (text === '') return;
+  const allowed = ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'];
+  if (path === '/config') allowed.push('application/yaml', 'text/yaml');
+  if (!allowed.some((t) => contentType.includes(t))) throw new DoubleHttpError(415, undefined);
+}
+
+function dispatch(state: DoubleState, ctx: CrudContext, req: { method: string; url: URL; text: string; contentType: string }): ApiResponse {
+  const path = req.url.pathname.replace(/(.)\/$/, '$1');
+  checkContentType(path, req.text, req.contentType);
+  const method = req.method === 'HEAD' ? 'GET' : req.method;
+  if (path === '/') return method === 'GET' ? { status: 200, body: rootInfo(state) } : (() => { throw methodNotAllowed(); })();
+  if (path === '/status') return method === 'GET' ? { status: 200, body: statusInfo(state) } : (() => { throw methodNotAllowed(); })();
+  if (path === '/config') {
+    if (method === 'GET') return getConfig(state);
+    if (method === 'POST') return postConfig(state, { query: req.url.searchParams, text: req.text, contentType: req.contentType });
+    throw methodNotAllowed();
+  }
+  const segments = path.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+  const body = parseEntityBody(method, req.text, req.contentType);
+  const answer = handleEntities(ctx, state, { method, segments, query: req.url.searchParams, body });
+  if (answer === undefined) throw notFound();
+  return answer;
+}
+
+/** Faults that answer instead of Kong; undefined when the request goes through. */
+async function injectedFault(state: DoubleState): Promise<ApiResponse | 'reset' | undefined> {
+  const faults = state.faults;
+  if (faults.reset) return 'reset';
+  if (faults.slowMs > 0) await sleep(faults.slowMs);
+  if (faults.failNext.count > 0) {
+    faults.failNext.count -= 1;
+    return { status: faults.failNext.status, body: { message: 'An unexpected error occurred' } };
+  }
+  if (faults.tooManyRequests.count > 0) {
+    faults.tooManyRequests.count -= 1;
+    return { status: 429, body: { message: 'Currently loading previous configuration' }, headers: { 'Retry-After': String(faults.tooManyRequests.retryAfterSec) } };
+  }
+  return undefined;
+}
+
+function send(res: ServerResponse, state: DoubleState, answer: ApiResponse, head: boolean): void {
+  const headers: Record<string, string> = { Server: `kong/${state.options.version}`, 'X-Kong-Admin-Latency': '0', ...answer.headers };
+  const json = answer.body === undefined ? '' : JSON.stringify(answer.body);
+  if (json !== '') headers['Content-Type'] = 'application/json; charset=utf-8';
+  res.writeHead(answer.status, headers);
+  res.end(head ? undefined : json);
+}
+
+function authorized(state: DoubleState, req: IncomingMessage): boolean {
+  const token = state.options.requireToken;
+  return token === undefined || req.headers['kong-admin-token'] === token;
+}
+
+export function createRequestHandler(state: DoubleState, ctx: CrudContext, control: ControlHandler) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://double.local');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const text = await readBody(req);
+    if (url.pathname.startsWith('/__double/')) {
+      send(res, state, await control(method, url, text), false);
+      return;
+    }
+    const fault = await injectedFault(state);
+    if (fault === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    let answer: ApiResponse;
+    if (fault) answer = fault;
+    else if (!authorized(state, req)) answer = { status: 401, body: { message: 'Invalid credentials. Token or User credentials required' } };
+    else {
+      try {
+        answer = dispatch(state, ctx, { method, url, text, contentType: req.headers['content-type'] ?? '' });
+      } catch (error) {
+        if (!(error instanceof DoubleHttpError)) throw error;
+        answer = { status: error.status, body: error.body, headers: error.headers };
+      }
+    }
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v ?? '']));
+    state.requests.push({ method, path: url.pathname, query: url.search, status: answer.status, bytes: Buffer.byteLength(text), headers });
+    send(res, state, answer, method === 'HEAD');
+  };
+}

@@ -1,0 +1,96 @@
+// The double's entity tables: one map per entity type, ordered by id the way
+// Postgres pages them.
+export type DoubleEntityType = 'services' | 'routes' | 'upstreams' | 'targets' | 'certificates' | 'snis';
+export type DoubleRecord = Record<string, unknown>;
+
+export const DOUBLE_ENTITY_TYPES: readonly DoubleEntityType[] = ['services', 'routes', 'upstreams', 'targets', 'certificates', 'snis'];
+
+/** Entity table → its endpoint key (the name usable instead of the id in URLs). */
+export const ENDPOINT_KEYS: Record<DoubleEntityType, string | undefined> = {
+  services: 'name', routes: 'name', upstreams: 'name', targets: 'target', certificates: undefined, snis: 'name',
+};
+
+/** Child table → [parent field, parent table]. */
+export const PARENTS: Partial<Record<DoubleEntityType, [string, DoubleEntityType]>> = {
+  routes: ['service', 'services'], targets: ['upstream', 'upstreams'], snis: ['certificate', 'certificates'],
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+export function foreignIdOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value !== null && typeof value === 'object') {
+    const id = (value as { id?: unknown }).id;
+    if (typeof id === 'string') return id;
+  }
+  return undefined;
+}
+
+export class EntityStore {
+  readonly #tables = new Map<DoubleEntityType, Map<string, DoubleRecord>>(
+    DOUBLE_ENTITY_TYPES.map((t) => [t, new Map<string, DoubleRecord>()]),
+  );
+
+  #table(type: DoubleEntityType): Map<string, DoubleRecord> {
+    const table = this.#tables.get(type);
+    if (!table) throw new Error(`unknown entity type ${type}`);
+    return table;
+  }
+
+  get(type: DoubleEntityType, id: string): DoubleRecord | undefined {
+    return this.#table(type).get(id.toLowerCase());
+  }
+
+  findBy(type: DoubleEntityType, field: string, value: unknown, parentId?: string): DoubleRecord | undefined {
+    return this.list(type).find((r) => r[field] === value && (parentId === undefined || this.parentOf(type, r) === parentId));
+  }
+
+  /** Resolves a URL key: an id when UUID-shaped, else the endpoint key. */
+  resolve(type: DoubleEntityType, key: string, parentId?: string): DoubleRecord | undefined {
+    if (isUuid(key)) {
+      const byId = this.get(type, key);
+      return byId && (parentId === undefined || this.parentOf(type, byId) === parentId) ? byId : undefined;
+    }
+    const endpointKey = ENDPOINT_KEYS[type];
+    return endpointKey === undefined ? undefined : this.findBy(type, endpointKey, key, parentId);
+  }
+
+  parentOf(type: DoubleEntityType, record: DoubleRecord): string | undefined {
+    const parent = PARENTS[type];
+    return parent ? foreignIdOf(record[parent[0]]) : undefined;
+  }
+
+  /** Every record of a type, ordered by id. */
+  list(type: DoubleEntityType): DoubleRecord[] {
+    return [...this.#table(type).values()].sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1));
+  }
+
+  children(type: DoubleEntityType, parentId: string): DoubleRecord[] {
+    return this.list(type).filter((r) => this.parentOf(type, r) === parentId);
+  }
+
+  set(type: DoubleEntityType, record: DoubleRecord): void {
+    this.#table(type).set(String(record.id).toLowerCase(), record);
+  }
+
+  delete(type: DoubleEntityType, id: string): boolean {
+    return this.#table(type).delete(id.toLowerCase());
+  }
+
+  clear(): void {
+    for (const table of this.#tables.values()) table.clear();
+  }
+
+  count(): number {
+    return [...this.#tables.values()].reduce((n, t) => n + t.size, 0);
+  }
+
+  /** A deep copy of every table (for tests and the control endpoint). */
+  snapshot(): Record<DoubleEntityType, DoubleRecord[]> {
+    return Object.fromEntries(DOUBLE_ENTITY_TYPES.map((t) => [t, structuredClone(this.list(t))])) as Record<DoubleEntityType, DoubleRecord[]>;
+  }
+}

@@ -1,0 +1,165 @@
+import { expect } from 'chai';
+import { KongClientPool } from '../../src/kong/client-pool.ts';
+import { DblessSyncEngine } from '../../src/kong/dbless-engine.ts';
+import type { Snapshot } from '../../src/translate/types.ts';
+import { startKongDouble } from '../kong-double/index.ts';
+import type { KongDouble } from '../kong-double/index.ts';
+import { fastRetry, ingress, recordingLogger, shopSnapshot, syncRequest } from './fixtures.ts';
+
+describe('DB-less sync engine (against the Kong double)', () => {
+  let doubles: KongDouble[] = [];
+  let pool: KongClientPool;
+  let snapshot: Snapshot;
+
+  const start = async (): Promise<KongDouble> => {
+    const double = await startKongDouble({ mode: 'dbless' });
+    doubles.push(double);
+    return double;
+  };
+  const engineWith = (options: Partial<ConstructorParameters<typeof DblessSyncEngine>[0]> = {}): DblessSyncEngine =>
+    new DblessSyncEngine({ clientFor: (t) => pool.get(t), ...options });
+  const configPosts = (double: KongDouble): number => double.writes().filter((r) => r.path === '/config').length;
+
+  beforeEach(() => {
+    pool = new KongClientPool({ retry: fastRetry, timeoutMs: 2000 });
+    snapshot = shopSnapshot();
+  });
+  afterEach(async () => {
+    pool.close();
+    await Promise.all(doubles.map((d) => d.close()));
+    doubles = [];
+  });
+
+  it('pushes the config once, then skips while nothing changed (zero writes)', async () => {
+    const double = await start();
+    const engine = engineWith();
+    const request = syncRequest(() => snapshot, [double.url]);
+
+    const first = await engine.sync(request);
+    expect(first.gateways).to.have.length(1);
+    expect(first.gateways[0]).to.include({ status: 'pushed', mode: 'dbless', writes: 1 });
+    expect(double.state.routes.map((r) => r.name)).to.have.members(['shop.web.frontend.shop.example.com.80', 'shop.api.orders.api.example.com.80']);
+    expect(double.state.services).to.have.length(2);
+    expect(double.route({ host: 'shop.example.com', path: '/cart' }).service?.name).to.equal('shop.frontend.80');
+
+    double.clearRequests();
+    const second = await engine.sync(request);
+    expect(second.gateways[0]).to.include({ status: 'skipped', writes: 0 });
+    expect(double.writes()).to.have.length(0);
+    expect(second.gateways[0]?.configHash).to.equal(first.gateways[0]?.configHash);
+  });
+
+  it('pushes again when the config changes', async () => {
+    const double = await start();
+    const engine = engineWith();
+    const request = syncRequest(() => snapshot, [double.url]);
+    await engine.sync(request);
+    snapshot = { ...snapshot, ingresses: [...snapshot.ingresses, ingress('blog', [{ host: 'blog.example.com', path: '/', service: 'frontend' }])] };
+    const report = await engine.sync(request);
+    expect(report.gateways[0]?.status).to.equal('pushed');
+    expect(configPosts(double)).to.equal(2);
+    expect(double.route({ host: 'blog.example.com', path: '/' }).status).to.equal(200);
+  });
+
+  it('re-pushes an unchanged config at once to a gateway that restarted empty', async () => {
+    const double = await start();
+    const engine = engineWith();
+    const request = syncRequest(() => snapshot, [double.url]);
+    await engine.sync(request);
+    double.restartEmpty();
+    expect(double.configurationHash()).to.equal('00000000000000000000000000000000');
+
+    const report = await engine.sync(request);
+    expect(report.gateways[0]?.status).to.equal('pushed');
+    expect(double.state.routes).to.have.length(2);
+    expect(double.configurationHash()).to.not.equal('00000000000000000000000000000000');
+  });
+
+  it('leaves out an object Kong rejects, reports it, and applies the rest', async () => {
+    const double = await start();
+    const engine = engineWith();
+    snapshot = { ...snapshot, ingresses: [...snapshot.ingresses, ingress('broken', [{ host: 'bad.example.com', path: '/', service: 'orders' }])] };
+    const broken = 'shop.broken.orders.bad.example.com.80';
+    double.rejectEntity(broken);
+    const request = syncRequest(() => snapshot, [double.url]);
+
+    const report = await engine.sync(request);
+    expect(report.gateways[0]?.status).to.equal('pushed');
+    expect(report.rejected).to.have.length(1);
+    expect(report.rejected[0]?.object).to.deep.include({ kind: 'Ingress', namespace: 'shop', name: 'broken' });
+    expect(report.rejected[0]?.reason).to.equal('KongRejected');
+    expect(report.rejected[0]?.message).to.contain('rejected by the Kong test double');
+    expect(double.state.routes.map((r) => r.name)).to.not.include(broken);
+    expect(double.state.routes).to.have.length(2);
+    expect(report.applied.configured.map((o) => o.name)).to.not.include('broken');
+
+    // The refused config is never sent again: the next sync goes straight to the good one.
+    double.clearRequests();
+    const again = await engine.sync(request);
+    expect(again.gateways[0]?.status).to.equal('skipped');
+    expect(again.rejected.map((r) => r.object.name)).to.deep.equal(['broken']);
+    expect(double.writes()).to.have.length(0);
+  });
+
+  it('keeps the last good config and reports failure when a rejection names no object', async () => {
+    const double = await start();
+    const engine = engineWith();
+    const request = syncRequest(() => snapshot, [double.url]);
+    await engine.sync(request);
+    const before = double.configurationHash();
+    // An entity without k8s tags cannot be mapped back: nothing can be excluded.
+    double.rejectEntity('shop.orders.80');
+    const report = await engine.sync({ ...request, translate: (ex) => {
+      const result = request.translate(ex);
+      for (const s of result.config.services) if (s.name === 'shop.orders.80') s.tags = [];
+      return result;
+    } });
+    expect(report.gateways[0]?.status).to.equal('failed');
+    expect(report.gateways[0]?.error).to.contain('Kong rejected service shop.orders.80');
+    expect(double.configurationHash()).to.equal(before);
+  });
+
+  it('converges the gateways that are up while one is down, and reports that one', async () => {
+    const up = await start();
+    const down = await start();
+    await down.down();
+    const engine = engineWith();
+    const report = await engine.sync(syncRequest(() => snapshot, [down.url, up.url]));
+
+    const byUrl = new Map(report.gateways.map((g) => [g.url, g]));
+    expect(byUrl.get(up.url)?.status).to.equal('pushed');
+    expect(byUrl.get(down.url)?.status).to.equal('failed');
+    expect(byUrl.get(down.url)?.error).to.match(/ECONNREFUSED/);
+    expect(report.retryAfterMs).to.be.a('number').and.to.be.greaterThan(0);
+    expect(up.state.routes).to.have.length(2);
+
+    await down.up();
+    const next = await engine.sync(syncRequest(() => snapshot, [down.url, up.url]));
+    const nextByUrl = new Map(next.gateways.map((g) => [g.url, g]));
+    expect(nextByUrl.get(down.url)?.status).to.equal('pushed');
+    expect(nextByUrl.get(up.url)?.status).to.equal('skipped');
+    expect(next.retryAfterMs).to.equal(undefined);
+  });
+
+  it('warns (log and metric) when the body approaches the admin body limit', async () => {
+    const double = await start();
+    const logger = recordingLogger();
+    const near: number[] = [];
+    const engine = engineWith({ logger, warnBodyBytes: 100, observer: { bodyNearLimit: (_g, bytes) => near.push(bytes) } });
+    await engine.sync(syncRequest(() => snapshot, [double.url]));
+    expect(near).to.have.length(1);
+    expect(near[0]).to.be.greaterThan(100);
+    expect(logger.lines.some((l) => l.includes('body limit'))).to.equal(true);
+  });
+
+  it('fails a gateway whose config is too large (413) without affecting the others', async () => {
+    const small = await startKongDouble({ mode: 'dbless', configLimitBytes: 200 });
+    doubles.push(small);
+    const normal = await start();
+    const report = await engineWith().sync(syncRequest(() => snapshot, [small.url, normal.url]));
+    const byUrl = new Map(report.gateways.map((g) => [g.url, g]));
+    expect(byUrl.get(small.url)?.status).to.equal('failed');
+    expect(byUrl.get(small.url)?.error).to.contain('413');
+    expect(byUrl.get(normal.url)?.status).to.equal('pushed');
+  });
+});
