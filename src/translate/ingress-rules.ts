@@ -40,7 +40,7 @@ export function resolveIngressBackend(ctx: TranslateContext, ingress: V1Ingress,
 
 function parseOptions(ctx: TranslateContext, ingress: V1Ingress): RouteOptions | undefined {
   try {
-    return parseRouteAnnotations(ingress.metadata?.annotations ?? {});
+    return parseRouteAnnotations(ingress.metadata?.annotations ?? {}, ctx.settings.routerFlavor);
   } catch (err) {
     if (!(err instanceof InvalidAnnotationError)) throw err;
     ctx.failures.add(refOf('Ingress', ingress), 'InvalidAnnotation', `${err.message}; none of this Ingress's routes are configured`);

@@ -9,7 +9,7 @@
 // Kong features meshdoor does not manage. They are ignored without a failure so
 // Ingresses written for the Kong Ingress Controller keep routing after a
 // migration; the README lists what is honoured.
-import type { KongProtocol, KongRoute } from '../kong/declarative.ts';
+import type { KongProtocol, KongRoute, RouterFlavor } from '../kong/declarative.ts';
 import {
   annotationBool, annotationHosts, annotationInt, annotationList, annotationOneOf, InvalidAnnotationError,
 } from './annotation-values.ts';
@@ -103,7 +103,7 @@ function parseHeaders(annotations: Annotations): Record<string, string[]> | unde
   return Object.keys(headers).length > 0 ? headers : undefined;
 }
 
-function parseSnis(annotations: Annotations): string[] | undefined {
+function parseSnis(annotations: Annotations, flavor: RouterFlavor): string[] | undefined {
   const name = `${K}snis`;
   const raw = annotations[name];
   if (raw === undefined) return undefined;
@@ -112,6 +112,9 @@ function parseSnis(annotations: Annotations): string[] | undefined {
   for (const sni of snis) {
     const problem = checkIngressHost(sni);
     if (problem) throw new InvalidAnnotationError(name, raw, `SNI '${sni}' ${problem}`);
+    if (flavor === 'traditional' && sni.startsWith('*.')) {
+      throw new InvalidAnnotationError(name, raw, `wildcard SNI '${sni}' needs router flavor traditional_compatible or expressions`);
+    }
   }
   return [...new Set(snis)].sort();
 }
@@ -125,7 +128,7 @@ function parseRegexPrefix(annotations: Annotations): string | undefined {
   return value;
 }
 
-function baseOptions(annotations: Annotations): RouteOptions {
+function baseOptions(annotations: Annotations, flavor: RouterFlavor): RouteOptions {
   const d = DEFAULT_ROUTE_OPTIONS;
   return {
     stripPath: annotationBool(annotations, `${K}strip-path`) ?? d.stripPath,
@@ -133,7 +136,7 @@ function baseOptions(annotations: Annotations): RouteOptions {
     protocols: parseProtocols(annotations) ?? d.protocols,
     methods: parseMethods(annotations),
     headers: parseHeaders(annotations),
-    snis: parseSnis(annotations),
+    snis: parseSnis(annotations, flavor),
     httpsRedirectStatusCode: annotationOneOf(annotations, `${K}https-redirect-status-code`, REDIRECT_CODES) ?? d.httpsRedirectStatusCode,
     regexPriority: annotationInt(annotations, `${K}regex-priority`, { min: -REGEX_PRIORITY_LIMIT, max: REGEX_PRIORITY_LIMIT }) ?? 0,
     pathHandling: annotationOneOf(annotations, `${K}path-handling`, ['v0', 'v1'] as const) ?? d.pathHandling,
@@ -160,8 +163,8 @@ function checkCombinations(options: RouteOptions, annotations: Annotations): voi
 }
 
 /** The route options an Ingress's annotations ask for; throws InvalidAnnotationError. */
-export function parseRouteAnnotations(annotations: Annotations = {}): RouteOptions {
-  const options = baseOptions(annotations);
+export function parseRouteAnnotations(annotations: Annotations = {}, flavor: RouterFlavor = 'traditional_compatible'): RouteOptions {
+  const options = baseOptions(annotations, flavor);
   if (annotationBool(annotations, FORCE_SSL)) {
     // As KIC: plain-text requests are redirected (302 unless a code is given).
     const grpc = options.protocols.some((p) => GRPC_PROTOCOLS.includes(p));

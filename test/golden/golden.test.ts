@@ -1,10 +1,12 @@
 // Golden tests: test/golden/<case>/in.yaml → out.yaml (the declarative config
-// as `meshdoor translate` prints it) and failures.txt. Regenerate with
+// as `meshdoor translate` prints it) and failures.txt; every output must pass
+// the Kong schema validator. Regenerate with
 // UPDATE_GOLDEN=1 npx mocha test/golden/*.test.ts and review the diff.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { loadTranslationInput } from '../../src/cli/manifests.ts';
 import { renderConfig, renderFailures } from '../../src/cli/translate-command.ts';
+import { validateDeclarativeConfig } from '../../src/kong/validate/declarative/validate-declarative.ts';
 import { translate } from '../../src/translate/index.ts';
 
 const root = new URL('./', import.meta.url);
@@ -34,6 +36,9 @@ describe('golden: manifests → Kong declarative config', () => {
       const result = translate(snapshot, { settings });
       compareOrWrite(new URL(`${name}/out.yaml`, root), renderConfig(result.config, 'yaml'));
       compareOrWrite(new URL(`${name}/failures.txt`, root), renderFailures(result.failures));
+      // Kong must accept every golden output as a whole (POST /config).
+      const verdict = validateDeclarativeConfig(structuredClone(result.config), { routerFlavor: settings.routerFlavor, flattenErrors: true });
+      expect(verdict.ok ? 'accepted' : JSON.stringify(verdict.body, null, 1)).to.equal('accepted');
     });
   }
 });

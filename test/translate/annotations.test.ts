@@ -89,6 +89,12 @@ describe('translate: Ingress annotations', () => {
     });
   }
 
+  it('rejects wildcard SNIs on the traditional router flavor, which Kong refuses there', () => {
+    const site = ingress('site', { rules: [rule('a.example.com', ['/', 'Prefix', 'web', 80])] }, { annotations: { [`${K}snis`]: '*.example.com' } });
+    expect(reasons(run({ ingresses: [site], services: [service('web')] }, { routerFlavor: 'traditional' }))).to.deep.equal(['Ingress/default/site:InvalidAnnotation']);
+    expect(reasons(run({ ingresses: [site], services: [service('web')] }))).to.deep.equal([]);
+  });
+
   const badCombinations: Array<Record<string, string>> = [
     { [`${K}protocols`]: 'grpc', [`${K}methods`]: 'GET' },
     { [`${K}protocols`]: 'grpcs', [`${K}strip-path`]: 'true' },
