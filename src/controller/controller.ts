@@ -3,7 +3,7 @@
 // → Kong engine → report (Ingress status, Events, MeshDoor status) and the
 // gateway-in-mesh check. Only the leader writes to the API server; in DB-less
 // mode every replica may push to Kong.
-import type { KubernetesObject, V1Deployment, V1Namespace, V1Pod, V1Service } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Deployment, V1EndpointSlice, V1Namespace, V1Pod, V1Service } from '@kubernetes/client-node';
 import type { MeshDoorObject } from '../config/meshdoor-spec.ts';
 import type { MeshDoorSettings } from '../config/settings.ts';
 import { canonicalJson, contentHash } from '../kong/config-hash.ts';
@@ -22,7 +22,7 @@ import { deploymentPodSelector } from '../mesh/sidecar.ts';
 import { errorField, type Logger } from '../observe/logger.ts';
 import type { Metrics } from '../observe/metrics.ts';
 import { CoalescingTrigger } from './coalescing-trigger.ts';
-import { discoverGateways } from './gateway-discovery.ts';
+import { discoverGateways, gatewayStateKey } from './gateway-discovery.ts';
 import { KongStep, type KongBackend, type TranslateFn } from './kong-step.ts';
 import { Readiness } from './readiness.ts';
 import { Reporter } from './report-step.ts';
@@ -45,6 +45,8 @@ export interface ControllerOptions {
   leaderElection?: { namespace: string; timings?: LeaderElectionTimings };
   /** This replica's identity (Lease holder, Event reportingInstance). */
   identity: string;
+  /** Check the gateways through the engine at least this often even without changes (0: only on changes). */
+  resyncMs?: number;
   /** How long a pass waits for a new per-Secret watch before going without it. */
   softWatchWaitMs?: number;
   supervisorTimings?: SupervisorTimings;
@@ -154,12 +156,15 @@ export class Controller {
     this.readiness.update({ cachesSynced: true, pendingWatches: [] });
     const snapshot = buildSnapshot(this.watches);
     const { settings } = resolved;
-    const gateways = discoverGateways({ settings, flagUrls: this.o.kongAdminUrls, adminEndpointSlices: this.watches.list('adminEndpoints') });
+    const adminEndpointSlices = this.watches.list<V1EndpointSlice>('adminEndpoints');
+    const gateways = discoverGateways({ settings, flagUrls: this.o.kongAdminUrls, adminEndpointSlices });
     const leader = this.isLeader();
     const kong = await this.kongStep.run({
       snapshot, settings, gateways, leader, dblessPushFromAllReplicas: this.o.dblessPushFromAllReplicas,
-      fingerprint: contentHash([snapshotFingerprint(snapshot), canonicalJson(settings)]),
+      fingerprint: contentHash([snapshotFingerprint(snapshot), canonicalJson(settings), gatewayStateKey(adminEndpointSlices)]),
+      resyncMs: this.o.resyncMs ?? 0,
     });
+    if ((this.o.resyncMs ?? 0) > 0) this.trigger.retryIn(this.o.resyncMs ?? 0);
     this.readiness.update({ pushing: kong.pushing, gateways: gateways.length, lastSyncOk: kong.ok, lastError: kong.error });
     if (kong.retryInMs !== undefined) this.trigger.retryIn(kong.retryInMs);
     const mesh = await this.mesh.ensure({

@@ -1,6 +1,7 @@
 // PURE: which Kong Admin API endpoints get the config. Static URLs win; else
-// every ready endpoint of the Kong admin Service's EndpointSlices, on the port
-// named in the settings.
+// every endpoint of the Kong admin Service's EndpointSlices that is not
+// terminating, on the port named in the settings. Not-ready endpoints are
+// included on purpose: a fresh DB-less Kong only turns ready once it has a config.
 import { isIPv6 } from 'node:net';
 import type { V1EndpointSlice } from '@kubernetes/client-node';
 import type { MeshDoorSettings } from '../config/settings.ts';
@@ -32,7 +33,7 @@ export function discoverGateways(input: DiscoveryInput): GatewayTarget[] {
     if (!port?.port) continue;
     const scheme = schemeFor(port);
     for (const endpoint of slice.endpoints ?? []) {
-      if (endpoint.conditions?.ready === false || endpoint.conditions?.terminating === true) continue;
+      if (endpoint.conditions?.terminating === true) continue;
       const address = endpoint.addresses[0];
       if (!address) continue;
       const host = isIPv6(address) ? `[${address}]` : address;
@@ -41,4 +42,16 @@ export function discoverGateways(input: DiscoveryInput): GatewayTarget[] {
     }
   }
   return [...targets.values()].sort((a, b) => (a.url < b.url ? -1 : 1));
+}
+
+/**
+ * Changes when a gateway endpoint comes, goes or flips readiness (e.g. its Kong
+ * restarted in place and may have lost its config), so the next pass checks it.
+ */
+export function gatewayStateKey(adminEndpointSlices: readonly V1EndpointSlice[]): string {
+  const states = adminEndpointSlices.flatMap((slice) => (slice.endpoints ?? []).map((e) => {
+    const c = e.conditions ?? {};
+    return `${e.addresses.join('+')}:${String(c.ready)}:${String(c.serving)}:${String(c.terminating)}:${e.targetRef?.uid ?? ''}`;
+  }));
+  return states.sort().join(',');
 }

@@ -26,8 +26,10 @@ export interface KongStepInput {
   leader: boolean;
   /** DB-less: every replica pushes (the config is the same for every gateway). */
   dblessPushFromAllReplicas: boolean;
-  /** Fingerprint of everything the translation reads (snapshot and settings). */
+  /** Fingerprint of everything the translation reads (snapshot and settings) and of the gateways' state. */
   fingerprint: string;
+  /** Go through the engine even when nothing changed if the last run is older than this (0: never). */
+  resyncMs: number;
 }
 
 export interface KongStepOutput {
@@ -54,6 +56,7 @@ function failureReason(outcome: GatewayOutcome, report: SyncReport): string {
 export class KongStep {
   private lastKey: string | undefined;
   private last: KongStepOutput | undefined;
+  private lastRunAt = 0;
 
   constructor(private readonly o: { backend: KongBackend; translate: TranslateFn; metrics: Metrics; clock: Clock; log: Logger }) {}
 
@@ -65,7 +68,9 @@ export class KongStep {
       return { pushing: false };
     }
     const key = `${input.fingerprint}|${input.gateways.map((g) => g.url).join(',')}|${mode ?? ''}`;
-    if (key === this.lastKey && this.last && this.last.ok !== false) return this.last;
+    const fresh = input.resyncMs <= 0 || this.o.clock.now() - this.lastRunAt < input.resyncMs;
+    if (key === this.lastKey && this.last && this.last.ok !== false && fresh) return this.last;
+    this.lastRunAt = this.o.clock.now();
     this.o.backend.retain?.(input.gateways);
     const translate = (exclude: ReadonlySet<string>): TranslateResult => this.translate(input, exclude);
     let out: KongStepOutput;

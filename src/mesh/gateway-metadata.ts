@@ -26,7 +26,8 @@ const INJECTOR_OWNED = [
   'kuma.io/sidecar-injected', 'kuma.io/sidecar-uid', 'kuma.io/envoy-admin-port', 'kuma.io/transparent-proxying',
   'kuma.io/transparent-proxying-inbound-port', 'kuma.io/transparent-proxying-outbound-port', 'kuma.io/transparent-proxying-ip-family-mode',
 ];
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+// A Kubernetes label value that is also a valid Kuma Mesh object name.
+const MESH_NAME = /^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/;
 
 /** Why Kuma would reject this metadata; empty when it is safe to write. */
 export function validateGatewayMetadata(meta: GatewayMetadata): string[] {
@@ -43,8 +44,8 @@ export function validateGatewayMetadata(meta: GatewayMetadata): string[] {
     if (key in meta.annotations) problems.push(`${key} must be a label, not an annotation: Kuma ignores the annotation form`);
   }
   const mesh = meta.labels[MESH_LABEL];
-  if (mesh !== undefined && !DNS_LABEL.test(mesh)) {
-    problems.push(`label ${MESH_LABEL}="${mesh}" is not a valid mesh name (lower-case DNS label of at most 63 characters)`);
+  if (mesh !== undefined && !MESH_NAME.test(mesh)) {
+    problems.push(`label ${MESH_LABEL}="${mesh}" is not a valid mesh name (lower-case letters, digits, '-' and '.', at most 63 characters)`);
   }
   for (const key of INJECTOR_OWNED) {
     if (key in meta.annotations) problems.push(`annotation ${key} is set by Kuma's injector and must not be set on the pod template`);
