@@ -4,9 +4,11 @@ import process from 'node:process';
 import type { Summary } from './stats.ts';
 
 export interface Target {
-  /** `<=`: the median must not exceed value; `==`: the median must equal it. */
+  /** `<=`: the statistic must not exceed value; `==`: it must equal it. */
   op: '<=' | '==';
   value: number;
+  /** Which statistic is held to the target (default: the median). */
+  on?: 'median' | 'p99';
 }
 
 export interface ResultRow {
@@ -78,7 +80,7 @@ export function row(input: RowInput): ResultRow {
     median: summary.median, min: summary.min, max: summary.max, runs: summary.count,
   };
   if (input.distribution) result.p99 = summary.p99;
-  if (input.target) result.target = { ...input.target, met: meets(input.target, summary.median) };
+  if (input.target) result.target = { ...input.target, met: meets(input.target, input.target.on === 'p99' ? summary.p99 : summary.median) };
   if (input.note) result.note = input.note;
   return result;
 }
@@ -92,7 +94,8 @@ function fmt(value: number | undefined): string {
 
 function targetText(r: ResultRow): string {
   if (!r.target) return '';
-  return `${r.target.op} ${fmt(r.target.value)} ${r.target.met ? 'met' : 'MISSED'}`;
+  const on = r.target.on === 'p99' ? 'p99 ' : '';
+  return `${on}${r.target.op} ${fmt(r.target.value)} ${r.target.met ? 'met' : 'MISSED'}`;
 }
 
 export function formatTable(report: BenchReport): string {

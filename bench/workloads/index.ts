@@ -1,6 +1,7 @@
 // All workloads, in the order they run.
 import type { Workload } from '../workload.ts';
 import { adminCostWorkload } from './admin-cost.ts';
+import { eventPushWorkload } from './event-push.ts';
 import { retranslateWorkload } from './retranslate.ts';
 import { translateWorkload } from './translate.ts';
 
@@ -8,4 +9,5 @@ export const WORKLOADS: Workload[] = [
   translateWorkload,
   retranslateWorkload,
   adminCostWorkload,
+  eventPushWorkload,
 ];

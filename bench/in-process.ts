@@ -1,0 +1,100 @@
+// The controller's real pipeline in this process (watch set → store → coalescing
+// trigger → translate → DB-less engine), fed by any watch source and pushing to
+// a Kong (double) URL; every POST /config is reported when it leaves.
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { settingsFromMeshDoor } from '../src/config/meshdoor-spec.ts';
+import { Controller } from '../src/controller/controller.ts';
+import type { KongBackend } from '../src/controller/kong-step.ts';
+import { KongClientPool } from '../src/kong/client-pool.ts';
+import type { KongAdminClient } from '../src/kong/admin-client.ts';
+import { DblessSyncEngine } from '../src/kong/dbless-engine.ts';
+import { systemClock } from '../src/kube/clock.ts';
+import type { KubeWriter } from '../src/kube/kube-writer.ts';
+import type { WatchSourceFactory } from '../src/kube/watch-source.ts';
+import { silentLogger } from '../src/observe/logger.ts';
+import { Metrics } from '../src/observe/metrics.ts';
+import { translate } from '../src/translate/index.ts';
+
+export interface PostEvent {
+  /** performance.now() when the engine handed the body to the Admin API client. */
+  leftAt: number;
+  /** performance.now() when Kong answered. */
+  doneAt?: number;
+  bytes: number;
+  body: string;
+}
+
+export interface InProcessOptions {
+  watchFactory: WatchSourceFactory;
+  writer?: KubeWriter;
+  kongUrl: string;
+  holdoffMs: number;
+  maxDelayMs: number;
+  onPost?: (event: PostEvent) => void;
+}
+
+export interface InProcessController {
+  controller: Controller;
+  stop(): Promise<void>;
+}
+
+/** A KubeWriter that drops every write: status and Events are not measured here. */
+export const discardingWriter: KubeWriter = {
+  patchIngressStatus: () => Promise.resolve(),
+  patchDeployment: () => Promise.resolve(),
+  patchNamespace: () => Promise.resolve(),
+  patchMeshDoorStatus: () => Promise.resolve(),
+  createEvent: () => Promise.resolve(),
+};
+
+/** Reports each POST /config of this client when it leaves and when it returns. */
+function observePosts(client: KongAdminClient, onPost: (event: PostEvent) => void): KongAdminClient {
+  const original = client.postConfig.bind(client);
+  client.postConfig = async (body, options) => {
+    const event: PostEvent = { leftAt: performance.now(), bytes: Buffer.byteLength(body), body };
+    onPost(event);
+    const result = await original(body, options);
+    event.doneAt = performance.now();
+    return result;
+  };
+  return client;
+}
+
+function dblessBackend(pool: KongClientPool, onPost: ((event: PostEvent) => void) | undefined): KongBackend {
+  const observed = new WeakSet<KongAdminClient>();
+  const engine = new DblessSyncEngine({
+    clientFor: (target) => {
+      const client = pool.get(target);
+      if (onPost && !observed.has(client)) {
+        observed.add(client);
+        observePosts(client, onPost);
+      }
+      return client;
+    },
+  });
+  return { resolveMode: () => Promise.resolve('dbless'), engine: () => engine, retain: (gateways) => { pool.retain(gateways); } };
+}
+
+export async function startInProcessController(o: InProcessOptions): Promise<InProcessController> {
+  const pool = new KongClientPool({ configTimeoutMs: 600_000, retry: { retries: 0 } });
+  const controller = new Controller({
+    meshdoorName: 'default', watchNamespaces: [], holdoffMs: o.holdoffMs, maxDelayMs: o.maxDelayMs,
+    kongAdminUrls: [o.kongUrl], publishStatusAddresses: [], dblessPushFromAllReplicas: true,
+    restartUnmeshedGateway: false, identity: 'bench',
+  }, {
+    watchFactory: o.watchFactory, writer: o.writer ?? discardingWriter, kong: dblessBackend(pool, o.onPost),
+    translate, settingsFromMeshDoor, clock: systemClock, log: silentLogger(), metrics: new Metrics(),
+  });
+  await controller.start();
+  return {
+    controller,
+    async stop() {
+      await controller.stop();
+      pool.close();
+    },
+  };
+}
+
+export function benchMeshDoor(): KubernetesObject & { spec: Record<string, unknown> } {
+  return { apiVersion: 'meshdoor.dev/v1alpha1', kind: 'MeshDoor', metadata: { name: 'default' }, spec: {} };
+}
