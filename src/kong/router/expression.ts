@@ -180,7 +180,7 @@ export function evaluate(expr: Expr, ctx: ExprContext, state: EvalState): boolea
     case 'pred': {
       const raw = ctx[expr.field];
       if (raw === undefined) return false;
-      const values = Array.isArray(raw) ? raw : [raw as string | number];
+      const values: readonly (string | number)[] = Array.isArray(raw) ? raw as readonly string[] : [raw as string | number];
       if (values.length === 0) return false;
       return expr.any
         ? values.some((v) => compare(expr, v, state))

@@ -40,7 +40,8 @@ export function luaPretty(value: unknown, space = '  '): string {
   };
   const write = (v: unknown, oldIndent: string, indent: string): void => {
     if (typeof v === 'string') return putln(`${quote(v)},`);
-    if (v === null || typeof v !== 'object') return putln(`${v === null ? 'nil' : String(v as number)},`);
+    if (typeof v === 'number' || typeof v === 'boolean') return putln(`${String(v)},`);
+    if (v === null || typeof v !== 'object') return putln('nil,');
     const next = indent + space;
     putln('{');
     const entries: [string, unknown][] = [];

@@ -115,3 +115,15 @@ export function compileRustRegex(pattern: string): RegExp {
   rustCache.set(pattern, re);
   return re;
 }
+
+/** A PCRE pattern as the traditional router runs it (`anchored`: sticky at 0); null if invalid. */
+export function compilePcre(pattern: string, anchored: boolean): RegExp | null {
+  if (pcreCompileError(pattern) !== null) return null;
+  const { source, flags } = toJsSource(pattern);
+  const sticky = anchored ? 'y' : '';
+  try {
+    return new RegExp(source, flags + sticky);
+  } catch {
+    return new RegExp(source, flags.replace('u', '') + sticky);
+  }
+}

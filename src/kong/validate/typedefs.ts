@@ -67,12 +67,12 @@ function validateRouterPath(path: string): string | null {
 
 function validateUtf8Name(name: string): string | null {
   // Only ASCII alphanumerics and . - _ ~, or any non-ASCII character.
-  if (/^(?:[A-Za-z0-9.\-_~]|[^\x00-\x7f])+$/.test(name)) return null;
+  if (/^[A-Za-z0-9.\-_~\u0080-\u{10ffff}]+$/u.test(name)) return null;
   return `invalid value '${name}': the only accepted ascii characters are alphanumerics or ., -, _, and ~`;
 }
 
 function validateTag(tag: string): string | null {
-  if (/^(?:[\x20-\x2b\x2d\x2e\x30-\x7e]|[^\x00-\x7f])+$/.test(tag)) return null;
+  if (/^[\x20-\x2b\x2d\x2e\x30-\x7e\u0080-\u{10ffff}]+$/u.test(tag)) return null;
   return `invalid tag '${tag}': expected printable ascii (except \`,\` and \`/\`) or valid utf-8 sequences`;
 }
 

@@ -29,7 +29,7 @@ const ENDPOINT_KEY: Partial<Record<EntityType, string>> = {
 /** Pre-order walk in Kong's entity order, parents before their children. */
 function walk(config: Record<string, unknown>): Located[] {
   const out: Located[] = [];
-  const visit = (type: EntityType, list: unknown, path: (string | number)[], parent?: Located, fk?: string): void => {
+  const visit = (type: EntityType, list: unknown, path: (string | number)[], up?: { parent: Located; fk: string }): void => {
     if (!Array.isArray(list)) return;
     list.forEach((raw, i) => {
       if (!isPlainObject(raw)) return;
@@ -39,10 +39,10 @@ function walk(config: Record<string, unknown>): Located[] {
         if (!relations.some((r) => r.child === k) && k !== 'plugins') item[k] = v;
       }
       const here: Located = { type, item, path: [...path, i], children: [],
-        ...(parent ? { parent, parentFk: fk } : {}) };
+        ...(up ? { parent: up.parent, parentFk: up.fk } : {}) };
       out.push(here);
-      parent?.children.push(here);
-      for (const r of relations) visit(r.child, raw[r.child], [...path, i, r.child], here, r.fk);
+      up?.parent.children.push(here);
+      for (const r of relations) visit(r.child, raw[r.child], [...path, i, r.child], { parent: here, fk: r.fk });
     });
   };
   for (const type of KNOWN_ENTITIES) visit(type, config[type], [type]);
@@ -64,7 +64,7 @@ function generateId(loc: Located, newId: () => string): void {
 }
 
 function setError(errors: FieldErrors, path: (string | number)[], message: string): void {
-  let node: Record<string | number, unknown> = errors as Record<string, unknown>;
+  let node: Record<string | number, unknown> = errors;
   for (let i = 0; i < path.length - 1; i++) {
     const key = path[i] as string | number;
     const nextIsIndex = typeof path[i + 1] === 'number';
@@ -129,7 +129,7 @@ function checkReferences(located: Located[], reg: Record<EntityType, Registry>, 
     for (const [fk, table] of fks) {
       const value = loc.item[fk];
       if (value === undefined || value === null || resolve(reg[table], value)) continue;
-      const shown = isPlainObject(value) ? String(value['id']) : String(value as string);
+      const shown = isPlainObject(value) ? String(value['id']) : typeof value === 'string' ? value : JSON.stringify(value);
       setError(errors, loc.path, `invalid reference '${fk}: ${shown}' (no such entry in '${table}')`);
     }
   }

@@ -58,7 +58,7 @@ export function validateDocument(config: Record<string, unknown>, opts: DcOption
   const ctx = fieldContextFor(opts.routerFlavor);
   for (const [key, def] of Object.entries(TOP_LEVEL_FIELDS)) {
     const value = key === '_format_version' && config[key] === undefined ? null : config[key];
-    const err = validateField({ ...def } as Parameters<typeof validateField>[0], value, ctx);
+    const err = validateField({ ...def }, value, ctx);
     if (err !== null) errors[key] = err;
   }
   for (const [key, value] of Object.entries(config)) {

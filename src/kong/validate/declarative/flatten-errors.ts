@@ -64,7 +64,7 @@ const makePk = (e: unknown): { id: string } | undefined =>
   (isPlainObject(e) && isUuid(e['id']) ? { id: e['id'] } : undefined);
 
 function stringTags(tags: unknown): string[] | undefined {
-  return Array.isArray(tags) && tags.every((t) => typeof t === 'string') ? tags as string[] : undefined;
+  return Array.isArray(tags) && tags.every((t) => typeof t === 'string') ? tags : undefined;
 }
 
 function hoistRelations(type: EntityType, entity: Table, errT: Table, out: FlattenedEntityErrors[]): void {

@@ -48,5 +48,5 @@ export function validateRouteExpression(route: Record<string, unknown>, _flavor:
     return `${PREFIX}cannot set 'regex_priority' with 'expression' simultaneously`;
   }
   if (hasOthers && !isZero(route['priority'])) return `${PREFIX}cannot set 'priority' with ${OTHERS} simultaneously`;
-  return hasExpression ? expressionError(String(expression)) : compatError(route);
+  return typeof expression === 'string' ? expressionError(expression) : compatError(route);
 }

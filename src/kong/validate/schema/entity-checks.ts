@@ -25,7 +25,7 @@ function addEntityError(errors: FieldErrors, message: string): void {
 /** A match definition inherits everything from the field it tests (Lua __index). */
 function matches(scope: CheckScope, field: string, match: Partial<FieldDef>, value: unknown): boolean {
   const base = scope.fields[field] ?? { type: 'any' };
-  return validateField({ ...base, ...match } as FieldDef, value, scope.ctx) === null;
+  return validateField({ ...base, ...match }, value, scope.ctx) === null;
 }
 
 function firstNonEmpty(entity: Entity, names: readonly string[]): boolean {
@@ -45,7 +45,7 @@ function runConditional(
     return { ok: false, err: check.ifField };
   }
   const base = scope.fields[check.thenField] ?? { type: 'any' };
-  const err = validateField({ ...base, ...check.thenMatch } as FieldDef, thenValue, scope.ctx);
+  const err = validateField({ ...base, ...check.thenMatch }, thenValue, scope.ctx);
   if (err === null) return OK;
   errors[check.thenField] = err;
   return { ok: false, err: check.ifField, ...(check.thenErr ? { custom: check.thenErr } : {}) };

@@ -81,16 +81,18 @@ function validateByType(def: FieldDef, value: unknown, ctx: FieldContext): Field
       return ctx.validateRecord(def, value as Record<string, unknown>);
     case 'foreign':
       return ctx.validateForeign(def.reference ?? '', value);
-    case 'integer':
-      return typeof value === 'number' && Number.isInteger(value) ? null : 'expected an integer';
-    case 'number':
-      return typeof value === 'number' ? null : 'expected a number';
-    case 'boolean':
-      return typeof value === 'boolean' ? null : 'expected a boolean';
-    case 'string':
-      return typeof value === 'string' ? null : 'expected a string';
-    case 'any':
-      return null;
+    default:
+      return scalarTypeError(def.type, value);
+  }
+}
+
+function scalarTypeError(type: FieldDef['type'], value: unknown): string | null {
+  switch (type) {
+    case 'integer': return typeof value === 'number' && Number.isInteger(value) ? null : 'expected an integer';
+    case 'number': return typeof value === 'number' ? null : 'expected a number';
+    case 'boolean': return typeof value === 'boolean' ? null : 'expected a boolean';
+    case 'string': return typeof value === 'string' ? null : 'expected a string';
+    default: return null;
   }
 }
 
