@@ -1,0 +1,111 @@
+// Feature: events only mark the sync dirty; a burst of changes makes a handful
+// of syncs, and a single change is applied within about the holdoff.
+import FakeTimers from '@sinonjs/fake-timers';
+import { expect } from 'chai';
+import { CoalescingTrigger } from '../../src/controller/coalescing-trigger.ts';
+import { controllerClock, startHarness, type Harness } from './harness.ts';
+import { gatewayObjects, ingress, service } from './fixtures.ts';
+import { recordingKong, type RecordingKong } from './recording-kong.ts';
+
+describe('CoalescingTrigger', () => {
+  function setup(runMs = 0) {
+    const fake = FakeTimers.createClock(0);
+    const runs: number[] = [];
+    const trigger = new CoalescingTrigger({
+      holdoffMs: 100, maxDelayMs: 1000, clock: controllerClock(fake),
+      run: async () => {
+        runs.push(fake.now);
+        if (runMs > 0) await new Promise<void>((resolve) => { fake.setTimeout(resolve, runMs); });
+      },
+    });
+    return { fake, runs, trigger };
+  }
+
+  it('runs once, a holdoff after a single mark', async () => {
+    const { fake, runs, trigger } = setup();
+    trigger.mark();
+    await fake.tickAsync(99);
+    expect(runs).to.deep.equal([]);
+    await fake.tickAsync(1);
+    expect(runs).to.deep.equal([100]);
+    await fake.tickAsync(5000);
+    expect(runs).to.have.length(1);
+  });
+
+  it('keeps postponing while marks arrive, but never beyond the maximum delay', async () => {
+    const { fake, runs, trigger } = setup();
+    for (let i = 0; i < 1000; i += 1) {
+      trigger.mark();
+      await fake.tickAsync(3);
+    }
+    await fake.tickAsync(200);
+    // 3 s of marks every 3 ms: each run is forced 1 s after the first mark it has to
+    // pick up (t=0, 1002, 2004); the last one comes after the last mark (2997).
+    expect(runs).to.deep.equal([1000, 2002, 3004]);
+  });
+
+  it('runs once more when marked during a run, never two at a time', async () => {
+    const { fake, runs, trigger } = setup(500);
+    trigger.mark();
+    await fake.tickAsync(150);
+    trigger.mark();
+    trigger.mark();
+    await fake.tickAsync(2000);
+    expect(runs).to.have.length(2);
+    expect(runs[0]).to.equal(100);
+    expect(runs[1], 'right after the first run ended at 600').to.be.within(600, 601);
+  });
+
+  it('retries after the given delay without marks, and stop() waits for the run in flight', async () => {
+    const { fake, runs, trigger } = setup(300);
+    trigger.retryIn(2000);
+    await fake.tickAsync(2100);
+    expect(runs).to.deep.equal([2000]);
+    let stopped = false;
+    const stopping = trigger.stop().then(() => { stopped = true; });
+    await fake.tickAsync(100);
+    expect(stopped, 'still running').to.equal(false);
+    await fake.tickAsync(200);
+    await stopping;
+    expect(stopped).to.equal(true);
+    trigger.mark();
+    await fake.tickAsync(5000);
+    expect(runs).to.have.length(1);
+  });
+});
+
+describe('controller: a burst of changes coalesces', () => {
+  let h: Harness;
+  let kong: RecordingKong;
+
+  afterEach(async () => { await h.stop(); });
+
+  it('turns 1000 Ingress changes into a handful of syncs that end with the final state', async () => {
+    kong = recordingKong();
+    h = await startHarness({ kong, kongAdminUrls: ['http://127.0.0.1:1'], objects: [...gatewayObjects(1), service('shop', 'web')] });
+    await h.eventually(() => { expect(kong.syncs).to.have.length(1); });
+    const before = kong.syncs.length;
+    for (let i = 0; i < 1000; i += 1) {
+      h.cluster.apply(ingress('shop', `app-${i % 50}`, { host: `h${i}.example.com` }));
+      if (i % 100 === 0) await h.clock.tickAsync(20);
+    }
+    await h.advance(3000);
+    const syncs = kong.syncs.length - before;
+    expect(syncs).to.be.within(1, 5);
+    const last = kong.syncs.at(-1);
+    const hosts = last?.applied.config.services.flatMap((s) => s.routes.flatMap((r) => r.hosts ?? [])).sort();
+    const expected = Array.from({ length: 50 }, (_, k) => `h${950 + k}.example.com`).sort();
+    expect(hosts).to.deep.equal(expected);
+  });
+
+  it('does not sync at all when a change does not touch what the translation reads', async () => {
+    kong = recordingKong();
+    h = await startHarness({ kong, kongAdminUrls: ['http://127.0.0.1:1'], objects: [...gatewayObjects(1), service('shop', 'web'), ingress('shop', 'web')] });
+    await h.eventually(() => { expect(kong.syncs).to.have.length(1); });
+    for (let i = 0; i < 20; i += 1) {
+      h.cluster.apply({ ...ingress('shop', 'web'), status: { loadBalancer: { ingress: [{ ip: `198.51.100.${i}` }] } } });
+    }
+    await h.advance(3000);
+    expect(kong.syncs).to.have.length(1);
+  });
+});
