@@ -90,7 +90,7 @@ function load(state: DoubleState, entities: Record<DoubleEntityType, DoubleRecor
   for (const type of DOUBLE_ENTITY_TYPES) {
     for (const entity of entities[type]) {
       const stamp = type === 'targets' ? now / 1000 : Math.floor(now / 1000);
-      const record: DoubleRecord = { created_at: stamp, updated_at: stamp, ...entity };
+      const record: DoubleRecord = { ...entity, created_at: entity.created_at ?? stamp, updated_at: entity.updated_at ?? stamp };
       state.store.set(type, record);
       (response[type] ??= {})[String(record.id)] = record;
     }
@@ -110,7 +110,7 @@ export function postConfig(state: DoubleState, req: ConfigRequest): ApiResponse 
     return { status: 304 };
   }
   const flatten = FLAG_TRUE.has(req.query.get('flatten_errors') ?? '');
-  const result = validateDoubleConfig(config, { routerFlavor: state.options.routerFlavor, flattenErrors: flatten });
+  const result = validateDoubleConfig(config, { routerFlavor: state.options.routerFlavor, flattenErrors: flatten, now: Math.floor(state.now() / 1000) });
   const rejected = rejectedErrors(state, config);
   if (!result.ok) throw invalid(rejected, result.body, flatten);
   if (rejected.length > 0) throw invalid(rejected, undefined, flatten);

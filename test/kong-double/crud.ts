@@ -5,12 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import type { RouterFlavor } from '../../src/kong/declarative.ts';
 import {
-  entityNotFound, foreignKeyInvalid, foreignKeyUnresolved, notFound, primaryKeyViolation, referencedBy,
-  schemaViolation, uniqueViolation,
+  entityNotFound, foreignKeyInvalid, foreignKeyUnresolved, notFound, primaryKeyViolation, referencedBy, uniqueViolation,
 } from './errors.ts';
 import type { DoubleEntityType, DoubleRecord, EntityStore } from './store.ts';
 import { ENDPOINT_KEYS, PARENTS, foreignIdOf, isUuid } from './store.ts';
-import { formatViolation, validateDoubleEntity } from './validation.ts';
+import { schemaViolationError, validateDoubleEntity } from './validation.ts';
 
 export interface CrudContext {
   store: EntityStore;
@@ -39,11 +38,10 @@ export function presentRecord(ctx: CrudContext, type: DoubleEntityType, record: 
 function validate(ctx: CrudContext, type: DoubleEntityType, input: DoubleRecord): DoubleRecord {
   const name = input.name ?? input.target;
   if (typeof name === 'string' && ctx.rejectedNames.has(name)) {
-    const fields = { [input.name !== undefined ? 'name' : 'target']: REJECTED_MESSAGE };
-    throw schemaViolation(fields, formatViolation(fields));
+    throw schemaViolationError({ [input.name !== undefined ? 'name' : 'target']: REJECTED_MESSAGE });
   }
   const { entity, errors } = validateDoubleEntity(type, input, ctx.routerFlavor);
-  if (errors) throw schemaViolation(errors, formatViolation(errors));
+  if (errors) throw schemaViolationError(errors);
   return entity;
 }
 
@@ -94,8 +92,7 @@ function writeCertificateSnis(ctx: CrudContext, certificateId: string, names: un
   for (const name of names as unknown[]) {
     const existing = ctx.store.findBy('snis', 'name', name);
     if (existing && foreignIdOf(existing.certificate) !== certificateId) {
-      throw schemaViolation({ snis: `${String(name)} already associated with existing certificate '${foreignIdOf(existing.certificate) ?? ''}'` },
-        `schema violation (snis: ${String(name)} already associated with existing certificate '${foreignIdOf(existing.certificate) ?? ''}')`);
+      throw schemaViolationError({ snis: `${String(name)} already associated with existing certificate '${foreignIdOf(existing.certificate) ?? ''}'` });
     }
   }
   for (const old of ctx.store.children('snis', certificateId)) ctx.store.delete('snis', String(old.id));

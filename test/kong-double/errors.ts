@@ -28,10 +28,6 @@ export const notFound = (): DoubleHttpError => new DoubleHttpError(404, { messag
 export const methodNotAllowed = (): DoubleHttpError => new DoubleHttpError(405, { message: 'Method not allowed' });
 export const cannotParseJson = (): DoubleHttpError => new DoubleHttpError(400, { message: 'Cannot parse JSON body' });
 
-export function schemaViolation(fields: Record<string, unknown>, message: string): DoubleHttpError {
-  return new DoubleHttpError(400, { code: 2, name: 'schema violation', message, fields });
-}
-
 export function primaryKeyViolation(id: string): DoubleHttpError {
   const pk = { id };
   return new DoubleHttpError(400, {

@@ -55,6 +55,11 @@ export class EntityStore {
       const byId = this.get(type, key);
       return byId && (parentId === undefined || this.parentOf(type, byId) === parentId) ? byId : undefined;
     }
+    if (type === 'certificates') {
+      // `/certificates/{x}` also accepts an SNI name (kong/api/routes/certificates.lua).
+      const certificateId = foreignIdOf(this.findBy('snis', 'name', key)?.certificate);
+      return certificateId === undefined ? undefined : this.get('certificates', certificateId);
+    }
     const endpointKey = ENDPOINT_KEYS[type];
     return endpointKey === undefined ? undefined : this.findBy(type, endpointKey, key, parentId);
   }

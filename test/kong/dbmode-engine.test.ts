@@ -9,6 +9,7 @@ import type { Snapshot } from '../../src/translate/types.ts';
 import { startKongDouble } from '../kong-double/index.ts';
 import type { KongDouble } from '../kong-double/index.ts';
 import { fastRetry, ingress, shopSnapshot, syncRequest } from './fixtures.ts';
+import { makeTlsMaterial } from './tls-fixtures.ts';
 
 async function admin(double: KongDouble, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${double.url}${path}`, {
@@ -167,11 +168,17 @@ describe('DB-mode sync engine (against the Kong double)', () => {
         targets: targets.map(([target, weight]) => ({ id: kongTargetId(upstreamId, target), target, weight, tags })),
       }],
       certificates: [{
-        id: certId, cert: 'CERT', key: 'KEY', tags,
+        id: certId, cert: pem.cert, key: pem.key, tags,
         snis: snis.map((name) => ({ id: kongEntityId('snis', name), name, tags })),
       }],
     });
     let current: KongConfig;
+    let pem: { cert: string; key: string };
+    before(function () {
+      this.timeout(20_000);
+      const tls = makeTlsMaterial();
+      pem = { cert: tls.serverCert, key: tls.serverKey };
+    });
     const handMade = (): SyncRequest => ({
       gateways: [{ url: double.url }],
       translate: () => ({ config: structuredClone(current), failures: [], configured: [] }),
