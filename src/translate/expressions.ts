@@ -50,21 +50,24 @@ export function routeExpression(plan: RoutePlan): string {
 
 const HOST_RANK = { exact: 2, wildcard: 1, any: 0 } as const;
 const MAX_LENGTH = 2 ** 15 - 1;
+const MAX_HEADERS = 7;
 
 /**
- * Kubernetes precedence as one number (Kong allows up to 2^46-1): the host kind
- * first (exact > wildcard > none), then extra criteria from annotations, then
- * the longest path, then Exact over Prefix. The default backend is 0.
+ * Kubernetes precedence as one number: the host kind first (exact > wildcard
+ * > none), then extra criteria from annotations, then the longest path, then
+ * Exact over Prefix; the default backend is 0. Kept below 2^31 although Kong
+ * allows 2^46-1, so the value means the same wherever it passes through
+ * 32-bit arithmetic (LuaJIT bit ops, kong-admin-api §5.2).
  */
 export function routePriority(plan: RoutePlan): number {
   if (plan.isDefaultBackend) return 0;
   const { methods, headers, snis } = plan.options;
-  const headerCount = Math.min(Object.keys(headers ?? {}).length, 255);
+  const headerCount = Math.min(Object.keys(headers ?? {}).length, MAX_HEADERS);
   const length = Math.min(Math.max(...plan.paths.map((p) => p.length)), MAX_LENGTH);
-  return HOST_RANK[plan.hostKind] * 2 ** 42
-    + headerCount * 2 ** 34
-    + (methods?.length ? 2 ** 33 : 0)
-    + (snis?.length ? 2 ** 32 : 0)
-    + length * 2 ** 17
-    + (plan.exact ? 2 ** 16 : 0);
+  return HOST_RANK[plan.hostKind] * 2 ** 29
+    + headerCount * 2 ** 26
+    + (methods?.length ? 2 ** 25 : 0)
+    + (snis?.length ? 2 ** 24 : 0)
+    + length * 2 ** 9
+    + (plan.exact ? 2 ** 8 : 0);
 }
