@@ -30,7 +30,7 @@ function subschemaKeyErrors(schema: EntitySchema, input: Entity): FieldErrors | 
   if (key === null || key === undefined) return { [keyName]: 'required field missing' };
   if (selectSubschema(schema, input)) return null;
   const first: unknown = Array.isArray(key) ? key[0] : key;
-  return { [keyName]: `unknown type: ${String(first)}` };
+  return { [keyName]: `unknown type: ${first === undefined ? 'nil' : String(first as string)}` };
 }
 
 /** Validates a full entity (after auto fields). Returns Kong's error tree or null. */
