@@ -111,7 +111,7 @@ export function scenario(ingress: V1Ingress, options: ScenarioOptions = {}): Sce
   }, { settings });
   const verdict = validateDeclarativeConfig(structuredClone(result.config), { routerFlavor: flavor, flattenErrors: true });
   if (!verdict.ok) expect.fail(`Kong rejects the translated config: ${JSON.stringify(verdict.body)}`);
-  const entities: RouterEntities = verdict.entities as unknown as RouterEntities;
+  const entities: RouterEntities = verdict.entities;
   return { result, config: result.config, entities, send: sender(buildRouter(entities, { flavor }), entities) };
 }
 

@@ -5,12 +5,13 @@ import { expect } from 'chai';
 import type { V1Ingress } from '@kubernetes/client-node';
 import { DEFAULT_SETTINGS } from '../../../src/config/settings.ts';
 import { buildRouter } from '../../../src/kong/router/router.ts';
-import type { RouterEntities } from '../../../src/kong/router/types.ts';
 import { validateDeclarativeConfig } from '../../../src/kong/validate/declarative/validate-declarative.ts';
 import { translate } from '../../../src/translate/index.ts';
 import { echoServices, FLAVORS, ingressFrom } from './harness.ts';
 
-function ingress(name: string, host: string | undefined, path: string, pathType: string, annotations: Record<string, string> = {}): V1Ingress {
+type Rule = [name: string, host: string | undefined, path: string, pathType: string];
+
+function ingress([name, host, path, pathType]: Rule, annotations: Record<string, string> = {}): V1Ingress {
   const hostLine = host === undefined ? '' : `host: "${host}"`;
   const ing = ingressFrom(`
 metadata: { name: ${name} }
@@ -33,7 +34,7 @@ function serve(ingresses: V1Ingress[], flavor: (typeof FLAVORS)[number]): (url: 
   expect(result.failures).to.deep.equal([]);
   const verdict = validateDeclarativeConfig(structuredClone(result.config), { routerFlavor: flavor, flattenErrors: false });
   if (!verdict.ok) return expect.fail(JSON.stringify(verdict.body));
-  const router = buildRouter(verdict.entities as unknown as RouterEntities, { flavor });
+  const router = buildRouter(verdict.entities, { flavor });
   return (url) => {
     const { host, pathname } = new URL(url);
     const match = router.match({ method: 'GET', host, path: pathname });
@@ -47,7 +48,7 @@ describe('conformance: precedence across Ingresses', () => {
     describe(`router flavor ${flavor}`, () => {
       it('Exact beats Prefix for the same path, whichever Ingress is older', () => {
         for (const order of [0, 1]) {
-          const both = [ingress('prefix', 'a.com', '/foo', 'Prefix'), ingress('exact', 'a.com', '/foo', 'Exact')];
+          const both = [ingress(['prefix', 'a.com', '/foo', 'Prefix']), ingress(['exact', 'a.com', '/foo', 'Exact'])];
           const send = serve(order ? both.reverse() : both, flavor);
           expect(send('http://a.com/foo')).to.equal('exact');
           expect(send('http://a.com/foo/')).to.equal('prefix');
@@ -56,7 +57,7 @@ describe('conformance: precedence across Ingresses', () => {
       });
 
       it('the longest matching path wins across Ingresses', () => {
-        const send = serve([ingress('root', 'a.com', '/', 'Prefix'), ingress('short', 'a.com', '/a', 'Prefix'), ingress('long', 'a.com', '/a/b', 'Prefix'), ingress('exact', 'a.com', '/a/b/c', 'Exact')], flavor);
+        const send = serve([ingress(['root', 'a.com', '/', 'Prefix']), ingress(['short', 'a.com', '/a', 'Prefix']), ingress(['long', 'a.com', '/a/b', 'Prefix']), ingress(['exact', 'a.com', '/a/b/c', 'Exact'])], flavor);
         expect(send('http://a.com/x')).to.equal('root');
         expect(send('http://a.com/a')).to.equal('short');
         expect(send('http://a.com/a/bc')).to.equal('short');
@@ -66,18 +67,18 @@ describe('conformance: precedence across Ingresses', () => {
       });
 
       it('an exact host beats a wildcard host, even with a shorter path', () => {
-        const send = serve([ingress('wild', '*.a.com', '/deep/path', 'Prefix'), ingress('exact-host', 'www.a.com', '/', 'Prefix')], flavor);
+        const send = serve([ingress(['wild', '*.a.com', '/deep/path', 'Prefix']), ingress(['exact-host', 'www.a.com', '/', 'Prefix'])], flavor);
         expect(send('http://www.a.com/deep/path')).to.equal('exact-host');
         expect(send('http://api.a.com/deep/path')).to.equal('wild');
       });
 
       it('a user regex-priority adds on top and keeps Exact ahead of its own Prefix', () => {
-        const send = serve([ingress('prefix', 'a.com', '/foo', 'Prefix', { 'konghq.com/regex-priority': '3' }), ingress('exact', 'a.com', '/foo', 'Exact', { 'konghq.com/regex-priority': '3' })], flavor);
+        const send = serve([ingress(['prefix', 'a.com', '/foo', 'Prefix'], { 'konghq.com/regex-priority': '3' }), ingress(['exact', 'a.com', '/foo', 'Exact'], { 'konghq.com/regex-priority': '3' })], flavor);
         expect(send('http://a.com/foo')).to.equal('exact');
       });
 
       it('hosts of rules with a host win over host-less rules for a plain prefix', () => {
-        const send = serve([ingress('anyhost', undefined, '/', 'Prefix'), ingress('wild', '*.a.com', '/', 'Prefix'), ingress('exact-host', 'www.a.com', '/', 'Prefix')], flavor);
+        const send = serve([ingress(['anyhost', undefined, '/', 'Prefix']), ingress(['wild', '*.a.com', '/', 'Prefix']), ingress(['exact-host', 'www.a.com', '/', 'Prefix'])], flavor);
         expect(send('http://www.a.com/x')).to.equal('exact-host');
         expect(send('http://api.a.com/x')).to.equal('wild');
         expect(send('http://other.com/x')).to.equal('anyhost');
@@ -85,7 +86,7 @@ describe('conformance: precedence across Ingresses', () => {
 
       if (flavor === 'expressions') {
         it('a wildcard host beats a longer host-less path', () => {
-          const send = serve([ingress('anyhost', undefined, '/foo', 'Prefix'), ingress('wild', '*.a.com', '/', 'Prefix')], flavor);
+          const send = serve([ingress(['anyhost', undefined, '/foo', 'Prefix']), ingress(['wild', '*.a.com', '/', 'Prefix'])], flavor);
           expect(send('http://api.a.com/foo')).to.equal('wild');
         });
       } else {
@@ -94,7 +95,7 @@ describe('conformance: precedence across Ingresses', () => {
         // count, kong-admin-api §5.2), so a host-less Prefix /foo (whose
         // `~/foo$` is a regex) wins /foo on a wildcard host whose rule is `/`.
         it('KNOWN DEVIATION a host-less Prefix /foo beats a wildcard host\'s / for exactly /foo', () => {
-          const send = serve([ingress('anyhost', undefined, '/foo', 'Prefix'), ingress('wild', '*.a.com', '/', 'Prefix')], flavor);
+          const send = serve([ingress(['anyhost', undefined, '/foo', 'Prefix']), ingress(['wild', '*.a.com', '/', 'Prefix'])], flavor);
           expect(send('http://api.a.com/foo')).to.equal(flavor === 'traditional' ? 'wild' : 'anyhost');
           expect(send('http://api.a.com/bar')).to.equal('wild');
         });
