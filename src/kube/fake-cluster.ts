@@ -53,6 +53,8 @@ function key(kind: string, namespace: string | undefined, name: string): string 
 
 class FakeSource implements WatchSource {
   handlers: WatchHandlers<KubernetesObject> | undefined;
+  /** A stalled watch stays open but receives nothing (a half-open connection). */
+  stalled = false;
   constructor(readonly cluster: FakeCluster, readonly spec: WatchSpec) {}
 
   start(handlers: WatchHandlers<KubernetesObject>): Promise<readonly KubernetesObject[]> {
@@ -93,7 +95,7 @@ export class FakeCluster {
     };
     this.objects.set(k, copy);
     for (const source of this.sources) {
-      if (matches(source.spec, copy)) source.handlers?.onUpsert(structuredClone(copy));
+      if (!source.stalled && matches(source.spec, copy)) source.handlers?.onUpsert(structuredClone(copy));
     }
     return structuredClone(copy);
   }
@@ -104,7 +106,7 @@ export class FakeCluster {
     if (!existing) return;
     this.objects.delete(k);
     for (const source of this.sources) {
-      if (matches(source.spec, existing)) source.handlers?.onDelete(structuredClone(existing));
+      if (!source.stalled && matches(source.spec, existing)) source.handlers?.onDelete(structuredClone(existing));
     }
   }
 
@@ -125,6 +127,11 @@ export class FakeCluster {
       this.sources.delete(source);
       source.handlers?.onError(err);
     }
+  }
+
+  /** Live watches of this kind silently stop receiving events, without an error. */
+  stallWatches(kind: WatchKind): void {
+    for (const source of this.sources) if (source.spec.kind === kind) source.stalled = true;
   }
 
   /** The next `count` writes of this kind fail with the given HTTP status. */
