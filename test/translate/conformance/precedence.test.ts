@@ -4,8 +4,8 @@
 import { expect } from 'chai';
 import type { V1Ingress } from '@kubernetes/client-node';
 import { DEFAULT_SETTINGS } from '../../../src/config/settings.ts';
-import { buildRouter } from '../../../src/kong/router/router.ts';
-import { validateDeclarativeConfig } from '../../../src/kong/validate/declarative/validate-declarative.ts';
+import { buildRouter } from '../../../src/kong/router/index.ts';
+import { validateDeclarativeConfig } from '../../../src/kong/validate/index.ts';
 import { translate } from '../../../src/translate/index.ts';
 import { echoServices, FLAVORS, ingressFrom } from './harness.ts';
 
