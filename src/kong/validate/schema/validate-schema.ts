@@ -30,7 +30,8 @@ function subschemaKeyErrors(schema: EntitySchema, input: Entity): FieldErrors | 
   if (key === null || key === undefined) return { [keyName]: 'required field missing' };
   if (selectSubschema(schema, input)) return null;
   const first: unknown = Array.isArray(key) ? key[0] : key;
-  return { [keyName]: `unknown type: ${first === undefined ? 'nil' : String(first as string)}` };
+  const shown = first === undefined ? 'nil' : typeof first === 'string' ? first : JSON.stringify(first);
+  return { [keyName]: `unknown type: ${shown}` };
 }
 
 /** Validates a full entity (after auto fields). Returns Kong's error tree or null. */
