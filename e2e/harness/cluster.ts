@@ -16,7 +16,7 @@ import { freePort } from './free-port.ts';
 import { httpGet } from './http.ts';
 import { runKubectl } from './kubectl.ts';
 import type { KubectlOptions, KubectlResult } from './kubectl.ts';
-import { startProcess } from './processes.ts';
+import { removeAtExit, startProcess } from './processes.ts';
 import type { ManagedProcess } from './processes.ts';
 import { readAuditEvents } from './audit.ts';
 import type { AuditEvent } from './audit.ts';
@@ -142,6 +142,7 @@ export class Cluster {
 export async function startCluster(options: StartClusterOptions = {}): Promise<Cluster> {
   const assets = await findAssets();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'meshdoor-e2e-'));
+  removeAtExit(dir);
   const layout: ControlPlaneLayout = {
     dir,
     etcdClientPort: await freePort(),

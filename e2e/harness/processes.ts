@@ -4,7 +4,7 @@
 // including on Ctrl-C, so no run leaves processes behind.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import process from 'node:process';
 
 export interface StartProcessOptions {
@@ -114,9 +114,19 @@ export function startProcess(options: StartProcessOptions): ManagedProcess {
   }
 }
 
-/** Kills every process group still running (synchronous: safe in 'exit'). */
+const scratchDirs = new Set<string>();
+
+/** A temp dir removed at exit if nobody removed it before (e.g. on Ctrl-C). */
+export function removeAtExit(dir: string): void {
+  installExitHandlers();
+  scratchDirs.add(dir);
+}
+
+/** Kills every process group still running and removes scratch dirs (synchronous: safe in 'exit'). */
 export function killAllProcesses(): void {
   for (const managed of live) signalGroup(managed.pid, 'SIGKILL');
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+  scratchDirs.clear();
 }
 
 let handlersInstalled = false;
@@ -125,8 +135,11 @@ function installExitHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   process.once('exit', killAllProcesses);
+  // `on`, not `once`: mocha's wrapper forwards Ctrl-C as SIGINT and SIGTERM
+  // right after the terminal's own SIGINT; with the listener gone, the next
+  // signal would kill this process midway through the cleanup.
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
       killAllProcesses();
       process.exit(code);
     });
