@@ -1,5 +1,15 @@
 // The translator: Snapshot → Kong declarative config + failures. Pure: no I/O,
 // no clocks; one bad object only adds failures and drops what depends on it.
+//
+// Known deviations from Kubernetes semantics, all caused by Kong's traditional
+// routers (the expressions flavor has none of them; tests assert Kong's real
+// behaviour under "KNOWN DEVIATION"):
+// - `*.foo.com` also matches `a.b.foo.com` (Kong hosts match any depth);
+// - on traditional_compatible a host-less regex path (Exact /foo, or the
+//   `~/foo$` of Prefix /foo) outranks a wildcard-host route's plain prefix
+//   for exactly that path (kong-admin-api §5.2 priority bits).
+// Conflicts are detected on rules[].host only, not on konghq.com/host-aliases;
+// on the expressions flavor konghq.com/regex-priority has no effect.
 import type { V1Ingress } from '@kubernetes/client-node';
 import { assembleConfig } from './assemble.ts';
 import { createContext, guarded } from './context.ts';

@@ -43,7 +43,12 @@ function groupKey(claim: PathClaim): string {
 
 function groupClaims(claims: readonly PathClaim[]): PathClaim[][] {
   const groups = new Map<string, PathClaim[]>();
-  for (const claim of claims) groups.set(groupKey(claim), [...(groups.get(groupKey(claim)) ?? []), claim]);
+  for (const claim of claims) {
+    const key = groupKey(claim);
+    const group = groups.get(key);
+    if (group) group.push(claim);
+    else groups.set(key, [claim]);
+  }
   return [...groups.values()];
 }
 

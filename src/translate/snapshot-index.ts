@@ -28,7 +28,9 @@ export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
     const service = slice.metadata?.labels?.[SERVICE_NAME_LABEL];
     if (!service) continue;
     const key = `${slice.metadata?.namespace ?? ''}/${service}`;
-    slices.set(key, [...(slices.get(key) ?? []), slice]);
+    const list = slices.get(key);
+    if (list) list.push(slice);
+    else slices.set(key, [slice]);
   }
   return {
     lookupService: (namespace, name) => services.get(`${namespace}/${name}`),
