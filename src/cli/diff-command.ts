@@ -1,4 +1,69 @@
-// Placeholder until the diff command lands; replaced by its owner.
-export function run(_argv: string[]): Promise<number> {
-  return Promise.reject(new Error('the diff command is not built yet'));
+// `meshdoor diff`: what `meshdoor sync` would change on each gateway, entity
+// by entity, without writing anything.
+import process from 'node:process';
+import { parseArgs } from 'node:util';
+import type { EntityChange } from '../kong/dbmode-diff.ts';
+import { entityLabel } from '../kong/entities.ts';
+import { diffGateway } from '../kong/gateway-diff.ts';
+import type { GatewayDiff } from '../kong/gateway-diff.ts';
+import { AutoSyncEngine } from '../kong/sync-engine.ts';
+import { KongClientPool } from '../kong/client-pool.ts';
+import { formatFailure, translate } from '../translate/index.ts';
+import { KONG_OPTIONS, kongCommandOptions, translationInput, withKongUsage } from './sync-command.ts';
+
+const USAGE = `usage: meshdoor diff -f <file|dir> --kong-admin-url <url> [--kong-admin-url <url> ...] [options]
+
+Shows what \`meshdoor sync\` would change on each gateway, one line per entity:
+  + created   ~ updated (with the fields that differ)   - deleted
+DB mode compares with the entities tagged managed-by:meshdoor; DB-less compares
+with the gateway's whole config (GET /config), which a push replaces.
+
+Options are those of \`meshdoor sync\` (except --once); nothing is written.`;
+
+const SIGN: Record<EntityChange['action'], string> = { create: '+', update: '~', delete: '-' };
+
+export function renderChange(change: EntityChange): string {
+  const fields = change.fields && change.fields.length > 0 ? ` (fields: ${change.fields.join(', ')})` : '';
+  return `${SIGN[change.action]} ${entityLabel(change.entity)}${fields}`;
+}
+
+export function renderGatewayDiff(url: string, diff: GatewayDiff): string {
+  const count = (action: EntityChange['action']): number => diff.changes.filter((c) => c.action === action).length;
+  const lines = [`${url} (${diff.mode}):`, ...diff.changes.map((c) => `  ${renderChange(c)}`)];
+  lines.push(`  ${count('create')} to create, ${count('update')} to update, ${count('delete')} to delete, ${diff.unchanged} unchanged`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function runDiff(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: KONG_OPTIONS });
+  if (values.help === true) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const options = await kongCommandOptions(values);
+  const engine = new AutoSyncEngine({ client: options.client, mode: options.mode });
+  const pool = new KongClientPool(options.client);
+  try {
+    const { snapshot, settings } = await translationInput(options, engine);
+    const result = translate(snapshot, { settings });
+    let failed = false;
+    for (const url of options.urls) {
+      try {
+        const mode = options.mode === 'auto' ? (await engine.detect({ url })).mode : options.mode;
+        process.stdout.write(renderGatewayDiff(url, await diffGateway(pool.get({ url }), result.config, mode)));
+      } catch (err) {
+        failed = true;
+        process.stderr.write(`meshdoor: ${url}: ${err instanceof Error ? err.message : String(err)}\n`);
+      }
+    }
+    process.stderr.write(result.failures.map((f) => `${formatFailure(f)}\n`).join(''));
+    return failed ? 1 : 0;
+  } finally {
+    engine.close();
+    pool.close();
+  }
+}
+
+export function run(argv: string[]): Promise<number> {
+  return withKongUsage(USAGE, argv, runDiff);
 }

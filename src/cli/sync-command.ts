@@ -1,4 +1,176 @@
-// Placeholder until the sync command lands; replaced by its owner.
-export function run(_argv: string[]): Promise<number> {
-  return Promise.reject(new Error('the sync command is not built yet'));
+// `meshdoor sync`: translate manifests and converge the given Kong gateways
+// (DB-less or DB mode, read from each gateway's `GET /`), then print what
+// was done per gateway.
+import { readFile } from 'node:fs/promises';
+import process from 'node:process';
+import { parseArgs } from 'node:util';
+import type { MeshDoorSettings } from '../config/settings.ts';
+import type { ClientDefaults } from '../kong/client-pool.ts';
+import type { RouterFlavor } from '../kong/declarative.ts';
+import { AutoSyncEngine } from '../kong/sync-engine.ts';
+import type { KongMode, SyncReport } from '../kong/sync-types.ts';
+import { formatFailure, translate } from '../translate/index.ts';
+import type { Snapshot } from '../translate/types.ts';
+import { loadManifests, selectMeshDoor } from './manifests.ts';
+import { settingsFromMeshDoor } from '../config/meshdoor-spec.ts';
+import { withUsage } from './translate-command.ts';
+
+const USAGE = `usage: meshdoor sync -f <file|dir> --kong-admin-url <url> [--kong-admin-url <url> ...] [options]
+
+Translates the manifests and converges each Kong gateway: a DB-less gateway gets
+one POST /config (skipped when it already runs that config), a DB-mode gateway
+gets exactly the entity writes that differ (only entities tagged managed-by:meshdoor).
+
+  -f, --filename <path>             manifest file or directory (recursive); repeatable
+      --kong-admin-url <url>        Admin API of a gateway; repeatable
+      --once                        one attempt per gateway, then exit
+      --kong-mode <mode>            auto (default: from GET /), dbless or db
+      --router-flavor <flavor>      route form to emit (default: the MeshDoor's, else the gateway's)
+      --kong-admin-token-file <f>   file with a Kong Enterprise Kong-Admin-Token
+      --kong-ca-file <f>            PEM CA bundle for the Admin API's certificate
+      --kong-client-cert-file <f>   PEM client certificate (with --kong-client-key-file)
+      --kong-client-key-file <f>    PEM key of the client certificate
+      --kong-timeout <ms>           per-request timeout (default 10000)
+      --meshdoor <name>             the MeshDoor in the manifests whose settings apply
+  -h, --help                        show this help
+
+Without --once, gateways that could not be converged are tried again with
+backoff (at most 5 attempts in all). Exit code 0 when every gateway converged,
+1 when one could not be, 2 on usage errors.`;
+
+export const KONG_OPTIONS = {
+  filename: { type: 'string', short: 'f', multiple: true },
+  'kong-admin-url': { type: 'string', multiple: true },
+  'kong-mode': { type: 'string' },
+  'router-flavor': { type: 'string' },
+  'kong-admin-token-file': { type: 'string' },
+  'kong-ca-file': { type: 'string' },
+  'kong-client-cert-file': { type: 'string' },
+  'kong-client-key-file': { type: 'string' },
+  'kong-timeout': { type: 'string' },
+  meshdoor: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const FLAVORS: readonly RouterFlavor[] = ['traditional_compatible', 'traditional', 'expressions'];
+
+export interface KongCommandOptions {
+  files: string[];
+  urls: string[];
+  mode: 'auto' | KongMode;
+  routerFlavor?: RouterFlavor;
+  client: ClientDefaults;
+  meshdoor?: string;
+}
+
+/** A usage mistake: printed with the usage text, exit code 2. */
+export class UsageError extends Error {}
+
+async function readSecretFile(path: string | undefined): Promise<string | undefined> {
+  return path === undefined ? undefined : (await readFile(path, 'utf8')).trim();
+}
+
+/** TLS, token and timeout flags → Admin API client options (reading the files they name). */
+async function clientOptions(values: Record<string, unknown>): Promise<ClientDefaults> {
+  const timeout = values['kong-timeout'] === undefined ? 10_000 : Number(values['kong-timeout']);
+  if (!Number.isInteger(timeout) || timeout <= 0) throw new UsageError('--kong-timeout must be a positive number of milliseconds');
+  const client: ClientDefaults = { timeoutMs: timeout };
+  const token = await readSecretFile(values['kong-admin-token-file'] as string | undefined);
+  if (token !== undefined) client.token = token;
+  const ca = await readSecretFile(values['kong-ca-file'] as string | undefined);
+  if (ca !== undefined) client.ca = ca;
+  const cert = await readSecretFile(values['kong-client-cert-file'] as string | undefined);
+  const key = await readSecretFile(values['kong-client-key-file'] as string | undefined);
+  if ((cert === undefined) !== (key === undefined)) throw new UsageError('--kong-client-cert-file and --kong-client-key-file go together');
+  if (cert !== undefined && key !== undefined) Object.assign(client, { cert, key });
+  return client;
+}
+
+/** Reads the flags shared by `sync` and `diff`, and the files they name. */
+export async function kongCommandOptions(values: Record<string, unknown>): Promise<KongCommandOptions> {
+  const files = (values.filename as string[] | undefined) ?? [];
+  const urls = (values['kong-admin-url'] as string[] | undefined) ?? [];
+  if (files.length === 0) throw new UsageError('no input; give manifests with -f <file|dir>');
+  if (urls.length === 0) throw new UsageError('give at least one --kong-admin-url');
+  for (const url of urls) if (!/^https?:\/\//.test(url)) throw new UsageError(`--kong-admin-url must be an http(s) URL, not '${url}'`);
+  const mode = (values['kong-mode'] as string | undefined) ?? 'auto';
+  if (mode !== 'auto' && mode !== 'dbless' && mode !== 'db') throw new UsageError(`--kong-mode must be auto, dbless or db, not '${mode}'`);
+  const flavor = values['router-flavor'] as string | undefined;
+  const routerFlavor = FLAVORS.find((f) => f === flavor);
+  if (flavor !== undefined && routerFlavor === undefined) throw new UsageError(`--router-flavor must be one of ${FLAVORS.join(', ')}`);
+  const options: KongCommandOptions = { files, urls, mode, client: await clientOptions(values) };
+  if (routerFlavor !== undefined) options.routerFlavor = routerFlavor;
+  if (typeof values.meshdoor === 'string') options.meshdoor = values.meshdoor;
+  return options;
+}
+
+/**
+ * Snapshot and settings; the route form follows --router-flavor, else the
+ * MeshDoor's routerFlavor, else the first gateway's router_flavor.
+ */
+export async function translationInput(options: KongCommandOptions, engine: AutoSyncEngine): Promise<{ snapshot: Snapshot; settings: MeshDoorSettings }> {
+  const { snapshot, meshdoors } = await loadManifests(options.files);
+  const meshdoor = selectMeshDoor(meshdoors, options.meshdoor);
+  const settings = settingsFromMeshDoor(meshdoor);
+  if (options.routerFlavor !== undefined) return { snapshot, settings: { ...settings, routerFlavor: options.routerFlavor } };
+  if (meshdoor?.spec?.routerFlavor !== undefined || options.mode !== 'auto') return { snapshot, settings };
+  for (const url of options.urls) {
+    const info = await engine.detect({ url }).catch(() => undefined);
+    if (info !== undefined) return { snapshot, settings: { ...settings, routerFlavor: info.routerFlavor } };
+  }
+  return { snapshot, settings };
+}
+
+/** The per-gateway summary table and what Kong rejected. */
+export function renderSyncReport(report: SyncReport): string {
+  const head = ['GATEWAY', 'MODE', 'STATUS', 'CREATED', 'UPDATED', 'DELETED', 'WRITES', 'HASH'];
+  const rows = report.gateways.map((g) => [g.url, g.mode, g.status, String(g.created), String(g.updated), String(g.deleted), String(g.writes ?? 0), (g.configHash ?? '-').slice(0, 12)]);
+  const widths = head.map((_h, i) => Math.max(...[head, ...rows].map((r) => (r[i] ?? '').length)));
+  const lines = [head, ...rows].map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '));
+  for (const g of report.gateways) if (g.error !== undefined) lines.push(`error: ${g.url}: ${g.error}`);
+  for (const r of report.rejected) lines.push(`rejected: ${formatFailure(r)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+const MAX_ATTEMPTS = 5;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function runSync(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: { ...KONG_OPTIONS, once: { type: 'boolean' } } });
+  if (values.help === true) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const options = await kongCommandOptions(values);
+  const engine = new AutoSyncEngine({ client: options.client, mode: options.mode });
+  try {
+    const { snapshot, settings } = await translationInput(options, engine);
+    const request = { gateways: options.urls.map((url) => ({ url })), translate: (exclude: ReadonlySet<string>) => translate(snapshot, { settings, exclude }) };
+    let report = await engine.sync(request);
+    for (let attempt = 1; values.once !== true && attempt < MAX_ATTEMPTS && report.retryAfterMs !== undefined; attempt += 1) {
+      process.stderr.write(`meshdoor: some gateways did not converge; trying again in ${report.retryAfterMs} ms\n`);
+      await sleep(report.retryAfterMs);
+      report = await engine.sync(request);
+    }
+    process.stdout.write(renderSyncReport(report));
+    process.stderr.write(report.applied.failures.map((f) => `${formatFailure(f)}\n`).join(''));
+    return report.gateways.some((g) => g.status === 'failed') ? 1 : 0;
+  } finally {
+    engine.close();
+  }
+}
+
+/** Runs a command body, turning usage mistakes into the usage text and exit code 2. */
+export async function withKongUsage(usage: string, argv: string[], body: (argv: string[]) => Promise<number>): Promise<number> {
+  try {
+    return await withUsage(usage, argv, body);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`meshdoor: ${err.message}\n\n${usage}\n`);
+    return 2;
+  }
+}
+
+export function run(argv: string[]): Promise<number> {
+  return withKongUsage(USAGE, argv, runSync);
 }

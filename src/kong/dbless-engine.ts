@@ -1,6 +1,7 @@
 // DB-less sync: one POST /config?flatten_errors=1 per gateway per change.
 // Skipped when the gateway already runs the config it last accepted from us,
 // unless its /status says it restarted empty (or someone else replaced it).
+import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { KongAdminError } from './admin-errors.ts';
 import type { KongAdminClient } from './admin-client.ts';
@@ -40,6 +41,11 @@ interface GatewayMemory {
 }
 
 type PushResult = { status: 'pushed' | 'skipped'; hash: string };
+
+/** Kong's configuration_hash for a config string it loads: its MD5 (kong/db/declarative). */
+export function kongConfigurationHash(text: string): string {
+  return createHash('md5').update(text).digest('hex');
+}
 
 export class DblessSyncEngine implements KongSyncEngine {
   readonly #options: DblessEngineOptions;
@@ -104,34 +110,36 @@ export class DblessSyncEngine implements KongSyncEngine {
     return memory;
   }
 
-  /** Whether a gateway already serves `hash` (false when it restarted empty or was overwritten). */
-  async #isCurrent(client: KongAdminClient, memory: GatewayMemory, hash: string): Promise<boolean> {
-    if (memory.acceptedHash !== hash) return false;
-    const status = await client.status();
-    const running = status.configuration_hash;
-    if (running === undefined) return true;
-    if (running === EMPTY_CONFIGURATION_HASH) {
-      this.#logger.info('kong gateway has no configuration (restarted?); pushing', { gateway: client.gateway });
-      return false;
-    }
-    if (memory.statusHash !== undefined && running !== memory.statusHash) {
-      this.#logger.info('kong gateway configuration changed by someone else; pushing', { gateway: client.gateway });
-      return false;
-    }
-    return true;
+  /**
+   * Whether the gateway already runs this config. Kong's configuration_hash is
+   * the MD5 of the config string it loaded, so a gateway that runs exactly our
+   * text is recognised even by a fresh process. Otherwise we trust our memory
+   * only while Kong still reports the hash it showed after our push: all zeros
+   * then means a restarted, empty gateway; another value, another writer.
+   */
+  async #isCurrent(client: KongAdminClient, memory: GatewayMemory, push: { hash: string; text: string }): Promise<boolean> {
+    const running = (await client.status()).configuration_hash;
+    if (running !== undefined && running === kongConfigurationHash(push.text)) return true;
+    if (memory.acceptedHash !== push.hash) return false;
+    if (running === undefined || running === memory.statusHash) return true;
+    const why = running === EMPTY_CONFIGURATION_HASH ? 'has no configuration (restarted?)' : 'runs a configuration from someone else';
+    this.#logger.info(`kong gateway ${why}; pushing again`, { gateway: client.gateway });
+    return false;
   }
 
   async #push(client: KongAdminClient, memory: GatewayMemory, result: TranslateResult, countWrite: () => void): Promise<ApplyAttempt<PushResult>> {
     const hash = configHash(result.config);
     const refused = memory.refused.get(hash);
     if (refused !== undefined) return { ok: false, ...refused };
-    if (await this.#isCurrent(client, memory, hash)) return { ok: true, value: { status: 'skipped', hash } };
-    const body = canonicalJson(result.config);
+    const text = canonicalJson(result.config);
+    if (await this.#isCurrent(client, memory, { hash, text })) return { ok: true, value: { status: 'skipped', hash } };
+    // Sent as {"config": "<text>"} so Kong hashes exactly this text (and check_hash works).
+    const body = JSON.stringify({ config: text });
     this.#checkBodySize(client.gateway, Buffer.byteLength(body));
     const started = (this.#options.now ?? Date.now)();
     try {
       countWrite();
-      await client.postConfig(body, { flattenErrors: true });
+      await client.postConfig(body, { flattenErrors: true, checkHash: true });
     } catch (error) {
       if (!(error instanceof KongAdminError) || error.status !== 400) throw error;
       const rejections = rejectionsFromFlattened(error.flattenedErrors ?? []);

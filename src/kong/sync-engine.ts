@@ -37,6 +37,8 @@ export class AutoSyncEngine implements KongSyncEngine {
   readonly #mode: 'auto' | KongMode;
   readonly #logger: KongLogger;
   readonly #info = new Map<string, KongGatewayInfo>();
+  /** Mode last seen per gateway, kept after a failure for reporting. */
+  readonly #lastMode = new Map<string, KongMode>();
   readonly #backoff: GatewayBackoff;
 
   constructor(options: KongSyncEngineOptions = {}) {
@@ -60,7 +62,8 @@ export class AutoSyncEngine implements KongSyncEngine {
       Promise.all(dbless.map((d) => this.#dbless.syncGateway(d.target, translate))),
       this.#syncInTurn(db.map((d) => d.target), translate),
     ]);
-    const undetected = detected.filter((d) => d.info === undefined).map((d) => unreachable(d.target, d.error, translate));
+    const undetected = detected.filter((d) => d.info === undefined)
+      .map((d) => unreachable({ target: d.target, mode: this.#lastMode.get(d.target.url) }, d.error, translate));
     const byUrl = new Map([...dblessResults, ...dbResults, ...undetected].map((r) => [r.outcome.url, r]));
     const results = request.gateways.flatMap((t) => byUrl.get(t.url) ?? []);
     for (const r of results) this.#annotate(r);
@@ -74,6 +77,13 @@ export class AutoSyncEngine implements KongSyncEngine {
   /** The facts read from a gateway's `GET /` (after a sync that reached it). */
   gatewayInfo(url: string): KongGatewayInfo | undefined {
     return this.#info.get(url);
+  }
+
+  /** Reads (and caches) a gateway's mode and router flavor; throws when it cannot be reached. */
+  async detect(target: GatewayTarget): Promise<KongGatewayInfo> {
+    const detected = await this.#detect(target);
+    if (detected.info === undefined) throw new Error(detected.error ?? 'gateway not reachable');
+    return detected.info;
   }
 
   close(): void {
@@ -93,6 +103,7 @@ export class AutoSyncEngine implements KongSyncEngine {
     try {
       const info = await detectKongGateway(this.#pool.get(target));
       this.#info.set(target.url, info);
+      this.#lastMode.set(target.url, info.mode);
       this.#logger.info('kong gateway detected', { gateway: this.#pool.get(target).gateway, ...info });
       return { target, info };
     } catch (error) {
@@ -119,9 +130,9 @@ function pick(options: KongSyncEngineOptions): { observer?: KongSyncObserver; ma
   return out;
 }
 
-function unreachable(target: GatewayTarget, error: string | undefined, translate: Translate): GatewaySyncResult {
+function unreachable(gateway: { target: GatewayTarget; mode: KongMode | undefined }, error: string | undefined, translate: Translate): GatewaySyncResult {
   return {
-    outcome: { url: target.url, mode: 'dbless', status: 'failed', created: 0, updated: 0, deleted: 0, writes: 0, error: `could not read the gateway's mode: ${error ?? 'unknown error'}` },
+    outcome: { url: gateway.target.url, mode: gateway.mode ?? 'dbless', status: 'failed', created: 0, updated: 0, deleted: 0, writes: 0, error: `could not read the gateway's mode: ${error ?? 'unknown error'}` },
     result: translate(new Set()),
     exclude: new Set(),
     rejected: [],

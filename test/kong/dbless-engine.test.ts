@@ -49,6 +49,31 @@ describe('DB-less sync engine (against the Kong double)', () => {
     expect(second.gateways[0]?.configHash).to.equal(first.gateways[0]?.configHash);
   });
 
+  it('recognises a gateway that already runs the config, even from a fresh engine', async () => {
+    const double = await start();
+    const request = syncRequest(() => snapshot, [double.url]);
+    await engineWith().sync(request);
+    double.clearRequests();
+    const report = await engineWith().sync(request);
+    expect(report.gateways[0]).to.include({ status: 'skipped', writes: 0 });
+    expect(double.writes()).to.deep.equal([]);
+  });
+
+  it('pushes again when someone else replaced the gateway\'s config', async () => {
+    const double = await start();
+    const engine = engineWith();
+    const request = syncRequest(() => snapshot, [double.url]);
+    await engine.sync(request);
+    const other = await fetch(`${double.url}/config`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ _format_version: '3.0', services: [{ name: 'intruder', host: 'x.internal' }] }),
+    });
+    expect(other.status).to.equal(201);
+    const report = await engine.sync(request);
+    expect(report.gateways[0]?.status).to.equal('pushed');
+    expect(double.state.services.map((s) => s.name)).to.not.include('intruder');
+  });
+
   it('pushes again when the config changes', async () => {
     const double = await start();
     const engine = engineWith();
