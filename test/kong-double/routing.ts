@@ -1,41 +1,65 @@
-// Which backend a proxied request would reach, through the router model of
-// the double's loaded routes and services. TEMPORARY naive matcher until the
-// router model (src/kong/router) lands.
+// Which backend a proxied request would reach, through the router model
+// (src/kong/router) built from the double's current routes and services.
+import { buildRouter, resolveBackend } from '../../src/kong/router/index.ts';
+import type { BackendTarget } from '../../src/kong/router/index.ts';
 import type { DoubleState } from './double-state.ts';
 import type { DoubleRecord } from './store.ts';
-import { foreignIdOf } from './store.ts';
 
 export interface DoubleRouteRequest {
   method?: string;
+  /** Host header, optionally with a port. */
   host?: string;
   path: string;
   scheme?: 'http' | 'https';
   headers?: Record<string, string>;
+  sni?: string;
 }
 
 export interface DoubleRouteResult {
-  /** 200 when a route matched; 404 (`no Route matched with those values`) otherwise; 426 etc. for https-only. */
+  /** 200 when a route matched; 404 (`no Route matched with those values`); 426/301/302/307/308 for https-only routes. */
   status: number;
   route?: DoubleRecord;
   service?: DoubleRecord;
-  /** `host:port` the request would be sent to. */
+  /** `host:port` the request goes to (an upstream's first target when the service host names an upstream). */
   backend?: string;
+  /** All targets when the service host names an upstream. */
+  targets?: BackendTarget[];
   /** Path sent upstream. */
   upstreamPath?: string;
+  /** Host header sent upstream with preserve_host. */
+  upstreamHost?: string;
+  /** Location of an https redirect. */
+  location?: string;
+}
+
+function backendOf(result: DoubleRouteResult, backend: ReturnType<typeof resolveBackend>): void {
+  if (backend === null) return;
+  if (backend.kind === 'host') {
+    result.backend = `${backend.host}:${backend.port}`;
+    return;
+  }
+  result.targets = backend.targets;
+  const first = backend.targets[0];
+  if (first) result.backend = `${first.host}:${first.port}`;
 }
 
 export function routeRequest(state: DoubleState, request: DoubleRouteRequest): DoubleRouteResult {
-  const routes = state.store.list('routes');
-  const host = (request.host ?? '').split(':')[0];
-  const route = routes.find((r) => {
-    const hosts = r.hosts as string[] | null;
-    const paths = r.paths as string[] | null;
-    const hostOk = !hosts || hosts.includes(host ?? '');
-    const pathOk = !paths || paths.some((p) => (p.startsWith('~') ? new RegExp(`^${p.slice(1)}`).test(request.path) : request.path.startsWith(p)));
-    return hostOk && pathOk;
+  const entities = {
+    services: state.store.list('services'), routes: state.store.list('routes'),
+    upstreams: state.store.list('upstreams'), targets: state.store.list('targets'),
+  };
+  const router = buildRouter(entities, { flavor: state.options.routerFlavor });
+  const match = router.match({
+    method: request.method ?? 'GET', host: request.host ?? '', path: request.path, scheme: request.scheme ?? 'http',
+    ...(request.headers ? { headers: request.headers } : {}), ...(request.sni ? { sni: request.sni } : {}),
   });
-  if (!route) return { status: 404 };
-  const serviceId = foreignIdOf(route.service);
-  const service = serviceId ? state.store.get('services', serviceId) : undefined;
-  return { status: 200, route, ...(service ? { service, backend: `${String(service.host)}:${String(service.port)}` } : {}) };
+  if (match === null) return { status: 404 };
+  if (match.httpsRequired) {
+    return { status: match.httpsRequired.status, route: match.route, ...(match.httpsRequired.location ? { location: match.httpsRequired.location } : {}) };
+  }
+  const result: DoubleRouteResult = { status: 200, route: match.route, upstreamPath: match.upstreamPath };
+  if (match.service) result.service = match.service;
+  if (match.upstreamHost !== undefined) result.upstreamHost = match.upstreamHost;
+  backendOf(result, resolveBackend(match, entities));
+  return result;
 }

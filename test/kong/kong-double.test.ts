@@ -118,6 +118,27 @@ describe('Kong test double', () => {
       expect(body.config).to.contain('_format_version: "3.0"').and.contain('_transform: false').and.contain('name: web');
     });
 
+    it('tells which backend a request would reach (router model)', async () => {
+      const routed = {
+        _format_version: '3.0',
+        services: [
+          { name: 'web', host: 'web.internal', port: 8080, path: '/srv', routes: [
+            { name: 'api', hosts: ['shop.example.com'], paths: ['/api'], strip_path: true },
+            { name: 'secure', hosts: ['shop.example.com'], paths: ['/secure'], protocols: ['https'] },
+          ] },
+          { name: 'pool', host: 'pool.upstream', routes: [{ name: 'pooled', paths: ['/pool'] }] },
+        ],
+        upstreams: [{ name: 'pool.upstream', targets: [{ target: '10.0.0.7:9000' }] }],
+      };
+      expect((await call(kong, 'POST', '/config', routed)).status).to.equal(201);
+      const hit = kong.route({ host: 'shop.example.com', path: '/api/items' });
+      expect(hit).to.deep.include({ status: 200, backend: 'web.internal:8080', upstreamPath: '/srv/items' });
+      expect(hit.route?.name).to.equal('api');
+      expect(kong.route({ host: 'other.example.com', path: '/api/items' }).status).to.equal(404);
+      expect(kong.route({ host: 'shop.example.com', path: '/secure' }).status).to.equal(426);
+      expect(kong.route({ host: 'x', path: '/pool/a' }).backend).to.equal('10.0.0.7:9000');
+    });
+
     it('rejects a named entity on request (fault injection)', async () => {
       kong.rejectEntity('web-root');
       const { status, body } = await call(kong, 'POST', '/config?flatten_errors=1', config);
