@@ -1,4 +1,96 @@
-// Placeholder until the controller command lands; replaced by its owner.
-export function run(_argv: string[]): Promise<number> {
-  return Promise.reject(new Error('the controller command is not built yet'));
+// `meshdoor controller`: wires the live controller to a cluster (in cluster or
+// --kubeconfig), the Kong gateways, the metrics/health server and signals.
+// SIGTERM/SIGINT: stop watches, finish the in-flight sync, release the Lease, exit 0.
+import { readFileSync } from 'node:fs';
+import process from 'node:process';
+import { settingsFromMeshDoor } from '../config/meshdoor-spec.ts';
+import { Controller } from '../controller/controller.ts';
+import { CONTROLLER_USAGE, parseControllerFlags, type ControllerFlags } from '../controller/controller-flags.ts';
+import { kongBackend } from '../controller/kong-backend.ts';
+import type { ClientDefaults } from '../kong/client-pool.ts';
+import { createKongSyncEngine } from '../kong/sync-engine.ts';
+import { systemClock } from '../kube/clock.ts';
+import { createKubeClients, podNamespace } from '../kube/clients.ts';
+import { informerSourceFactory } from '../kube/informer-source.ts';
+import { kubeWriter } from '../kube/kube-writer.ts';
+import { leaderIdentity } from '../kube/leader-election.ts';
+import { kubeLeaseApi } from '../kube/lease-api.ts';
+import { startHealthServer } from '../observe/health-server.ts';
+import { createLogger, errorField, type Logger } from '../observe/logger.ts';
+import { Metrics } from '../observe/metrics.ts';
+import { translate } from '../translate/index.ts';
+
+function kongClientDefaults(flags: ControllerFlags): ClientDefaults {
+  const read = (path: string): string => readFileSync(path, 'utf8');
+  const defaults: ClientDefaults = {};
+  if (flags.kongAdminTokenFile) defaults.token = read(flags.kongAdminTokenFile).trim();
+  if (flags.kongCaFile) defaults.ca = read(flags.kongCaFile);
+  if (flags.kongClientCertFile && flags.kongClientKeyFile) {
+    defaults.cert = read(flags.kongClientCertFile);
+    defaults.key = read(flags.kongClientKeyFile);
+  }
+  return defaults;
+}
+
+function waitForSignal(log: Logger): Promise<string> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: string): void => {
+      log.info('shutting down', { signal });
+      // A second signal does not wait for the graceful path.
+      process.once(signal, () => { process.exit(1); });
+      resolve(signal);
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  });
+}
+
+async function runController(flags: ControllerFlags): Promise<number> {
+  const log = createLogger({ level: flags.logLevel, ...(flags.logFormat ? { format: flags.logFormat } : {}) });
+  const clients = createKubeClients({ ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context ? { context: flags.context } : {}) });
+  const metrics = new Metrics({ defaultMetrics: true });
+  const client = { ...kongClientDefaults(flags), logger: log };
+  const engine = createKongSyncEngine({ mode: flags.kongMode, client, logger: log, observer: metrics.kongObserver('db-less') });
+  const kong = kongBackend(engine, flags.kongMode, client);
+  const identity = leaderIdentity();
+  const leaseNamespace = flags.leaderElectNamespace ?? process.env.POD_NAMESPACE ?? podNamespace('kong');
+  const controller = new Controller({
+    meshdoorName: flags.meshdoor, watchNamespaces: flags.watchNamespaces,
+    ...(flags.secretLabelSelector ? { secretLabelSelector: flags.secretLabelSelector } : {}),
+    holdoffMs: flags.syncHoldoffMs, maxDelayMs: flags.syncMaxDelayMs, resyncMs: flags.resyncPeriodMs,
+    kongAdminUrls: flags.kongAdminUrls, publishStatusAddresses: flags.publishStatusAddresses,
+    dblessPushFromAllReplicas: flags.dblessPushFromAllReplicas, restartUnmeshedGateway: flags.restartUnmeshedGateway,
+    ...(flags.leaderElect ? { leaderElection: { namespace: leaseNamespace } } : {}),
+    identity,
+  }, {
+    watchFactory: informerSourceFactory(clients), writer: kubeWriter(clients), leaseApi: kubeLeaseApi(clients),
+    kong, translate, settingsFromMeshDoor, clock: systemClock, log, metrics,
+  });
+  const health = await startHealthServer({ port: flags.metricsPort, host: flags.bindAddress, readiness: controller.readiness, registry: metrics.registry });
+  log.info('serving health and metrics', { address: `${flags.bindAddress}:${health.port}` });
+  const signal = waitForSignal(log);
+  await controller.start();
+  await signal;
+  await controller.stop();
+  await health.close();
+  kong.close();
+  log.info('shutdown complete');
+  // Keep-alive sockets of the API client must not hold the process open.
+  setTimeout(() => { process.exit(0); }, 2000).unref();
+  return 0;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let flags: ControllerFlags;
+  try {
+    flags = parseControllerFlags(argv);
+  } catch (err) {
+    process.stderr.write(`meshdoor controller: ${errorField(err)}\n\n${CONTROLLER_USAGE}\n`);
+    return 2;
+  }
+  if (flags.help) {
+    process.stdout.write(`${CONTROLLER_USAGE}\n`);
+    return 0;
+  }
+  return runController(flags);
 }

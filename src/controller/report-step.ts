@@ -1,6 +1,6 @@
 // What the leader reports after a pass: Ingress status for configured
 // Ingresses, Events for failing and recovered objects, and the MeshDoor status.
-import type { V1Ingress, V1Service } from '@kubernetes/client-node';
+import type { V1Service } from '@kubernetes/client-node';
 import type { Clock } from '../kube/clock.ts';
 import type { EventRecorder } from '../kube/events.ts';
 import { desiredLoadBalancerIngress, type IngressStatusWriter } from '../kube/ingress-status.ts';
@@ -72,7 +72,7 @@ export class Reporter {
     const ingresses = input.snapshot.ingresses.filter((ing) => configured.has(objectKey({ kind: 'Ingress', namespace: ing.metadata?.namespace, name: ing.metadata?.name ?? '' })));
     const addresses = input.flagPublishAddresses.length > 0 ? input.flagPublishAddresses : input.resolved.settings.publishAddresses;
     const desired = desiredLoadBalancerIngress(addresses, input.publishService);
-    const written = await this.o.statusWriter.ensure(ingresses as V1Ingress[], desired);
+    const written = await this.o.statusWriter.ensure(ingresses, desired);
     if (written > 0) this.o.log.info('updated ingress status', { count: written });
   }
 

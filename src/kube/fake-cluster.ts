@@ -182,7 +182,7 @@ export class FakeCluster {
 
   readonly writer: KubeWriter = {
     patchIngressStatus: (namespace, name, status) => this.write({ op: 'ingressStatus', namespace, name, body: status }, () => {
-      this.patch('Ingress', namespace, name, { status: status as unknown as MergePatch });
+      this.patch('Ingress', namespace, name, { status: status });
     }),
     patchDeployment: (namespace, name, patch) => this.write({ op: 'deployment', namespace, name, body: patch }, () => {
       this.patch('Deployment', namespace, name, patch);
@@ -193,26 +193,18 @@ export class FakeCluster {
     patchMeshDoorStatus: (name, status) => this.write({ op: 'meshdoorStatus', name, body: status }, () => {
       this.patch('MeshDoor', undefined, name, { status });
     }),
-    createEvent: (event) => {
-      try {
-        this.maybeFail('event');
-        this.events.push(structuredClone(event));
-        return Promise.resolve();
-      } catch (err) {
-        return Promise.reject(err as Error);
-      }
+    createEvent: async (event) => {
+      await Promise.resolve();
+      this.maybeFail('event');
+      this.events.push(structuredClone(event));
     },
   };
 
-  private write(record: RecordedWrite, apply: () => void): Promise<void> {
-    try {
-      this.maybeFail(record.op);
-      this.writes.push(structuredClone(record));
-      apply();
-      return Promise.resolve();
-    } catch (err) {
-      return Promise.reject(err as Error);
-    }
+  private async write(record: RecordedWrite, apply: () => void): Promise<void> {
+    await Promise.resolve();
+    this.maybeFail(record.op);
+    this.writes.push(structuredClone(record));
+    apply();
   }
 
   private readonly leases = new Map<string, V1Lease>();
@@ -228,26 +220,23 @@ export class FakeCluster {
     return lease ? JSON.parse(JSON.stringify(lease)) as V1Lease : undefined;
   }
 
-  private writeLease(namespace: string, lease: V1Lease, create: boolean): Promise<V1Lease> {
+  private async writeLease(namespace: string, lease: V1Lease, create: boolean): Promise<V1Lease> {
+    await Promise.resolve();
     const k = `${namespace}/${lease.metadata?.name ?? ''}`;
     const current = this.leases.get(k);
-    try {
-      this.maybeFail('lease');
-    } catch (err) {
-      return Promise.reject(err as Error);
-    }
-    if (create && current) return Promise.reject(new ApiError(409, 'lease already exists'));
-    if (!create && !current) return Promise.reject(new ApiError(404, 'lease not found'));
+    this.maybeFail('lease');
+    if (create && current) throw new ApiError(409, 'lease already exists');
+    if (!create && !current) throw new ApiError(404, 'lease not found');
     if (!create && current?.metadata?.resourceVersion !== lease.metadata?.resourceVersion) {
-      return Promise.reject(new ApiError(409, 'the object has been modified'));
+      throw new ApiError(409, 'the object has been modified');
     }
     // Round-trip through JSON as the wire does: MicroTime becomes its 6-digit string.
     const stored = JSON.parse(JSON.stringify(lease)) as V1Lease;
     const badTime = [stored.spec?.acquireTime, stored.spec?.renewTime]
       .find((t) => t !== undefined && !MICRO_TIME.test(String(t)));
-    if (badTime !== undefined) return Promise.reject(new ApiError(400, `invalid MicroTime ${String(badTime)}`));
+    if (badTime !== undefined) throw new ApiError(400, `invalid MicroTime ${String(badTime)}`);
     stored.metadata = { ...stored.metadata, namespace, resourceVersion: String(this.rv++) };
     this.leases.set(k, stored);
-    return Promise.resolve(JSON.parse(JSON.stringify(stored)) as V1Lease);
+    return JSON.parse(JSON.stringify(stored)) as V1Lease;
   }
 }

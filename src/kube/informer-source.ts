@@ -97,7 +97,7 @@ class InformerSource implements WatchSource {
     starting = false;
     if (startError !== undefined) {
       await this.listWatch.stop();
-      throw startError instanceof Error ? startError : new Error(String(startError));
+      throw startError instanceof Error ? startError : new Error(JSON.stringify(startError));
     }
     return this.listWatch.list().map(normalize);
   }

@@ -1,6 +1,6 @@
 // /healthz (the process is alive), /readyz (caches synced and, once there are
 // gateways, the last sync succeeded) and /metrics on one port.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
@@ -23,7 +23,7 @@ export interface HealthServer {
 }
 
 function handler(o: HealthServerOptions) {
-  return (req: { url?: string | undefined }, res: import('node:http').ServerResponse): void => {
+  return (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');

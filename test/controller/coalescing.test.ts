@@ -15,7 +15,7 @@ describe('CoalescingTrigger', () => {
       holdoffMs: 100, maxDelayMs: 1000, clock: controllerClock(fake),
       run: async () => {
         runs.push(fake.now);
-        if (runMs > 0) await new Promise<void>((resolve) => { fake.setTimeout(resolve, runMs); });
+        if (runMs > 0) await new Promise<void>((resolve) => { fake.setTimeout(() => { resolve(); }, runMs); });
       },
     });
     return { fake, runs, trigger };

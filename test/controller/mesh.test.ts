@@ -11,7 +11,7 @@ import type { MeshDoorStatus } from '../../src/controller/meshdoor-status.ts';
 import {
   gatewayDeployment, gatewayNamespace, gatewayObjects, gatewayPod, meshdoor, meshedGatewayDeployment,
 } from './fixtures.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { startHarness, type Harness, type HarnessOptions } from './harness.ts';
 import { recordingKong } from './recording-kong.ts';
 
 describe('gateway metadata (pure)', () => {
@@ -98,7 +98,7 @@ describe('controller: the gateway in the mesh', () => {
     return meshdoorStatus().conditions?.find((c) => c.type === type);
   }
 
-  const start = (objects: Parameters<typeof startHarness>[0]['objects'], options: Parameters<typeof startHarness>[0]['options'] = {}) =>
+  const start = (objects: HarnessOptions['objects'], options: HarnessOptions['options'] = {}) =>
     startHarness({ kong: recordingKong(), kongAdminUrls: ['http://127.0.0.1:1'], objects, options });
 
   it('patches an unmeshed template once, repairs drift, and leaves a right template alone', async () => {

@@ -1,0 +1,157 @@
+// `meshdoor controller` flags → one frozen options object. Pure: the command
+// module does the I/O (files, signals, servers).
+import { parseArgs } from 'node:util';
+import type { LogFormat, LogLevel } from '../observe/logger.ts';
+
+export const CONTROLLER_USAGE = `usage: meshdoor controller [options]
+
+Runs the ingress controller: watches Ingresses, Services, Secrets and the
+MeshDoor it serves, keeps Kong converged and the gateway in the Kuma mesh.
+
+Cluster:
+      --kubeconfig <path>              kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, in-cluster)
+      --context <name>                 kubeconfig context (default: the current one)
+      --meshdoor <name>                MeshDoor whose settings to serve (default: default)
+      --watch-namespace <ns>           only watch Ingresses/Services/Secrets here; repeatable (default: all)
+      --secret-label-selector <sel>    also watch Secrets matching this label selector
+Kong:
+      --kong-admin-url <url>           Admin API URL; repeatable; overrides the MeshDoor and discovery
+      --kong-mode auto|dbless|db       gateway mode (default: auto, read from GET /)
+      --kong-admin-token-file <path>   file holding the Kong-Admin-Token (Kong Enterprise RBAC)
+      --kong-ca-file <path>            PEM CA bundle for an HTTPS Admin API
+      --kong-client-cert-file <path>   PEM client certificate for mutual TLS (with --kong-client-key-file)
+      --kong-client-key-file <path>    PEM client key for mutual TLS
+      --dbless-push-from-all-replicas  in DB-less mode every replica pushes (default: true; --no-... to disable)
+Sync:
+      --sync-holdoff <duration>        quiet time before a sync (default: 100ms)
+      --sync-max-delay <duration>      longest a change waits under constant churn (default: 1s)
+      --resync-period <duration>       check the gateways at least this often (default: 5m; 0 disables)
+      --publish-status-address <addr>  address for Ingress status; repeatable (overrides the publish Service)
+      --restart-unmeshed-gateway       rollout-restart the gateway when its pods lack the sidecar
+Leader election:
+      --leader-elect                   elect a leader through a Lease (default: true; --no-leader-elect)
+      --leader-elect-namespace <ns>    namespace of the Lease (default: this pod's namespace, else kong)
+Process:
+      --log-level error|warn|info|debug  (default: info)
+      --log-format json|text           (default: text on a terminal, json otherwise)
+      --metrics-port <port>            /metrics, /healthz and /readyz (default: 10254)
+      --bind-address <addr>            address the metrics/health server listens on (default: 0.0.0.0)
+  -h, --help                           show this help
+
+Durations: 250ms, 2s, 5m or plain milliseconds.`;
+
+export interface ControllerFlags {
+  help: boolean;
+  kubeconfig?: string;
+  context?: string;
+  meshdoor: string;
+  watchNamespaces: string[];
+  secretLabelSelector?: string;
+  kongAdminUrls: string[];
+  kongMode: 'auto' | 'dbless' | 'db';
+  kongAdminTokenFile?: string;
+  kongCaFile?: string;
+  kongClientCertFile?: string;
+  kongClientKeyFile?: string;
+  dblessPushFromAllReplicas: boolean;
+  syncHoldoffMs: number;
+  syncMaxDelayMs: number;
+  resyncPeriodMs: number;
+  publishStatusAddresses: string[];
+  restartUnmeshedGateway: boolean;
+  leaderElect: boolean;
+  leaderElectNamespace?: string;
+  logLevel: LogLevel;
+  logFormat?: LogFormat;
+  metricsPort: number;
+  bindAddress: string;
+}
+
+const BOOLEAN_FLAGS = ['leader-elect', 'dbless-push-from-all-replicas', 'restart-unmeshed-gateway'];
+
+/** Accept `--flag=true|false` for boolean flags, as Go controllers do. */
+function normalizeBooleans(argv: readonly string[]): string[] {
+  return argv.map((arg) => {
+    const match = /^--([a-z-]+)=(true|false)$/.exec(arg);
+    if (!match?.[1] || !BOOLEAN_FLAGS.includes(match[1])) return arg;
+    return match[2] === 'true' ? `--${match[1]}` : `--no-${match[1]}`;
+  });
+}
+
+export function parseDuration(value: string, flag: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!match?.[1]) throw new Error(`--${flag}: '${value}' is not a duration (e.g. 250ms, 2s, 5m)`);
+  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | undefined ?? 'ms'];
+  return Math.round(Number(match[1]) * factor);
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string, fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as T)) throw new Error(`--${flag} must be one of ${allowed.join(', ')} (got '${value}')`);
+  return value as T;
+}
+
+function port(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--metrics-port must be a port number (got '${value}')`);
+  return n;
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : { [key]: value } as Record<K, string>;
+}
+
+/** Parses the flags; throws an Error whose message is a usage mistake. */
+export function parseControllerFlags(argv: readonly string[]): ControllerFlags {
+  const { values: v } = parseArgs({
+    args: normalizeBooleans(argv), allowPositionals: false, strict: true, allowNegative: true,
+    options: {
+      kubeconfig: { type: 'string' }, context: { type: 'string' }, meshdoor: { type: 'string' },
+      'watch-namespace': { type: 'string', multiple: true }, 'secret-label-selector': { type: 'string' },
+      'kong-admin-url': { type: 'string', multiple: true }, 'kong-mode': { type: 'string' },
+      'kong-admin-token-file': { type: 'string' }, 'kong-ca-file': { type: 'string' },
+      'kong-client-cert-file': { type: 'string' }, 'kong-client-key-file': { type: 'string' },
+      'dbless-push-from-all-replicas': { type: 'boolean', default: true },
+      'sync-holdoff': { type: 'string' }, 'sync-max-delay': { type: 'string' }, 'resync-period': { type: 'string' },
+      'publish-status-address': { type: 'string', multiple: true },
+      'restart-unmeshed-gateway': { type: 'boolean', default: false },
+      'leader-elect': { type: 'boolean', default: true }, 'leader-elect-namespace': { type: 'string' },
+      'log-level': { type: 'string' }, 'log-format': { type: 'string' },
+      'metrics-port': { type: 'string' }, 'bind-address': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  for (const url of v['kong-admin-url'] ?? []) {
+    if (!/^https?:\/\/[^/]/.test(url)) throw new Error(`--kong-admin-url must be an http(s) URL (got '${url}')`);
+  }
+  if (Boolean(v['kong-client-cert-file']) !== Boolean(v['kong-client-key-file'])) {
+    throw new Error('--kong-client-cert-file and --kong-client-key-file go together');
+  }
+  const holdoff = parseDuration(v['sync-holdoff'] ?? '100ms', 'sync-holdoff');
+  const maxDelay = parseDuration(v['sync-max-delay'] ?? '1s', 'sync-max-delay');
+  if (maxDelay < holdoff) throw new Error('--sync-max-delay must not be shorter than --sync-holdoff');
+  const logFormat = v['log-format'] === undefined ? undefined : oneOf(v['log-format'], ['json', 'text'] as const, 'log-format', 'json');
+  return Object.freeze({
+    help: v.help === true,
+    ...optional('kubeconfig', v.kubeconfig), ...optional('context', v.context),
+    meshdoor: v.meshdoor ?? 'default',
+    watchNamespaces: v['watch-namespace'] ?? [],
+    ...optional('secretLabelSelector', v['secret-label-selector']),
+    kongAdminUrls: v['kong-admin-url'] ?? [],
+    kongMode: oneOf(v['kong-mode'], ['auto', 'dbless', 'db'] as const, 'kong-mode', 'auto'),
+    ...optional('kongAdminTokenFile', v['kong-admin-token-file']), ...optional('kongCaFile', v['kong-ca-file']),
+    ...optional('kongClientCertFile', v['kong-client-cert-file']), ...optional('kongClientKeyFile', v['kong-client-key-file']),
+    dblessPushFromAllReplicas: v['dbless-push-from-all-replicas'],
+    syncHoldoffMs: holdoff, syncMaxDelayMs: maxDelay,
+    resyncPeriodMs: parseDuration(v['resync-period'] ?? '5m', 'resync-period'),
+    publishStatusAddresses: v['publish-status-address'] ?? [],
+    restartUnmeshedGateway: v['restart-unmeshed-gateway'],
+    leaderElect: v['leader-elect'],
+    ...optional('leaderElectNamespace', v['leader-elect-namespace']),
+    logLevel: oneOf(v['log-level'], ['error', 'warn', 'info', 'debug'] as const, 'log-level', 'info'),
+    ...(logFormat ? { logFormat } : {}),
+    metricsPort: port(v['metrics-port'], 10254),
+    bindAddress: v['bind-address'] ?? '0.0.0.0',
+  });
+}
