@@ -15,6 +15,10 @@ describe('compatPriority (what kong/router/transform.lua computes)', () => {
     expect(compatPriority({ hosts: ['a.test', '*.b.test'] })).to.equal(1n << 29n);
   });
 
+  it('treats an empty hosts array as plain-host-only (Lua checks type(hosts) == "table")', () => {
+    expect(compatPriority({ hosts: [], paths: ['/a'] })).to.equal(HOST_BIT | (1n << 29n) | 2n);
+  });
+
   it('puts the header count at bit 20 and regex_priority at bit 19, OR-ed together', () => {
     expect(compatPriority({ headers: { a: ['1'] }, paths: ['~/x'], regex_priority: 2 }))
       .to.equal(REGEX_BIT | (2n << 29n) | (1n << 20n));
