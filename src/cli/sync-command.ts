@@ -31,6 +31,7 @@ gets exactly the entity writes that differ (only entities tagged managed-by:mesh
       --kong-client-cert-file <f>   PEM client certificate (with --kong-client-key-file)
       --kong-client-key-file <f>    PEM key of the client certificate
       --kong-timeout <ms>           per-request timeout (default 10000)
+      --kong-retries <n>            retries of a failed request, with backoff (default 4)
       --meshdoor <name>             the MeshDoor in the manifests whose settings apply
   -h, --help                        show this help
 
@@ -48,6 +49,7 @@ export const KONG_OPTIONS = {
   'kong-client-cert-file': { type: 'string' },
   'kong-client-key-file': { type: 'string' },
   'kong-timeout': { type: 'string' },
+  'kong-retries': { type: 'string' },
   meshdoor: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -74,7 +76,9 @@ async function readSecretFile(path: string | undefined): Promise<string | undefi
 async function clientOptions(values: Record<string, unknown>): Promise<ClientDefaults> {
   const timeout = values['kong-timeout'] === undefined ? 10_000 : Number(values['kong-timeout']);
   if (!Number.isInteger(timeout) || timeout <= 0) throw new UsageError('--kong-timeout must be a positive number of milliseconds');
-  const client: ClientDefaults = { timeoutMs: timeout };
+  const retries = values['kong-retries'] === undefined ? 4 : Number(values['kong-retries']);
+  if (!Number.isInteger(retries) || retries < 0) throw new UsageError('--kong-retries must be a whole number');
+  const client: ClientDefaults = { timeoutMs: timeout, retry: { retries } };
   const token = await readSecretFile(values['kong-admin-token-file'] as string | undefined);
   if (token !== undefined) client.token = token;
   const ca = await readSecretFile(values['kong-ca-file'] as string | undefined);

@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import { expect } from 'chai';
+import { stringify } from 'yaml';
+import { run as runDiff } from '../../src/cli/diff-command.ts';
+import { run as runSync } from '../../src/cli/sync-command.ts';
+import { startKongDouble } from '../kong-double/index.ts';
+import type { KongDouble } from '../kong-double/index.ts';
+import { shopSnapshot } from './fixtures.ts';
+
+/** Runs a command, capturing what it prints. */
+async function capture(run: (argv: string[]) => Promise<number>, argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+  process.stdout.write = ((chunk: string | Uint8Array) => { out += String(chunk); return true; });
+  process.stderr.write = ((chunk: string | Uint8Array) => { err += String(chunk); return true; });
+  try {
+    return { code: await run(argv), out, err };
+  } finally {
+    process.stdout.write = write.out;
+    process.stderr.write = write.err;
+  }
+}
+
+describe('meshdoor sync / diff commands', () => {
+  let dir: string;
+  let manifests: string;
+  const doubles: KongDouble[] = [];
+  const start = async (mode: 'dbless' | 'db', extra: { requireToken?: string } = {}): Promise<KongDouble> => {
+    const d = await startKongDouble({ mode, ...extra });
+    doubles.push(d);
+    return d;
+  };
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'meshdoor-sync-'));
+    const s = shopSnapshot();
+    manifests = join(dir, 'shop.yaml');
+    writeFileSync(manifests, [...s.ingressClasses, ...s.services, ...s.ingresses].map((o) => stringify(o)).join('---\n'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(async () => { await Promise.all(doubles.splice(0).map((d) => d.close())); });
+
+  for (const mode of ['dbless', 'db'] as const) {
+    it(`sync --once converges a ${mode} gateway; a second run writes nothing`, async () => {
+      const kong = await start(mode);
+      const first = await capture(runSync, ['--once', '-f', manifests, '--kong-admin-url', kong.url]);
+      expect(first.code).to.equal(0);
+      expect(first.out).to.match(new RegExp(`${kong.url}\\s+${mode}\\s+pushed`));
+      expect(kong.writes()).to.have.length(mode === 'dbless' ? 1 : 4);
+      kong.clearRequests();
+      const second = await capture(runSync, ['--once', '-f', manifests, '--kong-admin-url', kong.url]);
+      expect(second.code).to.equal(0);
+      expect(second.out).to.match(/skipped/);
+      expect(kong.writes()).to.deep.equal([]);
+      expect(kong.route({ host: 'shop.example.com', path: '/' }).service?.name).to.equal('shop.frontend.80');
+    });
+  }
+
+  it('exits 1 when a gateway could not be converged, after converging the others', async () => {
+    const up = await start('dbless');
+    const down = await start('dbless');
+    await down.down();
+    const result = await capture(runSync, ['--once', '-f', manifests, '--kong-admin-url', down.url, '--kong-admin-url', up.url, '--kong-timeout', '500', '--kong-retries', '0']);
+    expect(result.code).to.equal(1);
+    expect(result.out).to.match(/pushed/).and.match(/failed/).and.match(/error: .*ECONNREFUSED/);
+    expect(up.state.routes).to.have.length(2);
+  });
+
+  it('reads the admin token from a file', async () => {
+    const kong = await start('db', { requireToken: 'file-token-77' });
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, 'file-token-77\n');
+    const result = await capture(runSync, ['--once', '-f', manifests, '--kong-admin-url', kong.url, '--kong-admin-token-file', tokenFile]);
+    expect(result.code).to.equal(0);
+    expect(result.out + result.err).to.not.contain('file-token-77');
+    expect(kong.state.services).to.have.length(2);
+  });
+
+  it('answers usage mistakes with exit code 2', async () => {
+    expect((await capture(runSync, ['-f', manifests])).code).to.equal(2);
+    expect((await capture(runSync, ['-f', manifests, '--kong-admin-url', 'ftp://x'])).code).to.equal(2);
+    expect((await capture(runSync, ['-f', manifests, '--kong-admin-url', 'http://127.0.0.1:1', '--kong-mode', 'both'])).code).to.equal(2);
+    expect((await capture(runDiff, ['--bogus'])).code).to.equal(2);
+  });
+
+  for (const mode of ['dbless', 'db'] as const) {
+    it(`diff shows entity changes on a ${mode} gateway without writing`, async () => {
+      const kong = await start(mode);
+      const before = await capture(runDiff, ['-f', manifests, '--kong-admin-url', kong.url]);
+      expect(before.code).to.equal(0);
+      expect(before.out).to.contain('+ service shop.frontend.80').and.contain('+ route shop.web.frontend.shop.example.com.80');
+      expect(before.out).to.contain('4 to create, 0 to update, 0 to delete');
+      expect(kong.writes()).to.deep.equal([]);
+
+      await capture(runSync, ['--once', '-f', manifests, '--kong-admin-url', kong.url]);
+      const edited = shopSnapshot();
+      const api = edited.ingresses.find((i) => i.metadata?.name === 'api');
+      const path = api?.spec?.rules?.[0]?.http?.paths[0];
+      if (path) path.path = '/v2';
+      const changed = join(dir, `changed-${mode}.yaml`);
+      writeFileSync(changed, [...edited.ingressClasses, ...edited.services, ...edited.ingresses.filter((i) => i.metadata?.name === 'api')].map((o) => stringify(o)).join('---\n'));
+      kong.clearRequests();
+      const after = await capture(runDiff, ['-f', changed, '--kong-admin-url', kong.url]);
+      expect(after.out).to.contain('~ route shop.api.orders.api.example.com.80 (fields: paths)');
+      expect(after.out).to.contain('- route shop.web.frontend.shop.example.com.80').and.contain('- service shop.frontend.80');
+      expect(kong.writes()).to.deep.equal([]);
+    });
+  }
+});
