@@ -152,7 +152,6 @@ export class KongAdminClient {
   }
 
   close(): void {
-    this.#queue.clear();
     this.#transport.close();
   }
 

@@ -118,13 +118,23 @@ export class DblessSyncEngine implements KongSyncEngine {
    * then means a restarted, empty gateway; another value, another writer.
    */
   async #isCurrent(client: KongAdminClient, memory: GatewayMemory, push: { hash: string; text: string }): Promise<boolean> {
-    const running = (await client.status()).configuration_hash;
+    const running = await this.#runningHash(client);
     if (running !== undefined && running === kongConfigurationHash(push.text)) return true;
     if (memory.acceptedHash !== push.hash) return false;
     if (running === undefined || running === memory.statusHash) return true;
     const why = running === EMPTY_CONFIGURATION_HASH ? 'has no configuration (restarted?)' : 'runs a configuration from someone else';
     this.#logger.info(`kong gateway ${why}; pushing again`, { gateway: client.gateway });
     return false;
+  }
+
+  /** Kong's configuration_hash; undefined when this Kong has no /status hash (not a network failure). */
+  async #runningHash(client: KongAdminClient): Promise<string | undefined> {
+    try {
+      return (await client.status()).configuration_hash;
+    } catch (error) {
+      if (error instanceof KongAdminError && error.status >= 400 && error.status < 500) return undefined;
+      throw error;
+    }
   }
 
   async #push(client: KongAdminClient, memory: GatewayMemory, result: TranslateResult, countWrite: () => void): Promise<ApplyAttempt<PushResult>> {

@@ -27,7 +27,13 @@ export interface FailedChange {
 
 export interface ApplyResult {
   applied: AppliedChange[];
+  /** Creates/updates Kong refused: mapped back to objects. */
   failed: FailedChange[];
+  /**
+   * Deletes Kong refused (e.g. a stale service still referenced by a route
+   * meshdoor does not own). The desired config is in place; these stay.
+   */
+  leftovers: FailedChange[];
   /** Write requests sent. */
   writes: number;
 }
@@ -66,7 +72,7 @@ export function rejectionFor(entity: FlatEntity, error: KongAdminError): EntityR
 
 /** Applies `changes` (already in diff order) phase by phase; throws on network or 5xx errors. */
 export async function applyChanges(client: KongAdminClient, changes: readonly EntityChange[]): Promise<ApplyResult> {
-  const result: ApplyResult = { applied: [], failed: [], writes: 0 };
+  const result: ApplyResult = { applied: [], failed: [], leftovers: [], writes: 0 };
   const failedParents = new Set<string>();
   for (const [actions, types] of PHASES) {
     const batch = changes.filter((c) => actions.includes(c.action) && types.includes(c.entity.type));
@@ -77,10 +83,14 @@ export async function applyChanges(client: KongAdminClient, changes: readonly En
         result.applied.push({ change, written: await writeChange(client, change) });
       } catch (error) {
         if (!(error instanceof KongAdminError) || error.status >= 500 || error.status === 429) throw error;
-        failedParents.add(change.entity.id);
         const failed: FailedChange = { change, rejection: rejectionFor(change.entity, error), status: error.status };
         if (error.code !== undefined) failed.code = error.code;
-        result.failed.push(failed);
+        if (change.action === 'delete') {
+          result.leftovers.push(failed);
+        } else {
+          failedParents.add(change.entity.id);
+          result.failed.push(failed);
+        }
       }
     }));
     const fatal = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');

@@ -106,6 +106,9 @@ export class DbModeSyncEngine implements KongSyncEngine {
     for (const { desired: want, current: have } of diff.unchanged) this.#remember(url, want, have.body);
     const applied = await applyChanges(client, this.#withoutCascades(client, diff.changes, owned.parentsWithForeignChildren));
     this.#record(url, applied, counts);
+    for (const { rejection } of applied.leftovers) {
+      this.#logger.warn('kong refused to delete a stale owned entity; leaving it', { gateway: client.gateway, entity: rejection.entity, error: rejection.messages.join('; ') });
+    }
     if (applied.failed.length === 0) return { ok: true, value: undefined };
     const rejections = applied.failed.map((f) => f.rejection);
     this.#logger.warn('kong rejected entities', { gateway: client.gateway, entities: rejections.map((r) => r.entity) });

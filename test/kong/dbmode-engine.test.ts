@@ -111,6 +111,18 @@ describe('DB-mode sync engine (against the Kong double)', () => {
     expect(double.requests.filter((r) => foreignIds.some((id) => r.path.includes(id)))).to.deep.equal([]);
   });
 
+  it('keeps a stale owned service that a foreign route still uses, and applies everything else', async () => {
+    await engine.sync(request);
+    const orders = double.state.services.find((s) => s.name === 'shop.orders.80');
+    expect((await admin(double, 'POST', `/services/${String(orders?.id)}/routes`, { name: 'foreign', paths: ['/foreign'] })).status).to.equal(201);
+    snapshot = { ...snapshot, ingresses: snapshot.ingresses.filter((i) => i.metadata?.name !== 'api') };
+    const report = await engine.sync(request);
+    expect(report.gateways[0]).to.include({ status: 'pushed', deleted: 1 });
+    expect(report.rejected).to.deep.equal([]);
+    expect(double.state.routes.map((r) => r.name).sort()).to.deep.equal(['foreign', 'shop.web.frontend.shop.example.com.80']);
+    expect(double.state.services.map((s) => s.name).sort()).to.deep.equal(['shop.frontend.80', 'shop.orders.80']);
+  });
+
   it('writes nothing when the tag-filtered listing fails, even with stale owned entities around', async () => {
     await admin(double, 'POST', '/services', { name: 'foreign', host: 'foreign.internal' });
     await engine.sync(request);
