@@ -3,6 +3,8 @@
 // ever a request header: it is kept in a private field and never printed.
 import PQueue from 'p-queue';
 import { KongAdminError, parseKongErrorBody } from './admin-errors.ts';
+import { collectionPath } from './admin-records.ts';
+import type { KongEntityType, KongRecords } from './admin-records.ts';
 import type { TransportTls, HttpResponse } from './admin-transport.ts';
 import { AdminTransport } from './admin-transport.ts';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay } from './retry.ts';
@@ -129,6 +131,12 @@ export class KongAdminClient {
       if (page.offset === undefined || page.offset === '' || page.next === null) return items;
       offset = page.offset;
     }
+  }
+
+  /** Every entity of a type (targets: of one upstream), typed as Kong returns it. */
+  listEntities<T extends KongEntityType>(type: T, options: ListOptions & { upstream?: string } = {}): Promise<KongRecords[T][]> {
+    const { upstream, ...list } = options;
+    return this.listAll<KongRecords[T]>(collectionPath(type, upstream), list);
   }
 
   get<T>(path: string): Promise<T> {

@@ -2,7 +2,6 @@
 // 1000 per page. Anything without the ownership tag is dropped even if Kong
 // returned it, so a sync can never change or delete a foreign entity.
 import type { KongAdminClient } from './admin-client.ts';
-import { pathSegment } from './admin-client.ts';
 import { OWNERSHIP_TAG } from './declarative.ts';
 import type { EntityType, FlatEntity } from './entities.ts';
 import { entityKey, flatEntityFromRecord } from './entities.ts';
@@ -36,13 +35,14 @@ export class OwnedReadError extends Error {
 }
 
 async function listOwned(client: KongAdminClient, type: EntityType): Promise<KongRecord[]> {
-  const records = await client.listAll<KongRecord>(`/${type}`, { tags: [OWNERSHIP_TAG], size: OWNED_PAGE_SIZE });
-  return records.filter(isOwned);
+  const records: object[] = await client.listEntities(type, { tags: [OWNERSHIP_TAG], size: OWNED_PAGE_SIZE });
+  return (records as KongRecord[]).filter(isOwned);
 }
 
-/** Targets are listed per owned upstream; nested lists ignore tags, so filter here. */
+/** Targets are listed per owned upstream; nested lists ignore tags, so the caller filters. */
 async function listTargets(client: KongAdminClient, upstreamId: string): Promise<KongRecord[]> {
-  return client.listAll<KongRecord>(`/upstreams/${pathSegment(upstreamId)}/targets`, { size: OWNED_PAGE_SIZE });
+  const records: object[] = await client.listEntities('targets', { upstream: upstreamId, size: OWNED_PAGE_SIZE });
+  return records as KongRecord[];
 }
 
 /** Every owned entity on the gateway, or OwnedReadError. */

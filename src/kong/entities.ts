@@ -1,10 +1,11 @@
 // The flat entity view of a Kong configuration, as the Admin API stores it:
 // one record per entity with foreign keys as `{id}`. The DB-mode diff and the
 // `diff` command work on this view.
+import type { KongEntityType } from './admin-records.ts';
 import type { KongConfig } from './declarative.ts';
 import { pathSegment } from './admin-client.ts';
 
-export type EntityType = 'certificates' | 'snis' | 'services' | 'routes' | 'upstreams' | 'targets';
+export type EntityType = KongEntityType;
 
 export interface FlatEntity {
   type: EntityType;

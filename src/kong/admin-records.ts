@@ -1,0 +1,94 @@
+// Entities as the Admin API returns them (reference/kong-admin-api.md §1):
+// every schema field present, unset ones null, foreign keys as `{id}`.
+import type { KongProtocol } from './declarative.ts';
+
+export type KongEntityType = 'services' | 'routes' | 'upstreams' | 'targets' | 'certificates' | 'snis';
+
+interface KongRecordBase {
+  id: string;
+  created_at: number;
+  updated_at: number;
+  tags: string[] | null;
+}
+
+type ForeignKey = { id: string };
+
+export interface KongServiceRecord extends KongRecordBase {
+  name: string | null;
+  protocol: KongProtocol;
+  host: string;
+  port: number;
+  path: string | null;
+  retries: number;
+  connect_timeout: number;
+  read_timeout: number;
+  write_timeout: number;
+  enabled: boolean;
+  client_certificate: ForeignKey | null;
+  tls_verify: boolean | null;
+  tls_verify_depth: number | null;
+  ca_certificates: string[] | null;
+}
+
+export interface KongRouteRecord extends KongRecordBase {
+  name: string | null;
+  protocols: KongProtocol[];
+  hosts: string[] | null;
+  paths: string[] | null;
+  methods: string[] | null;
+  headers: Record<string, string[]> | null;
+  snis: string[] | null;
+  strip_path: boolean;
+  preserve_host: boolean;
+  regex_priority: number;
+  path_handling: 'v0' | 'v1';
+  https_redirect_status_code: number;
+  request_buffering: boolean;
+  response_buffering: boolean;
+  service: ForeignKey | null;
+}
+
+export interface KongUpstreamRecord extends KongRecordBase {
+  name: string;
+  algorithm: string;
+  slots: number;
+  host_header: string | null;
+  healthchecks: Record<string, unknown>;
+}
+
+export interface KongTargetRecord extends KongRecordBase {
+  upstream: ForeignKey;
+  /** Normalised `host:port` (port 8000 when none was given). */
+  target: string;
+  weight: number;
+}
+
+export interface KongCertificateRecord extends KongRecordBase {
+  cert: string;
+  key: string;
+  cert_alt: string | null;
+  key_alt: string | null;
+  /** Names of the certificate's SNIs, sorted. */
+  snis: string[];
+}
+
+export interface KongSniRecord extends KongRecordBase {
+  name: string;
+  certificate: ForeignKey;
+}
+
+export interface KongRecords {
+  services: KongServiceRecord;
+  routes: KongRouteRecord;
+  upstreams: KongUpstreamRecord;
+  targets: KongTargetRecord;
+  certificates: KongCertificateRecord;
+  snis: KongSniRecord;
+}
+
+/** Collection path of an entity type; targets only exist under their upstream. */
+export function collectionPath(type: KongEntityType, upstream?: string): string {
+  if (type !== 'targets') return `/${type}`;
+  if (upstream === undefined) throw new Error('targets are listed per upstream');
+  return `/upstreams/${encodeURIComponent(upstream)}/targets`;
+}
