@@ -42,6 +42,15 @@ interface GatewayMemory {
 
 type PushResult = { status: 'pushed' | 'skipped'; hash: string };
 
+interface PushInput {
+  /** configHash of the config. */
+  hash: string;
+  /** The canonical JSON text sent as `config`. */
+  text: string;
+  /** No entities at all (Kong then reports an all-zero hash). */
+  empty: boolean;
+}
+
 /** Kong's configuration_hash for a config string it loads: its MD5 (kong/db/declarative). */
 export function kongConfigurationHash(text: string): string {
   return createHash('md5').update(text).digest('hex');
@@ -113,15 +122,17 @@ export class DblessSyncEngine implements KongSyncEngine {
   /**
    * Whether the gateway already runs this config. Kong's configuration_hash is
    * the MD5 of the config string it loaded, so a gateway that runs exactly our
-   * text is recognised even by a fresh process. Otherwise we trust our memory
-   * only while Kong still reports the hash it showed after our push: all zeros
-   * then means a restarted, empty gateway; another value, another writer.
+   * text is recognised even by a fresh process. Otherwise our memory of the
+   * last accepted config counts only while Kong still shows the hash it showed
+   * after that push: all zeros means a restarted, empty gateway (Kong also
+   * shows zeros for an empty config); another value, another writer.
    */
-  async #isCurrent(client: KongAdminClient, memory: GatewayMemory, push: { hash: string; text: string }): Promise<boolean> {
+  async #isCurrent(client: KongAdminClient, memory: GatewayMemory, push: PushInput): Promise<boolean> {
     const running = await this.#runningHash(client);
     if (running !== undefined && running === kongConfigurationHash(push.text)) return true;
     if (memory.acceptedHash !== push.hash) return false;
-    if (running === undefined || running === memory.statusHash) return true;
+    if (running === undefined) return true;
+    if (running === EMPTY_CONFIGURATION_HASH ? push.empty : running === memory.statusHash) return true;
     const why = running === EMPTY_CONFIGURATION_HASH ? 'has no configuration (restarted?)' : 'runs a configuration from someone else';
     this.#logger.info(`kong gateway ${why}; pushing again`, { gateway: client.gateway });
     return false;
@@ -142,7 +153,8 @@ export class DblessSyncEngine implements KongSyncEngine {
     const refused = memory.refused.get(hash);
     if (refused !== undefined) return { ok: false, ...refused };
     const text = canonicalJson(result.config);
-    if (await this.#isCurrent(client, memory, { hash, text })) return { ok: true, value: { status: 'skipped', hash } };
+    const empty = result.config.services.length + result.config.upstreams.length + result.config.certificates.length === 0;
+    if (await this.#isCurrent(client, memory, { hash, text, empty })) return { ok: true, value: { status: 'skipped', hash } };
     // Sent as {"config": "<text>"} so Kong hashes exactly this text (and check_hash works).
     const body = JSON.stringify({ config: text });
     this.#checkBodySize(client.gateway, Buffer.byteLength(body));
@@ -160,7 +172,9 @@ export class DblessSyncEngine implements KongSyncEngine {
     }
     this.#options.observer?.configPushed?.(client.gateway, Buffer.byteLength(body), (this.#options.now ?? Date.now)() - started);
     memory.acceptedHash = hash;
-    memory.statusHash = await client.status().then((s) => s.configuration_hash, () => undefined);
+    // Zeros right after a non-empty push would be a restart in between, not our config's hash.
+    const shown = await client.status().then((st) => st.configuration_hash, () => undefined);
+    memory.statusHash = shown === EMPTY_CONFIGURATION_HASH && !empty ? undefined : shown;
     return { ok: true, value: { status: 'pushed', hash } };
   }
 

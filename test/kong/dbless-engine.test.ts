@@ -100,6 +100,28 @@ describe('DB-less sync engine (against the Kong double)', () => {
     expect(double.configurationHash()).to.not.equal('00000000000000000000000000000000');
   });
 
+  it('notices a restart that happens right after the push', async () => {
+    const double = await start();
+    let restarts = 1;
+    const engine = engineWith({ observer: { configPushed: () => { if (restarts-- > 0) double.restartEmpty(); } } });
+    const request = syncRequest(() => snapshot, [double.url]);
+    await engine.sync(request);
+    expect(double.state.routes).to.deep.equal([]);
+    const report = await engine.sync(request);
+    expect(report.gateways[0]?.status).to.equal('pushed');
+    expect(double.state.routes).to.have.length(2);
+  });
+
+  it('does not push an empty config again although Kong shows an all-zero hash for it', async () => {
+    const double = await start();
+    const engine = engineWith();
+    snapshot = { ...snapshot, ingresses: [] };
+    const request = syncRequest(() => snapshot, [double.url]);
+    expect((await engine.sync(request)).gateways[0]?.status).to.equal('pushed');
+    expect(double.configurationHash()).to.equal('00000000000000000000000000000000');
+    expect((await engine.sync(request)).gateways[0]?.status).to.equal('skipped');
+  });
+
   it('leaves out an object Kong rejects, reports it, and applies the rest', async () => {
     const double = await start();
     const engine = engineWith();
