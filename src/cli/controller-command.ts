@@ -57,7 +57,7 @@ async function runController(flags: ControllerFlags): Promise<number> {
   const controller = new Controller({
     meshdoorName: flags.meshdoor, watchNamespaces: flags.watchNamespaces,
     ...(flags.secretLabelSelector ? { secretLabelSelector: flags.secretLabelSelector } : {}),
-    holdoffMs: flags.syncHoldoffMs, maxDelayMs: flags.syncMaxDelayMs, resyncMs: flags.resyncPeriodMs,
+    holdoffMs: flags.syncHoldoffMs, maxDelayMs: flags.syncMaxDelayMs, resyncMs: flags.resyncPeriodMs, dblessCheckMs: flags.gatewayCheckPeriodMs,
     kongAdminUrls: flags.kongAdminUrls, publishStatusAddresses: flags.publishStatusAddresses,
     dblessPushFromAllReplicas: flags.dblessPushFromAllReplicas, restartUnmeshedGateway: flags.restartUnmeshedGateway,
     ...(flags.leaderElect ? { leaderElection: { namespace: leaseNamespace } } : {}),

@@ -25,7 +25,9 @@ Kong:
 Sync:
       --sync-holdoff <duration>        quiet time before a sync (default: 100ms)
       --sync-max-delay <duration>      longest a change waits under constant churn (default: 1s)
-      --resync-period <duration>       check the gateways at least this often (default: 5m; 0 disables)
+      --resync-period <duration>       full pass through the Kong engine at least this often (default: 5m; 0 disables)
+      --gateway-check-period <duration>  DB-less: check each gateway's /status this often and re-push one
+                                       that restarted empty (default: 10s; 0 disables)
       --publish-status-address <addr>  address for Ingress status; repeatable (overrides the publish Service)
       --restart-unmeshed-gateway       rollout-restart the gateway when its pods lack the sidecar
 Leader election:
@@ -57,6 +59,7 @@ export interface ControllerFlags {
   syncHoldoffMs: number;
   syncMaxDelayMs: number;
   resyncPeriodMs: number;
+  gatewayCheckPeriodMs: number;
   publishStatusAddresses: string[];
   restartUnmeshedGateway: boolean;
   leaderElect: boolean;
@@ -114,6 +117,7 @@ export function parseControllerFlags(argv: readonly string[]): ControllerFlags {
       'kong-client-cert-file': { type: 'string' }, 'kong-client-key-file': { type: 'string' },
       'dbless-push-from-all-replicas': { type: 'boolean', default: true },
       'sync-holdoff': { type: 'string' }, 'sync-max-delay': { type: 'string' }, 'resync-period': { type: 'string' },
+      'gateway-check-period': { type: 'string' },
       'publish-status-address': { type: 'string', multiple: true },
       'restart-unmeshed-gateway': { type: 'boolean', default: false },
       'leader-elect': { type: 'boolean', default: true }, 'leader-elect-namespace': { type: 'string' },
@@ -145,6 +149,7 @@ export function parseControllerFlags(argv: readonly string[]): ControllerFlags {
     dblessPushFromAllReplicas: v['dbless-push-from-all-replicas'],
     syncHoldoffMs: holdoff, syncMaxDelayMs: maxDelay,
     resyncPeriodMs: parseDuration(v['resync-period'] ?? '5m', 'resync-period'),
+    gatewayCheckPeriodMs: parseDuration(v['gateway-check-period'] ?? '10s', 'gateway-check-period'),
     publishStatusAddresses: v['publish-status-address'] ?? [],
     restartUnmeshedGateway: v['restart-unmeshed-gateway'],
     leaderElect: v['leader-elect'],

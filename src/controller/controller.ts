@@ -47,6 +47,8 @@ export interface ControllerOptions {
   identity: string;
   /** Check the gateways through the engine at least this often even without changes (0: only on changes). */
   resyncMs?: number;
+  /** DB-less gateways: check their /status this often, to re-push one that restarted empty (0: off). */
+  dblessCheckMs?: number;
   /** How long a pass waits for a new per-Secret watch before going without it. */
   softWatchWaitMs?: number;
   supervisorTimings?: SupervisorTimings;
@@ -162,9 +164,9 @@ export class Controller {
     const kong = await this.kongStep.run({
       snapshot, settings, gateways, leader, dblessPushFromAllReplicas: this.o.dblessPushFromAllReplicas,
       fingerprint: contentHash([snapshotFingerprint(snapshot), canonicalJson(settings), gatewayStateKey(adminEndpointSlices)]),
-      resyncMs: this.o.resyncMs ?? 0,
+      resyncMs: this.o.resyncMs ?? 0, dblessCheckMs: this.o.dblessCheckMs ?? 0,
     });
-    if ((this.o.resyncMs ?? 0) > 0) this.trigger.retryIn(this.o.resyncMs ?? 0);
+    if (kong.recheckInMs !== undefined) this.trigger.retryIn(kong.recheckInMs);
     this.readiness.update({ pushing: kong.pushing, gateways: gateways.length, lastSyncOk: kong.ok, lastError: kong.error });
     if (kong.retryInMs !== undefined) this.trigger.retryIn(kong.retryInMs);
     const mesh = await this.mesh.ensure({

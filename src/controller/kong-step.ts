@@ -30,6 +30,11 @@ export interface KongStepInput {
   fingerprint: string;
   /** Go through the engine even when nothing changed if the last run is older than this (0: never). */
   resyncMs: number;
+  /**
+   * DB-less gateways: the same, more often (one GET /status per gateway), so a
+   * gateway that restarted empty at the same address gets its config back (0: never).
+   */
+  dblessCheckMs: number;
 }
 
 export interface KongStepOutput {
@@ -43,6 +48,8 @@ export interface KongStepOutput {
   retryInMs?: number;
   /** Time of the last sync that reached every gateway. */
   lastSyncTime?: number;
+  /** Run again after this long even without changes (periodic check), when set. */
+  recheckInMs?: number;
   configHash?: string;
 }
 
@@ -51,6 +58,12 @@ const NO_MODE_RETRY_MS = 5000;
 function failureReason(outcome: GatewayOutcome, report: SyncReport): string {
   if (report.rejected.length > 0) return 'conflict';
   return /ECONN|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|socket|network|timeout/i.test(outcome.error ?? '') ? 'network' : 'other';
+}
+
+/** How often gateways are checked without changes, for the mode they run in; undefined: never. */
+function checkPeriod(input: KongStepInput, mode: KongMode | undefined): number | undefined {
+  const periods = [input.resyncMs, mode === 'dbless' ? input.dblessCheckMs : 0].filter((p) => p > 0);
+  return periods.length > 0 ? Math.min(...periods) : undefined;
 }
 
 export class KongStep {
@@ -68,8 +81,11 @@ export class KongStep {
       return { pushing: false };
     }
     const key = `${input.fingerprint}|${input.gateways.map((g) => g.url).join(',')}|${mode ?? ''}`;
-    const fresh = input.resyncMs <= 0 || this.o.clock.now() - this.lastRunAt < input.resyncMs;
-    if (key === this.lastKey && this.last && this.last.ok !== false && fresh) return this.last;
+    const period = checkPeriod(input, mode);
+    const fresh = period === undefined || this.o.clock.now() - this.lastRunAt < period;
+    if (key === this.lastKey && this.last && this.last.ok !== false && fresh) {
+      return { ...this.last, ...(period !== undefined ? { recheckInMs: Math.max(1, this.lastRunAt + period - this.o.clock.now()) } : {}) };
+    }
     this.lastRunAt = this.o.clock.now();
     this.o.backend.retain?.(input.gateways);
     const translate = (exclude: ReadonlySet<string>): TranslateResult => this.translate(input, exclude);
@@ -83,7 +99,7 @@ export class KongStep {
     }
     this.lastKey = key;
     this.last = { ...out, lastSyncTime: out.lastSyncTime ?? this.last?.lastSyncTime };
-    return this.last;
+    return { ...this.last, ...(period !== undefined && input.gateways.length > 0 ? { recheckInMs: period } : {}) };
   }
 
   private async resolveMode(gateways: readonly GatewayTarget[]): Promise<KongMode | undefined> {

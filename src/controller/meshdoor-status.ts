@@ -4,7 +4,7 @@
 import { canonicalJson } from '../kong/config-hash.ts';
 import type { KongConfig } from '../kong/declarative.ts';
 import type { GatewayPodSummary } from '../mesh/sidecar.ts';
-import type { TranslationFailure } from '../translate/types.ts';
+import { objectKey, type TranslationFailure } from '../translate/types.ts';
 
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
@@ -33,9 +33,10 @@ export interface MeshDoorStatus {
   gateways: number;
   configHash?: string;
   lastSyncTime?: string;
-  gatewayPods: { running: number; withSidecar: number; withoutSidecar: number };
-  /** `withSidecar/running`, for the SIDECARS printer column. */
+  gatewayPods: { total: number; withSidecar: number; withoutSidecar: number };
+  /** `withSidecar/total`, for the SIDECARS printer column. */
   sidecars: string;
+  /** Distinct objects with at least one failure. */
   failingObjectCount: number;
   failingObjects: FailingObject[];
 }
@@ -104,9 +105,9 @@ export function desiredMeshDoorStatus(input: MeshDoorStatusInput): MeshDoorStatu
     gateways: input.gateways,
     ...(configHash ? { configHash } : {}),
     ...(lastSync ? { lastSyncTime: lastSync } : {}),
-    gatewayPods: { running: input.pods.running, withSidecar: input.pods.withSidecar, withoutSidecar: input.pods.withoutSidecar.length },
-    sidecars: `${input.pods.withSidecar}/${input.pods.running}`,
-    failingObjectCount: input.failures.length,
+    gatewayPods: { total: input.pods.total, withSidecar: input.pods.withSidecar, withoutSidecar: input.pods.withoutSidecar.length },
+    sidecars: `${input.pods.withSidecar}/${input.pods.total}`,
+    failingObjectCount: new Set(input.failures.map((f) => objectKey(f.object))).size,
     failingObjects: failingObjects(input.failures, input.maxFailingObjects ?? 50),
   };
 }

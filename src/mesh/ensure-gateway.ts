@@ -1,6 +1,6 @@
 // The gateway in the mesh, I/O side: desired → compare → merge-patch the gateway
 // Deployment's pod template (leader only, never when nothing differs), the
-// namespace label, sidecar detection on running pods, and the optional
+// namespace label, sidecar detection on its pods, and the optional
 // rollout restart of pods that still lack the sidecar.
 import type { V1Deployment, V1Namespace, V1Pod } from '@kubernetes/client-node';
 import type { MeshDoorSettings } from '../config/settings.ts';
@@ -38,7 +38,7 @@ export interface GatewayMeshOptions {
   events: EventRecorder;
   clock: Clock;
   log: Logger;
-  /** Roll the Deployment out again when its template is right but running pods lack the sidecar. */
+  /** Roll the Deployment out again when its template is right but its pods lack the sidecar. */
   restartUnmeshed: boolean;
 }
 
@@ -120,11 +120,11 @@ export class GatewayMesh {
   }
 
   private async podCondition(input: GatewayMeshInput, pods: GatewayPodSummary, nsNote: string | undefined): Promise<MeshCondition> {
-    if (pods.running === 0) {
-      return { status: 'Unknown', reason: 'NoRunningPods', message: 'no gateway pod is running' };
+    if (pods.total === 0) {
+      return { status: 'Unknown', reason: 'NoGatewayPods', message: 'the gateway Deployment has no pods' };
     }
     if (pods.withoutSidecar.length === 0) {
-      return { status: 'True', reason: 'SidecarsInjected', message: `${pods.withSidecar}/${pods.running} gateway pods run the kuma-sidecar` };
+      return { status: 'True', reason: 'SidecarsInjected', message: `${pods.withSidecar}/${pods.total} gateway pods have the kuma-sidecar` };
     }
     for (const pod of input.leader ? pods.withoutSidecar : []) {
       this.o.events.record(
@@ -133,7 +133,7 @@ export class GatewayMesh {
       );
     }
     const restarted = nsNote === undefined && await this.maybeRestart(input);
-    const base = `${pods.withoutSidecar.length}/${pods.running} gateway pods run without the kuma-sidecar: ${pods.withoutSidecar.join(', ')}`;
+    const base = `${pods.withoutSidecar.length}/${pods.total} gateway pods have no kuma-sidecar: ${pods.withoutSidecar.join(', ')}`;
     const hint = nsNote ?? (restarted ? 'rollout restart triggered' : 'restart the gateway pods (kubectl rollout restart) or use --restart-unmeshed-gateway');
     return { status: 'False', reason: 'SidecarMissing', message: `${base}; ${hint}` };
   }

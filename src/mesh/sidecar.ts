@@ -12,18 +12,24 @@ export function podHasSidecar(pod: V1Pod): boolean {
 }
 
 export interface GatewayPodSummary {
-  /** Running, not terminating. */
-  running: number;
+  /** Live pods: pending or running, not terminating. */
+  total: number;
   withSidecar: number;
-  /** Names of running pods without the sidecar, sorted. */
+  /** Names of live pods without the sidecar, sorted. */
   withoutSidecar: string[];
 }
 
+/**
+ * Injection happens when a pod is created, so a pending pod's spec already
+ * says whether it will run with the sidecar; finished and terminating pods do not count.
+ */
 export function summarizeGatewayPods(pods: readonly V1Pod[]): GatewayPodSummary {
-  const running = pods.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
-  const without = running.filter((p) => !podHasSidecar(p)).map((p) => p.metadata?.name ?? '').sort();
-  return { running: running.length, withSidecar: running.length - without.length, withoutSidecar: without };
+  const live = pods.filter((p) => (p.status?.phase ?? 'Pending') in LIVE_PHASES && !p.metadata?.deletionTimestamp);
+  const without = live.filter((p) => !podHasSidecar(p)).map((p) => p.metadata?.name ?? '').sort();
+  return { total: live.length, withSidecar: live.length - without.length, withoutSidecar: without };
 }
+
+const LIVE_PHASES = { Pending: true, Running: true, Unknown: true };
 
 /** Label selector string for the Deployment's pods (matchLabels only), or undefined without one. */
 export function deploymentPodSelector(deployment: V1Deployment | undefined): string | undefined {

@@ -98,6 +98,17 @@ describe('controller: changes flow to Kong (DB-less double)', () => {
     await h.eventually(() => { expect(routeHosts(kong)).to.deep.equal(['web.example.com']); });
   });
 
+  it('checks DB-less gateways every gateway-check period and re-pushes one that restarted empty', async () => {
+    h = await startHarness({ objects: [...gatewayObjects(kong.port), service('shop', 'web'), ingress('shop', 'web')], kongAdminUrls: [kong.url], options: { dblessCheckMs: 10_000 } });
+    await h.eventually(() => { expect(routeHosts(kong)).to.have.length(1); });
+    await h.advance(12_000, 500);
+    const writes = kong.writes().length;
+    expect(kong.requests.filter((r) => r.path === '/status').length, 'the check reads /status').to.be.greaterThan(0);
+    expect(writes, 'a healthy gateway is not pushed again').to.equal(1);
+    kong.restartEmpty();
+    await h.eventually(() => { expect(routeHosts(kong)).to.deep.equal(['web.example.com']); }, 12_000);
+  });
+
   it('checks the gateways again after the resync period even without changes', async () => {
     h = await startHarness({ objects: [...gatewayObjects(kong.port), service('shop', 'web'), ingress('shop', 'web')], options: { resyncMs: 60_000 } });
     await h.eventually(() => { expect(routeHosts(kong)).to.have.length(1); });

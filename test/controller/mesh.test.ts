@@ -62,12 +62,13 @@ describe('sidecar detection (pure)', () => {
     expect(podHasSidecar(gatewayPod('c', 'none'))).to.equal(false);
   });
 
-  it('counts running pods only', () => {
+  it('counts live pods (pending or running), not finished or terminating ones', () => {
     const summary = summarizeGatewayPods([
       gatewayPod('a', 'containers'), gatewayPod('b', 'none'), gatewayPod('c', 'none', 'Pending'),
+      gatewayPod('e', 'none', 'Succeeded'), gatewayPod('f', 'none', 'Failed'),
       { ...gatewayPod('d', 'none'), metadata: { name: 'd', deletionTimestamp: new Date(0) } },
     ]);
-    expect(summary).to.deep.equal({ running: 2, withSidecar: 1, withoutSidecar: ['b'] });
+    expect(summary).to.deep.equal({ total: 3, withSidecar: 1, withoutSidecar: ['b', 'c'] });
   });
 
   it('knows when a rollout is complete', () => {
@@ -142,7 +143,7 @@ describe('controller: the gateway in the mesh', () => {
     h = await start([...objects, gatewayPod('gw-a', 'containers'), gatewayPod('gw-b', 'initContainers'), gatewayPod('gw-c', 'none')]);
     await h.eventually(() => { expect(condition('GatewayInMesh')?.reason).to.equal('SidecarMissing'); });
     expect(condition('GatewayInMesh')?.message).to.contain('gw-c');
-    expect(meshdoorStatus().gatewayPods).to.deep.equal({ running: 3, withSidecar: 2, withoutSidecar: 1 });
+    expect(meshdoorStatus().gatewayPods).to.deep.equal({ total: 3, withSidecar: 2, withoutSidecar: 1 });
     expect(meshdoorStatus().sidecars).to.equal('2/3');
     expect(condition('Ready')?.status).to.equal('False');
     await h.eventually(() => {

@@ -10,7 +10,7 @@ import { startHarness, type Harness } from './harness.ts';
 import { recordingKong } from './recording-kong.ts';
 import type { MeshDoorStatus } from '../../src/controller/meshdoor-status.ts';
 
-const pods = { running: 2, withSidecar: 2, withoutSidecar: [] };
+const pods = { total: 2, withSidecar: 2, withoutSidecar: [] };
 const ok = { status: 'True' as const, reason: 'Ok', message: 'fine' };
 
 describe('MeshDoor status (pure)', () => {
