@@ -8,7 +8,7 @@ import type { KongAdminClient } from './admin-client.ts';
 import { canonicalJson, configHash } from './config-hash.ts';
 import { applyWithExclusions, rejectionSummary, rejectionsFromFlattened } from './rejections.ts';
 import type { ApplyAttempt, EntityRejection } from './rejections.ts';
-import { GatewayBackoff, memoizedTranslate, mergeGatewayResults } from './sync-shared.ts';
+import { GatewayBackoff, finalReport, memoizedTranslate } from './sync-shared.ts';
 import type { GatewaySyncResult } from './sync-shared.ts';
 import type { KongLogger, KongSyncObserver } from './sync-observer.ts';
 import { silentLogger } from './sync-observer.ts';
@@ -59,7 +59,8 @@ export function kongConfigurationHash(text: string): string {
 export class DblessSyncEngine implements KongSyncEngine {
   readonly #options: DblessEngineOptions;
   readonly #logger: KongLogger;
-  readonly #memory = new Map<string, GatewayMemory>();
+  /** Per gateway URL; bounded because gateway pods (and their URLs) come and go. */
+  readonly #memory = new LRUCache<string, GatewayMemory>({ max: 256 });
   readonly #backoff: GatewayBackoff;
 
   constructor(options: DblessEngineOptions) {
@@ -71,11 +72,7 @@ export class DblessSyncEngine implements KongSyncEngine {
   async sync(request: SyncRequest): Promise<SyncReport> {
     const translate = memoizedTranslate(request);
     const results = await Promise.all(request.gateways.map((target) => this.syncGateway(target, translate)));
-    const report = mergeGatewayResults(results, translate);
-    for (const outcome of report.gateways) this.#backoff.record(outcome);
-    const retryAfterMs = this.#backoff.retryAfterMs(report.gateways);
-    if (retryAfterMs !== undefined) report.retryAfterMs = retryAfterMs;
-    return report;
+    return finalReport(results, translate, this.#backoff);
   }
 
   /** Converges one gateway; never throws (a failure is an outcome). */

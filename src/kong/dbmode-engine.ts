@@ -15,7 +15,7 @@ import type { FlatEntity } from './entities.ts';
 import { entityKey, entityLabel, flattenKongConfig } from './entities.ts';
 import { applyWithExclusions, rejectionSummary } from './rejections.ts';
 import type { ApplyAttempt, EntityRejection } from './rejections.ts';
-import { GatewayBackoff, memoizedTranslate, mergeGatewayResults } from './sync-shared.ts';
+import { GatewayBackoff, finalReport, memoizedTranslate } from './sync-shared.ts';
 import type { GatewaySyncResult } from './sync-shared.ts';
 import type { KongLogger, KongSyncObserver } from './sync-observer.ts';
 import { silentLogger } from './sync-observer.ts';
@@ -63,11 +63,7 @@ export class DbModeSyncEngine implements KongSyncEngine {
     const translate = memoizedTranslate(request);
     const results: GatewaySyncResult[] = [];
     for (const target of request.gateways) results.push(await this.syncGateway(target, translate));
-    const report = mergeGatewayResults(results, translate);
-    for (const outcome of report.gateways) this.#backoff.record(outcome);
-    const retryAfterMs = this.#backoff.retryAfterMs(report.gateways);
-    if (retryAfterMs !== undefined) report.retryAfterMs = retryAfterMs;
-    return report;
+    return finalReport(results, translate, this.#backoff);
   }
 
   /** Converges one gateway; never throws (a failure is an outcome). */

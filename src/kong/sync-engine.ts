@@ -8,7 +8,7 @@ import { DbModeSyncEngine } from './dbmode-engine.ts';
 import { DblessSyncEngine } from './dbless-engine.ts';
 import { detectKongGateway } from './gateway-info.ts';
 import type { KongGatewayInfo } from './gateway-info.ts';
-import { GatewayBackoff, memoizedTranslate, mergeGatewayResults } from './sync-shared.ts';
+import { GatewayBackoff, finalReport, memoizedTranslate } from './sync-shared.ts';
 import type { GatewaySyncResult } from './sync-shared.ts';
 import type { KongLogger, KongSyncObserver } from './sync-observer.ts';
 import { silentLogger } from './sync-observer.ts';
@@ -53,7 +53,7 @@ export class AutoSyncEngine implements KongSyncEngine {
   }
 
   async sync(request: SyncRequest): Promise<SyncReport> {
-    this.#pool.retain(request.gateways);
+    this.#forgetGone(request.gateways);
     const translate = memoizedTranslate(request);
     const detected = await Promise.all(request.gateways.map((target) => this.#detect(target)));
     const dbless = detected.filter((d) => d.info?.mode === 'dbless');
@@ -67,11 +67,7 @@ export class AutoSyncEngine implements KongSyncEngine {
     const byUrl = new Map([...dblessResults, ...dbResults, ...undetected].map((r) => [r.outcome.url, r]));
     const results = request.gateways.flatMap((t) => byUrl.get(t.url) ?? []);
     for (const r of results) this.#annotate(r);
-    const report = mergeGatewayResults(results, translate);
-    for (const outcome of report.gateways) this.#backoff.record(outcome);
-    const retryAfterMs = this.#backoff.retryAfterMs(report.gateways);
-    if (retryAfterMs !== undefined) report.retryAfterMs = retryAfterMs;
-    return report;
+    return finalReport(results, translate, this.#backoff);
   }
 
   /** The facts read from a gateway's `GET /` (after a sync that reached it). */
@@ -88,6 +84,13 @@ export class AutoSyncEngine implements KongSyncEngine {
 
   close(): void {
     this.#pool.close();
+  }
+
+  /** Gateways no longer listed (deleted pods) drop their client and cached facts. */
+  #forgetGone(gateways: readonly GatewayTarget[]): void {
+    this.#pool.retain(gateways);
+    const live = new Set(gateways.map((g) => g.url));
+    for (const map of [this.#info, this.#lastMode]) for (const url of [...map.keys()]) if (!live.has(url)) map.delete(url);
   }
 
   async #syncInTurn(targets: readonly GatewayTarget[], translate: Translate): Promise<GatewaySyncResult[]> {

@@ -76,3 +76,16 @@ export function mergeGatewayResults(
     rejected: dedupeFailures(results.flatMap((r) => r.rejected)),
   };
 }
+
+/** Merges the gateway results, updates the failure counts and sets the retry delay. */
+export function finalReport(
+  results: readonly GatewaySyncResult[],
+  translate: (exclude: ReadonlySet<string>) => TranslateResult,
+  backoff: GatewayBackoff,
+): SyncReport {
+  const report = mergeGatewayResults(results, translate);
+  for (const outcome of report.gateways) backoff.record(outcome);
+  const retryAfterMs = backoff.retryAfterMs(report.gateways);
+  if (retryAfterMs !== undefined) report.retryAfterMs = retryAfterMs;
+  return report;
+}
