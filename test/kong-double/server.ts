@@ -47,6 +47,10 @@ function dispatch(state: DoubleState, ctx: CrudContext, req: { method: string; u
   const path = req.url.pathname.replace(/(.)\/$/, '$1');
   checkContentType(path, req.text, req.contentType);
   const method = req.method === 'HEAD' ? 'GET' : req.method;
+  if (method === 'OPTIONS') {
+    const allow = 'DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT';
+    return { status: 204, headers: { Allow: allow, 'Access-Control-Allow-Methods': allow } };
+  }
   if (path === '/') return method === 'GET' ? { status: 200, body: rootInfo(state) } : (() => { throw methodNotAllowed(); })();
   if (path === '/status') return method === 'GET' ? { status: 200, body: statusInfo(state) } : (() => { throw methodNotAllowed(); })();
   if (path === '/config') {

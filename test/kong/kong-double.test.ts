@@ -268,6 +268,9 @@ describe('Kong test double', () => {
       const res = await fetch(`${kong.url}/services`, { method: 'POST', body: Buffer.from('{"host":"x"}') });
       expect(res.status).to.equal(415);
       expect((await call(kong, 'POST', '/services', '{not json')).body).to.deep.equal({ message: 'Cannot parse JSON body' });
+      const options = await call(kong, 'OPTIONS', '/services');
+      expect(options.status).to.equal(204);
+      expect(options.headers.get('allow')).to.contain('PATCH');
     });
 
     it('deletes a certificate\'s SNIs with it and lists SNI names on the certificate', async function () {
