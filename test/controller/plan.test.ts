@@ -1,0 +1,96 @@
+// Pure planning: which watches the settings need, which Secrets are
+// referenced, and which Kong admin endpoints get the config.
+import { expect } from 'chai';
+import { DEFAULT_SETTINGS, type MeshDoorSettings } from '../../src/config/settings.ts';
+import { discoverGateways, gatewayStateKey } from '../../src/controller/gateway-discovery.ts';
+import { desiredWatchSpecs, referencedSecrets, type WatchPlanInput } from '../../src/controller/watch-plan.ts';
+import { watchSpecId } from '../../src/kube/watch-source.ts';
+import { adminEndpointSlice, ingress, ingressClass } from './fixtures.ts';
+
+const settings = (patch: Partial<MeshDoorSettings> = {}): MeshDoorSettings => ({ ...DEFAULT_SETTINGS, ...patch });
+
+function plan(patch: Partial<WatchPlanInput> = {}): string[] {
+  return desiredWatchSpecs({
+    settings: settings(), meshdoorName: 'default', watchNamespaces: [], secretRefs: [],
+    staticAdminUrls: false, staticPublishAddresses: false, ...patch,
+  }).map(watchSpecId);
+}
+
+describe('watch plan', () => {
+  it('watches inputs cluster-wide and single objects by name', () => {
+    expect(plan()).to.deep.equal([
+      'meshdoor|MeshDoor|*||metadata.name=default',
+      'ingressClasses|IngressClass|*||',
+      'ingresses|Ingress|*||',
+      'services|Service|*||',
+      'gatewayDeployment|Deployment|kong||metadata.name=kong-gateway',
+      'gatewayNamespace|Namespace|*||metadata.name=kong',
+      'adminEndpoints|EndpointSlice|kong|kubernetes.io/service-name=kong-admin|',
+      'publishService|Service|kong||metadata.name=kong-proxy',
+    ]);
+  });
+
+  it('adds EndpointSlices only in endpoints mode, pods once the selector is known, one watch per referenced Secret', () => {
+    const ids = plan({
+      settings: settings({ upstreamMode: 'endpoints' }), gatewayPodSelector: 'app=kong',
+      secretRefs: [{ namespace: 'shop', name: 'tls' }],
+    });
+    expect(ids).to.include('endpointSlices|EndpointSlice|*||');
+    expect(ids).to.include('gatewayPods|Pod|kong|app=kong|');
+    expect(ids).to.include('secrets|Secret|shop||metadata.name=tls');
+    expect(ids.filter((id) => id.startsWith('secrets|'))).to.have.length(1);
+  });
+
+  it('limits namespaced inputs to --watch-namespace, Secrets included', () => {
+    const ids = plan({ watchNamespaces: ['b', 'a'], secretRefs: [{ namespace: 'a', name: 'x' }, { namespace: 'z', name: 'y' }], secretLabelSelector: 'tls=yes' });
+    expect(ids.filter((id) => id.startsWith('ingresses|'))).to.deep.equal(['ingresses|Ingress|a||', 'ingresses|Ingress|b||']);
+    expect(ids.filter((id) => id.startsWith('secrets|'))).to.deep.equal([
+      'secrets|Secret|a||metadata.name=x', 'secrets|Secret|a|tls=yes|', 'secrets|Secret|b|tls=yes|',
+    ]);
+  });
+
+  it('needs no discovery or publish Service watch with static URLs and addresses', () => {
+    const ids = plan({ staticAdminUrls: true, staticPublishAddresses: true });
+    expect(ids.some((id) => id.startsWith('adminEndpoints|') || id.startsWith('publishService|'))).to.equal(false);
+  });
+
+  it('finds the TLS Secrets of served Ingresses only', () => {
+    const refs = referencedSecrets([
+      ingress('a', 'one', { tlsSecret: 's1' }),
+      ingress('a', 'two', { tlsSecret: 's1' }),
+      ingress('b', 'other', { className: 'nginx', tlsSecret: 's2' }),
+      ingress('c', 'classless', { className: null, tlsSecret: 's3' }),
+    ], [ingressClass('kong')], 'kong');
+    expect(refs).to.deep.equal([{ namespace: 'a', name: 's1' }]);
+    const defaultClass = { ...ingressClass('kong'), metadata: { name: 'kong', annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } } };
+    expect(referencedSecrets([ingress('c', 'classless', { className: null, tlsSecret: 's3' })], [defaultClass], 'kong')).to.deep.equal([{ namespace: 'c', name: 's3' }]);
+  });
+});
+
+describe('gateway discovery', () => {
+  it('prefers flag URLs, then MeshDoor URLs', () => {
+    const s = settings({ kongAdmin: { service: 'kong/kong-admin', portName: 'admin', urls: ['http://md:8001'] } });
+    expect(discoverGateways({ settings: s, flagUrls: ['http://flag:8001'], adminEndpointSlices: [adminEndpointSlice(8001)] })).to.deep.equal([{ url: 'http://flag:8001' }]);
+    expect(discoverGateways({ settings: s, flagUrls: [], adminEndpointSlices: [adminEndpointSlice(8001)] })).to.deep.equal([{ url: 'http://md:8001' }]);
+  });
+
+  it('uses every non-terminating endpoint on the named port, ready or not (a fresh DB-less Kong is not ready until configured)', () => {
+    const slice = adminEndpointSlice(8444);
+    slice.ports = [{ name: 'proxy', port: 8000 }, { name: 'admin', port: 8444 }];
+    slice.endpoints = [
+      { addresses: ['10.0.0.2'], conditions: { ready: true } },
+      { addresses: ['10.0.0.1'], conditions: { ready: false } },
+      { addresses: ['10.0.0.3'], conditions: { ready: false, terminating: true } },
+      { addresses: ['fd00::4'], conditions: { ready: true } },
+    ];
+    expect(discoverGateways({ settings: settings(), flagUrls: [], adminEndpointSlices: [slice] })).to.deep.equal([
+      { url: 'https://10.0.0.1:8444', serverName: 'kong-admin.kong.svc' },
+      { url: 'https://10.0.0.2:8444', serverName: 'kong-admin.kong.svc' },
+      { url: 'https://[fd00::4]:8444', serverName: 'kong-admin.kong.svc' },
+    ]);
+  });
+
+  it('changes its state key when an endpoint flips readiness', () => {
+    expect(gatewayStateKey([adminEndpointSlice(8001, true)])).to.not.equal(gatewayStateKey([adminEndpointSlice(8001, false)]));
+  });
+});
