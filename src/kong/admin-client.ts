@@ -129,6 +129,7 @@ export class KongAdminClient {
       const page: KongPage<T> = await this.listPage<T>(collection, { ...options, offset });
       items.push(...page.data);
       if (page.offset === undefined || page.offset === '' || page.next === null) return items;
+      if (page.offset === offset) throw new Error(`${this.gateway}${collection}: paging did not advance (offset ${offset})`);
       offset = page.offset;
     }
   }

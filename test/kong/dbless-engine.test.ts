@@ -148,6 +148,22 @@ describe('DB-less sync engine (against the Kong double)', () => {
     expect(double.writes()).to.have.length(0);
   });
 
+  it('maps a real schema violation back to its Service and leaves out what depends on it', async () => {
+    const double = await start();
+    const base = syncRequest(() => snapshot, [double.url]);
+    const report = await engineWith().sync({ ...base, translate: (exclude) => {
+      const result = base.translate(exclude);
+      for (const s of result.config.services) if (s.name === 'shop.orders.80') s.port = 70000;
+      return result;
+    } });
+    expect(report.gateways[0]?.status).to.equal('pushed');
+    expect(report.rejected.map((r) => `${r.object.kind}/${r.object.namespace ?? ''}/${r.object.name}`)).to.deep.equal(['Service/shop/orders']);
+    expect(report.rejected[0]?.message).to.contain('port: value should be between 0 and 65535');
+    expect(double.state.services.map((s) => s.name)).to.deep.equal(['shop.frontend.80']);
+    expect(double.route({ host: 'api.example.com', path: '/v1' }).status).to.equal(404);
+    expect(double.route({ host: 'shop.example.com', path: '/' }).status).to.equal(200);
+  });
+
   it('keeps the last good config and reports failure when a rejection names no object', async () => {
     const double = await start();
     const engine = engineWith();
