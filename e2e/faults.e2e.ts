@@ -6,6 +6,7 @@ import type { Environment } from './harness/environment.ts';
 import { eventually } from './harness/eventually.ts';
 import { httpGet } from './harness/http.ts';
 import { EMPTY_CONFIG_HASH } from './harness/kong-double-client.ts';
+import { meshdoorStatus } from './harness/kube-reads.ts';
 
 const SEEDED = 15;
 
@@ -74,20 +75,37 @@ describe('faults: Kong, the controller and kube-apiserver going away', function 
   it('controller killed and restarted: no push before its caches sync, the same config hash', async function () {
     const before = await env.double.state();
     expect(before.configuration_hash).to.not.equal(EMPTY_CONFIG_HASH);
+    // The status written for the config Kong holds now (same route count).
+    const routesInKong = (before.entities.routes ?? []).length;
+    const computedBefore = await eventually(async () => {
+      const status = await meshdoorStatus(env.cluster);
+      expect(status.routes).to.equal(routesInKong);
+      expect(status.configHash, 'MeshDoor status has no configHash').to.be.a('string');
+      return status.configHash;
+    });
     const pushedBefore = await env.double.configPushes();
     const lastSize = pushedBefore.at(-1)?.bytes;
     expect(lastSize, 'no push seen before the kill').to.be.a('number');
 
     await env.controller.process.kill();
     await env.double.clearRequests();
+    // Forget the hash in the MeshDoor status, so only the new process can put it back.
+    await env.cluster.kubectl(['patch', 'meshdoors.meshdoor.dev', 'default', '--subresource=status', '--type=merge', '-p', '{"status":{"configHash":"stale"}}']);
     const restarted = await env.startController();
     await waitReady(restarted);
 
-    // A push made before every watch had listed would carry a partial config:
-    // a different size than the full one, and another hash.
+    // The restarted controller did talk to Kong. A push made before every
+    // watch had listed would carry a partial config: another size than the full
+    // one, and another hash. (Usually there is no push at all: the gateway
+    // already reports the hash of the config the controller computes.)
+    expect(await env.double.requests(), 'the restarted controller never called Kong').to.not.be.empty;
     const pushedAfter = await env.double.configPushes();
     expect(pushedAfter.map((p) => p.bytes).filter((b) => b !== lastSize), 'pushes of another size').to.deep.equal([]);
     expect((await env.double.state()).configuration_hash).to.equal(before.configuration_hash);
+    // The new process computed the very same config from the same cluster state.
+    await eventually(async () => {
+      expect((await meshdoorStatus(env.cluster)).configHash).to.equal(computedBefore);
+    }, { message: 'the restarted controller did not report the same config hash' });
     await expectRoutedTo(env, { host: 'seed-3.example.com', path: '/' }, backendOf('seed-3'));
   });
 

@@ -24,7 +24,7 @@ export interface MeshDoorStatusView {
   routes?: number;
   services?: number;
   configHash?: string;
-  gatewayPods?: { running: number; withSidecar: number; withoutSidecar: number };
+  gatewayPods?: { withSidecar?: number; withoutSidecar?: number };
   failingObjectCount?: number;
   failingObjects?: Array<{ kind: string; namespace?: string; name: string; reason: string; message: string }>;
 }

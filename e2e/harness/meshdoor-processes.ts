@@ -74,6 +74,7 @@ export async function startController(cluster: Cluster, options: ControllerOptio
       '--kong-admin-url', options.kongAdminUrl,
       '--metrics-port', String(metricsPort),
       '--log-level', 'debug',
+      '--bind-address', '127.0.0.1',
       ...(options.extraArgs ?? []),
     ],
     logFile: path.join(cluster.dir, `${name}.log`),
