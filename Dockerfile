@@ -18,6 +18,8 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/dist ./dist
+# For `meshdoor demo` (translates the bundled examples).
+COPY examples ./examples
 # Numeric ids, so runAsNonRoot can verify them without a passwd lookup.
 USER 10001:10001
 EXPOSE 10254
