@@ -21,7 +21,8 @@ export interface PostEvent {
   /** performance.now() when Kong answered. */
   doneAt?: number;
   bytes: number;
-  body: string;
+  /** Only with `keepBodies` (a 10k config is ~15 MiB). */
+  body?: string;
 }
 
 export interface InProcessOptions {
@@ -31,6 +32,7 @@ export interface InProcessOptions {
   holdoffMs: number;
   maxDelayMs: number;
   onPost?: (event: PostEvent) => void;
+  keepBodies?: boolean;
 }
 
 export interface InProcessController {
@@ -48,10 +50,11 @@ export const discardingWriter: KubeWriter = {
 };
 
 /** Reports each POST /config of this client when it leaves and when it returns. */
-function observePosts(client: KongAdminClient, onPost: (event: PostEvent) => void): KongAdminClient {
+function observePosts(client: KongAdminClient, onPost: (event: PostEvent) => void, keepBodies: boolean): KongAdminClient {
   const original = client.postConfig.bind(client);
   client.postConfig = async (body, options) => {
-    const event: PostEvent = { leftAt: performance.now(), bytes: Buffer.byteLength(body), body };
+    const event: PostEvent = { leftAt: performance.now(), bytes: Buffer.byteLength(body) };
+    if (keepBodies) event.body = body;
     onPost(event);
     const result = await original(body, options);
     event.doneAt = performance.now();
@@ -60,14 +63,15 @@ function observePosts(client: KongAdminClient, onPost: (event: PostEvent) => voi
   return client;
 }
 
-function dblessBackend(pool: KongClientPool, onPost: ((event: PostEvent) => void) | undefined): KongBackend {
+function dblessBackend(pool: KongClientPool, o: InProcessOptions): KongBackend {
+  const { onPost } = o;
   const observed = new WeakSet<KongAdminClient>();
   const engine = new DblessSyncEngine({
     clientFor: (target) => {
       const client = pool.get(target);
       if (onPost && !observed.has(client)) {
         observed.add(client);
-        observePosts(client, onPost);
+        observePosts(client, onPost, o.keepBodies ?? false);
       }
       return client;
     },
@@ -82,7 +86,7 @@ export async function startInProcessController(o: InProcessOptions): Promise<InP
     kongAdminUrls: [o.kongUrl], publishStatusAddresses: [], dblessPushFromAllReplicas: true,
     restartUnmeshedGateway: false, identity: 'bench',
   }, {
-    watchFactory: o.watchFactory, writer: o.writer ?? discardingWriter, kong: dblessBackend(pool, o.onPost),
+    watchFactory: o.watchFactory, writer: o.writer ?? discardingWriter, kong: dblessBackend(pool, o),
     translate, settingsFromMeshDoor, clock: systemClock, log: silentLogger(), metrics: new Metrics(),
   });
   await controller.start();

@@ -33,7 +33,7 @@ async function measureSize(ctx: WorkloadContext, n: number): Promise<ResultRow[]
   const started = performance.now();
   const pipeline = await startInProcessController({
     watchFactory: cluster.watchFactory, writer: cluster.writer, kongUrl: double.url,
-    holdoffMs: DEFAULT_HOLDOFF_MS, maxDelayMs: DEFAULT_MAX_DELAY_MS, onPost: (event) => { posts.push(event); },
+    holdoffMs: DEFAULT_HOLDOFF_MS, maxDelayMs: DEFAULT_MAX_DELAY_MS, keepBodies: true, onPost: (event) => { posts.push(event); },
   });
   try {
     await waitUntil(() => posts[0]?.doneAt !== undefined, 'the first push', 600_000, 20);
@@ -50,7 +50,7 @@ async function measureSize(ctx: WorkloadContext, n: number): Promise<ResultRow[]
       cluster.apply(editIngress(current, round));
       await waitUntil(() => posts[before]?.doneAt !== undefined, 'the push carrying the change', 120_000);
       const post = posts[before] as PostEvent;
-      if (!post.body.includes(`/edited/r${round}`)) throw new Error('the first push after the change did not carry it');
+      if (!post.body?.includes(`/edited/r${round}`)) throw new Error('the first push after the change did not carry it');
       return post.leftAt - changedAt;
     });
     const summary = summarize(samples);

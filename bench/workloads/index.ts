@@ -2,6 +2,7 @@
 import type { Workload } from '../workload.ts';
 import { adminCostWorkload } from './admin-cost.ts';
 import { eventPushWorkload } from './event-push.ts';
+import { memoryWorkload } from './memory.ts';
 import { retranslateWorkload } from './retranslate.ts';
 import { translateWorkload } from './translate.ts';
 
@@ -10,4 +11,5 @@ export const WORKLOADS: Workload[] = [
   retranslateWorkload,
   adminCostWorkload,
   eventPushWorkload,
+  memoryWorkload,
 ];

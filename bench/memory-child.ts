@@ -1,0 +1,70 @@
+// The controller pipeline alone in a fresh process (spawned by the memory
+// workload): load N generated Ingresses with their Services and Secrets, converge
+// to the Kong double at the given URL, then report RSS and heap as one JSON line.
+// Usage: node --import tsx --expose-gc bench/memory-child.ts <n> <kongUrl>
+import { readFileSync } from 'node:fs';
+import process from 'node:process';
+import { generateCluster } from './generate.ts';
+import { benchMeshDoor, startInProcessController } from './in-process.ts';
+import type { PostEvent } from './in-process.ts';
+import { StaticWatch } from './static-watch.ts';
+import { waitUntil } from './wait.ts';
+
+const QUIET_MS = 3000;
+
+export interface MemoryReport {
+  n: number;
+  /** Start of the process work to the last push answered. */
+  convergeMs: number;
+  pushes: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
+  peakRssBytes: number;
+}
+
+function peakRss(): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return match ? Number(match[1]) * 1024 : Number.NaN;
+}
+
+function fullGc(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc');
+  gc();
+  gc();
+}
+
+async function main(): Promise<void> {
+  const [nArg, kongUrl] = process.argv.slice(2);
+  const n = Number(nArg);
+  if (!kongUrl || !Number.isInteger(n)) throw new Error('usage: memory-child.ts <n> <kongUrl>');
+  const started = performance.now();
+  const { snapshot } = generateCluster({ n });
+  const watch = new StaticWatch([benchMeshDoor(), ...snapshot.ingressClasses, ...snapshot.services, ...snapshot.secrets, ...snapshot.ingresses]);
+  const posts: PostEvent[] = [];
+  const pipeline = await startInProcessController({
+    watchFactory: watch.factory, kongUrl, holdoffMs: 100, maxDelayMs: 1000,
+    onPost: (event) => { posts.push(event); },
+  });
+  // Converged: the last push was answered and nothing new was sent for a while
+  // (the first pass may push before the Secret watches exist; a second one follows).
+  const quietSince = (): number => posts.at(-1)?.doneAt ?? Number.POSITIVE_INFINITY;
+  await waitUntil(() => performance.now() - quietSince() > QUIET_MS, 'a converged, quiet pipeline', 1_800_000, 50);
+  const convergeMs = quietSince() - started;
+  watch.release();
+  fullGc();
+  const usage = process.memoryUsage();
+  const report: MemoryReport = {
+    n, convergeMs, pushes: posts.length, rssBytes: usage.rss, heapUsedBytes: usage.heapUsed, heapTotalBytes: usage.heapTotal,
+    externalBytes: usage.external, peakRssBytes: peakRss(),
+  };
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+  await pipeline.stop();
+}
+
+main().then(() => process.exit(0), (error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});
