@@ -58,4 +58,4 @@ export const DEFAULT_SETTINGS: Readonly<MeshDoorSettings> = Object.freeze({
   kongAdmin: Object.freeze({ service: 'kong/kong-admin', portName: 'admin', urls: [] }),
   publishService: 'kong/kong-proxy',
   publishAddresses: [],
-}) as MeshDoorSettings;
+});
