@@ -5,8 +5,10 @@
 // headers.<name>, headers-separator, path-handling, request-buffering,
 // response-buffering, snis, and ingress.kubernetes.io/force-ssl-redirect.
 //
-// Other konghq.com/* annotations (plugins, override, rewrite, tags, ...) name
-// Kong features meshdoor does not manage. They are ignored without a failure so
+// konghq.com/plugins is refused (fails closed): the plugins it names are often
+// authentication, and serving the route without them would expose the backend.
+// Other konghq.com/* annotations (override, rewrite, tags, ...) name Kong
+// features meshdoor does not manage. They are ignored without a failure so
 // Ingresses written for the Kong Ingress Controller keep routing after a
 // migration; the README lists what is honoured.
 import type { KongProtocol, KongRoute, RouterFlavor } from '../kong/declarative.ts';
@@ -37,6 +39,7 @@ export interface RouteOptions {
 const K = 'konghq.com/';
 const HEADER_PREFIX = `${K}headers.`;
 const FORCE_SSL = 'ingress.kubernetes.io/force-ssl-redirect';
+const PLUGINS = `${K}plugins`;
 const REDIRECT_CODES = [426, 301, 302, 307, 308] as const;
 /** Kong's router packs regex_priority next to other fields (kong-admin-api §5.2): keep it small. */
 export const REGEX_PRIORITY_LIMIT = 256;
@@ -162,8 +165,17 @@ function checkCombinations(options: RouteOptions, annotations: Annotations): voi
   }
 }
 
+/** Refuses annotations whose meaning meshdoor cannot honour safely. */
+export function refuseUnsafeAnnotations(annotations: Annotations): void {
+  const plugins = annotations[PLUGINS];
+  if (plugins !== undefined && plugins.trim() !== '') {
+    throw new InvalidAnnotationError(PLUGINS, plugins, 'Kong plugins are not managed by meshdoor; serving without them (often authentication) would expose the backend, so the object is left out');
+  }
+}
+
 /** The route options an Ingress's annotations ask for; throws InvalidAnnotationError. */
 export function parseRouteAnnotations(annotations: Annotations = {}, flavor: RouterFlavor = 'traditional_compatible'): RouteOptions {
+  refuseUnsafeAnnotations(annotations);
   const options = baseOptions(annotations, flavor);
   if (annotationBool(annotations, FORCE_SSL)) {
     // As KIC: plain-text requests are redirected (302 unless a code is given).

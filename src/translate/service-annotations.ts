@@ -1,13 +1,14 @@
 // Service annotations that shape the Kong service (kic.md §2), validated strictly.
 // Supported: konghq.com/path, protocol, connect-timeout, read-timeout,
 // write-timeout, retries, host-header, and ingress.kubernetes.io/service-upstream.
-// Other konghq.com/* annotations are ignored without a failure (see route-annotations.ts).
+// konghq.com/plugins is refused and other konghq.com/* annotations are ignored (see route-annotations.ts).
 import { isIP } from 'node:net';
 import type { KongProtocol } from '../kong/declarative.ts';
 import {
   annotationBool, annotationInt, annotationOneOf, InvalidAnnotationError,
 } from './annotation-values.ts';
 import type { Annotations } from './annotation-values.ts';
+import { refuseUnsafeAnnotations } from './route-annotations.ts';
 
 export interface ServiceOptions {
   protocol: KongProtocol;
@@ -73,6 +74,7 @@ function parseHostHeader(annotations: Annotations): string | undefined {
 
 /** The Kong service options a Service's annotations ask for; throws InvalidAnnotationError. */
 export function parseServiceAnnotations(annotations: Annotations = {}): ServiceOptions {
+  refuseUnsafeAnnotations(annotations);
   const d = DEFAULT_SERVICE_OPTIONS;
   const protocol = annotationOneOf(annotations, `${K}protocol`, SERVICE_PROTOCOLS) ?? d.protocol;
   const path = parsePath(annotations);

@@ -36,7 +36,8 @@ describe('translate: Ingress annotations', () => {
     [{ 'ingress.kubernetes.io/force-ssl-redirect': 'true' }, { protocols: ['https'], https_redirect_status_code: 302 }],
     [{ 'ingress.kubernetes.io/force-ssl-redirect': 'true', [`${K}https-redirect-status-code`]: '301' }, { protocols: ['https'], https_redirect_status_code: 301 }],
     [{ 'ingress.kubernetes.io/force-ssl-redirect': 'false' }, { protocols: ['http', 'https'], https_redirect_status_code: 426 }],
-    [{ [`${K}plugins`]: 'rate-limit', [`${K}override`]: 'x' }, { protocols: ['http', 'https'] }],
+    [{ [`${K}override`]: 'x', [`${K}tags`]: 'team-a' }, { protocols: ['http', 'https'] }],
+    [{ [`${K}plugins`]: '  ' }, { protocols: ['http', 'https'] }],
   ];
   for (const [annotations, expected] of valid) {
     it(`applies ${JSON.stringify(annotations)}`, () => {
@@ -78,6 +79,8 @@ describe('translate: Ingress annotations', () => {
     [`${K}snis`, 'a.com,-bad.com'],
     [`${K}regex-prefix`, 'no-slash'],
     ['ingress.kubernetes.io/force-ssl-redirect', 'on'],
+    // Fails closed: the plugins are often authentication.
+    [`${K}plugins`, 'key-auth'],
   ];
   for (const [name, value] of invalid) {
     it(`rejects ${name}: ${JSON.stringify(value)} and leaves only that Ingress out`, () => {
@@ -120,7 +123,6 @@ describe('translate: Service annotations', () => {
     [{ [`${K}protocol`]: 'grpc' }, { protocol: 'grpc' }],
     [{ [`${K}connect-timeout`]: '1000', [`${K}read-timeout`]: '2000', [`${K}write-timeout`]: '3000' }, { connect_timeout: 1000, read_timeout: 2000, write_timeout: 3000 }],
     [{ [`${K}retries`]: '0' }, { retries: 0 }],
-    [{ [`${K}plugins`]: 'auth' }, { retries: 5 }],
   ];
   for (const [annotations, expected] of valid) {
     it(`applies ${JSON.stringify(annotations)}`, () => {
@@ -161,6 +163,7 @@ describe('translate: Service annotations', () => {
     [`${K}host-header`, 'bad host'],
     [`${K}host-header`, 'a.com:99999'],
     ['ingress.kubernetes.io/service-upstream', 'maybe'],
+    [`${K}plugins`, 'basic-auth'],
   ];
   for (const [name, value] of invalid) {
     it(`rejects ${name}: ${JSON.stringify(value)} and leaves that Kong service out`, () => {
