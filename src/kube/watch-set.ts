@@ -2,20 +2,11 @@
 // plan changes when the MeshDoor is edited or Ingresses reference other Secrets).
 // Every content change bumps one version number, so an unchanged store is cheap to detect.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { Clock } from './clock.ts';
-import { SupervisedWatch, type SupervisorTimings } from './supervised-watch.ts';
-import { watchSpecId, type WatchRole, type WatchSourceFactory, type WatchSpec } from './watch-source.ts';
-import type { Logger } from '../observe/logger.ts';
+import { SupervisedWatch, type SupervisedWatchOptions } from './supervised-watch.ts';
+import { watchSpecId, type WatchRole, type WatchSpec } from './watch-source.ts';
 
-export interface WatchSetOptions {
-  factory: WatchSourceFactory;
-  clock: Clock;
-  log: Logger;
-  timings?: SupervisorTimings;
-  /** Called on every content change (marks the sync dirty). */
-  onChange: () => void;
-  onRestart?: (spec: WatchSpec) => void;
-}
+/** The options every watch in the set shares: a supervised watch's, less its spec. */
+export type WatchSetOptions = Omit<SupervisedWatchOptions, 'spec'>;
 
 export class WatchSet {
   private readonly watches = new Map<string, SupervisedWatch>();
