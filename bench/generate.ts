@@ -101,8 +101,7 @@ function ingressAnnotations(slot: Slot): Record<string, string> | undefined {
   const annotations: Record<string, string> = {};
   if (slot.index % 4 === 0) annotations['konghq.com/strip-path'] = 'true';
   if (slot.index % 7 === 0) annotations['konghq.com/methods'] = 'GET,POST';
-  // Plugins are a Kong feature meshdoor leaves alone; migrated Ingresses still carry them.
-  if (slot.index % 10 === 3) annotations['konghq.com/plugins'] = 'rate-limit';
+  if (slot.index % 10 === 3) annotations['konghq.com/https-redirect-status-code'] = '308';
   if (slot.tls) annotations['konghq.com/protocols'] = 'https';
   return Object.keys(annotations).length > 0 ? annotations : undefined;
 }

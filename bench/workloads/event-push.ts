@@ -2,6 +2,7 @@
 // /config carrying it leaving the controller, in process: watch → store →
 // coalescing trigger (default holdoff) → translate → DB-less engine → Kong double.
 import type { V1Ingress } from '@kubernetes/client-node';
+import { parseControllerFlags } from '../../src/controller/controller-flags.ts';
 import { FakeCluster } from '../../src/kube/fake-cluster.ts';
 import { startKongDouble } from '../../test/kong-double/index.ts';
 import { editIngress, generateCluster, seededRandom } from '../generate.ts';
@@ -15,8 +16,9 @@ import { runsOr } from '../workload.ts';
 import type { Workload, WorkloadContext } from '../workload.ts';
 
 /** The controller's default coalescing (holdoff after the last event, cap after the first). */
-export const DEFAULT_HOLDOFF_MS = 100;
-export const DEFAULT_MAX_DELAY_MS = 1000;
+const DEFAULTS = parseControllerFlags([]);
+export const DEFAULT_HOLDOFF_MS = DEFAULTS.syncHoldoffMs;
+export const DEFAULT_MAX_DELAY_MS = DEFAULTS.syncMaxDelayMs;
 const TARGET_SLACK_MS = 50;
 
 function loadCluster(n: number): { cluster: FakeCluster; ingresses: readonly V1Ingress[] } {
