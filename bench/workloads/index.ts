@@ -1,6 +1,8 @@
 // All workloads, in the order they run.
 import type { Workload } from '../workload.ts';
 import { adminCostWorkload } from './admin-cost.ts';
+import { burstWorkload } from './burst.ts';
+import { coldStartWorkload } from './cold-start.ts';
 import { eventPushWorkload } from './event-push.ts';
 import { memoryWorkload } from './memory.ts';
 import { retranslateWorkload } from './retranslate.ts';
@@ -12,4 +14,6 @@ export const WORKLOADS: Workload[] = [
   adminCostWorkload,
   eventPushWorkload,
   memoryWorkload,
+  coldStartWorkload,
+  burstWorkload,
 ];

@@ -1,0 +1,98 @@
+// Workload 4: cold start against a real kube-apiserver. With N Ingresses (and
+// their Services and Secrets) already stored, time from starting `meshdoor
+// controller` to the first push Kong accepted, and to the push carrying every
+// route and certificate. Creating the objects is timed separately.
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
+import { translate } from '../../src/translate/index.ts';
+import { startController } from '../../e2e/harness/meshdoor-processes.ts';
+import { createObjects, doubleCounts, namespaceObjects, processRssBytes, startBenchCluster, startLargeKongDouble } from '../api-server.ts';
+import type { BenchCluster } from '../api-server.ts';
+import { generateCluster } from '../generate.ts';
+import { routeCount } from '../kong-entities.ts';
+import { row } from '../report.ts';
+import type { ResultRow } from '../report.ts';
+import { repeat, summarize } from '../stats.ts';
+import { sleep, waitUntil } from '../wait.ts';
+import { runsOr } from '../workload.ts';
+import type { Workload, WorkloadContext } from '../workload.ts';
+
+const MIB = 2 ** 20;
+const TARGET_S: Record<number, number> = { 10000: 20 };
+
+interface ColdStartSample {
+  firstPushS: number;
+  completeS: number;
+  rssMiB: number;
+}
+
+const keyOf = (o: KubernetesObject) => `${o.kind ?? ''}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+
+/** Creates what is not there yet (sizes grow, the generator's first slots stay the same). */
+async function ensureObjects(bench: BenchCluster, n: number, created: Set<string>): Promise<{ seconds: number; count: number; expected: { routes: number; certificates: number } }> {
+  const { snapshot, namespaces } = generateCluster({ n });
+  const { config } = translate(snapshot, { settings: DEFAULT_SETTINGS });
+  const expected = { routes: routeCount(config), certificates: config.certificates.length };
+  const missing = (objects: readonly KubernetesObject[]) => objects.filter((o) => !created.has(keyOf(o)));
+  const started = performance.now();
+  let count = 0;
+  for (const batch of [namespaceObjects(namespaces), [...snapshot.services, ...snapshot.secrets], snapshot.ingresses]) {
+    const todo = missing(batch);
+    await createObjects(bench.objects, todo, 32);
+    for (const o of todo) created.add(keyOf(o));
+    count += todo.length;
+  }
+  return { seconds: (performance.now() - started) / 1000, count, expected };
+}
+
+async function coldStartOnce(bench: BenchCluster, name: string, expected: { routes: number; certificates: number }): Promise<ColdStartSample> {
+  const double = await startLargeKongDouble();
+  const started = performance.now();
+  const controller = await startController(bench.cluster, { name, kongAdminUrl: double.url, extraArgs: ['--log-level', 'info'] });
+  try {
+    const accepted = () => double.requests.some((r) => r.method === 'POST' && r.path === '/config' && r.status < 300);
+    await waitUntil(() => accepted() || !controller.process.running, 'the first accepted push', 600_000, 20);
+    if (!controller.process.running) throw new Error(`controller exited: ${controller.process.tail(5)}`);
+    const firstPushS = (performance.now() - started) / 1000;
+    for (;;) {
+      const counts = doubleCounts(double);
+      if (counts.routes === expected.routes && counts.certificates === expected.certificates) break;
+      if (performance.now() - started > 600_000) throw new Error(`not converged: ${JSON.stringify(counts)} of ${JSON.stringify(expected)}`);
+      await sleep(200);
+    }
+    return { firstPushS, completeS: (performance.now() - started) / 1000, rssMiB: processRssBytes(controller.process.pid) / MIB };
+  } finally {
+    await controller.process.stop('SIGTERM', 10_000);
+    await double.close();
+  }
+}
+
+async function measureSize(ctx: WorkloadContext, bench: BenchCluster, n: number, created: Set<string>): Promise<ResultRow[]> {
+  const setup = await ensureObjects(bench, n, created);
+  ctx.log(`cold-start N=${n}: created ${setup.count} objects in ${setup.seconds.toFixed(1)} s`);
+  const samples = await repeat({ warmup: 0, runs: runsOr(ctx, ctx.quick ? 1 : 3) }, (run) => coldStartOnce(bench, `meshdoor-cold-${n}-${run}`, setup.expected));
+  const target = TARGET_S[n];
+  const summary = (f: (s: ColdStartSample) => number) => summarize(samples.map(f));
+  return [
+    row({ workload: 'cold-start', n, metric: 'create objects (setup)', unit: 's', summary: summarize([setup.seconds]), note: `${setup.count} objects (namespaces, Services, Secrets, Ingresses) by parallel REST calls, 32 in flight` }),
+    row({ workload: 'cold-start', n, metric: 'start → first accepted push', unit: 's', summary: summary((s) => s.firstPushS), ...(target ? { target: { op: '<=', value: target } } : {}) }),
+    row({ workload: 'cold-start', n, metric: 'start → complete config', unit: 's', summary: summary((s) => s.completeS), note: 'every route and certificate in the Kong double' }),
+    row({ workload: 'cold-start', n, metric: 'controller rss at that point', unit: 'MiB', summary: summary((s) => s.rssMiB), note: 'real informers; includes tsx compiling the sources (no dist/ build)' }),
+  ];
+}
+
+export const coldStartWorkload: Workload = {
+  name: 'cold-start',
+  description: 'controller process start → first accepted push, N objects in a real kube-apiserver',
+  async run(ctx) {
+    const bench = await startBenchCluster();
+    try {
+      const created = new Set<string>();
+      const rows: ResultRow[] = [];
+      for (const n of ctx.quick ? [100] : [1000, 10000]) rows.push(...await measureSize(ctx, bench, n, created));
+      return rows;
+    } finally {
+      await bench.stop();
+    }
+  },
+};
