@@ -3,7 +3,7 @@ import type { V1Service } from '@kubernetes/client-node';
 import type {
   KongCertificate, KongConfig, KongRoute, KongService, KongUpstream, RouterFlavor,
 } from '../kong/declarative.ts';
-import { kongEntityId, kongTargetId } from '../kong/ids.ts';
+import { entityId, targetId } from './entity-ids.ts';
 import type { BackendPlan, UpstreamPlan } from './backends.ts';
 import { routeExpression, routePriority } from './expressions.ts';
 import { compareStrings, sortedStrings } from './objects.ts';
@@ -31,7 +31,7 @@ function regexPriority(plan: RoutePlan, flavor: RouterFlavor): number {
 export function toKongRoute(plan: RoutePlan, flavor: RouterFlavor): KongRoute {
   const { options } = plan;
   return {
-    id: kongEntityId('routes', plan.name),
+    id: entityId('routes', plan.name),
     name: plan.name,
     protocols: [...options.protocols],
     ...matchFields(plan, flavor),
@@ -49,7 +49,7 @@ export function toKongRoute(plan: RoutePlan, flavor: RouterFlavor): KongRoute {
 function toKongService(backend: BackendPlan): KongService {
   const { options } = backend;
   return {
-    id: kongEntityId('services', backend.kongServiceName),
+    id: entityId('services', backend.kongServiceName),
     name: backend.kongServiceName,
     protocol: options.protocol,
     host: backend.host,
@@ -65,7 +65,7 @@ function toKongService(backend: BackendPlan): KongService {
 }
 
 function toKongUpstream(upstream: UpstreamPlan, service: V1Service): KongUpstream {
-  const id = kongEntityId('upstreams', upstream.name);
+  const id = entityId('upstreams', upstream.name);
   const tags = tagsFor('Service', service);
   return {
     id,
@@ -73,7 +73,7 @@ function toKongUpstream(upstream: UpstreamPlan, service: V1Service): KongUpstrea
     algorithm: 'round-robin',
     ...(upstream.hostHeader === undefined ? {} : { host_header: upstream.hostHeader }),
     tags,
-    targets: upstream.targets.map((target) => ({ id: kongTargetId(id, target), target, weight: 100, tags: [...tags] })),
+    targets: upstream.targets.map((target) => ({ id: targetId(id, target), target, weight: 100, tags: [...tags] })),
   };
 }
 

@@ -4,7 +4,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import type { V1Ingress, V1IngressTLS, V1Secret } from '@kubernetes/client-node';
 import type { KongCertificate } from '../kong/declarative.ts';
-import { kongEntityId } from '../kong/ids.ts';
+import { entityId } from './entity-ids.ts';
 import { guarded } from './context.ts';
 import type { TranslateContext } from './context.ts';
 import { checkIngressHost } from './hosts.ts';
@@ -108,11 +108,11 @@ function claimHosts(state: TlsState, ingress: V1Ingress, tls: V1IngressTLS, inde
 function toCertificate(claim: SecretClaim): KongCertificate {
   const tags = tagsFor('Secret', claim.secret);
   return {
-    id: claim.secret.metadata?.uid ?? kongEntityId('certificates', namespacedName(claim.secret)),
+    id: claim.secret.metadata?.uid ?? entityId('certificates', namespacedName(claim.secret)),
     cert: claim.pair.cert,
     key: claim.pair.key,
     tags,
-    snis: sortedStrings(claim.hosts).map((name) => ({ id: kongEntityId('snis', name), name, tags })),
+    snis: sortedStrings(claim.hosts).map((name) => ({ id: entityId('snis', name), name, tags })),
   };
 }
 
