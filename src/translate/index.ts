@@ -18,7 +18,7 @@ import { resolvePathConflicts } from './conflicts.ts';
 import { isIngressServed } from './ingress-class.ts';
 import { planIngress, resolveIngressBackend } from './ingress-rules.ts';
 import type { IngressPlan } from './ingress-rules.ts';
-import { compareByAge, compareStrings, namespacedName, refOf } from './objects.ts';
+import { compareStrings, namespacedName, refOf, sortByAge } from './objects.ts';
 import { planDefaultBackendRoute, planRoutes } from './route-plans.ts';
 import type { RoutePlan } from './route-plans.ts';
 import { summarizeRoutes } from './summary.ts';
@@ -32,10 +32,9 @@ export { formatFailure } from './failures.ts';
 export type { RouteSummary } from './summary.ts';
 
 function servedIngresses(ctx: TranslateContext, snapshot: Snapshot): V1Ingress[] {
-  return snapshot.ingresses
+  return sortByAge(snapshot.ingresses
     .filter((ing) => ing.metadata?.name && !ctx.isExcluded('Ingress', ing))
-    .filter((ing) => isIngressServed(ing, ctx.settings.ingressClass, ctx.index))
-    .sort(compareByAge);
+    .filter((ing) => isIngressServed(ing, ctx.settings.ingressClass, ctx.index)));
 }
 
 /** Only the oldest Ingress's spec.defaultBackend is used (as KIC); the others get a failure. */
@@ -57,11 +56,13 @@ function defaultBackendRoute(ctx: TranslateContext, plans: readonly IngressPlan[
 }
 
 function configuredObjects(routes: readonly RoutePlan[], secrets: readonly ObjectRef[]): ObjectRef[] {
+  // Many routes share an Ingress or Service: collect the objects first, then make one ref each.
+  const ingresses = new Set(routes.map((route) => route.ingress));
+  const services = new Set(routes.map((route) => route.backend.service));
   const refs = new Map<string, ObjectRef>();
-  for (const route of routes) {
-    for (const ref of [refOf('Ingress', route.ingress), refOf('Service', route.backend.service)]) refs.set(objectKey(ref), ref);
+  for (const ref of [...[...ingresses].map((i) => refOf('Ingress', i)), ...[...services].map((s) => refOf('Service', s)), ...secrets]) {
+    refs.set(objectKey(ref), ref);
   }
-  for (const ref of secrets) refs.set(objectKey(ref), ref);
   return [...refs.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, ref]) => ref);
 }
 
@@ -70,8 +71,8 @@ export interface DetailedTranslateResult extends TranslateResult {
   routes: RouteSummary[];
 }
 
-/** As translate(), plus a readable summary of the routes. */
-export function translateDetailed(snapshot: Snapshot, options: TranslateOptions): DetailedTranslateResult {
+/** The translation and the route plans it was assembled from. */
+function translateToPlans(snapshot: Snapshot, options: TranslateOptions): TranslateResult & { plans: RoutePlan[] } {
   const ctx = createContext(snapshot, options);
   const flavor = ctx.settings.routerFlavor;
   const plans = servedIngresses(ctx, snapshot)
@@ -86,12 +87,18 @@ export function translateDetailed(snapshot: Snapshot, options: TranslateOptions)
     config: assembleConfig({ routes, certificates: tls.certificates, flavor }),
     failures: ctx.failures.list(),
     configured: configuredObjects(routes, tls.secrets.map((secret) => refOf('Secret', secret))),
-    routes: summarizeRoutes(routes),
+    plans: routes,
   };
+}
+
+/** As translate(), plus a readable summary of the routes. */
+export function translateDetailed(snapshot: Snapshot, options: TranslateOptions): DetailedTranslateResult {
+  const { config, failures, configured, plans } = translateToPlans(snapshot, options);
+  return { config, failures, configured, routes: summarizeRoutes(plans) };
 }
 
 /** Translates the served Ingresses of a snapshot into one Kong configuration. */
 export function translate(snapshot: Snapshot, options: TranslateOptions): TranslateResult {
-  const { config, failures, configured } = translateDetailed(snapshot, options);
+  const { config, failures, configured } = translateToPlans(snapshot, options);
   return { config, failures, configured };
 }
