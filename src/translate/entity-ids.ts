@@ -1,31 +1,33 @@
 // Kong entity ids (UUIDv5 of the entity's name, src/kong/ids.ts), remembered:
 // names are stable from one translation to the next, and hashing them again
-// was a sixth of a 10k-Ingress translation. Same inputs, same ids; bounded.
-import { LRUCache } from 'lru-cache';
+// was a sixth of a 10k-Ingress translation. Same inputs, same ids.
 import { kongEntityId, kongTargetId } from '../kong/ids.ts';
 import type { KongEntityTable } from '../kong/ids.ts';
 
-/** Enough for the entities of ~100k Ingresses; least recently used ids go first. */
-const MAX_IDS = 300_000;
+/** Ids kept per generation; enough for the entities of ~100k Ingresses. */
+const GENERATION_SIZE = 300_000;
 
-const ids = new LRUCache<string, string>({ max: MAX_IDS });
+// Two generations instead of an LRU list (whose bookkeeping cost as much as it
+// saved): ids in use are copied forward, the rest go with the old generation.
+let current = new Map<string, string>();
+let previous = new Map<string, string>();
 
-export function entityId(table: KongEntityTable, key: string): string {
-  const cacheKey = `${table}\n${key}`;
-  let id = ids.get(cacheKey);
-  if (id === undefined) {
-    id = kongEntityId(table, key);
-    ids.set(cacheKey, id);
+function remembered(cacheKey: string, compute: () => string): string {
+  let id = current.get(cacheKey);
+  if (id !== undefined) return id;
+  id = previous.get(cacheKey) ?? compute();
+  if (current.size >= GENERATION_SIZE) {
+    previous = current;
+    current = new Map();
   }
+  current.set(cacheKey, id);
   return id;
 }
 
+export function entityId(table: KongEntityTable, key: string): string {
+  return remembered(`${table}\n${key}`, () => kongEntityId(table, key));
+}
+
 export function targetId(upstreamId: string, target: string): string {
-  const cacheKey = `target\n${upstreamId}\n${target}`;
-  let id = ids.get(cacheKey);
-  if (id === undefined) {
-    id = kongTargetId(upstreamId, target);
-    ids.set(cacheKey, id);
-  }
-  return id;
+  return remembered(`target\n${upstreamId}\n${target}`, () => kongTargetId(upstreamId, target));
 }
