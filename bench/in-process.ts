@@ -4,7 +4,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { settingsFromMeshDoor } from '../src/config/meshdoor-spec.ts';
 import { Controller } from '../src/controller/controller.ts';
-import type { KongBackend } from '../src/controller/kong-step.ts';
+import type { KongBackend, TranslateFn } from '../src/controller/kong-step.ts';
 import { KongClientPool } from '../src/kong/client-pool.ts';
 import type { KongAdminClient } from '../src/kong/admin-client.ts';
 import { DblessSyncEngine } from '../src/kong/dbless-engine.ts';
@@ -33,6 +33,8 @@ export interface InProcessOptions {
   maxDelayMs: number;
   onPost?: (event: PostEvent) => void;
   keepBodies?: boolean;
+  /** Each translation the controller ran, with its duration. */
+  onTranslate?: (ms: number) => void;
 }
 
 export interface InProcessController {
@@ -79,6 +81,16 @@ function dblessBackend(pool: KongClientPool, o: InProcessOptions): KongBackend {
   return { resolveMode: () => Promise.resolve('dbless'), engine: () => engine, retain: (gateways) => { pool.retain(gateways); } };
 }
 
+function timedTranslate(onTranslate: ((ms: number) => void) | undefined): TranslateFn {
+  if (!onTranslate) return translate;
+  return (snapshot, options) => {
+    const started = performance.now();
+    const result = translate(snapshot, options);
+    onTranslate(performance.now() - started);
+    return result;
+  };
+}
+
 export async function startInProcessController(o: InProcessOptions): Promise<InProcessController> {
   const pool = new KongClientPool({ configTimeoutMs: 600_000, retry: { retries: 0 } });
   const controller = new Controller({
@@ -87,7 +99,7 @@ export async function startInProcessController(o: InProcessOptions): Promise<InP
     restartUnmeshedGateway: false, identity: 'bench',
   }, {
     watchFactory: o.watchFactory, writer: o.writer ?? discardingWriter, kong: dblessBackend(pool, o),
-    translate, settingsFromMeshDoor, clock: systemClock, log: silentLogger(), metrics: new Metrics(),
+    translate: timedTranslate(o.onTranslate), settingsFromMeshDoor, clock: systemClock, log: silentLogger(), metrics: new Metrics(),
   });
   await controller.start();
   return {
