@@ -35,14 +35,25 @@ export async function startBenchCluster(): Promise<BenchCluster> {
   return { cluster, objects: KubernetesObjectApi.makeApiClient(kc), stop: () => cluster.stop() };
 }
 
-/** Creates the objects (as manifests) with `concurrency` requests in flight; an existing object is left alone. */
+/**
+ * An object as the bench creates it: a manifest, and ClusterIP Services made
+ * headless, because the e2e control plane's Service CIDR (a /24) holds only
+ * 254 ClusterIPs. The translator addresses Services by DNS name either way.
+ */
+export function forApiServer(obj: KubernetesObject): KubernetesObject {
+  const manifest = toManifest(obj) as KubernetesObject & { spec?: { type?: string; clusterIP?: string } };
+  if (manifest.kind === 'Service' && manifest.spec?.type === 'ClusterIP') manifest.spec.clusterIP = 'None';
+  return manifest;
+}
+
+/** Creates the objects with `concurrency` requests in flight; an existing object is left alone. */
 export async function createObjects(api: KubernetesObjectApi, objects: readonly KubernetesObject[], concurrency = 16): Promise<void> {
   const queue = new PQueue({ concurrency });
   const failures: string[] = [];
   for (const obj of objects) {
     void queue.add(async () => {
       try {
-        await api.create(toManifest(obj));
+        await api.create(forApiServer(obj));
       } catch (error) {
         if ((error as { code?: number }).code === 409) return;
         failures.push(`${obj.kind ?? ''} ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}: ${error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)}`);
