@@ -37,8 +37,8 @@ export async function startBenchCluster(): Promise<BenchCluster> {
 
 /**
  * An object as the bench creates it: a manifest, and ClusterIP Services made
- * headless, because the e2e control plane's Service CIDR (a /24) holds only
- * 254 ClusterIPs. The translator addresses Services by DNS name either way.
+ * headless, so creating 50k of them costs no ClusterIP allocation (the e2e
+ * Service CIDR is a /16). The translator addresses Services by DNS name either way.
  */
 export function forApiServer(obj: KubernetesObject): KubernetesObject {
   const manifest = toManifest(obj) as KubernetesObject & { spec?: { type?: string; clusterIP?: string } };

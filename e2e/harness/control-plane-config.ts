@@ -45,7 +45,7 @@ export function apiserverArgs(layout: ControlPlaneLayout): string[] {
     '--bind-address=127.0.0.1',
     '--advertise-address=127.0.0.1',
     `--secure-port=${layout.apiserverPort}`,
-    '--service-cluster-ip-range=10.0.0.0/24',
+    '--service-cluster-ip-range=10.0.0.0/16',
     '--allow-privileged=true',
     '--authorization-mode=RBAC',
     `--token-auth-file=${dir}/${files.tokens}`,
