@@ -5,7 +5,7 @@ import PQueue from 'p-queue';
 import { KongAdminError, parseKongErrorBody } from './admin-errors.ts';
 import { collectionPath } from './admin-records.ts';
 import type { KongEntityType, KongRecords } from './admin-records.ts';
-import type { TransportTls, HttpResponse } from './admin-transport.ts';
+import type { HttpRequest, HttpResponse, TransportTls } from './admin-transport.ts';
 import { AdminTransport } from './admin-transport.ts';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay } from './retry.ts';
 import type { RetryPolicy } from './retry.ts';
@@ -46,6 +46,13 @@ export interface KongPage<T> {
 export interface PostConfigOptions {
   flattenErrors?: boolean;
   checkHash?: boolean;
+  /**
+   * Content type of the body (default `application/json`). A JSON body is read
+   * as a declarative object or `{"config": "<text>"}`; with `application/yaml`
+   * the body itself is the config string, which Kong parses (JSON is accepted)
+   * and hashes as-is for check_hash and `/status` `configuration_hash`.
+   */
+  contentType?: string;
 }
 
 export interface PostConfigResult {
@@ -101,13 +108,13 @@ export class KongAdminClient {
     return typeof body.config === 'string' ? body.config : '';
   }
 
-  /** `POST /config` with a JSON declarative config. */
+  /** `POST /config` with a declarative config. */
   async postConfig(body: string, options: PostConfigOptions = {}): Promise<PostConfigResult> {
     const query = new URLSearchParams();
     if (options.flattenErrors) query.set('flatten_errors', '1');
     if (options.checkHash) query.set('check_hash', '1');
     const qs = query.toString();
-    const res = await this.request({ method: 'POST', path: `/config${qs ? `?${qs}` : ''}`, body, timeoutMs: this.#configTimeoutMs });
+    const res = await this.request({ method: 'POST', path: `/config${qs ? `?${qs}` : ''}`, body, ...(options.contentType !== undefined ? { contentType: options.contentType } : {}), timeoutMs: this.#configTimeoutMs });
     return { status: res.status === 304 ? 304 : 201, bytes: Buffer.byteLength(body) };
   }
 
@@ -170,7 +177,7 @@ export class KongAdminClient {
   }
 
   /** Sends one request, retrying transient failures; throws KongAdminError/KongNetworkError. */
-  async request(request: { method: string; path: string; body?: string; timeoutMs?: number }): Promise<HttpResponse> {
+  async request(request: HttpRequest): Promise<HttpResponse> {
     for (let attempt = 0; ; attempt += 1) {
       try {
         return await this.#attempt(request);
@@ -186,7 +193,7 @@ export class KongAdminClient {
     }
   }
 
-  async #attempt(request: { method: string; path: string; body?: string; timeoutMs?: number }): Promise<HttpResponse> {
+  async #attempt(request: HttpRequest): Promise<HttpResponse> {
     const res = await this.#queue.add(() => this.#transport.send(request));
     if (res.status < 400) return res;
     const retryAfter: string | string[] | undefined = res.headers['retry-after'];

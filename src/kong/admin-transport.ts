@@ -27,6 +27,8 @@ export interface HttpRequest {
   /** Path plus query, e.g. `/services?size=1000`. */
   path: string;
   body?: string;
+  /** Content type of `body` (default `application/json`). */
+  contentType?: string;
   timeoutMs?: number;
 }
 
@@ -60,7 +62,7 @@ export class AdminTransport {
     const target = this.#target(request.path);
     const headers: Record<string, string> = { accept: 'application/json', ...this.#headers };
     if (request.body !== undefined) {
-      headers['content-type'] = 'application/json';
+      headers['content-type'] = request.contentType ?? 'application/json';
       headers['content-length'] = String(Buffer.byteLength(request.body));
     }
     const lib = target.protocol === 'https:' ? https : http;

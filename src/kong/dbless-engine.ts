@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { KongAdminError } from './admin-errors.ts';
 import type { KongAdminClient } from './admin-client.ts';
-import { canonicalJson, configHash } from './config-hash.ts';
+import { canonicalJson, configHashOfText } from './config-hash.ts';
 import { applyWithExclusions, rejectionSummary, rejectionsFromFlattened } from './rejections.ts';
 import type { ApplyAttempt, EntityRejection } from './rejections.ts';
 import { GatewayBackoff, finalReport, memoizedTranslate } from './sync-shared.ts';
@@ -45,7 +45,7 @@ type PushResult = { status: 'pushed' | 'skipped'; hash: string };
 interface PushInput {
   /** configHash of the config. */
   hash: string;
-  /** The canonical JSON text sent as `config`. */
+  /** The canonical JSON text: hashed for `hash` and sent as the raw body. */
   text: string;
   /** No entities at all (Kong then reports an all-zero hash). */
   empty: boolean;
@@ -146,19 +146,23 @@ export class DblessSyncEngine implements KongSyncEngine {
   }
 
   async #push(client: KongAdminClient, memory: GatewayMemory, result: TranslateResult, countWrite: () => void): Promise<ApplyAttempt<PushResult>> {
-    const hash = configHash(result.config);
+    // One serialization serves the hash and the body.
+    const text = canonicalJson(result.config);
+    const hash = configHashOfText(text);
     const refused = memory.refused.get(hash);
     if (refused !== undefined) return { ok: false, ...refused };
-    const text = canonicalJson(result.config);
     const empty = result.config.services.length + result.config.upstreams.length + result.config.certificates.length === 0;
     if (await this.#isCurrent(client, memory, { hash, text, empty })) return { ok: true, value: { status: 'skipped', hash } };
-    // Sent as {"config": "<text>"} so Kong hashes exactly this text (and check_hash works).
-    const body = JSON.stringify({ config: text });
-    this.#checkBodySize(client.gateway, Buffer.byteLength(body));
+    // Sent as the raw body with a YAML content type (JSON is YAML to Kong's parser), so
+    // Kong hashes exactly this text and check_hash works. An application/json body
+    // would be read as an inline object and hashed from Kong's own encoding instead.
+    const body = text;
+    const bytes = Buffer.byteLength(body);
+    this.#checkBodySize(client.gateway, bytes);
     const started = (this.#options.now ?? Date.now)();
     try {
       countWrite();
-      await client.postConfig(body, { flattenErrors: true, checkHash: true });
+      await client.postConfig(body, { flattenErrors: true, checkHash: true, contentType: 'application/yaml' });
     } catch (error) {
       if (!(error instanceof KongAdminError) || error.status !== 400) throw error;
       const rejections = rejectionsFromFlattened(error.flattenedErrors ?? []);
@@ -167,7 +171,7 @@ export class DblessSyncEngine implements KongSyncEngine {
       memory.refused.set(hash, { rejections, error: summary });
       return { ok: false, rejections, error: summary };
     }
-    this.#options.observer?.configPushed?.(client.gateway, Buffer.byteLength(body), (this.#options.now ?? Date.now)() - started);
+    this.#options.observer?.configPushed?.(client.gateway, bytes, (this.#options.now ?? Date.now)() - started);
     memory.acceptedHash = hash;
     // Zeros right after a non-empty push would be a restart in between, not our config's hash.
     const shown = await client.status().then((st) => st.configuration_hash, () => undefined);

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { KongClientPool } from '../../src/kong/client-pool.ts';
-import { DblessSyncEngine } from '../../src/kong/dbless-engine.ts';
+import { canonicalJson, configHash } from '../../src/kong/config-hash.ts';
+import { DblessSyncEngine, kongConfigurationHash } from '../../src/kong/dbless-engine.ts';
 import type { Snapshot } from '../../src/translate/types.ts';
 import { startKongDouble } from '../kong-double/index.ts';
 import type { KongDouble } from '../kong-double/index.ts';
@@ -57,6 +58,18 @@ describe('DB-less sync engine (against the Kong double)', () => {
     const report = await engineWith().sync(request);
     expect(report.gateways[0]).to.include({ status: 'skipped', writes: 0 });
     expect(double.writes()).to.deep.equal([]);
+  });
+
+  it('sends the canonical text as the raw body, so Kong\'s configuration_hash is its MD5', async () => {
+    const double = await start();
+    const request = syncRequest(() => snapshot, [double.url]);
+    const report = await engineWith().sync(request);
+    const text = canonicalJson(report.applied.config);
+    expect(report.gateways[0]?.configHash).to.equal(configHash(report.applied.config));
+    const post = double.writes().find((r) => r.path === '/config');
+    expect(post?.headers['content-type']).to.equal('application/yaml');
+    expect(post?.bytes).to.equal(Buffer.byteLength(text));
+    expect(double.configurationHash()).to.equal(kongConfigurationHash(text));
   });
 
   it('pushes again when someone else replaced the gateway\'s config', async () => {
