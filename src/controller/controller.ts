@@ -150,8 +150,7 @@ export class Controller {
   private async passSteps(): Promise<'ok' | 'failed' | 'waiting'> {
     if (!this.watches.roleSynced('meshdoor')) return this.waiting();
     const resolved = this.settings.resolve(this.watches.list('meshdoor')[0]);
-    await this.replan(resolved.settings);
-    if (!this.watches.synced(this.softWaitMs)) {
+    if (!(await this.planSynced(resolved.settings))) {
       this.trigger.retryIn(this.softWaitMs);
       return this.waiting();
     }
@@ -192,9 +191,26 @@ export class Controller {
     return 'waiting';
   }
 
-  private async replan(settings: MeshDoorSettings): Promise<void> {
+  /**
+   * Whether the plan derived from synced caches is running and every watch in it
+   * has synced. The plan depends on cached objects (TLS Secrets come from the
+   * Ingress list), so it is recomputed until it no longer changes: Secret watches
+   * planned from the synced Ingresses must sync (or time out) before a push.
+   * Terminates: a pass that adds watches returns (they have not synced), and
+   * removals alone only shrink the set.
+   */
+  private async planSynced(settings: MeshDoorSettings): Promise<boolean> {
+    for (;;) {
+      const changed = await this.replan(settings);
+      if (!this.watches.synced(this.softWaitMs)) return false;
+      if (!changed) return true;
+    }
+  }
+
+  /** Reconciles the watches with the plan derived from the caches; returns whether they changed. */
+  private async replan(settings: MeshDoorSettings): Promise<boolean> {
     const ingresses = this.watches.list('ingresses');
-    await this.watches.reconcile(desiredWatchSpecs({
+    return this.watches.reconcile(desiredWatchSpecs({
       settings,
       meshdoorName: this.o.meshdoorName,
       watchNamespaces: this.o.watchNamespaces,

@@ -1,7 +1,7 @@
 // An in-memory stand-in for the API server, for feature tests: watch sources
 // that honour namespace/label/field selectors, a recording KubeWriter, and a
 // Lease API with resourceVersion conflicts. Failures can be injected.
-import type { CoreV1Event, KubernetesObject, V1Lease } from '@kubernetes/client-node';
+import type { CoreV1Event, KubernetesObject, V1Lease, V1ObjectMeta } from '@kubernetes/client-node';
 import { applyMergePatch } from './merge-patch.ts';
 import type { KubeWriter, MergePatch } from './kube-writer.ts';
 import type { LeaseApi } from './lease-api.ts';
@@ -83,21 +83,31 @@ export class FakeCluster {
 
   /** Creates or replaces an object (like `kubectl apply`), notifying matching watches. */
   apply<T extends KubernetesObject>(obj: T): T {
+    return this.store(obj, true);
+  }
+
+  /** Stores and announces an object; `newGeneration` is false for status-only writes. */
+  private store<T extends KubernetesObject>(obj: T, newGeneration: boolean): T {
     const copy = structuredClone(obj);
     const k = key(copy.kind ?? '', copy.metadata?.namespace, copy.metadata?.name ?? '');
     const existing = this.objects.get(k);
-    copy.metadata = {
-      ...copy.metadata,
-      uid: existing?.metadata?.uid ?? copy.metadata?.uid ?? `uid-${this.uid++}`,
-      resourceVersion: String(this.rv++),
-      creationTimestamp: existing?.metadata?.creationTimestamp ?? new Date(0),
-      generation: (existing?.metadata?.generation ?? 0) + 1,
-    };
+    copy.metadata = { ...copy.metadata, ...this.serverMetadata(copy, existing, newGeneration) };
     this.objects.set(k, copy);
     for (const source of this.sources) {
       if (!source.stalled && matches(source.spec, copy)) source.handlers?.onUpsert(structuredClone(copy));
     }
     return structuredClone(copy);
+  }
+
+  /** The metadata the API server owns: uid, resourceVersion, creationTimestamp, generation. */
+  private serverMetadata(obj: KubernetesObject, existing: KubernetesObject | undefined, newGeneration: boolean): V1ObjectMeta {
+    const generation = existing?.metadata?.generation ?? 0;
+    return {
+      uid: existing?.metadata?.uid ?? obj.metadata?.uid ?? `uid-${this.uid++}`,
+      resourceVersion: String(this.rv++),
+      creationTimestamp: existing?.metadata?.creationTimestamp ?? new Date(0),
+      generation: newGeneration ? generation + 1 : generation,
+    };
   }
 
   remove(kind: WatchKind, namespace: string | undefined, name: string): void {
@@ -172,12 +182,9 @@ export class FakeCluster {
   private patch(kind: WatchKind, namespace: string | undefined, name: string, patch: MergePatch): void {
     const existing = this.objects.get(key(kind, namespace, name));
     if (!existing) throw new ApiError(404, `${kind} ${name} not found`);
-    const generation = existing.metadata?.generation;
     const next = applyMergePatch(existing, patch) as KubernetesObject;
-    this.apply(next);
-    // Status writes do not move metadata.generation on a real API server.
-    const stored = this.objects.get(key(kind, namespace, name));
-    if (stored?.metadata && 'status' in patch && !('spec' in patch)) stored.metadata.generation = generation;
+    // Status writes do not move metadata.generation on a real API server (nor in the watch event).
+    this.store(next, !('status' in patch) || 'spec' in patch);
   }
 
   readonly writer: KubeWriter = {
