@@ -8,6 +8,7 @@ export interface AuditEvent {
   user: { username: string; groups?: string[] };
   objectRef?: { resource?: string; namespace?: string; name?: string; apiGroup?: string; subresource?: string };
   responseStatus?: { code?: number };
+  requestReceivedTimestamp?: string;
 }
 
 export async function readAuditEvents(file: string): Promise<AuditEvent[]> {

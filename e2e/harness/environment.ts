@@ -69,11 +69,20 @@ export class Environment {
   }
 
   /** Requests of the controller's ServiceAccount that RBAC refused (`verb URI`). */
-  async forbiddenControllerRequests(): Promise<string[]> {
+  /**
+   * Requests of the controllers that RBAC refused. `exceptDuring` leaves out time
+   * windows (ms since epoch) in which a freshly restarted kube-apiserver refuses
+   * everyone until its RBAC caches have synced.
+   */
+  async forbiddenControllerRequests(exceptDuring: Array<{ from: number; to: number }> = []): Promise<string[]> {
     const usernames = new Set(this.controllers.map((c) => c.username));
     const events = await this.cluster.auditEvents();
+    const excused = (at: string | undefined): boolean => {
+      const t = at === undefined ? NaN : Date.parse(at);
+      return exceptDuring.some((w) => t >= w.from && t <= w.to);
+    };
     return events
-      .filter((e) => usernames.has(e.user.username) && e.responseStatus?.code === 403)
+      .filter((e) => usernames.has(e.user.username) && e.responseStatus?.code === 403 && !excused(e.requestReceivedTimestamp))
       .map((e) => `${e.verb} ${e.requestURI}`);
   }
 
