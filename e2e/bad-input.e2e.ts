@@ -5,22 +5,10 @@ import { startEnvironment, expectNotRouted, expectRoutedTo } from './harness/env
 import type { Environment } from './harness/environment.ts';
 import { eventually } from './harness/eventually.ts';
 import { meshdoorStatus, warningEvents } from './harness/kube-reads.ts';
+import { hostIngressYaml } from './harness/manifests.ts';
 
-const ingress = (name: string, service: string, extra = ''): string => `
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: ${name}
-  namespace: shop
-${extra}
-spec:
-  ingressClassName: kong
-  rules:
-    - host: ${name}.example.com
-      http:
-        paths:
-          - { path: /, pathType: Prefix, backend: { service: { name: ${service}, port: { number: 80 } } } }
-`;
+const ingress = (name: string, service: string, extra = ''): string =>
+  hostIngressYaml({ name, namespace: 'shop', service, metadataExtra: extra });
 
 const MANIFESTS = [
   'apiVersion: v1\nkind: Namespace\nmetadata: { name: shop }\n',

@@ -7,6 +7,7 @@ import { eventually } from './harness/eventually.ts';
 import { httpGet } from './harness/http.ts';
 import { EMPTY_CONFIG_HASH } from './harness/kong-double-client.ts';
 import { meshdoorStatus } from './harness/kube-reads.ts';
+import { hostIngressYaml } from './harness/manifests.ts';
 
 const SEEDED = 15;
 
@@ -17,18 +18,7 @@ kind: Service
 metadata: { name: ${name}, namespace: apps }
 spec:
   ports: [{ name: http, port: 80 }]
----
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: { name: ${name}, namespace: apps }
-spec:
-  ingressClassName: kong
-  rules:
-    - host: ${name}.example.com
-      http:
-        paths:
-          - { path: /, pathType: Prefix, backend: { service: { name: ${name}, port: { number: 80 } } } }
-`;
+---${hostIngressYaml({ name, namespace: 'apps', service: name })}`;
 }
 
 const backendOf = (name: string): string => `${name}.apps.svc.cluster.local:80`;
