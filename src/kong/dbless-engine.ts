@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { KongAdminError } from './admin-errors.ts';
 import type { KongAdminClient } from './admin-client.ts';
-import { canonicalJson, configHashOfText } from './config-hash.ts';
+import { configHashOfText } from './config-hash.ts';
+import { dblessBody } from './dbless-body.ts';
 import { applyWithExclusions, rejectionSummary, rejectionsFromFlattened } from './rejections.ts';
 import type { ApplyAttempt, EntityRejection } from './rejections.ts';
 import { GatewayBackoff, finalReport, memoizedTranslate } from './sync-shared.ts';
@@ -45,7 +46,7 @@ type PushResult = { status: 'pushed' | 'skipped'; hash: string };
 interface PushInput {
   /** configHash of the config. */
   hash: string;
-  /** The canonical JSON text: hashed for `hash` and sent as the raw body. */
+  /** The body text (dblessBody): hashed for `hash` and sent as is. */
   text: string;
   /** No entities at all (Kong then reports an all-zero hash). */
   empty: boolean;
@@ -147,7 +148,7 @@ export class DblessSyncEngine implements KongSyncEngine {
 
   async #push(client: KongAdminClient, memory: GatewayMemory, result: TranslateResult, countWrite: () => void): Promise<ApplyAttempt<PushResult>> {
     // One serialization serves the hash and the body.
-    const text = canonicalJson(result.config);
+    const text = dblessBody(result.config);
     const hash = configHashOfText(text);
     const refused = memory.refused.get(hash);
     if (refused !== undefined) return { ok: false, ...refused };

@@ -2,6 +2,7 @@
 // fields meshdoor sets are compared, after normalising Kong's read shape
 // (nulls for unset fields, sets in any order, FKs as {id}, targets as host:port).
 import { canonicalJson, contentHash } from './config-hash.ts';
+import { OWNERSHIP_TAG } from './declarative.ts';
 import type { EntityType, FlatEntity } from './entities.ts';
 import { PARENT_FIELD, foreignId } from './entities.ts';
 
@@ -33,7 +34,13 @@ export function normalizeTarget(target: string): string {
   return `[${target}]:8000`;
 }
 
-function normalizeField(type: EntityType, field: string, value: unknown): unknown {
+/** DB-less bodies leave the ownership tag out (dblessBody); in DB mode both sides carry it. */
+function withoutOwnershipTag(field: string, value: unknown): unknown {
+  return field === 'tags' && Array.isArray(value) ? value.filter((tag) => tag !== OWNERSHIP_TAG) : value;
+}
+
+function normalizeField(type: EntityType, field: string, raw: unknown): unknown {
+  const value = withoutOwnershipTag(field, raw);
   if (value === undefined || value === null) return null;
   if (field === PARENT_FIELD[type]) return foreignId(value) ?? null;
   if (type === 'targets' && field === 'target' && typeof value === 'string') return normalizeTarget(value);

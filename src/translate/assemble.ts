@@ -3,6 +3,7 @@ import type { V1Service } from '@kubernetes/client-node';
 import type {
   KongCertificate, KongConfig, KongRoute, KongService, KongUpstream, RouterFlavor,
 } from '../kong/declarative.ts';
+import { freezeDeep } from '../kong/frozen.ts';
 import { entityId, targetId } from './entity-ids.ts';
 import type { BackendPlan, UpstreamPlan } from './backends.ts';
 import { routeExpression, routePriority } from './expressions.ts';
@@ -46,7 +47,7 @@ export function toKongRoute(plan: RoutePlan, flavor: RouterFlavor): KongRoute {
   };
 }
 
-function toKongService(backend: BackendPlan): KongService {
+function toKongService(backend: BackendPlan): Omit<KongService, 'routes'> {
   const { options } = backend;
   return {
     id: entityId('services', backend.kongServiceName),
@@ -60,7 +61,6 @@ function toKongService(backend: BackendPlan): KongService {
     read_timeout: options.readTimeout,
     write_timeout: options.writeTimeout,
     tags: tagsFor('Service', backend.service),
-    routes: [],
   };
 }
 
@@ -77,6 +77,47 @@ function toKongUpstream(upstream: UpstreamPlan, service: V1Service): KongUpstrea
   };
 }
 
+// Incremental translation, step three: the Kong entities of a route plan or
+// backend reused from an earlier pass are the (deep-frozen) entities made then,
+// and a service whose routes are all the same is the same service object.
+const routeEntities = new WeakMap<RoutePlan, { flavor: RouterFlavor; route: KongRoute }>();
+
+interface BackendEntities {
+  service: Omit<KongService, 'routes'>;
+  upstream?: KongUpstream;
+  /** The service last assembled from this backend, routes included. */
+  last?: KongService;
+}
+
+const backendEntities = new WeakMap<BackendPlan, BackendEntities>();
+
+function kongRouteOf(plan: RoutePlan, flavor: RouterFlavor): KongRoute {
+  const known = routeEntities.get(plan);
+  if (known?.flavor === flavor) return known.route;
+  const route = freezeDeep(toKongRoute(plan, flavor));
+  routeEntities.set(plan, { flavor, route });
+  return route;
+}
+
+function entitiesOf(backend: BackendPlan): BackendEntities {
+  let entities = backendEntities.get(backend);
+  if (entities === undefined) {
+    entities = { service: freezeDeep(toKongService(backend)) };
+    if (backend.upstream) entities.upstream = freezeDeep(toKongUpstream(backend.upstream, backend.service));
+    backendEntities.set(backend, entities);
+  }
+  return entities;
+}
+
+function serviceWithRoutes(entities: BackendEntities, routes: KongRoute[]): KongService {
+  const { last } = entities;
+  if (last?.routes.length === routes.length && last.routes.every((route, i) => route === routes[i])) return last;
+  entities.last = freezeDeep({ ...entities.service, routes });
+  return entities.last;
+}
+
+const byName = (a: { name: string }, b: { name: string }): number => compareStrings(a.name, b.name);
+
 export interface AssembleInput {
   routes: readonly RoutePlan[];
   certificates: KongCertificate[];
@@ -84,23 +125,26 @@ export interface AssembleInput {
 }
 
 export function assembleConfig(input: AssembleInput): KongConfig {
-  const services = new Map<string, KongService>();
-  const upstreams = new Map<string, KongUpstream>();
+  const groups = new Map<string, { entities: BackendEntities; routes: KongRoute[] }>();
   for (const plan of input.routes) {
-    const { backend } = plan;
-    let service = services.get(backend.kongServiceName);
-    if (!service) {
-      service = toKongService(backend);
-      services.set(backend.kongServiceName, service);
-      if (backend.upstream) upstreams.set(backend.upstream.name, toKongUpstream(backend.upstream, backend.service));
+    const name = plan.backend.kongServiceName;
+    let group = groups.get(name);
+    if (!group) {
+      group = { entities: entitiesOf(plan.backend), routes: [] };
+      groups.set(name, group);
     }
-    service.routes.push(toKongRoute(plan, input.flavor));
+    group.routes.push(kongRouteOf(plan, input.flavor));
   }
-  for (const service of services.values()) service.routes.sort((a, b) => compareStrings(a.name, b.name));
+  const services: KongService[] = [];
+  const upstreams: KongUpstream[] = [];
+  for (const { entities, routes } of groups.values()) {
+    services.push(serviceWithRoutes(entities, routes.sort(byName)));
+    if (entities.upstream) upstreams.push(entities.upstream);
+  }
   return {
     _format_version: '3.0',
-    services: [...services.values()].sort((a, b) => compareStrings(a.name, b.name)),
-    upstreams: [...upstreams.values()].sort((a, b) => compareStrings(a.name, b.name)),
+    services: services.sort(byName),
+    upstreams: upstreams.sort(byName),
     certificates: input.certificates,
   };
 }

@@ -9,35 +9,46 @@ import { parseServiceAnnotations } from './service-annotations.ts';
 import type { ServiceOptions } from './service-annotations.ts';
 import { indexSnapshot } from './snapshot-index.ts';
 import type { SnapshotIndex } from './snapshot-index.ts';
-import type { ObjectKind, Snapshot, TranslateOptions } from './types.ts';
+import type { ObjectKind, ObjectRef, Snapshot, TranslateOptions } from './types.ts';
+
+/** Where translation steps report what they leave out. */
+export interface FailureSink {
+  add(object: ObjectRef, reason: string, message: string): void;
+}
 
 export interface TranslateContext {
   settings: MeshDoorSettings;
   index: SnapshotIndex;
-  failures: FailureCollector;
+  failures: FailureSink;
+  /** Whether any object is excluded in this pass. */
+  excluding: boolean;
   isExcluded(kind: ObjectKind, obj: KubeObject): boolean;
-  /** Parsed once per Service, so a bad annotation is reported once. */
+  /** A Service's konghq.com annotations, parsed once per Service object. */
   serviceOptions(service: V1Service): ServiceOptions | InvalidAnnotationError;
 }
 
-export function createContext(snapshot: Snapshot, options: TranslateOptions): TranslateContext {
+export function createContext(snapshot: Snapshot, options: TranslateOptions): TranslateContext & { failures: FailureCollector } {
   const exclude = options.exclude ?? new Set<string>();
-  const optionsCache = new Map<string, ServiceOptions | InvalidAnnotationError>();
   return {
     settings: options.settings,
     index: indexSnapshot(snapshot),
     failures: new FailureCollector(),
-    isExcluded: (kind, obj) => exclude.has(keyOf(kind, obj)),
-    serviceOptions(service) {
-      const key = keyOf('Service', service);
-      let parsed = optionsCache.get(key);
-      if (parsed === undefined) {
-        parsed = parseServiceOptionsSafely(service);
-        optionsCache.set(key, parsed);
-      }
-      return parsed;
-    },
+    excluding: exclude.size > 0,
+    isExcluded: (kind, obj) => exclude.size > 0 && exclude.has(keyOf(kind, obj)),
+    serviceOptions: parsedServiceOptions,
   };
+}
+
+// Store objects are replaced, never mutated: a Service parses the same way every time.
+const parsedOptions = new WeakMap<V1Service, ServiceOptions | InvalidAnnotationError>();
+
+function parsedServiceOptions(service: V1Service): ServiceOptions | InvalidAnnotationError {
+  let parsed = parsedOptions.get(service);
+  if (parsed === undefined) {
+    parsed = parseServiceOptionsSafely(service);
+    parsedOptions.set(service, parsed);
+  }
+  return parsed;
 }
 
 function parseServiceOptionsSafely(service: V1Service): ServiceOptions | InvalidAnnotationError {

@@ -10,60 +10,84 @@
 //   for exactly that path (kong-admin-api §5.2 priority bits).
 // Conflicts are detected on rules[].host only, not on konghq.com/host-aliases;
 // on the expressions flavor konghq.com/regex-priority has no effect.
-import type { V1Ingress } from '@kubernetes/client-node';
+import type { V1Secret } from '@kubernetes/client-node';
 import { assembleConfig } from './assemble.ts';
 import { createContext, guarded } from './context.ts';
 import type { TranslateContext } from './context.ts';
 import { resolvePathConflicts } from './conflicts.ts';
 import { isIngressServed } from './ingress-class.ts';
-import { planIngress, resolveIngressBackend } from './ingress-rules.ts';
+import { planIngressIncrementally } from './ingress-memo.ts';
+import { resolveIngressBackend } from './ingress-rules.ts';
 import type { IngressPlan } from './ingress-rules.ts';
 import { compareStrings, namespacedName, refOf, sortByAge } from './objects.ts';
-import { planDefaultBackendRoute, planRoutes } from './route-plans.ts';
+import type { KubeObject } from './objects.ts';
+import { planDefaultBackendRoute, planIngressRoutes } from './route-plans.ts';
 import type { RoutePlan } from './route-plans.ts';
 import { summarizeRoutes } from './summary.ts';
 import type { RouteSummary } from './summary.ts';
 import { translateTls } from './tls.ts';
 import { objectKey } from './types.ts';
-import type { ObjectRef, Snapshot, TranslateOptions, TranslateResult } from './types.ts';
+import type { ObjectKind, ObjectRef, Snapshot, TranslateOptions, TranslateResult } from './types.ts';
 
 export type { Snapshot, TranslateOptions, TranslateResult, TranslationFailure, ObjectRef } from './types.ts';
 export { formatFailure } from './failures.ts';
 export type { RouteSummary } from './summary.ts';
 
-function servedIngresses(ctx: TranslateContext, snapshot: Snapshot): V1Ingress[] {
-  return sortByAge(snapshot.ingresses
-    .filter((ing) => ing.metadata?.name && !ctx.isExcluded('Ingress', ing))
-    .filter((ing) => isIngressServed(ing, ctx.settings.ingressClass, ctx.index)));
+/** The plans of the Ingresses this bridge serves, in snapshot order. */
+function planServedIngresses(ctx: TranslateContext, snapshot: Snapshot): IngressPlan[] {
+  const plans: IngressPlan[] = [];
+  for (const ingress of snapshot.ingresses) {
+    if (!ingress.metadata?.name || ctx.isExcluded('Ingress', ingress)) continue;
+    if (!isIngressServed(ingress, ctx.settings.ingressClass, ctx.index)) continue;
+    const plan = planIngressIncrementally(ctx, ingress);
+    if (plan) plans.push(plan);
+  }
+  return plans;
 }
 
 /** Only the oldest Ingress's spec.defaultBackend is used (as KIC); the others get a failure. */
 function defaultBackendRoute(ctx: TranslateContext, plans: readonly IngressPlan[], routes: readonly RoutePlan[]): RoutePlan | undefined {
-  const withDefault = plans.filter((plan) => plan.ingress.spec?.defaultBackend);
-  const [owner, ...others] = withDefault;
+  const [owner, ...others] = sortByAge(plans.map((plan) => plan.ingress).filter((ingress) => ingress.spec?.defaultBackend));
   for (const other of others) {
-    ctx.failures.add(refOf('Ingress', other.ingress), 'DefaultBackendConflict',
-      `spec.defaultBackend is not used: Ingress ${namespacedName(owner?.ingress ?? {})} (older) already sets the default backend`);
+    ctx.failures.add(refOf('Ingress', other), 'DefaultBackendConflict',
+      `spec.defaultBackend is not used: Ingress ${namespacedName(owner ?? {})} (older) already sets the default backend`);
   }
   if (!owner) return undefined;
-  const backend = guarded(ctx, owner.ingress, () => resolveIngressBackend(ctx, owner.ingress, owner.ingress.spec?.defaultBackend));
+  const backend = guarded(ctx, owner, () => resolveIngressBackend(ctx, owner, owner.spec?.defaultBackend));
   if (!backend) return undefined;
   // A host-less Prefix `/` rule already catches every request the default
   // backend would get, so Kubernetes never reaches it; leave it out rather
   // than let Kong pick between two identical routes.
   const shadowed = routes.some((r) => r.hosts.length === 0 && r.paths.some((p) => p.conflictKey === 'Prefix /'));
-  return shadowed ? undefined : planDefaultBackendRoute(owner.ingress, backend);
+  return shadowed ? undefined : planDefaultBackendRoute(owner, backend);
 }
 
-function configuredObjects(routes: readonly RoutePlan[], secrets: readonly ObjectRef[]): ObjectRef[] {
-  // Many routes share an Ingress or Service: collect the objects first, then make one ref each.
-  const ingresses = new Set(routes.map((route) => route.ingress));
-  const services = new Set(routes.map((route) => route.backend.service));
-  const refs = new Map<string, ObjectRef>();
-  for (const ref of [...[...ingresses].map((i) => refOf('Ingress', i)), ...[...services].map((s) => refOf('Service', s)), ...secrets]) {
-    refs.set(objectKey(ref), ref);
+// Each object's ref and its sort key, made once per object.
+const keyedRefs = new WeakMap<KubeObject, { key: string; ref: ObjectRef }>();
+
+function keyedRef(kind: ObjectKind, obj: KubeObject): { key: string; ref: ObjectRef } {
+  let keyed = keyedRefs.get(obj);
+  if (keyed === undefined) {
+    const ref = Object.freeze(refOf(kind, obj));
+    keyed = { key: objectKey(ref), ref };
+    keyedRefs.set(obj, keyed);
   }
-  return [...refs.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, ref]) => ref);
+  return keyed;
+}
+
+/** The objects the routes and certificates came from, sorted by key (the snapshot's lists usually are already). */
+function configuredObjects(snapshot: Snapshot, routes: readonly RoutePlan[], secrets: readonly V1Secret[]): ObjectRef[] {
+  const used = new Set<KubeObject>(secrets);
+  for (const route of routes) {
+    used.add(route.ingress);
+    used.add(route.backend.service);
+  }
+  const keyed = [
+    ...snapshot.ingresses.filter((obj) => used.has(obj)).map((obj) => keyedRef('Ingress', obj)),
+    ...snapshot.secrets.filter((obj) => used.has(obj)).map((obj) => keyedRef('Secret', obj)),
+    ...snapshot.services.filter((obj) => used.has(obj)).map((obj) => keyedRef('Service', obj)),
+  ];
+  return keyed.sort((a, b) => compareStrings(a.key, b.key)).map(({ ref }) => ref);
 }
 
 export interface DetailedTranslateResult extends TranslateResult {
@@ -75,18 +99,16 @@ export interface DetailedTranslateResult extends TranslateResult {
 function translateToPlans(snapshot: Snapshot, options: TranslateOptions): TranslateResult & { plans: RoutePlan[] } {
   const ctx = createContext(snapshot, options);
   const flavor = ctx.settings.routerFlavor;
-  const plans = servedIngresses(ctx, snapshot)
-    .map((ingress) => guarded(ctx, ingress, () => planIngress(ctx, ingress)))
-    .filter((plan): plan is IngressPlan => plan !== undefined);
-  const claims = resolvePathConflicts(ctx, plans.flatMap((plan) => plan.claims));
-  const routes = planRoutes(claims, flavor);
+  const plans = planServedIngresses(ctx, snapshot);
+  const losers = resolvePathConflicts(ctx, plans);
+  const routes = plans.flatMap((plan) => planIngressRoutes(plan, losers, flavor));
   const fallback = defaultBackendRoute(ctx, plans, routes);
   if (fallback) routes.push(fallback);
-  const tls = translateTls(ctx, plans.map((plan) => plan.ingress));
+  const tls = translateTls(ctx, sortByAge(plans.map((plan) => plan.ingress).filter((ingress) => ingress.spec?.tls?.length)));
   return {
     config: assembleConfig({ routes, certificates: tls.certificates, flavor }),
     failures: ctx.failures.list(),
-    configured: configuredObjects(routes, tls.secrets.map((secret) => refOf('Secret', secret))),
+    configured: configuredObjects(snapshot, routes, tls.secrets),
     plans: routes,
   };
 }

@@ -16,6 +16,8 @@ export interface PathClaim {
   ingress: V1Ingress;
   host: string;
   path: TranslatedPath;
+  /** Host and path: two claims with the same key conflict. */
+  conflictKey: string;
   backend: BackendPlan;
   options: RouteOptions;
 }
@@ -72,7 +74,7 @@ function claimRule(ctx: TranslateContext, input: RuleInput): PathClaim[] {
       return;
     }
     const backend = resolveIngressBackend(ctx, ingress, entry.backend);
-    if (backend) claims.push({ ingress, host, path, backend, options });
+    if (backend) claims.push({ ingress, host, path, conflictKey: `${host}\n${path.conflictKey}`, backend, options });
   });
   return claims;
 }

@@ -7,13 +7,6 @@ export interface KubeObject {
   metadata?: V1ObjectMeta;
 }
 
-/** The API group and version of the kinds that become Kong entities (used in tags). */
-export const KIND_API: Readonly<Record<'Ingress' | 'Service' | 'Secret', { group: string; version: string }>> = {
-  Ingress: { group: 'networking.k8s.io', version: 'v1' },
-  Service: { group: '', version: 'v1' },
-  Secret: { group: '', version: 'v1' },
-};
-
 export function refOf(kind: ObjectKind, obj: KubeObject): ObjectRef {
   const meta = obj.metadata ?? {};
   const ref: ObjectRef = { kind, name: meta.name ?? '' };
@@ -41,17 +34,31 @@ function creationTime(obj: KubeObject): number {
 
 /** Oldest first (creationTimestamp), then by namespace/name: who wins a conflict. */
 export function compareByAge(a: KubeObject, b: KubeObject): number {
-  const ta = creationTime(a);
-  const tb = creationTime(b);
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  return compareStrings(namespacedName(a), namespacedName(b));
+  return compareAgeKeys(ageKey(a), ageKey(b));
 }
 
-/** Oldest first, as compareByAge, computing each object's sort key once (10k-element sorts). */
+function compareAgeKeys(a: AgeKey, b: AgeKey): number {
+  return a.time !== b.time ? (a.time < b.time ? -1 : 1) : compareStrings(a.name, b.name);
+}
+
+// Objects are replaced, never mutated: each object's age key is made once.
+interface AgeKey { time: number; name: string }
+const ageKeys = new WeakMap<KubeObject, AgeKey>();
+
+function ageKey(item: KubeObject): AgeKey {
+  let key = ageKeys.get(item);
+  if (key === undefined) {
+    key = { time: creationTime(item), name: namespacedName(item) };
+    ageKeys.set(item, key);
+  }
+  return key;
+}
+
+/** Oldest first, as compareByAge, with each object's sort key made once (10k-element sorts). */
 export function sortByAge<T extends KubeObject>(items: readonly T[]): T[] {
   return items
-    .map((item) => ({ item, time: creationTime(item), name: namespacedName(item) }))
-    .sort((a, b) => (a.time !== b.time ? (a.time < b.time ? -1 : 1) : compareStrings(a.name, b.name)))
+    .map((item) => ({ item, key: ageKey(item) }))
+    .sort((a, b) => compareAgeKeys(a.key, b.key))
     .map((keyed) => keyed.item);
 }
 

@@ -9,7 +9,7 @@ import type { RouterFlavor } from '../kong/declarative.ts';
 import type { BackendPlan } from './backends.ts';
 import { hostKind } from './hosts.ts';
 import type { HostKind } from './hosts.ts';
-import type { PathClaim } from './ingress-rules.ts';
+import type { IngressPlan, PathClaim } from './ingress-rules.ts';
 import { defaultBackendRouteName, kongRouteName } from './naming.ts';
 import { compareStrings, namespacedName } from './objects.ts';
 import { translatePath } from './paths.ts';
@@ -105,6 +105,22 @@ function splitExpressions(group: PathClaim[]): RoutePlan[] {
 export function planRoutes(claims: readonly PathClaim[], flavor: RouterFlavor): RoutePlan[] {
   const split = flavor === 'expressions' ? splitExpressions : splitTraditional;
   return groupClaims(claims).flatMap(split);
+}
+
+// Incremental translation, step two: an Ingress plan reused from an earlier
+// pass whose claims all won again has the routes it had then.
+const routesOfPlan = new WeakMap<IngressPlan, { flavor: RouterFlavor; routes: readonly RoutePlan[] }>();
+
+/** The routes of one Ingress, given the claims that lost the conflict check. */
+export function planIngressRoutes(plan: IngressPlan, losers: ReadonlySet<PathClaim>, flavor: RouterFlavor): readonly RoutePlan[] {
+  if (losers.size > 0 && plan.claims.some((claim) => losers.has(claim))) {
+    return planRoutes(plan.claims.filter((claim) => !losers.has(claim)), flavor);
+  }
+  const known = routesOfPlan.get(plan);
+  if (known?.flavor === flavor) return known.routes;
+  const routes = planRoutes(plan.claims, flavor);
+  routesOfPlan.set(plan, { flavor, routes });
+  return routes;
 }
 
 const ROOT_PREFIX = translatePath('/', 'Prefix') as TranslatedPath;

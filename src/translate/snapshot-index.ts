@@ -15,23 +15,60 @@ export interface SnapshotIndex {
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
+// Watch caches hand out the same list while nothing of that kind changed, so
+// each list's lookup table is built once per list, not once per translation.
+const tables = new WeakMap<readonly object[], Map<string, unknown>>();
+
+function memoized<T extends object, V>(items: readonly T[], build: () => Map<string, V>): Map<string, V> {
+  let table = tables.get(items) as Map<string, V> | undefined;
+  if (table === undefined) {
+    table = build();
+    tables.set(items, table);
+  }
+  return table;
+}
+
 function byNamespacedName<T extends { metadata?: { namespace?: string; name?: string } }>(items: readonly T[]): Map<string, T> {
-  return new Map(items.map((item) => [namespacedName(item), item]));
+  return memoized(items, () => new Map(items.map((item) => [namespacedName(item), item])));
+}
+
+function slicesByService(items: readonly V1EndpointSlice[]): Map<string, V1EndpointSlice[]> {
+  return memoized(items, () => {
+    const slices = new Map<string, V1EndpointSlice[]>();
+    for (const slice of items) {
+      const service = slice.metadata?.labels?.[SERVICE_NAME_LABEL];
+      if (!service) continue;
+      const key = `${slice.metadata?.namespace ?? ''}/${service}`;
+      const list = slices.get(key);
+      if (list) list.push(slice);
+      else slices.set(key, [slice]);
+    }
+    return slices;
+  });
+}
+
+// The last index, reused while the lists it was built from are the same lists
+// (an edited Ingress changes none of them): plans made with it stay valid.
+type IndexedLists = Pick<Snapshot, 'services' | 'secrets' | 'ingressClasses' | 'endpointSlices'>;
+let last: { lists: IndexedLists; index: SnapshotIndex } | undefined;
+
+function sameLists(a: IndexedLists, b: Snapshot): boolean {
+  return a.services === b.services && a.secrets === b.secrets && a.ingressClasses === b.ingressClasses && a.endpointSlices === b.endpointSlices;
 }
 
 export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
+  if (last && sameLists(last.lists, snapshot)) return last.index;
+  const { services, secrets, ingressClasses, endpointSlices } = snapshot;
+  const index = buildIndex(snapshot);
+  last = { lists: { services, secrets, ingressClasses, endpointSlices }, index };
+  return index;
+}
+
+function buildIndex(snapshot: Snapshot): SnapshotIndex {
   const services = byNamespacedName(snapshot.services);
   const secrets = byNamespacedName(snapshot.secrets);
-  const classes = new Map(snapshot.ingressClasses.map((c) => [c.metadata?.name ?? '', c]));
-  const slices = new Map<string, V1EndpointSlice[]>();
-  for (const slice of snapshot.endpointSlices) {
-    const service = slice.metadata?.labels?.[SERVICE_NAME_LABEL];
-    if (!service) continue;
-    const key = `${slice.metadata?.namespace ?? ''}/${service}`;
-    const list = slices.get(key);
-    if (list) list.push(slice);
-    else slices.set(key, [slice]);
-  }
+  const classes = memoized(snapshot.ingressClasses, () => new Map(snapshot.ingressClasses.map((c) => [c.metadata?.name ?? '', c])));
+  const slices = slicesByService(snapshot.endpointSlices);
   return {
     lookupService: (namespace, name) => services.get(`${namespace}/${name}`),
     lookupSecret: (namespace, name) => secrets.get(`${namespace}/${name}`),

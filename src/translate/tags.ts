@@ -1,10 +1,12 @@
 // Kong tags linking every entity to its source object (kic.md §1.1), so Kong's
-// per-entity errors can be mapped back, plus meshdoor's ownership tag.
+// per-entity errors can be mapped back, plus meshdoor's ownership tag. KIC's
+// k8s-group and k8s-version tags are left out: they are the same for every
+// object of a kind, and they were a tenth of a DB-less /config body.
 import { OWNERSHIP_TAG } from '../kong/declarative.ts';
-import { compareStrings, KIND_API } from './objects.ts';
+import { compareStrings } from './objects.ts';
 import type { KubeObject } from './objects.ts';
 
-type TaggedKind = keyof typeof KIND_API;
+type TaggedKind = 'Ingress' | 'Service' | 'Secret';
 
 // Objects are replaced, never mutated: build each object's tags once. Callers
 // get their own array (shared arrays would become YAML aliases in decK output).
@@ -23,15 +25,12 @@ export function tagsFor(kind: TaggedKind, obj: KubeObject): string[] {
 
 function buildTags(kind: TaggedKind, obj: KubeObject): string[] {
   const meta = obj.metadata ?? {};
-  const { group, version } = KIND_API[kind];
   const tags = [
     `k8s-name:${meta.name ?? ''}`,
     `k8s-namespace:${meta.namespace ?? ''}`,
     `k8s-kind:${kind}`,
-    `k8s-version:${version}`,
     OWNERSHIP_TAG,
   ];
   if (meta.uid) tags.push(`k8s-uid:${meta.uid}`);
-  if (group) tags.push(`k8s-group:${group}`);
   return tags.sort(compareStrings);
 }

@@ -4,6 +4,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import type { V1Ingress, V1IngressTLS, V1Secret } from '@kubernetes/client-node';
 import type { KongCertificate } from '../kong/declarative.ts';
+import { freezeDeep } from '../kong/frozen.ts';
 import { entityId } from './entity-ids.ts';
 import { guarded } from './context.ts';
 import type { TranslateContext } from './context.ts';
@@ -118,6 +119,18 @@ function claimHosts(state: TlsState, ingress: V1Ingress, tls: V1IngressTLS, inde
   }
 }
 
+// A Secret serving the same hosts as last pass gives the same (deep-frozen) certificate.
+const certificates = new WeakMap<V1Secret, { hosts: string; certificate: KongCertificate }>();
+
+function certificateOf(claim: SecretClaim): KongCertificate {
+  const hosts = sortedStrings(claim.hosts).join(' ');
+  const known = certificates.get(claim.secret);
+  if (known?.hosts === hosts) return known.certificate;
+  const certificate = freezeDeep(toCertificate(claim));
+  certificates.set(claim.secret, { hosts, certificate });
+  return certificate;
+}
+
 function toCertificate(claim: SecretClaim): KongCertificate {
   const tags = tagsFor('Secret', claim.secret);
   return {
@@ -137,7 +150,7 @@ export function translateTls(ctx: TranslateContext, ingresses: readonly V1Ingres
   }
   const used = [...state.claims.values()].filter((claim) => claim.hosts.size > 0);
   return {
-    certificates: used.map(toCertificate).sort((a, b) => compareStrings(a.id, b.id)),
+    certificates: used.map(certificateOf).sort((a, b) => compareStrings(a.id, b.id)),
     secrets: used.map((claim) => claim.secret),
   };
 }

@@ -1,5 +1,5 @@
 // Runs the Kong test double as its own process (e2e tests):
-//   node --import tsx test/kong-double/main.ts --mode dbless --port 8001 [--router-flavor f] [--token t]
+//   node --import tsx test/kong-double/main.ts --mode dbless --port 8001 [--router-flavor f] [--token t] [--body-limit-mib m]
 // Prints `kong-double listening on <url>` once ready; stops on SIGTERM/SIGINT.
 import process from 'node:process';
 import { parseArgs } from 'node:util';
@@ -12,6 +12,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     'router-flavor': { type: 'string', default: 'traditional_compatible' },
     token: { type: 'string' },
+    'body-limit-mib': { type: 'string' },
   },
 });
 
@@ -21,6 +22,7 @@ const double = await startKongDouble({
   port: Number(values.port),
   routerFlavor: values['router-flavor'] as RouterFlavor,
   ...(values.token !== undefined ? { requireToken: values.token } : {}),
+  ...(values['body-limit-mib'] !== undefined ? { configLimitBytes: Number(values['body-limit-mib']) * 2 ** 20 } : {}),
 });
 process.stdout.write(`kong-double listening on ${double.url} (mode ${mode})\n`);
 

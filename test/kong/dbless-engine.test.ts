@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { KongClientPool } from '../../src/kong/client-pool.ts';
-import { canonicalJson, configHash } from '../../src/kong/config-hash.ts';
+import { configHashOfText } from '../../src/kong/config-hash.ts';
+import { dblessBody } from '../../src/kong/dbless-body.ts';
 import { DblessSyncEngine, kongConfigurationHash } from '../../src/kong/dbless-engine.ts';
 import type { Snapshot } from '../../src/translate/types.ts';
 import { startKongDouble } from '../kong-double/index.ts';
@@ -60,12 +61,12 @@ describe('DB-less sync engine (against the Kong double)', () => {
     expect(double.writes()).to.deep.equal([]);
   });
 
-  it('sends the canonical text as the raw body, so Kong\'s configuration_hash is its MD5', async () => {
+  it('sends the DB-less body text as the raw body, so Kong\'s configuration_hash is its MD5', async () => {
     const double = await start();
     const request = syncRequest(() => snapshot, [double.url]);
     const report = await engineWith().sync(request);
-    const text = canonicalJson(report.applied.config);
-    expect(report.gateways[0]?.configHash).to.equal(configHash(report.applied.config));
+    const text = dblessBody(report.applied.config);
+    expect(report.gateways[0]?.configHash).to.equal(configHashOfText(text));
     const post = double.writes().find((r) => r.path === '/config');
     expect(post?.headers['content-type']).to.equal('application/yaml');
     expect(post?.bytes).to.equal(Buffer.byteLength(text));
@@ -165,9 +166,11 @@ describe('DB-less sync engine (against the Kong double)', () => {
     const double = await start();
     const base = syncRequest(() => snapshot, [double.url]);
     const report = await engineWith().sync({ ...base, translate: (exclude) => {
+      // Translated entities are frozen: break a copy.
       const result = base.translate(exclude);
-      for (const s of result.config.services) if (s.name === 'shop.orders.80') s.port = 70000;
-      return result;
+      const config = structuredClone(result.config);
+      for (const s of config.services) if (s.name === 'shop.orders.80') s.port = 70000;
+      return { ...result, config };
     } });
     expect(report.gateways[0]?.status).to.equal('pushed');
     expect(report.rejected.map((r) => `${r.object.kind}/${r.object.namespace ?? ''}/${r.object.name}`)).to.deep.equal(['Service/shop/orders']);
@@ -187,8 +190,9 @@ describe('DB-less sync engine (against the Kong double)', () => {
     double.rejectEntity('shop.orders.80');
     const report = await engine.sync({ ...request, translate: (ex) => {
       const result = request.translate(ex);
-      for (const s of result.config.services) if (s.name === 'shop.orders.80') s.tags = [];
-      return result;
+      const config = structuredClone(result.config);
+      for (const s of config.services) if (s.name === 'shop.orders.80') s.tags = [];
+      return { ...result, config };
     } });
     expect(report.gateways[0]?.status).to.equal('failed');
     expect(report.gateways[0]?.error).to.contain('Kong rejected service shop.orders.80');

@@ -7,7 +7,7 @@ import { emptyKongConfig } from '../../src/kong/declarative.ts';
 import type { TranslateResult } from '../../src/translate/types.ts';
 
 const tagsOf = (kind: string, namespace: string, name: string): string[] =>
-  [`k8s-kind:${kind}`, `k8s-name:${name}`, `k8s-namespace:${namespace}`, 'k8s-version:v1', 'managed-by:meshdoor'];
+  [`k8s-kind:${kind}`, `k8s-name:${name}`, `k8s-namespace:${namespace}`, 'managed-by:meshdoor'];
 
 describe('Kong rejections mapped back to objects', () => {
   it('reads the object from k8s-* tags', () => {

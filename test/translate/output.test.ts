@@ -25,14 +25,14 @@ describe('translate: output', () => {
   it('tags every entity with its source object and the ownership tag, sorted', () => {
     const result = run(shop(), { upstreamMode: 'endpoints' });
     const web = result.config.services.find((s) => s.name === 'shop.web.80');
-    expect(web?.tags).to.deep.equal(['k8s-kind:Service', 'k8s-name:web', 'k8s-namespace:shop', 'k8s-uid:web-uid', 'k8s-version:v1', 'managed-by:meshdoor']);
-    expect(web?.routes[0]?.tags).to.deep.equal(['k8s-group:networking.k8s.io', 'k8s-kind:Ingress', 'k8s-name:alpha', 'k8s-namespace:shop', 'k8s-version:v1', 'managed-by:meshdoor']);
+    expect(web?.tags).to.deep.equal(['k8s-kind:Service', 'k8s-name:web', 'k8s-namespace:shop', 'k8s-uid:web-uid', 'managed-by:meshdoor']);
+    expect(web?.routes[0]?.tags).to.deep.equal(['k8s-kind:Ingress', 'k8s-name:alpha', 'k8s-namespace:shop', 'managed-by:meshdoor']);
     expect(result.config.services.find((s) => s.name === 'shop.api.http')?.routes[0]?.tags).to.include('k8s-uid:ing-uid');
     const upstream = result.config.upstreams.find((u) => u.name === 'web.shop.80.svc');
     expect(upstream?.tags).to.deep.equal(web?.tags);
     expect(upstream?.targets[0]?.tags).to.deep.equal(web?.tags);
     const cert = result.config.certificates[0];
-    expect(cert?.tags).to.deep.equal(['k8s-kind:Secret', 'k8s-name:tls', 'k8s-namespace:shop', 'k8s-uid:secret-uid', 'k8s-version:v1', 'managed-by:meshdoor']);
+    expect(cert?.tags).to.deep.equal(['k8s-kind:Secret', 'k8s-name:tls', 'k8s-namespace:shop', 'k8s-uid:secret-uid', 'managed-by:meshdoor']);
     expect(cert?.snis[0]?.tags).to.deep.equal(cert?.tags);
   });
 

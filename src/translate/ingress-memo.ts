@@ -1,0 +1,109 @@
+// Incremental translation, step one: an Ingress planned in an earlier pass is
+// not planned again. Watch caches replace an object on every change and never
+// mutate it, so a plan stays right while the Ingress, the settings and every
+// object its planning looked up are the same objects. Those lookups are
+// recorded while planning (whatever planIngress reads), and so are the
+// failures it reported, which a reused plan reports again.
+import type { V1Ingress } from '@kubernetes/client-node';
+import type { MeshDoorSettings } from '../config/settings.ts';
+import { guarded } from './context.ts';
+import type { TranslateContext } from './context.ts';
+import { planIngress } from './ingress-rules.ts';
+import type { IngressPlan } from './ingress-rules.ts';
+import type { KubeObject } from './objects.ts';
+import type { SnapshotIndex } from './snapshot-index.ts';
+import type { ObjectKind, ObjectRef } from './types.ts';
+
+type Lookup = keyof SnapshotIndex;
+
+/** One thing planning read, and what it got. */
+type Read =
+  | { lookup: Lookup; args: readonly string[]; value: unknown }
+  | { excluded: ObjectKind; obj: KubeObject; value: boolean };
+
+interface Planned {
+  settings: MeshDoorSettings;
+  /** The lookups of that pass: when the same, and nothing was excluded, no read can differ. */
+  index: SnapshotIndex;
+  excluding: boolean;
+  reads: Read[];
+  failures: [ObjectRef, string, string][];
+  plan: IngressPlan | undefined;
+}
+
+const planned = new WeakMap<V1Ingress, Planned>();
+
+/** planIngress, reusing the plan of an earlier pass when nothing it read has changed. */
+export function planIngressIncrementally(ctx: TranslateContext, ingress: V1Ingress): IngressPlan | undefined {
+  const known = planned.get(ingress);
+  if (known && isCurrent(ctx, known)) {
+    for (const [ref, reason, message] of known.failures) ctx.failures.add(ref, reason, message);
+    return known.plan;
+  }
+  const entry: Planned = { settings: ctx.settings, index: ctx.index, excluding: ctx.excluding, reads: [], failures: [], plan: undefined };
+  // An unexpected error becomes a failure of this Ingress, and nothing is remembered.
+  return guarded(ctx, ingress, () => {
+    entry.plan = planIngress(recordingContext(ctx, entry), ingress);
+    planned.set(ingress, entry);
+    return entry.plan;
+  });
+}
+
+function isCurrent(ctx: TranslateContext, entry: Planned): boolean {
+  if (entry.settings !== ctx.settings) return false;
+  if (entry.index === ctx.index && !entry.excluding && !ctx.excluding) return true;
+  return entry.reads.every((read) => readsTheSame(ctx, read));
+}
+
+function readsTheSame(ctx: TranslateContext, read: Read): boolean {
+  if ('excluded' in read) return ctx.isExcluded(read.excluded, read.obj) === read.value;
+  return sameValue(callLookup(ctx.index, read.lookup, read.args), read.value);
+}
+
+/** Identity, and for lists (EndpointSlices) identity of every item. */
+function sameValue(now: unknown, then: unknown): boolean {
+  if (now === then) return true;
+  if (!Array.isArray(now) || !Array.isArray(then) || now.length !== then.length) return false;
+  return now.every((item, i) => item === then[i]);
+}
+
+function callLookup(index: SnapshotIndex, lookup: Lookup, args: readonly string[]): unknown {
+  const [a = '', b = ''] = args;
+  switch (lookup) {
+    case 'lookupService': return index.lookupService(a, b);
+    case 'lookupSecret': return index.lookupSecret(a, b);
+    case 'lookupIngressClass': return index.lookupIngressClass(a);
+    case 'lookupEndpointSlices': return index.lookupEndpointSlices(a, b);
+  }
+}
+
+function recordingContext(ctx: TranslateContext, entry: Planned): TranslateContext {
+  const record = (lookup: Lookup) => (...args: string[]): unknown => {
+    const value = callLookup(ctx.index, lookup, args);
+    entry.reads.push({ lookup, args, value });
+    return value;
+  };
+  const index = {
+    lookupService: record('lookupService'),
+    lookupSecret: record('lookupSecret'),
+    lookupIngressClass: record('lookupIngressClass'),
+    lookupEndpointSlices: record('lookupEndpointSlices'),
+  } as SnapshotIndex;
+  return {
+    settings: ctx.settings,
+    excluding: ctx.excluding,
+    index,
+    serviceOptions: (service) => ctx.serviceOptions(service),
+    isExcluded(kind, obj) {
+      const value = ctx.isExcluded(kind, obj);
+      entry.reads.push({ excluded: kind, obj, value });
+      return value;
+    },
+    failures: {
+      add(object, reason, message) {
+        entry.failures.push([object, reason, message]);
+        ctx.failures.add(object, reason, message);
+      },
+    },
+  };
+}

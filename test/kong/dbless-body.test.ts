@@ -1,0 +1,86 @@
+// The DB-less /config body leaves out what Kong fills in itself; Kong must load
+// exactly the entities the full config describes (ids, defaults and all).
+import { expect } from 'chai';
+import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
+import { dblessBody } from '../../src/kong/dbless-body.ts';
+import type { KongConfig } from '../../src/kong/declarative.ts';
+import { OWNERSHIP_TAG } from '../../src/kong/declarative.ts';
+import { validateDeclarativeConfig } from '../../src/kong/validate/index.ts';
+import type { FlatEntities } from '../../src/kong/validate/index.ts';
+import { translate } from '../../src/translate/index.ts';
+import {
+  PEM, endpointSlice, externalService, ingress, rule, service, snapshot, tlsSecret,
+} from '../translate/builders.ts';
+
+function cluster(): ReturnType<typeof snapshot> {
+  const ns = { namespace: 'shop' };
+  return snapshot({
+    ingresses: [
+      ingress('web', {
+        rules: [rule('shop.example.com', ['/', 'Prefix', 'web', 80], ['/login', 'Exact', 'web', 80])],
+        tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }],
+      }, { ...ns, uid: 'web-uid' }),
+      ingress('api', { rules: [rule('api.example.com', ['/v1', 'Prefix', 'api', 'grpc'])] }, {
+        ...ns, uid: 'api-uid', annotations: { 'konghq.com/protocols': 'grpcs', 'konghq.com/strip-path': 'false' },
+      }),
+      ingress('mesh', { rules: [rule('mesh.example.com', ['/', 'Prefix', 'frontend', 80])] }, {
+        ...ns, uid: 'mesh-uid', annotations: { 'konghq.com/methods': 'GET', 'konghq.com/https-redirect-status-code': '426' },
+      }),
+    ],
+    services: [
+      service('web', [{ port: 80 }], { ...ns, uid: 'svc-web', annotations: { 'konghq.com/retries': '5', 'konghq.com/read-timeout': '1000' } }),
+      service('api', [{ name: 'grpc', port: 9000 }], { ...ns, uid: 'svc-api', annotations: { 'konghq.com/protocol': 'grpcs' } }),
+      externalService('frontend', 'frontend.shop.svc.80.mesh', { ...ns, uid: 'svc-frontend' }),
+    ],
+    endpointSlices: [endpointSlice('web', [{ port: 80 }], [{ ip: '10.0.0.1' }, { ip: '10.0.0.2' }], ns)],
+    secrets: [tlsSecret('shop-tls', PEM.certA, PEM.keyA, { ...ns, uid: '0b7c3c1e-8d0e-4a53-9f53-3c7f1b2a9d11' })],
+  });
+}
+
+function loaded(config: unknown): FlatEntities {
+  const result = validateDeclarativeConfig(config, { routerFlavor: 'traditional_compatible', flattenErrors: true });
+  if (!result.ok) throw new Error(JSON.stringify(result.body));
+  return result.entities;
+}
+
+/** What Kong keeps of the full config, with the ownership tag (left out of DB-less bodies) removed. */
+function withoutOwnershipTag(entities: FlatEntities): unknown {
+  return JSON.parse(JSON.stringify(entities, (key, value: unknown) =>
+    key === 'tags' && Array.isArray(value) ? value.filter((tag) => tag !== OWNERSHIP_TAG) : value)) as unknown;
+}
+
+describe('DB-less /config body', () => {
+  for (const upstreamMode of ['service', 'endpoints'] as const) {
+    it(`loads into exactly the entities of the full config (${upstreamMode} mode)`, () => {
+      const { config } = translate(cluster(), { settings: { ...DEFAULT_SETTINGS, upstreamMode } });
+      const body = dblessBody(config);
+      expect(withoutOwnershipTag(loaded(JSON.parse(body)))).to.deep.equal(withoutOwnershipTag(loaded(structuredClone(config))));
+    });
+  }
+
+  it('leaves out derivable ids, Kong defaults and the ownership tag, and keeps every other value', () => {
+    const { config } = translate(cluster(), { settings: { ...DEFAULT_SETTINGS, upstreamMode: 'endpoints' } });
+    const body = JSON.parse(dblessBody(config)) as KongConfig;
+    const web = body.services.find((s) => s.name === 'shop.web.80');
+    expect(web).to.not.have.any.keys('id', 'protocol', 'port', 'retries', 'connect_timeout', 'write_timeout');
+    expect(web?.read_timeout).to.equal(1000);
+    expect(web?.tags).to.deep.equal(['k8s-kind:Service', 'k8s-name:web', 'k8s-namespace:shop', 'k8s-uid:svc-web']);
+    const route = web?.routes[0];
+    expect(route).to.not.have.any.keys('id', 'protocols', 'regex_priority', 'path_handling', 'request_buffering', 'response_buffering');
+    expect(route).to.include({ strip_path: false, preserve_host: true });
+    const grpc = body.services.find((s) => s.name === 'shop.api.grpc')?.routes[0];
+    expect(grpc).to.include({ strip_path: false }).and.deep.include({ protocols: ['grpcs'] });
+    expect(body.services.find((s) => s.name === 'shop.frontend.80')?.routes[0]).to.deep.include({ methods: ['GET'] });
+    expect(body.certificates[0]?.id, 'certificates have no name to derive an id from').to.equal('0b7c3c1e-8d0e-4a53-9f53-3c7f1b2a9d11');
+    const targets = body.upstreams.find((u) => u.name === 'web.shop.80.svc')?.targets ?? [];
+    expect(targets.map((t) => t.target)).to.deep.equal(['10.0.0.1:80', '10.0.0.2:80']);
+    expect(targets[0]).to.not.have.any.keys('id', 'weight');
+  });
+
+  it('is the same text whether or not entity texts were remembered', () => {
+    const { config } = translate(cluster(), { settings: DEFAULT_SETTINGS });
+    const first = dblessBody(config);
+    expect(dblessBody(config)).to.equal(first);
+    expect(dblessBody(structuredClone(config))).to.equal(first);
+  });
+});

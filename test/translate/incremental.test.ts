@@ -1,0 +1,149 @@
+// Incremental translation must never change what is translated: after any
+// sequence of edits, translating the live snapshot (unchanged objects are the
+// same objects, as in the watch caches) gives exactly what a translation of
+// fresh copies gives, and only the edited parts are rebuilt.
+import { expect } from 'chai';
+import type { V1EndpointSlice, V1Ingress, V1Secret, V1Service } from '@kubernetes/client-node';
+import type { MeshDoorSettings } from '../../src/config/settings.ts';
+import { translate } from '../../src/translate/index.ts';
+import type { Snapshot, TranslateResult } from '../../src/translate/types.ts';
+import {
+  PEM, endpointSlice, externalService, ingress, ingressClass, rule, service, settings, snapshot, tlsSecret,
+} from './builders.ts';
+
+const NAMESPACES = ['a', 'b'];
+const APPS = ['web', 'api', 'cart', 'shop', 'auth'];
+
+/** mulberry32, so a failing sequence can be replayed from its seed. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Random = () => number;
+const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+
+function randomIngress(random: Random, namespace: string, name: string, round: number): V1Ingress {
+  // Few hosts and paths, so Ingresses often conflict over the same host and path.
+  const host = pick(random, [`${pick(random, APPS)}.example.com`, '*.example.com', undefined]);
+  const backend = pick(random, APPS);
+  const port = pick(random, [80, 8080, 'http'] as const);
+  const paths = [[pick(random, ['/', '/api', '/v1', '/static']), pick(random, ['Prefix', 'Exact']), backend, port] as const];
+  if (random() < 0.5) paths.push(['/health', 'Exact', pick(random, APPS), 80] as const);
+  const spec: V1Ingress['spec'] = { rules: [rule(host, ...paths.map((p) => [...p] as [string, string, string, number | string]))] };
+  if (random() < 0.2) spec.defaultBackend = { service: { name: pick(random, APPS), port: { number: 80 } } };
+  if (host && random() < 0.3) spec.tls = [{ hosts: [host], secretName: pick(random, ['tls-a', 'tls-b', 'missing']) }];
+  const annotations: Record<string, string> = {};
+  if (random() < 0.2) annotations['konghq.com/strip-path'] = pick(random, ['true', 'false', 'maybe']);
+  if (random() < 0.1) annotations['konghq.com/methods'] = 'GET,POST';
+  return ingress(name, spec, { namespace, annotations, created: `2025-01-01T00:00:${String(round % 60).padStart(2, '0')}Z`, uid: `${namespace}-${name}-${round}` });
+}
+
+function randomService(random: Random, namespace: string, name: string, round: number): V1Service {
+  const meta = { namespace, uid: `${namespace}-${name}-svc-${round}` };
+  if (random() < 0.2) return externalService(name, pick(random, [`${name}.${namespace}.svc.80.mesh`, 'evil.example.org']), meta);
+  const annotations = random() < 0.2 ? { 'konghq.com/read-timeout': pick(random, ['5000', 'soon']) } : undefined;
+  return service(name, [{ name: 'http', port: pick(random, [80, 8080]) }], annotations ? { ...meta, annotations } : meta);
+}
+
+function randomSlice(random: Random, namespace: string, name: string): V1EndpointSlice {
+  return endpointSlice(name, [{ name: 'http', port: 8080 }], [{ ip: `10.0.0.${Math.floor(random() * 9) + 1}`, ready: random() < 0.8 }], { namespace });
+}
+
+function secretFor(random: Random, name: string, namespace: string, round: number): V1Secret {
+  // Now and then a key that does not match its certificate.
+  const key = random() < 0.2 ? PEM.keyB : PEM.keyA;
+  return tlsSecret(name, PEM.certA, key, { namespace, uid: `${namespace}-${name}-${round}` });
+}
+
+/** One edit, as the watch caches would see it: a changed list is a new array, the others stay. */
+function edit(snap: Snapshot, random: Random, round: number): Snapshot {
+  const namespace = pick(random, NAMESPACES);
+  const name = pick(random, APPS);
+  const replace = <T extends { metadata?: { namespace?: string; name?: string } }>(list: readonly T[], next: T | undefined): T[] => {
+    const others = list.filter((o) => o.metadata?.namespace !== namespace || o.metadata?.name !== next?.metadata?.name);
+    return next ? [...others, next] : others;
+  };
+  const roll = random();
+  if (roll < 0.45) return { ...snap, ingresses: replace(snap.ingresses, randomIngress(random, namespace, `ing-${name}`, round)) };
+  if (roll < 0.55) return { ...snap, ingresses: snap.ingresses.filter((i) => i !== pick(random, snap.ingresses)) };
+  if (roll < 0.75) return { ...snap, services: replace(snap.services, randomService(random, namespace, name, round)) };
+  if (roll < 0.8) return { ...snap, services: snap.services.filter((s) => s !== pick(random, snap.services)) };
+  if (roll < 0.9) return { ...snap, endpointSlices: replace(snap.endpointSlices, randomSlice(random, namespace, name)) };
+  const secretName = pick(random, ['tls-a', 'tls-b']);
+  return { ...snap, secrets: random() < 0.3 ? snap.secrets.filter((s) => s.metadata?.name !== secretName) : replace(snap.secrets, secretFor(random, secretName, namespace, round)) };
+}
+
+function initial(random: Random): Snapshot {
+  const ingresses = NAMESPACES.flatMap((ns) => APPS.map((app, i) => randomIngress(random, ns, `ing-${app}`, i)));
+  const services = NAMESPACES.flatMap((ns) => APPS.map((app, i) => randomService(random, ns, app, i)));
+  const endpointSlices = NAMESPACES.flatMap((ns) => APPS.map((app) => randomSlice(random, ns, app)));
+  const secrets = NAMESPACES.flatMap((ns) => ['tls-a', 'tls-b'].map((s) => secretFor(random, s, ns, 0)));
+  return snapshot({ ingresses, services, endpointSlices, secrets, ingressClasses: [ingressClass('kong')] });
+}
+
+/** The same translation from copies of everything: nothing remembered applies. */
+function fromScratch(snap: Snapshot, options: { settings: MeshDoorSettings; exclude?: ReadonlySet<string> }): TranslateResult {
+  const fresh = structuredClone(snap);
+  return translate(fresh, { ...options, settings: structuredClone(options.settings) });
+}
+
+const comparable = (result: TranslateResult) => JSON.parse(JSON.stringify(result)) as unknown;
+
+describe('incremental translation', () => {
+  for (const [label, overrides] of [
+    ['service mode, traditional_compatible', {}],
+    ['endpoints mode, expressions', { upstreamMode: 'endpoints', routerFlavor: 'expressions' }],
+    ['mesh mode, traditional', { upstreamMode: 'mesh', routerFlavor: 'traditional' }],
+  ] as const) {
+    it(`gives what a translation from scratch gives after every edit (${label})`, () => {
+      for (const seed of [1, 2, 3]) {
+        const rnd = seeded(seed);
+        const options = { settings: settings(overrides) };
+        let snap = initial(rnd);
+        for (let round = 1; round <= 60; round += 1) {
+          snap = edit(snap, rnd, round);
+          const exclude = rnd() < 0.15 ? new Set([`Service/${pick(rnd, NAMESPACES)}/${pick(rnd, APPS)}`]) : undefined;
+          const opts = exclude ? { ...options, exclude } : options;
+          const incremental = translate(snap, opts);
+          expect(comparable(incremental), `seed ${seed}, round ${round}`).to.deep.equal(comparable(fromScratch(snap, opts)));
+        }
+      }
+    });
+  }
+
+  it('reuses the Kong entities of unchanged Ingresses and rebuilds the edited one', () => {
+    const options = { settings: settings() };
+    const web = service('web', [{ port: 80 }], { namespace: 'a' });
+    const api = service('api', [{ port: 80 }], { namespace: 'a' });
+    const one = ingress('one', { rules: [rule('one.example.com', ['/', 'Prefix', 'web', 80])] }, { namespace: 'a' });
+    const two = ingress('two', { rules: [rule('two.example.com', ['/', 'Prefix', 'api', 80])] }, { namespace: 'a' });
+    const first = translate(snapshot({ ingresses: [one, two], services: [web, api] }), options);
+    const edited = ingress('two', { rules: [rule('two.example.com', ['/v2', 'Prefix', 'api', 80])] }, { namespace: 'a' });
+    const second = translate(snapshot({ ingresses: [one, edited], services: [web, api] }), options);
+    const route = (result: TranslateResult, svc: string) => result.config.services.find((s) => s.name === svc)?.routes[0];
+    expect(route(second, 'a.web.80')).to.equal(route(first, 'a.web.80'));
+    expect(route(second, 'a.api.80')).to.not.equal(route(first, 'a.api.80'));
+    expect(route(second, 'a.api.80')?.paths).to.deep.equal(['/v2/', '~/v2$']);
+    expect(Object.isFrozen(route(second, 'a.web.80'))).to.equal(true);
+  });
+
+  it('reports a reused Ingress\'s failures again, and routes it once its Service appears', () => {
+    const options = { settings: settings() };
+    const orphan = ingress('orphan', { rules: [rule('x.example.com', ['/', 'Prefix', 'later', 80])] }, { namespace: 'a' });
+    const services: V1Service[] = [];
+    for (let pass = 0; pass < 2; pass += 1) {
+      const result = translate(snapshot({ ingresses: [orphan], services }), options);
+      expect(result.failures.map((f) => f.reason), `pass ${pass}`).to.deep.equal(['ServiceNotFound']);
+    }
+    const routed = translate(snapshot({ ingresses: [orphan], services: [service('later', [{ port: 80 }], { namespace: 'a' })] }), options);
+    expect(routed.failures).to.deep.equal([]);
+    expect(routed.config.services.map((s) => s.name)).to.deep.equal(['a.later.80']);
+  });
+});
