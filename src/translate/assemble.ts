@@ -82,7 +82,7 @@ function toKongUpstream(upstream: UpstreamPlan, service: V1Service): KongUpstrea
 // and a service whose routes are all the same is the same service object.
 const routeEntities = new WeakMap<RoutePlan, { flavor: RouterFlavor; route: KongRoute }>();
 
-interface BackendEntities {
+export interface BackendEntities {
   service: Omit<KongService, 'routes'>;
   upstream?: KongUpstream;
   /** The service last assembled from this backend, routes included. */
@@ -91,7 +91,7 @@ interface BackendEntities {
 
 const backendEntities = new WeakMap<BackendPlan, BackendEntities>();
 
-function kongRouteOf(plan: RoutePlan, flavor: RouterFlavor): KongRoute {
+export function kongRouteOf(plan: RoutePlan, flavor: RouterFlavor): KongRoute {
   const known = routeEntities.get(plan);
   if (known?.flavor === flavor) return known.route;
   const route = freezeDeep(toKongRoute(plan, flavor));
@@ -99,7 +99,7 @@ function kongRouteOf(plan: RoutePlan, flavor: RouterFlavor): KongRoute {
   return route;
 }
 
-function entitiesOf(backend: BackendPlan): BackendEntities {
+export function entitiesOf(backend: BackendPlan): BackendEntities {
   let entities = backendEntities.get(backend);
   if (entities === undefined) {
     entities = { service: freezeDeep(toKongService(backend)) };
@@ -109,14 +109,14 @@ function entitiesOf(backend: BackendPlan): BackendEntities {
   return entities;
 }
 
-function serviceWithRoutes(entities: BackendEntities, routes: KongRoute[]): KongService {
+export function serviceWithRoutes(entities: BackendEntities, routes: KongRoute[]): KongService {
   const { last } = entities;
   if (last?.routes.length === routes.length && last.routes.every((route, i) => route === routes[i])) return last;
   entities.last = freezeDeep({ ...entities.service, routes });
   return entities.last;
 }
 
-const byName = (a: { name: string }, b: { name: string }): number => compareStrings(a.name, b.name);
+export const byName = (a: { name: string }, b: { name: string }): number => compareStrings(a.name, b.name);
 
 export interface AssembleInput {
   routes: readonly RoutePlan[];

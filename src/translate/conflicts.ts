@@ -9,6 +9,15 @@ function describe(claim: PathClaim): string {
   return `path ${claim.path.conflictKey} on ${host}`;
 }
 
+/** The claim that keeps a host + path: the oldest Ingress's, and within it the first. */
+export function winnerOf(claims: readonly PathClaim[]): PathClaim | undefined {
+  let winner: PathClaim | undefined;
+  for (const claim of claims) {
+    if (winner === undefined || compareByAge(claim.ingress, winner.ingress) < 0) winner = claim;
+  }
+  return winner;
+}
+
 /**
  * The claims that lose: per host + path, the oldest Ingress's first claim wins.
  * Claims come in any Ingress order (sorting 10k Ingresses by age on every pass
@@ -38,7 +47,7 @@ export function resolvePathConflicts(ctx: TranslateContext, plans: readonly Ingr
   return losers;
 }
 
-function reportLoser(ctx: TranslateContext, claim: PathClaim, winner: PathClaim): void {
+export function reportLoser(ctx: TranslateContext, claim: PathClaim, winner: PathClaim): void {
   const sameIngress = winner.ingress === claim.ingress;
   // The same path to the same backend twice in one Ingress is not a conflict.
   if (sameIngress && winner.backend.kongServiceName === claim.backend.kongServiceName) return;

@@ -47,21 +47,26 @@ function slicesByService(items: readonly V1EndpointSlice[]): Map<string, V1Endpo
   });
 }
 
-// The last index, reused while the lists it was built from are the same lists
-// (an edited Ingress changes none of them): plans made with it stay valid.
-type IndexedLists = Pick<Snapshot, 'services' | 'secrets' | 'ingressClasses' | 'endpointSlices'>;
-let last: { lists: IndexedLists; index: SnapshotIndex } | undefined;
+// An index is reused while the lists it was built from are the same lists (an
+// edited Ingress changes none of them), so plans made with it stay valid.
+// Keyed list by list, so that translations of other snapshots in between
+// (a dry run, another test) do not evict it.
+type Lists = [readonly object[], readonly object[], readonly object[], readonly object[]];
+const indexes = new WeakMap<readonly object[], WeakMap<readonly object[], WeakMap<readonly object[], WeakMap<readonly object[], SnapshotIndex>>>>();
 
-function sameLists(a: IndexedLists, b: Snapshot): boolean {
-  return a.services === b.services && a.secrets === b.secrets && a.ingressClasses === b.ingressClasses && a.endpointSlices === b.endpointSlices;
+function level<K extends object, V extends object>(map: WeakMap<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
 }
 
 export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
-  if (last && sameLists(last.lists, snapshot)) return last.index;
-  const { services, secrets, ingressClasses, endpointSlices } = snapshot;
-  const index = buildIndex(snapshot);
-  last = { lists: { services, secrets, ingressClasses, endpointSlices }, index };
-  return index;
+  const [a, b, c, d]: Lists = [snapshot.services, snapshot.secrets, snapshot.ingressClasses, snapshot.endpointSlices];
+  const byLast = level(level(level(indexes, a, () => new WeakMap()), b, () => new WeakMap()), c, () => new WeakMap());
+  return level(byLast, d, () => buildIndex(snapshot));
 }
 
 function buildIndex(snapshot: Snapshot): SnapshotIndex {

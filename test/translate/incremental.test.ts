@@ -88,10 +88,13 @@ function initial(random: Random): Snapshot {
   return snapshot({ ingresses, services, endpointSlices, secrets, ingressClasses: [ingressClass('kong')] });
 }
 
-/** The same translation from copies of everything: nothing remembered applies. */
+/**
+ * The same translation from copies of everything, so nothing remembered
+ * applies, as a whole pass (an exclusion, even of nothing, forces one).
+ */
 function fromScratch(snap: Snapshot, options: { settings: MeshDoorSettings; exclude?: ReadonlySet<string> }): TranslateResult {
   const fresh = structuredClone(snap);
-  return translate(fresh, { ...options, settings: structuredClone(options.settings) });
+  return translate(fresh, { settings: structuredClone(options.settings), exclude: options.exclude ?? new Set(['Ingress/none/none']) });
 }
 
 const comparable = (result: TranslateResult) => JSON.parse(JSON.stringify(result)) as unknown;
@@ -146,4 +149,37 @@ describe('incremental translation', () => {
     expect(routed.failures).to.deep.equal([]);
     expect(routed.config.services.map((s) => s.name)).to.deep.equal(['a.later.80']);
   });
+
+  describe('pass after pass, against whole passes', () => {
+    const options = { settings: settings() };
+    const ns = { namespace: 'a' };
+    const web = service('web', [{ port: 80 }], { ...ns, uid: 'svc-web' });
+    const api = service('api', [{ port: 80 }], { ...ns, uid: 'svc-api' });
+    const older = ingress('older', { rules: [rule('x.example.com', ['/', 'Prefix', 'web', 80])] }, { ...ns, uid: 'older', created: '2025-01-01T00:00:00Z' });
+    const newer = ingress('newer', { rules: [rule('x.example.com', ['/', 'Prefix', 'api', 80])] }, { ...ns, uid: 'newer', created: '2025-01-02T00:00:00Z' });
+    const withDefault = ingress('fallback', { defaultBackend: { service: { name: 'web', port: { number: 80 } } } }, { ...ns, uid: 'fallback' });
+    const catchAll = ingress('catch-all', { rules: [rule(undefined, ['/', 'Prefix', 'api', 80])] }, { ...ns, uid: 'catch-all' });
+
+    function passes(...ingressLists: V1Ingress[][]): void {
+      // Only the Ingress list changes from pass to pass, as when only Ingresses were edited.
+      const base = snapshot({ services: [web, api] });
+      ingressLists.forEach((ingresses, pass) => {
+        const snap = { ...base, ingresses };
+        expect(comparable(translate(snap, options)), `pass ${pass}`).to.deep.equal(comparable(fromScratch(snap, options)));
+      });
+    }
+
+    it('gives a path to the newer Ingress once the older one is deleted, and back', () => {
+      passes([older, newer], [newer], [older, newer]);
+    });
+
+    it('drops the default backend while a catch-all route exists, and brings it back', () => {
+      passes([withDefault], [withDefault, catchAll], [withDefault]);
+    });
+
+    it('lists a new Ingress and its Service as configured', () => {
+      passes([older], [older, catchAll]);
+    });
+  });
 });
+

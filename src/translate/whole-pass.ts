@@ -1,0 +1,117 @@
+// One whole translation pass: every served Ingress planned (or its plan reused,
+// ingress-memo.ts), then conflicts, routes, TLS, the default backend and the
+// Kong config combined from all of them.
+import type { V1Ingress, V1Secret } from '@kubernetes/client-node';
+import { assembleConfig } from './assemble.ts';
+import { guarded } from './context.ts';
+import type { TranslateContext } from './context.ts';
+import { resolvePathConflicts } from './conflicts.ts';
+import { isIngressServed } from './ingress-class.ts';
+import { planIngressIncrementally } from './ingress-memo.ts';
+import { resolveIngressBackend } from './ingress-rules.ts';
+import type { IngressPlan } from './ingress-rules.ts';
+import { compareStrings, namespacedName, refOf, sortByAge } from './objects.ts';
+import type { KubeObject } from './objects.ts';
+import { planDefaultBackendRoute, planIngressRoutes } from './route-plans.ts';
+import type { RoutePlan } from './route-plans.ts';
+import { translateTls } from './tls.ts';
+import { objectKey } from './types.ts';
+import type { ObjectKind, ObjectRef, Snapshot, TranslateResult } from './types.ts';
+
+export interface PassResult extends TranslateResult {
+  /** The route plans the config was assembled from (for `meshdoor routes`). */
+  routePlans: () => RoutePlan[];
+}
+
+/** Whether this pass translates the Ingress at all (named, not excluded, of our class). */
+export function isServed(ctx: TranslateContext, ingress: V1Ingress): boolean {
+  return Boolean(ingress.metadata?.name) && !ctx.isExcluded('Ingress', ingress) && isIngressServed(ingress, ctx.settings.ingressClass, ctx.index);
+}
+
+/** The plans of the Ingresses this bridge serves, in snapshot order. */
+function planServedIngresses(ctx: TranslateContext, snapshot: Snapshot): IngressPlan[] {
+  const plans: IngressPlan[] = [];
+  for (const ingress of snapshot.ingresses) {
+    if (!isServed(ctx, ingress)) continue;
+    const plan = planIngressIncrementally(ctx, ingress);
+    if (plan) plans.push(plan);
+  }
+  return plans;
+}
+
+/** A host-less Prefix `/` route: it catches every request the default backend would get. */
+export function isCatchAll(route: RoutePlan): boolean {
+  return route.hosts.length === 0 && route.paths.some((p) => p.conflictKey === 'Prefix /');
+}
+
+/**
+ * Only the oldest Ingress's spec.defaultBackend is used (as KIC); the others get
+ * a failure. When a catch-all route exists Kubernetes never reaches the default
+ * backend, so it is left out rather than letting Kong pick between two
+ * identical routes.
+ */
+export function defaultBackendRoute(ctx: TranslateContext, planned: readonly V1Ingress[], caughtAll: boolean): RoutePlan | undefined {
+  const [owner, ...others] = sortByAge(planned.filter((ingress) => ingress.spec?.defaultBackend));
+  for (const other of others) {
+    ctx.failures.add(refOf('Ingress', other), 'DefaultBackendConflict',
+      `spec.defaultBackend is not used: Ingress ${namespacedName(owner ?? {})} (older) already sets the default backend`);
+  }
+  if (!owner) return undefined;
+  const backend = guarded(ctx, owner, () => resolveIngressBackend(ctx, owner, owner.spec?.defaultBackend));
+  if (!backend) return undefined;
+  return caughtAll ? undefined : planDefaultBackendRoute(owner, backend);
+}
+
+/** An object's ref; its key (sort order); and its id, the key with the uid (a re-created object differs). */
+export interface KeyedRef {
+  key: string;
+  id: string;
+  ref: ObjectRef;
+}
+
+// Made once per object.
+const keyedRefs = new WeakMap<KubeObject, KeyedRef>();
+
+export function keyedRef(kind: ObjectKind, obj: KubeObject): KeyedRef {
+  let keyed = keyedRefs.get(obj);
+  if (keyed === undefined) {
+    const ref = Object.freeze(refOf(kind, obj));
+    const key = objectKey(ref);
+    keyed = { key, id: `${key}#${ref.uid ?? ''}`, ref };
+    keyedRefs.set(obj, keyed);
+  }
+  return keyed;
+}
+
+/** The objects the routes and certificates came from, sorted by key (the snapshot's lists usually are already). */
+function configuredObjects(snapshot: Snapshot, routes: readonly RoutePlan[], secrets: readonly V1Secret[]): ObjectRef[] {
+  const used = new Set<KubeObject>(secrets);
+  for (const route of routes) {
+    used.add(route.ingress);
+    used.add(route.backend.service);
+  }
+  const keyed = [
+    ...snapshot.ingresses.filter((obj) => used.has(obj)).map((obj) => keyedRef('Ingress', obj)),
+    ...snapshot.secrets.filter((obj) => used.has(obj)).map((obj) => keyedRef('Secret', obj)),
+    ...snapshot.services.filter((obj) => used.has(obj)).map((obj) => keyedRef('Service', obj)),
+  ];
+  return keyed.sort((a, b) => compareStrings(a.key, b.key)).map(({ ref }) => ref);
+}
+
+/** The translation and the route plans it was assembled from. */
+export function translateWhole(ctx: TranslateContext & { failures: { list(): TranslateResult['failures'] } }, snapshot: Snapshot): PassResult {
+  const flavor = ctx.settings.routerFlavor;
+  const plans = planServedIngresses(ctx, snapshot);
+  const losers = resolvePathConflicts(ctx, plans);
+  const routes = plans.flatMap((plan) => planIngressRoutes(plan, losers, flavor));
+  const fallback = defaultBackendRoute(ctx, plans.map((plan) => plan.ingress), routes.some(isCatchAll));
+  if (fallback) routes.push(fallback);
+  const tls = translateTls(ctx, sortByAge(plans.map((plan) => plan.ingress).filter((ingress) => ingress.spec?.tls?.length)));
+  return {
+    config: assembleConfig({ routes, certificates: tls.certificates, flavor }),
+    failures: ctx.failures.list(),
+    configured: configuredObjects(snapshot, routes, tls.secrets),
+    routePlans: () => routes,
+  };
+}
+
