@@ -70,7 +70,7 @@ async function measureSize(ctx: WorkloadContext, n: number): Promise<ResultRow[]
       note: `holdoff ${DEFAULT_HOLDOFF_MS} ms, max delay ${DEFAULT_MAX_DELAY_MS} ms`,
     }), row({
       workload: 'event-push', n, metric: 'of which translate', unit: 'ms', summary: summarize(translateMs.slice(-samples.length)),
-      note: 'the rest: holdoff, snapshot and fingerprint, config hash and body (canonical JSON)',
+      note: 'the rest: holdoff, snapshot and fingerprint, the /config body and its MD5',
     })];
   } finally {
     await pipeline.stop();

@@ -5,7 +5,6 @@ import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { KongAdminError } from './admin-errors.ts';
 import type { KongAdminClient } from './admin-client.ts';
-import { configHashOfText } from './config-hash.ts';
 import { dblessBody } from './dbless-body.ts';
 import { applyWithExclusions, rejectionSummary, rejectionsFromFlattened } from './rejections.ts';
 import type { ApplyAttempt, EntityRejection } from './rejections.ts';
@@ -44,9 +43,9 @@ interface GatewayMemory {
 type PushResult = { status: 'pushed' | 'skipped'; hash: string };
 
 interface PushInput {
-  /** configHash of the config. */
+  /** MD5 of the body: the configuration_hash Kong will show for it (one hash of ~10 MB, not two). */
   hash: string;
-  /** The body text (dblessBody): hashed for `hash` and sent as is. */
+  /** The body text (dblessBody), sent as is. */
   text: string;
   /** No entities at all (Kong then reports an all-zero hash). */
   empty: boolean;
@@ -127,7 +126,7 @@ export class DblessSyncEngine implements KongSyncEngine {
    */
   async #isCurrent(client: KongAdminClient, memory: GatewayMemory, push: PushInput): Promise<boolean> {
     const running = await this.#runningHash(client);
-    if (running !== undefined && running === kongConfigurationHash(push.text)) return true;
+    if (running !== undefined && running === push.hash) return true;
     if (memory.acceptedHash !== push.hash) return false;
     if (running === undefined) return true;
     if (running === EMPTY_CONFIGURATION_HASH ? push.empty : running === memory.statusHash) return true;
@@ -149,7 +148,7 @@ export class DblessSyncEngine implements KongSyncEngine {
   async #push(client: KongAdminClient, memory: GatewayMemory, result: TranslateResult, countWrite: () => void): Promise<ApplyAttempt<PushResult>> {
     // One serialization serves the hash and the body.
     const text = dblessBody(result.config);
-    const hash = configHashOfText(text);
+    const hash = kongConfigurationHash(text);
     const refused = memory.refused.get(hash);
     if (refused !== undefined) return { ok: false, ...refused };
     const empty = result.config.services.length + result.config.upstreams.length + result.config.certificates.length === 0;

@@ -30,19 +30,23 @@ function contentDigest(obj: KubernetesObject): string {
   return digest;
 }
 
+// A list handed out again (nothing of that kind changed) has the digest it had.
+const listDigests = new WeakMap<readonly KubernetesObject[], string>();
+
+function listDigest(items: readonly KubernetesObject[]): string {
+  let digest = listDigests.get(items);
+  if (digest === undefined) {
+    const hash = createHash('sha256');
+    for (const item of items) hash.update(`${item.metadata?.namespace ?? ''}/${item.metadata?.name ?? ''}@${contentDigest(item)}\n`);
+    digest = hash.digest('base64');
+    listDigests.set(items, digest);
+  }
+  return digest;
+}
+
 /** Changes whenever an object the translator reads is added, removed or modified (status excluded). */
 export function snapshotFingerprint(snapshot: Snapshot): string {
-  const hash = createHash('sha256');
-  const add = (kind: string, items: readonly KubernetesObject[]): void => {
-    hash.update(`#${kind}\n`);
-    for (const item of items) {
-      hash.update(`${item.metadata?.namespace ?? ''}/${item.metadata?.name ?? ''}@${contentDigest(item)}\n`);
-    }
-  };
-  add('Ingress', snapshot.ingresses);
-  add('IngressClass', snapshot.ingressClasses);
-  add('Service', snapshot.services);
-  add('EndpointSlice', snapshot.endpointSlices);
-  add('Secret', snapshot.secrets);
-  return hash.digest('hex');
+  const { ingresses, ingressClasses, services, endpointSlices, secrets } = snapshot;
+  const lists = [ingresses, ingressClasses, services, endpointSlices, secrets].map(listDigest);
+  return createHash('sha256').update(lists.join('\n')).digest('hex');
 }

@@ -10,6 +10,8 @@ export type WatchSetOptions = Omit<SupervisedWatchOptions, 'spec'>;
 
 export class WatchSet {
   private readonly watches = new Map<string, SupervisedWatch>();
+  /** The last merge of several stores' lists per role, and the lists it came from. */
+  private readonly merged = new Map<WatchRole, { lists: readonly (readonly KubernetesObject[])[]; result: readonly KubernetesObject[] }>();
   private versionCounter = 0;
   private stopped = false;
 
@@ -49,15 +51,23 @@ export class WatchSet {
     return changed;
   }
 
-  /** Objects of one role, merged over its watches, sorted by namespace/name. */
-  list<T extends KubernetesObject>(role: WatchRole): T[] {
+  /**
+   * The objects of one role, merged over its watches, sorted by namespace/name. While no store of that
+   * role changed, this is the same array as last time: the translator reuses
+   * what it derived from an unchanged list.
+   */
+  list<T extends KubernetesObject>(role: WatchRole): readonly T[] {
     const lists = [...this.watches.values()].filter((w) => w.spec.role === role).map((w) => w.store.list());
-    if (lists.length === 1) return [...(lists[0] as readonly T[])];
-    const merged = new Map<string, T>();
+    if (lists.length === 1) return lists[0] as readonly T[];
+    const known = this.merged.get(role);
+    if (known && known.lists.length === lists.length && known.lists.every((list, i) => list === lists[i])) return known.result as readonly T[];
+    const byName = new Map<string, KubernetesObject>();
     for (const list of lists) {
-      for (const obj of list) merged.set(`${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`, obj as T);
+      for (const obj of list) byName.set(`${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`, obj);
     }
-    return [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => o);
+    const result = Object.freeze([...byName.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => o));
+    this.merged.set(role, { lists, result });
+    return result as readonly T[];
   }
 
   /** Whether every hard watch has synced and every soft one has synced or waited `softWaitMs`. */
