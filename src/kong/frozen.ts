@@ -1,23 +1,16 @@
 // Config entities the translator reuses from one pass to the next are frozen
-// all the way down, and the entity itself is marked, so serializers may
-// remember its text: a marked entity can never change.
-const deeplyFrozen = new WeakSet<object>();
+// all the way down, so serializers may remember their text: only freezeDeep
+// freezes config entities, and a frozen entity can never change.
 
-function freezeAll(value: unknown): void {
+/** Freezes `value` and everything under it. */
+export function freezeDeep<T>(value: T): T {
   // Already frozen: an entity frozen before (a route inside a service).
-  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
-  for (const member of Object.values(value)) freezeAll(member);
-  Object.freeze(value);
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  for (const member of Object.values(value)) freezeDeep(member);
+  return Object.freeze(value);
 }
 
-/** Freezes `value` and everything under it, and marks `value` as never changing. */
-export function freezeDeep<T extends object>(value: T): T {
-  freezeAll(value);
-  deeplyFrozen.add(value);
-  return value;
-}
-
-/** Whether freezeDeep was applied to this very object. */
+/** Whether this entity was frozen by freezeDeep (nothing else freezes config entities). */
 export function isDeeplyFrozen(value: object): boolean {
-  return deeplyFrozen.has(value);
+  return Object.isFrozen(value);
 }
