@@ -2,6 +2,7 @@
 // can stall silently, so every failure restarts a fresh source (relist + rewatch)
 // with backoff, and a periodic relist replaces the cache from scratch.
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { trimForCache } from './cache-trim.ts';
 import { backoffDelay, type Clock } from './clock.ts';
 import { ObjectStore } from './object-store.ts';
 import { watchSpecId, type WatchSource, type WatchSourceFactory, type WatchSpec } from './watch-source.ts';
@@ -77,12 +78,12 @@ export class SupervisedWatch {
     const live = (): boolean => epoch === this.epoch && !this.stopped;
     try {
       const items = await source.start({
-        onUpsert: (obj) => { if (live() && this.store.upsert(obj)) this.options.onChange(); },
+        onUpsert: (obj) => { if (live() && this.store.upsert(trimForCache(obj))) this.options.onChange(); },
         onDelete: (obj) => { if (live() && this.store.remove(obj)) this.options.onChange(); },
         onError: (err) => { if (live()) this.fail(err); },
       });
       if (!live()) return;
-      const changed = this.store.replaceAll(items);
+      const changed = this.store.replaceAll(items.map(trimForCache));
       const first = !this.synced;
       this.synced = true;
       this.attempt = 0;

@@ -1,0 +1,52 @@
+import { expect } from 'chai';
+import type { V1Deployment, V1Ingress, V1ManagedFieldsEntry } from '@kubernetes/client-node';
+import { LAST_APPLIED_ANNOTATION, trimForCache } from './cache-trim.ts';
+
+const managedFields: V1ManagedFieldsEntry[] = [
+  { manager: 'kubectl-client-side-apply', operation: 'Update', apiVersion: 'networking.k8s.io/v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} } },
+];
+
+function applied(annotations: Record<string, string>): V1Ingress {
+  const ingress: V1Ingress = {
+    apiVersion: 'networking.k8s.io/v1', kind: 'Ingress',
+    metadata: { namespace: 'shop', name: 'web', resourceVersion: '7', labels: { app: 'web' } },
+    spec: { ingressClassName: 'kong' },
+  };
+  const lastApplied = JSON.stringify(ingress);
+  return { ...ingress, metadata: { ...ingress.metadata, managedFields, annotations: { ...annotations, [LAST_APPLIED_ANNOTATION]: lastApplied } } };
+}
+
+describe('trimForCache', () => {
+  it('drops managedFields and the last-applied annotation, keeping every other field', () => {
+    const ingress = applied({ 'konghq.com/strip-path': 'true' });
+    const trimmed = trimForCache(ingress);
+    expect(trimmed).to.equal(ingress, 'trimmed in place: a watch source may cache the same object');
+    expect(trimmed.metadata).to.deep.equal({
+      namespace: 'shop', name: 'web', resourceVersion: '7', labels: { app: 'web' }, annotations: { 'konghq.com/strip-path': 'true' },
+    });
+    expect(trimmed.spec).to.deep.equal({ ingressClassName: 'kong' });
+  });
+
+  it('leaves no empty annotations behind', () => {
+    expect(trimForCache(applied({})).metadata).to.not.have.property('annotations');
+  });
+
+  it('touches only the object\'s own metadata, not a pod template\'s', () => {
+    const template = { annotations: { [LAST_APPLIED_ANNOTATION]: '{}', 'kuma.io/gateway': 'enabled' } };
+    const deployment: V1Deployment = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'kong', managedFields },
+      spec: { selector: {}, template: { metadata: template } },
+    };
+    trimForCache(deployment);
+    expect(deployment.metadata).to.deep.equal({ name: 'kong' });
+    expect(deployment.spec?.template.metadata).to.deep.equal(template);
+  });
+
+  it('leaves an object without either as it is', () => {
+    const ingress: V1Ingress = { kind: 'Ingress', metadata: { name: 'web', annotations: { a: 'b' } } };
+    const metadata = ingress.metadata;
+    expect(trimForCache(ingress).metadata).to.equal(metadata);
+    const bare: V1Ingress = { kind: 'Ingress' };
+    expect(trimForCache(bare)).to.deep.equal({ kind: 'Ingress' });
+  });
+});

@@ -1,0 +1,37 @@
+// What the watch caches keep of an object: all of it except two pieces of
+// bookkeeping that real clusters attach to nearly every object and that the
+// controller never reads. `metadata.managedFields` (server-side apply) is often
+// larger than the spec; kubectl's last-applied-configuration annotation is a
+// JSON copy of the whole object. controller-runtime's caches drop managedFields
+// the same way.
+//
+// Safe because no cached object is ever written back whole: Ingress and
+// MeshDoor status, the gateway Deployment's pod template and the namespace
+// label are JSON merge patches naming only their own fields, so the server
+// keeps both; the Lease is read and replaced outside the caches.
+import type { KubernetesObject, V1ObjectMeta } from '@kubernetes/client-node';
+
+export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
+
+function withoutLastApplied(annotations: Record<string, string>): Record<string, string> | undefined {
+  const { [LAST_APPLIED_ANNOTATION]: _dropped, ...rest } = annotations;
+  return Object.keys(rest).length > 0 ? rest : undefined;
+}
+
+/**
+ * Drops managedFields and the last-applied annotation from `obj`'s own metadata
+ * (not from nested templates) and returns `obj`. Trims in place, because a watch
+ * source may keep the same object in its own cache; metadata is replaced rather
+ * than `delete`d from, which would leave V8 a slower, larger dictionary object.
+ */
+export function trimForCache<T extends KubernetesObject>(obj: T): T {
+  const meta = obj.metadata;
+  const annotations = meta?.annotations;
+  const lastApplied = annotations !== undefined && LAST_APPLIED_ANNOTATION in annotations;
+  if (!meta || (meta.managedFields === undefined && !lastApplied)) return obj;
+  const { managedFields: _managed, annotations: _annotations, ...rest } = meta;
+  const kept = annotations && lastApplied ? withoutLastApplied(annotations) : annotations;
+  const trimmed: V1ObjectMeta = kept ? { ...rest, annotations: kept } : rest;
+  obj.metadata = trimmed;
+  return obj;
+}
