@@ -7,6 +7,7 @@ import type {
   V1HTTPIngressPath, V1Ingress, V1IngressClass, V1IngressSpec, V1ObjectMeta, V1Secret, V1Service,
 } from '@kubernetes/client-node';
 import type { Snapshot } from '../src/translate/types.ts';
+import { withKubectlApplyMetadata } from './applied-metadata.ts';
 import { benchTlsPair } from './tls-pair.ts';
 import type { TlsPair } from './tls-pair.ts';
 
@@ -16,6 +17,8 @@ export interface GenerateOptions {
   /** Ingresses per namespace (default 25). */
   perNamespace?: number;
   tls?: TlsPair;
+  /** Give Ingresses, Services and Secrets the managedFields and last-applied annotation `kubectl apply` leaves. */
+  kubectlApplied?: boolean;
 }
 
 export interface GeneratedCluster {
@@ -162,12 +165,13 @@ export function generateCluster(options: GenerateOptions): GeneratedCluster {
   const services: V1Service[] = [];
   const secrets: V1Secret[] = [];
   const namespaces = new Set<string>();
+  const applied = <T extends V1Service | V1Secret | V1Ingress>(obj: T): T => (options.kubectlApplied ? withKubectlApplyMetadata(obj) : obj);
   for (let index = 0; index < options.n; index += 1) {
     const slot = slotOf(index, perNamespace);
     namespaces.add(slot.namespace);
-    services.push(makeService(slot, random));
-    if (slot.tls) secrets.push(makeSecret(slot, random, pair));
-    ingresses.push(makeIngress(slot, random));
+    services.push(applied(makeService(slot, random)));
+    if (slot.tls) secrets.push(applied(makeSecret(slot, random, pair)));
+    ingresses.push(applied(makeIngress(slot, random)));
   }
   return {
     snapshot: { ingresses, ingressClasses: [benchIngressClass()], services, endpointSlices: [], secrets },

@@ -1,10 +1,17 @@
 // Workload 6: RSS and heap of the controller pipeline after converging N
 // Ingresses (each with its Service; a tenth with a TLS Secret). Each run is a
 // fresh child process holding only the controller; the Kong double runs here.
+// The child runs as the container runs the controller: compiled JavaScript, with
+// the image's Node flags and environment (Dockerfile). `MESHDOOR_BENCH_CHILD=tsx`
+// runs the TypeScript sources through tsx instead (its loader adds ~50 MiB).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import process from 'node:process';
 import { startKongDouble } from '../../test/kong-double/index.ts';
+import type { KongDouble } from '../../test/kong-double/index.ts';
+import { compileEntry } from '../compile.ts';
+import { imageRuntime } from '../image-runtime.ts';
+import type { ImageRuntime } from '../image-runtime.ts';
 import type { MemoryReport } from '../memory-child.ts';
 import { row } from '../report.ts';
 import type { ResultRow } from '../report.ts';
@@ -13,15 +20,24 @@ import { runsOr } from '../workload.ts';
 import type { Workload, WorkloadContext } from '../workload.ts';
 
 const MIB = 2 ** 20;
-const CHILD = path.join(import.meta.dirname, '..', 'memory-child.ts');
 const RSS_TARGET_MIB: Record<number, number> = { 10000: 250, 50000: 1024 };
+const PLAIN_NODE: ImageRuntime = { nodeFlags: [], env: {} };
+/**
+ * The heap Node configures in the shipped container: V8 is sized from the cgroup
+ * memory limit (deploy/controller.yaml: 512Mi), giving a 256 MiB old space and
+ * 1 MiB semi-spaces on 64-bit Node. These flags give the same without a cgroup.
+ */
+const CONTAINER_512MI_V8 = ['--max-old-space-size=256', '--max-semi-space-size=1'];
 
-/** V8's young generation kept small: less memory held after the allocation peaks of a sync. */
-const SMALL_SEMI_SPACE = '--max-semi-space-size=4';
+/** How to start the child: its file, and node arguments that load it. */
+interface ChildCommand { file: string; loader: string[] }
 
-function runChild(n: number, kongUrl: string, nodeFlags: string[] = []): Promise<MemoryReport> {
+function runChild(cmd: ChildCommand, n: number, double: KongDouble, runtime: ImageRuntime): Promise<MemoryReport> {
+  // Every run pushes the full config: the double would otherwise already hold it.
+  double.restartEmpty();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', '--expose-gc', CHILD, String(n), kongUrl], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = [...runtime.nodeFlags, ...cmd.loader, '--expose-gc', cmd.file, String(n), double.url];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...runtime.env } });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
@@ -37,35 +53,73 @@ function runChild(n: number, kongUrl: string, nodeFlags: string[] = []): Promise
   });
 }
 
-async function measureSize(ctx: WorkloadContext, n: number, kongUrl: string): Promise<ResultRow[]> {
-  const reports = await repeat({ warmup: 0, runs: runsOr(ctx, n >= 50000 ? 1 : ctx.quick ? 1 : 3) }, () => runChild(n, kongUrl));
+/** Compiles the child once per workload run, unless asked to run it through tsx. */
+async function childCommand(): Promise<ChildCommand & { cleanup(): Promise<void> }> {
+  if (process.env.MESHDOOR_BENCH_CHILD === 'tsx') {
+    return { file: path.join(import.meta.dirname, '..', 'memory-child.ts'), loader: ['--import', 'tsx'], cleanup: () => Promise.resolve() };
+  }
+  const compiled = await compileEntry('bench/memory-child.ts');
+  return { file: compiled.file, loader: [], cleanup: () => compiled.cleanup() };
+}
+
+interface SizeRun { ctx: WorkloadContext; cmd: ChildCommand; double: KongDouble; runtime: ImageRuntime }
+
+function rssRows(n: number, reports: readonly MemoryReport[], label: string, note: string): ResultRow[] {
   const pick = (f: (r: MemoryReport) => number) => summarize(reports.map(f));
-  ctx.log(`memory N=${n}: converged in ${(pick((r) => r.convergeMs).median / 1000).toFixed(1)} s with ${pick((r) => r.pushes).median} push(es)`);
-  const target = RSS_TARGET_MIB[n];
+  const target = label === '' ? RSS_TARGET_MIB[n] : undefined;
   return [
-    row({ workload: 'memory', n, metric: 'rss after converging', unit: 'MiB', summary: pick((r) => r.rssBytes / MIB), ...(target ? { target: { op: '<=', value: target } } : {}), note: 'after two full GCs; N=0 is the process baseline (Node, tsx, libraries)' }),
-    row({ workload: 'memory', n, metric: 'heap used', unit: 'MiB', summary: pick((r) => r.heapUsedBytes / MIB) }),
-    row({ workload: 'memory', n, metric: 'peak rss', unit: 'MiB', summary: pick((r) => r.peakRssBytes / MIB) }),
+    row({ workload: 'memory', n, metric: `rss after converging${label}`, unit: 'MiB', summary: pick((r) => r.rssBytes / MIB), ...(target ? { target: { op: '<=', value: target } } : {}), note }),
+    row({ workload: 'memory', n, metric: `rss settled${label}`, unit: 'MiB', summary: pick((r) => r.settledRssBytes / MIB), note: 'after a memory-reducing GC (pooled V8 pages unmapped), as an idle controller settles' }),
+    row({ workload: 'memory', n, metric: `peak rss${label}`, unit: 'MiB', summary: pick((r) => r.peakRssBytes / MIB) }),
   ];
 }
 
-async function measureSmallSemiSpace(n: number, kongUrl: string): Promise<ResultRow> {
-  const report = await runChild(n, kongUrl, [SMALL_SEMI_SPACE]);
-  return row({ workload: 'memory', n, metric: `rss, node ${SMALL_SEMI_SPACE}`, unit: 'MiB', summary: summarize([report.rssBytes / MIB]), note: 'the same, with a deployment-level V8 flag' });
+async function measureSize(run: SizeRun, n: number): Promise<ResultRow[]> {
+  const { ctx, cmd } = run;
+  const runs = runsOr(ctx, n >= 50000 ? 1 : ctx.quick ? 1 : 3);
+  const reports = await repeat({ warmup: 0, runs }, () => runChild(cmd, n, run.double, run.runtime));
+  const converge = summarize(reports.map((r) => r.convergeMs)).median;
+  ctx.log(`memory N=${n}: converged in ${(converge / 1000).toFixed(1)} s with ${summarize(reports.map((r) => r.pushes)).median} push(es)`);
+  const baseline = `N=0 is the process baseline (Node${cmd.loader.length > 0 ? ', tsx' : ''}, libraries)`;
+  return [
+    ...rssRows(n, reports, '', `after two full GCs; ${baseline}`),
+    row({ workload: 'memory', n, metric: 'heap used', unit: 'MiB', summary: summarize(reports.map((r) => r.heapUsedBytes / MIB)) }),
+  ];
+}
+
+/** One more 10k run in a variant: V8 sized as in the shipped container, or plain `node`. */
+async function measureVariant(run: SizeRun, label: string, runtime: ImageRuntime, note: string): Promise<ResultRow[]> {
+  const report = await runChild(run.cmd, 10000, run.double, runtime);
+  return rssRows(10000, [report], `, ${label}`, note);
+}
+
+/** The variants, one after the other (children share the Kong double). */
+async function measureVariants(run: SizeRun): Promise<ResultRow[]> {
+  const container = { ...run.runtime, nodeFlags: [...run.runtime.nodeFlags, ...CONTAINER_512MI_V8] };
+  return [
+    ...await measureVariant(run, '512Mi container', container, `V8 as Node sizes it under the manifest's memory limit (${CONTAINER_512MI_V8.join(' ')})`),
+    ...await measureVariant(run, 'plain node', PLAIN_NODE, 'without the image\'s Node flags and environment'),
+  ];
 }
 
 export const memoryWorkload: Workload = {
   name: 'memory',
-  description: 'controller RSS and heap after converging N Ingresses (child process per run)',
+  description: 'controller RSS and heap after converging N Ingresses (child process per run, compiled as shipped)',
   async run(ctx) {
-    const double = await startKongDouble({ mode: 'dbless', configLimitBytes: 1024 * MIB });
+    const cmd = await childCommand();
     try {
-      const rows: ResultRow[] = [];
-      for (const n of ctx.quick ? [0, 100] : [0, 10000, 50000]) rows.push(...await measureSize(ctx, n, double.url));
-      if (!ctx.quick) rows.push(await measureSmallSemiSpace(10000, double.url));
-      return rows;
+      const double = await startKongDouble({ mode: 'dbless', configLimitBytes: 1024 * MIB });
+      const run: SizeRun = { ctx, cmd, double, runtime: imageRuntime() };
+      try {
+        const rows: ResultRow[] = [];
+        for (const n of ctx.quick ? [0, 100] : [0, 10000, 50000]) rows.push(...await measureSize(run, n));
+        if (!ctx.quick) rows.push(...await measureVariants(run));
+        return rows;
+      } finally {
+        await double.close();
+      }
     } finally {
-      await double.close();
+      await cmd.cleanup();
     }
   },
 };
