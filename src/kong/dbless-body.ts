@@ -6,8 +6,9 @@
 //   and target; certificates have no name and keep theirs;
 // - fields equal to Kong's schema default (§1.x tables);
 // - the ownership tag: a DB-less gateway runs meshdoor's config and nothing else.
-// The text of each entity the translator reused (deep-frozen) is remembered,
-// so a pass that changed one Ingress serializes about one service.
+// The text of each service, upstream and certificate the translator reused
+// (deep-frozen) is remembered, so a pass that changed one Ingress serializes
+// about one service.
 import type { KongCertificate, KongConfig, KongRoute, KongService, KongUpstream } from './declarative.ts';
 import { OWNERSHIP_TAG } from './declarative.ts';
 import { canonicalJson } from './config-hash.ts';
@@ -65,14 +66,14 @@ function ownFields(entity: Fields, defaults: Fields, omit: readonly string[]): F
 
 const list = (items: readonly string[]): string => `[${items.join(',')}]`;
 
+// Not remembered on its own: its service's text holds it, and keeping both
+// doubled what the cache held.
 function routeText(route: KongRoute): string {
-  return remembered(route, (r) => {
-    const http = r.protocols[0] === 'http' || r.protocols[0] === 'https';
-    const defaults = http ? HTTP_ROUTE_DEFAULTS : ROUTE_DEFAULTS;
-    const fields = ownFields(r as unknown as Fields, defaults, ['id']);
-    if (http && sameProtocols(r.protocols, ['http', 'https'])) delete fields['protocols'];
-    return objectText(fields);
-  });
+  const http = route.protocols[0] === 'http' || route.protocols[0] === 'https';
+  const defaults = http ? HTTP_ROUTE_DEFAULTS : ROUTE_DEFAULTS;
+  const fields = ownFields(route as unknown as Fields, defaults, ['id']);
+  if (http && sameProtocols(route.protocols, ['http', 'https'])) delete fields['protocols'];
+  return objectText(fields);
 }
 
 function sameProtocols(actual: readonly string[], expected: readonly string[]): boolean {

@@ -23,12 +23,15 @@ export function tagsFor(kind: TaggedKind, obj: KubeObject): string[] {
   return [...tags];
 }
 
+// One string per kind, not one per object.
+const KIND_TAGS: Record<TaggedKind, string> = { Ingress: 'k8s-kind:Ingress', Service: 'k8s-kind:Service', Secret: 'k8s-kind:Secret' };
+
 function buildTags(kind: TaggedKind, obj: KubeObject): string[] {
   const meta = obj.metadata ?? {};
   const tags = [
     `k8s-name:${meta.name ?? ''}`,
     `k8s-namespace:${meta.namespace ?? ''}`,
-    `k8s-kind:${kind}`,
+    KIND_TAGS[kind],
     OWNERSHIP_TAG,
   ];
   if (meta.uid) tags.push(`k8s-uid:${meta.uid}`);
