@@ -6,13 +6,14 @@
 //   and target; certificates have no name and keep theirs;
 // - fields equal to Kong's schema default (§1.x tables);
 // - the ownership tag: a DB-less gateway runs meshdoor's config and nothing else.
-// The text of each service, upstream and certificate the translator reused
-// (deep-frozen) is remembered, so a pass that changed one Ingress serializes
-// about one service.
+// Lists are written in chunks of entities, and the text of a chunk whose
+// entities are the same (deep-frozen) entities as before is reused; the MD5
+// goes on from the state after the unchanged leading pieces. So a pass that
+// changed one Ingress serializes one chunk and hashes from there on.
 import type { KongCertificate, KongConfig, KongRoute, KongService, KongUpstream } from './declarative.ts';
 import { OWNERSHIP_TAG } from './declarative.ts';
 import { canonicalJson } from './config-hash.ts';
-import { isDeeplyFrozen } from './frozen.ts';
+import { listParts, md5OfParts } from './body-chunks.ts';
 
 type Fields = Record<string, unknown>;
 
@@ -24,20 +25,6 @@ const ROUTE_DEFAULTS: Fields = {
 const HTTP_ROUTE_DEFAULTS: Fields = { ...ROUTE_DEFAULTS, strip_path: true };
 const UPSTREAM_DEFAULTS: Fields = { algorithm: 'round-robin' };
 const TARGET_DEFAULTS: Fields = { weight: 100 };
-
-const texts = new WeakMap<object, string>();
-
-/** The entity's text, remembered when the entity can never change. */
-function remembered<T extends object>(entity: T, write: (entity: T) => string): string {
-  const frozen = isDeeplyFrozen(entity);
-  if (frozen) {
-    const known = texts.get(entity);
-    if (known !== undefined) return known;
-  }
-  const text = write(entity);
-  if (frozen) texts.set(entity, text);
-  return text;
-}
 
 /** `{...}` with keys sorted; `children` are already-written texts. */
 function objectText(fields: Fields, children: Record<string, string> = {}): string {
@@ -80,29 +67,58 @@ function sameProtocols(actual: readonly string[], expected: readonly string[]): 
   return actual.length === expected.length && expected.every((p) => actual.includes(p));
 }
 
-function serviceText(service: KongService): string {
-  return remembered(service, (s) => objectText(ownFields(s as unknown as Fields, SERVICE_DEFAULTS, ['id', 'routes']), {
-    routes: list(s.routes.map(routeText)),
-  }));
+function serviceText(s: KongService): string {
+  return objectText(ownFields(s as unknown as Fields, SERVICE_DEFAULTS, ['id', 'routes']), { routes: list(s.routes.map(routeText)) });
 }
 
-function upstreamText(upstream: KongUpstream): string {
-  return remembered(upstream, (u) => objectText(ownFields(u as unknown as Fields, UPSTREAM_DEFAULTS, ['id', 'targets']), {
+function upstreamText(u: KongUpstream): string {
+  return objectText(ownFields(u as unknown as Fields, UPSTREAM_DEFAULTS, ['id', 'targets']), {
     targets: list(u.targets.map((t) => objectText(ownFields(t as unknown as Fields, TARGET_DEFAULTS, ['id'])))),
-  }));
-}
-
-function certificateText(certificate: KongCertificate): string {
-  return remembered(certificate, (c) => objectText(ownFields(c as unknown as Fields, {}, ['snis']), {
-    snis: list(c.snis.map((sni) => objectText(ownFields(sni as unknown as Fields, {}, ['id'])))),
-  }));
-}
-
-/** The POST /config body for `config`: same config, same bytes. */
-export function dblessBody(config: KongConfig): string {
-  return objectText({ _format_version: config._format_version }, {
-    certificates: list(config.certificates.map(certificateText)),
-    services: list(config.services.map(serviceText)),
-    upstreams: list(config.upstreams.map(upstreamText)),
   });
+}
+
+function certificateText(c: KongCertificate): string {
+  return objectText(ownFields(c as unknown as Fields, {}, ['snis']), {
+    snis: list(c.snis.map((sni) => objectText(ownFields(sni as unknown as Fields, {}, ['id'])))),
+  });
+}
+
+/**
+ * The body in pieces, in order: `{"_format_version":…,"certificates":`, then
+ * each list as `[`, chunks, `,` between them, `]`, with the keys between. The
+ * keys are sorted as objectText sorts them.
+ */
+function bodyParts(config: KongConfig): string[] {
+  return [
+    `{"_format_version":${JSON.stringify(config._format_version)},"certificates":`, ...listParts(config.certificates, certificateText),
+    ',"services":', ...listParts(config.services, serviceText),
+    ',"upstreams":', ...listParts(config.upstreams, upstreamText),
+    '}',
+  ];
+}
+
+export interface DblessBody {
+  text: string;
+  /** Kong's configuration_hash for it: its MD5. */
+  md5: string;
+}
+
+// Gateways share one config: its pieces and hash are made once. The joined
+// text is not kept (the config outlives the push; ~10 MB at 10k Ingresses).
+const bodies = new WeakMap<KongConfig, { parts: string[]; md5: string }>();
+
+/** The POST /config body for `config` and its MD5: same config, same bytes. */
+export function dblessBodyAndHash(config: KongConfig): DblessBody {
+  let body = bodies.get(config);
+  if (body === undefined) {
+    const parts = bodyParts(config);
+    body = { parts, md5: md5OfParts(parts) };
+    bodies.set(config, body);
+  }
+  return { text: body.parts.join(''), md5: body.md5 };
+}
+
+/** The POST /config body for `config`. */
+export function dblessBody(config: KongConfig): string {
+  return dblessBodyAndHash(config).text;
 }

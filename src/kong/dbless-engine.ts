@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { KongAdminError } from './admin-errors.ts';
 import type { KongAdminClient } from './admin-client.ts';
-import { dblessBody } from './dbless-body.ts';
+import { dblessBodyAndHash } from './dbless-body.ts';
 import { applyWithExclusions, rejectionSummary, rejectionsFromFlattened } from './rejections.ts';
 import type { ApplyAttempt, EntityRejection } from './rejections.ts';
 import { GatewayBackoff, finalReport, memoizedTranslate } from './sync-shared.ts';
@@ -147,8 +147,7 @@ export class DblessSyncEngine implements KongSyncEngine {
 
   async #push(client: KongAdminClient, memory: GatewayMemory, result: TranslateResult, countWrite: () => void): Promise<ApplyAttempt<PushResult>> {
     // One serialization serves the hash and the body.
-    const text = dblessBody(result.config);
-    const hash = kongConfigurationHash(text);
+    const { text, md5: hash } = dblessBodyAndHash(result.config);
     const refused = memory.refused.get(hash);
     if (refused !== undefined) return { ok: false, ...refused };
     const empty = result.config.services.length + result.config.upstreams.length + result.config.certificates.length === 0;

@@ -2,12 +2,16 @@
 // exactly the entities the full config describes (ids, defaults and all).
 import { expect } from 'chai';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
-import { dblessBody } from '../../src/kong/dbless-body.ts';
+import type { V1Ingress } from '@kubernetes/client-node';
+import { dblessBody, dblessBodyAndHash } from '../../src/kong/dbless-body.ts';
+import { kongConfigurationHash } from '../../src/kong/dbless-engine.ts';
 import type { KongConfig } from '../../src/kong/declarative.ts';
 import { OWNERSHIP_TAG } from '../../src/kong/declarative.ts';
 import { validateDeclarativeConfig } from '../../src/kong/validate/index.ts';
 import type { FlatEntities } from '../../src/kong/validate/index.ts';
 import { translate } from '../../src/translate/index.ts';
+import type { Snapshot } from '../../src/translate/types.ts';
+import { editIngress, generateCluster } from '../../bench/generate.ts';
 import {
   PEM, endpointSlice, externalService, ingress, rule, service, snapshot, tlsSecret,
 } from '../translate/builders.ts';
@@ -83,4 +87,26 @@ describe('DB-less /config body', () => {
     expect(dblessBody(config)).to.equal(first);
     expect(dblessBody(structuredClone(config))).to.equal(first);
   });
+
+  it('reuses unchanged chunks and resumes the MD5, and stays equal to a body written from scratch', () => {
+    const settings = { ...DEFAULT_SETTINGS };
+    let snap = generateCluster({ n: 400 }).snapshot;
+    const edit = (index: number, round: number): Snapshot => {
+      const ingresses = [...snap.ingresses];
+      ingresses[index] = editIngress(ingresses[index] as V1Ingress, round);
+      return { ...snap, ingresses };
+    };
+    const steps: [string, () => Snapshot][] = [
+      ['first', () => snap], ['unchanged', () => snap], ['last chunk', () => edit(399, 1)], ['first chunk', () => edit(0, 2)],
+      ['middle', () => edit(200, 3)], ['one deleted: later chunks shift', () => ({ ...snap, ingresses: snap.ingresses.slice(1) })],
+    ];
+    for (const [step, next] of steps) {
+      snap = next();
+      const { config } = translate(snap, { settings });
+      const body = dblessBodyAndHash(config);
+      expect(body.md5, step).to.equal(kongConfigurationHash(body.text));
+      expect(body.text, step).to.equal(dblessBody(structuredClone(config)));
+    }
+  });
 });
+

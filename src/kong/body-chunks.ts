@@ -1,0 +1,54 @@
+// Pieces of a large JSON body that survive from one push to the next: list
+// chunks whose entities did not change keep their text, and the MD5 of a body
+// resumes from the state after the pieces it shares with the previous body.
+import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+import { isDeeplyFrozen } from './frozen.ts';
+
+const CHUNK = 128;
+
+/** A chunk's text, keyed by its first entity; valid while all its entities are the same. */
+const chunks = new WeakMap<object, { items: readonly object[]; text: string }>();
+
+function chunkText<T extends object>(items: readonly T[], write: (item: T) => string): string {
+  const [first] = items;
+  if (first === undefined) return '';
+  const known = chunks.get(first);
+  if (known?.items.length === items.length && known.items.every((item, i) => item === items[i])) return known.text;
+  const text = items.map(write).join(',');
+  // Entities that are not frozen may still change: never remember them.
+  if (items.every(isDeeplyFrozen)) chunks.set(first, { items, text });
+  return text;
+}
+
+/** A JSON array as pieces: `[`, chunk, `,`, chunk, …, `]`. */
+export function listParts<T extends object>(items: readonly T[], write: (item: T) => string): string[] {
+  const parts = ['['];
+  for (let start = 0; start < items.length; start += CHUNK) {
+    if (start > 0) parts.push(',');
+    parts.push(chunkText(items.slice(start, start + CHUNK), write));
+  }
+  parts.push(']');
+  return parts;
+}
+
+/** The previous body's pieces, and the MD5 state before each of them. */
+let previous: { parts: readonly string[]; states: Hash[] } | undefined;
+
+/** MD5 of the pieces joined, resuming after the leading pieces equal to the previous body's. */
+export function md5OfParts(parts: readonly string[]): string {
+  let same = 0;
+  const before = previous;
+  if (before) {
+    while (same < parts.length && same < before.parts.length && parts[same] === before.parts[same]) same += 1;
+  }
+  const states: Hash[] = before && same > 0 ? before.states.slice(0, same + 1) : [createHash('md5')];
+  const start = Math.min(same, states.length - 1);
+  const hash = (states[start] as Hash).copy();
+  for (let i = start; i < parts.length; i += 1) {
+    hash.update(parts[i] as string);
+    states[i + 1] = hash.copy();
+  }
+  previous = { parts, states };
+  return hash.digest('hex');
+}
