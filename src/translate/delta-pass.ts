@@ -177,6 +177,14 @@ class DeltaState {
   private resolveKey(ctx: TranslateContext, key: string, affected: Set<Entry>): void {
     const claims = this.claimsByKey.get(key) ?? [];
     this.conflictFailures.delete(key);
+    const [only] = claims;
+    if (claims.length === 1 && only) {
+      // Nearly every host + path has one claim: it wins.
+      this.losers.delete(only);
+      const entry = this.entries.get(only.ingress);
+      if (entry) affected.add(entry);
+      return;
+    }
     const winner = winnerOf(claims);
     const failures: Failure[] = [];
     for (const claim of claims) {
