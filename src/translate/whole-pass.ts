@@ -4,6 +4,7 @@
 import type { V1Ingress, V1Secret } from '@kubernetes/client-node';
 import { assembleConfig } from './assemble.ts';
 import { guarded } from './context.ts';
+import type { FailureCollector } from './failures.ts';
 import type { TranslateContext } from './context.ts';
 import { resolvePathConflicts } from './conflicts.ts';
 import { isIngressServed } from './ingress-class.ts';
@@ -98,8 +99,8 @@ function configuredObjects(snapshot: Snapshot, routes: readonly RoutePlan[], sec
   return keyed.sort((a, b) => compareStrings(a.key, b.key)).map(({ ref }) => ref);
 }
 
-/** The translation and the route plans it was assembled from. */
-export function translateWhole(ctx: TranslateContext & { failures: { list(): TranslateResult['failures'] } }, snapshot: Snapshot): PassResult {
+/** Every served Ingress planned (or its plan reused) and everything combined again. */
+export function translateWhole(ctx: TranslateContext & { failures: FailureCollector }, snapshot: Snapshot): PassResult {
   const flavor = ctx.settings.routerFlavor;
   const plans = planServedIngresses(ctx, snapshot);
   const losers = resolvePathConflicts(ctx, plans);
