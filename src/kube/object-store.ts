@@ -1,5 +1,6 @@
 // A typed in-memory cache of one watch's objects. Changes that do not move the
-// resourceVersion are not changes, so relists of an unchanged cluster cost nothing.
+// resourceVersion are not changes, so relists of an unchanged cluster trigger
+// nothing (the next pass finds the same fingerprint and skips the sync).
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { metaKey } from './watch-source.ts';
 
@@ -12,10 +13,14 @@ export class ObjectStore<T extends KubernetesObject = KubernetesObject> {
     const key = metaKey(obj);
     const current = this.objects.get(key);
     const rv = obj.metadata?.resourceVersion;
-    if (current && rv !== undefined && current.metadata?.resourceVersion === rv) return false;
-    this.objects.set(key, obj);
-    this.sorted = undefined;
-    return true;
+    const unchanged = current !== undefined && rv !== undefined && current.metadata?.resourceVersion === rv;
+    if (current !== obj) {
+      // Even an unchanged object is taken over: after a relist the watch's own
+      // cache holds the new copy, and keeping the old one would hold two.
+      this.objects.set(key, obj);
+      this.sorted = undefined;
+    }
+    return !unchanged;
   }
 
   remove(obj: T): boolean {
