@@ -1,5 +1,7 @@
 // The translator: Snapshot → Kong declarative config + failures. Pure: no I/O,
 // no clocks; one bad object only adds failures and drops what depends on it.
+// It remembers earlier passes (ingress-memo.ts, delta-pass.ts) to answer
+// faster, never differently: the same snapshot always gives the same result.
 //
 // Known deviations from Kubernetes semantics, all caused by Kong's traditional
 // routers (the expressions flavor has none of them; tests assert Kong's real
