@@ -25,10 +25,5 @@ export function contentHash(value: unknown): string {
 
 /** The hash that identifies a whole Kong configuration. */
 export function configHash(config: unknown): string {
-  return configHashOfText(canonicalJson(config));
-}
-
-/** configHash from the config's canonical JSON text, when the caller already has it. */
-export function configHashOfText(canonicalText: string): string {
-  return createHash('sha256').update(canonicalText).digest('hex');
+  return createHash('sha256').update(canonicalJson(config)).digest('hex');
 }

@@ -1,7 +1,6 @@
 // DB-less sync: one POST /config?flatten_errors=1 per gateway per change.
 // Skipped when the gateway already runs the config it last accepted from us,
 // unless its /status says it restarted empty (or someone else replaced it).
-import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { KongAdminError } from './admin-errors.ts';
 import type { KongAdminClient } from './admin-client.ts';
@@ -45,15 +44,8 @@ type PushResult = { status: 'pushed' | 'skipped'; hash: string };
 interface PushInput {
   /** MD5 of the body: the configuration_hash Kong will show for it (one hash of ~10 MB, not two). */
   hash: string;
-  /** The body text (dblessBody), sent as is. */
-  text: string;
   /** No entities at all (Kong then reports an all-zero hash). */
   empty: boolean;
-}
-
-/** Kong's configuration_hash for a config string it loads: its MD5 (kong/db/declarative). */
-export function kongConfigurationHash(text: string): string {
-  return createHash('md5').update(text).digest('hex');
 }
 
 export class DblessSyncEngine implements KongSyncEngine {
@@ -151,7 +143,7 @@ export class DblessSyncEngine implements KongSyncEngine {
     const refused = memory.refused.get(hash);
     if (refused !== undefined) return { ok: false, ...refused };
     const empty = result.config.services.length + result.config.upstreams.length + result.config.certificates.length === 0;
-    if (await this.#isCurrent(client, memory, { hash, text, empty })) return { ok: true, value: { status: 'skipped', hash } };
+    if (await this.#isCurrent(client, memory, { hash, empty })) return { ok: true, value: { status: 'skipped', hash } };
     // Sent as the raw body with a YAML content type (JSON is YAML to Kong's parser), so
     // Kong hashes exactly this text and check_hash works. An application/json body
     // would be read as an inline object and hashed from Kong's own encoding instead.

@@ -29,7 +29,7 @@ function regexPriority(plan: RoutePlan, flavor: RouterFlavor): number {
   return plan.options.regexPriority + (plan.exact ? 1 : 0);
 }
 
-export function toKongRoute(plan: RoutePlan, flavor: RouterFlavor): KongRoute {
+function toKongRoute(plan: RoutePlan, flavor: RouterFlavor): KongRoute {
   const { options } = plan;
   return {
     id: entityId('routes', plan.name),

@@ -21,7 +21,7 @@ import { SortedByName } from './sorted-by-name.ts';
 import { translateTls } from './tls.ts';
 import type { TlsResult } from './tls.ts';
 import type { ObjectKind, ObjectRef, Snapshot } from './types.ts';
-import { defaultBackendRoute, isCatchAll, isServed, keyedRef } from './whole-pass.ts';
+import { configuredFrom, defaultBackendRoute, isCatchAll, isServed, keyedRef } from './whole-pass.ts';
 import type { PassResult } from './whole-pass.ts';
 
 type Failure = readonly [ObjectRef, string, string];
@@ -292,12 +292,7 @@ class DeltaState {
 
   private configuredObjects(snapshot: Snapshot): ObjectRef[] {
     if (!this.usesMoved) return this.configured;
-    const used = (kind: ObjectKind) => (obj: KubeObject): boolean => this.uses.has(keyedRef(kind, obj).id);
-    this.configured = [
-      ...snapshot.ingresses.filter(used('Ingress')).map((obj) => keyedRef('Ingress', obj)),
-      ...snapshot.secrets.filter(used('Secret')).map((obj) => keyedRef('Secret', obj)),
-      ...snapshot.services.filter(used('Service')).map((obj) => keyedRef('Service', obj)),
-    ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ ref }) => ref);
+    this.configured = configuredFrom(snapshot, (kind, obj) => this.uses.has(keyedRef(kind, obj).id));
     this.usesMoved = false;
     return this.configured;
   }

@@ -102,7 +102,7 @@ function splitExpressions(group: PathClaim[]): RoutePlan[] {
   return paths.map((path) => planFor(first, `${name}.${shortHash(path.conflictKey)}`, [path]));
 }
 
-export function planRoutes(claims: readonly PathClaim[], flavor: RouterFlavor): RoutePlan[] {
+function planRoutes(claims: readonly PathClaim[], flavor: RouterFlavor): RoutePlan[] {
   const split = flavor === 'expressions' ? splitExpressions : splitTraditional;
   return groupClaims(claims).flatMap(split);
 }

@@ -85,18 +85,21 @@ export function keyedRef(kind: ObjectKind, obj: KubeObject): KeyedRef {
 }
 
 /** The objects the routes and certificates came from, sorted by key (the snapshot's lists usually are already). */
+/** The snapshot's objects that `isUsed`, as refs sorted by key (the snapshot's lists usually are already). */
+export function configuredFrom(snapshot: Snapshot, isUsed: (kind: ObjectKind, obj: KubeObject) => boolean): ObjectRef[] {
+  const keyed = (kind: ObjectKind, list: readonly KubeObject[]): KeyedRef[] =>
+    list.filter((obj) => isUsed(kind, obj)).map((obj) => keyedRef(kind, obj));
+  return [...keyed('Ingress', snapshot.ingresses), ...keyed('Secret', snapshot.secrets), ...keyed('Service', snapshot.services)]
+    .sort((a, b) => compareStrings(a.key, b.key)).map(({ ref }) => ref);
+}
+
 function configuredObjects(snapshot: Snapshot, routes: readonly RoutePlan[], secrets: readonly V1Secret[]): ObjectRef[] {
   const used = new Set<KubeObject>(secrets);
   for (const route of routes) {
     used.add(route.ingress);
     used.add(route.backend.service);
   }
-  const keyed = [
-    ...snapshot.ingresses.filter((obj) => used.has(obj)).map((obj) => keyedRef('Ingress', obj)),
-    ...snapshot.secrets.filter((obj) => used.has(obj)).map((obj) => keyedRef('Secret', obj)),
-    ...snapshot.services.filter((obj) => used.has(obj)).map((obj) => keyedRef('Service', obj)),
-  ];
-  return keyed.sort((a, b) => compareStrings(a.key, b.key)).map(({ ref }) => ref);
+  return configuredFrom(snapshot, (_kind, obj) => used.has(obj));
 }
 
 /** Every served Ingress planned (or its plan reused) and everything combined again. */

@@ -4,7 +4,6 @@ import { expect } from 'chai';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
 import type { V1Ingress } from '@kubernetes/client-node';
 import { dblessBody, dblessBodyAndHash } from '../../src/kong/dbless-body.ts';
-import { kongConfigurationHash } from '../../src/kong/dbless-engine.ts';
 import type { KongConfig } from '../../src/kong/declarative.ts';
 import { OWNERSHIP_TAG } from '../../src/kong/declarative.ts';
 import { validateDeclarativeConfig } from '../../src/kong/validate/index.ts';
@@ -12,6 +11,7 @@ import type { FlatEntities } from '../../src/kong/validate/index.ts';
 import { translate } from '../../src/translate/index.ts';
 import type { Snapshot } from '../../src/translate/types.ts';
 import { editIngress, generateCluster } from '../../bench/generate.ts';
+import { kongConfigurationHash } from './fixtures.ts';
 import {
   PEM, endpointSlice, externalService, ingress, rule, service, snapshot, tlsSecret,
 } from '../translate/builders.ts';

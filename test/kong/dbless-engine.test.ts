@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { KongClientPool } from '../../src/kong/client-pool.ts';
 import { dblessBody } from '../../src/kong/dbless-body.ts';
-import { DblessSyncEngine, kongConfigurationHash } from '../../src/kong/dbless-engine.ts';
+import { DblessSyncEngine } from '../../src/kong/dbless-engine.ts';
 import type { Snapshot } from '../../src/translate/types.ts';
 import { startKongDouble } from '../kong-double/index.ts';
 import type { KongDouble } from '../kong-double/index.ts';
-import { fastRetry, ingress, recordingLogger, shopSnapshot, syncRequest } from './fixtures.ts';
+import { fastRetry, ingress, kongConfigurationHash, recordingLogger, shopSnapshot, syncRequest } from './fixtures.ts';
 
 describe('DB-less sync engine (against the Kong double)', () => {
   let doubles: KongDouble[] = [];

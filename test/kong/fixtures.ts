@@ -1,10 +1,16 @@
 // Cluster objects for engine tests, translated by the real translator, so the
 // engines are exercised with the entities and tags meshdoor really emits.
+import { createHash } from 'node:crypto';
 import type { V1Ingress, V1Service } from '@kubernetes/client-node';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
 import type { GatewayTarget, SyncRequest } from '../../src/kong/sync-types.ts';
 import { translate } from '../../src/translate/index.ts';
 import type { Snapshot } from '../../src/translate/types.ts';
+
+/** Kong's configuration_hash for a config text it loaded: its MD5 (kong/db/declarative). */
+export function kongConfigurationHash(text: string): string {
+  return createHash('md5').update(text).digest('hex');
+}
 
 export function service(name: string, namespace = 'shop', port = 80): V1Service {
   return {
