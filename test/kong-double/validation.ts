@@ -1,11 +1,11 @@
 // Validation for the double, delegated to the port of Kong's schema engine
-// (src/kong/validate): entity rules per router flavor, Kong's error bodies,
+// (test/kong-model/validate): entity rules per router flavor, Kong's error bodies,
 // and POST /config's declarative validation with flattened errors.
 import type { RouterFlavor } from '../../src/kong/declarative.ts';
-import { validateDeclarativeConfig } from '../../src/kong/validate/declarative/validate-declarative.ts';
-import { formatSchemaViolation } from '../../src/kong/validate/errors.ts';
-import type { FieldErrors } from '../../src/kong/validate/schema/types.ts';
-import { validateEntity } from '../../src/kong/validate/validate-entity.ts';
+import { validateDeclarativeConfig } from '../kong-model/validate/declarative/validate-declarative.ts';
+import { formatSchemaViolation } from '../kong-model/validate/errors.ts';
+import type { FieldErrors } from '../kong-model/validate/schema/types.ts';
+import { validateEntity } from '../kong-model/validate/validate-entity.ts';
 import { DoubleHttpError } from './errors.ts';
 import type { DoubleEntityType, DoubleRecord } from './store.ts';
 

@@ -2,7 +2,7 @@
 // reference checks (validate_references), then the flat entity set with
 // foreign keys as `{id}`.
 import { randomUUID } from 'node:crypto';
-import { kongEntityId } from '../../ids.ts';
+import { kongEntityId } from '../../../../src/kong/ids.ts';
 import type { Entity, FieldErrors } from '../schema/types.ts';
 import { isPlainObject } from '../schema/types.ts';
 import { normalizeTarget } from '../entities/targets-snis.ts';
