@@ -24,6 +24,21 @@ export function luaTable(value: unknown): string {
   return `{${entries.map(([k, v]) => `${k}=${luaTable(v)}`).join(',')}}`;
 }
 
+const NGINX_TITLES: Record<number, string> = { 413: 'Request Entity Too Large', 415: 'Unsupported Media Type' };
+
+/** nginx's own HTML error page: it answers before Kong's Lua code runs. */
+export class NginxPage extends Error {
+  readonly status: number;
+  readonly html: string;
+
+  constructor(status: number) {
+    const title = `${status} ${NGINX_TITLES[status] ?? ''}`;
+    super(title);
+    this.status = status;
+    this.html = `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n</body>\r\n</html>\r\n`;
+  }
+}
+
 export const notFound = (): DoubleHttpError => new DoubleHttpError(404, { message: 'Not found' });
 export const methodNotAllowed = (): DoubleHttpError => new DoubleHttpError(405, { message: 'Method not allowed' });
 export const cannotParseJson = (): DoubleHttpError => new DoubleHttpError(400, { message: 'Cannot parse JSON body' });

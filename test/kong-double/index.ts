@@ -23,7 +23,7 @@ export interface KongDoubleOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   version?: string;
-  /** POST /config bodies above this get 413 (default 10 MiB, nginx_admin_client_max_body_size). */
+  /** Request bodies above this get nginx's HTML 413 (default 10 MiB = 10485760 bytes, nginx_admin_client_max_body_size). */
   configLimitBytes?: number;
   /** Require this `Kong-Admin-Token` (Kong Enterprise RBAC); 401 otherwise. */
   requireToken?: string;

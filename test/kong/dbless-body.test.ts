@@ -44,7 +44,9 @@ function cluster(): ReturnType<typeof snapshot> {
 function loaded(config: unknown): FlatEntities {
   const result = validateDeclarativeConfig(config, { routerFlavor: 'traditional_compatible', flattenErrors: true });
   if (!result.ok) throw new Error(JSON.stringify(result.body));
-  return result.entities;
+  // Kong gives SNIs a new random id on every load: they are compared by name.
+  const snis = result.entities.snis.map(({ id: _id, ...sni }) => sni);
+  return { ...result.entities, snis };
 }
 
 /** What Kong keeps of the full config, with the ownership tag (left out of DB-less bodies) removed. */

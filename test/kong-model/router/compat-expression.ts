@@ -5,7 +5,7 @@
 export interface RegexPredicate {
   /** The regex as the ATC router compiles it (already anchored for paths). */
   regex: string;
-  /** Offset and length of the predicate within the expression. */
+  /** Offset and length of the regex literal within the expression. */
   offset: number;
   length: number;
 }
@@ -65,7 +65,9 @@ class Builder {
     items.forEach((item, i) => {
       if (i > 0) text += ' || ';
       if (item.regex !== undefined) {
-        this.regexes.push({ regex: item.regex, offset: this.length + text.length, length: item.text.length });
+        // The router reports a bad regex at its string literal, the predicate's right-hand side.
+        const literal = escapeAtcString(item.regex).length;
+        this.regexes.push({ regex: item.regex, offset: this.length + text.length + item.text.length - literal, length: literal });
       }
       text += item.text;
     });

@@ -110,6 +110,7 @@ class Parser {
     this.skip();
     const start = this.pos;
     const lhs = this.lhs();
+    if (!isKnownField(lhs.field)) throw new ExpressionError('Unknown LHS field');
     this.skip();
     const op = OPS.find((o) => this.src.startsWith(o, this.pos));
     if (!op) this.fail('an operator');
@@ -126,6 +127,14 @@ class Parser {
     }
     return pred;
   }
+}
+
+/** The fields Kong's HTTP router schema defines (kong/router/fields.lua). */
+const FIELDS = new Set(['net.protocol', 'tls.sni', 'http.method', 'http.host', 'http.path', 'net.src.ip', 'net.src.port', 'net.dst.ip', 'net.dst.port']);
+const FIELD_FAMILIES = /^http\.(?:headers|queries)\.[a-z0-9_]+$|^http\.path\.segments\.(?:len|\d+(?:_\d+)?)$/;
+
+function isKnownField(field: string): boolean {
+  return FIELDS.has(field) || FIELD_FAMILIES.test(field);
 }
 
 /** Parses an ATC expression; throws ExpressionError on bad syntax or a bad regex. */

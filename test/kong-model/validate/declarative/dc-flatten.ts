@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import { kongEntityId } from '../../../../src/kong/ids.ts';
 import type { Entity, FieldErrors } from '../schema/types.ts';
 import { isPlainObject } from '../schema/types.ts';
-import { normalizeTarget } from '../entities/targets-snis.ts';
 import { schemaFor, validateWithDefaults, type EntityType, type ValidateOptions } from '../validate-entity.ts';
 import { FOREIGN_KEYS, KNOWN_ENTITIES, childrenOf } from './dc-schema.ts';
 
@@ -13,6 +12,8 @@ export type FlatEntities = Record<EntityType, Entity[]>;
 
 interface Located {
   type: EntityType;
+  /** The input item (ids are written into it, as Kong's populate step does). */
+  raw: Entity;
   /** Own fields (children removed), ids filled in as they are generated. */
   item: Entity;
   path: (string | number)[];
@@ -26,6 +27,9 @@ const ENDPOINT_KEY: Partial<Record<EntityType, string>> = {
   services: 'name', routes: 'name', upstreams: 'name', snis: 'name',
 };
 
+/** Entities whose missing id Kong derives from the endpoint key (UUIDv5); SNIs get a new random one on every load. */
+const KEYED_IDS: ReadonlySet<EntityType> = new Set(['services', 'routes', 'upstreams']);
+
 /** Pre-order walk in Kong's entity order, parents before their children. */
 function walk(config: Record<string, unknown>): Located[] {
   const out: Located[] = [];
@@ -38,7 +42,7 @@ function walk(config: Record<string, unknown>): Located[] {
       for (const [k, v] of Object.entries(raw)) {
         if (!relations.some((r) => r.child === k) && k !== 'plugins') item[k] = v;
       }
-      const here: Located = { type, item, path: [...path, i], children: [],
+      const here: Located = { type, raw, item, path: [...path, i], children: [],
         ...(up ? { parent: up.parent, parentFk: up.fk } : {}) };
       out.push(here);
       up?.parent.children.push(here);
@@ -49,18 +53,22 @@ function walk(config: Record<string, unknown>): Located[] {
   return out;
 }
 
-function generateId(loc: Located, newId: () => string): void {
+function derivedId(loc: Located, newId: () => string): string {
   const { item, type } = loc;
-  if (item['id'] !== undefined && item['id'] !== null) return;
   if (type === 'targets') {
     const upstream = loc.parent ? loc.parent.item['id'] : item['upstream'];
     const up = typeof upstream === 'string' ? upstream : isPlainObject(upstream) ? String(upstream['id']) : '';
-    item['id'] = kongEntityId('targets', `targets:*:${up}:${String(item['target'])}`);
-    return;
+    return kongEntityId('targets', `targets:*:${up}:${String(item['target'])}`);
   }
-  const key = ENDPOINT_KEY[type];
+  const key = KEYED_IDS.has(type) ? ENDPOINT_KEY[type] : undefined;
   const value = key ? item[key] : undefined;
-  item['id'] = typeof value === 'string' ? kongEntityId(type, value) : newId();
+  return typeof value === 'string' ? kongEntityId(type, value) : newId();
+}
+
+function generateId(loc: Located, newId: () => string): void {
+  if (loc.item['id'] !== undefined && loc.item['id'] !== null) return;
+  loc.item['id'] = derivedId(loc, newId);
+  loc.raw['id'] = loc.item['id'];
 }
 
 function setError(errors: FieldErrors, path: (string | number)[], message: string): void {
@@ -93,7 +101,10 @@ function registerAll(located: Located[], errors: FieldErrors): Record<EntityType
     const keyValue = key ? loc.item[key] : undefined;
     const id = String(loc.item['id']);
     if (key && typeof keyValue === 'string' && r.byKey.has(keyValue)) {
-      setError(errors, loc.path,
+      // Kong files a duplicate key under the entity's own table at its index in
+      // the list it sits in (`routes[2]` for a service's second route), where
+      // flatten_errors cannot find it when the list was nested.
+      setError(errors, [loc.type, loc.path[loc.path.length - 1] ?? 0],
         `uniqueness violation: '${loc.type}' entity with ${key} set to '${keyValue}' already declared`);
     } else if (r.byId.has(id)) {
       setError(errors, loc.path,
@@ -122,17 +133,23 @@ function resolve(reg: Registry, value: unknown): Located | undefined {
   return reg.byKey.get(value) ?? reg.byId.get(value);
 }
 
-function checkReferences(located: Located[], reg: Record<EntityType, Registry>, errors: FieldErrors): void {
+/** Returns false when a reference dangles where Kong reports nothing (a top-level target's upstream). */
+function checkReferences(located: Located[], reg: Record<EntityType, Registry>, errors: FieldErrors): boolean {
+  let ok = true;
   for (const loc of located) {
     if (loc.parent) continue;
     const fks = Object.entries(FOREIGN_KEYS[loc.type]).sort(([a], [b]) => a.localeCompare(b));
     for (const [fk, table] of fks) {
       const value = loc.item[fk];
       if (value === undefined || value === null || resolve(reg[table], value)) continue;
+      ok = false;
+      // Kong 3.9 answers `declarative config is invalid: {}` here, without a hint.
+      if (loc.type === 'targets') continue;
       const shown = isPlainObject(value) ? String(value['id']) : typeof value === 'string' ? value : JSON.stringify(value);
       setError(errors, loc.path, `invalid reference '${fk}: ${shown}' (no such entry in '${table}')`);
     }
   }
+  return ok;
 }
 
 function toEntity(loc: Located, reg: Record<EntityType, Registry>, opts: ValidateOptions): Entity {
@@ -143,7 +160,6 @@ function toEntity(loc: Located, reg: Record<EntityType, Registry>, opts: Validat
     if (loc.parent && loc.parentFk === fk) data[fk] = { id: loc.parent.item['id'] };
     else if (data[fk] !== undefined && data[fk] !== null) data[fk] = { id: resolve(reg[table], data[fk])?.item['id'] };
   }
-  if (loc.type === 'targets' && typeof data['target'] === 'string') data['target'] = normalizeTarget(data['target']);
   const schema = schemaFor(loc.type, opts.routerFlavor);
   return schema ? validateWithDefaults(schema, data, opts).entity : data;
 }
@@ -157,8 +173,8 @@ export function flattenConfig(config: Record<string, unknown>, opts: ValidateOpt
   for (const loc of located) generateId(loc, newId);
   const errors: FieldErrors = {};
   const reg = registerAll(located, errors);
-  checkReferences(located, reg, errors);
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  const referencesOk = checkReferences(located, reg, errors);
+  if (!referencesOk || Object.keys(errors).length > 0) return { ok: false, errors };
   const entities = Object.fromEntries(KNOWN_ENTITIES.map((t) => [t, [] as Entity[]])) as FlatEntities;
   for (const loc of located) entities[loc.type].push(toEntity(loc, reg, opts));
   return { ok: true, entities };

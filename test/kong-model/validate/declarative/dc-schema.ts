@@ -51,7 +51,9 @@ const reference: FieldDef = {
   type: 'any',
   custom: (v: unknown) => {
     if (typeof v === 'string') return v === '' ? 'length must be at least 1' : null;
-    return isPlainObject(v) && typeof v['id'] === 'string' ? null : 'expected a string';
+    if (!isPlainObject(v)) return 'expected a string';
+    // A record reference must carry the primary key (`{name: x}` is not looked up).
+    return typeof v['id'] === 'string' ? null : { id: 'missing primary key' };
   },
 };
 

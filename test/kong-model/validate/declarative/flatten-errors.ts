@@ -98,6 +98,14 @@ function hoistRelations(type: EntityType, entity: Table, errT: Table, out: Flatt
   }
 }
 
+/** An empty Lua table encodes as `{}`: how Kong shows an entity's empty lists. */
+function emptyArraysAsObjects(table: Table): void {
+  for (const [key, value] of Object.entries(table)) {
+    if (Array.isArray(value) && value.length === 0) table[key] = {};
+    else if (isPlainObject(value)) emptyArraysAsObjects(value);
+  }
+}
+
 function addEntityErrors(type: EntityType, entity: Table, err: unknown, out: FlattenedEntityErrors[]): void {
   const errT = asErrorTable(err);
   if (!errT || Object.keys(errT).length === 0) return;
@@ -108,6 +116,7 @@ function addEntityErrors(type: EntityType, entity: Table, err: unknown, out: Fla
   if (errors.length === 0) return;
   const name = entity['name'];
   const tags = stringTags(entity['tags']);
+  emptyArraysAsObjects(entity);
   out.push({
     entity_type: type.slice(0, -1),
     ...(isUuid(entity['id']) ? { entity_id: entity['id'] } : {}),

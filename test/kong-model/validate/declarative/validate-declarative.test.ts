@@ -30,9 +30,10 @@ describe('validateDeclarativeConfig: accepted configs', () => {
     expect(e['services']?.[0]).to.include({ id: serviceId, host: 'example.com', path: '/api', port: 80 });
     expect(e['routes']?.[0]).to.deep.include({ id: '481a9539-f49c-51b6-b2e2-fe99ee68866c', service: { id: serviceId } });
     const upstreamId = kongEntityId('upstreams', 'up.svc');
+    // The default port is added when the target is stored, not in the parsed config.
     expect(e['targets']?.map((t) => [t['id'], t['target'], t['upstream']])).to.deep.equal([
       [kongTargetId(upstreamId, '10.0.0.1:80'), '10.0.0.1:80', { id: upstreamId }],
-      [kongTargetId(upstreamId, '10.0.0.2'), '10.0.0.2:8000', { id: upstreamId }],
+      [kongTargetId(upstreamId, '10.0.0.2'), '10.0.0.2', { id: upstreamId }],
     ]);
   });
 
@@ -47,12 +48,14 @@ describe('validateDeclarativeConfig: accepted configs', () => {
     expect(e['routes']?.map((r) => r['service'])).to.deep.equal([{ id: svcId }, { id: svcId }, { id: svcId }]);
   });
 
-  it('gives certificates random ids and nests SNIs under them', () => {
-    const e = entities({ _format_version: '3.0', certificates: [{ cert: pem('ec.crt'), key: pem('ec.key'),
-      snis: [{ name: 'example.test' }] }] });
+  it('gives certificates and their SNIs random ids, new on every load', () => {
+    const config = { _format_version: '3.0', certificates: [{ cert: pem('ec.crt'), key: pem('ec.key'), snis: [{ name: 'example.test' }] }] };
+    const e = entities(structuredClone(config));
     const cert = e['certificates']?.[0];
-    expect(cert?.['id']).to.match(/^[0-9a-f-]{36}$/);
-    expect(e['snis']?.[0]).to.deep.include({ id: kongEntityId('snis', 'example.test'), certificate: { id: cert?.['id'] } });
+    expect(cert?.['id']).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4/);
+    expect(e['snis']?.[0]).to.deep.include({ certificate: { id: cert?.['id'] } });
+    expect(e['snis']?.[0]?.['id']).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4/);
+    expect(entities(structuredClone(config))['snis']?.[0]?.['id']).to.not.equal(e['snis']?.[0]?.['id']);
   });
 
   it('migrates format 1.1 route paths (regex-looking ones get ~)', () => {
@@ -176,11 +179,13 @@ describe('validateDeclarativeConfig: flatten_errors', () => {
     routes: [{ name: 'r', paths: ['/'], service: 'missing' }] }, flat);
     expect(b['fields']).to.deep.equal({});
     expect(b['flattened_errors']).to.deep.equal([
-      { entity_type: 'target', entity_tags: ['t2'],
-        entity: { target: '10.244.0.12:80', tags: ['t2'], upstream: { id: 'f9792964-6797-482c-bfdf-08220a4f6839' } },
+      // By now the ids are filled in, and the reported entities carry them.
+      { entity_type: 'target', entity_id: '48322e4a-b3b0-591b-8ed6-fd95a6d75019', entity_tags: ['t2'],
+        entity: { id: '48322e4a-b3b0-591b-8ed6-fd95a6d75019', target: '10.244.0.12:80', tags: ['t2'], upstream: { id: 'f9792964-6797-482c-bfdf-08220a4f6839' } },
         errors: [{ type: 'entity', message: "uniqueness violation: 'targets' entity with primary key set to "
           + "'48322e4a-b3b0-591b-8ed6-fd95a6d75019' already declared" }] },
-      { entity_type: 'route', entity_name: 'r', entity: { name: 'r', paths: ['/'], service: 'missing' },
+      { entity_type: 'route', entity_id: 'da7ba03a-f1be-52d4-8a7e-c8f32640689a', entity_name: 'r',
+        entity: { id: 'da7ba03a-f1be-52d4-8a7e-c8f32640689a', name: 'r', paths: ['/'], service: 'missing' },
         errors: [{ type: 'entity', message: "invalid reference 'service: missing' (no such entry in 'services')" }] },
     ]);
   });

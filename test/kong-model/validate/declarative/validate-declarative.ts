@@ -3,7 +3,7 @@
 // 400 body (code 14), optionally with `flattened_errors`.
 import { normalizeUri } from '../../router/uri-normalize.ts';
 import { luaPretty } from '../errors.ts';
-import type { FieldErrors } from '../schema/types.ts';
+import type { FieldErrors, FieldErrorValue } from '../schema/types.ts';
 import { isPlainObject } from '../schema/types.ts';
 import type { ValidateOptions } from '../validate-entity.ts';
 import { flattenConfig, type FlatEntities } from './dc-flatten.ts';
@@ -37,6 +37,37 @@ function errorBody(input: Record<string, unknown>, fields: FieldErrors, flatten:
     fields: remaining,
     ...(flattened ? { flattened_errors: flattened } : {}),
   };
+}
+
+/**
+ * Kong 3.9 validates SNIs nested under a certificate before their
+ * `certificate` is filled in, so once anything in the document fails, every
+ * such SNI also reports `certificate: required field missing`.
+ */
+function withPhantomSniErrors(config: Record<string, unknown>, errors: FieldErrors): FieldErrors {
+  const certificates = config['certificates'];
+  if (!Array.isArray(certificates)) return errors;
+  certificates.forEach((certificate: unknown, i) => {
+    const snis = isPlainObject(certificate) ? certificate['snis'] : undefined;
+    if (!Array.isArray(snis)) return;
+    snis.forEach((sni: unknown, j) => {
+      if (!isPlainObject(sni)) return;
+      const certErrors = slot(slot(errors, 'certificates', i), 'snis', j);
+      if (isPlainObject(certErrors)) certErrors['certificate'] ??= 'required field missing';
+    });
+  });
+  return errors;
+}
+
+/** `tree[key][index]` as an error table, created (with null holes) when missing. */
+function slot(tree: unknown, key: string, index: number): FieldErrors | undefined {
+  if (!isPlainObject(tree)) return undefined;
+  const list = (Array.isArray(tree[key]) ? tree[key] : (tree[key] = [])) as (FieldErrorValue | null)[];
+  while (list.length <= index) list.push(null);
+  const current = list[index];
+  if (current === null || current === undefined) list[index] = {};
+  const slotted = list[index];
+  return isPlainObject(slotted) ? slotted : undefined;
 }
 
 /** Format 1.1/2.1 route paths: anything beyond plain path characters becomes a regex. */
@@ -78,8 +109,10 @@ export function validateDeclarativeConfig(config: unknown, opts: DeclarativeOpti
   }
   const migrated = migrate(config);
   const errors = validateDocument(migrated, { routerFlavor: opts.routerFlavor });
-  if (errors) return { ok: false, body: errorBody(config, errors, opts.flattenErrors) };
-  const flat = flattenConfig(migrated, opts);
-  if (!flat.ok) return { ok: false, body: errorBody(config, flat.errors, opts.flattenErrors) };
+  if (errors) return { ok: false, body: errorBody(config, withPhantomSniErrors(config, errors), opts.flattenErrors) };
+  // Ids are written into the input, so entities reported from here on carry them.
+  const working = structuredClone(migrated);
+  const flat = flattenConfig(working, opts);
+  if (!flat.ok) return { ok: false, body: errorBody(working, flat.errors, opts.flattenErrors) };
   return { ok: true, entities: flat.entities };
 }

@@ -13,8 +13,8 @@ export type FieldType =
   | 'string' | 'integer' | 'number' | 'boolean'
   | 'array' | 'set' | 'map' | 'record' | 'foreign' | 'any';
 
-/** A custom validator returns an error message, or null when the value is fine. */
-export type CustomValidator = (value: string) => string | null;
+/** A custom validator returns an error (a message or a nested tree), or null when the value is fine. */
+export type CustomValidator = (value: string) => FieldErrorValue | null;
 
 export interface PatternRule {
   pattern: RegExp;

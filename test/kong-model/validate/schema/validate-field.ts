@@ -96,7 +96,7 @@ function scalarTypeError(type: FieldDef['type'], value: unknown): string | null 
   }
 }
 
-type Check = (def: FieldDef, value: unknown) => string | null;
+type Check = (def: FieldDef, value: unknown) => FieldErrorValue | null;
 
 const fmtValue = (v: unknown): string => String(v);
 
