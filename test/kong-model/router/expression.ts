@@ -2,7 +2,8 @@
 // the expressions Kong builds from traditional routes and simple hand-written
 // `expressions`-flavor routes. `&&` and `||` share one precedence level and
 // associate left, as in atc-router's grammar.
-import { compileRustRegex } from '../validate/regex.ts';
+import { compileKongRegex } from '../../../src/kong/rules/index.ts';
+import type { KongRegex } from '../../../src/kong/rules/index.ts';
 
 export type Op = '==' | '!=' | '~' | '^=' | '=^' | '>' | '>=' | '<' | '<=';
 
@@ -13,7 +14,7 @@ export interface Predicate {
   any: boolean;
   op: Op;
   value: string | number;
-  regex?: RegExp;
+  regex?: KongRegex;
   /** Source of a regex rhs, for error reporting. */
   offset: number;
   length: number;
@@ -120,7 +121,7 @@ class Parser {
     if (op === '~') {
       if (typeof value !== 'string') throw new ExpressionError('regex operator can only be used with String operands');
       try {
-        pred.regex = compileRustRegex(value);
+        pred.regex = compileKongRegex(value);
       } catch (e) {
         throw new ExpressionError(e instanceof Error ? e.message : String(e));
       }
@@ -165,9 +166,9 @@ function compare(p: Predicate, v: string | number, state: EvalState): boolean {
     case '^=': ok = typeof value === 'string' && value.startsWith(String(rhs)); hit = String(rhs); break;
     case '=^': ok = typeof value === 'string' && value.endsWith(String(rhs)); break;
     case '~': {
-      const m = typeof value === 'string' ? p.regex?.exec(value) : null;
+      const m = typeof value === 'string' ? p.regex?.find(value) : null;
       ok = Boolean(m);
-      hit = m?.[0];
+      hit = m?.text;
       break;
     }
     default: ok = compareNumbers(p.op, value, rhs);

@@ -2,7 +2,8 @@
 // sorting rules: one entry per path, ordered by category (criteria bit set),
 // then submatch weight, header count, regex_priority, prefix length and
 // created_at; the first entry matching all its criteria wins.
-import { compilePcre } from '../validate/regex.ts';
+import { compileKongRegex, pcreCompileError } from '../../../src/kong/rules/index.ts';
+import type { KongRegex } from '../../../src/kong/rules/index.ts';
 import { isEmptyField, isRegexPath, splitHostPort } from './compat-expression.ts';
 import { routerRequestPath } from './uri-normalize.ts';
 import type { KongEntity, RouterRequest } from './types.ts';
@@ -19,10 +20,10 @@ export interface TraditionalEntry {
   route: KongEntity;
   service: KongEntity | null;
   path: string | undefined;
-  regex: RegExp | undefined;
+  regex: KongRegex | undefined;
   hosts: HostRule[];
   methods: string[];
-  headers: { name: string; values: string[]; regex: RegExp | undefined }[];
+  headers: { name: string; values: string[]; regex: KongRegex | undefined }[];
   snis: string[];
   category: number;
   submatch: number;
@@ -53,13 +54,46 @@ function headerRules(route: KongEntity): TraditionalEntry['headers'] {
     const values = strings(raw);
     // Only a single `~*` value is a regex in the traditional router.
     const only = values.length === 1 ? values[0] : undefined;
-    const regex = only?.startsWith('~*') ? compilePcre(only.slice(2), false) ?? undefined : undefined;
+    const regex = only?.startsWith('~*') ? compiled(only.slice(2), false) ?? undefined : undefined;
     return { name: name.toLowerCase(), values: values.map((v) => v.toLowerCase()), regex };
   });
 }
 
+/**
+ * PCRE-only syntax (look-around, backreferences) that Rust's engine refuses:
+ * JavaScript's RegExp, which has it, stands in for PCRE's matcher.
+ */
+function pcreOnly(pattern: string): KongRegex | null {
+  try {
+    const re = new RegExp(pattern.replaceAll('(?P<', '(?<'), 'u');
+    const find = (text: string): { index: number; text: string } | null => {
+      const m = re.exec(text);
+      return m ? { index: m.index, text: m[0] } : null;
+    };
+    return { pattern, find, test: (text) => find(text) !== null };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A regex as the traditional router runs it (anchored at the start for paths);
+ * null when PCRE2 refuses it. Matching uses the shared Kong regex engine: PCRE
+ * and Rust differ only at the edges (e.g. Unicode `\w`), which this flavor's
+ * model does not claim to reproduce.
+ */
+function compiled(pattern: string, anchored: boolean): KongRegex | null {
+  if (pcreCompileError(pattern) !== null) return null;
+  const source = anchored ? `^(?:${pattern})` : pattern;
+  try {
+    return compileKongRegex(source);
+  } catch {
+    return pcreOnly(source);
+  }
+}
+
 function entry(route: KongEntity, service: KongEntity | null, path: string | undefined): TraditionalEntry | null {
-  const regex = path !== undefined && isRegexPath(path) ? compilePcre(path.slice(1), true) : undefined;
+  const regex = path !== undefined && isRegexPath(path) ? compiled(path.slice(1), true) : undefined;
   if (regex === null) return null;
   const hosts = strings(route['hosts']).map(hostRule);
   const headers = headerRules(route);
@@ -120,7 +154,6 @@ function headersMatch(rules: TraditionalEntry['headers'], req: RouterRequest): b
     const got = lower.get(rule.name) ?? [];
     return got.some((v) => {
       if (!rule.regex) return rule.values.includes(v);
-      rule.regex.lastIndex = 0;
       return rule.regex.test(v);
     });
   });
@@ -129,9 +162,8 @@ function headersMatch(rules: TraditionalEntry['headers'], req: RouterRequest): b
 function pathMatch(e: TraditionalEntry, path: string): { ok: boolean; matched?: string } {
   if (e.path === undefined) return { ok: true };
   if (e.regex) {
-    e.regex.lastIndex = 0;
-    const m = e.regex.exec(path);
-    return m ? { ok: true, matched: m[0] } : { ok: false };
+    const m = e.regex.find(path);
+    return m ? { ok: true, matched: m.text } : { ok: false };
   }
   return path.startsWith(e.path) ? { ok: true, matched: e.path } : { ok: false };
 }

@@ -1,7 +1,7 @@
 // kong/db/schema/typedefs.lua: the shared field types and their messages.
 import { normalizeUri } from '../router/uri-normalize.ts';
 import { normalizeIp } from './hostnames.ts';
-import { pcreCompileError } from './regex.ts';
+import { pcreCompileError } from '../../../src/kong/rules/index.ts';
 import type { FieldDef } from './schema/types.ts';
 
 export const PROTOCOLS = ['grpc', 'grpcs', 'http', 'https', 'tcp', 'tls', 'tls_passthrough', 'udp'] as const;

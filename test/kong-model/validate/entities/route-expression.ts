@@ -4,7 +4,7 @@
 import type { RouterFlavor } from '../../../../src/kong/declarative.ts';
 import { compatExpression, isEmptyField } from '../../router/compat-expression.ts';
 import { ExpressionError, parseExpression } from '../../router/expression.ts';
-import { formatRustRegexError, rustRegexError } from '../regex.ts';
+import { formatRustRegexError, rustRegexError } from '../../../../src/kong/rules/index.ts';
 
 const PREFIX = 'Router Expression failed validation: ';
 const OTHERS = "'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations'";
