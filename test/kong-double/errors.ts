@@ -83,14 +83,16 @@ export function referencedBy(child: string, parent: string): DoubleHttpError {
   });
 }
 
-export function entityNotFound(pk: Record<string, unknown>): DoubleHttpError {
+/** 404 code 6; `pk` false: the entity was named by its endpoint key (`{name="x"}`). */
+export function entityNotFound(key: Record<string, unknown>, pk = true): DoubleHttpError {
+  const what = pk ? 'primary key ' : '';
   return new DoubleHttpError(404, {
-    code: 6, name: 'not found', message: `could not find the entity with primary key '${luaTable(pk)}'`, fields: pk,
+    code: 6, name: 'not found', message: `could not find the entity with ${what}'${luaTable(key)}'`, fields: key,
   });
 }
 
-export function invalidOffset(token: string): DoubleHttpError {
-  return new DoubleHttpError(400, { code: 7, name: 'invalid offset', message: `'${token}' is not a valid offset: bad base64 encoding` });
+export function invalidOffset(token: string, why: 'base64' | 'json'): DoubleHttpError {
+  return new DoubleHttpError(400, { code: 7, name: 'invalid offset', message: `'${token}' is not a valid offset: bad ${why} encoding` });
 }
 
 export function invalidSize(message: string): DoubleHttpError {
@@ -99,7 +101,7 @@ export function invalidSize(message: string): DoubleHttpError {
 
 export function invalidOption(field: string, detail: string): DoubleHttpError {
   return new DoubleHttpError(400, {
-    code: 11, name: 'invalid options', message: `invalid option (${field}: ${detail})`, fields: { [field]: detail },
+    code: 11, name: 'invalid options', message: `invalid option (${field}: ${detail})`, options: { [field]: detail },
   });
 }
 

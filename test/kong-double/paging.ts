@@ -64,15 +64,14 @@ function lmdbLastId(token: string): string | undefined {
 
 function decodeOffset(token: string, dbless: boolean): string | undefined {
   if (dbless) return lmdbLastId(token);
-  const bad = invalidOffset(token);
-  if (!/^[A-Za-z0-9+/]+$/.test(token)) throw bad;
+  if (!/^[A-Za-z0-9+/]+$/.test(token)) throw invalidOffset(token, 'base64');
   try {
     const parsed: unknown = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
     if (Array.isArray(parsed) && typeof parsed[0] === 'string') return parsed[0];
   } catch {
     // fall through
   }
-  throw bad;
+  throw invalidOffset(token, 'json');
 }
 
 /** One page of `records` (already ordered by id). */

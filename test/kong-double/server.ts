@@ -22,18 +22,32 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 function parseEntityBody(method: string, text: string, contentType: string): DoubleRecord | undefined {
   if (!['POST', 'PUT', 'PATCH'].includes(method)) return undefined;
-  if (contentType.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
+  if (contentType.includes('application/x-www-form-urlencoded')) return formFields(text);
   if (text.trim() === '') {
     if (contentType.includes('json')) throw cannotParseJson();
     return {};
   }
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw cannotParseJson();
-    return parsed as DoubleRecord;
+    parsed = JSON.parse(text);
   } catch {
     throw cannotParseJson();
   }
+  // Kong's Lua code indexes the body as a table of fields: an array, a number or a string breaks it.
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new DoubleHttpError(500, { message: 'An unexpected error occurred' });
+  return parsed as DoubleRecord;
+}
+
+/** Form fields; `name[]=v` (repeatable) makes an array, as Kong's argument parser does. */
+function formFields(text: string): DoubleRecord {
+  const out: DoubleRecord = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    if (key.endsWith('[]')) {
+      const name = key.slice(0, -2);
+      out[name] = [...(Array.isArray(out[name]) ? (out[name] as unknown[]) : []), value];
+    } else out[key] = value;
+  }
+  return out;
 }
 
 function checkContentType(path: string, text: string, contentType: string): void {

@@ -255,7 +255,7 @@ describe('Kong test double', () => {
       expect(await names('x,y')).to.deep.equal(['a']);
       expect(await names('y/z')).to.deep.equal(['a', 'c']);
       const mixed = await call(kong, 'GET', '/services?tags=x,y/z');
-      expect(mixed.body).to.deep.equal({ code: 11, name: 'invalid options', message: 'invalid option (tags: invalid filter syntax)', fields: { tags: 'invalid filter syntax' } });
+      expect(mixed.body).to.deep.equal({ code: 11, name: 'invalid options', message: 'invalid option (tags: invalid filter syntax)', options: { tags: 'invalid filter syntax' } });
       expect((await call(kong, 'GET', '/services?tags=a,b,c,d,e,f')).body.message).to.equal('invalid option (tags: cannot query more than 5 tags)');
       expect((await call(kong, 'GET', '/services?tags=')).body.message).to.equal('invalid option (tags: cannot be null)');
       // Nested lists ignore tags.
