@@ -83,12 +83,14 @@ function headerContext(req: RouterRequest, ctx: ExprContext): void {
 
 export function requestContext(req: RouterRequest, requestPath: string): ExprContext {
   const scheme = req.scheme ?? 'http';
+  const { host, port } = splitHostPort(req.host);
   const ctx: ExprContext = {
     'http.method': req.method,
-    'http.host': splitHostPort(req.host).host,
+    'http.host': host,
     'http.path': requestPath,
     'net.protocol': scheme,
-    'net.dst.port': req.port ?? (scheme === 'https' ? 443 : 80),
+    // Kong takes the port of the Host header first (ctx.host_port), then the listener's.
+    'net.dst.port': port ?? req.port ?? (scheme === 'https' ? 443 : 80),
   };
   if (req.sni !== undefined) ctx['tls.sni'] = req.sni;
   headerContext(req, ctx);

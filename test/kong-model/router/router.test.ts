@@ -95,11 +95,12 @@ describe('buildRouter (traditional_compatible)', () => {
     expect(matcher([low, high])({ path: '/t' })).to.equal('high');
   });
 
-  it('plain hosts ignore the Host port; host:port requires the listener port', () => {
+  it('plain hosts ignore the Host port; host:port takes the Host header port, else the listener port', () => {
     const m = matcher([route({ name: 'any-port', hosts: ['example.com'] }), route({ name: 'port', hosts: ['api.test:8123'] })]);
     expect(m({ host: 'example.com:8123' })).to.equal('any-port');
     expect(m({ host: 'api.test', port: 8123 })).to.equal('port');
-    expect(m({ host: 'api.test:8123', port: 8000 })).to.equal(undefined);
+    expect(m({ host: 'api.test:8123', port: 8000 })).to.equal('port');
+    expect(m({ host: 'api.test:9999', port: 8123 })).to.equal(undefined);
   });
 
   it('does not fold host case', () => {
