@@ -168,6 +168,7 @@ export function postConfig(state: DoubleState, req: ConfigRequest): ApiResponse 
   const flatten = FLAG_TRUE.has(req.query.get('flatten_errors') ?? '');
   const result = validateDoubleConfig(config, { routerFlavor: state.options.routerFlavor, flattenErrors: flatten, now: Math.floor(state.now() / 1000) });
   const rejected = rejectedErrors(state, config);
+  if (!result.ok && result.status === 500) throw unexpectedError();
   if (!result.ok) throw invalid(rejected, result.body, flatten);
   if (rejected.length > 0) throw invalid(rejected, undefined, flatten);
   return { status: 201, body: load(state, result.entities, hashSource) };

@@ -30,9 +30,9 @@ export function schemaViolationError(errors: FieldErrors): DoubleHttpError {
 
 export type ConfigValidation =
   | { ok: true; entities: Record<DoubleEntityType, DoubleRecord[]> }
-  | { ok: false; body: Record<string, unknown> };
+  | { ok: false; body: Record<string, unknown>; status: number };
 
 export function validateDoubleConfig(config: DoubleRecord, options: { routerFlavor: RouterFlavor; flattenErrors: boolean; now: number }): ConfigValidation {
   const result = validateDeclarativeConfig(config, { routerFlavor: options.routerFlavor, flattenErrors: options.flattenErrors, now: options.now });
-  return result.ok ? { ok: true, entities: result.entities } : { ok: false, body: { ...result.body } };
+  return result.ok ? { ok: true, entities: result.entities } : { ok: false, body: { ...result.body }, status: result.status ?? 400 };
 }

@@ -7,6 +7,8 @@ import type { Entity, FieldErrors } from '../schema/types.ts';
 import { isPlainObject } from '../schema/types.ts';
 import { schemaFor, validateWithDefaults, type EntityType, type ValidateOptions } from '../validate-entity.ts';
 import { FOREIGN_KEYS, KNOWN_ENTITIES, childrenOf } from './dc-schema.ts';
+import { pluginId, pluginSites } from './plugins.ts';
+import type { Path } from './plugins.ts';
 
 export type FlatEntities = Record<EntityType, Entity[]>;
 
@@ -71,7 +73,7 @@ function generateId(loc: Located, newId: () => string): void {
   loc.raw['id'] = loc.item['id'];
 }
 
-function setError(errors: FieldErrors, path: (string | number)[], message: string): void {
+export function setError(errors: FieldErrors, path: (string | number)[], message: string): void {
   let node: Record<string | number, unknown> = errors;
   for (let i = 0; i < path.length - 1; i++) {
     const key = path[i] as string | number;
@@ -164,7 +166,38 @@ function toEntity(loc: Located, reg: Record<EntityType, Registry>, opts: Validat
   return schema ? validateWithDefaults(schema, data, opts).entity : data;
 }
 
-export type FlattenResult = { ok: true; entities: FlatEntities } | { ok: false; errors: FieldErrors };
+/** `crash`: Kong's loader fails outright (500) instead of reporting. */
+export type FlattenResult = { ok: true; entities: FlatEntities } | { ok: false; errors: FieldErrors } | { ok: false; crash: string };
+
+function at(config: unknown, path: Path): unknown {
+  return path.reduce<unknown>((node, key) => (isPlainObject(node) || Array.isArray(node) ? (node as Record<string | number, unknown>)[key] : undefined), config);
+}
+
+/** Plugin ids and their uniqueness; null, or why Kong would fail on a dangling top-level reference. */
+function checkPlugins(config: Record<string, unknown>, reg: Record<EntityType, Registry>, errors: FieldErrors): string | null {
+  const seen = new Set<string>();
+  let crash: string | null = null;
+  for (const site of pluginSites(config)) {
+    const parentId = site.parent ? String((at(config, site.parent.path) as Entity)['id']) : '';
+    const ref = (fk: 'route' | 'service', table: EntityType): string => {
+      if (site.parent) return site.parent.type === `${fk}s` ? parentId : '';
+      const value = site.plugin[fk];
+      if (value === undefined || value === null) return '';
+      const found = resolve(reg[table], value);
+      if (!found) crash ??= `plugin ${String(site.plugin['name'])}: no ${fk} ${JSON.stringify(value)}`;
+      return found ? String(found.item['id']) : '';
+    };
+    const id = pluginId(String(site.plugin['name']), ref('route', 'routes'), ref('service', 'services'));
+    if (seen.has(id)) {
+      const { path, parent } = site;
+      const local = path[path.length - 1] ?? 0;
+      const where = parent ? [parent.type, parent.path[parent.path.length - 1] ?? 0, 'plugins', local] : path;
+      setError(errors, where, `uniqueness violation: 'plugins' entity with primary key set to '${id}' already declared`);
+    }
+    seen.add(id);
+  }
+  return crash;
+}
 
 /** Ids, uniqueness and references for a schema-valid config; then the flat entity set. */
 export function flattenConfig(config: Record<string, unknown>, opts: ValidateOptions): FlattenResult {
@@ -173,8 +206,10 @@ export function flattenConfig(config: Record<string, unknown>, opts: ValidateOpt
   for (const loc of located) generateId(loc, newId);
   const errors: FieldErrors = {};
   const reg = registerAll(located, errors);
+  const crash = checkPlugins(config, reg, errors);
   const referencesOk = checkReferences(located, reg, errors);
   if (!referencesOk || Object.keys(errors).length > 0) return { ok: false, errors };
+  if (crash !== null) return { ok: false, crash };
   const entities = Object.fromEntries(KNOWN_ENTITIES.map((t) => [t, [] as Entity[]])) as FlatEntities;
   for (const loc of located) entities[loc.type].push(toEntity(loc, reg, opts));
   return { ok: true, entities };

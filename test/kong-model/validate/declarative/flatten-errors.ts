@@ -67,7 +67,20 @@ function stringTags(tags: unknown): string[] | undefined {
   return Array.isArray(tags) && tags.every((t) => typeof t === 'string') ? tags : undefined;
 }
 
-function hoistRelations(type: EntityType, entity: Table, errT: Table, out: FlattenedEntityErrors[]): void {
+/** A service's or route's plugins are reported as their own items. */
+function hoistPlugins(entity: Table, errT: Table, out: FlattenedEntityErrors[]): void {
+  const plugins = entity['plugins'];
+  const pluginErrors = errT['plugins'];
+  delete entity['plugins'];
+  delete errT['plugins'];
+  if (!Array.isArray(plugins) || pluginErrors === undefined) return;
+  plugins.forEach((raw: unknown, i) => {
+    if (isPlainObject(raw)) addEntityErrors('plugins', { ...raw }, get(pluginErrors, String(i)), out);
+  });
+}
+
+function hoistRelations(type: EntityType | 'plugins', entity: Table, errT: Table, out: FlattenedEntityErrors[]): void {
+  if (type === 'plugins') return;
   for (const [fk, ref] of Object.entries(FOREIGN_KEYS[type])) {
     const value = entity[fk];
     if (!isPlainObject(value)) continue;
@@ -79,9 +92,7 @@ function hoistRelations(type: EntityType, entity: Table, errT: Table, out: Flatt
     addEntityErrors(ref, { ...value }, fieldErr, out);
   }
   const pk = makePk(entity);
-  // Nested plugins are not modelled; Kong would report them as their own items.
-  delete entity['plugins'];
-  delete errT['plugins'];
+  hoistPlugins(entity, errT, out);
   for (const { child, fk } of childrenOf(type)) {
     const value = entity[child];
     if (!Array.isArray(value)) continue;
@@ -106,7 +117,7 @@ function emptyArraysAsObjects(table: Table): void {
   }
 }
 
-function addEntityErrors(type: EntityType, entity: Table, err: unknown, out: FlattenedEntityErrors[]): void {
+function addEntityErrors(type: EntityType | 'plugins', entity: Table, err: unknown, out: FlattenedEntityErrors[]): void {
   const errT = asErrorTable(err);
   if (!errT || Object.keys(errT).length === 0) return;
   hoistRelations(type, entity, errT, out);
@@ -136,12 +147,12 @@ export function flattenErrors(input: Record<string, unknown>, fields: FieldError
   for (const section of Object.keys(fields).sort().reverse()) {
     const sectionErrors = fields[section] as FieldErrorValue;
     const entities = input[section];
-    if (!(KNOWN_ENTITIES as readonly string[]).includes(section) || typeof sectionErrors !== 'object'
-      || !Array.isArray(entities)) continue;
+    const known = (KNOWN_ENTITIES as readonly string[]).includes(section) || section === 'plugins';
+    if (!known || typeof sectionErrors !== 'object' || !Array.isArray(entities)) continue;
     delete fields[section];
     for (const key of drainKeys(sectionErrors)) {
       const raw: unknown = entities[Number(key)];
-      if (isPlainObject(raw)) addEntityErrors(section as EntityType, structuredClone(raw), get(sectionErrors, key), out);
+      if (isPlainObject(raw)) addEntityErrors(section as EntityType | 'plugins', structuredClone(raw), get(sectionErrors, key), out);
     }
   }
   return out;
