@@ -65,7 +65,7 @@ function parseText(text: string): DoubleRecord {
 /** The request's params as Kong reads them: JSON object, form fields, or nothing. */
 function requestParams(req: ConfigRequest): DoubleRecord {
   if (req.contentType.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(req.text));
-  if (!req.contentType.includes('json')) return {};
+  if (!req.contentType.includes('json') || req.text === '') return {};
   let body: unknown;
   try {
     body = JSON.parse(req.text);
@@ -137,7 +137,12 @@ function withNestedSnis(response: Record<string, Record<string, DoubleRecord>>):
   }
 }
 
-function load(state: DoubleState, entities: Record<DoubleEntityType, DoubleRecord[]>, hashSource: string): Record<string, unknown> {
+/** Plugins are answered (POST /config's map) but not kept: the double serves no plugin endpoints. */
+function withPlugins(response: Record<string, Record<string, DoubleRecord>>, plugins: DoubleRecord[], stamp: number): void {
+  for (const plugin of plugins) (response.plugins ??= {})[String(plugin.id)] = { ...plugin, created_at: stamp, updated_at: stamp };
+}
+
+function load(state: DoubleState, entities: Record<DoubleEntityType, DoubleRecord[]>, plugins: DoubleRecord[], hashSource: string): Record<string, unknown> {
   state.store.clear();
   const now = state.now();
   const response: Record<string, Record<string, DoubleRecord>> = {};
@@ -153,6 +158,7 @@ function load(state: DoubleState, entities: Record<DoubleEntityType, DoubleRecor
   }
   for (const target of targets.values()) state.store.set('targets', target);
   withNestedSnis(response);
+  withPlugins(response, plugins, Math.floor(now / 1000));
   state.configurationHash = state.store.count() === 0 ? EMPTY_HASH : createHash('md5').update(hashSource).digest('hex');
   return response;
 }
@@ -171,7 +177,7 @@ export function postConfig(state: DoubleState, req: ConfigRequest): ApiResponse 
   if (!result.ok && result.status === 500) throw unexpectedError();
   if (!result.ok) throw invalid(rejected, result.body, flatten);
   if (rejected.length > 0) throw invalid(rejected, undefined, flatten);
-  return { status: 201, body: load(state, result.entities, hashSource) };
+  return { status: 201, body: load(state, result.entities, result.plugins, hashSource) };
 }
 
 /**

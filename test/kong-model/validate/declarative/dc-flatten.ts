@@ -7,7 +7,7 @@ import type { Entity, FieldErrors } from '../schema/types.ts';
 import { isPlainObject } from '../schema/types.ts';
 import { schemaFor, validateWithDefaults, type EntityType, type ValidateOptions } from '../validate-entity.ts';
 import { FOREIGN_KEYS, KNOWN_ENTITIES, childrenOf } from './dc-schema.ts';
-import { pluginId, pluginSites } from './plugins.ts';
+import { pluginEntity, pluginId, pluginSites } from './plugins.ts';
 import type { Path } from './plugins.ts';
 
 export type FlatEntities = Record<EntityType, Entity[]>;
@@ -167,15 +167,23 @@ function toEntity(loc: Located, reg: Record<EntityType, Registry>, opts: Validat
 }
 
 /** `crash`: Kong's loader fails outright (500) instead of reporting. */
-export type FlattenResult = { ok: true; entities: FlatEntities } | { ok: false; errors: FieldErrors } | { ok: false; crash: string };
+export type FlattenResult =
+  | { ok: true; entities: FlatEntities; plugins: Entity[] } | { ok: false; errors: FieldErrors } | { ok: false; crash: string };
 
 function at(config: unknown, path: Path): unknown {
   return path.reduce<unknown>((node, key) => (isPlainObject(node) || Array.isArray(node) ? (node as Record<string | number, unknown>)[key] : undefined), config);
 }
 
-/** Plugin ids and their uniqueness; null, or why Kong would fail on a dangling top-level reference. */
-function checkPlugins(config: Record<string, unknown>, reg: Record<EntityType, Registry>, errors: FieldErrors): string | null {
+interface PluginCheck {
+  plugins: Entity[];
+  /** Why Kong would fail on a dangling top-level reference. */
+  crash: string | null;
+}
+
+/** Plugin ids and their uniqueness, and the plugin entities. */
+function checkPlugins(config: Record<string, unknown>, reg: Record<EntityType, Registry>, errors: FieldErrors, opts: ValidateOptions): PluginCheck {
   const seen = new Set<string>();
+  const plugins: Entity[] = [];
   let crash: string | null = null;
   for (const site of pluginSites(config)) {
     const parentId = site.parent ? String((at(config, site.parent.path) as Entity)['id']) : '';
@@ -187,7 +195,9 @@ function checkPlugins(config: Record<string, unknown>, reg: Record<EntityType, R
       if (!found) crash ??= `plugin ${String(site.plugin['name'])}: no ${fk} ${JSON.stringify(value)}`;
       return found ? String(found.item['id']) : '';
     };
-    const id = pluginId(String(site.plugin['name']), ref('route', 'routes'), ref('service', 'services'));
+    const refs = { route: ref('route', 'routes'), service: ref('service', 'services') };
+    const id = pluginId(String(site.plugin['name']), refs.route, refs.service);
+    plugins.push(pluginEntity(site, id, refs, opts.routerFlavor));
     if (seen.has(id)) {
       const { path, parent } = site;
       const local = path[path.length - 1] ?? 0;
@@ -196,7 +206,7 @@ function checkPlugins(config: Record<string, unknown>, reg: Record<EntityType, R
     }
     seen.add(id);
   }
-  return crash;
+  return { plugins, crash };
 }
 
 /** Ids, uniqueness and references for a schema-valid config; then the flat entity set. */
@@ -206,11 +216,11 @@ export function flattenConfig(config: Record<string, unknown>, opts: ValidateOpt
   for (const loc of located) generateId(loc, newId);
   const errors: FieldErrors = {};
   const reg = registerAll(located, errors);
-  const crash = checkPlugins(config, reg, errors);
+  const { plugins, crash } = checkPlugins(config, reg, errors, opts);
   const referencesOk = checkReferences(located, reg, errors);
   if (!referencesOk || Object.keys(errors).length > 0) return { ok: false, errors };
   if (crash !== null) return { ok: false, crash };
   const entities = Object.fromEntries(KNOWN_ENTITIES.map((t) => [t, [] as Entity[]])) as FlatEntities;
   for (const loc of located) entities[loc.type].push(toEntity(loc, reg, opts));
-  return { ok: true, entities };
+  return { ok: true, entities, plugins };
 }

@@ -6,8 +6,8 @@ import { luaPretty } from '../errors.ts';
 import type { FieldErrors, FieldErrorValue } from '../schema/types.ts';
 import { isPlainObject } from '../schema/types.ts';
 import type { ValidateOptions } from '../validate-entity.ts';
-import { flattenConfig, setError, type FlatEntities } from './dc-flatten.ts';
-import { pluginNameErrors } from './plugins.ts';
+import { flattenConfig, type FlatEntities } from './dc-flatten.ts';
+import { pluginErrors } from './plugins.ts';
 import { validateDocument } from './dc-validate.ts';
 import { flattenErrors, type FlattenedEntityErrors } from './flatten-errors.ts';
 
@@ -25,7 +25,8 @@ export interface DeclarativeErrorBody {
 }
 
 export type DeclarativeResult =
-  | { ok: true; entities: FlatEntities }
+  /** `plugins`: the plugin entities loaded alongside. */
+  | { ok: true; entities: FlatEntities; plugins: Record<string, unknown>[] }
   /** `status` 500: Kong's loader throws (`crash` says why) and the Admin API answers `An unexpected error occurred`. */
   | { ok: false; body: DeclarativeErrorBody | { message: string }; status?: 500; crash?: string };
 
@@ -111,12 +112,12 @@ export function validateDeclarativeConfig(config: unknown, opts: DeclarativeOpti
   }
   const migrated = migrate(config);
   const errors = validateDocument(migrated, { routerFlavor: opts.routerFlavor }) ?? {};
-  pluginNameErrors(migrated, setError, errors);
+  pluginErrors(migrated, errors, opts.routerFlavor);
   if (Object.keys(errors).length > 0) return { ok: false, body: errorBody(config, withPhantomSniErrors(config, errors), opts.flattenErrors) };
   // Ids are written into the input, so entities reported from here on carry them.
   const working = structuredClone(migrated);
   const flat = flattenConfig(working, opts);
   if ('crash' in flat) return { ok: false, status: 500, crash: flat.crash, body: { message: 'An unexpected error occurred' } };
   if (!flat.ok) return { ok: false, body: errorBody(working, flat.errors, opts.flattenErrors) };
-  return { ok: true, entities: flat.entities };
+  return { ok: true, entities: flat.entities, plugins: flat.plugins };
 }

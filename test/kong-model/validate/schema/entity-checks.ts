@@ -28,8 +28,14 @@ function matches(scope: CheckScope, field: string, match: Partial<FieldDef>, val
   return validateField({ ...base, ...match }, value, scope.ctx) === null;
 }
 
+/** A field by name; a dotted name reaches into records (`config.minute`), as Kong's entity checks do. */
+function valueAt(entity: Entity, name: string): unknown {
+  if (name in entity || !name.includes('.')) return entity[name];
+  return name.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Entity)[key] : undefined), entity);
+}
+
 function firstNonEmpty(entity: Entity, names: readonly string[]): boolean {
-  return names.some((n) => isNonEmpty(entity[n]));
+  return names.some((n) => isNonEmpty(valueAt(entity, n)));
 }
 
 type Outcome = { ok: true } | { ok: false; err?: string; custom?: string };
@@ -38,8 +44,8 @@ const OK: Outcome = { ok: true };
 function runConditional(
   check: Extract<EntityCheck, { kind: 'conditional' }>, entity: Entity, scope: CheckScope, errors: FieldErrors,
 ): Outcome {
-  if (!matches(scope, check.ifField, check.ifMatch, entity[check.ifField])) return OK;
-  const thenValue = entity[check.thenField] ?? null;
+  if (!matches(scope, check.ifField, check.ifMatch, valueAt(entity, check.ifField))) return OK;
+  const thenValue = valueAt(entity, check.thenField) ?? null;
   if (check.thenMatch.required === true && thenValue === null) {
     errors[check.thenField] = 'required field missing';
     return { ok: false, err: check.ifField };
@@ -54,7 +60,7 @@ function runConditional(
 function runConditionalAtLeastOneOf(
   check: Extract<EntityCheck, { kind: 'conditionalAtLeastOneOf' }>, entity: Entity, scope: CheckScope,
 ): Outcome {
-  const ifValue = entity[check.ifField];
+  const ifValue = valueAt(entity, check.ifField);
   if (ifValue === undefined) return OK;
   let names = check.thenAtLeastOneOf;
   let template = check.thenErr;
@@ -70,7 +76,7 @@ function runConditionalAtLeastOneOf(
 function runDistinct(entity: Entity, names: readonly string[]): Outcome {
   const seen = new Set<unknown>();
   for (const n of names) {
-    const v = entity[n];
+    const v = valueAt(entity, n);
     if (!isNonEmpty(v)) continue;
     if (seen.has(v)) return { ok: false, err: quotedList(names) };
     seen.add(v);
@@ -79,7 +85,7 @@ function runDistinct(entity: Entity, names: readonly string[]): Outcome {
 }
 
 function runMutuallyRequired(entity: Entity, names: readonly string[]): Outcome {
-  const set = names.filter((n) => isNonEmpty(entity[n])).length;
+  const set = names.filter((n) => isNonEmpty(valueAt(entity, n))).length;
   return set === 0 || set === names.length ? OK : { ok: false, err: quotedList(names) };
 }
 
@@ -137,8 +143,8 @@ function evaluate(check: EntityCheck, entity: Entity, scope: CheckScope, errors:
 /** run_entity_check: skips checks whose inputs are invalid or absent, then reports. */
 export function runEntityCheck(check: EntityCheck, entity: Entity, scope: CheckScope, errors: FieldErrors): void {
   const t = traits(check);
-  const missing = t.withMissing ? [] : t.required.filter((f) => entity[f] === undefined);
-  const allNil = t.sources.every((f) => entity[f] === undefined);
+  const missing = t.withMissing ? [] : t.required.filter((f) => valueAt(entity, f) === undefined);
+  const allNil = t.sources.every((f) => valueAt(entity, f) === undefined);
   const allOk = t.sources.every((f) => errors[f] === undefined);
   if (!allOk && !t.withInvalid) return;
   if (allNil && !t.withMissing) return;
