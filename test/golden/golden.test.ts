@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { loadTranslationInput } from '../../src/cli/manifests.ts';
 import { renderConfig, renderFailures } from '../../src/cli/translate-command.ts';
-import { validateDeclarativeConfig } from '../../src/kong/validate/index.ts';
+import { validateDeclarativeConfig } from '../kong-model/validate/index.ts';
 import { translate } from '../../src/translate/index.ts';
 
 const root = new URL('./', import.meta.url);

@@ -36,10 +36,19 @@ export function rootInfo(state: DoubleState): Record<string, unknown> {
   };
 }
 
+/** Kong's shared dictionaries and their default sizes (MiB). */
+const SHARED_DICTS: Record<string, number> = {
+  kong: 5, kong_locks: 8, kong_healthchecks: 5, kong_cluster_events: 5, kong_rate_limiting_counters: 12, kong_core_db_cache: 128,
+  kong_core_db_cache_miss: 12, kong_db_cache: 128, kong_db_cache_miss: 12, kong_secrets: 5, prometheus_metrics: 5,
+};
+
+const mib = (n: number): string => `${n.toFixed(2)} MiB`;
+
 export function statusInfo(state: DoubleState): Record<string, unknown> {
   const server = { connections_accepted: state.requests.length, connections_active: 1, connections_handled: state.requests.length,
     connections_reading: 0, connections_writing: 1, connections_waiting: 0, total_requests: state.requests.length };
-  const memory = { workers_lua_vms: [{ http_allocated_gc: '40.00 MiB', pid: 2 }], lua_shared_dicts: {} };
+  const lua_shared_dicts = Object.fromEntries(Object.entries(SHARED_DICTS).map(([name, size]) => [name, { allocated_slabs: mib(0.04), capacity: mib(size) }]));
+  const memory = { workers_lua_vms: [{ http_allocated_gc: mib(40), pid: process.pid }], lua_shared_dicts };
   return state.mode === 'dbless'
     ? { configuration_hash: state.configurationHash, server, memory }
     : { database: { reachable: true }, server, memory };
@@ -60,10 +69,22 @@ interface Target {
   parentId?: string;
 }
 
-function list(ctx: CrudContext, req: ApiRequest, { type, parentId }: Target): ApiResponse {
-  const records = parentId === undefined ? ctx.store.list(type) : ctx.store.children(type, parentId);
+/** Kong lists an upstream's targets newest first (DB-less: loaded together, in load order). */
+function listed(ctx: CrudContext, type: DoubleEntityType, parentId: string | undefined): DoubleRecord[] {
+  if (parentId === undefined) return ctx.store.list(type);
+  if (type !== 'targets') return ctx.store.children(type, parentId);
+  return ctx.store.inserted(type).filter((r) => ctx.store.parentOf(type, r) === parentId)
+    .sort((a, b) => Number(b.created_at) - Number(a.created_at));
+}
+
+/** The workspace id in DB-less paging keys (Kong draws it when the node starts). */
+const WORKSPACE_ID = '0dc6f45b-0000-4000-8000-000000000001';
+
+function list({ ctx, state }: Api, req: ApiRequest, { type, parentId }: Target): ApiResponse {
+  const records = listed(ctx, type, parentId);
   const path = `/${req.segments.join('/')}`;
-  const page = pageOf(records, { path, query: req.query, nested: parentId !== undefined });
+  const dbless = state.mode === 'dbless' ? { entity: type, workspace: WORKSPACE_ID } : undefined;
+  const page = pageOf(records, { path, query: req.query, nested: parentId !== undefined, ...(dbless ? { dbless } : {}) });
   return { status: 200, body: { ...page, data: page.data.map((r) => presentRecord(ctx, type, r)) } };
 }
 
@@ -82,8 +103,9 @@ function dblessWrite(ctx: CrudContext, req: ApiRequest, { type, key, parentId }:
   throw operationUnsupported(`cannot remove '${type}' entities${suffix}`);
 }
 
-function collection({ ctx, state }: Api, req: ApiRequest, target: Target): ApiResponse {
-  if (req.method === 'GET') return list(ctx, req, target);
+function collection(api: Api, req: ApiRequest, target: Target): ApiResponse {
+  const { ctx, state } = api;
+  if (req.method === 'GET') return list(api, req, target);
   if (req.method !== 'POST') throw methodNotAllowed();
   if (state.mode === 'dbless') return dblessWrite(ctx, req, target);
   return { status: 201, body: createEntity(ctx, target.type, req.body ?? {}, target.parentId) };
@@ -113,9 +135,29 @@ function routeService(ctx: CrudContext, routeKey: string): ApiResponse {
   return { status: 200, body: service };
 }
 
-/** `/E`, `/E/{x}`, `/P/{p}/E`, `/P/{p}/E/{e}`, `/routes/{r}/service`. */
+/**
+ * `/tags` and `/tags/{tag}`: every (entity, tag) pair ordered by entity id, then tag.
+ * DB-less Kong keeps no tags index and answers an empty page with a plugins cursor.
+ */
+function tagsListing({ ctx, state }: Api, req: ApiRequest): ApiResponse | undefined {
+  const [first, tag, extra] = req.segments;
+  if (first !== 'tags' || extra !== undefined || req.method !== 'GET') return undefined;
+  if (state.mode === 'dbless') {
+    const path = tag === undefined ? '/tags' : `/tags/${encodeURIComponent(tag)}`;
+    return { status: 200, body: { data: [], offset: 'plugins|nil', next: `${path}?offset=plugins%7Cnil` } };
+  }
+  const rows = DOUBLE_ENTITY_TYPES.flatMap((type) => ctx.store.list(type).flatMap((r) =>
+    (Array.isArray(r.tags) ? (r.tags as string[]) : []).map((t) => ({ tag: t, entity_name: type, entity_id: String(r.id) }))));
+  const data = rows.filter((r) => tag === undefined || r.tag === tag)
+    .sort((a, b) => (a.entity_id === b.entity_id ? (a.tag < b.tag ? -1 : 1) : a.entity_id < b.entity_id ? -1 : 1));
+  return { status: 200, body: { data, next: null } };
+}
+
+/** `/E`, `/E/{x}`, `/P/{p}/E`, `/P/{p}/E/{e}`, `/routes/{r}/service`, `/tags`. */
 export function handleEntities(ctx: CrudContext, state: DoubleState, req: ApiRequest): ApiResponse | undefined {
   const api: Api = { ctx, state };
+  const tags = tagsListing(api, req);
+  if (tags) return tags;
   const [first, key, childSegment, childKey, extra] = req.segments;
   const type = entityType(first);
   if (type === undefined || extra !== undefined) return undefined;
@@ -130,6 +172,6 @@ export function handleEntities(ctx: CrudContext, state: DoubleState, req: ApiReq
   if (!parent) throw notFound();
   const parentId = String(parent.id);
   if (childKey === undefined) return collection(api, req, { type: child, parentId });
-  if (child === 'targets' && childKey === 'all' && req.method === 'GET') return list(ctx, req, { type: child, parentId });
+  if (child === 'targets' && childKey === 'all' && req.method === 'GET') return list(api, req, { type: child, parentId });
   return item(api, req, { type: child, key: childKey, parentId });
 }

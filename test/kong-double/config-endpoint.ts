@@ -1,7 +1,7 @@
 // `/config` as Kong serves it (kong/api/routes/config.lua): POST loads a whole
 // declarative config in DB-less mode (201 / 304 with check_hash / 400 with
 // flatten_errors / 413), GET returns it as YAML.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import type { ApiResponse } from './admin-api.ts';
 import { REJECTED_MESSAGE } from './crud.ts';
@@ -10,7 +10,7 @@ import type { DoubleState } from './double-state.ts';
 import { DoubleHttpError, cannotParseJson } from './errors.ts';
 import type { DoubleEntityType, DoubleRecord } from './store.ts';
 import { DOUBLE_ENTITY_TYPES, foreignIdOf } from './store.ts';
-import { validateDoubleConfig } from './validation.ts';
+import { normalizeTarget, validateDoubleConfig } from './validation.ts';
 
 export interface ConfigRequest {
   query: URLSearchParams;
@@ -25,32 +25,64 @@ function badRequest(message: string): DoubleHttpError {
   return new DoubleHttpError(400, { message });
 }
 
-/** The config in the body and the string Kong hashes for check_hash (string bodies only). */
-function readConfig(req: ConfigRequest): { config: DoubleRecord; raw?: string } {
-  if (req.text.trim() === '') throw badRequest('expected a declarative configuration');
-  const parseText = (text: string): DoubleRecord => {
-    let parsed: unknown;
-    try {
-      parsed = parseYaml(text);
-    } catch {
-      parsed = undefined;
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      const error = 'failed parsing declarative configuration: expected an object';
-      throw new DoubleHttpError(400, { code: 14, name: 'invalid declarative configuration', message: `declarative config is invalid: {error="${error}"}`, fields: { error } });
-    }
-    return parsed as DoubleRecord;
-  };
-  if (!req.contentType.includes('json')) return { config: parseText(req.text), raw: req.text };
-  let body: DoubleRecord;
+/** Kong's answer when its Lua code throws (e.g. a JSON body that is a number). */
+const unexpectedError = (): DoubleHttpError => new DoubleHttpError(500, { message: 'An unexpected error occurred' });
+
+function invalidDocument(error: string): DoubleHttpError {
+  return new DoubleHttpError(400, {
+    code: 14, name: 'invalid declarative configuration', message: `declarative config is invalid: {error="${error}"}`, fields: { error },
+  });
+}
+
+/**
+ * The config in the body and the string Kong hashes (kong/api/routes/config.lua):
+ * request params with `_format_version` are taken as a table (Kong hashes its own
+ * re-encoding: a new hash on every load); otherwise the `config` param, or the raw
+ * body, is parsed as YAML (a JSON superset) and its MD5 is the hash.
+ */
+interface ReadConfig {
+  config: DoubleRecord;
+  /** The string Kong parsed and hashed; undefined when the body was taken as a table. */
+  raw?: string;
+}
+
+/** YAML 1.1 like Kong's libyaml (`yes`/`no` are booleans). */
+function parseText(text: string): DoubleRecord {
+  let parsed: unknown;
   try {
-    body = JSON.parse(req.text) as DoubleRecord;
+    parsed = parseYaml(text, { version: '1.1' });
+  } catch (error) {
+    const pos = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+    const where = pos ? `${pos.line}:${pos.col}: ` : '';
+    const what = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
+    throw invalidDocument(`failed parsing declarative configuration: ${where}${what}`);
+  }
+  if (Array.isArray(parsed)) return {};
+  if (parsed === null || typeof parsed !== 'object') throw invalidDocument('failed parsing declarative configuration: expected an object');
+  return parsed as DoubleRecord;
+}
+
+/** The request's params as Kong reads them: JSON object, form fields, or nothing. */
+function requestParams(req: ConfigRequest): DoubleRecord {
+  if (req.contentType.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(req.text));
+  if (!req.contentType.includes('json') || req.text === '') return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(req.text);
   } catch {
     throw cannotParseJson();
   }
-  if (typeof body.config === 'string') return { config: parseText(body.config), raw: body.config };
-  if (body._format_version === undefined) throw badRequest('expected a declarative configuration');
-  return { config: body };
+  if (Array.isArray(body)) return {};
+  if (body === null || typeof body !== 'object') throw unexpectedError();
+  return body as DoubleRecord;
+}
+
+function readConfig(req: ConfigRequest): ReadConfig {
+  const params = requestParams(req);
+  if (params._format_version !== undefined) return { config: params };
+  const text = typeof params.config === 'string' ? params.config : req.text;
+  if (text === '') throw badRequest('expected a declarative configuration');
+  return { config: parseText(text), raw: text };
 }
 
 function rejectedErrors(state: DoubleState, config: DoubleRecord): Record<string, unknown>[] {
@@ -77,53 +109,91 @@ function rejectedErrors(state: DoubleState, config: DoubleRecord): Record<string
 }
 
 function invalid(flattened: Record<string, unknown>[], base: Record<string, unknown> | undefined, flatten: boolean): DoubleHttpError {
-  const existing = (base?.flattened_errors ?? []) as Record<string, unknown>[];
+  const existing = Array.isArray(base?.flattened_errors) ? (base.flattened_errors as Record<string, unknown>[]) : [];
   const body: Record<string, unknown> = base ?? { code: 14, name: 'invalid declarative configuration', message: 'declarative config is invalid: {}', fields: {} };
-  if (flatten) body.flattened_errors = [...existing, ...flattened];
+  // An empty Lua table encodes as `{}`.
+  if (flatten) body.flattened_errors = existing.length + flattened.length > 0 ? [...existing, ...flattened] : {};
   return new DoubleHttpError(400, body);
 }
 
-function load(state: DoubleState, entities: Record<DoubleEntityType, DoubleRecord[]>, hashSource: string): Record<string, unknown> {
+/**
+ * A stored target's address gets its default port; targets that then
+ * coincide in one upstream share a cache key, and the last one stays.
+ */
+function keepTarget(record: DoubleRecord, kept: Map<string, DoubleRecord>): void {
+  const target = typeof record.target === 'string' ? normalizeTarget(record.target) : record.target;
+  const key = `${foreignIdOf(record.upstream) ?? ''}|${String(target)}`;
+  kept.delete(key);
+  kept.set(key, { ...record, target });
+}
+
+/** POST /config's answer also lists each certificate's SNIs inside it, with the declarative-only fields. */
+function withNestedSnis(response: Record<string, Record<string, DoubleRecord>>): void {
+  for (const sni of Object.values(response.snis ?? {})) {
+    const certificate = response.certificates?.[foreignIdOf(sni.certificate) ?? ''];
+    if (!certificate) continue;
+    const listed = Array.isArray(certificate.snis) ? (certificate.snis as DoubleRecord[]) : [];
+    certificate.snis = [...listed, { ...sni, _comment: null, _ignore: null }];
+  }
+}
+
+/** Plugins are answered (POST /config's map) but not kept: the double serves no plugin endpoints. */
+function withPlugins(response: Record<string, Record<string, DoubleRecord>>, plugins: DoubleRecord[], stamp: number): void {
+  for (const plugin of plugins) (response.plugins ??= {})[String(plugin.id)] = { ...plugin, created_at: stamp, updated_at: stamp };
+}
+
+function load(state: DoubleState, entities: Record<DoubleEntityType, DoubleRecord[]>, plugins: DoubleRecord[], hashSource: string): Record<string, unknown> {
   state.store.clear();
   const now = state.now();
-  const response: Record<string, Record<string, unknown>> = {};
+  const response: Record<string, Record<string, DoubleRecord>> = {};
+  const targets = new Map<string, DoubleRecord>();
   for (const type of DOUBLE_ENTITY_TYPES) {
     for (const entity of entities[type]) {
       const stamp = type === 'targets' ? now / 1000 : Math.floor(now / 1000);
       const record: DoubleRecord = { ...entity, created_at: entity.created_at ?? stamp, updated_at: entity.updated_at ?? stamp };
-      state.store.set(type, record);
-      (response[type] ??= {})[String(record.id)] = record;
+      (response[type] ??= {})[String(record.id)] = { ...record };
+      if (type === 'targets') keepTarget(record, targets);
+      else state.store.set(type, record);
     }
   }
+  for (const target of targets.values()) state.store.set('targets', target);
+  withNestedSnis(response);
+  withPlugins(response, plugins, Math.floor(now / 1000));
   state.configurationHash = state.store.count() === 0 ? EMPTY_HASH : createHash('md5').update(hashSource).digest('hex');
   return response;
 }
 
 export function postConfig(state: DoubleState, req: ConfigRequest): ApiResponse {
   if (state.mode !== 'dbless') throw badRequest('this endpoint is only available when Kong is configured to not use a database');
-  if (Buffer.byteLength(req.text) > state.options.configLimitBytes) {
-    throw new DoubleHttpError(413, { message: 'Configuration does not fit in LMDB database, consider raising the "lmdb_map_size" config for Kong' });
-  }
   const { config, raw } = readConfig(req);
-  const hashSource = raw ?? JSON.stringify(config);
+  // A table body is hashed from Kong's own re-encoding, whose key order changes from load to load.
+  const hashSource = raw ?? `${JSON.stringify(config)}\n${randomUUID()}`;
   if (req.query.get('check_hash') === '1' && raw !== undefined && createHash('md5').update(raw).digest('hex') === state.configurationHash) {
     return { status: 304 };
   }
   const flatten = FLAG_TRUE.has(req.query.get('flatten_errors') ?? '');
   const result = validateDoubleConfig(config, { routerFlavor: state.options.routerFlavor, flattenErrors: flatten, now: Math.floor(state.now() / 1000) });
   const rejected = rejectedErrors(state, config);
+  if (!result.ok && result.status === 500) throw unexpectedError();
   if (!result.ok) throw invalid(rejected, result.body, flatten);
   if (rejected.length > 0) throw invalid(rejected, undefined, flatten);
-  return { status: 201, body: load(state, result.entities, hashSource) };
+  return { status: 201, body: load(state, result.entities, result.plugins, hashSource) };
 }
 
-/** GET /config: flat arrays, foreign keys as plain ids, `_transform: false`. */
+/**
+ * GET /config: flat arrays, foreign keys as plain ids, `_transform: false`;
+ * certificates also carry their SNIs, as loaded (`certificate: {id}`).
+ */
 export function getConfig(state: DoubleState): ApiResponse {
   const doc: Record<string, unknown> = { _format_version: '3.0', _transform: false };
   for (const type of DOUBLE_ENTITY_TYPES) {
     const records = state.store.list(type).map((r) => {
       const out: DoubleRecord = { ...r };
       for (const fk of ['service', 'upstream', 'certificate']) if (fk in out) out[fk] = foreignIdOf(out[fk]) ?? null;
+      if (type === 'certificates') {
+        const snis = state.store.children('snis', String(r.id)).map((s) => ({ ...s, _comment: null, _ignore: null }));
+        if (snis.length > 0) out.snis = snis;
+      }
       return out;
     });
     if (records.length > 0) doc[type] = records;

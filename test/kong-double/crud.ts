@@ -2,7 +2,6 @@
 // POST 201, PUT upsert 200 (targets: update only), PATCH merge (missing 404),
 // DELETE 204 even when missing, restricted delete of a service with routes,
 // cascades upstream → targets and certificate → SNIs, unique names (409).
-import { randomUUID } from 'node:crypto';
 import type { RouterFlavor } from '../../src/kong/declarative.ts';
 import {
   entityNotFound, foreignKeyInvalid, foreignKeyUnresolved, notFound, primaryKeyViolation, referencedBy, uniqueViolation,
@@ -17,6 +16,8 @@ export interface CrudContext {
   /** Entity names that fail validation (fault injection). */
   rejectedNames: ReadonlySet<string>;
   now(): number;
+  /** Draws the id of a new entity (random, as Kong does). */
+  newId(): string;
 }
 
 /** Where an entity lives: its table, URL key (id or endpoint key) and parent (nested routes). */
@@ -97,7 +98,7 @@ function writeCertificateSnis(ctx: CrudContext, certificateId: string, names: un
   }
   for (const old of ctx.store.children('snis', certificateId)) ctx.store.delete('snis', String(old.id));
   for (const name of names as unknown[]) {
-    const sni = { id: randomUUID(), name, certificate: { id: certificateId }, tags: null, ...timestamps(ctx, 'snis', undefined) };
+    const sni = { id: ctx.newId(), name, certificate: { id: certificateId }, tags: null, ...timestamps(ctx, 'snis', undefined) };
     ctx.store.set('snis', sni);
   }
 }
@@ -105,8 +106,10 @@ function writeCertificateSnis(ctx: CrudContext, certificateId: string, names: un
 function store(ctx: CrudContext, type: DoubleEntityType, input: DoubleRecord, previous: DoubleRecord | undefined): DoubleRecord {
   // A certificate's `snis` is transient (it writes SNI entities); a route's is a real field.
   const { snis, ...fields } = input;
-  const entity = validate(ctx, type, type === 'certificates' ? fields : input);
-  resolveForeign(ctx, type, entity);
+  // A foreign key named by its endpoint key (`service: {name}`) is looked up first.
+  const body = type === 'certificates' ? fields : { ...input };
+  resolveForeign(ctx, type, body);
+  const entity = validate(ctx, type, body);
   checkUnique(ctx, type, entity);
   const record = { ...entity, ...timestamps(ctx, type, previous) };
   if (type === 'certificates' && snis !== undefined) writeCertificateSnis(ctx, String(record.id), snis);
@@ -120,7 +123,7 @@ export function createEntity(ctx: CrudContext, type: DoubleEntityType, input: Do
   const parent = PARENTS[type];
   if (parent && parentId !== undefined) body[parent[0]] = { id: parentId };
   if (typeof body.id === 'string' && ctx.store.get(type, body.id)) throw primaryKeyViolation(body.id);
-  body.id = typeof body.id === 'string' ? body.id : randomUUID();
+  body.id = typeof body.id === 'string' ? body.id : ctx.newId();
   return store(ctx, type, body, undefined);
 }
 
@@ -136,7 +139,7 @@ export function upsertEntity(ctx: CrudContext, { type, key, parentId }: EntityAd
     const endpointKey = ENDPOINT_KEYS[type];
     if (endpointKey === undefined) throw notFound();
     body[endpointKey] = key;
-    body.id = existing?.id ?? randomUUID();
+    body.id = existing?.id ?? ctx.newId();
   }
   return store(ctx, type, body, existing);
 }
@@ -156,7 +159,11 @@ const PARENT_FIELDS = { service: true, upstream: true, certificate: true };
 /** PATCH /E/{x}: partial update; a missing entity is 404. */
 export function updateEntity(ctx: CrudContext, { type, key, parentId }: EntityAddress, input: DoubleRecord): DoubleRecord {
   const existing = ctx.store.resolve(type, key, parentId);
-  if (!existing) throw isUuid(key) ? entityNotFound({ id: key }) : notFound();
+  if (!existing) {
+    const endpointKey = ENDPOINT_KEYS[type];
+    if (isUuid(key)) throw entityNotFound({ id: key });
+    throw endpointKey === undefined ? notFound() : entityNotFound({ [endpointKey]: key }, false);
+  }
   const { created_at: _c, updated_at: _u, ...current } = existing;
   const merged = mergeRecords(current, input);
   merged.id = existing.id;
@@ -166,6 +173,8 @@ export function updateEntity(ctx: CrudContext, { type, key, parentId }: EntityAd
 /** DELETE /E/{x}: 204 even when missing; services with routes are restricted. */
 export function deleteEntity(ctx: CrudContext, { type, key, parentId }: EntityAddress): void {
   const existing = ctx.store.resolve(type, key, parentId);
+  // Targets are looked up before deleting (kong/api/routes/upstreams.lua); others delete blindly.
+  if (!existing && type === 'targets') throw notFound();
   if (!existing) return;
   const id = String(existing.id);
   if (type === 'services' && ctx.store.children('routes', id).length > 0) throw referencedBy('routes', 'services');

@@ -32,7 +32,7 @@ export interface DoubleStateOptions {
   mode: DoubleMode;
   routerFlavor: RouterFlavor;
   version: string;
-  /** POST /config bodies above this answer 413. */
+  /** Request bodies above this get nginx's HTML 413 (nginx_admin_client_max_body_size). */
   configLimitBytes: number;
   /** When set, requests without this `Kong-Admin-Token` get 401 (Enterprise RBAC). */
   requireToken?: string;

@@ -24,6 +24,21 @@ export function luaTable(value: unknown): string {
   return `{${entries.map(([k, v]) => `${k}=${luaTable(v)}`).join(',')}}`;
 }
 
+const NGINX_TITLES: Record<number, string> = { 413: 'Request Entity Too Large', 415: 'Unsupported Media Type' };
+
+/** nginx's own HTML error page: it answers before Kong's Lua code runs. */
+export class NginxPage extends Error {
+  readonly status: number;
+  readonly html: string;
+
+  constructor(status: number) {
+    const title = `${status} ${NGINX_TITLES[status] ?? ''}`;
+    super(title);
+    this.status = status;
+    this.html = `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n</body>\r\n</html>\r\n`;
+  }
+}
+
 export const notFound = (): DoubleHttpError => new DoubleHttpError(404, { message: 'Not found' });
 export const methodNotAllowed = (): DoubleHttpError => new DoubleHttpError(405, { message: 'Method not allowed' });
 export const cannotParseJson = (): DoubleHttpError => new DoubleHttpError(400, { message: 'Cannot parse JSON body' });
@@ -68,14 +83,16 @@ export function referencedBy(child: string, parent: string): DoubleHttpError {
   });
 }
 
-export function entityNotFound(pk: Record<string, unknown>): DoubleHttpError {
+/** 404 code 6; `pk` false: the entity was named by its endpoint key (`{name="x"}`). */
+export function entityNotFound(key: Record<string, unknown>, pk = true): DoubleHttpError {
+  const what = pk ? 'primary key ' : '';
   return new DoubleHttpError(404, {
-    code: 6, name: 'not found', message: `could not find the entity with primary key '${luaTable(pk)}'`, fields: pk,
+    code: 6, name: 'not found', message: `could not find the entity with ${what}'${luaTable(key)}'`, fields: key,
   });
 }
 
-export function invalidOffset(token: string): DoubleHttpError {
-  return new DoubleHttpError(400, { code: 7, name: 'invalid offset', message: `'${token}' is not a valid offset: bad base64 encoding` });
+export function invalidOffset(token: string, why: 'base64' | 'json'): DoubleHttpError {
+  return new DoubleHttpError(400, { code: 7, name: 'invalid offset', message: `'${token}' is not a valid offset: bad ${why} encoding` });
 }
 
 export function invalidSize(message: string): DoubleHttpError {
@@ -84,7 +101,7 @@ export function invalidSize(message: string): DoubleHttpError {
 
 export function invalidOption(field: string, detail: string): DoubleHttpError {
   return new DoubleHttpError(400, {
-    code: 11, name: 'invalid options', message: `invalid option (${field}: ${detail})`, fields: { [field]: detail },
+    code: 11, name: 'invalid options', message: `invalid option (${field}: ${detail})`, options: { [field]: detail },
   });
 }
 

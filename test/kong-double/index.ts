@@ -1,6 +1,7 @@
 // A Kong Admin API test double on 127.0.0.1, for unit, feature and e2e tests:
 // Kong OSS 3.9 behaviour where meshdoor depends on it (reference/kong-admin-api.md),
 // in DB-less or DB mode, with fault injection and a router model.
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -23,10 +24,12 @@ export interface KongDoubleOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   version?: string;
-  /** POST /config bodies above this get 413 (default 10 MiB, nginx_admin_client_max_body_size). */
+  /** Request bodies above this get nginx's HTML 413 (default 10 MiB = 10485760 bytes, nginx_admin_client_max_body_size). */
   configLimitBytes?: number;
   /** Require this `Kong-Admin-Token` (Kong Enterprise RBAC); 401 otherwise. */
   requireToken?: string;
+  /** Draws ids for entities created without one (default: random UUIDs, as Kong). */
+  newId?: () => string;
   /** Serve HTTPS with this key pair; `ca` + `requestCert` asks for client certificates. */
   tls?: { key: string; cert: string; ca?: string; requestCert?: boolean };
 }
@@ -85,7 +88,10 @@ export async function startKongDouble(options: KongDoubleOptions): Promise<KongD
     configLimitBytes: options.configLimitBytes ?? 10 * 1024 * 1024,
     ...(options.requireToken !== undefined ? { requireToken: options.requireToken } : {}),
   });
-  const ctx: CrudContext = { store: state.store, routerFlavor: state.options.routerFlavor, rejectedNames: state.faults.rejectNames, now: () => state.now() };
+  const ctx: CrudContext = {
+    store: state.store, routerFlavor: state.options.routerFlavor, rejectedNames: state.faults.rejectNames, now: () => state.now(),
+    newId: options.newId ?? randomUUID,
+  };
   const handler = createRequestHandler(state, ctx, (method, url, body) => handleControl(state, method, url, body));
   const server = options.tls
     ? https.createServer({ key: options.tls.key, cert: options.tls.cert, ca: options.tls.ca, requestCert: options.tls.requestCert ?? false, rejectUnauthorized: options.tls.requestCert ?? false })

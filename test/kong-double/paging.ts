@@ -10,6 +10,8 @@ export interface PageRequest {
   query: URLSearchParams;
   /** Nested lists (`/upstreams/u/targets`) ignore tags and keep no size/tags in `next`. */
   nested: boolean;
+  /** DB-less (LMDB) paging: offsets are cache keys, and a bad offset just ends the list. */
+  dbless?: { entity: string; workspace: string };
 }
 
 export interface Page {
@@ -49,16 +51,27 @@ export function encodeOffset(lastId: string): string {
   return Buffer.from(JSON.stringify([lastId])).toString('base64').replace(/=+$/, '');
 }
 
-function decodeOffset(token: string): string {
-  const bad = invalidOffset(token);
-  if (!/^[A-Za-z0-9+/]+$/.test(token)) throw bad;
+/** LMDB key of a DB-less page's last entity: `<entity>|<workspace>|*|<id>` (`*` for a tag query). */
+function lmdbOffset(dbless: NonNullable<PageRequest['dbless']>, tagged: boolean, lastId: string): string {
+  const key = `${dbless.entity}|${tagged ? '*' : dbless.workspace}|*|${lastId}\0`;
+  return Buffer.from(key).toString('base64').replace(/=+$/, '');
+}
+
+function lmdbLastId(token: string): string | undefined {
+  const key = Buffer.from(token, 'base64').toString('utf8');
+  return /^[a-z_]+\|[^|]+\|\*\|([^|\0]+)\0$/.exec(key)?.[1];
+}
+
+function decodeOffset(token: string, dbless: boolean): string | undefined {
+  if (dbless) return lmdbLastId(token);
+  if (!/^[A-Za-z0-9+/]+$/.test(token)) throw invalidOffset(token, 'base64');
   try {
     const parsed: unknown = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
     if (Array.isArray(parsed) && typeof parsed[0] === 'string') return parsed[0];
   } catch {
     // fall through
   }
-  throw bad;
+  throw invalidOffset(token, 'json');
 }
 
 /** One page of `records` (already ordered by id). */
@@ -66,14 +79,16 @@ export function pageOf(records: readonly DoubleRecord[], request: PageRequest): 
   const size = parseSize(request.query.get('size'));
   const filter = request.nested ? undefined : parseTags(request.query.get('tags'));
   const offset = request.query.get('offset');
-  const after = offset === null ? undefined : decodeOffset(offset);
+  const after = offset === null ? undefined : decodeOffset(offset, request.dbless !== undefined);
+  if (offset !== null && after === undefined) return { data: [], next: null };
   const candidates = records
     .filter((r) => after === undefined || String(r.id) > after)
     .filter((r) => filter === undefined || matchesTags(r, filter));
   const data = candidates.slice(0, size);
   if (candidates.length <= size) return { data, next: null };
   const last = data[data.length - 1];
-  const token = encodeOffset(typeof last?.id === 'string' ? last.id : '');
+  const lastId = typeof last?.id === 'string' ? last.id : '';
+  const token = request.dbless ? lmdbOffset(request.dbless, filter !== undefined, lastId) : encodeOffset(lastId);
   const next = new URLSearchParams({ offset: token });
   if (!request.nested) {
     const tags = request.query.get('tags');

@@ -1,7 +1,7 @@
 // Which backend a proxied request would reach, through the router model
-// (src/kong/router) built from the double's current routes and services.
-import { buildRouter, resolveBackend } from '../../src/kong/router/index.ts';
-import type { BackendTarget } from '../../src/kong/router/index.ts';
+// (test/kong-model/router) built from the double's current routes and services.
+import { buildRouter, resolveBackend } from '../kong-model/router/index.ts';
+import type { BackendTarget } from '../kong-model/router/index.ts';
 import type { DoubleState } from './double-state.ts';
 import type { DoubleRecord } from './store.ts';
 

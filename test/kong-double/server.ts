@@ -7,7 +7,7 @@ import type { ApiResponse } from './admin-api.ts';
 import { getConfig, postConfig } from './config-endpoint.ts';
 import type { CrudContext } from './crud.ts';
 import type { DoubleState } from './double-state.ts';
-import { DoubleHttpError, cannotParseJson, methodNotAllowed, notFound } from './errors.ts';
+import { DoubleHttpError, NginxPage, cannotParseJson, methodNotAllowed, notFound } from './errors.ts';
 import type { DoubleRecord } from './store.ts';
 
 export type ControlHandler = (method: string, url: URL, body: string) => Promise<ApiResponse> | ApiResponse;
@@ -22,25 +22,39 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 function parseEntityBody(method: string, text: string, contentType: string): DoubleRecord | undefined {
   if (!['POST', 'PUT', 'PATCH'].includes(method)) return undefined;
-  if (contentType.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
+  if (contentType.includes('application/x-www-form-urlencoded')) return formFields(text);
   if (text.trim() === '') {
     if (contentType.includes('json')) throw cannotParseJson();
     return {};
   }
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw cannotParseJson();
-    return parsed as DoubleRecord;
+    parsed = JSON.parse(text);
   } catch {
     throw cannotParseJson();
   }
+  // Kong's Lua code indexes the body as a table of fields: an array, a number or a string breaks it.
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new DoubleHttpError(500, { message: 'An unexpected error occurred' });
+  return parsed as DoubleRecord;
+}
+
+/** Form fields; `name[]=v` (repeatable) makes an array, as Kong's argument parser does. */
+function formFields(text: string): DoubleRecord {
+  const out: DoubleRecord = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    if (key.endsWith('[]')) {
+      const name = key.slice(0, -2);
+      out[name] = [...(Array.isArray(out[name]) ? (out[name] as unknown[]) : []), value];
+    } else out[key] = value;
+  }
+  return out;
 }
 
 function checkContentType(path: string, text: string, contentType: string): void {
   if (text === '') return;
   const allowed = ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'];
   if (path === '/config') allowed.push('application/yaml', 'text/yaml');
-  if (!allowed.some((t) => contentType.includes(t))) throw new DoubleHttpError(415, undefined);
+  if (!allowed.some((t) => contentType.includes(t))) throw new NginxPage(415);
 }
 
 function dispatch(state: DoubleState, ctx: CrudContext, req: { method: string; url: URL; text: string; contentType: string }): ApiResponse {
@@ -81,6 +95,11 @@ async function injectedFault(state: DoubleState): Promise<ApiResponse | 'reset' 
   return undefined;
 }
 
+function sendPage(res: ServerResponse, page: NginxPage): void {
+  res.writeHead(page.status, { Server: 'openresty', 'Content-Type': 'text/html; charset=UTF-8' });
+  res.end(page.html);
+}
+
 function send(res: ServerResponse, state: DoubleState, answer: ApiResponse, head: boolean): void {
   const headers: Record<string, string> = { Server: `kong/${state.options.version}`, 'X-Kong-Admin-Latency': '0', ...answer.headers };
   const json = answer.body === undefined ? '' : JSON.stringify(answer.body);
@@ -108,6 +127,11 @@ export function createRequestHandler(state: DoubleState, ctx: CrudContext, contr
       req.socket.destroy();
       return;
     }
+    // nginx_admin_client_max_body_size: nginx refuses the body before Kong sees it.
+    if (Buffer.byteLength(text) > state.options.configLimitBytes) {
+      sendPage(res, new NginxPage(413));
+      return;
+    }
     let answer: ApiResponse;
     if (fault) answer = fault;
     else if (!authorized(state, req)) answer = { status: 401, body: { message: 'Invalid credentials. Token or User credentials required' } };
@@ -115,6 +139,10 @@ export function createRequestHandler(state: DoubleState, ctx: CrudContext, contr
       try {
         answer = dispatch(state, ctx, { method, url, text, contentType: req.headers['content-type'] ?? '' });
       } catch (error) {
+        if (error instanceof NginxPage) {
+          sendPage(res, error);
+          return;
+        }
         if (!(error instanceof DoubleHttpError)) throw error;
         answer = { status: error.status, body: error.body, headers: error.headers };
       }

@@ -74,6 +74,11 @@ export class EntityStore {
     return [...this.#table(type).values()].sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1));
   }
 
+  /** Every record of a type, in the order first stored. */
+  inserted(type: DoubleEntityType): DoubleRecord[] {
+    return [...this.#table(type).values()];
+  }
+
   children(type: DoubleEntityType, parentId: string): DoubleRecord[] {
     return this.list(type).filter((r) => this.parentOf(type, r) === parentId);
   }

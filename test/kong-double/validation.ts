@@ -1,11 +1,13 @@
 // Validation for the double, delegated to the port of Kong's schema engine
-// (src/kong/validate): entity rules per router flavor, Kong's error bodies,
+// (test/kong-model/validate): entity rules per router flavor, Kong's error bodies,
 // and POST /config's declarative validation with flattened errors.
 import type { RouterFlavor } from '../../src/kong/declarative.ts';
-import { validateDeclarativeConfig } from '../../src/kong/validate/declarative/validate-declarative.ts';
-import { formatSchemaViolation } from '../../src/kong/validate/errors.ts';
-import type { FieldErrors } from '../../src/kong/validate/schema/types.ts';
-import { validateEntity } from '../../src/kong/validate/validate-entity.ts';
+import { validateDeclarativeConfig } from '../kong-model/validate/declarative/validate-declarative.ts';
+import { formatSchemaViolation } from '../kong-model/validate/errors.ts';
+import type { FieldErrors } from '../kong-model/validate/schema/types.ts';
+import { validateEntity } from '../kong-model/validate/validate-entity.ts';
+
+export { normalizeTarget } from '../kong-model/validate/entities/targets-snis.ts';
 import { DoubleHttpError } from './errors.ts';
 import type { DoubleEntityType, DoubleRecord } from './store.ts';
 
@@ -27,10 +29,10 @@ export function schemaViolationError(errors: FieldErrors): DoubleHttpError {
 }
 
 export type ConfigValidation =
-  | { ok: true; entities: Record<DoubleEntityType, DoubleRecord[]> }
-  | { ok: false; body: Record<string, unknown> };
+  | { ok: true; entities: Record<DoubleEntityType, DoubleRecord[]>; plugins: DoubleRecord[] }
+  | { ok: false; body: Record<string, unknown>; status: number };
 
 export function validateDoubleConfig(config: DoubleRecord, options: { routerFlavor: RouterFlavor; flattenErrors: boolean; now: number }): ConfigValidation {
   const result = validateDeclarativeConfig(config, { routerFlavor: options.routerFlavor, flattenErrors: options.flattenErrors, now: options.now });
-  return result.ok ? { ok: true, entities: result.entities } : { ok: false, body: { ...result.body } };
+  return result.ok ? { ok: true, entities: result.entities, plugins: result.plugins } : { ok: false, body: { ...result.body }, status: result.status ?? 400 };
 }

@@ -6,8 +6,8 @@ import type { V1Ingress } from '@kubernetes/client-node';
 import { dblessBody, dblessBodyAndHash } from '../../src/kong/dbless-body.ts';
 import type { KongConfig } from '../../src/kong/declarative.ts';
 import { OWNERSHIP_TAG } from '../../src/kong/declarative.ts';
-import { validateDeclarativeConfig } from '../../src/kong/validate/index.ts';
-import type { FlatEntities } from '../../src/kong/validate/index.ts';
+import { validateDeclarativeConfig } from '../kong-model/validate/index.ts';
+import type { FlatEntities } from '../kong-model/validate/index.ts';
 import { translate } from '../../src/translate/index.ts';
 import type { Snapshot } from '../../src/translate/types.ts';
 import { editIngress, generateCluster } from '../../bench/generate.ts';
@@ -44,7 +44,9 @@ function cluster(): ReturnType<typeof snapshot> {
 function loaded(config: unknown): FlatEntities {
   const result = validateDeclarativeConfig(config, { routerFlavor: 'traditional_compatible', flattenErrors: true });
   if (!result.ok) throw new Error(JSON.stringify(result.body));
-  return result.entities;
+  // Kong gives SNIs a new random id on every load: they are compared by name.
+  const snis = result.entities.snis.map(({ id: _id, ...sni }) => sni);
+  return { ...result.entities, snis };
 }
 
 /** What Kong keeps of the full config, with the ownership tag (left out of DB-less bodies) removed. */

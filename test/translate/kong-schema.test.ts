@@ -2,7 +2,7 @@
 // goes through the Kong schema validator for the router flavor it targets.
 import { expect } from 'chai';
 import type { RouterFlavor } from '../../src/kong/declarative.ts';
-import { validateDeclarativeConfig } from '../../src/kong/validate/index.ts';
+import { validateDeclarativeConfig } from '../kong-model/validate/index.ts';
 import type { TranslateResult } from '../../src/translate/types.ts';
 import {
   allRoutes, endpointSlice, externalService, ingress, PEM, rule, run, service, tlsSecret,

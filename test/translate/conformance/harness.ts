@@ -11,9 +11,9 @@ import { parse } from 'yaml';
 import { DEFAULT_SETTINGS } from '../../../src/config/settings.ts';
 import type { MeshDoorSettings } from '../../../src/config/settings.ts';
 import type { KongConfig, RouterFlavor } from '../../../src/kong/declarative.ts';
-import { buildRouter, resolveBackend } from '../../../src/kong/router/index.ts';
-import type { Backend, RouteMatch, Router, RouterEntities } from '../../../src/kong/router/index.ts';
-import { validateDeclarativeConfig } from '../../../src/kong/validate/index.ts';
+import { buildRouter, resolveBackend } from '../../kong-model/router/index.ts';
+import type { Backend, RouteMatch, Router, RouterEntities } from '../../kong-model/router/index.ts';
+import { validateDeclarativeConfig } from '../../kong-model/validate/index.ts';
 import { translate } from '../../../src/translate/index.ts';
 import type { TranslateResult } from '../../../src/translate/types.ts';
 

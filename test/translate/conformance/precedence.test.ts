@@ -4,8 +4,8 @@
 import { expect } from 'chai';
 import type { V1Ingress } from '@kubernetes/client-node';
 import { DEFAULT_SETTINGS } from '../../../src/config/settings.ts';
-import { buildRouter } from '../../../src/kong/router/index.ts';
-import { validateDeclarativeConfig } from '../../../src/kong/validate/index.ts';
+import { buildRouter } from '../../kong-model/router/index.ts';
+import { validateDeclarativeConfig } from '../../kong-model/validate/index.ts';
 import { translate } from '../../../src/translate/index.ts';
 import { echoServices, FLAVORS, ingressFrom } from './harness.ts';
 

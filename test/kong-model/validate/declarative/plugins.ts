@@ -1,0 +1,109 @@
+// Plugins in a declarative config, as far as the model goes: a plugin must be
+// one Kong 3.9 OSS bundles and enables by default; its id is Kong's (UUIDv5 of
+// its cache key), so the same plugin twice on one route is a uniqueness
+// violation; and a top-level plugin naming a route or service the config does
+// not have makes Kong fail (500). Configurations are validated for the plugins
+// whose schema the model has (../plugins).
+import type { RouterFlavor } from '../../../../src/kong/declarative.ts';
+import { kongEntityId } from '../../../../src/kong/ids.ts';
+import { pluginSchema } from '../plugins/plugin-schemas.ts';
+import type { FieldErrors } from '../schema/types.ts';
+import { isPlainObject } from '../schema/types.ts';
+import { validateWithDefaults } from '../validate-entity.ts';
+
+/** `plugins` of kong.conf's default `bundled`. */
+export const ENABLED_PLUGINS: ReadonlySet<string> = new Set([
+  'acl', 'acme', 'ai-prompt-decorator', 'ai-prompt-guard', 'ai-prompt-template', 'ai-proxy', 'ai-request-transformer',
+  'ai-response-transformer', 'aws-lambda', 'azure-functions', 'basic-auth', 'bot-detection', 'correlation-id', 'cors',
+  'datadog', 'file-log', 'grpc-gateway', 'grpc-web', 'hmac-auth', 'http-log', 'ip-restriction', 'jwt', 'key-auth',
+  'ldap-auth', 'loggly', 'oauth2', 'opentelemetry', 'post-function', 'pre-function', 'prometheus', 'proxy-cache',
+  'rate-limiting', 'redirect', 'request-size-limiting', 'request-termination', 'request-transformer',
+  'response-ratelimiting', 'response-transformer', 'session', 'standard-webhooks', 'statsd', 'syslog', 'tcp-log',
+  'udp-log', 'zipkin',
+]);
+
+export type Path = (string | number)[];
+
+/** A plugin and where it sits: top level, or nested under a service or route. */
+export interface PluginSite {
+  plugin: Record<string, unknown>;
+  path: Path;
+  parent?: { type: 'services' | 'routes'; path: Path };
+}
+
+function sitesIn(list: unknown, path: Path, parent?: PluginSite['parent']): PluginSite[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((plugin: unknown, i) => (isPlainObject(plugin) ? [{ plugin, path: [...path, i], ...(parent ? { parent } : {}) }] : []));
+}
+
+function withPlugins(type: 'services' | 'routes', list: unknown, path: Path): PluginSite[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((item: unknown, i) => {
+    if (!isPlainObject(item)) return [];
+    const here = [...path, i];
+    const own = sitesIn(item['plugins'], [...here, 'plugins'], { type, path: here });
+    return type === 'services' ? [...own, ...withPlugins('routes', item['routes'], [...here, 'routes'])] : own;
+  });
+}
+
+/** Every plugin of the document, in document order. */
+export function pluginSites(config: Record<string, unknown>): PluginSite[] {
+  return [
+    ...withPlugins('services', config['services'], ['services']),
+    ...withPlugins('routes', config['routes'], ['routes']),
+    ...sitesIn(config['plugins'], ['plugins']),
+  ];
+}
+
+export function notEnabled(name: unknown): string | null {
+  return typeof name === 'string' && ENABLED_PLUGINS.has(name) ? null : `plugin '${String(name)}' not enabled; add it to the 'plugins' configuration property`;
+}
+
+/** A plugin's own fields: a top-level plugin's route/service/consumer are references, resolved later. */
+export function ownFields(site: PluginSite): Record<string, unknown> {
+  if (site.parent) return { ...site.plugin };
+  const { route: _r, service: _s, consumer: _c, ...own } = site.plugin;
+  return own;
+}
+
+/** `tree[path]` as an error table, created (arrays with null holes) when missing. */
+function errorTable(tree: FieldErrors, path: Path): FieldErrors {
+  let node: Record<string | number, unknown> = tree;
+  path.forEach((key, i) => {
+    const next = path[i + 1];
+    if (node[key] === undefined || node[key] === null) node[key] = next === undefined ? {} : typeof next === 'number' ? [] : {};
+    if (Array.isArray(node)) for (let j = 0; j < node.length; j++) (node as unknown[])[j] ??= null;
+    node = node[key] as Record<string | number, unknown>;
+  });
+  return node as FieldErrors;
+}
+
+/**
+ * Schema phase: a plugin Kong does not know fails on its name; a modelled one
+ * is validated against its schema, its errors at the plugin's place.
+ */
+export function pluginErrors(config: Record<string, unknown>, errors: FieldErrors, flavor: RouterFlavor): void {
+  for (const site of pluginSites(config)) {
+    const notKnown = notEnabled(site.plugin['name']);
+    if (notKnown) {
+      errorTable(errors, site.path)['name'] = notKnown;
+      continue;
+    }
+    const schema = pluginSchema(String(site.plugin['name']));
+    const found = schema ? validateWithDefaults(schema, ownFields(site), { routerFlavor: flavor }).errors : null;
+    if (found) Object.assign(errorTable(errors, site.path), found);
+  }
+}
+
+/** The plugin entity Kong loads: defaults filled (modelled plugins), id and foreign keys set. */
+export function pluginEntity(site: PluginSite, id: string, refs: { route: string; service: string }, flavor: RouterFlavor): Record<string, unknown> {
+  const schema = pluginSchema(String(site.plugin['name']));
+  const own = { ...ownFields(site), id };
+  const entity = schema ? validateWithDefaults(schema, own, { routerFlavor: flavor }).entity : own;
+  return { ...entity, route: refs.route ? { id: refs.route } : null, service: refs.service ? { id: refs.service } : null, consumer: null };
+}
+
+/** The id Kong derives for a plugin: its cache key `plugins:*:<name>:<route>:<service>:<consumer>`. */
+export function pluginId(name: string, route: string, service: string): string {
+  return kongEntityId('plugins', `plugins:*:${name}:${route}:${service}:`);
+}
