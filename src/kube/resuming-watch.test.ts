@@ -24,7 +24,7 @@ class FakeTransport implements WatchTransport {
   watch(resourceVersion: string, onEvent: (type: string, obj: KubernetesObject) => void, onDone: (err: unknown) => void) {
     const open: OpenWatch = {
       resourceVersion, aborted: false,
-      emit: (type, obj) => { onEvent(type, obj as KubernetesObject); },
+      emit: (type, obj) => { onEvent(type, obj); },
       end: (err) => { onDone(err); },
     };
     this.watches.push(open);
