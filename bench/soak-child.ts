@@ -5,8 +5,9 @@
 // for `minutes`: path edits, EndpointSlice port flips, Ingress deletes and
 // re-creations, Service annotation touches, and every `rejectEveryS` seconds an
 // Ingress that the Kong double rejects (created, and deleted half a period later).
-// The periodic relist is disabled, so it cannot hide a leak. Reports one JSON line.
-// Usage: node <soak-child.js compiled by workloads/soak.ts> <n> <kongUrl> <minutes> <rate> <rejectEveryS>
+// The periodic relist is disabled, so it cannot hide a leak. Every 30 s a full GC
+// measures the live heap. Reports one JSON line.
+// Usage: node --expose-gc <soak-child.js compiled by workloads/soak.ts> <n> <kongUrl> <minutes> <rate> <rejectEveryS>
 // (or: node --import tsx bench/soak-child.ts …)
 import type { KubernetesObject, V1EndpointSlice, V1Ingress, V1Service } from '@kubernetes/client-node';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -20,12 +21,20 @@ import { sleep, waitUntil } from './wait.ts';
 
 const QUIET_MS = 3000;
 const SAMPLE_MS = 1000;
+/** A full GC this often measures the live heap (its pause is in the lag figures). */
+const LIVE_HEAP_MS = 30_000;
 const MIB = 2 ** 20;
 export interface SoakSample {
   /** Seconds since the churn started. */
   t: number;
   heapUsedMiB: number;
   rssMiB: number;
+}
+
+/** Heap used right after a full GC: the live heap. */
+export interface LiveHeapSample {
+  t: number;
+  liveHeapMiB: number;
 }
 
 export interface SoakMinute {
@@ -44,6 +53,7 @@ export interface SoakReport {
   rate: number;
   convergeMs: number;
   samples: SoakSample[];
+  liveHeap: LiveHeapSample[];
   perMinute: SoakMinute[];
   /** Path edit → the POST /config carrying it leaving the controller. */
   changeToPostMs: number[];
@@ -68,14 +78,19 @@ function endpointSliceFor(service: V1Service): V1EndpointSlice | undefined {
   };
 }
 
-function loadCluster(n: number): { cluster: FakeCluster; ingresses: V1Ingress[]; services: V1Service[]; slices: V1EndpointSlice[] } {
+interface Named { namespace: string; name: string }
+
+const named = (obj: KubernetesObject): Named => ({ namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '' });
+
+/** The fake API server holds the only copy of the objects; the churn keeps their names. */
+function loadCluster(n: number): { cluster: FakeCluster; ingresses: Named[]; services: Named[]; slices: Named[] } {
   const { snapshot } = generateCluster({ n });
   const slices = snapshot.services.map(endpointSliceFor).filter((s): s is V1EndpointSlice => s !== undefined);
   const meshdoor = { ...benchMeshDoor(), spec: { upstreamMode: 'endpoints' } };
   const cluster = new FakeCluster();
   const objects: KubernetesObject[] = [meshdoor, ...snapshot.ingressClasses, ...snapshot.services, ...snapshot.secrets, ...slices, ...snapshot.ingresses];
   for (const obj of objects) cluster.apply(obj);
-  return { cluster, ingresses: [...snapshot.ingresses], services: [...snapshot.services], slices };
+  return { cluster, ingresses: snapshot.ingresses.map(named), services: snapshot.services.map(named), slices: slices.map(named) };
 }
 
 /** Strips what the API server sets, so applying it again is a re-creation. */
@@ -93,15 +108,15 @@ class Churn {
   readonly pending = new Map<string, number>();
   changes = 0;
 
-  constructor(private readonly cluster: FakeCluster, private readonly ingresses: readonly V1Ingress[],
-    private readonly services: readonly V1Service[], private readonly slices: readonly V1EndpointSlice[]) {}
+  constructor(private readonly cluster: FakeCluster, private readonly ingresses: readonly Named[],
+    private readonly services: readonly Named[], private readonly slices: readonly Named[]) {}
 
   private pick<T>(items: readonly T[]): T {
     return items[Math.floor(this.random() * items.length)] as T;
   }
 
-  private current<T extends KubernetesObject>(kind: 'Ingress' | 'Service' | 'EndpointSlice', obj: T): T | undefined {
-    return this.cluster.get<T>(kind, obj.metadata?.namespace, obj.metadata?.name ?? '');
+  private current<T extends KubernetesObject>(kind: 'Ingress' | 'Service' | 'EndpointSlice', which: Named): T | undefined {
+    return this.cluster.get<T>(kind, which.namespace, which.name);
   }
 
   /** One change of the kind whose turn it is (five kinds in turn). */
@@ -118,14 +133,14 @@ class Churn {
   }
 
   private editPath(): void {
-    const ingress = this.current('Ingress', this.pick(this.ingresses));
+    const ingress = this.current<V1Ingress>('Ingress', this.pick(this.ingresses));
     if (!ingress) return;
     this.pending.set(`/edited/r${this.round}`, performance.now());
     this.cluster.apply(editIngress(ingress, this.round));
   }
 
   private flipSlicePort(): void {
-    const slice = this.current('EndpointSlice', this.pick(this.slices));
+    const slice = this.current<V1EndpointSlice>('EndpointSlice', this.pick(this.slices));
     const port = slice?.ports?.[0];
     if (!slice || !port) return;
     port.port = port.port === 8080 ? 8081 : 8080;
@@ -134,7 +149,7 @@ class Churn {
 
   private deleteIngress(): void {
     if (this.deleted) return;
-    const ingress = this.current('Ingress', this.pick(this.ingresses));
+    const ingress = this.current<V1Ingress>('Ingress', this.pick(this.ingresses));
     if (!ingress) return;
     this.deleted = ingress;
     this.cluster.remove('Ingress', ingress.metadata?.namespace, ingress.metadata?.name ?? '');
@@ -147,7 +162,7 @@ class Churn {
   }
 
   private touchService(): void {
-    const service = this.current('Service', this.pick(this.services));
+    const service = this.current<V1Service>('Service', this.pick(this.services));
     if (!service) return;
     service.metadata = { ...service.metadata, annotations: { ...service.metadata?.annotations, 'soak.meshdoor.dev/touched': String(this.round) } };
     this.cluster.apply(service);
@@ -173,6 +188,16 @@ class Sampler {
 
   constructor(private readonly started: number) {
     this.lag.enable();
+  }
+
+  readonly liveHeap: LiveHeapSample[] = [];
+
+  /** Heap used after a full GC (needs --expose-gc). */
+  sampleLiveHeap(): void {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (!gc) throw new Error('run with --expose-gc');
+    gc();
+    this.liveHeap.push({ t: (performance.now() - this.started) / 1000, liveHeapMiB: process.memoryUsage().heapUsed / MIB });
   }
 
   sample(): void {
@@ -247,6 +272,7 @@ async function main(): Promise<void> {
     setInterval(() => { churn.step(); }, 1000 / rate),
     setInterval(() => { churn.toggleRejected(); }, (rejectEveryS * 1000) / 2),
     setInterval(() => { sampler.sample(); }, SAMPLE_MS),
+    setInterval(() => { sampler.sampleLiveHeap(); }, LIVE_HEAP_MS),
   ];
   const end = churnStart + minutes * 60_000;
   // Per-minute windows (the last one shorter when the duration is not whole minutes).
@@ -258,7 +284,7 @@ async function main(): Promise<void> {
   }
   for (const timer of timers) clearInterval(timer);
   const report: SoakReport = {
-    n, minutes, rate, convergeMs, samples: sampler.samples, perMinute: sampler.perMinute, changeToPostMs, pushMs,
+    n, minutes, rate, convergeMs, samples: sampler.samples, liveHeap: sampler.liveHeap, perMinute: sampler.perMinute, changeToPostMs, pushMs,
     holdoffMs, maxDelayMs, peakRssMiB: Math.max(...sampler.samples.map((s) => s.rssMiB)),
   };
   process.stdout.write(`${JSON.stringify(report)}\n`);
