@@ -62,6 +62,8 @@ export interface SoakReport {
   holdoffMs: number;
   maxDelayMs: number;
   peakRssMiB: number;
+  /** Live heap with only the fake API server's objects loaded, before the controller started. */
+  sourceHeapMiB: number;
 }
 
 function endpointSliceFor(service: V1Service): V1EndpointSlice | undefined {
@@ -177,6 +179,14 @@ class Churn {
   }
 }
 
+/** Heap used right after a full GC (needs --expose-gc). */
+function liveHeapMiB(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc');
+  gc();
+  return process.memoryUsage().heapUsed / MIB;
+}
+
 /** Per-second samples and per-minute figures of this process. */
 class Sampler {
   readonly samples: SoakSample[] = [];
@@ -192,12 +202,8 @@ class Sampler {
 
   readonly liveHeap: LiveHeapSample[] = [];
 
-  /** Heap used after a full GC (needs --expose-gc). */
   sampleLiveHeap(): void {
-    const gc = (globalThis as { gc?: () => void }).gc;
-    if (!gc) throw new Error('run with --expose-gc');
-    gc();
-    this.liveHeap.push({ t: (performance.now() - this.started) / 1000, liveHeapMiB: process.memoryUsage().heapUsed / MIB });
+    this.liveHeap.push({ t: (performance.now() - this.started) / 1000, liveHeapMiB: liveHeapMiB() });
   }
 
   sample(): void {
@@ -239,6 +245,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   const { cluster, ingresses, services, slices } = loadCluster(n);
   const churn = new Churn(cluster, ingresses, services, slices);
+  const sourceHeapMiB = liveHeapMiB();
+  process.stderr.write(`fake API server loaded: live heap ${sourceHeapMiB.toFixed(1)} MiB before the controller starts\n`);
   const changeToPostMs: number[] = [];
   const pushMs: number[] = [];
   let pushes = 0;
@@ -285,7 +293,7 @@ async function main(): Promise<void> {
   for (const timer of timers) clearInterval(timer);
   const report: SoakReport = {
     n, minutes, rate, convergeMs, samples: sampler.samples, liveHeap: sampler.liveHeap, perMinute: sampler.perMinute, changeToPostMs, pushMs,
-    holdoffMs, maxDelayMs, peakRssMiB: Math.max(...sampler.samples.map((s) => s.rssMiB)),
+    holdoffMs, maxDelayMs, peakRssMiB: Math.max(...sampler.samples.map((s) => s.rssMiB)), sourceHeapMiB,
   };
   process.stdout.write(`${JSON.stringify(report)}\n`);
   await pipeline.stop();
