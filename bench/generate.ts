@@ -202,3 +202,18 @@ export function toManifest<T extends { metadata?: V1ObjectMeta }>(obj: T): T {
   }
   return copy;
 }
+
+/** The soak workload's Ingress that the Kong double is told to reject (by its route's name). */
+export const SOAK_REJECTED = { namespace: 'team-0000', name: 'kong-rejects', service: 'app-00002', host: 'rejected.example.com', port: 80 } as const;
+
+export function soakRejectedIngress(): V1Ingress {
+  const { namespace, name, service, host, port } = SOAK_REJECTED;
+  return {
+    apiVersion: 'networking.k8s.io/v1', kind: 'Ingress',
+    metadata: { namespace, name },
+    spec: {
+      ingressClassName: BENCH_INGRESS_CLASS,
+      rules: [{ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: service, port: { number: port } } } }] } }],
+    },
+  };
+}

@@ -10,6 +10,7 @@ import type { KongAdminClient } from '../src/kong/admin-client.ts';
 import { DblessSyncEngine } from '../src/kong/dbless-engine.ts';
 import { systemClock } from '../src/kube/clock.ts';
 import type { KubeWriter } from '../src/kube/kube-writer.ts';
+import type { SupervisorTimings } from '../src/kube/supervised-watch.ts';
 import type { WatchSourceFactory } from '../src/kube/watch-source.ts';
 import { silentLogger } from '../src/observe/logger.ts';
 import { Metrics } from '../src/observe/metrics.ts';
@@ -32,7 +33,11 @@ export interface InProcessOptions {
   holdoffMs: number;
   maxDelayMs: number;
   onPost?: (event: PostEvent) => void;
+  /** The same event once Kong answered (or the POST failed). */
+  onPostDone?: (event: PostEvent) => void;
   keepBodies?: boolean;
+  /** The watches' backoff and periodic relist (the controller's defaults otherwise). */
+  supervisorTimings?: SupervisorTimings;
   /** Each translation the controller ran, with its duration. */
   onTranslate?: (ms: number) => void;
 }
@@ -52,28 +57,30 @@ export const discardingWriter: KubeWriter = {
 };
 
 /** Reports each POST /config of this client when it leaves and when it returns. */
-function observePosts(client: KongAdminClient, onPost: (event: PostEvent) => void, keepBodies: boolean): KongAdminClient {
+function observePosts(client: KongAdminClient, o: InProcessOptions): KongAdminClient {
   const original = client.postConfig.bind(client);
   client.postConfig = async (body, options) => {
     const event: PostEvent = { leftAt: performance.now(), bytes: Buffer.byteLength(body) };
-    if (keepBodies) event.body = body;
-    onPost(event);
-    const result = await original(body, options);
-    event.doneAt = performance.now();
-    return result;
+    if (o.keepBodies) event.body = body;
+    o.onPost?.(event);
+    try {
+      return await original(body, options);
+    } finally {
+      event.doneAt = performance.now();
+      o.onPostDone?.(event);
+    }
   };
   return client;
 }
 
 function dblessBackend(pool: KongClientPool, o: InProcessOptions): KongBackend {
-  const { onPost } = o;
   const observed = new WeakSet<KongAdminClient>();
   const engine = new DblessSyncEngine({
     clientFor: (target) => {
       const client = pool.get(target);
-      if (onPost && !observed.has(client)) {
+      if ((o.onPost || o.onPostDone) && !observed.has(client)) {
         observed.add(client);
-        observePosts(client, onPost, o.keepBodies ?? false);
+        observePosts(client, o);
       }
       return client;
     },
@@ -96,7 +103,7 @@ export async function startInProcessController(o: InProcessOptions): Promise<InP
   const controller = new Controller({
     meshdoorName: 'default', watchNamespaces: [], holdoffMs: o.holdoffMs, maxDelayMs: o.maxDelayMs,
     kongAdminUrls: [o.kongUrl], publishStatusAddresses: [], dblessPushFromAllReplicas: true,
-    restartUnmeshedGateway: false, identity: 'bench',
+    restartUnmeshedGateway: false, identity: 'bench', ...(o.supervisorTimings ? { supervisorTimings: o.supervisorTimings } : {}),
   }, {
     watchFactory: o.watchFactory, writer: o.writer ?? discardingWriter, kong: dblessBackend(pool, o),
     translate: timedTranslate(o.onTranslate), settingsFromMeshDoor, clock: systemClock, log: silentLogger(), metrics: new Metrics(),

@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--json file] [--only a,b] [--runs n] [--list]`
+// `npm run bench [-- --quick] [--json file] [--only a,b] [--runs n] [--soak-minutes m] [--soak-n 1000,10000] [--list]`
 // Runs the workloads in order and prints one table; see bench/README.md.
 import { writeFile } from 'node:fs/promises';
 import process from 'node:process';
@@ -13,6 +13,8 @@ export interface BenchArgs {
   json?: string;
   only?: string[];
   runs?: number;
+  soakMinutes?: number;
+  soakSizes?: number[];
   list: boolean;
 }
 
@@ -24,6 +26,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       json: { type: 'string' },
       only: { type: 'string' },
       runs: { type: 'string' },
+      'soak-minutes': { type: 'string' },
+      'soak-n': { type: 'string' },
       list: { type: 'boolean', default: false },
     },
     strict: true,
@@ -35,6 +39,16 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     const runs = Number(values.runs);
     if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, not '${values.runs}'`);
     args.runs = runs;
+  }
+  if (values['soak-minutes'] !== undefined) {
+    const minutes = Number(values['soak-minutes']);
+    if (!(minutes > 0)) throw new Error(`--soak-minutes must be a positive number, not '${values['soak-minutes']}'`);
+    args.soakMinutes = minutes;
+  }
+  if (values['soak-n'] !== undefined) {
+    const sizes = values['soak-n'].split(',').map(Number);
+    if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--soak-n must list positive integers, not '${values['soak-n']}'`);
+    args.soakSizes = sizes;
   }
   return args;
 }
@@ -52,7 +66,12 @@ export async function runBench(args: BenchArgs): Promise<BenchReport> {
   for (const workload of selectWorkloads(args.only)) {
     log(`${workload.name}: ${workload.description}`);
     try {
-      const ctx = args.runs === undefined ? { quick: args.quick, log } : { quick: args.quick, runs: args.runs, log };
+      const ctx = {
+        quick: args.quick, log,
+        ...(args.runs === undefined ? {} : { runs: args.runs }),
+        ...(args.soakMinutes === undefined ? {} : { soakMinutes: args.soakMinutes }),
+        ...(args.soakSizes === undefined ? {} : { soakSizes: args.soakSizes }),
+      };
       report.results.push(...await workload.run(ctx));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

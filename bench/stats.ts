@@ -41,3 +41,18 @@ export async function repeat<T>(options: RepeatOptions, once: (run: number) => P
   for (let i = 0; i < options.runs; i += 1) samples.push(await once(i));
   return samples;
 }
+
+/** Least-squares slope of y over x (NaN with fewer than two distinct x). */
+export function slope(points: ReadonlyArray<readonly [x: number, y: number]>): number {
+  const count = points.length;
+  if (count < 2) return Number.NaN;
+  const meanX = points.reduce((sum, [x]) => sum + x, 0) / count;
+  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / count;
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of points) {
+    num += (x - meanX) * (y - meanY);
+    den += (x - meanX) ** 2;
+  }
+  return den === 0 ? Number.NaN : num / den;
+}

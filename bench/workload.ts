@@ -6,6 +6,9 @@ export interface WorkloadContext {
   quick: boolean;
   /** Measured runs per size (each workload has its own default). */
   runs?: number;
+  /** Soak duration in minutes, and its sizes (the soak workload's own defaults otherwise). */
+  soakMinutes?: number;
+  soakSizes?: number[];
   log(message: string): void;
 }
 

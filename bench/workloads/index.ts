@@ -6,6 +6,7 @@ import { coldStartWorkload } from './cold-start.ts';
 import { eventPushWorkload } from './event-push.ts';
 import { memoryWorkload } from './memory.ts';
 import { retranslateWorkload } from './retranslate.ts';
+import { soakWorkload } from './soak.ts';
 import { translateWorkload } from './translate.ts';
 
 export const WORKLOADS: Workload[] = [
@@ -16,4 +17,5 @@ export const WORKLOADS: Workload[] = [
   memoryWorkload,
   coldStartWorkload,
   burstWorkload,
+  soakWorkload,
 ];

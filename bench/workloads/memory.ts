@@ -4,12 +4,10 @@
 // The child runs as the container runs the controller: compiled JavaScript, with
 // the image's Node flags and environment (Dockerfile). `MESHDOOR_BENCH_CHILD=tsx`
 // runs the TypeScript sources through tsx instead (its loader adds ~50 MiB).
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import process from 'node:process';
 import { startKongDouble } from '../../test/kong-double/index.ts';
 import type { KongDouble } from '../../test/kong-double/index.ts';
-import { compileEntry } from '../compile.ts';
+import { CONTAINER_512MI_V8, childCommand, runChild } from '../child-process.ts';
+import type { ChildCommand } from '../child-process.ts';
 import { imageRuntime } from '../image-runtime.ts';
 import type { ImageRuntime } from '../image-runtime.ts';
 import type { MemoryReport } from '../memory-child.ts';
@@ -22,44 +20,11 @@ import type { Workload, WorkloadContext } from '../workload.ts';
 const MIB = 2 ** 20;
 const RSS_TARGET_MIB: Record<number, number> = { 10000: 250, 50000: 1024 };
 const PLAIN_NODE: ImageRuntime = { nodeFlags: [], env: {} };
-/**
- * The heap Node configures in the shipped container: V8 is sized from the cgroup
- * memory limit (deploy/controller.yaml: 512Mi), giving a 256 MiB old space and
- * 1 MiB semi-spaces on 64-bit Node. These flags give the same without a cgroup.
- */
-const CONTAINER_512MI_V8 = ['--max-old-space-size=256', '--max-semi-space-size=1'];
 
-/** How to start the child: its file, and node arguments that load it. */
-interface ChildCommand { file: string; loader: string[] }
-
-function runChild(cmd: ChildCommand, n: number, double: KongDouble, runtime: ImageRuntime): Promise<MemoryReport> {
+function runMemoryChild(cmd: ChildCommand, n: number, double: KongDouble, runtime: ImageRuntime): Promise<MemoryReport> {
   // Every run pushes the full config: the double would otherwise already hold it.
   double.restartEmpty();
-  return new Promise((resolve, reject) => {
-    const args = [...runtime.nodeFlags, ...cmd.loader, '--expose-gc', cmd.file, String(n), double.url];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...runtime.env } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) {
-        reject(new Error(`memory child N=${n} exited with ${code ?? 'a signal'}: ${err.trim().split('\n').slice(-3).join(' ')}`));
-        return;
-      }
-      resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as MemoryReport);
-    });
-  });
-}
-
-/** Compiles the child once per workload run, unless asked to run it through tsx. */
-async function childCommand(): Promise<ChildCommand & { cleanup(): Promise<void> }> {
-  if (process.env.MESHDOOR_BENCH_CHILD === 'tsx') {
-    return { file: path.join(import.meta.dirname, '..', 'memory-child.ts'), loader: ['--import', 'tsx'], cleanup: () => Promise.resolve() };
-  }
-  const compiled = await compileEntry('bench/memory-child.ts');
-  return { file: compiled.file, loader: [], cleanup: () => compiled.cleanup() };
+  return runChild<MemoryReport>({ cmd, runtime, nodeFlags: ['--expose-gc'], args: [String(n), double.url], label: `memory child N=${n}` });
 }
 
 interface SizeRun { ctx: WorkloadContext; cmd: ChildCommand; double: KongDouble; runtime: ImageRuntime }
@@ -77,7 +42,7 @@ function rssRows(n: number, reports: readonly MemoryReport[], label: string, not
 async function measureSize(run: SizeRun, n: number): Promise<ResultRow[]> {
   const { ctx, cmd } = run;
   const runs = runsOr(ctx, n >= 50000 ? 1 : ctx.quick ? 1 : 3);
-  const reports = await repeat({ warmup: 0, runs }, () => runChild(cmd, n, run.double, run.runtime));
+  const reports = await repeat({ warmup: 0, runs }, () => runMemoryChild(cmd, n, run.double, run.runtime));
   const converge = summarize(reports.map((r) => r.convergeMs)).median;
   ctx.log(`memory N=${n}: converged in ${(converge / 1000).toFixed(1)} s with ${summarize(reports.map((r) => r.pushes)).median} push(es)`);
   const baseline = `N=0 is the process baseline (Node${cmd.loader.length > 0 ? ', tsx' : ''}, libraries)`;
@@ -89,7 +54,7 @@ async function measureSize(run: SizeRun, n: number): Promise<ResultRow[]> {
 
 /** One more 10k run in a variant: V8 sized as in the shipped container, or plain `node`. */
 async function measureVariant(run: SizeRun, label: string, runtime: ImageRuntime, note: string): Promise<ResultRow[]> {
-  const report = await runChild(run.cmd, 10000, run.double, runtime);
+  const report = await runMemoryChild(run.cmd, 10000, run.double, runtime);
   return rssRows(10000, [report], `, ${label}`, note);
 }
 
@@ -106,7 +71,7 @@ export const memoryWorkload: Workload = {
   name: 'memory',
   description: 'controller RSS and heap after converging N Ingresses (child process per run, compiled as shipped)',
   async run(ctx) {
-    const cmd = await childCommand();
+    const cmd = await childCommand('bench/memory-child.ts');
     try {
       const double = await startKongDouble({ mode: 'dbless', configLimitBytes: 1024 * MIB });
       const run: SizeRun = { ctx, cmd, double, runtime: imageRuntime() };

@@ -26,6 +26,8 @@ export interface StartClusterOptions {
   controllerManager?: boolean;
   /** How long to wait for /readyz (default 90 s: a cold start on 2 cores). */
   readyTimeoutMs?: number;
+  /** More kube-apiserver flags (e.g. a short `--etcd-compaction-interval`). */
+  apiserverArgs?: string[];
 }
 
 export class Cluster {
@@ -34,6 +36,7 @@ export class Cluster {
   readonly adminKubeconfig: string;
   private readonly processes = new Map<string, ManagedProcess>();
   private caData = '';
+  private extraApiserverArgs: string[] = [];
 
   constructor(
     readonly assets: ControlPlaneAssets,
@@ -43,6 +46,11 @@ export class Cluster {
     this.dir = layout.dir;
     this.server = `https://127.0.0.1:${layout.apiserverPort}`;
     this.adminKubeconfig = path.join(layout.dir, files.adminKubeconfig);
+  }
+
+  /** etcd's client URL (its v3 JSON gateway, e.g. to check what was compacted). */
+  get etcdUrl(): string {
+    return `http://127.0.0.1:${this.layout.etcdClientPort}`;
   }
 
   /** `kubectl` as cluster admin (or as the kubeconfig in options). */
@@ -83,6 +91,7 @@ export class Cluster {
   }
 
   async start(options: StartClusterOptions): Promise<void> {
+    this.extraApiserverArgs = options.apiserverArgs ?? [];
     await this.startEtcd();
     await this.startApiserver(options.readyTimeoutMs ?? 90_000);
     if (options.controllerManager) this.startControllerManager();
@@ -121,7 +130,7 @@ export class Cluster {
   }
 
   private async startApiserver(timeoutMs: number): Promise<void> {
-    const apiserver = this.spawn('kube-apiserver', this.assets.kubeApiserver, apiserverArgs(this.layout));
+    const apiserver = this.spawn('kube-apiserver', this.assets.kubeApiserver, [...apiserverArgs(this.layout), ...this.extraApiserverArgs]);
     const certFile = path.join(this.dir, files.servingCert);
     await eventually(async () => {
       if (!apiserver.running) throw new Error(`kube-apiserver exited:\n${apiserver.tail()}`);

@@ -15,6 +15,8 @@ export interface EnvironmentOptions {
   /** Controller replicas to start (default 1; 0 = the test starts them). */
   replicas?: number;
   controllerArgs?: string[];
+  /** More kube-apiserver flags. */
+  apiserverArgs?: string[];
 }
 
 export class Environment {
@@ -100,7 +102,7 @@ export class Environment {
 }
 
 export async function startEnvironment(options: EnvironmentOptions = {}): Promise<Environment> {
-  const cluster = await startCluster({ controllerManager: options.controllerManager ?? false });
+  const cluster = await startCluster({ controllerManager: options.controllerManager ?? false, ...(options.apiserverArgs ? { apiserverArgs: options.apiserverArgs } : {}) });
   try {
     await installMeshdoor(cluster);
     const kong = await startKongDouble(cluster);

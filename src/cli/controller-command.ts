@@ -63,7 +63,7 @@ async function runController(flags: ControllerFlags): Promise<number> {
     ...(flags.leaderElect ? { leaderElection: { namespace: leaseNamespace } } : {}),
     identity,
   }, {
-    watchFactory: informerSourceFactory(clients), writer: kubeWriter(clients), leaseApi: kubeLeaseApi(clients),
+    watchFactory: informerSourceFactory(clients, { minWatchTimeoutMs: flags.watchTimeoutMs }), writer: kubeWriter(clients), leaseApi: kubeLeaseApi(clients),
     kong, translate, settingsFromMeshDoor, clock: systemClock, log, metrics,
   });
   const health = await startHealthServer({ port: flags.metricsPort, host: flags.bindAddress, readiness: controller.readiness, registry: metrics.registry });

@@ -1,6 +1,9 @@
 // Bounds how often the sync runs: events only mark it dirty; a run starts once
 // no new mark arrived for `holdoffMs`, or at the latest `maxDelayMs` after the
-// first pending mark. One run at a time; marks during a run cause one more.
+// first pending mark. One run at a time; marks during a run cause one more,
+// at the latest `holdoffMs` after the run ended: those changes already waited
+// for the run in flight, so under steady churn (marks closer together than the
+// holdoff) they must not wait a full `maxDelayMs` more.
 import type { Clock } from '../kube/clock.ts';
 
 export interface CoalescingTriggerOptions {
@@ -17,6 +20,8 @@ export class CoalescingTrigger {
   private lastMarkAt = 0;
   private marks = 0;
   private retryAt: number | undefined;
+  /** When marks arrived during the last run: a holdoff after it ended. */
+  private afterRunAt: number | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
 
@@ -56,6 +61,7 @@ export class CoalescingTrigger {
     if (this.marks > 0 && this.firstMarkAt !== undefined) {
       due = Math.min(this.lastMarkAt + this.o.holdoffMs, this.firstMarkAt + this.o.maxDelayMs);
     }
+    if (due !== undefined && this.afterRunAt !== undefined) due = Math.min(due, this.afterRunAt);
     if (this.retryAt !== undefined) due = Math.min(due ?? this.retryAt, this.retryAt);
     if (due === undefined) return;
     if (this.timer !== undefined && this.dueAt === due) return;
@@ -77,10 +83,12 @@ export class CoalescingTrigger {
     this.marks = 0;
     this.firstMarkAt = undefined;
     this.retryAt = undefined;
+    this.afterRunAt = undefined;
     this.running = this.o.run()
       .catch(() => undefined)
       .finally(() => {
         this.running = undefined;
+        if (this.marks > 0) this.afterRunAt = this.o.clock.now() + this.o.holdoffMs;
         if (!this.stopped) this.reschedule();
       });
   }

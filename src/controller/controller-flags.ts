@@ -14,6 +14,8 @@ Cluster:
       --meshdoor <name>                MeshDoor whose settings to serve (default: default)
       --watch-namespace <ns>           only watch Ingresses/Services/Secrets here; repeatable (default: all)
       --secret-label-selector <sel>    also watch Secrets matching this label selector
+      --watch-timeout <duration>       the API server ends each watch after this to twice this; it then
+                                       resumes from the last version seen (default: 5m)
 Kong:
       --kong-admin-url <url>           Admin API URL; repeatable; overrides the MeshDoor and discovery
       --kong-mode auto|dbless|db       gateway mode (default: auto, read from GET /)
@@ -49,6 +51,7 @@ export interface ControllerFlags {
   meshdoor: string;
   watchNamespaces: string[];
   secretLabelSelector?: string;
+  watchTimeoutMs: number;
   kongAdminUrls: string[];
   kongMode: 'auto' | 'dbless' | 'db';
   kongAdminTokenFile?: string;
@@ -112,6 +115,7 @@ export function parseControllerFlags(argv: readonly string[]): ControllerFlags {
     options: {
       kubeconfig: { type: 'string' }, context: { type: 'string' }, meshdoor: { type: 'string' },
       'watch-namespace': { type: 'string', multiple: true }, 'secret-label-selector': { type: 'string' },
+      'watch-timeout': { type: 'string' },
       'kong-admin-url': { type: 'string', multiple: true }, 'kong-mode': { type: 'string' },
       'kong-admin-token-file': { type: 'string' }, 'kong-ca-file': { type: 'string' },
       'kong-client-cert-file': { type: 'string' }, 'kong-client-key-file': { type: 'string' },
@@ -135,6 +139,8 @@ export function parseControllerFlags(argv: readonly string[]): ControllerFlags {
   const holdoff = parseDuration(v['sync-holdoff'] ?? '100ms', 'sync-holdoff');
   const maxDelay = parseDuration(v['sync-max-delay'] ?? '1s', 'sync-max-delay');
   if (maxDelay < holdoff) throw new Error('--sync-max-delay must not be shorter than --sync-holdoff');
+  const watchTimeout = parseDuration(v['watch-timeout'] ?? '5m', 'watch-timeout');
+  if (watchTimeout < 1000) throw new Error('--watch-timeout must be at least 1s (the API server counts whole seconds)');
   const logFormat = v['log-format'] === undefined ? undefined : oneOf(v['log-format'], ['json', 'text'] as const, 'log-format', 'json');
   return Object.freeze({
     help: v.help === true,
@@ -142,6 +148,7 @@ export function parseControllerFlags(argv: readonly string[]): ControllerFlags {
     meshdoor: v.meshdoor ?? 'default',
     watchNamespaces: v['watch-namespace'] ?? [],
     ...optional('secretLabelSelector', v['secret-label-selector']),
+    watchTimeoutMs: watchTimeout,
     kongAdminUrls: v['kong-admin-url'] ?? [],
     kongMode: oneOf(v['kong-mode'], ['auto', 'dbless', 'db'] as const, 'kong-mode', 'auto'),
     ...optional('kongAdminTokenFile', v['kong-admin-token-file']), ...optional('kongCaFile', v['kong-ca-file']),

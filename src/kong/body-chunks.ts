@@ -7,28 +7,42 @@ import { isDeeplyFrozen } from './frozen.ts';
 
 const CHUNK = 128;
 
-/** A chunk's text, keyed by its first entity; valid while all its entities are the same. */
-const chunks = new WeakMap<object, { items: readonly object[]; text: string }>();
+interface Chunk { items: readonly object[]; text: string }
 
-function chunkText<T extends object>(items: readonly T[], write: (item: T) => string): string {
+/**
+ * The chunks of the last list written with each writer (one writer per list
+ * of the body), keyed by their first entity; a chunk is valid while all its
+ * entities are the same. Only the last list's chunks are kept: a cache keyed
+ * by any entity still alive would keep the text, and the replaced entities, of
+ * every chunk that entity ever started.
+ */
+const lastChunks = new WeakMap<object, Map<object, Chunk>>();
+
+function chunkText<T extends object>(items: readonly T[], write: (item: T) => string, known: ReadonlyMap<object, Chunk> | undefined, kept: Map<object, Chunk>): string {
   const [first] = items;
   if (first === undefined) return '';
-  const known = chunks.get(first);
-  if (known?.items.length === items.length && known.items.every((item, i) => item === items[i])) return known.text;
+  const chunk = known?.get(first);
+  if (chunk?.items.length === items.length && chunk.items.every((item, i) => item === items[i])) {
+    kept.set(first, chunk);
+    return chunk.text;
+  }
   const text = items.map(write).join(',');
   // Entities that are not frozen may still change: never remember them.
-  if (items.every(isDeeplyFrozen)) chunks.set(first, { items, text });
+  if (items.every(isDeeplyFrozen)) kept.set(first, { items, text });
   return text;
 }
 
 /** A JSON array as pieces: `[`, chunk, `,`, chunk, …, `]`. */
 export function listParts<T extends object>(items: readonly T[], write: (item: T) => string): string[] {
+  const known = lastChunks.get(write);
+  const kept = new Map<object, Chunk>();
   const parts = ['['];
   for (let start = 0; start < items.length; start += CHUNK) {
     if (start > 0) parts.push(',');
-    parts.push(chunkText(items.slice(start, start + CHUNK), write));
+    parts.push(chunkText(items.slice(start, start + CHUNK), write, known, kept));
   }
   parts.push(']');
+  lastChunks.set(write, kept);
   return parts;
 }
 

@@ -1,9 +1,10 @@
-// WatchSource on client-node's ListWatch. ListWatch reports list failures
-// through its 'error' callback and stops; here they become a rejected start()
-// so the supervisor can restart with backoff.
-import { ListWatch, Watch, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+// WatchSource on the API server: client-node's typed list calls and its Watch
+// request, resumed from the last version seen (resuming-watch.ts). A failing
+// list rejects start(), so the supervisor restarts with backoff.
+import { Watch, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { KubeClients } from './clients.ts';
-import type { WatchHandlers, WatchKind, WatchSource, WatchSourceFactory, WatchSpec } from './watch-source.ts';
+import { ResumingWatchSource, type WatchTransport } from './resuming-watch.ts';
+import type { WatchKind, WatchSourceFactory, WatchSpec } from './watch-source.ts';
 
 interface Selectors { labelSelector?: string; fieldSelector?: string }
 type ListFn = (c: KubeClients, ns: string | undefined, sel: Selectors) => Promise<KubernetesListObject<KubernetesObject>>;
@@ -65,48 +66,46 @@ function normalize<T extends KubernetesObject>(obj: T): T {
   return obj;
 }
 
-class InformerSource implements WatchSource {
-  private readonly listWatch: ListWatch<KubernetesObject>;
+export interface InformerSourceOptions {
+  /**
+   * The server ends each watch after this to twice this (randomised, as
+   * client-go does, so watches do not reconnect in step); default 5 minutes.
+   */
+  minWatchTimeoutMs?: number;
+}
+/**
+ * A watch that received nothing, not even a bookmark, for this long is taken as
+ * a silently dropped connection and resumed. The watch cache sends a bookmark
+ * about every minute; client-node's default (30 s) would cut every quiet watch
+ * before its first bookmark, so it would always resume from its original version.
+ */
+export const WATCH_IDLE_TIMEOUT_MS = 150_000;
 
-  constructor(clients: KubeClients, spec: WatchSpec) {
-    const info = KINDS[spec.kind];
-    const sel: Selectors = {
-      ...(spec.labelSelector ? { labelSelector: spec.labelSelector } : {}),
-      ...(spec.fieldSelector ? { fieldSelector: spec.fieldSelector } : {}),
-    };
-    const namespace = info.namespaced ? spec.namespace : undefined;
-    this.listWatch = new ListWatch(
-      watchPath(spec), new Watch(clients.config), () => info.list(clients, namespace, sel),
-      false, spec.labelSelector, spec.fieldSelector,
-    );
-  }
-
-  async start(handlers: WatchHandlers<KubernetesObject>): Promise<readonly KubernetesObject[]> {
-    let starting = true;
-    let startError: unknown;
-    const upsert = (obj: KubernetesObject): void => { handlers.onUpsert(normalize(obj)); };
-    this.listWatch.on('add', upsert);
-    this.listWatch.on('update', upsert);
-    this.listWatch.on('delete', (obj) => { handlers.onDelete(obj); });
-    this.listWatch.on('error', (err?: unknown) => {
-      const error = err ?? new Error('watch ended with an unknown error');
-      if (starting) startError ??= error;
-      else handlers.onError(error);
-    });
-    await this.listWatch.start();
-    starting = false;
-    if (startError !== undefined) {
-      await this.listWatch.stop();
-      throw startError instanceof Error ? startError : new Error(JSON.stringify(startError));
-    }
-    return this.listWatch.list().map(normalize);
-  }
-
-  async stop(): Promise<void> {
-    await this.listWatch.stop();
-  }
+function clientNodeTransport(clients: KubeClients, spec: WatchSpec, minTimeoutS: number): WatchTransport {
+  const info = KINDS[spec.kind];
+  const sel: Selectors = {
+    ...(spec.labelSelector ? { labelSelector: spec.labelSelector } : {}),
+    ...(spec.fieldSelector ? { fieldSelector: spec.fieldSelector } : {}),
+  };
+  const namespace = info.namespaced ? spec.namespace : undefined;
+  const watch = new Watch(clients.config);
+  // The idle timeout is a private field of client-node's Watch (no option for it).
+  (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = WATCH_IDLE_TIMEOUT_MS;
+  const path = watchPath(spec);
+  return {
+    async list() {
+      const list = await info.list(clients, namespace, sel);
+      return { items: list.items.map(normalize), resourceVersion: list.metadata?.resourceVersion ?? '' };
+    },
+    watch(resourceVersion, onEvent, onDone) {
+      const timeoutSeconds = minTimeoutS + Math.floor(Math.random() * minTimeoutS);
+      const params = { ...sel, resourceVersion, allowWatchBookmarks: true, timeoutSeconds };
+      return watch.watch(path, params, (type: string, obj: KubernetesObject) => { onEvent(type, type === 'BOOKMARK' ? obj : normalize(obj)); }, onDone);
+    },
+  };
 }
 
-export function informerSourceFactory(clients: KubeClients): WatchSourceFactory {
-  return (spec) => new InformerSource(clients, spec);
+export function informerSourceFactory(clients: KubeClients, options: InformerSourceOptions = {}): WatchSourceFactory {
+  const minTimeoutS = Math.max(1, Math.round((options.minWatchTimeoutMs ?? 300_000) / 1000));
+  return (spec) => new ResumingWatchSource(clientNodeTransport(clients, spec, minTimeoutS));
 }

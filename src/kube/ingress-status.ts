@@ -3,6 +3,7 @@
 // changed, only for Ingresses that were configured (so never another class's).
 import { isIP } from 'node:net';
 import type { V1Ingress, V1IngressLoadBalancerIngress, V1Service } from '@kubernetes/client-node';
+import { httpStatus } from './clients.ts';
 import type { KubeWriter } from './kube-writer.ts';
 import { errorField, type Logger } from '../observe/logger.ts';
 
@@ -65,7 +66,9 @@ export class IngressStatusWriter {
         if (resourceVersion !== undefined) this.writtenFrom.set(key, resourceVersion);
         written += 1;
       } catch (err) {
-        this.o.log.warn('writing ingress status failed', { object: key, error: errorField(err) });
+        // Deleted since the snapshot was taken: expected under churn, and its watch event follows.
+        const level = httpStatus(err) === 404 ? 'debug' : 'warn';
+        this.o.log[level]('writing ingress status failed', { object: key, error: errorField(err) });
       }
     }
     for (const key of [...this.writtenFrom.keys()]) if (!live.has(key)) this.writtenFrom.delete(key);

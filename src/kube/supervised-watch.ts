@@ -80,6 +80,7 @@ export class SupervisedWatch {
       const items = await source.start({
         onUpsert: (obj) => { if (live() && this.store.upsert(trimForCache(obj))) this.options.onChange(); },
         onDelete: (obj) => { if (live() && this.store.remove(obj)) this.options.onChange(); },
+        onRelist: (relisted) => { if (live() && this.store.replaceAll(relisted.map(trimForCache))) this.options.onChange(); },
         onError: (err) => { if (live()) this.fail(err); },
       });
       if (!live()) return;

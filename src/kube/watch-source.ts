@@ -34,6 +34,8 @@ export function watchSpecId(spec: WatchSpec): string {
 export interface WatchHandlers<T> {
   onUpsert(obj: T): void;
   onDelete(obj: T): void;
+  /** The source listed again (its resourceVersion was gone): these objects replace everything it handed over. */
+  onRelist(items: readonly T[]): void;
   /** The watch stopped for good; the supervisor restarts it with a fresh source. */
   onError(err: unknown): void;
 }

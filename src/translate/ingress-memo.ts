@@ -4,6 +4,11 @@
 // object its planning looked up are the same objects. Those lookups are
 // recorded while planning (whatever planIngress reads), and so are the
 // failures it reported, which a reused plan reports again.
+//
+// A remembered plan keeps only the objects it read, never anything of the pass
+// that made it: the pass's lookup tables (and through them every object of that
+// pass) are only recognised through a WeakRef. Holding them kept one pass's
+// tables alive per pass under churn, with every replaced object they listed.
 import type { V1Ingress } from '@kubernetes/client-node';
 import type { MeshDoorSettings } from '../config/settings.ts';
 import { guarded } from './context.ts';
@@ -24,7 +29,7 @@ type Read =
 interface Planned {
   settings: MeshDoorSettings;
   /** The lookups of that pass: when the same, and nothing was excluded, no read can differ. */
-  index: SnapshotIndex;
+  index: WeakRef<SnapshotIndex>;
   excluding: boolean;
   reads: Read[];
   failures: [ObjectRef, string, string][];
@@ -40,7 +45,7 @@ export function planIngressIncrementally(ctx: TranslateContext, ingress: V1Ingre
     for (const [ref, reason, message] of known.failures) ctx.failures.add(ref, reason, message);
     return known.plan;
   }
-  const entry: Planned = { settings: ctx.settings, index: ctx.index, excluding: ctx.excluding, reads: [], failures: [], plan: undefined };
+  const entry: Planned = { settings: ctx.settings, index: new WeakRef(ctx.index), excluding: ctx.excluding, reads: [], failures: [], plan: undefined };
   // An unexpected error becomes a failure of this Ingress, and nothing is remembered.
   return guarded(ctx, ingress, () => {
     entry.plan = planIngress(recordingContext(ctx, entry), ingress);
@@ -51,7 +56,7 @@ export function planIngressIncrementally(ctx: TranslateContext, ingress: V1Ingre
 
 function isCurrent(ctx: TranslateContext, entry: Planned): boolean {
   if (entry.settings !== ctx.settings) return false;
-  if (entry.index === ctx.index && !entry.excluding && !ctx.excluding) return true;
+  if (entry.index.deref() === ctx.index && !entry.excluding && !ctx.excluding) return true;
   return entry.reads.every((read) => readsTheSame(ctx, read));
 }
 

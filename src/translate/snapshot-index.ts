@@ -69,10 +69,17 @@ export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
   return level(byLast, d, () => buildIndex(snapshot));
 }
 
+function byName(items: readonly V1IngressClass[]): Map<string, V1IngressClass> {
+  return memoized(items, () => new Map(items.map((c) => [c.metadata?.name ?? '', c])));
+}
+
+// The lookups close over the four tables only: never over the snapshot, whose
+// Ingress list (the list that changes most) would otherwise live as long as
+// the index does.
 function buildIndex(snapshot: Snapshot): SnapshotIndex {
   const services = byNamespacedName(snapshot.services);
   const secrets = byNamespacedName(snapshot.secrets);
-  const classes = memoized(snapshot.ingressClasses, () => new Map(snapshot.ingressClasses.map((c) => [c.metadata?.name ?? '', c])));
+  const classes = byName(snapshot.ingressClasses);
   const slices = slicesByService(snapshot.endpointSlices);
   return {
     lookupService: (namespace, name) => services.get(`${namespace}/${name}`),

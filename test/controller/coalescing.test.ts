@@ -56,6 +56,20 @@ describe('CoalescingTrigger', () => {
     expect(runs[1], 'right after the first run ended at 600').to.be.within(600, 601);
   });
 
+  it('under steady churn, picks up marks made during a run a holdoff after it ends, not a max delay later', async () => {
+    const { fake, runs, trigger } = setup(500);
+    trigger.mark();
+    await fake.tickAsync(550);
+    // A mark every 50 ms (closer than the holdoff) from t=550, while the first run (100-600) is in flight.
+    for (let t = 550; t < 2000; t += 50) {
+      trigger.mark();
+      await fake.tickAsync(50);
+    }
+    expect(runs[0]).to.equal(100);
+    expect(runs[1], 'a holdoff after the first run ended at 600 (not 550 + max delay)').to.equal(700);
+    expect(runs[2], 'and again a holdoff after the second ended at 1200').to.equal(1300);
+  });
+
   it('retries after the given delay without marks, and stop() waits for the run in flight', async () => {
     const { fake, runs, trigger } = setup(300);
     trigger.retryIn(2000);

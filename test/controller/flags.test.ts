@@ -8,7 +8,7 @@ describe('controller flags', () => {
     const f = parseControllerFlags([]);
     expect(f).to.include({
       meshdoor: 'default', kongMode: 'auto', leaderElect: true, dblessPushFromAllReplicas: true,
-      syncHoldoffMs: 100, syncMaxDelayMs: 1000, resyncPeriodMs: 300_000, gatewayCheckPeriodMs: 10_000,
+      syncHoldoffMs: 100, syncMaxDelayMs: 1000, resyncPeriodMs: 300_000, gatewayCheckPeriodMs: 10_000, watchTimeoutMs: 300_000,
       restartUnmeshedGateway: false, logLevel: 'info', metricsPort: 10254, bindAddress: '0.0.0.0', help: false,
     });
     expect(f.watchNamespaces).to.deep.equal([]);
@@ -38,6 +38,7 @@ describe('controller flags', () => {
     expect(() => parseControllerFlags(['--sync-holdoff', '2s', '--sync-max-delay', '1s'])).to.throw(/--sync-max-delay/);
     expect(() => parseControllerFlags(['--kong-admin-url', 'ftp://x'])).to.throw(/--kong-admin-url/);
     expect(() => parseControllerFlags(['--metrics-port', '70000'])).to.throw(/--metrics-port/);
+    expect(() => parseControllerFlags(['--watch-timeout', '500ms'])).to.throw(/--watch-timeout/);
     expect(() => parseControllerFlags(['--kong-client-cert-file', 'c.pem'])).to.throw(/--kong-client-key-file/);
     expect(() => parseControllerFlags(['--log-level', 'trace'])).to.throw(/--log-level/);
     expect(() => parseControllerFlags(['--bogus'])).to.throw(/bogus/);

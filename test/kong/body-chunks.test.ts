@@ -1,0 +1,34 @@
+// The chunk text cache of the DB-less body keeps only the chunks of the last
+// body: chunks of earlier bodies (and the replaced entities they listed) must
+// not stay reachable through an entity that is still in the config.
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { expect } from 'chai';
+import { listParts } from '../../src/kong/body-chunks.ts';
+import { forceFullGc } from '../support/gc.ts';
+
+type Entity = Readonly<{ name: string; tag: number }>;
+const entity = (name: string, tag = 0): Entity => Object.freeze({ name, tag });
+const write = (e: Entity): string => JSON.stringify(e);
+
+describe('DB-less body chunks', () => {
+  it('reuses an unchanged chunk and gives the same text as writing it again', () => {
+    const items = Array.from({ length: 300 }, (_, i) => entity(`e${i}`));
+    const first = listParts(items, write).join('');
+    expect(listParts(items, write).join('')).to.equal(first);
+    expect(JSON.parse(first)).to.deep.equal(items);
+  });
+
+  it('keeps no replaced entity of an earlier body reachable', async () => {
+    const stays = entity('stays');
+    const replaced = new WeakRef(entity('gone'));
+    listParts([stays, replaced.deref() as Entity], write);
+    // `gone` is deleted and an entity sorting first is added: `stays` no longer
+    // starts a chunk, but is still in the config.
+    const list = [entity('first'), stays];
+    listParts(list, write);
+    await nextTurn();
+    forceFullGc();
+    expect(replaced.deref(), 'the deleted entity is still reachable').to.equal(undefined);
+    expect(list).to.have.length(2);
+  });
+});

@@ -1,0 +1,82 @@
+// What the translator remembers between passes must not keep earlier passes
+// alive: under churn every pass has new lookup tables, and a remembered plan
+// that held on to them kept every replaced Service, EndpointSlice and Ingress
+// of that pass reachable (the live heap grew until a relist replaced every
+// object). Checked with WeakRefs after a forced full GC.
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { expect } from 'chai';
+import type { V1Service } from '@kubernetes/client-node';
+import { translate } from '../../src/translate/index.ts';
+import type { Snapshot } from '../../src/translate/types.ts';
+import { endpointSlice, ingress, ingressClass, rule, service, settings } from './builders.ts';
+import { forceFullGc } from '../support/gc.ts';
+
+const SETTINGS = settings({ upstreamMode: 'endpoints' });
+
+function touched(svc: V1Service, round: number): V1Service {
+  return { ...svc, metadata: { ...svc.metadata, annotations: { touched: String(round) } } };
+}
+
+/** Whether `ref`'s object is gone once the current job ended and a full GC ran. */
+async function collected(ref: WeakRef<object>): Promise<boolean> {
+  // A WeakRef keeps its target alive until the job that made or read it ends.
+  await nextTurn();
+  forceFullGc();
+  return ref.deref() === undefined;
+}
+
+describe('translator memory across passes', () => {
+  it('a remembered plan keeps no replaced Service (nor the pass that read it) reachable', async () => {
+    const ingresses = [
+      ingress('stays', { rules: [rule('stays.example.com', ['/', 'Prefix', 'stays', 80])] }),
+      ingress('moves', { rules: [rule('moves.example.com', ['/', 'Prefix', 'moves', 80])] }),
+    ];
+    const classes = [ingressClass('kong')];
+    const slices = [endpointSlice('stays', [{ port: 8080 }], [{ ip: '10.0.0.1' }]), endpointSlice('moves', [{ port: 8080 }], [{ ip: '10.0.0.2' }])];
+    const stays = service('stays');
+    let moves = service('moves');
+    const base: Snapshot = { ingresses, ingressClasses: classes, services: [], endpointSlices: slices, secrets: [] };
+    translate({ ...base, services: [stays, moves] }, { settings: SETTINGS });
+    const replaced = new WeakRef(moves);
+    // Annotation touches: each pass gets a new Service list, so new lookup tables;
+    // the Ingress `stays` reads nothing that changed, so its plan is reused throughout.
+    for (let round = 1; round <= 3; round += 1) {
+      moves = touched(moves, round);
+      translate({ ...base, services: [stays, moves] }, { settings: SETTINGS });
+    }
+    expect(await collected(replaced), 'the Service replaced in the first pass is still reachable').to.equal(true);
+  });
+
+  it('a remembered plan keeps no replaced EndpointSlice reachable', async () => {
+    const ingresses = [
+      ingress('stays', { rules: [rule('stays.example.com', ['/', 'Prefix', 'stays', 80])] }),
+      ingress('moves', { rules: [rule('moves.example.com', ['/', 'Prefix', 'moves', 80])] }),
+    ];
+    const services = [service('stays'), service('moves')];
+    const stays = endpointSlice('stays', [{ port: 8080 }], [{ ip: '10.0.0.1' }]);
+    let moves = endpointSlice('moves', [{ port: 8080 }], [{ ip: '10.0.0.2' }]);
+    const base: Snapshot = { ingresses, ingressClasses: [ingressClass('kong')], services, endpointSlices: [], secrets: [] };
+    translate({ ...base, endpointSlices: [stays, moves] }, { settings: SETTINGS });
+    const replaced = new WeakRef(moves);
+    // Port flips.
+    for (let round = 1; round <= 3; round += 1) {
+      moves = endpointSlice('moves', [{ port: 8080 + round }], [{ ip: '10.0.0.2' }]);
+      translate({ ...base, endpointSlices: [stays, moves] }, { settings: SETTINGS });
+    }
+    expect(await collected(replaced), 'the EndpointSlice replaced in the first pass is still reachable').to.equal(true);
+  });
+
+  it('edited Ingresses do not keep earlier Ingress lists reachable', async () => {
+    const services = [service('a'), service('b')];
+    const base: Snapshot = { ingresses: [], ingressClasses: [ingressClass('kong')], services, endpointSlices: [], secrets: [] };
+    let a = ingress('a', { rules: [rule('a.example.com', ['/v0', 'Prefix', 'a', 80])] });
+    const b = ingress('b', { rules: [rule('b.example.com', ['/', 'Prefix', 'b', 80])] });
+    translate({ ...base, ingresses: [a, b] }, { settings: SETTINGS });
+    const replaced = new WeakRef(a);
+    for (let round = 1; round <= 3; round += 1) {
+      a = ingress('a', { rules: [rule('a.example.com', [`/v${round}`, 'Prefix', 'a', 80])] });
+      translate({ ...base, ingresses: [a, b] }, { settings: SETTINGS });
+    }
+    expect(await collected(replaced), 'the Ingress replaced in the first pass is still reachable').to.equal(true);
+  });
+});
