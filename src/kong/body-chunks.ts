@@ -1,5 +1,5 @@
-// Pieces of a large JSON body that survive from one push to the next: list
-// chunks whose entities did not change keep their text, and the MD5 of a body
+// Pieces of a large body that survive from one push to the next: list chunks
+// whose entities did not change keep their text, and the MD5 of a body
 // resumes from the state after the pieces it shares with the previous body.
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
@@ -10,19 +10,19 @@ const CHUNK = 128;
 /** A chunk's text, keyed by its first entity; valid while all its entities are the same. */
 const chunks = new WeakMap<object, { items: readonly object[]; text: string }>();
 
-function chunkText<T extends object>(items: readonly T[], write: (item: T) => string): string {
+function chunkText<T extends object>(items: readonly T[], write: (items: readonly T[]) => string): string {
   const [first] = items;
   if (first === undefined) return '';
   const known = chunks.get(first);
   if (known?.items.length === items.length && known.items.every((item, i) => item === items[i])) return known.text;
-  const text = items.map(write).join(',');
+  const text = write(items);
   // Entities that are not frozen may still change: never remember them.
   if (items.every(isDeeplyFrozen)) chunks.set(first, { items, text });
   return text;
 }
 
-/** A JSON array as pieces: `[`, chunk, `,`, chunk, …, `]`. */
-export function listParts<T extends object>(items: readonly T[], write: (item: T) => string): string[] {
+/** A list as pieces: `[`, chunk, `,`, chunk, …, `]`; `write` gives a chunk's items, joined by `,`. */
+export function listParts<T extends object>(items: readonly T[], write: (items: readonly T[]) => string): string[] {
   const parts = ['['];
   for (let start = 0; start < items.length; start += CHUNK) {
     if (start > 0) parts.push(',');

@@ -2,7 +2,7 @@
 // declarative config in DB-less mode (201 / 304 with check_hash / 400 with
 // flatten_errors / 413), GET returns it as YAML.
 import { createHash } from 'node:crypto';
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { stringify as toYaml } from 'yaml';
 import type { ApiResponse } from './admin-api.ts';
 import { REJECTED_MESSAGE } from './crud.ts';
 import { EMPTY_HASH } from './double-state.ts';
@@ -11,6 +11,7 @@ import { DoubleHttpError, cannotParseJson } from './errors.ts';
 import type { DoubleEntityType, DoubleRecord } from './store.ts';
 import { DOUBLE_ENTITY_TYPES, foreignIdOf } from './store.ts';
 import { validateDoubleConfig } from './validation.ts';
+import { loadKongYaml } from './yaml-load.ts';
 
 export interface ConfigRequest {
   query: URLSearchParams;
@@ -31,7 +32,7 @@ function readConfig(req: ConfigRequest): { config: DoubleRecord; raw?: string } 
   const parseText = (text: string): DoubleRecord => {
     let parsed: unknown;
     try {
-      parsed = parseYaml(text);
+      parsed = loadKongYaml(text);
     } catch {
       parsed = undefined;
     }
