@@ -100,11 +100,15 @@ function load(state: DoubleState, entities: Record<DoubleEntityType, DoubleRecor
   return response;
 }
 
+/** nginx's own page for a body over nginx_admin_client_max_body_size: HTML, not Kong's JSON. */
+export function requestEntityTooLarge(): ApiResponse {
+  const text = '<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n<center><h1>413 Request Entity Too Large</h1></center>\r\n</body>\r\n</html>\r\n';
+  return { status: 413, raw: { text, contentType: 'text/html; charset=UTF-8' } };
+}
+
 export function postConfig(state: DoubleState, req: ConfigRequest): ApiResponse {
   if (state.mode !== 'dbless') throw badRequest('this endpoint is only available when Kong is configured to not use a database');
-  if (Buffer.byteLength(req.text) > state.options.configLimitBytes) {
-    throw new DoubleHttpError(413, { message: 'Configuration does not fit in LMDB database, consider raising the "lmdb_map_size" config for Kong' });
-  }
+  if (Buffer.byteLength(req.text) > state.options.configLimitBytes) return requestEntityTooLarge();
   const { config, raw } = readConfig(req);
   const hashSource = raw ?? JSON.stringify(config);
   if (req.query.get('check_hash') === '1' && raw !== undefined && createHash('md5').update(raw).digest('hex') === state.configurationHash) {

@@ -91,12 +91,13 @@ describe('meshdoor sync / diff commands', () => {
     it(`diff shows entity changes on a ${mode} gateway without writing`, async () => {
       const kong = await start(mode);
       const before = await capture(runDiff, ['-f', manifests, '--kong-admin-url', kong.url]);
-      expect(before.code).to.equal(0);
+      expect(before.code, 'differences: exit 1, as kubectl diff').to.equal(1);
       expect(before.out).to.contain('+ service shop.frontend.80').and.contain('+ route shop.web.frontend.shop.example.com.80');
       expect(before.out).to.contain('4 to create, 0 to update, 0 to delete');
       expect(kong.writes()).to.deep.equal([]);
 
       await capture(runSync, ['--once', '-f', manifests, '--kong-admin-url', kong.url]);
+      expect((await capture(runDiff, ['-f', manifests, '--kong-admin-url', kong.url])).code, 'no differences: exit 0').to.equal(0);
       const edited = shopSnapshot();
       const api = edited.ingresses.find((i) => i.metadata?.name === 'api');
       const path = api?.spec?.rules?.[0]?.http?.paths[0];
