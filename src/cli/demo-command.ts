@@ -17,7 +17,7 @@ function heading(title: string): string {
 
 export async function run(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write('usage: meshdoor demo\n\nTranslates the bundled examples/ (single zone and multi-zone) and shows their routes.\n');
+    process.stdout.write('usage: meshdoor demo\n\nTranslates the bundled examples/ (single zone and multi-zone) and shows their routes.\n\nExit codes: 0 done, 1 the examples could not be read, 2 usage error.\n');
     return 0;
   }
   if (argv.length > 0) {

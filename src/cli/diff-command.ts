@@ -10,6 +10,7 @@ import { AutoSyncEngine } from '../kong/sync-engine.ts';
 import { KongClientPool } from '../kong/client-pool.ts';
 import { formatFailure, translate } from '../translate/index.ts';
 import { KONG_OPTIONS, kongCommandOptions, translationInput, withKongUsage } from './sync-command.ts';
+import { redactUrl } from '../kong/admin-errors.ts';
 
 const USAGE = `usage: meshdoor diff -f <file|dir> --kong-admin-url <url> [--kong-admin-url <url> ...] [options]
 
@@ -18,7 +19,15 @@ Shows what \`meshdoor sync\` would change on each gateway, one line per entity:
 DB mode compares with the entities tagged managed-by:meshdoor; DB-less compares
 with the gateway's whole config (GET /config), which a push replaces.
 
-Options are those of \`meshdoor sync\` (except --once); nothing is written.`;
+Options are those of \`meshdoor sync\` (except --once); nothing is written.
+
+Exit codes (as \`kubectl diff\`):
+  0  no differences
+  1  differences found
+  2  usage error (bad flags, no input)
+  3  a gateway could not be read (unreachable, refused, mode not readable)`;
+
+export const DIFF_EXIT = { same: 0, different: 1, usage: 2, unreadable: 3 } as const;
 
 const SIGN: Record<EntityChange['action'], string> = { create: '+', update: '~', delete: '-' };
 
@@ -29,7 +38,7 @@ export function renderChange(change: EntityChange): string {
 
 export function renderGatewayDiff(url: string, diff: GatewayDiff): string {
   const count = (action: EntityChange['action']): number => diff.changes.filter((c) => c.action === action).length;
-  const lines = [`${url} (${diff.mode}):`, ...diff.changes.map((c) => `  ${renderChange(c)}`)];
+  const lines = [`${redactUrl(url)} (${diff.mode}):`, ...diff.changes.map((c) => `  ${renderChange(c)}`)];
   lines.push(`  ${count('create')} to create, ${count('update')} to update, ${count('delete')} to delete, ${diff.unchanged} unchanged`);
   return `${lines.join('\n')}\n`;
 }
@@ -47,17 +56,21 @@ async function runDiff(argv: string[]): Promise<number> {
     const { snapshot, settings } = await translationInput(options, engine);
     const result = translate(snapshot, { settings });
     let failed = false;
+    let different = false;
     for (const url of options.urls) {
       try {
         const mode = options.mode === 'auto' ? (await engine.detect({ url })).mode : options.mode;
-        process.stdout.write(renderGatewayDiff(url, await diffGateway(pool.get({ url }), result.config, mode)));
+        const diff = await diffGateway(pool.get({ url }), result.config, mode);
+        if (diff.changes.length > 0) different = true;
+        process.stdout.write(renderGatewayDiff(url, diff));
       } catch (err) {
         failed = true;
-        process.stderr.write(`meshdoor: ${url}: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.stderr.write(`meshdoor: ${redactUrl(url)}: ${err instanceof Error ? err.message : String(err)}\n`);
       }
     }
     process.stderr.write(result.failures.map((f) => `${formatFailure(f)}\n`).join(''));
-    return failed ? 1 : 0;
+    if (failed) return DIFF_EXIT.unreadable;
+    return different ? DIFF_EXIT.different : DIFF_EXIT.same;
   } finally {
     engine.close();
     pool.close();

@@ -12,7 +12,9 @@ the Kubernetes Service and port, and where Kong sends the traffic.
 
   -f, --filename <path>   manifest file or directory (recursive); repeatable
       --meshdoor <name>   the MeshDoor in the manifests whose settings apply
-  -h, --help              show this help`;
+  -h, --help              show this help
+
+Exit codes: 0 the input could be read, 1 it could not be, 2 usage error.`;
 
 const HEADINGS = ['HOST', 'PATH', 'TYPE', 'ROUTE', 'BACKEND'] as const;
 

@@ -9,6 +9,7 @@ import type { ClientDefaults } from '../kong/client-pool.ts';
 import type { RouterFlavor } from '../kong/declarative.ts';
 import { AutoSyncEngine } from '../kong/sync-engine.ts';
 import type { KongMode, SyncReport } from '../kong/sync-types.ts';
+import { redactUrl } from '../kong/admin-errors.ts';
 import { formatFailure, translate } from '../translate/index.ts';
 import type { Snapshot } from '../translate/types.ts';
 import { loadManifests, selectMeshDoor } from './manifests.ts';
@@ -35,9 +36,19 @@ gets exactly the entity writes that differ (only entities tagged managed-by:mesh
       --meshdoor <name>             the MeshDoor in the manifests whose settings apply
   -h, --help                        show this help
 
-Without --once, gateways that could not be converged are tried again with
-backoff (at most 5 attempts in all). Exit code 0 when every gateway converged,
-1 when one could not be, 2 on usage errors.`;
+Each Admin API request is retried on network errors, 429 and 5xx (--kong-retries
+times, 60 s of waiting at most; a Retry-After longer than 30 s is not waited for).
+Without --once, gateways that could not be converged for such a reason are
+synced again with backoff (at most 5 attempts, waits of 30 s at most); a
+refusal (4xx, a redirect, a body too large) is not tried again.
+
+Exit codes:
+  0  every gateway runs the config and every object is in it
+  1  a gateway did not converge (unreachable, refused the writes, redirected,
+     body too large, mode not readable)
+  2  usage error (bad flags, no input)
+  3  every gateway converged, but objects were left out (translation failures
+     or entities Kong rejected); each is listed on stderr`;
 
 export const KONG_OPTIONS = {
   filename: { type: 'string', short: 'f', multiple: true },
@@ -96,7 +107,7 @@ export async function kongCommandOptions(values: Record<string, unknown>): Promi
   const urls = (values['kong-admin-url'] as string[] | undefined) ?? [];
   if (files.length === 0) throw new UsageError('no input; give manifests with -f <file|dir>');
   if (urls.length === 0) throw new UsageError('give at least one --kong-admin-url');
-  for (const url of urls) if (!/^https?:\/\//.test(url)) throw new UsageError(`--kong-admin-url must be an http(s) URL, not '${url}'`);
+  for (const url of urls) if (!/^https?:\/\//.test(url)) throw new UsageError(`--kong-admin-url must be an http(s) URL, not '${redactUrl(url)}'`);
   const mode = (values['kong-mode'] as string | undefined) ?? 'auto';
   if (mode !== 'auto' && mode !== 'dbless' && mode !== 'db') throw new UsageError(`--kong-mode must be auto, dbless or db, not '${mode}'`);
   const flavor = values['router-flavor'] as string | undefined;
@@ -128,22 +139,42 @@ export async function translationInput(options: KongCommandOptions, engine: Auto
 /** The per-gateway summary table and what Kong rejected. */
 export function renderSyncReport(report: SyncReport): string {
   const head = ['GATEWAY', 'MODE', 'STATUS', 'CREATED', 'UPDATED', 'DELETED', 'WRITES', 'HASH'];
-  const rows = report.gateways.map((g) => [g.url, g.mode, g.status, String(g.created), String(g.updated), String(g.deleted), String(g.writes ?? 0), (g.configHash ?? '-').slice(0, 12)]);
+  const rows = report.gateways.map((g) => [redactUrl(g.url), g.mode, g.status, String(g.created), String(g.updated), String(g.deleted), String(g.writes ?? 0), (g.configHash ?? '-').slice(0, 12)]);
   const widths = head.map((_h, i) => Math.max(...[head, ...rows].map((r) => (r[i] ?? '').length)));
   const lines = [head, ...rows].map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '));
-  for (const g of report.gateways) if (g.error !== undefined) lines.push(`error: ${g.url}: ${g.error}`);
+  for (const g of report.gateways) if (g.error !== undefined) lines.push(`error: ${redactUrl(g.url)}: ${g.error}`);
   for (const r of report.rejected) lines.push(`rejected: ${formatFailure(r)}`);
   return `${lines.join('\n')}\n`;
 }
 
 const MAX_ATTEMPTS = 5;
+/** The longest wait between two syncs of the CLI (the engine's backoff grows to minutes). */
+const MAX_WAIT_MS = 30_000;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const EXIT = { ok: 0, notConverged: 1, usage: 2, objectsLeftOut: 3 } as const;
+
+/** The exit code for a final report (see the usage text). */
+export function syncExitCode(report: SyncReport): number {
+  if (report.gateways.some((g) => g.status === 'failed')) return EXIT.notConverged;
+  return report.rejected.length > 0 || report.applied.failures.length > 0 ? EXIT.objectsLeftOut : EXIT.ok;
+}
+
+/** Why syncing again would not help, or undefined when it may. */
+function whyStop(report: SyncReport, attempt: number, once: boolean): string | undefined {
+  const failed = report.gateways.filter((g) => g.status === 'failed');
+  if (failed.length === 0 || report.retryAfterMs === undefined) return undefined;
+  if (once) return 'one attempt (--once)';
+  if (failed.every((g) => g.retryable === false)) return 'the gateways refused the configuration; trying again would get the same answer';
+  if (attempt >= MAX_ATTEMPTS) return `gave up after ${MAX_ATTEMPTS} attempts`;
+  return undefined;
+}
 
 async function runSync(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: { ...KONG_OPTIONS, once: { type: 'boolean' } } });
   if (values.help === true) {
     process.stdout.write(`${USAGE}\n`);
-    return 0;
+    return EXIT.ok;
   }
   const options = await kongCommandOptions(values);
   const engine = new AutoSyncEngine({ client: options.client, mode: options.mode });
@@ -151,14 +182,18 @@ async function runSync(argv: string[]): Promise<number> {
     const { snapshot, settings } = await translationInput(options, engine);
     const request = { gateways: options.urls.map((url) => ({ url })), translate: (exclude: ReadonlySet<string>) => translate(snapshot, { settings, exclude }) };
     let report = await engine.sync(request);
-    for (let attempt = 1; values.once !== true && attempt < MAX_ATTEMPTS && report.retryAfterMs !== undefined; attempt += 1) {
-      process.stderr.write(`meshdoor: some gateways did not converge; trying again in ${report.retryAfterMs} ms\n`);
-      await sleep(report.retryAfterMs);
+    for (let attempt = 1; ; attempt += 1) {
+      const stop = whyStop(report, attempt, values.once === true);
+      if (stop !== undefined) process.stderr.write(`meshdoor: not converged; stopped: ${stop}\n`);
+      if (stop !== undefined || report.retryAfterMs === undefined || !report.gateways.some((g) => g.status === 'failed')) break;
+      const waitMs = Math.min(report.retryAfterMs, MAX_WAIT_MS);
+      process.stderr.write(`meshdoor: some gateways did not converge; trying again in ${waitMs} ms\n`);
+      await sleep(waitMs);
       report = await engine.sync(request);
     }
     process.stdout.write(renderSyncReport(report));
     process.stderr.write(report.applied.failures.map((f) => `${formatFailure(f)}\n`).join(''));
-    return report.gateways.some((g) => g.status === 'failed') ? 1 : 0;
+    return syncExitCode(report);
   } finally {
     engine.close();
   }
@@ -171,7 +206,7 @@ export async function withKongUsage(usage: string, argv: string[], body: (argv: 
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     process.stderr.write(`meshdoor: ${err.message}\n\n${usage}\n`);
-    return 2;
+    return EXIT.usage;
   }
 }
 

@@ -18,7 +18,10 @@ and MeshDoor) from manifests into a Kong declarative config (decK format 3.0).
       --meshdoor <name>   the MeshDoor in the manifests whose settings apply
   -h, --help              show this help
 
-Failures go to stderr; the exit code is 0 whenever the input could be read.`;
+Failures go to stderr.
+
+Exit codes: 0 the input could be read (objects that failed translation are
+listed on stderr), 1 the input could not be read, 2 usage error.`;
 
 export type OutputFormat = 'yaml' | 'json';
 

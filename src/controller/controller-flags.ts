@@ -42,7 +42,9 @@ Process:
       --bind-address <addr>            address the metrics/health server listens on (default: 0.0.0.0)
   -h, --help                           show this help
 
-Durations: 250ms, 2s, 5m or plain milliseconds.`;
+Durations: 250ms, 2s, 5m or plain milliseconds.
+
+Exit codes: 0 stopped by SIGTERM/SIGINT, 1 fatal error, 2 usage error.`;
 
 export interface ControllerFlags {
   help: boolean;

@@ -1,6 +1,7 @@
 // The Kong part of a pass: decide whether this replica pushes, skip when
 // nothing the translation depends on changed, else hand the snapshot to the
 // engine and turn its report into metrics, readiness and a retry delay.
+import { redactUrl } from '../kong/admin-errors.ts';
 import type { MeshDoorSettings } from '../config/settings.ts';
 import { configHash } from '../kong/config-hash.ts';
 import type { GatewayOutcome, GatewayTarget, KongMode, KongSyncEngine, SyncReport } from '../kong/sync-types.ts';
@@ -57,6 +58,7 @@ const NO_MODE_RETRY_MS = 5000;
 
 function failureReason(outcome: GatewayOutcome, report: SyncReport): string {
   if (report.rejected.length > 0) return 'conflict';
+  if (/^configuration too large/.test(outcome.error ?? '')) return 'too_large';
   return /ECONN|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|socket|network|timeout/i.test(outcome.error ?? '') ? 'network' : 'other';
 }
 
@@ -137,12 +139,15 @@ export class KongStep {
     }
     const protocol = mode === 'dbless' ? 'db-less' : 'db';
     for (const g of report.gateways) {
+      // Printed and labelled without the credentials a --kong-admin-url may carry.
+      const dataplane = redactUrl(g.url);
+      if (mode === 'dbless') this.o.metrics.configPostsPerSync.observe(g.writes ?? 0);
       if (g.status === 'failed') {
-        this.o.log.warn('kong gateway not converged', { gateway: g.url, error: g.error ?? '' });
-        this.o.metrics.pushCount.inc({ success: 'false', protocol, dataplane: g.url, failure_reason: failureReason(g, report) });
+        this.o.log.warn('kong gateway not converged', { gateway: dataplane, error: g.error ?? '' });
+        this.o.metrics.pushCount.inc({ success: 'false', protocol, dataplane, failure_reason: failureReason(g, report) });
       } else if (g.status === 'pushed') {
-        this.o.metrics.pushCount.inc({ success: 'true', protocol, dataplane: g.url, failure_reason: '' });
-        this.o.metrics.pushLastSuccessful.set({ dataplane: g.url }, Math.floor(this.o.clock.now() / 1000));
+        this.o.metrics.pushCount.inc({ success: 'true', protocol, dataplane, failure_reason: '' });
+        this.o.metrics.pushLastSuccessful.set({ dataplane }, Math.floor(this.o.clock.now() / 1000));
       }
     }
     this.o.metrics.pushBroken.set(report.rejected.length);
@@ -150,7 +155,7 @@ export class KongStep {
     const ok = failed.length === 0;
     return {
       pushing: true, result: report.applied, report, ok,
-      ...(ok ? { lastSyncTime: this.o.clock.now() } : { error: failed.map((g) => `${g.url}: ${g.error ?? 'failed'}`).join('; '), retryInMs: report.retryAfterMs ?? NO_MODE_RETRY_MS }),
+      ...(ok ? { lastSyncTime: this.o.clock.now() } : { error: failed.map((g) => `${redactUrl(g.url)}: ${g.error ?? 'failed'}`).join('; '), retryInMs: report.retryAfterMs ?? NO_MODE_RETRY_MS }),
       // Engines already hashed what a converged gateway accepted; hashing 10k routes again costs ~100 ms.
       configHash: report.gateways.find((g) => g.status !== 'failed' && g.configHash)?.configHash ?? configHash(report.applied.config),
     };

@@ -2,14 +2,14 @@
 // with backoff, paging, tag filters and typed errors. The admin token is only
 // ever a request header: it is kept in a private field and never printed.
 import PQueue from 'p-queue';
-import { KongAdminError, parseKongErrorBody } from './admin-errors.ts';
+import { KongAdminError, KongNetworkError, parseKongErrorBody } from './admin-errors.ts';
 import { collectionPath } from './admin-records.ts';
 import type { KongEntityType, KongRecords } from './admin-records.ts';
 import type { HttpRequest, HttpResponse, TransportTls } from './admin-transport.ts';
 import { AdminTransport } from './admin-transport.ts';
-import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay } from './retry.ts';
+import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDecision } from './retry.ts';
 import type { RetryPolicy } from './retry.ts';
-import type { KongLogger } from './sync-observer.ts';
+import type { ConfigPost, KongLogger, KongSyncObserver } from './sync-observer.ts';
 import { silentLogger } from './sync-observer.ts';
 
 export interface KongAdminClientOptions extends TransportTls {
@@ -24,6 +24,8 @@ export interface KongAdminClientOptions extends TransportTls {
   /** Requests in flight at once against this gateway. */
   concurrency?: number;
   logger?: KongLogger;
+  /** Told about every POST /config attempt (outcome, duration, bytes). */
+  observer?: Pick<KongSyncObserver, 'configPosted'>;
   /** Injected for tests (fake timers). */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -59,6 +61,8 @@ export interface PostConfigResult {
   /** 201: loaded; 304: unchanged (check_hash). */
   status: 201 | 304;
   bytes: number;
+  /** Bytes of Kong's answer, read and not kept. */
+  receivedBytes: number;
 }
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -73,6 +77,7 @@ export class KongAdminClient {
   readonly #random: () => number;
   readonly #now: () => number;
   readonly #configTimeoutMs: number;
+  readonly #observer: Pick<KongSyncObserver, 'configPosted'> | undefined;
 
   constructor(options: KongAdminClientOptions) {
     const headers: Record<string, string> = {};
@@ -90,6 +95,7 @@ export class KongAdminClient {
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? Date.now;
     this.#configTimeoutMs = options.configTimeoutMs ?? 60_000;
+    this.#observer = options.observer;
   }
 
   /** `GET /`: version, configuration (database, router_flavor), plugins. */
@@ -114,8 +120,11 @@ export class KongAdminClient {
     if (options.flattenErrors) query.set('flatten_errors', '1');
     if (options.checkHash) query.set('check_hash', '1');
     const qs = query.toString();
-    const res = await this.request({ method: 'POST', path: `/config${qs ? `?${qs}` : ''}`, body, ...(options.contentType !== undefined ? { contentType: options.contentType } : {}), timeoutMs: this.#configTimeoutMs });
-    return { status: res.status === 304 ? 304 : 201, bytes: Buffer.byteLength(body) };
+    const res = await this.request({
+      method: 'POST', path: `/config${qs ? `?${qs}` : ''}`, body, ...(options.contentType !== undefined ? { contentType: options.contentType } : {}),
+      timeoutMs: this.#configTimeoutMs, discardSuccessBody: true,
+    });
+    return { status: res.status === 304 ? 304 : 201, bytes: Buffer.byteLength(body), receivedBytes: res.receivedBytes };
   }
 
   /** One page of a collection. */
@@ -176,33 +185,65 @@ export class KongAdminClient {
     return (res.text === '' ? {} : JSON.parse(res.text)) as T;
   }
 
-  /** Sends one request, retrying transient failures; throws KongAdminError/KongNetworkError. */
+  /**
+   * Sends one request, retrying transient failures within the retry policy's
+   * bounds; throws KongAdminError/KongNetworkError, saying why it stopped
+   * retrying when it did.
+   */
   async request(request: HttpRequest): Promise<HttpResponse> {
+    let waitedMs = 0;
     for (let attempt = 0; ; attempt += 1) {
       try {
         return await this.#attempt(request);
       } catch (error) {
-        const delay = retryDelay(error, attempt, this.#retry, this.#random);
-        if (delay === undefined) throw error;
+        const decision = retryDecision(error, { attempt, waitedMs }, this.#retry, this.#random);
+        if (!('delayMs' in decision)) throw withReason(error, decision.why);
         this.#logger.warn('kong admin request failed; retrying', {
           gateway: this.gateway, method: request.method, path: request.path.split('?')[0],
-          error: error instanceof Error ? error.message : String(error), attempt: attempt + 1, delayMs: delay,
+          error: error instanceof Error ? error.message : String(error), attempt: attempt + 1, delayMs: decision.delayMs,
         });
-        await this.#sleep(delay);
+        waitedMs += decision.delayMs;
+        await this.#sleep(decision.delayMs);
       }
     }
   }
 
   async #attempt(request: HttpRequest): Promise<HttpResponse> {
-    const res = await this.#queue.add(() => this.#transport.send(request));
-    if (res.status < 400) return res;
-    const retryAfter: string | string[] | undefined = res.headers['retry-after'];
+    const started = this.#now();
+    const sentBytes = request.body === undefined ? 0 : Buffer.byteLength(request.body);
+    let res: HttpResponse;
+    try {
+      res = await this.#queue.add(() => this.#transport.send(request));
+    } catch (error) {
+      this.#notePost(request, { outcome: error instanceof KongNetworkError ? 'transport_error' : 'error', durationMs: this.#now() - started, sentBytes, receivedBytes: 0 });
+      throw error;
+    }
+    this.#notePost(request, { outcome: String(res.status), durationMs: this.#now() - started, sentBytes, receivedBytes: res.receivedBytes });
+    // Only the 2xx asked for is success; a 304 only answers a hash check. A
+    // redirect is a failure too: it points away from the Admin API given.
+    if ((res.status >= 200 && res.status < 300) || (res.status === 304 && /[?&]check_hash=1/.test(request.path))) return res;
+    const header = (name: string): string | undefined => {
+      const value = res.headers[name];
+      return typeof value === 'string' ? value : value?.[0];
+    };
+    const location = header('location');
     throw new KongAdminError({
       status: res.status, method: request.method, path: request.path.split('?')[0] ?? request.path, gateway: this.gateway,
-      body: parseKongErrorBody(res.text),
-      retryAfterSec: parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : retryAfter?.[0], this.#now()),
+      body: parseKongErrorBody(res.text, header('content-type')),
+      retryAfterSec: parseRetryAfter(header('retry-after'), this.#now()),
+      ...(location !== undefined ? { location } : {}),
     });
   }
+
+  #notePost(request: HttpRequest, post: ConfigPost): void {
+    if (request.method === 'POST' && request.path.startsWith('/config')) this.#observer?.configPosted?.(this.gateway, post);
+  }
+}
+
+/** The error with why retrying stopped appended to its message. */
+function withReason(error: unknown, why: string | undefined): unknown {
+  if (why !== undefined && error instanceof Error) error.message = `${error.message} (${why})`;
+  return error;
 }
 
 /** Encodes one path segment (names, `host:port` targets). */

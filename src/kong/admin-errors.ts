@@ -20,7 +20,11 @@ export interface KongErrorBody {
   flattened_errors?: FlattenedEntityError[];
 }
 
-/** An HTTP answer from Kong with an error status. */
+/** Kong's setting for the admin body limit, and its environment variable. */
+export const BODY_LIMIT_SETTING = 'nginx_admin_client_max_body_size';
+export const BODY_LIMIT_ENV = 'KONG_NGINX_ADMIN_CLIENT_MAX_BODY_SIZE';
+
+/** An HTTP answer from Kong that is not the expected 2xx (a redirect included). */
 export class KongAdminError extends Error {
   readonly status: number;
   readonly code: number | undefined;
@@ -30,11 +34,13 @@ export class KongAdminError extends Error {
   readonly retryAfterSec: number | undefined;
   readonly method: string;
   readonly path: string;
+  /** Where a 3xx answer pointed (credentials removed). */
+  readonly location: string | undefined;
 
-  constructor(init: { status: number; method: string; path: string; gateway: string; body: KongErrorBody; retryAfterSec?: number }) {
-    const detail = init.body.message ?? (init.body.name ? init.body.name : `HTTP ${init.status}`);
-    super(`${init.method} ${init.gateway}${init.path}: ${init.status} ${detail}`);
+  constructor(init: { status: number; method: string; path: string; gateway: string; body: KongErrorBody; retryAfterSec?: number; location?: string }) {
+    super(`${init.method} ${init.gateway}${init.path}: ${init.status} ${errorDetail(init.status, init.body, init.location)}`);
     this.name = init.body.name ?? 'KongAdminError';
+    this.location = init.location === undefined ? undefined : redactLocation(init.location);
     this.status = init.status;
     this.code = init.body.code;
     this.fields = init.body.fields;
@@ -57,8 +63,35 @@ export class KongNetworkError extends Error {
   }
 }
 
-/** Parses an error body; non-JSON bodies become `{message}`. */
-export function parseKongErrorBody(text: string): KongErrorBody {
+/**
+ * What an error says: Kong's error name with its message (`unique constraint
+ * violation: UNIQUE violation detected on '{name="s1"}'`) and the fields it
+ * names, or where a redirect points.
+ */
+function errorDetail(status: number, body: KongErrorBody, location: string | undefined): string {
+  if (status >= 300 && status < 400) return `redirect to ${location === undefined ? '(no Location)' : redactLocation(location)}; point --kong-admin-url at the Admin API itself`;
+  const message = body.message ?? body.name ?? `HTTP ${status}`;
+  const named = body.name !== undefined && body.message !== undefined && !body.message.includes(body.name) ? `${body.name}: ${message}` : message;
+  const fields = body.fields !== undefined && body.code === 5 ? ` (fields: ${fieldList(body.fields)})` : '';
+  return `${named}${fields}`;
+}
+
+function fieldList(fields: Record<string, unknown>): string {
+  return Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ');
+}
+
+/** The text of an HTML page's <title>, or its first heading. */
+function htmlTitle(text: string): string | undefined {
+  const match = /<title[^>]*>([^<]*)<\/title>/i.exec(text) ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(text);
+  return match?.[1]?.trim().replace(/\s+/g, ' ') || undefined;
+}
+
+/**
+ * Parses an error body. Kong's JSON is kept as it is; anything else (nginx's
+ * HTML error pages, a proxy's text) is summarised to one short line, so no
+ * page ends up in a condition, a log line or /readyz.
+ */
+export function parseKongErrorBody(text: string, contentType = ''): KongErrorBody {
   if (text.trim() === '') return {};
   try {
     const parsed: unknown = JSON.parse(text);
@@ -66,16 +99,45 @@ export function parseKongErrorBody(text: string): KongErrorBody {
   } catch {
     // not JSON: fall through
   }
-  return { message: text.slice(0, 200) };
+  if (/html/i.test(contentType) || /^\s*</.test(text)) return { message: `${htmlTitle(text) ?? 'HTML error page'} (HTML page)` };
+  const line = text.trim().split('\n')[0] ?? '';
+  return { message: line.length > 200 ? `${line.slice(0, 200)}…` : line };
 }
 
-/** A base URL safe to print: no user info, no query. */
-export function redactUrl(url: string): string {
+/** A Location value safe to print: user info removed from absolute URLs. */
+function redactLocation(location: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) ? redactUrl(location, { keepQuery: true }) : location;
+}
+
+/** Kong refused the body for its size (HTML or JSON 413). */
+export function isBodyTooLarge(error: unknown): error is KongAdminError {
+  return error instanceof KongAdminError && error.status === 413;
+}
+
+/** "configuration too large", with the body size, the gateway's limit when known, and the setting to raise. */
+export function configTooLargeMessage(gateway: string, bytes: number, limitBytes?: number): string {
+  const mib = (n: number): string => `${(n / 2 ** 20).toFixed(2)} MiB`;
+  const limit = limitBytes === undefined ? 'its admin body limit' : `its limit of ${limitBytes} bytes (${mib(limitBytes)})`;
+  return `configuration too large: the body is ${bytes} bytes (${mib(bytes)}), over ${limit} at ${gateway}; `
+    + `raise Kong's ${BODY_LIMIT_SETTING} (env ${BODY_LIMIT_ENV}, e.g. 32m) and nginx_admin_client_body_buffer_size with it`;
+}
+
+/** Parses an nginx size (`10m`, `512k`, `1g`, bytes) as Kong's configuration shows it. */
+export function parseNginxSize(value: unknown): number | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const match = /^(\d+)([kKmMgG]?)$/.exec(String(value).trim());
+  if (match === null) return undefined;
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(match[2] ?? '').toLowerCase()] ?? 1;
+  return Number(match[1]) * unit;
+}
+
+/** A URL safe to print: no user info, and no query unless asked. */
+export function redactUrl(url: string, options: { keepQuery?: boolean } = {}): string {
   try {
     const parsed = new URL(url);
     parsed.username = '';
     parsed.password = '';
-    parsed.search = '';
+    if (options.keepQuery !== true) parsed.search = '';
     return parsed.toString().replace(/\/$/, '');
   } catch {
     return '<invalid url>';

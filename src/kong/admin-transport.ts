@@ -30,12 +30,19 @@ export interface HttpRequest {
   /** Content type of `body` (default `application/json`). */
   contentType?: string;
   timeoutMs?: number;
+  /**
+   * Read a 2xx answer's body without keeping it (`text` is empty): Kong answers
+   * a POST /config with every entity it loaded, several times the size of the body.
+   */
+  discardSuccessBody?: boolean;
 }
 
 export interface HttpResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
   text: string;
+  /** Bytes of the response body as received. */
+  receivedBytes: number;
 }
 
 export class AdminTransport {
@@ -73,10 +80,16 @@ export class AdminTransport {
         reject(new KongNetworkError({ method: request.method, path: request.path, gateway: this.gateway, code, detail }));
       };
       const req = lib.request(target, options, (res) => {
+        const status = res.statusCode ?? 0;
+        const keep = !(request.discardSuccessBody === true && status >= 200 && status < 300);
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let receivedBytes = 0;
+        res.on('data', (chunk: Buffer) => {
+          receivedBytes += chunk.length;
+          if (keep) chunks.push(chunk);
+        });
         res.on('error', (err: NodeJS.ErrnoException) => fail(err.code ?? 'ERESPONSE', err.message));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => resolve({ status, headers: res.headers, text: keep ? Buffer.concat(chunks).toString('utf8') : '', receivedBytes }));
       });
       req.setTimeout(request.timeoutMs ?? this.#timeoutMs, () => {
         req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }));

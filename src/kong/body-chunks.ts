@@ -1,5 +1,5 @@
-// Pieces of a large JSON body that survive from one push to the next: list
-// chunks whose entities did not change keep their text, and the MD5 of a body
+// Pieces of a large body that survive from one push to the next: list chunks
+// whose entities did not change keep their text, and the MD5 of a body
 // resumes from the state after the pieces it shares with the previous body.
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
@@ -18,7 +18,7 @@ interface Chunk { items: readonly object[]; text: string }
  */
 const lastChunks = new WeakMap<object, Map<object, Chunk>>();
 
-function chunkText<T extends object>(items: readonly T[], write: (item: T) => string, known: ReadonlyMap<object, Chunk> | undefined, kept: Map<object, Chunk>): string {
+function chunkText<T extends object>(items: readonly T[], write: (items: readonly T[]) => string, known: ReadonlyMap<object, Chunk> | undefined, kept: Map<object, Chunk>): string {
   const [first] = items;
   if (first === undefined) return '';
   const chunk = known?.get(first);
@@ -26,14 +26,17 @@ function chunkText<T extends object>(items: readonly T[], write: (item: T) => st
     kept.set(first, chunk);
     return chunk.text;
   }
-  const text = items.map(write).join(',');
+  const text = write(items);
   // Entities that are not frozen may still change: never remember them.
   if (items.every(isDeeplyFrozen)) kept.set(first, { items, text });
   return text;
 }
 
-/** A JSON array as pieces: `[`, chunk, `,`, chunk, …, `]`. */
-export function listParts<T extends object>(items: readonly T[], write: (item: T) => string): string[] {
+/**
+ * A list as pieces: `[`, chunk, `,`, chunk, …, `]`; `write` gives a chunk's
+ * items, joined by `,`, and must be the same function from push to push.
+ */
+export function listParts<T extends object>(items: readonly T[], write: (items: readonly T[]) => string): string[] {
   const known = lastChunks.get(write);
   const kept = new Map<object, Chunk>();
   const parts = ['['];

@@ -1,11 +1,14 @@
-// The body of a DB-less POST /config: the config as canonical JSON (object
-// keys sorted), minus what Kong fills in by itself, which was over half of it
-// (a 10k-Ingress config went past Kong's 10 MiB admin body limit):
+// The body of a DB-less POST /config, minus what Kong fills in by itself,
+// which was over half of it (a 10k-Ingress config went past Kong's 10 MiB
+// admin body limit):
 // - ids Kong derives the same way (kong-admin-api §4 generate_ids): services,
 //   routes, upstreams and SNIs from their names, targets from their upstream
 //   and target; certificates have no name and keep theirs;
 // - fields equal to Kong's schema default (§1.x tables);
 // - the ownership tag: a DB-less gateway runs meshdoor's config and nothing else.
+// It is written as YAML flow collections (JSON-like, keys sorted) in which the
+// tags, hosts and names an entity repeats from its neighbours are anchored
+// once and aliased after (flow-yaml.ts): the k8s-* tags were over 40 % of it.
 // Lists are written in chunks of entities, and the text of a chunk whose
 // entities are the same (deep-frozen) entities as before is reused; the MD5
 // goes on from the state after the unchanged leading pieces. So a pass that
@@ -14,6 +17,7 @@ import type { KongCertificate, KongConfig, KongRoute, KongService, KongUpstream 
 import { OWNERSHIP_TAG } from './declarative.ts';
 import { canonicalJson } from './config-hash.ts';
 import { listParts, md5OfParts } from './body-chunks.ts';
+import { flowChunk, yamlQuoted } from './flow-yaml.ts';
 
 type Fields = Record<string, unknown>;
 
@@ -25,17 +29,6 @@ const ROUTE_DEFAULTS: Fields = {
 const HTTP_ROUTE_DEFAULTS: Fields = { ...ROUTE_DEFAULTS, strip_path: true };
 const UPSTREAM_DEFAULTS: Fields = { algorithm: 'round-robin' };
 const TARGET_DEFAULTS: Fields = { weight: 100 };
-
-/** `{...}` with keys sorted; `children` are already-written texts. */
-function objectText(fields: Fields, children: Record<string, string> = {}): string {
-  const parts: string[] = [];
-  for (const key of [...Object.keys(fields), ...Object.keys(children)].sort()) {
-    const child = children[key];
-    const text = child ?? (fields[key] === undefined ? undefined : canonicalJson(fields[key]));
-    if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
-  }
-  return `{${parts.join(',')}}`;
-}
 
 function sameValue(a: unknown, b: unknown): boolean {
   return a === b || (typeof a === 'object' && typeof b === 'object' && canonicalJson(a) === canonicalJson(b));
@@ -51,52 +44,51 @@ function ownFields(entity: Fields, defaults: Fields, omit: readonly string[]): F
   return fields;
 }
 
-const list = (items: readonly string[]): string => `[${items.join(',')}]`;
-
-// Not remembered on its own: its service's text holds it, and keeping both
-// doubled what the cache held.
-function routeText(route: KongRoute): string {
+function routeFields(route: KongRoute): Fields {
   const http = route.protocols[0] === 'http' || route.protocols[0] === 'https';
   const defaults = http ? HTTP_ROUTE_DEFAULTS : ROUTE_DEFAULTS;
   const fields = ownFields(route as unknown as Fields, defaults, ['id']);
   if (http && sameProtocols(route.protocols, ['http', 'https'])) delete fields['protocols'];
-  return objectText(fields);
+  return fields;
 }
 
 function sameProtocols(actual: readonly string[], expected: readonly string[]): boolean {
   return actual.length === expected.length && expected.every((p) => actual.includes(p));
 }
 
-function serviceText(s: KongService): string {
-  return objectText(ownFields(s as unknown as Fields, SERVICE_DEFAULTS, ['id', 'routes']), { routes: list(s.routes.map(routeText)) });
+function serviceFields(s: KongService): Fields {
+  return { ...ownFields(s as unknown as Fields, SERVICE_DEFAULTS, ['id', 'routes']), routes: s.routes.map(routeFields) };
 }
 
-function upstreamText(u: KongUpstream): string {
-  return objectText(ownFields(u as unknown as Fields, UPSTREAM_DEFAULTS, ['id', 'targets']), {
-    targets: list(u.targets.map((t) => objectText(ownFields(t as unknown as Fields, TARGET_DEFAULTS, ['id'])))),
-  });
+function upstreamFields(u: KongUpstream): Fields {
+  const targets = u.targets.map((t) => ownFields(t as unknown as Fields, TARGET_DEFAULTS, ['id']));
+  return { ...ownFields(u as unknown as Fields, UPSTREAM_DEFAULTS, ['id', 'targets']), targets };
 }
 
-function certificateText(c: KongCertificate): string {
-  return objectText(ownFields(c as unknown as Fields, {}, ['snis']), {
-    snis: list(c.snis.map((sni) => objectText(ownFields(sni as unknown as Fields, {}, ['id'])))),
-  });
+function certificateFields(c: KongCertificate): Fields {
+  return { ...ownFields(c as unknown as Fields, {}, ['snis']), snis: c.snis.map((sni) => ownFields(sni as unknown as Fields, {}, ['id'])) };
 }
+
+const chunkOf = <T>(fields: (entity: T) => Fields) => (items: readonly T[]): string => flowChunk(items.map(fields));
+
+// One writer per list, the same on every push: the chunk cache is kept per writer.
+const writeCertificates = chunkOf(certificateFields);
+const writeServices = chunkOf(serviceFields);
+const writeUpstreams = chunkOf(upstreamFields);
 
 /**
- * The body in pieces, in order: `{"_format_version":…,"certificates":`, then
- * each list as `[`, chunks, `,` between them, `]`, with the keys between. The
- * keys are sorted as objectText sorts them.
+ * The body in pieces, in order: `{_format_version: …,certificates: `, then
+ * each list as `[`, chunks, `,` between them, `]`, with the keys between, in
+ * the sorted order flowChunk writes keys in.
  */
 function bodyParts(config: KongConfig): string[] {
   return [
-    `{"_format_version":${JSON.stringify(config._format_version)},"certificates":`, ...listParts(config.certificates, certificateText),
-    ',"services":', ...listParts(config.services, serviceText),
-    ',"upstreams":', ...listParts(config.upstreams, upstreamText),
+    `{_format_version: ${yamlQuoted(config._format_version)},certificates: `, ...listParts(config.certificates, writeCertificates),
+    ',services: ', ...listParts(config.services, writeServices),
+    ',upstreams: ', ...listParts(config.upstreams, writeUpstreams),
     '}',
   ];
 }
-
 export interface DblessBody {
   text: string;
   /** Kong's configuration_hash for it: its MD5. */

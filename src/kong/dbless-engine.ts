@@ -2,11 +2,12 @@
 // Skipped when the gateway already runs the config it last accepted from us,
 // unless its /status says it restarted empty (or someone else replaced it).
 import { LRUCache } from 'lru-cache';
-import { KongAdminError } from './admin-errors.ts';
+import { KongAdminError, configTooLargeMessage, isBodyTooLarge, parseNginxSize } from './admin-errors.ts';
 import type { KongAdminClient } from './admin-client.ts';
 import { dblessBodyAndHash } from './dbless-body.ts';
 import { applyWithExclusions, rejectionSummary, rejectionsFromFlattened } from './rejections.ts';
 import type { ApplyAttempt, EntityRejection } from './rejections.ts';
+import { isRetryable } from './retry.ts';
 import { GatewayBackoff, finalReport, memoizedTranslate } from './sync-shared.ts';
 import type { GatewaySyncResult } from './sync-shared.ts';
 import type { KongLogger, KongSyncObserver } from './sync-observer.ts';
@@ -17,6 +18,8 @@ import type { TranslateResult } from '../translate/types.ts';
 /** Kong's default `nginx_admin_client_max_body_size` (10m). */
 export const KONG_ADMIN_BODY_LIMIT = 10 * 1024 * 1024;
 export const EMPTY_CONFIGURATION_HASH = '00000000000000000000000000000000';
+/** How long a body refused as too large is not sent again (unless the config changes). */
+const TOO_LARGE_RETRY_MS = 10 * 60_000;
 
 export interface DblessEngineOptions {
   clientFor(target: GatewayTarget): KongAdminClient;
@@ -88,13 +91,14 @@ export class DblessSyncEngine implements KongSyncEngine {
       const hash = outcome.ok ? outcome.value?.hash : memory.acceptedHash;
       if (hash !== undefined) gatewayOutcome.configHash = hash;
       if (outcome.error !== undefined) gatewayOutcome.error = outcome.error;
+      if (!outcome.ok) gatewayOutcome.retryable = false;
       this.#options.observer?.gatewaySynced?.(client.gateway, status);
       return { outcome: gatewayOutcome, result: outcome.result, exclude: outcome.exclude, rejected: outcome.rejected };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.#logger.warn('kong gateway sync failed', { gateway: client.gateway, error: message });
       this.#options.observer?.gatewaySynced?.(client.gateway, 'failed');
-      const outcome = { url: target.url, mode: 'dbless' as const, status: 'failed' as const, created: 0, updated: 0, deleted: 0, writes, error: message };
+      const outcome = { url: target.url, mode: 'dbless' as const, status: 'failed' as const, created: 0, updated: 0, deleted: 0, writes, error: message, retryable: isRetryable(error) };
       return { outcome, result: translate(new Set()), exclude: new Set(), rejected: [] };
     }
   }
@@ -155,6 +159,7 @@ export class DblessSyncEngine implements KongSyncEngine {
       countWrite();
       await client.postConfig(body, { flattenErrors: true, checkHash: true, contentType: 'application/yaml' });
     } catch (error) {
+      if (isBodyTooLarge(error)) return this.#tooLarge(client, memory, hash, bytes);
       if (!(error instanceof KongAdminError) || error.status !== 400) throw error;
       const rejections = rejectionsFromFlattened(error.flattenedErrors ?? []);
       this.#logger.warn('kong rejected the configuration', { gateway: client.gateway, entities: rejections.map((r) => r.entity) });
@@ -168,6 +173,21 @@ export class DblessSyncEngine implements KongSyncEngine {
     const shown = await client.status().then((st) => st.configuration_hash, () => undefined);
     memory.statusHash = shown === EMPTY_CONFIGURATION_HASH && !empty ? undefined : shown;
     return { ok: true, value: { status: 'pushed', hash } };
+  }
+
+  /**
+   * A 413: the same body would be refused again, so it is not sent again for a
+   * while (the gateway's limit may be raised meanwhile); the failure says how
+   * large the body is, the gateway's limit when `GET /` shows it, and what to raise.
+   */
+  async #tooLarge(client: KongAdminClient, memory: GatewayMemory, hash: string, bytes: number): Promise<ApplyAttempt<PushResult>> {
+    const root = await client.root().catch(() => undefined);
+    const limit = parseNginxSize((root?.configuration as Record<string, unknown> | undefined)?.nginx_admin_client_max_body_size);
+    const error = configTooLargeMessage(client.gateway, bytes, limit);
+    this.#logger.error('kong refused the configuration as too large', { gateway: client.gateway, bytes, ...(limit !== undefined ? { limit } : {}) });
+    this.#options.observer?.bodyTooLarge?.(client.gateway, bytes, limit);
+    memory.refused.set(hash, { rejections: [], error }, { ttl: TOO_LARGE_RETRY_MS });
+    return { ok: false, rejections: [], error };
   }
 
   #checkBodySize(gateway: string, bytes: number): void {

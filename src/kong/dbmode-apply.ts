@@ -59,6 +59,13 @@ async function writeChange(client: KongAdminClient, change: EntityChange): Promi
   return client.post(`/upstreams/${pathSegment(entity.parentId ?? '')}/targets`, { id: entity.id, ...targetBody });
 }
 
+/**
+ * Answers about the entity written (schema, missing parent, uniqueness). Any
+ * other (a redirect, 401/403, a 405 from a DB-less Kong, 413, 429, 5xx) is the
+ * gateway refusing the writes: a failure of the gateway, not of the object.
+ */
+const ENTITY_ERRORS: ReadonlySet<number> = new Set([400, 404, 409]);
+
 export function rejectionFor(entity: FlatEntity, error: KongAdminError): EntityRejection {
   const messages = error.fields !== undefined ? describeFieldErrors(error.fields) : [];
   const rejection: EntityRejection = {
@@ -82,7 +89,7 @@ export async function applyChanges(client: KongAdminClient, changes: readonly En
       try {
         result.applied.push({ change, written: await writeChange(client, change) });
       } catch (error) {
-        if (!(error instanceof KongAdminError) || error.status >= 500 || error.status === 429) throw error;
+        if (!(error instanceof KongAdminError) || !ENTITY_ERRORS.has(error.status)) throw error;
         const failed: FailedChange = { change, rejection: rejectionFor(change.entity, error), status: error.status };
         if (error.code !== undefined) failed.code = error.code;
         if (change.action === 'delete') {

@@ -15,10 +15,13 @@ export interface KongGatewayInfo {
 
 const FLAVORS: readonly RouterFlavor[] = ['traditional_compatible', 'traditional', 'expressions'];
 
-/** Pure: the gateway facts in a `GET /` body. */
+/** Pure: the gateway facts in a `GET /` body; throws when it does not show the mode. */
 export function gatewayInfoFromRoot(root: Record<string, unknown>): KongGatewayInfo {
   const configuration = (root.configuration ?? {}) as Record<string, unknown>;
-  const database = typeof configuration.database === 'string' ? configuration.database : 'off';
+  if (typeof configuration.database !== 'string') {
+    throw new Error('cannot read the gateway\'s mode: its GET / shows no configuration.database (is this a Kong Admin API?); set the mode explicitly with --kong-mode');
+  }
+  const database = configuration.database;
   const flavor = configuration.router_flavor;
   const info: KongGatewayInfo = {
     version: typeof root.version === 'string' ? root.version : 'unknown',

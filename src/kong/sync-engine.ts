@@ -43,7 +43,7 @@ export class AutoSyncEngine implements KongSyncEngine {
 
   constructor(options: KongSyncEngineOptions = {}) {
     this.#logger = options.logger ?? silentLogger;
-    this.#pool = new KongClientPool({ logger: this.#logger, ...options.client });
+    this.#pool = new KongClientPool({ logger: this.#logger, ...(options.observer ? { observer: options.observer } : {}), ...options.client });
     const clientFor = (target: GatewayTarget) => this.#pool.get(target);
     const shared = { clientFor, logger: this.#logger, ...pick(options) };
     this.#dbless = new DblessSyncEngine({ ...shared, ...(options.warnBodyBytes ? { warnBodyBytes: options.warnBodyBytes } : {}) });
@@ -135,7 +135,8 @@ function pick(options: KongSyncEngineOptions): { observer?: KongSyncObserver; ma
 
 function unreachable(gateway: { target: GatewayTarget; mode: KongMode | undefined }, error: string | undefined, translate: Translate): GatewaySyncResult {
   return {
-    outcome: { url: gateway.target.url, mode: gateway.mode ?? 'dbless', status: 'failed', created: 0, updated: 0, deleted: 0, writes: 0, error: `could not read the gateway's mode: ${error ?? 'unknown error'}` },
+    // Not known is said so: a guess would show a DB-mode gateway as DB-less.
+    outcome: { url: gateway.target.url, mode: gateway.mode ?? 'unknown', status: 'failed', created: 0, updated: 0, deleted: 0, writes: 0, error: `could not read the gateway's mode: ${error ?? 'unknown error'}` },
     result: translate(new Set()),
     exclude: new Set(),
     rejected: [],

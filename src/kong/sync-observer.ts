@@ -9,10 +9,22 @@ export interface KongLogger {
   error(message: string, meta?: Record<string, unknown>): void;
 }
 
+/** One POST /config attempt: the HTTP status as text, `transport_error` or `error`. */
+export interface ConfigPost {
+  outcome: string;
+  durationMs: number;
+  sentBytes: number;
+  receivedBytes: number;
+}
+
 /** Metric hooks; every method is optional. */
 export interface KongSyncObserver {
+  /** Every POST /config attempt to `gateway`, whatever its outcome (retries included). */
+  configPosted?(gateway: string, post: ConfigPost): void;
   /** A declarative config of `bytes` was sent to `gateway`. */
   configPushed?(gateway: string, bytes: number, durationMs: number): void;
+  /** The gateway refused the config body as too large (413); `limit` when its `GET /` shows it. */
+  bodyTooLarge?(gateway: string, bytes: number, limit: number | undefined): void;
   /** The config body is close to (or over) Kong's admin body limit. */
   bodyNearLimit?(gateway: string, bytes: number, limit: number): void;
   /** DB mode: entity writes made on `gateway` by one sync. */

@@ -24,7 +24,8 @@ export interface SyncRequest {
 
 export interface GatewayOutcome {
   url: string;
-  mode: KongMode;
+  /** `unknown` when the gateway's `GET /` could not be read. */
+  mode: KongMode | 'unknown';
   /** pushed: new config accepted; skipped: already current; failed: not converged. */
   status: 'pushed' | 'skipped' | 'failed';
   /** DB mode: entity writes by kind of change. DB-less: zero. */
@@ -34,6 +35,11 @@ export interface GatewayOutcome {
   /** Canonical hash of the config now on that gateway (when known). */
   configHash?: string;
   error?: string;
+  /**
+   * false when trying again at once cannot help (Kong refused the config or
+   * the request: a 4xx, a redirect, a body too large); the next change may.
+   */
+  retryable?: boolean;
   /** Write requests sent (POST /config, PUT, POST, DELETE) during this sync. */
   writes?: number;
   /** Kong version and router flavor read from `GET /`, when the engine asked. */

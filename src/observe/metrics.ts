@@ -5,6 +5,7 @@ import type { KongSyncObserver } from '../kong/sync-observer.ts';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 const MS_BUCKETS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000];
+const SECONDS_BUCKETS = MS_BUCKETS.map((ms) => ms / 1000);
 
 export type PushProtocol = 'db-less' | 'db';
 
@@ -61,6 +62,33 @@ export class Metrics {
     labelNames: ['dataplane'] as const, registers: [this.registry],
   });
 
+  // Every POST /config attempt (retries included), whatever its answer.
+  readonly configPosts = new Counter({
+    name: 'meshdoor_kong_config_posts_total',
+    help: 'POST /config requests to a DB-less gateway, by outcome: the HTTP status (201, 304, 400, 413, ...), transport_error or error.',
+    labelNames: ['dataplane', 'outcome'] as const, registers: [this.registry],
+  });
+
+  readonly configPostDuration = new Histogram({
+    name: 'meshdoor_kong_config_post_duration_seconds', help: 'Duration of one POST /config request, by outcome.',
+    labelNames: ['dataplane', 'outcome'] as const, buckets: SECONDS_BUCKETS, registers: [this.registry],
+  });
+
+  readonly configSentBytes = new Counter({
+    name: 'meshdoor_kong_config_sent_bytes_total', help: 'Request body bytes sent with POST /config.',
+    labelNames: ['dataplane'] as const, registers: [this.registry],
+  });
+
+  readonly configReceivedBytes = new Counter({
+    name: 'meshdoor_kong_config_received_bytes_total', help: 'Response body bytes Kong answered POST /config with (read and discarded on success).',
+    labelNames: ['dataplane'] as const, registers: [this.registry],
+  });
+
+  readonly configPostsPerSync = new Histogram({
+    name: 'meshdoor_kong_config_posts_per_sync', help: 'POST /config requests one gateway got in one sync pass (one change window); 1 is the goal, 0 when it was current.',
+    buckets: [0, 1, 2, 3, 4, 5, 10], registers: [this.registry],
+  });
+
   readonly queueDepth = new Gauge({
     name: 'meshdoor_sync_queue_depth', help: 'Changes waiting for the next sync pass.', registers: [this.registry],
   });
@@ -88,12 +116,18 @@ export class Metrics {
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });
   }
 
-  /** Hooks for a Kong sync engine: push size and duration per gateway. */
+  /** Hooks for a Kong sync engine: push size and duration per gateway, every POST /config. */
   kongObserver(protocol: PushProtocol): KongSyncObserver {
     return {
       configPushed: (dataplane, bytes, durationMs) => {
         this.pushSize.set({ protocol, dataplane }, bytes);
         this.pushDuration.observe({ success: 'true', protocol, dataplane }, durationMs);
+      },
+      configPosted: (dataplane, post) => {
+        this.configPosts.inc({ dataplane, outcome: post.outcome });
+        this.configPostDuration.observe({ dataplane, outcome: post.outcome }, post.durationMs / 1000);
+        this.configSentBytes.inc({ dataplane }, post.sentBytes);
+        this.configReceivedBytes.inc({ dataplane }, post.receivedBytes);
       },
     };
   }

@@ -20,6 +20,13 @@ export interface ApiResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A body that is not JSON (nginx's HTML pages), sent as is with `contentType`. */
+  raw?: { text: string; contentType: string };
+}
+
+/** An nginx size as kong.conf writes it: `10m` when whole MiB, else bytes. */
+function nginxSize(bytes: number): string {
+  return bytes % 2 ** 20 === 0 ? `${bytes / 2 ** 20}m` : String(bytes);
 }
 
 const NODE_ID = '6a72192c-a3a1-4c8d-95c6-efaae9345d32';
@@ -32,6 +39,8 @@ export function rootInfo(state: DoubleState): Record<string, unknown> {
     configuration: {
       database: state.mode === 'dbless' ? 'off' : 'postgres', router_flavor: state.options.routerFlavor, role: 'traditional',
       admin_listen: ['127.0.0.1:8001 reuseport backlog=16384', '127.0.0.1:8444 http2 ssl reuseport backlog=16384'],
+      nginx_admin_client_max_body_size: nginxSize(state.options.configLimitBytes),
+      nginx_admin_client_body_buffer_size: nginxSize(state.options.configLimitBytes),
     },
   };
 }

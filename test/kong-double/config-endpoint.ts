@@ -2,7 +2,7 @@
 // declarative config in DB-less mode (201 / 304 with check_hash / 400 with
 // flatten_errors / 413), GET returns it as YAML.
 import { createHash, randomUUID } from 'node:crypto';
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { stringify as toYaml } from 'yaml';
 import type { ApiResponse } from './admin-api.ts';
 import { REJECTED_MESSAGE } from './crud.ts';
 import { EMPTY_HASH } from './double-state.ts';
@@ -11,6 +11,7 @@ import { DoubleHttpError, cannotParseJson } from './errors.ts';
 import type { DoubleEntityType, DoubleRecord } from './store.ts';
 import { DOUBLE_ENTITY_TYPES, foreignIdOf } from './store.ts';
 import { normalizeTarget, validateDoubleConfig } from './validation.ts';
+import { loadKongYaml } from './yaml-load.ts';
 
 export interface ConfigRequest {
   query: URLSearchParams;
@@ -46,11 +47,11 @@ interface ReadConfig {
   raw?: string;
 }
 
-/** YAML 1.1 like Kong's libyaml (`yes`/`no` are booleans). */
+/** YAML as Kong's lyaml loads it (1.1 types, merge keys, aliases). */
 function parseText(text: string): DoubleRecord {
   let parsed: unknown;
   try {
-    parsed = parseYaml(text, { version: '1.1' });
+    parsed = loadKongYaml(text);
   } catch (error) {
     const pos = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
     const where = pos ? `${pos.line}:${pos.col}: ` : '';

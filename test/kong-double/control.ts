@@ -9,6 +9,7 @@ interface FaultRequest {
   slowMs?: number;
   failNext?: { count: number; status?: number };
   tooManyRequests?: { retryAfterSec: number; count?: number };
+  redirectNext?: { status: number; location: string; count?: number };
   rejectEntity?: string;
 }
 
@@ -17,11 +18,14 @@ function applyFaults(state: DoubleState, faults: FaultRequest): void {
   if (faults.slowMs !== undefined) state.faults.slowMs = faults.slowMs;
   if (faults.failNext) state.faults.failNext = { count: faults.failNext.count, status: faults.failNext.status ?? 500 };
   if (faults.tooManyRequests) state.faults.tooManyRequests = { count: faults.tooManyRequests.count ?? 1, retryAfterSec: faults.tooManyRequests.retryAfterSec };
+  if (faults.redirectNext) state.faults.redirectNext = { count: faults.redirectNext.count ?? 1, status: faults.redirectNext.status, location: faults.redirectNext.location };
   if (faults.rejectEntity !== undefined) state.faults.rejectNames.add(faults.rejectEntity);
 }
 
 function clear(state: DoubleState): void {
-  Object.assign(state.faults, { reset: false, slowMs: 0, failNext: { count: 0, status: 500 }, tooManyRequests: { count: 0, retryAfterSec: 1 } });
+  Object.assign(state.faults, {
+    reset: false, slowMs: 0, failNext: { count: 0, status: 500 }, tooManyRequests: { count: 0, retryAfterSec: 1 }, redirectNext: { count: 0, status: 301, location: '' },
+  });
   state.faults.rejectNames.clear();
 }
 

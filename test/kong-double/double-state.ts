@@ -25,6 +25,8 @@ export interface Faults {
   slowMs: number;
   failNext: { count: number; status: number };
   tooManyRequests: { count: number; retryAfterSec: number };
+  /** The next `count` requests answer a redirect to `location`. */
+  redirectNext: { count: number; status: number; location: string };
   rejectNames: Set<string>;
 }
 
@@ -43,7 +45,8 @@ export class DoubleState {
   readonly store = new EntityStore();
   readonly requests: RequestLogEntry[] = [];
   readonly faults: Faults = {
-    reset: false, slowMs: 0, failNext: { count: 0, status: 500 }, tooManyRequests: { count: 0, retryAfterSec: 1 }, rejectNames: new Set(),
+    reset: false, slowMs: 0, failNext: { count: 0, status: 500 }, tooManyRequests: { count: 0, retryAfterSec: 1 },
+    redirectNext: { count: 0, status: 301, location: '' }, rejectNames: new Set(),
   };
   configurationHash = EMPTY_HASH;
   now: () => number = Date.now;

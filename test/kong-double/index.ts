@@ -58,6 +58,8 @@ export interface KongDouble {
   failNext(count: number, status?: number): void;
   /** The next `count` requests answer 429 with `Retry-After: retryAfterSec`. */
   tooManyRequests(retryAfterSec: number, count?: number): void;
+  /** The next `count` requests answer `status` (301/302/307/308) with `Location: location`. */
+  redirectNext(status: number, location: string, count?: number): void;
   /** Like a restarted DB-less pod: no config, hash all zeros. */
   restartEmpty(): void;
   /** Entities with this name (or target) fail validation with a field error. */
@@ -123,6 +125,7 @@ export async function startKongDouble(options: KongDoubleOptions): Promise<KongD
     slow: (ms) => { state.faults.slowMs = ms; },
     failNext: (count, status = 500) => { state.faults.failNext = { count, status }; },
     tooManyRequests: (retryAfterSec, count = 1) => { state.faults.tooManyRequests = { count, retryAfterSec }; },
+    redirectNext: (status, location, count = 1) => { state.faults.redirectNext = { count, status, location }; },
     restartEmpty: () => state.restartEmpty(),
     rejectEntity: (name) => { state.faults.rejectNames.add(name); },
     clearFaults: () => clearFaults(state),
@@ -135,5 +138,6 @@ export function clearFaults(state: DoubleState): void {
   state.faults.slowMs = 0;
   state.faults.failNext = { count: 0, status: 500 };
   state.faults.tooManyRequests = { count: 0, retryAfterSec: 1 };
+  state.faults.redirectNext = { count: 0, status: 301, location: '' };
   state.faults.rejectNames.clear();
 }

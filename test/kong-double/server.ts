@@ -88,6 +88,12 @@ async function injectedFault(state: DoubleState): Promise<ApiResponse | 'reset' 
     faults.failNext.count -= 1;
     return { status: faults.failNext.status, body: { message: 'An unexpected error occurred' } };
   }
+  if (faults.redirectNext.count > 0) {
+    // What a proxy or a plain-HTTP port in front of the Admin API answers.
+    faults.redirectNext.count -= 1;
+    const { status, location } = faults.redirectNext;
+    return { status, headers: { Location: location }, raw: { text: `<html>\r\n<head><title>${status} Moved</title></head>\r\n<body></body>\r\n</html>\r\n`, contentType: 'text/html' } };
+  }
   if (faults.tooManyRequests.count > 0) {
     faults.tooManyRequests.count -= 1;
     return { status: 429, body: { message: 'Currently loading previous configuration' }, headers: { 'Retry-After': String(faults.tooManyRequests.retryAfterSec) } };
@@ -102,10 +108,10 @@ function sendPage(res: ServerResponse, page: NginxPage): void {
 
 function send(res: ServerResponse, state: DoubleState, answer: ApiResponse, head: boolean): void {
   const headers: Record<string, string> = { Server: `kong/${state.options.version}`, 'X-Kong-Admin-Latency': '0', ...answer.headers };
-  const json = answer.body === undefined ? '' : JSON.stringify(answer.body);
-  if (json !== '') headers['Content-Type'] = 'application/json; charset=utf-8';
+  const text = answer.raw?.text ?? (answer.body === undefined ? '' : JSON.stringify(answer.body));
+  if (text !== '') headers['Content-Type'] = answer.raw?.contentType ?? 'application/json; charset=utf-8';
   res.writeHead(answer.status, headers);
-  res.end(head ? undefined : json);
+  res.end(head ? undefined : text);
 }
 
 function authorized(state: DoubleState, req: IncomingMessage): boolean {

@@ -29,12 +29,13 @@ describe('retry policy', () => {
     expect(parseRetryAfter('soon', 0)).to.equal(undefined);
   });
 
-  it('retries 429 and 5xx only, caps the delay, and stops after the last retry', () => {
+  it('retries 429 and 5xx only, honours a short Retry-After, gives up on a long one, and stops after the last retry', () => {
     expect(retryDelay(error(400), 0, policy, () => 0)).to.equal(undefined);
     expect(retryDelay(error(404), 0, policy, () => 0)).to.equal(undefined);
     expect(retryDelay(error(503), 0, policy, () => 0)).to.equal(50);
     expect(retryDelay(error(503), 2, policy, () => 1)).to.equal(400);
-    expect(retryDelay(error(429, 120), 0, policy, () => 0)).to.equal(1000);
+    expect(retryDelay(error(429, 1), 0, policy, () => 0)).to.equal(1000);
+    expect(retryDelay(error(429, 120), 0, policy, () => 0), 'a Retry-After beyond the longest wait is not waited for').to.equal(undefined);
     expect(retryDelay(error(503), 3, policy, () => 0)).to.equal(undefined);
   });
 });

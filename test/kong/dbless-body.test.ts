@@ -1,6 +1,7 @@
 // The DB-less /config body leaves out what Kong fills in itself; Kong must load
 // exactly the entities the full config describes (ids, defaults and all).
 import { expect } from 'chai';
+import { parse as parseYaml } from 'yaml';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
 import type { V1Ingress } from '@kubernetes/client-node';
 import { dblessBody, dblessBodyAndHash } from '../../src/kong/dbless-body.ts';
@@ -12,6 +13,7 @@ import { translate } from '../../src/translate/index.ts';
 import type { Snapshot } from '../../src/translate/types.ts';
 import { editIngress, generateCluster } from '../../bench/generate.ts';
 import { kongConfigurationHash } from './fixtures.ts';
+import { loadKongYaml } from '../kong-double/yaml-load.ts';
 import {
   PEM, endpointSlice, externalService, ingress, rule, service, snapshot, tlsSecret,
 } from '../translate/builders.ts';
@@ -41,6 +43,22 @@ function cluster(): ReturnType<typeof snapshot> {
   });
 }
 
+/**
+ * The body as Kong reads it: not JSON, so its YAML 1.1 parser (merge keys,
+ * aliases). A YAML 1.2 reader must see the same data: nothing in the body
+ * may depend on the YAML version.
+ */
+export function parseBody(text: string): KongConfig {
+  const asKong = loadKongYaml(text) as KongConfig;
+  expect(() => JSON.parse(text) as unknown, 'JSON would be read by another parser').to.throw();
+  if (text.length < 1_000_000) {
+    // The yaml package's own alias resolution is quadratic: small bodies only.
+    const strict = parseYaml(text, { version: '1.2', merge: true, maxAliasCount: -1 }) as unknown;
+    expect(strict, 'YAML 1.1 and 1.2 read the body alike').to.deep.equal(asKong);
+  }
+  return asKong;
+}
+
 function loaded(config: unknown): FlatEntities {
   const result = validateDeclarativeConfig(config, { routerFlavor: 'traditional_compatible', flattenErrors: true });
   if (!result.ok) throw new Error(JSON.stringify(result.body));
@@ -60,13 +78,13 @@ describe('DB-less /config body', () => {
     it(`loads into exactly the entities of the full config (${upstreamMode} mode)`, () => {
       const { config } = translate(cluster(), { settings: { ...DEFAULT_SETTINGS, upstreamMode } });
       const body = dblessBody(config);
-      expect(withoutOwnershipTag(loaded(JSON.parse(body)))).to.deep.equal(withoutOwnershipTag(loaded(structuredClone(config))));
+      expect(withoutOwnershipTag(loaded(parseBody(body)))).to.deep.equal(withoutOwnershipTag(loaded(structuredClone(config))));
     });
   }
 
   it('leaves out derivable ids, Kong defaults and the ownership tag, and keeps every other value', () => {
     const { config } = translate(cluster(), { settings: { ...DEFAULT_SETTINGS, upstreamMode: 'endpoints' } });
-    const body = JSON.parse(dblessBody(config)) as KongConfig;
+    const body = parseBody(dblessBody(config));
     const web = body.services.find((s) => s.name === 'shop.web.80');
     expect(web).to.not.have.any.keys('id', 'protocol', 'port', 'retries', 'connect_timeout', 'write_timeout');
     expect(web?.read_timeout).to.equal(1000);
@@ -110,5 +128,36 @@ describe('DB-less /config body', () => {
       expect(body.text, step).to.equal(dblessBody(structuredClone(config)));
     }
   });
-});
 
+  it('fits 10k Ingresses of the bench cluster, uid tags included, in at most 500 bytes per Ingress without certificates', function () {
+    this.timeout(60_000);
+    const n = 10_000;
+    const { snapshot: snap } = generateCluster({ n, seed: 1 });
+    expect(snap.ingresses.every((i) => i.metadata?.uid !== undefined), 'objects carry uids as an API server gives them').to.equal(true);
+    const { config } = translate(snap, { settings: DEFAULT_SETTINGS });
+    const text = dblessBody({ ...config, certificates: [] });
+    expect(text.match(/k8s-uid:/g)?.length, 'one uid tag per service, and one per Ingress in each chunk').to.be.above(n);
+    expect(Buffer.byteLength(text) / n).to.be.at.most(500);
+  });
+
+  it('loads the bench cluster with every name and tag as translated', function () {
+    this.timeout(60_000);
+    const { config } = translate(generateCluster({ n: 300, seed: 1 }).snapshot, { settings: DEFAULT_SETTINGS });
+    const body = parseBody(dblessBody(config));
+    expect(body.services.map((s) => s.name)).to.deep.equal(config.services.map((s) => s.name));
+    expect(body.services.flatMap((s) => s.routes.map((r) => r.tags))).to.deep.equal(
+      config.services.flatMap((s) => s.routes.map((r) => r.tags.filter((t) => t !== OWNERSHIP_TAG))));
+    expect(withoutOwnershipTag(loaded(body))).to.deep.equal(withoutOwnershipTag(loaded(structuredClone(config))));
+  });
+
+  it('keeps strings YAML would read as something else quoted, and anything Kong loads unchanged', () => {
+    const tricky = ['yes', 'No', 'on', 'OFF', 'y', 'null', '~', '', '1.5', '0x1F', '012', '2001-12-14', '1:20', '.inf', 'a: b', '#x', '- x', '&a', '*a', '!t', '%x', '@x', '`x', "'q'", '"q"', 'a\u2028b', 'a\u0085b', 'é', 'tab\there', 'line\nbreak'];
+    const { config } = translate(cluster(), { settings: DEFAULT_SETTINGS });
+    const [web] = config.services;
+    if (web === undefined) throw new Error('no service');
+    const edited: KongConfig = { ...config, services: [{ ...web, tags: [...web.tags, ...tricky], routes: web.routes.map((r) => ({ ...r, headers: { on: ['yes'], 'x-n': tricky } })) }] };
+    const body = parseBody(dblessBody(edited));
+    expect(body.services[0]?.tags).to.deep.equal([...web.tags.filter((t) => t !== OWNERSHIP_TAG), ...tricky]);
+    expect(body.services[0]?.routes[0]?.headers).to.deep.equal({ on: ['yes'], 'x-n': tricky });
+  });
+});

@@ -238,7 +238,27 @@ describe('DB-less sync engine (against the Kong double)', () => {
     const report = await engineWith().sync(syncRequest(() => snapshot, [small.url, normal.url]));
     const byUrl = new Map(report.gateways.map((g) => [g.url, g]));
     expect(byUrl.get(small.url)?.status).to.equal('failed');
-    expect(byUrl.get(small.url)?.error).to.contain('413');
     expect(byUrl.get(normal.url)?.status).to.equal('pushed');
+  });
+
+  it('reports a 413 as "configuration too large" with the body size, the limit and the setting, and does not send that body again', async () => {
+    const small = await startKongDouble({ mode: 'dbless', configLimitBytes: 200 });
+    doubles.push(small);
+    const logger = recordingLogger();
+    const tooLarge: { bytes: number; limit: number | undefined }[] = [];
+    const engine = engineWith({ logger, observer: { bodyTooLarge: (_g, bytes, limit) => tooLarge.push({ bytes, limit }) } });
+    const first = await engine.sync(syncRequest(() => snapshot, [small.url]));
+    const error = first.gateways[0]?.error ?? '';
+    const bytes = small.requests.find((r) => r.path === '/config')?.bytes ?? 0;
+    expect(error).to.match(/^configuration too large: the body is \d+ bytes/).and.contain(`${bytes} bytes`);
+    expect(error).to.contain('limit of 200 bytes').and.contain('nginx_admin_client_max_body_size').and.contain('KONG_NGINX_ADMIN_CLIENT_MAX_BODY_SIZE');
+    expect(error, 'the HTML page is not dumped').to.not.match(/<|html/i);
+    expect(first.gateways[0]?.retryable).to.equal(false);
+    expect(tooLarge).to.deep.equal([{ bytes, limit: 200 }]);
+    expect(logger.lines.some((l) => l.includes('too large'))).to.equal(true);
+    small.clearRequests();
+    const again = await engine.sync(syncRequest(() => snapshot, [small.url]));
+    expect(again.gateways[0]?.error).to.equal(error);
+    expect(small.requests.filter((r) => r.path === '/config'), 'never retried in a loop').to.deep.equal([]);
   });
 });

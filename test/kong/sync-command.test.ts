@@ -91,12 +91,13 @@ describe('meshdoor sync / diff commands', () => {
     it(`diff shows entity changes on a ${mode} gateway without writing`, async () => {
       const kong = await start(mode);
       const before = await capture(runDiff, ['-f', manifests, '--kong-admin-url', kong.url]);
-      expect(before.code).to.equal(0);
+      expect(before.code, 'differences: exit 1, as kubectl diff').to.equal(1);
       expect(before.out).to.contain('+ service shop.frontend.80').and.contain('+ route shop.web.frontend.shop.example.com.80');
       expect(before.out).to.contain('4 to create, 0 to update, 0 to delete');
       expect(kong.writes()).to.deep.equal([]);
 
       await capture(runSync, ['--once', '-f', manifests, '--kong-admin-url', kong.url]);
+      expect((await capture(runDiff, ['-f', manifests, '--kong-admin-url', kong.url])).code, 'no differences: exit 0').to.equal(0);
       const edited = shopSnapshot();
       const api = edited.ingresses.find((i) => i.metadata?.name === 'api');
       const path = api?.spec?.rules?.[0]?.http?.paths[0];
@@ -110,4 +111,73 @@ describe('meshdoor sync / diff commands', () => {
       expect(kong.writes()).to.deep.equal([]);
     });
   }
+
+  it('sync --once exits 3 when Kong rejected an object, and says which', async () => {
+    const kong = await start('dbless');
+    kong.rejectEntity('shop.frontend.80');
+    const result = await capture(runSync, ['--once', '-f', manifests, '--kong-admin-url', kong.url]);
+    expect(result.code).to.equal(3);
+    expect(result.out).to.match(/pushed/).and.match(/rejected: .*Service shop\/frontend/);
+  });
+
+  it('sync --once exits 1 on a 405 (wrong mode forced) and keeps Kong\'s message', async () => {
+    const kong = await start('dbless');
+    const result = await capture(runSync, ['--once', '-f', manifests, '--kong-admin-url', kong.url, '--kong-mode', 'db']);
+    expect(result.code).to.equal(1);
+    expect(result.out).to.contain('405 operation unsupported: cannot create');
+  });
+
+  it('sync --once exits 1 on a redirect, says where it points, and never shows Synced', async () => {
+    const kong = await start('dbless');
+    kong.redirectNext(308, 'https://kong-admin.example.com:8444/', 20);
+    const result = await capture(runSync, ['--once', '-f', manifests, '--kong-admin-url', kong.url, '--kong-mode', 'dbless']);
+    expect(result.code).to.equal(1);
+    expect(result.out).to.match(/failed/).and.contain('308 redirect to https://kong-admin.example.com:8444');
+    expect(kong.state.routes).to.deep.equal([]);
+  });
+
+  it('sync --once does not wait out a Retry-After of an hour, and says why it stopped', async () => {
+    const kong = await start('dbless');
+    kong.tooManyRequests(3600, 50);
+    const started = Date.now();
+    const result = await capture(runSync, ['--once', '-f', manifests, '--kong-admin-url', kong.url, '--kong-mode', 'dbless']);
+    expect(Date.now() - started).to.be.below(5000);
+    expect(result.code).to.equal(1);
+    expect(result.out).to.contain('Retry-After');
+    expect(result.err).to.contain('stopped: one attempt (--once)');
+  });
+
+  it('sync without --once does not try a refused body again', async () => {
+    const kong = await startKongDouble({ mode: 'dbless', configLimitBytes: 100 });
+    doubles.push(kong);
+    const result = await capture(runSync, ['-f', manifests, '--kong-admin-url', kong.url]);
+    expect(result.code).to.equal(1);
+    expect(result.out).to.contain('configuration too large').and.contain('nginx_admin_client_max_body_size');
+    expect(result.err).to.contain('stopped: the gateways refused the configuration');
+    expect(kong.requests.filter((r) => r.path === '/config')).to.have.length(1);
+  });
+
+  it('says the mode is unknown when GET / cannot be read, instead of showing dbless', async () => {
+    const kong = await start('db');
+    kong.redirectNext(301, 'http://elsewhere.example.com/', 50);
+    const result = await capture(runSync, ['--once', '-f', manifests, '--kong-admin-url', kong.url, '--router-flavor', 'traditional_compatible']);
+    expect(result.code).to.equal(1);
+    expect(result.out).to.match(/\s+unknown\s+failed/).and.contain('could not read the gateway\'s mode');
+    expect(result.out).to.not.match(/\s+dbless\s+failed/);
+  });
+
+  it('never prints the credentials of --kong-admin-url', async () => {
+    const kong = await start('dbless');
+    const url = kong.url.replace('http://', 'http://admin:s3cret-pw@');
+    kong.redirectNext(302, url.replace(/:\d+$/, ':1/'), 1);
+    const results = [
+      await capture(runSync, ['--once', '-f', manifests, '--kong-admin-url', url, '--kong-mode', 'dbless']),
+      await capture(runSync, ['--once', '-f', manifests, '--kong-admin-url', url]),
+      await capture(runDiff, ['-f', manifests, '--kong-admin-url', url]),
+      await capture(runSync, ['--once', '-f', manifests, '--kong-admin-url', url.replace('http', 'ftp')]),
+    ];
+    expect(results.map((r) => r.code)).to.deep.equal([1, 0, 0, 2]);
+    for (const r of results) expect(r.out + r.err).to.not.contain('s3cret-pw');
+    expect(results[1]?.out).to.contain(kong.url);
+  });
 });
