@@ -10,6 +10,7 @@ interface FaultRequest {
   failNext?: { count: number; status?: number };
   tooManyRequests?: { retryAfterSec: number; count?: number };
   rejectEntity?: string;
+  rejectPath?: string;
 }
 
 function applyFaults(state: DoubleState, faults: FaultRequest): void {
@@ -18,11 +19,13 @@ function applyFaults(state: DoubleState, faults: FaultRequest): void {
   if (faults.failNext) state.faults.failNext = { count: faults.failNext.count, status: faults.failNext.status ?? 500 };
   if (faults.tooManyRequests) state.faults.tooManyRequests = { count: faults.tooManyRequests.count ?? 1, retryAfterSec: faults.tooManyRequests.retryAfterSec };
   if (faults.rejectEntity !== undefined) state.faults.rejectNames.add(faults.rejectEntity);
+  if (faults.rejectPath !== undefined) state.faults.rejectPaths.add(faults.rejectPath);
 }
 
 function clear(state: DoubleState): void {
   Object.assign(state.faults, { reset: false, slowMs: 0, failNext: { count: 0, status: 500 }, tooManyRequests: { count: 0, retryAfterSec: 1 } });
   state.faults.rejectNames.clear();
+  state.faults.rejectPaths.clear();
 }
 
 export function handleControl(state: DoubleState, method: string, url: URL, body: string): ApiResponse {

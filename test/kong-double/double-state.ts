@@ -26,6 +26,8 @@ export interface Faults {
   failNext: { count: number; status: number };
   tooManyRequests: { count: number; retryAfterSec: number };
   rejectNames: Set<string>;
+  /** Route paths POST /config refuses with a `paths.N` field error. */
+  rejectPaths: Set<string>;
 }
 
 export interface DoubleStateOptions {
@@ -43,7 +45,7 @@ export class DoubleState {
   readonly store = new EntityStore();
   readonly requests: RequestLogEntry[] = [];
   readonly faults: Faults = {
-    reset: false, slowMs: 0, failNext: { count: 0, status: 500 }, tooManyRequests: { count: 0, retryAfterSec: 1 }, rejectNames: new Set(),
+    reset: false, slowMs: 0, failNext: { count: 0, status: 500 }, tooManyRequests: { count: 0, retryAfterSec: 1 }, rejectNames: new Set(), rejectPaths: new Set(),
   };
   configurationHash = EMPTY_HASH;
   now: () => number = Date.now;
