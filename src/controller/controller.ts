@@ -209,6 +209,7 @@ export class Controller {
         publishService: this.watches.list<V1Service>('publishService')[0],
         flagPublishAddresses: this.o.publishStatusAddresses,
         kongByUrl: this.o.kongAdminUrls.length > 0 || settings.kongAdmin.urls.length > 0,
+        backendEndpointSlices: settings.upstreamMode === 'endpoints' ? snapshot.endpointSlices : this.watches.list<V1EndpointSlice>('backendEndpoints'),
         ...(this.d.kong.rejections ? { kongRejections: rejectionsToStatus(this.d.kong.rejections.entries()) } : {}),
       });
     }

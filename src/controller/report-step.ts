@@ -1,6 +1,6 @@
 // What the leader reports after a pass: Ingress status for configured
 // Ingresses, Events for failing and recovered objects, and the MeshDoor status.
-import type { V1Ingress, V1Service } from '@kubernetes/client-node';
+import type { V1EndpointSlice, V1Ingress, V1Service } from '@kubernetes/client-node';
 import type { Clock } from '../kube/clock.ts';
 import type { EventRecorder } from '../kube/events.ts';
 import { desiredLoadBalancerIngress, type IngressStatusWriter } from '../kube/ingress-status.ts';
@@ -10,6 +10,7 @@ import { errorField, type Logger } from '../observe/logger.ts';
 import { isIngressServed } from '../translate/ingress-class.ts';
 import { indexSnapshot } from '../translate/snapshot-index.ts';
 import { objectKey, type ObjectRef, type Snapshot, type TranslationFailure } from '../translate/types.ts';
+import { noReadyEndpointFailures } from './backend-endpoints.ts';
 import { FailureEvents, mergeFailures } from './failure-events.ts';
 import type { KongStepOutput } from './kong-step.ts';
 import { foldServingLastValid } from './last-valid.ts';
@@ -27,6 +28,8 @@ export interface ReportInput {
   flagPublishAddresses: readonly string[];
   /** Kong is given by URL (flag or MeshDoor) rather than found through its admin Service. */
   kongByUrl: boolean;
+  /** EndpointSlices of the backends (the snapshot's in `endpoints` mode), to report Services without ready endpoints. */
+  backendEndpointSlices: readonly V1EndpointSlice[];
   /** Kong rejections remembered per entity content, kept in the status across restarts. */
   kongRejections?: readonly KongRejectionEntry[];
 }
@@ -63,7 +66,9 @@ export class Reporter {
   }
 
   async report(input: ReportInput): Promise<void> {
-    const failures = foldServingLastValid(mergeFailures(input.kong.result?.failures ?? [], input.kong.report?.rejected ?? []));
+    const configured = input.kong.ok === true ? input.kong.result?.configured ?? [] : [];
+    const unready = noReadyEndpointFailures(configured, input.snapshot.services, input.backendEndpointSlices);
+    const failures = foldServingLastValid(mergeFailures(input.kong.result?.failures ?? [], input.kong.report?.rejected ?? [], unready));
     if (input.kong.ok === true) {
       await this.ensureIngressStatus(input);
     }

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import type { MeshDoorStatus } from '../../src/controller/meshdoor-status.ts';
 import { FakeCluster } from '../../src/kube/fake-cluster.ts';
 import { startKongDouble, type KongDouble } from '../kong-double/index.ts';
-import { gatewayObjects, ingress, meshdoor, service } from './fixtures.ts';
+import { gatewayObjects, ingress, meshdoor, service, serviceEndpoints } from './fixtures.ts';
 import { startHarness, type Harness, type HarnessOptions } from './harness.ts';
 
 /** `shop/multi` on multi.example.com: Prefix paths to Service web. */
@@ -41,7 +41,7 @@ describe('controller: convergence with Kong (DB-less double)', () => {
   });
 
   const start = async (objects: KubernetesObject[], o: HarnessOptions = {}): Promise<Harness> => {
-    h = await startHarness({ objects: [...gatewayObjects(kong.port), service('shop', 'web'), ...objects], options: { gatewayPollMs: 1000 }, ...o });
+    h = await startHarness({ objects: [...gatewayObjects(kong.port), service('shop', 'web'), serviceEndpoints('shop', 'web'), ...objects], options: { gatewayPollMs: 1000 }, ...o });
     return h;
   };
 
@@ -146,6 +146,19 @@ describe('controller: convergence with Kong (DB-less double)', () => {
       await c.eventually(() => { expect(address() ?? []).to.have.length(0); });
       c.cluster.apply(ingress('shop', 'lone', { path: '/only' }));
       await c.eventually(() => { expect(address()).to.have.length(1); });
+    });
+
+    it('reports a backend Service with no ready endpoints (Warning Event, NoReadyEndpoints entry naming it), until one is ready', async () => {
+      const c = await start([service('shop', 'cold'), serviceEndpoints('shop', 'cold', false), ingress('shop', 'cold', { backend: { name: 'cold', port: 80 } })]);
+      await c.eventually(() => {
+        const entry = status(c).failingObjects?.find((f) => f.reason === 'NoReadyEndpoints');
+        expect(entry).to.include({ kind: 'Service', namespace: 'shop', name: 'cold' });
+        expect(entry?.message).to.contain('Service shop/cold has 1 endpoint(s), none ready');
+      });
+      expect(served(kong, '/', 'cold.example.com'), 'still configured: Kong has the route').to.equal(true);
+      expect(c.cluster.events.filter((e) => e.involvedObject.name === 'cold' && e.involvedObject.kind === 'Service').map((e) => `${e.type} ${e.reason}`)).to.deep.equal(['Warning NoReadyEndpoints']);
+      c.cluster.apply(serviceEndpoints('shop', 'cold', true));
+      await c.eventually(() => { expect(status(c).failingObjects).to.deep.equal([]); });
     });
 
     it('is READY with Kong given by URL and no gateway Deployment to manage', async () => {
