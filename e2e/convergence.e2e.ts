@@ -101,20 +101,27 @@ describe('convergence with Kong: last valid version, one POST per change, status
     expect(pushes.map((p) => p.status)).to.deep.equal([201]);
   });
 
-  it('after a controller restart: no 400 (the rejection is kept in the MeshDoor status); the bad path alone is left out', async function () {
-    expect((await meshdoorStatus(env.cluster)).kongRejections?.map((r) => r.name)).to.include('multi');
+  it('after a controller restart: still the last valid version, and no 400 (both are kept in the MeshDoor status)', async function () {
+    const kept = await meshdoorStatus(env.cluster);
+    expect(kept.kongRejections?.map((r) => r.name)).to.include('multi');
+    expect(kept.lastValid?.map((e) => e.object.metadata?.name)).to.deep.equal(['multi']);
     await env.controller.process.kill();
-    await env.double.clearRequests();
+    // An empty gateway, so the restarted controller has to push.
+    await env.restartKong();
     await env.startController();
-    // The last valid version lived in the old process: the new one serves the current version without its rejected path.
-    await expectRoutedTo(env, multi('/new'), BACKEND, 60_000);
-    await expectRoutedTo(env, multi('/a'), BACKEND);
-    await expectNotRouted(env, multi('/bad'));
+    await expectRoutedTo(env, multi('/a'), BACKEND, 60_000);
+    await expectNotRouted(env, multi('/new'));
     const pushes = await env.double.configPushes();
     expect(pushes.map((p) => p.status), 'one POST, accepted').to.deep.equal([201]);
+  });
+
+  it('serves the fixed version once the Ingress is fixed', async function () {
+    await env.apply(multiYaml(['/a', '/c', '/new']));
+    await expectRoutedTo(env, multi('/new'), BACKEND);
     await eventually(async () => {
-      const entry = (await meshdoorStatus(env.cluster)).failingObjects?.find((f) => f.name === 'multi');
-      expect(entry?.reason).to.equal('KongRejected');
+      const status = await meshdoorStatus(env.cluster);
+      expect(status.failingObjects?.some((f) => f.name === 'multi')).to.equal(false);
+      expect(status.lastValid ?? []).to.deep.equal([]);
     });
   });
 

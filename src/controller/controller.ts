@@ -26,6 +26,7 @@ import { discoverGateways, gatewayStateKey } from './gateway-discovery.ts';
 import { KongStep, type KongBackend, type TranslateFn } from './kong-step.ts';
 import { GatewayPoll } from './gateway-poll.ts';
 import { Readiness } from './readiness.ts';
+import { lastValidFromStatus } from './last-valid.ts';
 import { rejectionsFromStatus, rejectionsToStatus } from './rejection-status.ts';
 import { Reporter } from './report-step.ts';
 import { SettingsState, type ResolvedSettings } from './settings-state.ts';
@@ -88,7 +89,7 @@ export class Controller {
   private readonly mesh: GatewayMesh;
   private readonly softWaitMs: number;
   private readonly poll: GatewayPoll | undefined;
-  private rejectionsSeeded = false;
+  private statusSeeded = false;
 
   constructor(private readonly o: ControllerOptions, private readonly d: ControllerDeps) {
     this.softWaitMs = o.softWatchWaitMs ?? 5000;
@@ -185,7 +186,7 @@ export class Controller {
     const adminEndpointSlices = this.watches.list<V1EndpointSlice>('adminEndpoints');
     const gateways = discoverGateways({ settings, flagUrls: this.o.kongAdminUrls, adminEndpointSlices });
     const leader = this.isLeader();
-    this.seedRejections(resolved);
+    this.seedFromStatus(resolved, leader);
     const kong = await this.kongStep.run({
       snapshot, settings, gateways, leader, dblessPushFromAllReplicas: this.o.dblessPushFromAllReplicas,
       fingerprint: contentHash([snapshotFingerprint(snapshot), canonicalJson(settings), gatewayStateKey(adminEndpointSlices)]),
@@ -211,20 +212,29 @@ export class Controller {
         kongByUrl: this.o.kongAdminUrls.length > 0 || settings.kongAdmin.urls.length > 0,
         backendEndpointSlices: settings.upstreamMode === 'endpoints' ? snapshot.endpointSlices : this.watches.list<V1EndpointSlice>('backendEndpoints'),
         ...(this.d.kong.rejections ? { kongRejections: rejectionsToStatus(this.d.kong.rejections.entries()) } : {}),
+        lastValid: this.kongStep.lastValid.servingEntries(),
       });
     }
     return kong.ok === false ? 'failed' : 'ok';
   }
 
-  /** Once: what Kong rejected before a restart, from the MeshDoor status, so the first push needs no extra POST. */
-  private seedRejections(resolved: ResolvedSettings): void {
-    if (this.rejectionsSeeded || !this.d.kong.rejections) return;
-    this.rejectionsSeeded = true;
-    const kept = rejectionsFromStatus(resolved.meshdoor?.status);
-    if (kept.length > 0) {
+  /**
+   * What the MeshDoor status keeps: once, what Kong rejected before a restart
+   * (so the first push needs no extra POST) and the objects served in their last
+   * valid version; on a replica that is not the leader, the latter on every pass,
+   * so it pushes what the leader pushes.
+   */
+  private seedFromStatus(resolved: ResolvedSettings, leader: boolean): void {
+    const status = resolved.meshdoor?.status;
+    if (!leader) this.kongStep.lastValid.seed(lastValidFromStatus(status), true);
+    if (this.statusSeeded) return;
+    this.statusSeeded = true;
+    const kept = rejectionsFromStatus(status);
+    if (kept.length > 0 && this.d.kong.rejections) {
       this.d.kong.rejections.seed(kept);
       this.d.log.info('remembering kong rejections from the meshdoor status', { count: kept.length });
     }
+    this.kongStep.lastValid.seed(lastValidFromStatus(status), false);
   }
 
   private waiting(): 'waiting' {

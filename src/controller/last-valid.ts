@@ -8,6 +8,21 @@ import type { KubeObject } from '../translate/objects.ts';
 import { objectKey, parsePartExclusionKey, type ObjectKind, type ObjectRef, type Snapshot, type TranslateResult, type TranslationFailure } from '../translate/types.ts';
 
 export const SERVING_LAST_VALID = 'ServingLastValid';
+/** Bounds of what the MeshDoor status keeps. */
+const MAX_KEPT = 50;
+const MAX_KEPT_BYTES = 32 * 1024;
+
+/** Entries read back from a MeshDoor status; malformed ones are skipped. */
+export function lastValidFromStatus(status: unknown): LastValidEntry[] {
+  const list = (status as { lastValid?: unknown } | undefined)?.lastValid;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((raw: unknown): LastValidEntry[] => {
+    const e = raw as Partial<LastValidEntry>;
+    const meta = e.object?.metadata;
+    if ((e.kind !== 'Ingress' && e.kind !== 'Service') || !meta?.name || !meta.uid) return [];
+    return [{ kind: e.kind, object: e.object as KubeObject }];
+  });
+}
 
 type Kept = 'Ingress' | 'Service';
 const LISTS: Record<Kept, 'ingresses' | 'services'> = { Ingress: 'ingresses', Service: 'services' };
@@ -37,6 +52,24 @@ export function describeServed(kind: ObjectKind, obj: KubeObject): string {
   return `still serving its last valid version${version}${shown ? `: ${shown}` : ''}`;
 }
 
+/** An object served in its last valid version, as kept in the MeshDoor status (for restarts and other replicas). */
+export interface LastValidEntry {
+  kind: Kept;
+  object: KubeObject;
+}
+
+/** What of an object the translator reads: its spec and identifying metadata (no status, no bookkeeping). */
+function essentials(kind: Kept, obj: KubeObject): KubeObject {
+  const m = obj.metadata ?? {};
+  const metadata = {
+    name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion,
+    ...(m.creationTimestamp ? { creationTimestamp: m.creationTimestamp } : {}),
+    ...(m.annotations ? { annotations: m.annotations } : {}), ...(m.labels ? { labels: m.labels } : {}),
+  };
+  const apiVersion = kind === 'Ingress' ? 'networking.k8s.io/v1' : 'v1';
+  return { apiVersion, kind, metadata, spec: (obj as { spec?: unknown }).spec } as KubeObject;
+}
+
 interface Translation {
   result: TranslateResult;
   /** Objects translated in their last valid version, by key. */
@@ -48,6 +81,8 @@ export class LastValid {
   private readonly valid = new Map<string, { kind: Kept; obj: KubeObject }>();
   /** Which substitutions each handed-out result was translated with. */
   private readonly used = new WeakMap<TranslateResult, Map<string, KubeObject>>();
+  /** The substitutions of the last committed result. */
+  private serving: LastValidEntry[] = [];
 
   /**
    * Translates with the last valid version of every object that has one and
@@ -75,6 +110,7 @@ export class LastValid {
   /** After a sync every gateway accepted: remember the objects configured without failures; forget deleted ones. */
   commit(snapshot: Snapshot, applied: TranslateResult, rejected: readonly TranslationFailure[]): void {
     const substituted = this.used.get(applied) ?? new Map<string, KubeObject>();
+    this.serving = [...substituted.entries()].map(([key, object]) => ({ kind: this.valid.get(key)?.kind ?? 'Ingress', object }));
     const failing = new Set([...applied.failures, ...rejected].map((f) => objectKey(f.object)));
     const configured = new Set(applied.configured.map(objectKey));
     for (const kind of Object.keys(LISTS) as Kept[]) {
@@ -89,6 +125,27 @@ export class LastValid {
   /** Forget everything (the MeshDoor turned it off). */
   clear(): void {
     this.valid.clear();
+    this.serving = [];
+  }
+
+  /** Objects the last accepted config serves in their last valid version, reduced to what translation reads (bounded). */
+  servingEntries(): LastValidEntry[] {
+    return this.serving
+      .map((e) => ({ kind: e.kind, object: essentials(e.kind, e.object) }))
+      .filter((e) => JSON.stringify(e.object).length <= MAX_KEPT_BYTES)
+      .slice(0, MAX_KEPT);
+  }
+
+  /**
+   * Takes last valid versions kept elsewhere (the MeshDoor status): after a
+   * restart only where nothing is known (`override` false), and on a replica that
+   * follows the leader always, so every replica pushes the same config.
+   */
+  seed(entries: readonly LastValidEntry[], override: boolean): void {
+    for (const e of entries) {
+      const key = keyOf(e.kind, e.object);
+      if (override || !this.valid.has(key)) this.valid.set(key, { kind: e.kind, obj: e.object });
+    }
   }
 
   get size(): number {

@@ -5,6 +5,7 @@ import { canonicalJson } from '../kong/config-hash.ts';
 import type { KongConfig } from '../kong/declarative.ts';
 import type { GatewayPodSummary } from '../mesh/sidecar.ts';
 import { objectKey, type TranslationFailure } from '../translate/types.ts';
+import type { LastValidEntry } from './last-valid.ts';
 
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
@@ -58,6 +59,8 @@ export interface MeshDoorStatus {
   failingObjectCount: number;
   failingObjects: FailingObject[];
   kongRejections?: KongRejectionEntry[];
+  /** Objects served in their last valid version (spec and identifying metadata), for a restart and for other replicas. */
+  lastValid?: LastValidEntry[];
 }
 
 export interface ConditionInput {
@@ -82,6 +85,7 @@ export interface MeshDoorStatusInput {
   /** Ready does not wait for GatewayInMesh: meshdoor manages no gateway Deployment (Kong given by URL, none found). */
   gatewayUnmanaged?: boolean;
   kongRejections?: readonly KongRejectionEntry[];
+  lastValid?: readonly LastValidEntry[];
   gateways: number;
   lastSyncTime?: number;
   pods: GatewayPodSummary;
@@ -149,6 +153,7 @@ export function desiredMeshDoorStatus(input: MeshDoorStatusInput): MeshDoorStatu
     failingObjectCount: new Set(input.failures.map((f) => objectKey(f.object))).size,
     failingObjects: failingObjects(input.failures, input.maxFailingObjects ?? 50),
     ...withRejections(input.kongRejections),
+    ...(input.lastValid && input.lastValid.length > 0 ? { lastValid: [...input.lastValid] } : {}),
   };
 }
 

@@ -13,7 +13,7 @@ import { objectKey, type ObjectRef, type Snapshot, type TranslationFailure } fro
 import { noReadyEndpointFailures } from './backend-endpoints.ts';
 import { FailureEvents, mergeFailures } from './failure-events.ts';
 import type { KongStepOutput } from './kong-step.ts';
-import { foldServingLastValid } from './last-valid.ts';
+import { foldServingLastValid, type LastValidEntry } from './last-valid.ts';
 import { desiredMeshDoorStatus, meshDoorStatusDiffers, type ConditionInput, type KongRejectionEntry, type MeshDoorStatus, type MeshDoorStatusInput } from './meshdoor-status.ts';
 import type { ResolvedSettings } from './settings-state.ts';
 
@@ -32,6 +32,8 @@ export interface ReportInput {
   backendEndpointSlices: readonly V1EndpointSlice[];
   /** Kong rejections remembered per entity content, kept in the status across restarts. */
   kongRejections?: readonly KongRejectionEntry[];
+  /** Objects served in their last valid version, kept in the status. */
+  lastValid?: readonly LastValidEntry[];
 }
 
 export interface ReporterOptions {
@@ -135,6 +137,7 @@ function kongFacts(input: ReportInput): Partial<MeshDoorStatusInput> {
   return {
     ...(kong.held ? { held: kong.held } : {}),
     ...(input.kongRejections ? { kongRejections: input.kongRejections } : {}),
+    ...(input.lastValid ? { lastValid: input.lastValid } : {}),
     ...(kong.result ? { config: kong.result.config } : {}),
     ...(kong.configHash ? { configHash: kong.configHash } : {}),
     ...(kong.lastSyncTime !== undefined ? { lastSyncTime: kong.lastSyncTime } : {}),

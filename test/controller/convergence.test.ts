@@ -121,6 +121,40 @@ describe('controller: convergence with Kong (DB-less double)', () => {
     expect(configPosts(kong)).to.equal(1);
   });
 
+  it('serves the last valid version after a restart too, and a replica that is not the leader serves the same', async () => {
+    const cluster = new FakeCluster();
+    const first = await start([multi(['/a', '/c'])], { cluster });
+    await first.eventually(() => { expect(served(kong, '/a')).to.equal(true); });
+    kong.rejectPath('/bad/');
+    cluster.apply(multi(['/a', '/c', '/bad', '/new']));
+    await first.eventually(() => { expect(status(first).lastValid?.map((e) => e.object.metadata?.name)).to.deep.equal(['multi']); });
+    await first.stop();
+    h = undefined;
+
+    kong.restartEmpty();
+    kong.clearRequests();
+    const second = await startHarness({ cluster, options: { gatewayPollMs: 1000 } });
+    h = second;
+    await second.eventually(() => { expect(served(kong, '/a')).to.equal(true); });
+    expect(served(kong, '/new'), 'still the last valid version').to.equal(false);
+    expect(configPosts(kong)).to.equal(1);
+    await second.stop();
+    h = undefined;
+
+    // A follower (not the leader) that never saw the valid version takes it from the status.
+    kong.restartEmpty();
+    const heldSince = new Date(1_700_000_000_000).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+    await cluster.leaseApi.create('kong', {
+      apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'meshdoor-default', namespace: 'kong' },
+      spec: { holderIdentity: 'the-leader', leaseDurationSeconds: 3600, acquireTime: heldSince as never, renewTime: heldSince as never },
+    });
+    const follower = await startHarness({ cluster, leaderElection: true, identity: 'follower', options: { gatewayPollMs: 1000 } });
+    h = follower;
+    await follower.eventually(() => { expect(served(kong, '/a')).to.equal(true); });
+    expect(served(kong, '/new')).to.equal(false);
+    expect(follower.controller.isLeader()).to.equal(false);
+  });
+
   describe('status matches Kong', () => {
     it('shows the configuration_hash Kong reports and the counts it holds; no local hash while Kong is down', async () => {
       const c = await start([multi(['/a', '/c'])], { options: { gatewayPollMs: 0 } });
