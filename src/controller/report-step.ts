@@ -52,10 +52,10 @@ function syncedCondition(input: ReportInput): ConditionInput {
   }
   if (kong.ok === undefined) return { status: 'Unknown', reason: 'Pending', message: 'waiting for the first sync' };
   if (!kong.ok) return { status: 'False', reason: 'SyncFailed', message: kong.error ?? 'sync failed' };
-  const failing = (kong.result?.failures.length ?? 0) + (kong.report?.rejected.length ?? 0);
+  const failing = new Set([...(kong.result?.failures ?? []), ...(kong.report?.rejected ?? [])].map((f) => objectKey(f.object))).size;
   return {
     status: 'True', reason: failing > 0 ? 'SyncedWithFailures' : 'Synced',
-    message: `configuration applied to ${input.gateways} gateway(s)${failing > 0 ? `; ${failing} object(s) left out, see failingObjects` : ''}`,
+    message: `configuration applied to ${input.gateways} gateway(s)${failing > 0 ? `; ${failing} object(s) left out or served in their last valid version, see failingObjects` : ''}`,
   };
 }
 
