@@ -211,7 +211,7 @@ export class Controller {
         flagPublishAddresses: this.o.publishStatusAddresses,
         kongByUrl: this.o.kongAdminUrls.length > 0 || settings.kongAdmin.urls.length > 0,
         backendEndpointSlices: settings.upstreamMode === 'endpoints' ? snapshot.endpointSlices : this.watches.list<V1EndpointSlice>('backendEndpoints'),
-        ...(this.d.kong.rejections ? { kongRejections: rejectionsToStatus(this.d.kong.rejections.entries()) } : {}),
+        ...(this.d.kong.rejections ? { kongRejections: rejectionsToStatus(this.d.kong.rejections.inUse()) } : {}),
         lastValid: this.kongStep.lastValid.servingEntries(),
       });
     }

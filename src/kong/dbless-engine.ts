@@ -72,6 +72,7 @@ export class DblessSyncEngine implements KongSyncEngine {
   }
 
   async sync(request: SyncRequest): Promise<SyncReport> {
+    this.#rejections.beginSync();
     const translate = memoizedTranslate(request);
     const results = await Promise.all(request.gateways.map((target) => this.syncGateway(target, translate)));
     return finalReport(results, translate, this.#backoff);

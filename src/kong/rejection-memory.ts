@@ -48,18 +48,35 @@ export function entityDigests(config: KongConfig, wanted: ReadonlySet<string>): 
 
 export class RejectionMemory {
   readonly #byEntity = new LRUCache<string, RememberedRejection>({ max: MAX_REMEMBERED });
+  /** Keys matched or learned since the last `beginSync`: what still applies to the cluster as it is. */
+  #inUse = new Set<string>();
+
+  /** A new sync starts: what it matches or learns is what `inUse()` reports afterwards. */
+  beginSync(): void {
+    this.#inUse = new Set();
+  }
+
+  /** The entries the last sync used or learned (the ones worth keeping across a restart), at most `max`. */
+  inUse(max = MAX_REMEMBERED): RememberedRejection[] {
+    return [...this.#inUse].flatMap((k) => this.#byEntity.peek(k) ?? []).slice(0, max);
+  }
 
   /** Remembers that Kong refused `entity` as it appears in `config`; false when it cannot be found there. */
   remember(entry: Omit<RememberedRejection, 'digest'>, config: KongConfig): boolean {
     const digest = entityDigests(config, new Set([entry.entity])).get(entry.entity);
     if (digest === undefined) return false;
-    this.#byEntity.set(this.#key(entry.entity, digest), { ...entry, digest });
+    const key = this.#key(entry.entity, digest);
+    this.#byEntity.set(key, { ...entry, digest });
+    this.#inUse.add(key);
     return true;
   }
 
   /** Adds entries kept elsewhere (the MeshDoor status after a restart). */
   seed(entries: readonly RememberedRejection[]): void {
-    for (const e of entries) this.#byEntity.set(this.#key(e.entity, e.digest), e);
+    for (const e of entries) {
+      this.#byEntity.set(this.#key(e.entity, e.digest), e);
+      this.#inUse.add(this.#key(e.entity, e.digest));
+    }
   }
 
   /** Every entry, most recently used first, at most `max`. */
@@ -80,7 +97,9 @@ export class RejectionMemory {
     const candidates = [...this.#byEntity.values()]
       .filter((e) => kongVersion === undefined || e.kongVersion === undefined || e.kongVersion === kongVersion);
     const digests = entityDigests(config, new Set(candidates.map((e) => e.entity)));
-    return candidates.filter((e) => digests.get(e.entity) === e.digest);
+    const matched = candidates.filter((e) => digests.get(e.entity) === e.digest);
+    for (const e of matched) this.#inUse.add(this.#key(e.entity, e.digest));
+    return matched;
   }
 
   #key(entity: string, digest: string): string {

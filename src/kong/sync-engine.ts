@@ -58,6 +58,7 @@ export class AutoSyncEngine implements KongSyncEngine {
 
   async sync(request: SyncRequest): Promise<SyncReport> {
     this.#forgetGone(request.gateways);
+    this.rejections.beginSync();
     const translate = memoizedTranslate(request);
     const detected = await Promise.all(request.gateways.map((target) => this.#detect(target)));
     const dbless = detected.filter((d) => d.info?.mode === 'dbless');

@@ -72,6 +72,8 @@ describe('controller: convergence with Kong (DB-less double)', () => {
       c.cluster.remove('Ingress', 'shop', 'multi');
       await c.eventually(() => { expect(served(kong, '/a')).to.equal(false); });
       await c.eventually(() => { expect(status(c).failingObjects).to.deep.equal([]); });
+      expect(status(c).kongRejections, 'a deleted object\'s rejection is not kept').to.equal(undefined);
+      expect(status(c).lastValid).to.equal(undefined);
     });
 
     it('keeps serving the last valid version when an edit fails translation', async () => {
