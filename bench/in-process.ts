@@ -85,7 +85,7 @@ function dblessBackend(pool: KongClientPool, o: InProcessOptions): KongBackend {
       return client;
     },
   });
-  return { resolveMode: () => Promise.resolve('dbless'), engine: () => engine, retain: (gateways) => { pool.retain(gateways); } };
+  return { resolveMode: () => Promise.resolve('dbless'), engine: () => engine, retain: (gateways) => { pool.retain(gateways); }, rejections: engine.rejections };
 }
 
 function timedTranslate(onTranslate: ((ms: number) => void) | undefined): TranslateFn {

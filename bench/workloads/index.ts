@@ -5,6 +5,7 @@ import { burstWorkload } from './burst.ts';
 import { coldStartWorkload } from './cold-start.ts';
 import { eventPushWorkload } from './event-push.ts';
 import { memoryWorkload } from './memory.ts';
+import { rejectedPushWorkload } from './rejected-push.ts';
 import { retranslateWorkload } from './retranslate.ts';
 import { soakWorkload } from './soak.ts';
 import { translateWorkload } from './translate.ts';
@@ -14,6 +15,7 @@ export const WORKLOADS: Workload[] = [
   retranslateWorkload,
   adminCostWorkload,
   eventPushWorkload,
+  rejectedPushWorkload,
   memoryWorkload,
   coldStartWorkload,
   burstWorkload,

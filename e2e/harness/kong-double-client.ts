@@ -29,6 +29,8 @@ export interface DoubleFaults {
   reset?: boolean;
   slowMs?: number;
   failNext?: { count: number; status?: number };
+  /** Routes carrying this Kong path are refused with a `paths.N` field error. */
+  rejectPath?: string;
 }
 
 export const EMPTY_CONFIG_HASH = '00000000000000000000000000000000';

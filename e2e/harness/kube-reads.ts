@@ -27,6 +27,8 @@ export interface MeshDoorStatusView {
   gatewayPods?: { withSidecar?: number; withoutSidecar?: number };
   failingObjectCount?: number;
   failingObjects?: Array<{ kind: string; namespace?: string; name: string; reason: string; message: string }>;
+  kongRejections?: Array<{ entity: string; kind: string; name: string }>;
+  lastValid?: Array<{ kind: string; object: { metadata?: { name?: string } } }>;
 }
 
 export async function meshdoorStatus(cluster: Cluster, name = 'default'): Promise<MeshDoorStatusView> {

@@ -58,6 +58,7 @@ async function runController(flags: ControllerFlags): Promise<number> {
     meshdoorName: flags.meshdoor, watchNamespaces: flags.watchNamespaces,
     ...(flags.secretLabelSelector ? { secretLabelSelector: flags.secretLabelSelector } : {}),
     holdoffMs: flags.syncHoldoffMs, maxDelayMs: flags.syncMaxDelayMs, resyncMs: flags.resyncPeriodMs, dblessCheckMs: flags.gatewayCheckPeriodMs,
+    gatewayPollMs: flags.gatewayStatusPollMs,
     kongAdminUrls: flags.kongAdminUrls, publishStatusAddresses: flags.publishStatusAddresses,
     dblessPushFromAllReplicas: flags.dblessPushFromAllReplicas, restartUnmeshedGateway: flags.restartUnmeshedGateway,
     ...(flags.leaderElect ? { leaderElection: { namespace: leaseNamespace } } : {}),

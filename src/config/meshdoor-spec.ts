@@ -140,6 +140,7 @@ export function settingsFromMeshDoor(obj: MeshDoorObject | undefined): MeshDoorS
     gateway: gatewaySettings(r, spec),
     kongAdmin: kongAdminSettings(r, spec),
     publishAddresses: r.list(spec.publishAddresses, 'publishAddresses', isAddress, 'IP addresses or DNS names') ?? [],
+    serveLastValid: r.bool(spec.serveLastValid, 'serveLastValid') ?? d.serveLastValid,
   };
   const publishService = r.string(spec.publishService, 'publishService', namespacedName) ?? d.publishService;
   if (publishService !== undefined) settings.publishService = publishService;

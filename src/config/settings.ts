@@ -44,6 +44,8 @@ export interface MeshDoorSettings {
   publishService?: string;
   /** Static addresses for Ingress status (override publishService). */
   publishAddresses: string[];
+  /** Keep serving the last valid version of an object that becomes invalid (default true). */
+  serveLastValid: boolean;
 }
 
 export const DEFAULT_SETTINGS: Readonly<MeshDoorSettings> = Object.freeze({
@@ -58,4 +60,5 @@ export const DEFAULT_SETTINGS: Readonly<MeshDoorSettings> = Object.freeze({
   kongAdmin: Object.freeze({ service: 'kong/kong-admin', portName: 'admin', urls: [] }),
   publishService: 'kong/kong-proxy',
   publishAddresses: [],
+  serveLastValid: true,
 });

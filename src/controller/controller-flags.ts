@@ -30,6 +30,9 @@ Sync:
       --resync-period <duration>       full pass through the Kong engine at least this often (default: 5m; 0 disables)
       --gateway-check-period <duration>  DB-less: check each gateway's /status this often and re-push one
                                        that restarted empty (default: 10s; 0 disables)
+      --gateway-status-poll <duration>  between passes, GET each gateway's /status this often (no retries): an
+                                       emptied/replaced config or a gateway back from an outage syncs at once
+                                       (default: 1s; 0 disables)
       --publish-status-address <addr>  address for Ingress status; repeatable (overrides the publish Service)
       --restart-unmeshed-gateway       rollout-restart the gateway when its pods lack the sidecar
 Leader election:
@@ -65,6 +68,7 @@ export interface ControllerFlags {
   syncMaxDelayMs: number;
   resyncPeriodMs: number;
   gatewayCheckPeriodMs: number;
+  gatewayStatusPollMs: number;
   publishStatusAddresses: string[];
   restartUnmeshedGateway: boolean;
   leaderElect: boolean;
@@ -124,6 +128,7 @@ export function parseControllerFlags(argv: readonly string[]): ControllerFlags {
       'dbless-push-from-all-replicas': { type: 'boolean', default: true },
       'sync-holdoff': { type: 'string' }, 'sync-max-delay': { type: 'string' }, 'resync-period': { type: 'string' },
       'gateway-check-period': { type: 'string' },
+      'gateway-status-poll': { type: 'string' },
       'publish-status-address': { type: 'string', multiple: true },
       'restart-unmeshed-gateway': { type: 'boolean', default: false },
       'leader-elect': { type: 'boolean', default: true }, 'leader-elect-namespace': { type: 'string' },
@@ -159,6 +164,7 @@ export function parseControllerFlags(argv: readonly string[]): ControllerFlags {
     syncHoldoffMs: holdoff, syncMaxDelayMs: maxDelay,
     resyncPeriodMs: parseDuration(v['resync-period'] ?? '5m', 'resync-period'),
     gatewayCheckPeriodMs: parseDuration(v['gateway-check-period'] ?? '10s', 'gateway-check-period'),
+    gatewayStatusPollMs: parseDuration(v['gateway-status-poll'] ?? '1s', 'gateway-status-poll'),
     publishStatusAddresses: v['publish-status-address'] ?? [],
     restartUnmeshedGateway: v['restart-unmeshed-gateway'],
     leaderElect: v['leader-elect'],

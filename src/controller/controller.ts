@@ -24,7 +24,10 @@ import type { Metrics } from '../observe/metrics.ts';
 import { CoalescingTrigger } from './coalescing-trigger.ts';
 import { discoverGateways, gatewayStateKey } from './gateway-discovery.ts';
 import { KongStep, type KongBackend, type TranslateFn } from './kong-step.ts';
+import { GatewayPoll } from './gateway-poll.ts';
 import { Readiness } from './readiness.ts';
+import { lastValidFromStatus } from './last-valid.ts';
+import { rejectionsFromStatus, rejectionsToStatus } from './rejection-status.ts';
 import { Reporter } from './report-step.ts';
 import { SettingsState, type ResolvedSettings } from './settings-state.ts';
 import { desiredWatchSpecs, meshdoorWatchSpec, referencedSecrets } from './watch-plan.ts';
@@ -49,6 +52,12 @@ export interface ControllerOptions {
   resyncMs?: number;
   /** DB-less gateways: check their /status this often, to re-push one that restarted empty (0: off). */
   dblessCheckMs?: number;
+  /**
+   * Between passes, probe every gateway's /status this often (one GET, no
+   * retries): an emptied or replaced config, or a gateway answering again after
+   * failing, starts a pass at once (0: off).
+   */
+  gatewayPollMs?: number;
   /** How long a pass waits for a new per-Secret watch before going without it. */
   softWatchWaitMs?: number;
   supervisorTimings?: SupervisorTimings;
@@ -79,6 +88,8 @@ export class Controller {
   private readonly reporter: Reporter;
   private readonly mesh: GatewayMesh;
   private readonly softWaitMs: number;
+  private readonly poll: GatewayPoll | undefined;
+  private statusSeeded = false;
 
   constructor(private readonly o: ControllerOptions, private readonly d: ControllerDeps) {
     this.softWaitMs = o.softWatchWaitMs ?? 5000;
@@ -98,6 +109,20 @@ export class Controller {
     });
     this.mesh = new GatewayMesh({ writer: d.writer, events: this.events, clock: d.clock, log: d.log, restartUnmeshed: o.restartUnmeshedGateway });
     this.elector = o.leaderElection && d.leaseApi ? this.createElector(o.leaderElection, d.leaseApi) : undefined;
+    this.poll = this.createPoll();
+  }
+
+  private createPoll(): GatewayPoll | undefined {
+    const probe = this.d.kong.probe?.bind(this.d.kong);
+    if (!probe || !this.o.gatewayPollMs) return undefined;
+    return new GatewayPoll({
+      periodMs: this.o.gatewayPollMs, clock: this.d.clock, probe,
+      onChange: (gateway, why) => {
+        this.d.log.info(`kong gateway ${why}; syncing now`, { gateway });
+        this.kongStep.invalidate();
+        this.trigger.mark();
+      },
+    });
   }
 
   private createElector(election: NonNullable<ControllerOptions['leaderElection']>, api: LeaseApi): LeaderElector {
@@ -122,6 +147,7 @@ export class Controller {
 
   /** Stop watches, let the in-flight pass finish, flush Events, release the Lease. */
   async stop(): Promise<void> {
+    this.poll?.stop();
     await this.watches.stop();
     await this.trigger.stop();
     await this.events.idle();
@@ -160,12 +186,14 @@ export class Controller {
     const adminEndpointSlices = this.watches.list<V1EndpointSlice>('adminEndpoints');
     const gateways = discoverGateways({ settings, flagUrls: this.o.kongAdminUrls, adminEndpointSlices });
     const leader = this.isLeader();
+    this.seedFromStatus(resolved, leader);
     const kong = await this.kongStep.run({
       snapshot, settings, gateways, leader, dblessPushFromAllReplicas: this.o.dblessPushFromAllReplicas,
       fingerprint: contentHash([snapshotFingerprint(snapshot), canonicalJson(settings), gatewayStateKey(adminEndpointSlices)]),
       resyncMs: this.o.resyncMs ?? 0, dblessCheckMs: this.o.dblessCheckMs ?? 0,
     });
     if (kong.recheckInMs !== undefined) this.trigger.retryIn(kong.recheckInMs);
+    this.poll?.update(kong.pushing ? gateways : [], kong.gatewayHashes);
     this.readiness.update({ pushing: kong.pushing, gateways: gateways.length, lastSyncOk: kong.ok, lastError: kong.error });
     if (kong.retryInMs !== undefined) this.trigger.retryIn(kong.retryInMs);
     const mesh = await this.mesh.ensure({
@@ -181,9 +209,32 @@ export class Controller {
         resolved, snapshot, kong, mesh, gateways: gateways.length,
         publishService: this.watches.list<V1Service>('publishService')[0],
         flagPublishAddresses: this.o.publishStatusAddresses,
+        kongByUrl: this.o.kongAdminUrls.length > 0 || settings.kongAdmin.urls.length > 0,
+        backendEndpointSlices: settings.upstreamMode === 'endpoints' ? snapshot.endpointSlices : this.watches.list<V1EndpointSlice>('backendEndpoints'),
+        ...(this.d.kong.rejections ? { kongRejections: rejectionsToStatus(this.d.kong.rejections.inUse()) } : {}),
+        lastValid: this.kongStep.lastValid.servingEntries(),
       });
     }
     return kong.ok === false ? 'failed' : 'ok';
+  }
+
+  /**
+   * What the MeshDoor status keeps: once, what Kong rejected before a restart
+   * (so the first push needs no extra POST) and the objects served in their last
+   * valid version; on a replica that is not the leader, the latter on every pass,
+   * so it pushes what the leader pushes.
+   */
+  private seedFromStatus(resolved: ResolvedSettings, leader: boolean): void {
+    const status = resolved.meshdoor?.status;
+    if (!leader) this.kongStep.lastValid.seed(lastValidFromStatus(status), true);
+    if (this.statusSeeded) return;
+    this.statusSeeded = true;
+    const kept = rejectionsFromStatus(status);
+    if (kept.length > 0 && this.d.kong.rejections) {
+      this.d.kong.rejections.seed(kept);
+      this.d.log.info('remembering kong rejections from the meshdoor status', { count: kept.length });
+    }
+    this.kongStep.lastValid.seed(lastValidFromStatus(status), false);
   }
 
   private waiting(): 'waiting' {

@@ -7,10 +7,19 @@ import type { AutoSyncEngine } from '../kong/sync-engine.ts';
 import type { GatewayTarget, KongMode } from '../kong/sync-types.ts';
 import type { KongBackend } from './kong-step.ts';
 
+/** How long a `/status` probe may take: it runs every second or so. */
+const PROBE_TIMEOUT_MS = 1000;
+
 export function kongBackend(engine: AutoSyncEngine, mode: 'auto' | KongMode, client: ClientDefaults = {}): KongBackend & { close(): void } {
   const pool = new KongClientPool(client);
+  // Probes never retry: the next probe is the retry.
+  const probes = new KongClientPool({ ...client, retry: { retries: 0 }, timeoutMs: Math.min(client.timeoutMs ?? PROBE_TIMEOUT_MS, PROBE_TIMEOUT_MS) });
   const detected = new Map<string, KongMode>();
   return {
+    rejections: engine.rejections,
+    async probe(gateway: GatewayTarget): Promise<string | undefined> {
+      return (await probes.get(gateway).status()).configuration_hash;
+    },
     async resolveMode(gateways: readonly GatewayTarget[]): Promise<KongMode | undefined> {
       if (mode !== 'auto') return mode;
       for (const g of gateways) {
@@ -31,11 +40,13 @@ export function kongBackend(engine: AutoSyncEngine, mode: 'auto' | KongMode, cli
     engine: () => engine,
     retain(gateways) {
       pool.retain(gateways);
+      probes.retain(gateways);
       const live = new Set(gateways.map((g) => g.url));
       for (const url of [...detected.keys()]) if (!live.has(url)) detected.delete(url);
     },
     close() {
       pool.close();
+      probes.close();
       engine.close();
     },
   };

@@ -3,12 +3,13 @@
 // engine and turn its report into metrics, readiness and a retry delay.
 import { redactUrl } from '../kong/admin-errors.ts';
 import type { MeshDoorSettings } from '../config/settings.ts';
-import { configHash } from '../kong/config-hash.ts';
+import type { RejectionMemory } from '../kong/rejection-memory.ts';
 import type { GatewayOutcome, GatewayTarget, KongMode, KongSyncEngine, SyncReport } from '../kong/sync-types.ts';
 import type { Clock } from '../kube/clock.ts';
 import { errorField, type Logger } from '../observe/logger.ts';
 import type { Metrics } from '../observe/metrics.ts';
 import type { Snapshot, TranslateOptions, TranslateResult } from '../translate/types.ts';
+import { LastValid } from './last-valid.ts';
 
 export interface KongBackend {
   /** The gateways' mode: fixed by a flag, or detected from a gateway. Undefined when none answered. */
@@ -16,6 +17,10 @@ export interface KongBackend {
   engine(mode: KongMode): KongSyncEngine;
   /** Forget state of gateways that are gone. */
   retain?(gateways: readonly GatewayTarget[]): void;
+  /** One cheap `GET /status` without retries: Kong's configuration_hash (undefined when it shows none); throws when unreachable. */
+  probe?(gateway: GatewayTarget): Promise<string | undefined>;
+  /** What the gateways rejected, per entity content (DB-less). */
+  rejections?: RejectionMemory;
 }
 
 export type TranslateFn = (snapshot: Snapshot, options: TranslateOptions) => TranslateResult;
@@ -51,10 +56,23 @@ export interface KongStepOutput {
   lastSyncTime?: number;
   /** Run again after this long even without changes (periodic check), when set. */
   recheckInMs?: number;
+  /** The configuration_hash Kong reported (never computed here). */
   configHash?: string;
+  /** What the gateways hold: the config they last accepted from us (undefined before any). */
+  held?: { routes: number; services: number };
+  /** Per gateway URL: Kong's configuration_hash after this pass (`''`: not shown), or GATEWAY_FAILED. */
+  gatewayHashes?: ReadonlyMap<string, string>;
 }
 
 const NO_MODE_RETRY_MS = 5000;
+/** A gateway that failed is tried again at least this often (a gateway back from an outage is found in time). */
+export const MAX_GATEWAY_RETRY_MS = 2000;
+/** In `gatewayHashes`: the gateway did not converge. */
+export const GATEWAY_FAILED = 'failed';
+
+function countsOf(result: TranslateResult): { routes: number; services: number } {
+  return { routes: result.config.services.reduce((n, s) => n + s.routes.length, 0), services: result.config.services.length };
+}
 
 function failureReason(outcome: GatewayOutcome, report: SyncReport): string {
   if (report.rejected.length > 0) return 'conflict';
@@ -72,8 +90,15 @@ export class KongStep {
   private lastKey: string | undefined;
   private last: KongStepOutput | undefined;
   private lastRunAt = 0;
+  private held: { routes: number; services: number } | undefined;
+  readonly lastValid = new LastValid();
 
   constructor(private readonly o: { backend: KongBackend; translate: TranslateFn; metrics: Metrics; clock: Clock; log: Logger }) {}
+
+  /** The next run goes through the engine even when nothing changed (a gateway changed under us). */
+  invalidate(): void {
+    this.lastKey = undefined;
+  }
 
   async run(input: KongStepInput): Promise<KongStepOutput> {
     const mode = input.gateways.length > 0 ? await this.resolveMode(input.gateways) : undefined;
@@ -100,7 +125,7 @@ export class KongStep {
       out = await this.push(mode, input, translate);
     }
     this.lastKey = key;
-    this.last = { ...out, lastSyncTime: out.lastSyncTime ?? this.last?.lastSyncTime };
+    this.last = { ...out, lastSyncTime: out.lastSyncTime ?? this.last?.lastSyncTime, ...(this.held ? { held: this.held } : {}) };
     return { ...this.last, ...(period !== undefined && input.gateways.length > 0 ? { recheckInMs: period } : {}) };
   }
 
@@ -116,7 +141,9 @@ export class KongStep {
   private translate(input: KongStepInput, exclude: ReadonlySet<string>): TranslateResult {
     const started = this.o.clock.now();
     try {
-      const result = this.o.translate(input.snapshot, { settings: input.settings, exclude });
+      const base = (snapshot: Snapshot, ex: ReadonlySet<string>): TranslateResult => this.o.translate(snapshot, { settings: input.settings, exclude: ex });
+      if (!input.settings.serveLastValid) this.lastValid.clear();
+      const result = input.settings.serveLastValid ? this.lastValid.translate(input.snapshot, exclude, base) : base(input.snapshot, exclude);
       this.o.metrics.translationCount.inc({ success: String(result.failures.length === 0) });
       this.o.metrics.translationBroken.set(result.failures.length);
       return result;
@@ -135,7 +162,7 @@ export class KongStep {
     } catch (err) {
       const error = errorField(err);
       this.o.log.error('kong sync failed', { error });
-      return { pushing: true, result: translate(new Set()), ok: false, error, retryInMs: NO_MODE_RETRY_MS };
+      return { pushing: true, result: translate(new Set()), ok: false, error, retryInMs: MAX_GATEWAY_RETRY_MS };
     }
     const protocol = mode === 'dbless' ? 'db-less' : 'db';
     for (const g of report.gateways) {
@@ -153,11 +180,17 @@ export class KongStep {
     this.o.metrics.pushBroken.set(report.rejected.length);
     const failed = report.gateways.filter((g) => g.status === 'failed');
     const ok = failed.length === 0;
+    if (ok) {
+      this.held = countsOf(report.applied);
+      if (input.settings.serveLastValid) this.lastValid.commit(input.snapshot, report.applied, report.rejected);
+    }
+    const kongHash = report.gateways.find((g) => g.status !== 'failed' && g.configHash)?.configHash;
     return {
       pushing: true, result: report.applied, report, ok,
-      ...(ok ? { lastSyncTime: this.o.clock.now() } : { error: failed.map((g) => `${redactUrl(g.url)}: ${g.error ?? 'failed'}`).join('; '), retryInMs: report.retryAfterMs ?? NO_MODE_RETRY_MS }),
-      // Engines already hashed what a converged gateway accepted; hashing 10k routes again costs ~100 ms.
-      configHash: report.gateways.find((g) => g.status !== 'failed' && g.configHash)?.configHash ?? configHash(report.applied.config),
+      ...(ok ? { lastSyncTime: this.o.clock.now() } : { error: failed.map((g) => `${redactUrl(g.url)}: ${g.error ?? 'failed'}`).join('; '), retryInMs: Math.min(report.retryAfterMs ?? NO_MODE_RETRY_MS, MAX_GATEWAY_RETRY_MS) }),
+      ...(kongHash !== undefined ? { configHash: kongHash } : {}),
+      ...(this.held ? { held: this.held } : {}),
+      gatewayHashes: new Map(report.gateways.map((g) => [g.url, g.status === 'failed' ? GATEWAY_FAILED : g.configHash ?? ''])),
     };
   }
 }

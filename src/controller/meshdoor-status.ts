@@ -5,6 +5,7 @@ import { canonicalJson } from '../kong/config-hash.ts';
 import type { KongConfig } from '../kong/declarative.ts';
 import type { GatewayPodSummary } from '../mesh/sidecar.ts';
 import { objectKey, type TranslationFailure } from '../translate/types.ts';
+import type { LastValidEntry } from './last-valid.ts';
 
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
@@ -25,11 +26,29 @@ export interface FailingObject {
   message: string;
 }
 
+/** A Kong rejection remembered per entity content, kept here so a restarted controller needs no extra POST. */
+export interface KongRejectionEntry {
+  entity: string;
+  digest: string;
+  exclude: string[];
+  kongVersion?: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  uid?: string;
+  reason: string;
+  message: string;
+}
+
 export interface MeshDoorStatus {
   observedGeneration?: number;
   conditions: Condition[];
+  /** Routes and services the gateways hold (the config they last accepted). */
   routes: number;
   services: number;
+  /** Routes and services of the current translation (differs while a push is pending or failing). */
+  desiredRoutes: number;
+  desiredServices: number;
   gateways: number;
   configHash?: string;
   lastSyncTime?: string;
@@ -39,6 +58,9 @@ export interface MeshDoorStatus {
   /** Distinct objects with at least one failure. */
   failingObjectCount: number;
   failingObjects: FailingObject[];
+  kongRejections?: KongRejectionEntry[];
+  /** Objects served in their last valid version (spec and identifying metadata), for a restart and for other replicas. */
+  lastValid?: LastValidEntry[];
 }
 
 export interface ConditionInput {
@@ -56,7 +78,14 @@ export interface MeshDoorStatusInput {
   /** A problem with the MeshDoor spec itself (invalid field). */
   specError?: string;
   config?: KongConfig;
+  /** What the gateways hold; undefined before the first accepted push. */
+  held?: { routes: number; services: number };
+  /** Kong's own configuration_hash; never computed locally. */
   configHash?: string;
+  /** Ready does not wait for GatewayInMesh: meshdoor manages no gateway Deployment (Kong given by URL, none found). */
+  gatewayUnmanaged?: boolean;
+  kongRejections?: readonly KongRejectionEntry[];
+  lastValid?: readonly LastValidEntry[];
   gateways: number;
   lastSyncTime?: number;
   pods: GatewayPodSummary;
@@ -67,7 +96,12 @@ export interface MeshDoorStatusInput {
 function readyCondition(input: MeshDoorStatusInput): ConditionInput {
   if (input.specError) return { status: 'False', reason: 'InvalidSpec', message: input.specError };
   if (input.synced.status !== 'True') return { status: 'False', reason: 'NotSynced', message: input.synced.message };
-  if (input.gatewayInMesh.status !== 'True') return { status: 'False', reason: 'GatewayNotInMesh', message: input.gatewayInMesh.message };
+  if (input.gatewayUnmanaged) {
+    return { status: 'True', reason: 'Ready', message: `Kong is converged; no gateway Deployment is managed (Kong given by URL), so GatewayInMesh does not apply: ${input.gatewayInMesh.message}` };
+  }
+  if (input.gatewayInMesh.status !== 'True') {
+    return { status: 'False', reason: 'GatewayNotInMesh', message: `GatewayInMesh is ${input.gatewayInMesh.status} (${input.gatewayInMesh.reason}): ${input.gatewayInMesh.message}` };
+  }
   return { status: 'True', reason: 'Ready', message: 'Kong is converged and every gateway pod is in the mesh' };
 }
 
@@ -89,10 +123,20 @@ function failingObjects(failures: readonly TranslationFailure[], max: number): F
   }));
 }
 
+/** Routes and services the gateways hold, and those of the current translation. */
+function counts(input: MeshDoorStatusInput): Pick<MeshDoorStatus, 'routes' | 'services' | 'desiredRoutes' | 'desiredServices'> {
+  const { previous, held, config } = input;
+  return {
+    routes: held?.routes ?? previous?.routes ?? 0,
+    services: held?.services ?? previous?.services ?? 0,
+    desiredRoutes: config?.services.reduce((n, s) => n + s.routes.length, 0) ?? previous?.desiredRoutes ?? 0,
+    desiredServices: config?.services.length ?? previous?.desiredServices ?? 0,
+  };
+}
+
 export function desiredMeshDoorStatus(input: MeshDoorStatusInput): MeshDoorStatus {
-  const routes = input.config?.services.reduce((n, s) => n + s.routes.length, 0) ?? input.previous?.routes ?? 0;
   const lastSync = input.lastSyncTime !== undefined ? new Date(input.lastSyncTime).toISOString() : input.previous?.lastSyncTime;
-  const configHash = input.configHash ?? input.previous?.configHash;
+  const { configHash } = input;
   return {
     ...(input.generation !== undefined ? { observedGeneration: input.generation } : {}),
     conditions: [
@@ -100,8 +144,7 @@ export function desiredMeshDoorStatus(input: MeshDoorStatusInput): MeshDoorStatu
       condition('Synced', input.synced, input),
       condition('GatewayInMesh', input.gatewayInMesh, input),
     ],
-    routes,
-    services: input.config?.services.length ?? input.previous?.services ?? 0,
+    ...counts(input),
     gateways: input.gateways,
     ...(configHash ? { configHash } : {}),
     ...(lastSync ? { lastSyncTime: lastSync } : {}),
@@ -109,7 +152,13 @@ export function desiredMeshDoorStatus(input: MeshDoorStatusInput): MeshDoorStatu
     sidecars: `${input.pods.withSidecar}/${input.pods.total}`,
     failingObjectCount: new Set(input.failures.map((f) => objectKey(f.object))).size,
     failingObjects: failingObjects(input.failures, input.maxFailingObjects ?? 50),
+    ...withRejections(input.kongRejections),
+    ...(input.lastValid && input.lastValid.length > 0 ? { lastValid: [...input.lastValid] } : {}),
   };
+}
+
+function withRejections(entries: readonly KongRejectionEntry[] | undefined): { kongRejections?: KongRejectionEntry[] } {
+  return entries && entries.length > 0 ? { kongRejections: [...entries] } : {};
 }
 
 /** Whether writing `next` would change what is stored (key order does not matter). */

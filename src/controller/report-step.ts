@@ -1,16 +1,20 @@
 // What the leader reports after a pass: Ingress status for configured
 // Ingresses, Events for failing and recovered objects, and the MeshDoor status.
-import type { V1Service } from '@kubernetes/client-node';
+import type { V1EndpointSlice, V1Ingress, V1Service } from '@kubernetes/client-node';
 import type { Clock } from '../kube/clock.ts';
 import type { EventRecorder } from '../kube/events.ts';
 import { desiredLoadBalancerIngress, type IngressStatusWriter } from '../kube/ingress-status.ts';
 import type { KubeWriter } from '../kube/kube-writer.ts';
 import type { GatewayMeshState } from '../mesh/ensure-gateway.ts';
 import { errorField, type Logger } from '../observe/logger.ts';
+import { isIngressServed } from '../translate/ingress-class.ts';
+import { indexSnapshot } from '../translate/snapshot-index.ts';
 import { objectKey, type ObjectRef, type Snapshot, type TranslationFailure } from '../translate/types.ts';
+import { noReadyEndpointFailures } from './backend-endpoints.ts';
 import { FailureEvents, mergeFailures } from './failure-events.ts';
 import type { KongStepOutput } from './kong-step.ts';
-import { desiredMeshDoorStatus, meshDoorStatusDiffers, type ConditionInput, type MeshDoorStatus } from './meshdoor-status.ts';
+import { foldServingLastValid, type LastValidEntry } from './last-valid.ts';
+import { desiredMeshDoorStatus, meshDoorStatusDiffers, type ConditionInput, type KongRejectionEntry, type MeshDoorStatus, type MeshDoorStatusInput } from './meshdoor-status.ts';
 import type { ResolvedSettings } from './settings-state.ts';
 
 export interface ReportInput {
@@ -22,6 +26,14 @@ export interface ReportInput {
   publishService: V1Service | undefined;
   /** `--publish-status-address` values; override the MeshDoor's. */
   flagPublishAddresses: readonly string[];
+  /** Kong is given by URL (flag or MeshDoor) rather than found through its admin Service. */
+  kongByUrl: boolean;
+  /** EndpointSlices of the backends (the snapshot's in `endpoints` mode), to report Services without ready endpoints. */
+  backendEndpointSlices: readonly V1EndpointSlice[];
+  /** Kong rejections remembered per entity content, kept in the status across restarts. */
+  kongRejections?: readonly KongRejectionEntry[];
+  /** Objects served in their last valid version, kept in the status. */
+  lastValid?: readonly LastValidEntry[];
 }
 
 export interface ReporterOptions {
@@ -40,10 +52,10 @@ function syncedCondition(input: ReportInput): ConditionInput {
   }
   if (kong.ok === undefined) return { status: 'Unknown', reason: 'Pending', message: 'waiting for the first sync' };
   if (!kong.ok) return { status: 'False', reason: 'SyncFailed', message: kong.error ?? 'sync failed' };
-  const failing = (kong.result?.failures.length ?? 0) + (kong.report?.rejected.length ?? 0);
+  const failing = new Set([...(kong.result?.failures ?? []), ...(kong.report?.rejected ?? [])].map((f) => objectKey(f.object))).size;
   return {
     status: 'True', reason: failing > 0 ? 'SyncedWithFailures' : 'Synced',
-    message: `configuration applied to ${input.gateways} gateway(s)${failing > 0 ? `; ${failing} object(s) left out, see failingObjects` : ''}`,
+    message: `configuration applied to ${input.gateways} gateway(s)${failing > 0 ? `; ${failing} object(s) left out or served in their last valid version, see failingObjects` : ''}`,
   };
 }
 
@@ -56,7 +68,9 @@ export class Reporter {
   }
 
   async report(input: ReportInput): Promise<void> {
-    const failures = mergeFailures(input.kong.result?.failures ?? [], input.kong.report?.rejected ?? []);
+    const configured = input.kong.ok === true ? input.kong.result?.configured ?? [] : [];
+    const unready = noReadyEndpointFailures(configured, input.snapshot.services, input.backendEndpointSlices);
+    const failures = foldServingLastValid(mergeFailures(input.kong.result?.failures ?? [], input.kong.report?.rejected ?? [], unready));
     if (input.kong.ok === true) {
       await this.ensureIngressStatus(input);
     }
@@ -69,10 +83,14 @@ export class Reporter {
 
   private async ensureIngressStatus(input: ReportInput): Promise<void> {
     const configured = new Set((input.kong.result?.configured ?? []).filter((r) => r.kind === 'Ingress').map(objectKey));
-    const ingresses = input.snapshot.ingresses.filter((ing) => configured.has(objectKey({ kind: 'Ingress', namespace: ing.metadata?.namespace, name: ing.metadata?.name ?? '' })));
+    const isConfigured = (ing: V1Ingress): boolean => configured.has(objectKey({ kind: 'Ingress', namespace: ing.metadata?.namespace, name: ing.metadata?.name ?? '' }));
+    const ingresses = input.snapshot.ingresses.filter(isConfigured);
+    // Ours (of our class) but none of its paths is served: it must not advertise the gateway's address.
+    const index = indexSnapshot(input.snapshot);
+    const unserved = input.snapshot.ingresses.filter((ing) => !isConfigured(ing) && isIngressServed(ing, input.resolved.settings.ingressClass, index));
     const addresses = input.flagPublishAddresses.length > 0 ? input.flagPublishAddresses : input.resolved.settings.publishAddresses;
     const desired = desiredLoadBalancerIngress(addresses, input.publishService);
-    const written = await this.o.statusWriter.ensure(ingresses, desired);
+    const written = await this.o.statusWriter.ensure(ingresses, desired, unserved);
     if (written > 0) this.o.log.info('updated ingress status', { count: written });
   }
 
@@ -93,22 +111,37 @@ export class Reporter {
     const next = desiredMeshDoorStatus({
       previous, now: this.o.clock.now(), synced: syncedCondition(input), gatewayInMesh: input.mesh.condition,
       gateways: input.gateways, pods: input.mesh.pods, failures,
+      gatewayUnmanaged: input.kongByUrl && input.mesh.condition.reason === 'GatewayNotFound',
       ...(md.metadata?.generation !== undefined ? { generation: md.metadata.generation } : {}),
       ...(input.resolved.specError ? { specError: input.resolved.specError } : {}),
-      ...(input.kong.result ? { config: input.kong.result.config } : {}),
-      ...(input.kong.configHash ? { configHash: input.kong.configHash } : {}),
-      ...(input.kong.lastSyncTime !== undefined ? { lastSyncTime: input.kong.lastSyncTime } : {}),
+      ...kongFacts(input),
     });
     if (!meshDoorStatusDiffers(previous, next)) return;
     const rv = md.metadata?.resourceVersion;
     if (rv !== undefined && rv === this.statusWrittenFrom) return;
+    // A merge patch keeps what it does not name: fields gone from the status are removed explicitly.
+    const body: Record<string, unknown> = { ...next };
+    for (const key of Object.keys(previous ?? {})) if (!(key in body)) body[key] = null;
     try {
-      await this.o.writer.patchMeshDoorStatus(name, next as unknown as Record<string, unknown>);
+      await this.o.writer.patchMeshDoorStatus(name, body);
       this.statusWrittenFrom = rv;
     } catch (err) {
       this.o.log.warn('writing meshdoor status failed', { object: `MeshDoor/${name}`, error: errorField(err) });
     }
   }
+}
+
+/** What the last pass learned from Kong, for the status. */
+function kongFacts(input: ReportInput): Partial<MeshDoorStatusInput> {
+  const { kong } = input;
+  return {
+    ...(kong.held ? { held: kong.held } : {}),
+    ...(input.kongRejections ? { kongRejections: input.kongRejections } : {}),
+    ...(input.lastValid ? { lastValid: input.lastValid } : {}),
+    ...(kong.result ? { config: kong.result.config } : {}),
+    ...(kong.configHash ? { configHash: kong.configHash } : {}),
+    ...(kong.lastSyncTime !== undefined ? { lastSyncTime: kong.lastSyncTime } : {}),
+  };
 }
 
 function lookupUid(snapshot: Snapshot, ref: ObjectRef): string | undefined {

@@ -84,7 +84,10 @@ export function desiredWatchSpecs(input: WatchPlanInput): WatchSpec[] {
     { role: 'ingressClasses', kind: 'IngressClass', gate: 'hard' },
     ...perNamespace({ role: 'ingresses', kind: 'Ingress', gate: 'hard' }, ns),
     ...perNamespace({ role: 'services', kind: 'Service', gate: 'hard' }, ns),
-    ...(input.settings.upstreamMode === 'endpoints' ? perNamespace({ role: 'endpointSlices', kind: 'EndpointSlice', gate: 'hard' }, ns) : []),
+    ...(input.settings.upstreamMode === 'endpoints'
+      ? perNamespace({ role: 'endpointSlices', kind: 'EndpointSlice', gate: 'hard' }, ns)
+      // Not translated in the other modes (not in the snapshot, so endpoint churn costs no translation), only reported on.
+      : perNamespace({ role: 'backendEndpoints', kind: 'EndpointSlice', gate: 'soft' }, ns)),
     ...secretSpecs(input),
     ...gatewaySpecs(input),
   ];

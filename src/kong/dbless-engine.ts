@@ -5,7 +5,8 @@ import { LRUCache } from 'lru-cache';
 import { KongAdminError, configTooLargeMessage, isBodyTooLarge, parseNginxSize } from './admin-errors.ts';
 import type { KongAdminClient } from './admin-client.ts';
 import { dblessBodyAndHash } from './dbless-body.ts';
-import { applyWithExclusions, rejectionSummary, rejectionsFromFlattened } from './rejections.ts';
+import { RejectionMemory } from './rejection-memory.ts';
+import { applyWithExclusions, failuresFromRejections, rejectionSummary, rejectionsFromFlattened } from './rejections.ts';
 import type { ApplyAttempt, EntityRejection } from './rejections.ts';
 import { isRetryable } from './retry.ts';
 import { GatewayBackoff, finalReport, memoizedTranslate } from './sync-shared.ts';
@@ -13,7 +14,7 @@ import type { GatewaySyncResult } from './sync-shared.ts';
 import type { KongLogger, KongSyncObserver } from './sync-observer.ts';
 import { silentLogger } from './sync-observer.ts';
 import type { GatewayOutcome, GatewayTarget, KongSyncEngine, SyncReport, SyncRequest } from './sync-types.ts';
-import type { TranslateResult } from '../translate/types.ts';
+import type { TranslateResult, TranslationFailure } from '../translate/types.ts';
 
 /** Kong's default `nginx_admin_client_max_body_size` (10m). */
 export const KONG_ADMIN_BODY_LIMIT = 10 * 1024 * 1024;
@@ -31,6 +32,8 @@ export interface DblessEngineOptions {
   maxRounds?: number;
   now?: () => number;
   random?: () => number;
+  /** What Kong rejected, shared with whoever keeps it across restarts (default: a private one). */
+  rejections?: RejectionMemory;
 }
 
 interface GatewayMemory {
@@ -42,7 +45,8 @@ interface GatewayMemory {
   refused: LRUCache<string, { rejections: EntityRejection[]; error: string }>;
 }
 
-type PushResult = { status: 'pushed' | 'skipped'; hash: string };
+/** `kongHash`: the configuration_hash Kong showed for it (undefined when Kong did not say). */
+type PushResult = { status: 'pushed' | 'skipped'; hash: string; kongHash?: string };
 
 interface PushInput {
   /** MD5 of the body: the configuration_hash Kong will show for it (one hash of ~10 MB, not two). */
@@ -57,21 +61,28 @@ export class DblessSyncEngine implements KongSyncEngine {
   /** Per gateway URL; bounded because gateway pods (and their URLs) come and go. */
   readonly #memory = new LRUCache<string, GatewayMemory>({ max: 256 });
   readonly #backoff: GatewayBackoff;
+  readonly #rejections: RejectionMemory;
 
   constructor(options: DblessEngineOptions) {
     this.#options = options;
     this.#logger = options.logger ?? silentLogger;
     this.#backoff = new GatewayBackoff(options.random);
+    this.#rejections = options.rejections ?? new RejectionMemory();
+  }
+
+  get rejections(): RejectionMemory {
+    return this.#rejections;
   }
 
   async sync(request: SyncRequest): Promise<SyncReport> {
+    this.#rejections.beginSync();
     const translate = memoizedTranslate(request);
     const results = await Promise.all(request.gateways.map((target) => this.syncGateway(target, translate)));
     return finalReport(results, translate, this.#backoff);
   }
 
   /** Converges one gateway; never throws (a failure is an outcome). */
-  async syncGateway(target: GatewayTarget, translate: (exclude: ReadonlySet<string>) => TranslateResult): Promise<GatewaySyncResult> {
+  async syncGateway(target: GatewayTarget, translate: (exclude: ReadonlySet<string>) => TranslateResult, kongVersion?: string): Promise<GatewaySyncResult> {
     const client = this.#options.clientFor(target);
     const memory = this.#memoryFor(target.url);
     let writes = 0;
@@ -80,6 +91,13 @@ export class DblessSyncEngine implements KongSyncEngine {
       const outcome = await applyWithExclusions<PushResult>({
         translate,
         maxRounds: this.#options.maxRounds ?? 5,
+        initial: this.#knownExclusions(translate, kongVersion),
+        onExcluded: (rejection, keys, refused) => {
+          if (rejection.object === undefined) return;
+          const failure = failuresFromRejections([rejection])[0];
+          if (failure === undefined) return;
+          this.#rejections.remember({ entity: rejection.entity, exclude: [...keys], failure, ...(kongVersion !== undefined && kongVersion !== 'unknown' ? { kongVersion } : {}) }, refused.config);
+        },
         apply: async (result) => {
           const attempt = await this.#push(client, memory, result, () => { writes += 1; });
           if (attempt.ok && attempt.value.status === 'pushed') pushed = true;
@@ -88,8 +106,9 @@ export class DblessSyncEngine implements KongSyncEngine {
       });
       const status = outcome.ok ? (pushed ? 'pushed' : 'skipped') : 'failed';
       const gatewayOutcome: GatewayOutcome = { url: target.url, mode: 'dbless', status, created: 0, updated: 0, deleted: 0, writes };
-      const hash = outcome.ok ? outcome.value?.hash : memory.acceptedHash;
-      if (hash !== undefined) gatewayOutcome.configHash = hash;
+      // Kong's own word only: never a hash computed here for a gateway that did not show it.
+      const kongHash = outcome.ok ? outcome.value?.kongHash : undefined;
+      if (kongHash !== undefined) gatewayOutcome.configHash = kongHash;
       if (outcome.error !== undefined) gatewayOutcome.error = outcome.error;
       if (!outcome.ok) gatewayOutcome.retryable = false;
       this.#options.observer?.gatewaySynced?.(client.gateway, status);
@@ -101,6 +120,26 @@ export class DblessSyncEngine implements KongSyncEngine {
       const outcome = { url: target.url, mode: 'dbless' as const, status: 'failed' as const, created: 0, updated: 0, deleted: 0, writes, error: message, retryable: isRetryable(error) };
       return { outcome, result: translate(new Set()), exclude: new Set(), rejected: [] };
     }
+  }
+
+  /**
+   * Exclusions remembered for entities the translation still produces
+   * unchanged, found without a POST. Repeated because leaving a part out
+   * (or splitting a route) produces entities that may be remembered too.
+   */
+  #knownExclusions(translate: (exclude: ReadonlySet<string>) => TranslateResult, kongVersion?: string): { exclude: ReadonlySet<string>; rejected: TranslationFailure[] } {
+    const exclude = new Set<string>();
+    const rejected: TranslationFailure[] = [];
+    const version = kongVersion === 'unknown' ? undefined : kongVersion;
+    for (let round = 0; round < (this.#options.maxRounds ?? 5) && this.#rejections.size > 0; round += 1) {
+      const fresh = this.#rejections.matches(translate(exclude).config, version).filter((m) => m.exclude.some((k) => !exclude.has(k)));
+      if (fresh.length === 0) break;
+      for (const m of fresh) {
+        for (const key of m.exclude) exclude.add(key);
+        rejected.push(m.failure);
+      }
+    }
+    return { exclude, rejected };
   }
 
   #memoryFor(url: string): GatewayMemory {
@@ -120,15 +159,16 @@ export class DblessSyncEngine implements KongSyncEngine {
    * after that push: all zeros means a restarted, empty gateway (Kong also
    * shows zeros for an empty config); another value, another writer.
    */
-  async #isCurrent(client: KongAdminClient, memory: GatewayMemory, push: PushInput): Promise<boolean> {
+  async #isCurrent(client: KongAdminClient, memory: GatewayMemory, push: PushInput): Promise<{ current: boolean; running?: string }> {
     const running = await this.#runningHash(client);
-    if (running !== undefined && running === push.hash) return true;
-    if (memory.acceptedHash !== push.hash) return false;
-    if (running === undefined) return true;
-    if (running === EMPTY_CONFIGURATION_HASH ? push.empty : running === memory.statusHash) return true;
+    const answer = (current: boolean): { current: boolean; running?: string } => (running === undefined ? { current } : { current, running });
+    if (running !== undefined && running === push.hash) return answer(true);
+    if (memory.acceptedHash !== push.hash) return answer(false);
+    if (running === undefined) return answer(true);
+    if (running === EMPTY_CONFIGURATION_HASH ? push.empty : running === memory.statusHash) return answer(true);
     const why = running === EMPTY_CONFIGURATION_HASH ? 'has no configuration (restarted?)' : 'runs a configuration from someone else';
     this.#logger.info(`kong gateway ${why}; pushing again`, { gateway: client.gateway });
-    return false;
+    return answer(false);
   }
 
   /** Kong's configuration_hash; undefined when this Kong has no /status hash (not a network failure). */
@@ -147,7 +187,8 @@ export class DblessSyncEngine implements KongSyncEngine {
     const refused = memory.refused.get(hash);
     if (refused !== undefined) return { ok: false, ...refused };
     const empty = result.config.services.length + result.config.upstreams.length + result.config.certificates.length === 0;
-    if (await this.#isCurrent(client, memory, { hash, empty })) return { ok: true, value: { status: 'skipped', hash } };
+    const state = await this.#isCurrent(client, memory, { hash, empty });
+    if (state.current) return { ok: true, value: { status: 'skipped', hash, ...(state.running !== undefined ? { kongHash: state.running } : {}) } };
     // Sent as the raw body with a YAML content type (JSON is YAML to Kong's parser), so
     // Kong hashes exactly this text and check_hash works. An application/json body
     // would be read as an inline object and hashed from Kong's own encoding instead.
@@ -172,7 +213,7 @@ export class DblessSyncEngine implements KongSyncEngine {
     // Zeros right after a non-empty push would be a restart in between, not our config's hash.
     const shown = await client.status().then((st) => st.configuration_hash, () => undefined);
     memory.statusHash = shown === EMPTY_CONFIGURATION_HASH && !empty ? undefined : shown;
-    return { ok: true, value: { status: 'pushed', hash } };
+    return { ok: true, value: { status: 'pushed', hash, ...(shown !== undefined ? { kongHash: shown } : {}) } };
   }
 
   /**

@@ -3,7 +3,7 @@
 // so one broken object never blocks the rest of the configuration.
 import type { FlattenedEntityError } from './admin-errors.ts';
 import type { ObjectKind, ObjectRef, TranslateResult, TranslationFailure } from '../translate/types.ts';
-import { objectKey } from '../translate/types.ts';
+import { objectKey, parsePartExclusionKey, partExclusionKey } from '../translate/types.ts';
 
 const KINDS: readonly ObjectKind[] = ['Ingress', 'Service', 'Secret', 'IngressClass', 'EndpointSlice', 'MeshDoor'];
 
@@ -38,6 +38,17 @@ export interface EntityRejection {
   entity: string;
   object?: ObjectRef;
   messages: string[];
+  /** From POST /config's flattened errors: what is needed to leave out only the part at fault. */
+  detail?: RejectionDetail;
+}
+
+export interface RejectionDetail {
+  type: string;
+  name?: string;
+  /** The entity's Kong paths as sent (routes of the traditional flavors). */
+  paths?: string[];
+  /** The fields Kong named (`paths.2`, `hosts.1`); `''` for an error on the whole entity. */
+  fields: string[];
 }
 
 /** Pure: `flattened_errors` entries as rejections. */
@@ -49,8 +60,48 @@ export function rejectionsFromFlattened(errors: readonly FlattenedEntityError[])
     };
     const object = objectRefFromTags(e.entity_tags ?? []);
     if (object !== undefined) rejection.object = object;
+    const paths = e.entity?.paths;
+    rejection.detail = {
+      type: e.entity_type,
+      ...(e.entity_name !== undefined ? { name: e.entity_name } : {}),
+      ...(Array.isArray(paths) && paths.every((p) => typeof p === 'string') ? { paths: paths } : {}),
+      fields: e.errors.map((err) => err.field ?? ''),
+    };
     return rejection;
   });
+}
+
+/** Whether a route of this object is to be split, or is a piece of a split route. */
+function isSplit(objectRef: string, name: string, exclude: ReadonlySet<string>): boolean {
+  for (const key of exclude) {
+    const parsed = parsePartExclusionKey(key);
+    if (parsed?.object !== objectRef || parsed.part.kind !== 'split') continue;
+    if (name === parsed.part.name || name.startsWith(`${parsed.part.name}.`)) return true;
+  }
+  return false;
+}
+
+/**
+ * Pure: what to leave out for one rejection, at the finest grain Kong's answer
+ * allows. A route of an Ingress: the paths Kong named (`paths.N`); the route
+ * when another field is at fault; when Kong refused the route as a whole
+ * (e.g. the router could not compile one of its regexes), first the route split
+ * per path, then every path of the piece still refused. Anything else: its object.
+ */
+export function exclusionKeys(rejection: EntityRejection, exclude: ReadonlySet<string>): string[] {
+  const { object, detail } = rejection;
+  if (object === undefined) return [];
+  if (object.kind !== 'Ingress' || detail?.type !== 'route' || detail.name === undefined) return [objectKey(object)];
+  const name = detail.name;
+  const paths = detail.paths;
+  const pathKeys = (list: readonly string[]): string[] => list.map((kongPath) => partExclusionKey(object, { kind: 'path', kongPath }));
+  const named = detail.fields.flatMap((f) => /^paths\.(\d+)$/.exec(f)?.[1] ?? []).flatMap((n) => paths?.[Number(n) - 1] ?? []);
+  const others = detail.fields.filter((f) => f !== '' && !f.startsWith('paths.'));
+  const onEntity = detail.fields.some((f) => f === '');
+  if (others.length > 0 || paths === undefined || paths.length === 0) return [partExclusionKey(object, { kind: 'route', name })];
+  if (!onEntity) return pathKeys(named);
+  if (paths.length === 1 || isSplit(objectKey(object), name, exclude)) return pathKeys(paths);
+  return [...pathKeys(named), partExclusionKey(object, { kind: 'split', name })];
 }
 
 /** Pure: rejections grouped per object as translation failures (reason KongRejected). */
@@ -78,6 +129,13 @@ export type ApplyAttempt<T> =
   | { ok: true; value: T }
   | { ok: false; rejections: EntityRejection[]; error: string };
 
+/** Pure: per rejection, the exclusion keys not tried yet and the failure to report for its object. */
+export function freshExclusions(rejections: readonly EntityRejection[], exclude: ReadonlySet<string>): { rejection: EntityRejection; keys: string[] }[] {
+  return rejections
+    .map((rejection) => ({ rejection, keys: exclusionKeys(rejection, exclude).filter((k) => !exclude.has(k)) }))
+    .filter((r) => r.keys.length > 0);
+}
+
 export interface ExclusionOutcome<T> {
   ok: boolean;
   value?: T;
@@ -95,6 +153,8 @@ export interface ExclusionRounds<T> {
   /** Exclusions already known for this input (a remembered rejection). */
   initial?: { exclude: ReadonlySet<string>; rejected: readonly TranslationFailure[] };
   maxRounds: number;
+  /** Told of each rejection that led to new exclusions, with the translation Kong refused. */
+  onExcluded?(rejection: EntityRejection, keys: readonly string[], refused: TranslateResult): void;
 }
 
 /**
@@ -105,16 +165,21 @@ export interface ExclusionRounds<T> {
  */
 export async function applyWithExclusions<T>(rounds: ExclusionRounds<T>): Promise<ExclusionOutcome<T>> {
   const exclude = new Set(rounds.initial?.exclude ?? []);
-  const rejected = [...(rounds.initial?.rejected ?? [])];
+  // One failure per object: a later round's message is the more precise one.
+  const rejected = new Map((rounds.initial?.rejected ?? []).map((f) => [objectKey(f.object), f]));
+  const list = (): TranslationFailure[] => [...rejected.values()];
   for (let round = 1; ; round += 1) {
     const result = rounds.translate(exclude);
     const attempt = await rounds.apply(result, exclude);
-    if (attempt.ok) return { ok: true, value: attempt.value, result, exclude, rejected };
-    const fresh = failuresFromRejections(attempt.rejections).filter((f) => !exclude.has(objectKey(f.object)));
+    if (attempt.ok) return { ok: true, value: attempt.value, result, exclude, rejected: list() };
+    const fresh = freshExclusions(attempt.rejections, exclude);
+    for (const f of failuresFromRejections(fresh.map((r) => r.rejection))) rejected.set(objectKey(f.object), f);
     if (fresh.length === 0 || round >= rounds.maxRounds) {
-      return { ok: false, result, exclude, rejected: [...rejected, ...fresh], error: attempt.error };
+      return { ok: false, result, exclude, rejected: list(), error: attempt.error };
     }
-    for (const failure of fresh) exclude.add(objectKey(failure.object));
-    rejected.push(...fresh);
+    for (const { rejection, keys } of fresh) {
+      for (const key of keys) exclude.add(key);
+      rounds.onExcluded?.(rejection, keys, result);
+    }
   }
 }

@@ -7,6 +7,7 @@ import { KongClientPool } from './client-pool.ts';
 import { DbModeSyncEngine } from './dbmode-engine.ts';
 import { DblessSyncEngine } from './dbless-engine.ts';
 import { detectKongGateway } from './gateway-info.ts';
+import type { RejectionMemory } from './rejection-memory.ts';
 import type { KongGatewayInfo } from './gateway-info.ts';
 import { GatewayBackoff, finalReport, memoizedTranslate } from './sync-shared.ts';
 import type { GatewaySyncResult } from './sync-shared.ts';
@@ -40,6 +41,8 @@ export class AutoSyncEngine implements KongSyncEngine {
   /** Mode last seen per gateway, kept after a failure for reporting. */
   readonly #lastMode = new Map<string, KongMode>();
   readonly #backoff: GatewayBackoff;
+  /** What DB-less gateways rejected, per entity content (kept in the MeshDoor status by the controller). */
+  readonly rejections: RejectionMemory;
 
   constructor(options: KongSyncEngineOptions = {}) {
     this.#logger = options.logger ?? silentLogger;
@@ -47,6 +50,7 @@ export class AutoSyncEngine implements KongSyncEngine {
     const clientFor = (target: GatewayTarget) => this.#pool.get(target);
     const shared = { clientFor, logger: this.#logger, ...pick(options) };
     this.#dbless = new DblessSyncEngine({ ...shared, ...(options.warnBodyBytes ? { warnBodyBytes: options.warnBodyBytes } : {}) });
+    this.rejections = this.#dbless.rejections;
     this.#db = new DbModeSyncEngine({ ...shared, ...(options.cacheSize ? { cacheSize: options.cacheSize } : {}) });
     this.#mode = options.mode ?? 'auto';
     this.#backoff = new GatewayBackoff(options.random);
@@ -54,12 +58,13 @@ export class AutoSyncEngine implements KongSyncEngine {
 
   async sync(request: SyncRequest): Promise<SyncReport> {
     this.#forgetGone(request.gateways);
+    this.rejections.beginSync();
     const translate = memoizedTranslate(request);
     const detected = await Promise.all(request.gateways.map((target) => this.#detect(target)));
     const dbless = detected.filter((d) => d.info?.mode === 'dbless');
     const db = detected.filter((d) => d.info?.mode === 'db');
     const [dblessResults, dbResults] = await Promise.all([
-      Promise.all(dbless.map((d) => this.#dbless.syncGateway(d.target, translate))),
+      Promise.all(dbless.map((d) => this.#dbless.syncGateway(d.target, translate, d.info?.version))),
       this.#syncInTurn(db.map((d) => d.target), translate),
     ]);
     const undetected = detected.filter((d) => d.info === undefined)

@@ -50,19 +50,26 @@ export class IngressStatusWriter {
 
   constructor(private readonly o: IngressStatusWriterOptions) {}
 
-  /** Writes status for the given (configured) Ingresses where it differs; returns how many were written. */
-  async ensure(ingresses: readonly V1Ingress[], desired: readonly V1IngressLoadBalancerIngress[]): Promise<number> {
-    if (desired.length === 0) return 0;
+  /**
+   * Writes the address to the given (configured) Ingresses and removes it from
+   * `unserved` ones (ours, but none of their paths is served), where it differs;
+   * returns how many were written.
+   */
+  async ensure(ingresses: readonly V1Ingress[], desired: readonly V1IngressLoadBalancerIngress[], unserved: readonly V1Ingress[] = []): Promise<number> {
     let written = 0;
     const live = new Set<string>();
-    for (const ingress of ingresses) {
+    const targets = [
+      ...(desired.length > 0 ? ingresses.map((ingress) => ({ ingress, want: desired })) : []),
+      ...unserved.map((ingress) => ({ ingress, want: [] as V1IngressLoadBalancerIngress[] })),
+    ];
+    for (const { ingress, want } of targets) {
       const { namespace = '', name = '', resourceVersion } = ingress.metadata ?? {};
       const key = `${namespace}/${name}`;
       live.add(key);
-      if (sameLoadBalancerIngress(ingress.status?.loadBalancer?.ingress, desired)) continue;
+      if (sameLoadBalancerIngress(ingress.status?.loadBalancer?.ingress, want)) continue;
       if (resourceVersion !== undefined && this.writtenFrom.get(key) === resourceVersion) continue;
       try {
-        await this.o.writer.patchIngressStatus(namespace, name, { loadBalancer: { ingress: [...desired] } });
+        await this.o.writer.patchIngressStatus(namespace, name, { loadBalancer: { ingress: [...want] } });
         if (resourceVersion !== undefined) this.writtenFrom.set(key, resourceVersion);
         written += 1;
       } catch (err) {

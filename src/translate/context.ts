@@ -2,6 +2,7 @@
 import type { V1Service } from '@kubernetes/client-node';
 import type { MeshDoorSettings } from '../config/settings.ts';
 import { InvalidAnnotationError } from './annotation-values.ts';
+import { excludedParts, type ExcludedParts } from './excluded-parts.ts';
 import { FailureCollector } from './failures.ts';
 import { keyOf, refOf } from './objects.ts';
 import type { KubeObject } from './objects.ts';
@@ -23,6 +24,8 @@ export interface TranslateContext {
   /** Whether any object is excluded in this pass. */
   excluding: boolean;
   isExcluded(kind: ObjectKind, obj: KubeObject): boolean;
+  /** Parts of Ingresses (paths, routes) to leave out or split; undefined when none. */
+  excludedParts?: ExcludedParts;
   /** A Service's konghq.com annotations, parsed once per Service object. */
   serviceOptions(service: V1Service): ServiceOptions | InvalidAnnotationError;
 }
@@ -36,7 +39,13 @@ export function createContext(snapshot: Snapshot, options: TranslateOptions): Tr
     excluding: exclude.size > 0,
     isExcluded: (kind, obj) => exclude.size > 0 && exclude.has(keyOf(kind, obj)),
     serviceOptions: parsedServiceOptions,
+    ...withExcludedParts(exclude),
   };
+}
+
+function withExcludedParts(exclude: ReadonlySet<string>): { excludedParts?: ExcludedParts } {
+  const parts = exclude.size > 0 ? excludedParts(exclude) : undefined;
+  return parts ? { excludedParts: parts } : {};
 }
 
 // Store objects are replaced, never mutated: a Service parses the same way every time.

@@ -93,13 +93,18 @@ function splitTraditional(group: PathClaim[]): RoutePlan[] {
   return [planFor(first, name, other), planFor(first, `${name}.exact`, exact)];
 }
 
+/** The name of a route holding one path of a route that was split per path. */
+export function splitRouteName(name: string, path: TranslatedPath): string {
+  return `${name}.${shortHash(path.conflictKey)}`;
+}
+
 function splitExpressions(group: PathClaim[]): RoutePlan[] {
   const first = group[0];
   if (!first) return [];
   const paths = uniquePaths(group);
   const name = baseName(first);
   if (paths.length === 1) return [planFor(first, name, paths)];
-  return paths.map((path) => planFor(first, `${name}.${shortHash(path.conflictKey)}`, [path]));
+  return paths.map((path) => planFor(first, splitRouteName(name, path), [path]));
 }
 
 function planRoutes(claims: readonly PathClaim[], flavor: RouterFlavor): RoutePlan[] {

@@ -52,3 +52,30 @@ export interface TranslateResult {
 export function objectKey(ref: Pick<ObjectRef, 'kind' | 'namespace' | 'name'>): string {
   return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
 }
+
+/**
+ * Exclusion keys finer than an object, for what Kong rejected inside one
+ * Ingress (`objectKey` + `#` + part): a Kong path (every Ingress path that
+ * produces it is left out), a route by name, or a route to split into one
+ * route per Ingress path (to learn which path Kong refuses).
+ */
+export type ExcludedPart = { kind: 'path'; kongPath: string } | { kind: 'route'; name: string } | { kind: 'split'; name: string };
+
+export function partExclusionKey(ref: Pick<ObjectRef, 'kind' | 'namespace' | 'name'>, part: ExcludedPart): string {
+  const value = part.kind === 'path' ? part.kongPath : part.name;
+  return `${objectKey(ref)}#${part.kind}:${value}`;
+}
+
+/** The object key and part of a part exclusion key; undefined for a whole-object key. */
+export function parsePartExclusionKey(key: string): { object: string; part: ExcludedPart } | undefined {
+  const hash = key.indexOf('#');
+  if (hash < 0) return undefined;
+  const rest = key.slice(hash + 1);
+  const colon = rest.indexOf(':');
+  const kind = rest.slice(0, colon);
+  const value = rest.slice(colon + 1);
+  const object = key.slice(0, hash);
+  if (kind === 'path') return { object, part: { kind, kongPath: value } };
+  if (kind === 'route' || kind === 'split') return { object, part: { kind, name: value } };
+  return undefined;
+}

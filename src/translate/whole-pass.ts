@@ -107,7 +107,8 @@ export function translateWhole(ctx: TranslateContext & { failures: FailureCollec
   const flavor = ctx.settings.routerFlavor;
   const plans = planServedIngresses(ctx, snapshot);
   const losers = resolvePathConflicts(ctx, plans);
-  const routes = plans.flatMap((plan) => planIngressRoutes(plan, losers, flavor));
+  const planned = plans.flatMap((plan) => planIngressRoutes(plan, losers, flavor));
+  const routes = ctx.excludedParts ? ctx.excludedParts.apply(planned) : planned;
   const fallback = defaultBackendRoute(ctx, plans.map((plan) => plan.ingress), routes.some(isCatchAll));
   if (fallback) routes.push(fallback);
   const tls = translateTls(ctx, sortByAge(plans.map((plan) => plan.ingress).filter((ingress) => ingress.spec?.tls?.length)));

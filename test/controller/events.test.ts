@@ -7,7 +7,7 @@ import { EventRecorder } from '../../src/kube/events.ts';
 import { FakeCluster } from '../../src/kube/fake-cluster.ts';
 import { silentLogger } from '../../src/observe/logger.ts';
 import { startKongDouble, type KongDouble } from '../kong-double/index.ts';
-import { gatewayObjects, ingress, service } from './fixtures.ts';
+import { gatewayObjects, ingress, service, serviceEndpoints } from './fixtures.ts';
 import { controllerClock, startHarness, type Harness } from './harness.ts';
 import { recordingKong } from './recording-kong.ts';
 
@@ -72,7 +72,7 @@ describe('Events', () => {
     it('warns once about an Ingress whose backend is missing, and reports it configured once fixed', async () => {
       h = await startHarness({
         kong: recordingKong(), kongAdminUrls: ['http://127.0.0.1:1'],
-        objects: [...gatewayObjects(1), service('shop', 'web'), ingress('shop', 'web'), ingress('shop', 'orders', { backend: { name: 'orders', port: 8080 } })],
+        objects: [...gatewayObjects(1), service('shop', 'web'), serviceEndpoints('shop', 'web'), serviceEndpoints('shop', 'orders'), ingress('shop', 'web'), ingress('shop', 'orders', { backend: { name: 'orders', port: 8080 } })],
       });
       await h.eventually(() => { expect(eventsFor(h.cluster, 'orders')).to.have.length(1); });
       const [warning] = eventsFor(h.cluster, 'orders');
@@ -95,7 +95,7 @@ describe('Events', () => {
       kong = await startKongDouble({ mode: 'dbless' });
       kong.rejectEntity('shop.bad.80');
       h = await startHarness({
-        objects: [...gatewayObjects(kong.port), service('shop', 'web'), service('shop', 'bad'), ingress('shop', 'web'), ingress('shop', 'bad', { backend: { name: 'bad', port: 80 } })],
+        objects: [...gatewayObjects(kong.port), service('shop', 'web'), serviceEndpoints('shop', 'web'), service('shop', 'bad'), ingress('shop', 'web'), ingress('shop', 'bad', { backend: { name: 'bad', port: 80 } })],
       });
       const double = kong;
       await h.eventually(() => {

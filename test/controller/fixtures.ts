@@ -42,6 +42,16 @@ export function ingress(ns: string, name: string, o: IngressOptions = {}): V1Ing
   };
 }
 
+/** The EndpointSlice of a backend Service: one endpoint, ready or not. */
+export function serviceEndpoints(ns: string, service: string, ready = true): V1EndpointSlice {
+  return {
+    apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+    metadata: { namespace: ns, name: `${service}-abc`, labels: { 'kubernetes.io/service-name': service } },
+    addressType: 'IPv4', ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+    endpoints: [{ addresses: ['10.1.0.7'], conditions: { ready } }],
+  };
+}
+
 export function tlsSecret(ns: string, name: string): V1Secret {
   return { apiVersion: 'v1', kind: 'Secret', metadata: { namespace: ns, name }, type: 'kubernetes.io/tls', data: { 'tls.crt': '', 'tls.key': '' } };
 }

@@ -23,6 +23,7 @@ describe('watch plan', () => {
       'ingressClasses|IngressClass|*||',
       'ingresses|Ingress|*||',
       'services|Service|*||',
+      'backendEndpoints|EndpointSlice|*||',
       'gatewayDeployment|Deployment|kong||metadata.name=kong-gateway',
       'gatewayNamespace|Namespace|*||metadata.name=kong',
       'adminEndpoints|EndpointSlice|kong|kubernetes.io/service-name=kong-admin|',
@@ -36,6 +37,7 @@ describe('watch plan', () => {
       secretRefs: [{ namespace: 'shop', name: 'tls' }],
     });
     expect(ids).to.include('endpointSlices|EndpointSlice|*||');
+    expect(ids).to.not.include('backendEndpoints|EndpointSlice|*||');
     expect(ids).to.include('gatewayPods|Pod|kong|app=kong|');
     expect(ids).to.include('secrets|Secret|shop||metadata.name=tls');
     expect(ids.filter((id) => id.startsWith('secrets|'))).to.have.length(1);

@@ -5,7 +5,7 @@ import { desiredMeshDoorStatus } from '../../src/controller/meshdoor-status.ts';
 import { Readiness } from '../../src/controller/readiness.ts';
 import { startHealthServer } from '../../src/observe/health-server.ts';
 import { Metrics } from '../../src/observe/metrics.ts';
-import { gatewayObjects, ingress, service } from './fixtures.ts';
+import { gatewayObjects, ingress, service, serviceEndpoints } from './fixtures.ts';
 import { startHarness, type Harness } from './harness.ts';
 import { recordingKong } from './recording-kong.ts';
 import type { MeshDoorStatus } from '../../src/controller/meshdoor-status.ts';
@@ -43,7 +43,7 @@ describe('controller: MeshDoor status', () => {
   it('reports conditions, counts, hash, last sync and failing objects', async () => {
     h = await startHarness({
       kong: recordingKong(), kongAdminUrls: ['http://127.0.0.1:1'],
-      objects: [...gatewayObjects(1), service('shop', 'web'), ingress('shop', 'web'), ingress('shop', 'api', { path: '/api' }), ingress('shop', 'lost', { backend: { name: 'nope', port: 80 } })],
+      objects: [...gatewayObjects(1), service('shop', 'web'), serviceEndpoints('shop', 'web'), ingress('shop', 'web'), ingress('shop', 'api', { path: '/api' }), ingress('shop', 'lost', { backend: { name: 'nope', port: 80 } })],
     });
     await h.eventually(() => { expect(status().conditions?.find((c) => c.type === 'Ready')?.status).to.equal('True'); });
     const s = status();

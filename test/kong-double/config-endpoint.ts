@@ -86,17 +86,29 @@ function readConfig(req: ConfigRequest): ReadConfig {
   return { config: parseText(text), raw: text };
 }
 
+/** A route path refused the way Kong refuses a path its regex engine cannot compile: a field error on `paths.N`. */
+function pathErrors(paths: ReadonlySet<string>, route: DoubleRecord): { type: string; field: string; message: string }[] {
+  const list = Array.isArray(route.paths) ? (route.paths as unknown[]) : [];
+  return list.flatMap((p, i) => (typeof p === 'string' && paths.has(p)
+    ? [{ type: 'field', field: `paths.${i + 1}`, message: `invalid regex: '${p}' (${REJECTED_MESSAGE})` }]
+    : []));
+}
+
 function rejectedErrors(state: DoubleState, config: DoubleRecord): Record<string, unknown>[] {
   const names = state.faults.rejectNames;
-  if (names.size === 0) return [];
+  const paths = state.faults.rejectPaths;
+  if (names.size === 0 && paths.size === 0) return [];
   const out: Record<string, unknown>[] = [];
   const visit = (type: string, items: unknown, childKeys: string[]): void => {
     for (const item of Array.isArray(items) ? (items as DoubleRecord[]) : []) {
       const name = item.name ?? item.target;
-      if (typeof name === 'string' && names.has(name)) {
+      const errors = [
+        ...(typeof name === 'string' && names.has(name) ? [{ type: 'field', field: item.name !== undefined ? 'name' : 'target', message: REJECTED_MESSAGE }] : []),
+        ...(type === 'route' ? pathErrors(paths, item) : []),
+      ];
+      if (errors.length > 0) {
         const entity = Object.fromEntries(Object.entries(item).filter(([k]) => !childKeys.includes(k)));
-        out.push({ entity_type: type, entity_name: name, entity_tags: item.tags ?? [], entity, ...(typeof item.id === 'string' ? { entity_id: item.id } : {}),
-          errors: [{ type: 'field', field: item.name !== undefined ? 'name' : 'target', message: REJECTED_MESSAGE }] });
+        out.push({ entity_type: type, ...(typeof name === 'string' ? { entity_name: name } : {}), entity_tags: item.tags ?? [], entity, ...(typeof item.id === 'string' ? { entity_id: item.id } : {}), errors });
       }
       if (type === 'service') visit('route', item.routes, []);
       if (type === 'upstream') visit('target', item.targets, []);

@@ -11,6 +11,7 @@ interface FaultRequest {
   tooManyRequests?: { retryAfterSec: number; count?: number };
   redirectNext?: { status: number; location: string; count?: number };
   rejectEntity?: string;
+  rejectPath?: string;
 }
 
 function applyFaults(state: DoubleState, faults: FaultRequest): void {
@@ -20,6 +21,7 @@ function applyFaults(state: DoubleState, faults: FaultRequest): void {
   if (faults.tooManyRequests) state.faults.tooManyRequests = { count: faults.tooManyRequests.count ?? 1, retryAfterSec: faults.tooManyRequests.retryAfterSec };
   if (faults.redirectNext) state.faults.redirectNext = { count: faults.redirectNext.count ?? 1, status: faults.redirectNext.status, location: faults.redirectNext.location };
   if (faults.rejectEntity !== undefined) state.faults.rejectNames.add(faults.rejectEntity);
+  if (faults.rejectPath !== undefined) state.faults.rejectPaths.add(faults.rejectPath);
 }
 
 function clear(state: DoubleState): void {
@@ -27,6 +29,7 @@ function clear(state: DoubleState): void {
     reset: false, slowMs: 0, failNext: { count: 0, status: 500 }, tooManyRequests: { count: 0, retryAfterSec: 1 }, redirectNext: { count: 0, status: 301, location: '' },
   });
   state.faults.rejectNames.clear();
+  state.faults.rejectPaths.clear();
 }
 
 export function handleControl(state: DoubleState, method: string, url: URL, body: string): ApiResponse {

@@ -28,6 +28,8 @@ export interface Faults {
   /** The next `count` requests answer a redirect to `location`. */
   redirectNext: { count: number; status: number; location: string };
   rejectNames: Set<string>;
+  /** Route paths POST /config refuses with a `paths.N` field error. */
+  rejectPaths: Set<string>;
 }
 
 export interface DoubleStateOptions {
@@ -46,7 +48,7 @@ export class DoubleState {
   readonly requests: RequestLogEntry[] = [];
   readonly faults: Faults = {
     reset: false, slowMs: 0, failNext: { count: 0, status: 500 }, tooManyRequests: { count: 0, retryAfterSec: 1 },
-    redirectNext: { count: 0, status: 301, location: '' }, rejectNames: new Set(),
+    redirectNext: { count: 0, status: 301, location: '' }, rejectNames: new Set(), rejectPaths: new Set(),
   };
   configurationHash = EMPTY_HASH;
   now: () => number = Date.now;

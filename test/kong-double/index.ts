@@ -64,6 +64,8 @@ export interface KongDouble {
   restartEmpty(): void;
   /** Entities with this name (or target) fail validation with a field error. */
   rejectEntity(name: string): void;
+  /** Routes carrying this Kong path are refused with a `paths.N` field error (as Kong refuses a bad regex). */
+  rejectPath(path: string): void;
   clearFaults(): void;
   close(): Promise<void>;
 }
@@ -128,6 +130,7 @@ export async function startKongDouble(options: KongDoubleOptions): Promise<KongD
     redirectNext: (status, location, count = 1) => { state.faults.redirectNext = { count, status, location }; },
     restartEmpty: () => state.restartEmpty(),
     rejectEntity: (name) => { state.faults.rejectNames.add(name); },
+    rejectPath: (path) => { state.faults.rejectPaths.add(path); },
     clearFaults: () => clearFaults(state),
     close: async () => { if (listening) { listening = false; await closeServer(server, sockets); } },
   };
@@ -140,4 +143,5 @@ export function clearFaults(state: DoubleState): void {
   state.faults.tooManyRequests = { count: 0, retryAfterSec: 1 };
   state.faults.redirectNext = { count: 0, status: 301, location: '' };
   state.faults.rejectNames.clear();
+  state.faults.rejectPaths.clear();
 }

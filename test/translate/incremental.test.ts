@@ -87,6 +87,17 @@ function fromScratch(snap: Snapshot, options: { settings: MeshDoorSettings; excl
   return translate(fresh, { settings: structuredClone(options.settings), exclude: options.exclude ?? new Set(['Ingress/none/none']) });
 }
 
+/** Now and then an object, or a part of an Ingress (a path, a route split per path), as after a Kong rejection. */
+function randomExclusion(rnd: Random): Set<string> | undefined {
+  const roll = rnd();
+  const ns = pick(rnd, NAMESPACES);
+  const app = pick(rnd, APPS);
+  if (roll < 0.15) return new Set([`Service/${ns}/${app}`]);
+  if (roll < 0.25) return new Set([`Ingress/${ns}/ing-${app}#path:${pick(rnd, ['/api/', '~/health$', '/'])}`]);
+  if (roll < 0.3) return new Set([`Ingress/${ns}/ing-${app}#split:${ns}.ing-${app}.${pick(rnd, APPS)}.${app}.example.com.80`]);
+  return undefined;
+}
+
 const comparable = (result: TranslateResult) => JSON.parse(JSON.stringify(result)) as unknown;
 
 describe('incremental translation', () => {
@@ -102,7 +113,7 @@ describe('incremental translation', () => {
         let snap = initial(rnd);
         for (let round = 1; round <= 60; round += 1) {
           snap = edit(snap, rnd, round);
-          const exclude = rnd() < 0.15 ? new Set([`Service/${pick(rnd, NAMESPACES)}/${pick(rnd, APPS)}`]) : undefined;
+          const exclude = randomExclusion(rnd);
           const opts = exclude ? { ...options, exclude } : options;
           const incremental = translate(snap, opts);
           expect(comparable(incremental), `seed ${seed}, round ${round}`).to.deep.equal(comparable(fromScratch(snap, opts)));

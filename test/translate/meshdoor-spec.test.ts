@@ -18,6 +18,7 @@ describe('settingsFromMeshDoor', () => {
         gateway: { namespace: 'gw', deployment: 'kong', labelNamespace: true },
         kongAdmin: { service: 'gw/kong-admin', portName: 'admin-tls', urls: ['https://10.0.0.1:8444'] },
         publishService: 'gw/kong-proxy', publishAddresses: ['203.0.113.7', 'lb.example.com'],
+        serveLastValid: false,
         somethingNewer: true,
       },
     });
@@ -28,12 +29,14 @@ describe('settingsFromMeshDoor', () => {
       gateway: { namespace: 'gw', deployment: 'kong', labelNamespace: true },
       kongAdmin: { service: 'gw/kong-admin', portName: 'admin-tls', urls: ['https://10.0.0.1:8444'] },
       publishService: 'gw/kong-proxy', publishAddresses: ['203.0.113.7', 'lb.example.com'],
+      serveLastValid: false,
     });
   });
 
   const invalid: Array<[Record<string, unknown>, string]> = [
     [{ upstreamMode: 'direct' }, 'spec.upstreamMode'],
     [{ routerFlavor: 'atc' }, 'spec.routerFlavor'],
+    [{ serveLastValid: 'no' }, 'spec.serveLastValid'],
     [{ ingressClass: 'Kong!' }, 'spec.ingressClass'],
     [{ clusterDomain: 42 }, 'spec.clusterDomain'],
     [{ mesh: { vipPort: 0 } }, 'spec.mesh.vipPort'],
