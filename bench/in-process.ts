@@ -46,7 +46,8 @@ export interface InProcessController {
 export const discardingWriter: KubeWriter = {
   patchIngressStatus: () => Promise.resolve(),
   patchDeployment: () => Promise.resolve(),
-  patchNamespace: () => Promise.resolve(),
+  applyDeployment: () => Promise.resolve(),
+  applyNamespace: () => Promise.resolve(),
   patchMeshDoorStatus: () => Promise.resolve(),
   createEvent: () => Promise.resolve(),
 };

@@ -59,7 +59,7 @@ export interface MeshDoorStatusInput {
   configHash?: string;
   gateways: number;
   lastSyncTime?: number;
-  pods: GatewayPodSummary;
+  pods: Pick<GatewayPodSummary, 'total' | 'withSidecar' | 'withoutSidecar'>;
   failures: readonly TranslationFailure[];
   maxFailingObjects?: number;
 }

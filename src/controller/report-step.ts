@@ -10,6 +10,7 @@ import { errorField, type Logger } from '../observe/logger.ts';
 import { objectKey, type ObjectRef, type Snapshot, type TranslationFailure } from '../translate/types.ts';
 import { FailureEvents, mergeFailures } from './failure-events.ts';
 import type { KongStepOutput } from './kong-step.ts';
+import { gatewayMeshStatusFields } from './gateway-mesh-status.ts';
 import { desiredMeshDoorStatus, meshDoorStatusDiffers, type ConditionInput, type MeshDoorStatus } from './meshdoor-status.ts';
 import type { ResolvedSettings } from './settings-state.ts';
 
@@ -99,6 +100,7 @@ export class Reporter {
       ...(input.kong.configHash ? { configHash: input.kong.configHash } : {}),
       ...(input.kong.lastSyncTime !== undefined ? { lastSyncTime: input.kong.lastSyncTime } : {}),
     });
+    Object.assign(next, gatewayMeshStatusFields(input.mesh));
     if (!meshDoorStatusDiffers(previous, next)) return;
     const rv = md.metadata?.resourceVersion;
     if (rv !== undefined && rv === this.statusWrittenFrom) return;

@@ -13,7 +13,14 @@ export interface KubeWriter {
   /** Merge-patches an Ingress's status subresource. */
   patchIngressStatus(namespace: string, name: string, status: V1IngressStatus): Promise<void>;
   patchDeployment(namespace: string, name: string, patch: MergePatch): Promise<void>;
-  patchNamespace(name: string, patch: MergePatch): Promise<void>;
+  /**
+   * Server-side applies `body` (a partial Deployment) with meshdoor's own field
+   * manager, forcing ownership of the fields it names: the API server removes
+   * fields a previous apply named and this one does not, and no others.
+   */
+  applyDeployment(namespace: string, name: string, body: Record<string, unknown>): Promise<void>;
+  /** Server-side applies a partial Namespace, like applyDeployment. */
+  applyNamespace(name: string, body: Record<string, unknown>): Promise<void>;
   /** Merge-patches the MeshDoor's status subresource. */
   patchMeshDoorStatus(name: string, status: Record<string, unknown>): Promise<void>;
   createEvent(event: CoreV1Event): Promise<void>;
@@ -21,6 +28,7 @@ export interface KubeWriter {
 
 export const FIELD_MANAGER = 'meshdoor';
 const MERGE = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+const APPLY = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
 
 export function kubeWriter(clients: KubeClients): KubeWriter {
   return {
@@ -30,8 +38,11 @@ export function kubeWriter(clients: KubeClients): KubeWriter {
     async patchDeployment(namespace, name, patch) {
       await clients.apps.patchNamespacedDeployment({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, MERGE);
     },
-    async patchNamespace(name, patch) {
-      await clients.core.patchNamespace({ name, body: patch, fieldManager: FIELD_MANAGER }, MERGE);
+    async applyDeployment(namespace, name, body) {
+      await clients.apps.patchNamespacedDeployment({ namespace, name, body, fieldManager: FIELD_MANAGER, force: true }, APPLY);
+    },
+    async applyNamespace(name, body) {
+      await clients.core.patchNamespace({ name, body, fieldManager: FIELD_MANAGER, force: true }, APPLY);
     },
     async patchMeshDoorStatus(name, status) {
       await clients.custom.patchClusterCustomObjectStatus(

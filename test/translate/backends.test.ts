@@ -31,7 +31,7 @@ describe('translate: backends and upstream modes', () => {
   });
 
   it('mesh mode: legacy Kuma VIP name with the Service port, Kong port = VIP port', () => {
-    const result = run({ ingresses: [site('admin')], services: [web] }, { upstreamMode: 'mesh', mesh: { domain: 'mesh', vipPort: 80 } });
+    const result = run({ ingresses: [site('admin')], services: [web] }, { upstreamMode: 'mesh', mesh: { domain: 'mesh', vipPort: 80, controlPlaneNamespace: 'kuma-system' } });
     expect(result.config.services[0]).to.deep.include({ host: 'web.shop.svc.9000.mesh', port: 80 });
     expect(result.config.upstreams).to.deep.equal([]);
   });
@@ -148,7 +148,7 @@ describe('translate: ExternalName Services', () => {
   it('uses the configured mesh domain and VIP port', () => {
     const ing = ingress('site', { rules: [rule('a.example.com', ['/', 'Prefix', 'front', 80])] }, { namespace: 'kong' });
     const services = [externalService('front', 'frontend.kong.svc.80.kuma', { namespace: 'kong' })];
-    const result = run({ ingresses: [ing], services }, { mesh: { domain: 'kuma', vipPort: 8081 } });
+    const result = run({ ingresses: [ing], services }, { mesh: { domain: 'kuma', vipPort: 8081, controlPlaneNamespace: 'kuma-system' } });
     expect(result.config.services[0]).to.deep.include({ host: 'frontend.kong.svc.80.kuma', port: 8081 });
     expect(reasons(run({ ingresses: [ing], services }))).to.include('Service/kong/front:ExternalNameRefused');
   });
