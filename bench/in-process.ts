@@ -47,6 +47,7 @@ export const discardingWriter: KubeWriter = {
   patchIngressStatus: () => Promise.resolve(),
   patchDeployment: () => Promise.resolve(),
   applyDeployment: () => Promise.resolve(),
+  rewriteDeploymentManagedFields: () => Promise.resolve(false),
   applyNamespace: () => Promise.resolve(),
   patchMeshDoorStatus: () => Promise.resolve(),
   createEvent: () => Promise.resolve(),

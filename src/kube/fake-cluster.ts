@@ -3,7 +3,7 @@
 // Lease API with resourceVersion conflicts. Failures can be injected.
 import type { CoreV1Event, KubernetesObject, V1Deployment, V1Lease, V1ManagedFieldsEntry, V1ObjectMeta, V1Volume } from '@kubernetes/client-node';
 import {
-  isOwnApplyEntry, labelFieldSet, ownedLabels, ownedTemplateKeys, templateFieldSet,
+  isOwnApplyEntry, labelFieldSet, ownedLabels, ownedTemplateKeys, templateFieldSet, templateKeysOf,
 } from '../mesh/managed-fields.ts';
 import { applyMergePatch } from './merge-patch.ts';
 import { FIELD_MANAGER, type KubeWriter, type MergePatch } from './kube-writer.ts';
@@ -63,6 +63,17 @@ interface Maps {
 function applyMap(current: Record<string, string> | undefined, owned: Set<string>, applied: Record<string, string>): Record<string, string> {
   const kept = Object.entries(current ?? {}).filter(([k]) => !owned.has(k));
   return { ...Object.fromEntries(kept), ...applied };
+}
+
+/** meshdoor's template keys that no other manager owns too: those an apply may remove. */
+function solelyOwnedTemplateKeys(meta: V1ObjectMeta | undefined): ReturnType<typeof ownedTemplateKeys> {
+  const owned = ownedTemplateKeys(meta);
+  for (const entry of (meta?.managedFields ?? []).filter((e) => !isOwnApplyEntry(e))) {
+    const theirs = templateKeysOf(entry.fieldsV1);
+    for (const k of theirs.labels) owned.labels.delete(k);
+    for (const k of theirs.annotations) owned.annotations.delete(k);
+  }
+  return owned;
 }
 
 function withOwnEntry(entries: V1ManagedFieldsEntry[] | undefined, apiVersion: string, fieldsV1: object): V1ManagedFieldsEntry[] {
@@ -217,7 +228,7 @@ export class FakeCluster {
     if (!existing || !template) throw new ApiError(404, `Deployment ${name} not found`);
     const next = structuredClone(existing) as V1Deployment & { spec: { template: typeof template } };
     const applied = (body as { spec?: { template?: { metadata?: Maps; spec?: { volumes?: V1Volume[] } } } }).spec?.template;
-    const owned = ownedTemplateKeys(existing.metadata);
+    const owned = solelyOwnedTemplateKeys(existing.metadata);
     const labels = applied?.metadata?.labels ?? {};
     const annotations = applied?.metadata?.annotations ?? {};
     const volumes = applied?.spec?.volumes ?? [];
@@ -256,6 +267,16 @@ export class FakeCluster {
     applyDeployment: (namespace, name, body) => this.write({ op: 'deployment', namespace, name, body }, () => {
       this.applyTemplate(namespace, name, body);
     }),
+    rewriteDeploymentManagedFields: async (namespace, name, rewrite) => {
+      await Promise.resolve();
+      const existing = this.objects.get(key('Deployment', namespace, name));
+      if (!existing) throw new ApiError(404, `Deployment ${name} not found`);
+      const next = rewrite(structuredClone(existing.metadata?.managedFields));
+      if (!next) return false;
+      this.writes.push({ op: 'deployment', namespace, name, body: { managedFields: next } });
+      this.store({ ...structuredClone(existing), metadata: { ...existing.metadata, managedFields: next } }, false);
+      return true;
+    },
     applyNamespace: (name, body) => this.write({ op: 'namespace', name, body }, () => {
       this.applyNamespaceLabels(name, body);
     }),

@@ -11,9 +11,10 @@ import type { EventRecorder } from '../kube/events.ts';
 import type { KubeWriter } from '../kube/kube-writer.ts';
 import { errorField, type Logger } from '../observe/logger.ts';
 import {
-  desiredGatewayMetadata, namespaceLabelAction, restartPatch, templateApplyBody, templateNeedsApply, validateGatewayMetadata,
+  desiredGatewayMetadata, GATEWAY_ANNOTATION, MESH_LABEL, namespaceLabelAction, SIDECAR_INJECTION_LABEL, restartPatch, templateApplyBody, templateNeedsApply, validateGatewayMetadata,
 } from './gateway-metadata.ts';
 import { gatewayIdentity, type GatewayIdentity } from './gateway-identity.ts';
+import { isOwnApplyEntry, migrateLegacyOwnership } from './managed-fields.ts';
 import { meshAddressingNote } from './mesh-addressing.ts';
 import { blockingCondition, podHealthCondition, type MeshCondition } from './mesh-condition.ts';
 import type { MeshLookup, MeshReader } from './mesh-reader.ts';
@@ -53,7 +54,7 @@ export interface GatewayMeshState {
 }
 
 export interface GatewayMeshOptions {
-  writer: Pick<KubeWriter, 'patchDeployment' | 'applyDeployment' | 'applyNamespace'>;
+  writer: Pick<KubeWriter, 'patchDeployment' | 'applyDeployment' | 'applyNamespace' | 'rewriteDeploymentManagedFields'>;
   events: EventRecorder;
   clock: Clock;
   log: Logger;
@@ -64,6 +65,8 @@ export interface GatewayMeshOptions {
 }
 
 const DEPLOYMENT_API = 'apps/v1';
+/** The pod-template keys earlier versions wrote with merge patches. */
+const LEGACY_KEYS = { labels: [SIDECAR_INJECTION_LABEL, MESH_LABEL], annotations: [GATEWAY_ANNOTATION] };
 
 function meshInfo(lookup: MeshLookup, name: string, note: string | undefined): GatewayMeshInfo {
   if (lookup.state === 'unread') return { name, read: false };
@@ -142,6 +145,7 @@ export class GatewayMesh {
     if (rv !== undefined && rv === this.appliedFrom) return true;
     const { namespace = '', name = '' } = deployment.metadata ?? {};
     try {
+      await this.takeOverLegacyKeys(deployment);
       await this.o.writer.applyDeployment(namespace, name, body);
       this.appliedFrom = rv;
       this.o.log.info('applied gateway pod template metadata', { object: `${namespace}/${name}` });
@@ -150,6 +154,18 @@ export class GatewayMesh {
       this.o.log.warn('applying gateway pod template metadata failed', { object: `${namespace}/${name}`, error: errorField(err) });
       return false;
     }
+  }
+
+  /**
+   * Before meshdoor's first apply to a Deployment (no Apply entry of its own
+   * yet), move the Kuma keys an earlier version merge-patched into that entry,
+   * so that meshdoor can remove them once it no longer wants them.
+   */
+  private async takeOverLegacyKeys(deployment: V1Deployment): Promise<void> {
+    if (deployment.metadata?.managedFields?.some(isOwnApplyEntry)) return;
+    const { namespace = '', name = '' } = deployment.metadata ?? {};
+    const moved = await this.o.writer.rewriteDeploymentManagedFields(namespace, name, (entries) => migrateLegacyOwnership(entries, LEGACY_KEYS));
+    if (moved) this.o.log.info('took over the Kuma keys an earlier meshdoor merge-patched', { object: `${namespace}/${name}` });
   }
 
   /** Returns a note for the condition message when the namespace keeps Kuma's webhook away. */

@@ -55,7 +55,12 @@ export interface OwnedTemplateKeys {
 
 /** Pod-template keys meshdoor's applies own on a Deployment. */
 export function ownedTemplateKeys(meta: V1ObjectMeta | undefined): OwnedTemplateKeys {
-  const template = child(ownFields(meta), 'f:spec', 'f:template');
+  return templateKeysOf(ownFields(meta));
+}
+
+/** Pod-template keys a managedFields entry's field set names. */
+export function templateKeysOf(fields: unknown): OwnedTemplateKeys {
+  const template = child(typeof fields === 'object' && fields !== null ? fields as FieldSet : undefined, 'f:spec', 'f:template');
   return {
     labels: mapKeys(child(template, 'f:metadata', 'f:labels')),
     annotations: mapKeys(child(template, 'f:metadata', 'f:annotations')),
@@ -87,4 +92,34 @@ export function templateFieldSet(keys: { labels: Iterable<string>; annotations: 
 
 export function labelFieldSet(labels: Iterable<string>): FieldSet {
   return { 'f:metadata': { 'f:labels': keySet(labels) } };
+}
+
+/**
+ * Earlier meshdoor versions wrote the Kuma keys with JSON merge patches, which
+ * the API server records under meshdoor's `Update` entry. A key owned there
+ * survives meshdoor's applies, so a key meshdoor stops wanting would never be
+ * removed. This moves those keys (only those) into meshdoor's `Apply` entry,
+ * as client-go's csaupgrade does; undefined when there is nothing to move.
+ */
+export function migrateLegacyOwnership(entries: readonly V1ManagedFieldsEntry[] | undefined, keys: { labels: readonly string[]; annotations: readonly string[] }): V1ManagedFieldsEntry[] | undefined {
+  const legacy = entries?.find((e) => e.manager === FIELD_MANAGER && e.operation === 'Update');
+  const meta = child(legacy?.fieldsV1 as FieldSet | undefined, 'f:spec', 'f:template', 'f:metadata');
+  const moved = {
+    labels: keys.labels.filter((k) => child(meta, 'f:labels')?.[`f:${k}`] !== undefined),
+    annotations: keys.annotations.filter((k) => child(meta, 'f:annotations')?.[`f:${k}`] !== undefined),
+  };
+  if (!legacy || !meta || moved.labels.length + moved.annotations.length === 0) return undefined;
+  const stripped = structuredClone(legacy.fieldsV1 as FieldSet);
+  const strippedMeta = child(stripped, 'f:spec', 'f:template', 'f:metadata');
+  for (const k of moved.labels) delete child(strippedMeta, 'f:labels')?.[`f:${k}`];
+  for (const k of moved.annotations) delete child(strippedMeta, 'f:annotations')?.[`f:${k}`];
+  const own = entries?.find(isOwnApplyEntry);
+  const owned = ownedTemplateKeys({ managedFields: own ? [own] : [] });
+  const applied = templateFieldSet({
+    labels: new Set([...owned.labels, ...moved.labels]), annotations: new Set([...owned.annotations, ...moved.annotations]), volumes: owned.volumes,
+  });
+  return (entries ?? []).filter((e) => e !== own).map((e) => (e === legacy ? { ...e, fieldsV1: stripped } : e)).concat([{
+    manager: FIELD_MANAGER, operation: 'Apply', apiVersion: legacy.apiVersion ?? 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: applied,
+    ...(legacy.time ? { time: legacy.time } : {}),
+  }]);
 }

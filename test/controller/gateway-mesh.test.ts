@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import type { KubernetesObject, V1Deployment, V1Namespace, V1Pod, V1Service } from '@kubernetes/client-node';
 import type { MeshDoorStatus } from '../../src/controller/meshdoor-status.ts';
 import type { GatewayMeshStatusFields } from '../../src/controller/gateway-mesh-status.ts';
+import { templateFieldSet } from '../../src/mesh/managed-fields.ts';
 import type { MeshApi, MeshGet } from '../../src/mesh/mesh-reader.ts';
 import {
   gatewayDeployment, gatewayNamespace, gatewayObjects, gatewayPod, meshdoor, meshedGatewayDeployment,
@@ -58,6 +59,19 @@ describe('controller: GatewayInMesh and meshdoor\'s own keys', () => {
     const writes = h.cluster.writes.filter((w) => w.op === 'deployment').length;
     await h.advance(3000);
     expect(h.cluster.writes.filter((w) => w.op === 'deployment')).to.have.length(writes);
+  });
+
+  it('takes over the keys an earlier version merge-patched, so a stale kuma.io/mesh label goes too', async () => {
+    const deployment = gatewayDeployment(
+      { 'kuma.io/sidecar-injection': 'enabled', 'kuma.io/mesh': 'old' },
+      { 'kuma.io/gateway': 'enabled', 'kubectl.kubernetes.io/restartedAt': '2026-01-01T00:00:00Z' },
+    );
+    const legacy = templateFieldSet({ labels: ['kuma.io/sidecar-injection', 'kuma.io/mesh'], annotations: ['kuma.io/gateway', 'kubectl.kubernetes.io/restartedAt'], volumes: [] });
+    deployment.metadata = { ...deployment.metadata, managedFields: [{ manager: 'meshdoor', operation: 'Update', apiVersion: 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: legacy }] };
+    h = await start([...withoutKinds(gatewayObjects(1), 'Deployment'), deployment]);
+    await h.eventually(() => { expect(template()?.metadata?.labels).to.not.have.property('kuma.io/mesh'); });
+    expect(template()?.metadata?.annotations, 'not a key meshdoor applies').to.include({ 'kubectl.kubernetes.io/restartedAt': '2026-01-01T00:00:00Z' });
+    expect(template()?.metadata?.labels).to.include({ 'kuma.io/sidecar-injection': 'enabled' });
   });
 
   it('leaves a kuma.io/mesh label someone else set alone', async () => {
