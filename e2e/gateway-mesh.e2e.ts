@@ -9,7 +9,7 @@ import type { V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import { auditEventsFor } from './harness/audit.ts';
 import { startEnvironment, expectRoutedTo } from './harness/environment.ts';
 import type { Environment } from './harness/environment.ts';
-import { eventually } from './harness/eventually.ts';
+import { consistently, eventually } from './harness/eventually.ts';
 import { KumaInjector } from './harness/kuma-injector.ts';
 import { TOKEN_DIR } from './harness/kuma-injector-model.ts';
 import { gatewayDeployment, gatewayReplicaSets, meshdoorStatus, podsWithLabel } from './harness/kube-reads.ts';
@@ -205,6 +205,22 @@ spec:
     }, { timeoutMs: 90_000, message: 'rollout did not recover' });
     const meta = (await gatewayDeployment(env.cluster)).spec?.template.metadata;
     expect(meta?.annotations, 'keys meshdoor never set are kept').to.include({ 'traffic.kuma.io/exclude-inbound-ports': '8001,8444', 'kuma.io/service-account-token-volume': 'kuma-sidecar-token' });
+  });
+
+  it('labels the namespace `disabled` only when the key is missing, and never changes a value someone else set', async function () {
+    const label = async () => (await env.cluster.getJson<{ metadata: { labels?: Record<string, string> } }>(['namespace', 'kong']))?.metadata.labels?.[INJECTION_LABEL];
+    const namespacePatches = async (): Promise<number> => auditEventsFor(await env.cluster.auditEvents(), { username: env.controller.username, resource: 'namespaces', name: 'kong' })
+      .filter((e) => e.verb === 'patch' && e.stage === 'ResponseComplete').length;
+    await env.cluster.kubectl(['label', 'namespace', 'kong', `${INJECTION_LABEL}-`]);
+    await env.cluster.kubectl(['patch', 'meshdoor', 'default', '--type=merge', '-p', JSON.stringify({ spec: { gateway: { labelNamespace: true } } })]);
+    await eventually(async () => { expect(await label()).to.equal('disabled'); }, { message: 'namespace not labelled' });
+    // Someone else sets a value: it is theirs now; meshdoor neither reverts nor, once not asked, removes it.
+    await env.cluster.kubectl(['label', 'namespace', 'kong', `${INJECTION_LABEL}=true`, '--overwrite']);
+    const before = await namespacePatches();
+    await consistently(async () => { expect(await label()).to.equal('true'); }, { timeoutMs: 4000 });
+    await env.cluster.kubectl(['patch', 'meshdoor', 'default', '--type=merge', '-p', JSON.stringify({ spec: { gateway: { labelNamespace: false } } })]);
+    await consistently(async () => { expect(await label()).to.equal('true'); }, { timeoutMs: 4000 });
+    expect(await namespacePatches()).to.equal(before);
   });
 
   it('made no request that the shipped RBAC refuses', async function () {
