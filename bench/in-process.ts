@@ -51,7 +51,9 @@ export interface InProcessController {
 export const discardingWriter: KubeWriter = {
   patchIngressStatus: () => Promise.resolve(),
   patchDeployment: () => Promise.resolve(),
-  patchNamespace: () => Promise.resolve(),
+  applyDeployment: () => Promise.resolve(),
+  rewriteDeploymentManagedFields: () => Promise.resolve(false),
+  applyNamespace: () => Promise.resolve(),
   patchMeshDoorStatus: () => Promise.resolve(),
   createEvent: () => Promise.resolve(),
 };

@@ -114,6 +114,22 @@ describe('deploy/: the kustomize base a user installs', function () {
       });
     }
 
+    // Kuma's CRDs are not installed here, so kubectl cannot map the resource
+    // for `auth can-i`; a SubjectAccessReview asks RBAC directly.
+    const mayOnMeshes = async (verb: string): Promise<boolean> => {
+      const review = {
+        apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview',
+        spec: { user: CONTROLLER, groups: ['system:serviceaccounts', 'system:serviceaccounts:kong', 'system:authenticated'], resourceAttributes: { group: 'kuma.io', resource: 'meshes', verb } },
+      };
+      const { stdout } = await cluster.kubectl(['create', '-f', '-', '-o', 'json'], { stdin: JSON.stringify(review) });
+      return (JSON.parse(stdout) as { status?: { allowed?: boolean } }).status?.allowed === true;
+    };
+
+    it('may get the gateway\'s Kuma Mesh (the optional read), and do nothing else with Meshes', async function () {
+      expect(await mayOnMeshes('get')).to.equal(true);
+      for (const verb of ['list', 'watch', 'update', 'patch', 'delete']) expect(await mayOnMeshes(verb), verb).to.equal(false);
+    });
+
     it('lists single objects by name-selector, as the controller watches them, and nothing more', async function () {
       const token = await cluster.createServiceAccountToken('kong', 'meshdoor');
       const kubeconfig = await cluster.kubeconfigFor(token, 'rbac-check');
@@ -142,7 +158,8 @@ describe('deploy/: the kustomize base a user installs', function () {
         apiVersion: 'v1',
         kind: 'Pod',
         metadata: { name: owner.metadata.name, namespace: 'restricted' },
-        spec: { ...owner.spec.template.spec, serviceAccountName: undefined },
+        // The ServiceAccounts stay named: the gateway's projected token volume needs one.
+        spec: owner.spec.template.spec,
       };
       const result = await cluster.kubectl(['create', '--dry-run=server', '-f', '-'], { stdin: JSON.stringify(pod), allowFailure: true });
       expect(result.stderr, owner.metadata.name).to.not.match(/violates PodSecurity/);

@@ -1,6 +1,6 @@
 // Typed reads of what the controller writes (Ingress status, Events, the
 // MeshDoor status, the gateway Deployment), through kubectl as cluster admin.
-import type { CoreV1Event, V1Deployment, V1Ingress, V1Lease, V1ReplicaSet } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Deployment, V1Ingress, V1Lease, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import type { Cluster } from './cluster.ts';
 
 interface List<T> {
@@ -19,12 +19,19 @@ export async function warningEvents(cluster: Cluster, namespace: string, involve
   return list?.items ?? [];
 }
 
+export async function podsWithLabel(cluster: Cluster, namespace: string, selector: string): Promise<V1Pod[]> {
+  const list = await cluster.getJson<List<V1Pod>>(['pods', '-n', namespace, '-l', selector]);
+  return list?.items ?? [];
+}
+
 export interface MeshDoorStatusView {
   conditions?: Array<{ type: string; status: string; reason: string; message: string }>;
   routes?: number;
   services?: number;
   configHash?: string;
   gatewayPods?: { withSidecar?: number; withoutSidecar?: number };
+  meshIdentity?: { service: string; fromService: string; warning: string };
+  mesh?: { name: string; read: boolean; found: string; meshServicesMode: string; warning: string };
   failingObjectCount?: number;
   failingObjects?: Array<{ kind: string; namespace?: string; name: string; reason: string; message: string }>;
   kongRejections?: Array<{ entity: string; kind: string; name: string }>;

@@ -13,6 +13,7 @@ import { systemClock } from '../kube/clock.ts';
 import { createKubeClients, podNamespace } from '../kube/clients.ts';
 import { informerSourceFactory } from '../kube/informer-source.ts';
 import { kubeWriter } from '../kube/kube-writer.ts';
+import { kubeMeshApi } from '../mesh/mesh-reader.ts';
 import { leaderIdentity } from '../kube/leader-election.ts';
 import { kubeLeaseApi } from '../kube/lease-api.ts';
 import { startHealthServer } from '../observe/health-server.ts';
@@ -65,7 +66,7 @@ async function runController(flags: ControllerFlags): Promise<number> {
     identity,
   }, {
     watchFactory: informerSourceFactory(clients, { minWatchTimeoutMs: flags.watchTimeoutMs }), writer: kubeWriter(clients), leaseApi: kubeLeaseApi(clients),
-    kong, translate, settingsFromMeshDoor, clock: systemClock, log, metrics,
+    kong, translate, settingsFromMeshDoor, clock: systemClock, log, metrics, meshApi: kubeMeshApi(clients),
   });
   const health = await startHealthServer({ port: flags.metricsPort, host: flags.bindAddress, readiness: controller.readiness, registry: metrics.registry });
   log.info('serving health and metrics', { address: `${flags.bindAddress}:${health.port}` });

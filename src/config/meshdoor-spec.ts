@@ -95,6 +95,7 @@ function meshSettings(r: SpecReader, spec: Record<string, unknown>): MeshDoorSet
   const result: MeshDoorSettings['mesh'] = {
     domain: r.string(mesh.domain, 'mesh.domain', dnsName) ?? d.domain,
     vipPort: r.port(mesh.vipPort, 'mesh.vipPort') ?? d.vipPort,
+    controlPlaneNamespace: r.string(mesh.controlPlaneNamespace, 'mesh.controlPlaneNamespace', dnsLabel) ?? d.controlPlaneNamespace,
   };
   const name = r.string(mesh.name, 'mesh.name', dnsName);
   if (name !== undefined) result.name = name;
@@ -108,6 +109,7 @@ function gatewaySettings(r: SpecReader, spec: Record<string, unknown>): MeshDoor
     namespace: r.string(gateway.namespace, 'gateway.namespace', dnsLabel) ?? d.namespace,
     deployment: r.string(gateway.deployment, 'gateway.deployment', dnsName) ?? d.deployment,
     labelNamespace: r.bool(gateway.labelNamespace, 'gateway.labelNamespace') ?? d.labelNamespace,
+    manageTokenVolume: r.bool(gateway.manageTokenVolume, 'gateway.manageTokenVolume') ?? d.manageTokenVolume,
   };
 }
 

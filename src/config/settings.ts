@@ -10,13 +10,17 @@ export interface MeshSettings {
   domain: string;
   /** Port that legacy `.mesh` VIPs listen on, default 80. */
   vipPort: number;
+  /** Kuma's control-plane namespace; Kuma's injection webhooks skip it. */
+  controlPlaneNamespace: string;
 }
 
 export interface GatewaySettings {
   namespace: string;
   deployment: string;
-  /** Set the namespace's `kuma.io/sidecar-injection` label to `enabled` when missing. */
+  /** Set the namespace's `kuma.io/sidecar-injection` label key (value `disabled`) when missing. */
   labelNamespace: boolean;
+  /** Add a projected token volume for Kuma's sidecar to the pod template when it lacks one. */
+  manageTokenVolume: boolean;
 }
 
 export interface KongAdminSettings {
@@ -54,9 +58,9 @@ export const DEFAULT_SETTINGS: Readonly<MeshDoorSettings> = Object.freeze({
   upstreamMode: 'service',
   clusterDomain: 'cluster.local',
   routerFlavor: 'traditional_compatible',
-  mesh: Object.freeze({ domain: 'mesh', vipPort: 80 }),
+  mesh: Object.freeze({ domain: 'mesh', vipPort: 80, controlPlaneNamespace: 'kuma-system' }),
   externalNameAllow: [],
-  gateway: Object.freeze({ namespace: 'kong', deployment: 'kong-gateway', labelNamespace: false }),
+  gateway: Object.freeze({ namespace: 'kong', deployment: 'kong-gateway', labelNamespace: false, manageTokenVolume: false }),
   kongAdmin: Object.freeze({ service: 'kong/kong-admin', portName: 'admin', urls: [] }),
   publishService: 'kong/kong-proxy',
   publishAddresses: [],

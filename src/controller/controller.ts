@@ -18,6 +18,7 @@ import type { SupervisorTimings } from '../kube/supervised-watch.ts';
 import { WatchSet } from '../kube/watch-set.ts';
 import type { WatchSourceFactory } from '../kube/watch-source.ts';
 import { GatewayMesh } from '../mesh/ensure-gateway.ts';
+import { MeshReader, type MeshApi } from '../mesh/mesh-reader.ts';
 import { deploymentPodSelector } from '../mesh/sidecar.ts';
 import { errorField, type Logger } from '../observe/logger.ts';
 import type { Metrics } from '../observe/metrics.ts';
@@ -73,6 +74,8 @@ export interface ControllerDeps {
   clock: Clock;
   log: Logger;
   metrics: Metrics;
+  /** Kuma Mesh reads (optional: used only where RBAC allows them). */
+  meshApi?: MeshApi;
 }
 
 const PASS_ERROR_RETRY_MS = 5000;
@@ -107,7 +110,10 @@ export class Controller {
       writer: d.writer, statusWriter: new IngressStatusWriter({ writer: d.writer, log: d.log }),
       events: this.events, clock: d.clock, log: d.log,
     });
-    this.mesh = new GatewayMesh({ writer: d.writer, events: this.events, clock: d.clock, log: d.log, restartUnmeshed: o.restartUnmeshedGateway });
+    this.mesh = new GatewayMesh({
+      writer: d.writer, events: this.events, clock: d.clock, log: d.log, restartUnmeshed: o.restartUnmeshedGateway,
+      meshReader: new MeshReader({ api: d.meshApi, clock: d.clock, log: d.log }),
+    });
     this.elector = o.leaderElection && d.leaseApi ? this.createElector(o.leaderElection, d.leaseApi) : undefined;
     this.poll = this.createPoll();
   }
@@ -201,6 +207,7 @@ export class Controller {
       deployment: this.watches.list<V1Deployment>('gatewayDeployment')[0],
       namespace: this.watches.list<V1Namespace>('gatewayNamespace')[0],
       pods: this.watches.list<V1Pod>('gatewayPods'),
+      services: gatewayNamespaceServices(snapshot.services, this.watches.list<V1Service>('gatewayServices'), settings.gateway.namespace),
     });
     this.d.metrics.gatewayPods.set({ sidecar: 'true' }, mesh.pods.withSidecar);
     this.d.metrics.gatewayPods.set({ sidecar: 'false' }, mesh.pods.withoutSidecar.length);
@@ -277,6 +284,12 @@ export class Controller {
   currentSettings(): ResolvedSettings {
     return this.settings.resolve(this.watches.list<KubernetesObject>('meshdoor')[0]);
   }
+}
+
+/** The Services the gateway check needs: every watched one, plus the gateway namespace's when that is not watched. */
+function gatewayNamespaceServices(watched: readonly V1Service[], gatewayOnly: readonly V1Service[], namespace: string): V1Service[] {
+  const seen = watched.some((s) => s.metadata?.namespace === namespace);
+  return seen ? [...watched] : [...watched, ...gatewayOnly];
 }
 
 function withPodSelector(deployment: V1Deployment | undefined): { gatewayPodSelector?: string } {

@@ -88,7 +88,7 @@ export interface MeshDoorStatusInput {
   lastValid?: readonly LastValidEntry[];
   gateways: number;
   lastSyncTime?: number;
-  pods: GatewayPodSummary;
+  pods: Pick<GatewayPodSummary, 'total' | 'withSidecar' | 'withoutSidecar'>;
   failures: readonly TranslationFailure[];
   maxFailingObjects?: number;
 }

@@ -14,6 +14,7 @@ import { noReadyEndpointFailures } from './backend-endpoints.ts';
 import { FailureEvents, mergeFailures } from './failure-events.ts';
 import type { KongStepOutput } from './kong-step.ts';
 import { foldServingLastValid, type LastValidEntry } from './last-valid.ts';
+import { gatewayMeshStatusFields } from './gateway-mesh-status.ts';
 import { desiredMeshDoorStatus, meshDoorStatusDiffers, type ConditionInput, type KongRejectionEntry, type MeshDoorStatus, type MeshDoorStatusInput } from './meshdoor-status.ts';
 import type { ResolvedSettings } from './settings-state.ts';
 
@@ -116,6 +117,7 @@ export class Reporter {
       ...(input.resolved.specError ? { specError: input.resolved.specError } : {}),
       ...kongFacts(input),
     });
+    Object.assign(next, gatewayMeshStatusFields(input.mesh));
     if (!meshDoorStatusDiffers(previous, next)) return;
     const rv = md.metadata?.resourceVersion;
     if (rv !== undefined && rv === this.statusWrittenFrom) return;

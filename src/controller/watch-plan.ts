@@ -66,6 +66,10 @@ function gatewaySpecs(input: WatchPlanInput): WatchSpec[] {
   if (input.gatewayPodSelector) {
     specs.push({ role: 'gatewayPods', kind: 'Pod', namespace: gateway.namespace, labelSelector: input.gatewayPodSelector, gate: 'hard' });
   }
+  if (input.watchNamespaces.length > 0 && !input.watchNamespaces.includes(gateway.namespace)) {
+    // The gateway's mesh identity comes from the Services selecting its pods.
+    specs.push({ role: 'gatewayServices', kind: 'Service', namespace: gateway.namespace, gate: 'hard' });
+  }
   const admin = splitNamespacedName(kongAdmin.service);
   if (!input.staticAdminUrls && admin) {
     specs.push({ role: 'adminEndpoints', kind: 'EndpointSlice', namespace: admin.namespace, labelSelector: `kubernetes.io/service-name=${admin.name}`, gate: 'hard' });

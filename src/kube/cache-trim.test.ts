@@ -42,6 +42,13 @@ describe('trimForCache', () => {
     expect(deployment.spec?.template.metadata).to.deep.equal(template);
   });
 
+  it('keeps meshdoor\'s own server-side-apply entry: it says which keys meshdoor may remove', () => {
+    const own: V1ManagedFieldsEntry = { manager: 'meshdoor', operation: 'Apply', apiVersion: 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} } };
+    const update: V1ManagedFieldsEntry = { ...own, operation: 'Update' };
+    const deployment: V1Deployment = { kind: 'Deployment', metadata: { name: 'kong', managedFields: [...managedFields, update, own] } };
+    expect(trimForCache(deployment).metadata).to.deep.equal({ name: 'kong', managedFields: [own] });
+  });
+
   it('leaves an object without either as it is', () => {
     const ingress: V1Ingress = { kind: 'Ingress', metadata: { name: 'web', annotations: { a: 'b' } } };
     const metadata = ingress.metadata;

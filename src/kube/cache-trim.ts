@@ -6,10 +6,13 @@
 // the same way.
 //
 // Safe because no cached object is ever written back whole: Ingress and
-// MeshDoor status, the gateway Deployment's pod template and the namespace
-// label are JSON merge patches naming only their own fields, so the server
-// keeps both; the Lease is read and replaced outside the caches.
-import type { KubernetesObject, V1ObjectMeta } from '@kubernetes/client-node';
+// MeshDoor status are JSON merge patches and the gateway's pod-template keys
+// and namespace label are server-side applies, each naming only its own
+// fields, so the server keeps both; the Lease is read and replaced outside the
+// caches. The one managedFields entry kept is meshdoor's own apply: it tells
+// which keys meshdoor owns, so it can remove those it no longer wants.
+import type { KubernetesObject, V1ManagedFieldsEntry, V1ObjectMeta } from '@kubernetes/client-node';
+import { FIELD_MANAGER } from './kube-writer.ts';
 
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -18,8 +21,13 @@ function withoutLastApplied(annotations: Record<string, string>): Record<string,
   return Object.keys(rest).length > 0 ? rest : undefined;
 }
 
+function ownApplyEntries(entries: V1ManagedFieldsEntry[] | undefined): V1ManagedFieldsEntry[] | undefined {
+  const own = entries?.filter((e) => e.manager === FIELD_MANAGER && e.operation === 'Apply');
+  return own && own.length > 0 ? own : undefined;
+}
+
 /**
- * Drops managedFields and the last-applied annotation from `obj`'s own metadata
+ * Drops managedFields (but meshdoor's own apply entry) and the last-applied annotation from `obj`'s own metadata
  * (not from nested templates) and returns `obj`. Trims in place, because a watch
  * source may keep the same object in its own cache; metadata is replaced rather
  * than `delete`d from, which would leave V8 a slower, larger dictionary object.
@@ -31,7 +39,8 @@ export function trimForCache<T extends KubernetesObject>(obj: T): T {
   if (!meta || (meta.managedFields === undefined && !lastApplied)) return obj;
   const { managedFields: _managed, annotations: _annotations, ...rest } = meta;
   const kept = annotations && lastApplied ? withoutLastApplied(annotations) : annotations;
-  const trimmed: V1ObjectMeta = kept ? { ...rest, annotations: kept } : rest;
+  const own = ownApplyEntries(meta.managedFields);
+  const trimmed: V1ObjectMeta = { ...rest, ...(kept ? { annotations: kept } : {}), ...(own ? { managedFields: own } : {}) };
   obj.metadata = trimmed;
   return obj;
 }

@@ -1,9 +1,12 @@
 // An in-memory stand-in for the API server, for feature tests: watch sources
 // that honour namespace/label/field selectors, a recording KubeWriter, and a
 // Lease API with resourceVersion conflicts. Failures can be injected.
-import type { CoreV1Event, KubernetesObject, V1Lease, V1ObjectMeta } from '@kubernetes/client-node';
+import type { CoreV1Event, KubernetesObject, V1Deployment, V1Lease, V1ManagedFieldsEntry, V1ObjectMeta, V1Volume } from '@kubernetes/client-node';
+import {
+  isOwnApplyEntry, labelFieldSet, ownedLabels, ownedTemplateKeys, templateFieldSet, templateKeysOf,
+} from '../mesh/managed-fields.ts';
 import { applyMergePatch } from './merge-patch.ts';
-import type { KubeWriter, MergePatch } from './kube-writer.ts';
+import { FIELD_MANAGER, type KubeWriter, type MergePatch } from './kube-writer.ts';
 import type { LeaseApi } from './lease-api.ts';
 import type { WatchHandlers, WatchKind, WatchSource, WatchSourceFactory, WatchSpec } from './watch-source.ts';
 
@@ -49,6 +52,33 @@ const MICRO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 function key(kind: string, namespace: string | undefined, name: string): string {
   return `${kind}/${namespace ?? ''}/${name}`;
+}
+
+interface Maps {
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+/** A map after an apply: previously owned keys dropped, applied keys set, the rest kept. */
+function applyMap(current: Record<string, string> | undefined, owned: Set<string>, applied: Record<string, string>): Record<string, string> {
+  const kept = Object.entries(current ?? {}).filter(([k]) => !owned.has(k));
+  return { ...Object.fromEntries(kept), ...applied };
+}
+
+/** meshdoor's template keys that no other manager owns too: those an apply may remove. */
+function solelyOwnedTemplateKeys(meta: V1ObjectMeta | undefined): ReturnType<typeof ownedTemplateKeys> {
+  const owned = ownedTemplateKeys(meta);
+  for (const entry of (meta?.managedFields ?? []).filter((e) => !isOwnApplyEntry(e))) {
+    const theirs = templateKeysOf(entry.fieldsV1);
+    for (const k of theirs.labels) owned.labels.delete(k);
+    for (const k of theirs.annotations) owned.annotations.delete(k);
+  }
+  return owned;
+}
+
+function withOwnEntry(entries: V1ManagedFieldsEntry[] | undefined, apiVersion: string, fieldsV1: object): V1ManagedFieldsEntry[] {
+  const others = (entries ?? []).filter((e) => !isOwnApplyEntry(e));
+  return [...others, { manager: FIELD_MANAGER, operation: 'Apply', apiVersion, fieldsType: 'FieldsV1', fieldsV1 }];
 }
 
 class FakeSource implements WatchSource {
@@ -187,6 +217,46 @@ export class FakeCluster {
     this.store(next, !('status' in patch) || 'spec' in patch);
   }
 
+  /**
+   * Server-side apply, as far as meshdoor uses it: the label / annotation maps
+   * and keyed volume list named by the body become meshdoor's; keys its
+   * previous apply owned and this one leaves out are removed; others stay.
+   */
+  private applyTemplate(namespace: string, name: string, body: Record<string, unknown>): void {
+    const existing: V1Deployment | undefined = this.objects.get(key('Deployment', namespace, name));
+    const template = existing?.spec?.template;
+    if (!existing || !template) throw new ApiError(404, `Deployment ${name} not found`);
+    const next = structuredClone(existing) as V1Deployment & { spec: { template: typeof template } };
+    const applied = (body as { spec?: { template?: { metadata?: Maps; spec?: { volumes?: V1Volume[] } } } }).spec?.template;
+    const owned = solelyOwnedTemplateKeys(existing.metadata);
+    const labels = applied?.metadata?.labels ?? {};
+    const annotations = applied?.metadata?.annotations ?? {};
+    const volumes = applied?.spec?.volumes ?? [];
+    const meta = next.spec.template.metadata ?? {};
+    next.spec.template.metadata = { ...meta, labels: applyMap(meta.labels, owned.labels, labels), annotations: applyMap(meta.annotations, owned.annotations, annotations) };
+    const podSpec = next.spec.template.spec;
+    if (podSpec) {
+      const kept = (podSpec.volumes ?? []).filter((v) => !owned.volumes.has(v.name) && !volumes.some((w) => w.name === v.name));
+      podSpec.volumes = [...kept, ...volumes];
+    }
+    const fields = templateFieldSet({ labels: Object.keys(labels), annotations: Object.keys(annotations), volumes: volumes.map((v) => v.name) });
+    next.metadata = { ...next.metadata, managedFields: withOwnEntry(next.metadata?.managedFields, 'apps/v1', fields) };
+    this.store(next, true);
+  }
+
+  private applyNamespaceLabels(name: string, body: Record<string, unknown>): void {
+    const existing = this.objects.get(key('Namespace', undefined, name));
+    if (!existing) throw new ApiError(404, `Namespace ${name} not found`);
+    const labels = (body as { metadata?: Maps }).metadata?.labels ?? {};
+    const next = structuredClone(existing);
+    next.metadata = {
+      ...next.metadata,
+      labels: applyMap(next.metadata?.labels, ownedLabels(existing.metadata), labels),
+      managedFields: withOwnEntry(next.metadata?.managedFields, 'v1', labelFieldSet(Object.keys(labels))),
+    };
+    this.store(next, false);
+  }
+
   readonly writer: KubeWriter = {
     patchIngressStatus: (namespace, name, status) => this.write({ op: 'ingressStatus', namespace, name, body: status }, () => {
       this.patch('Ingress', namespace, name, { status: status });
@@ -194,8 +264,21 @@ export class FakeCluster {
     patchDeployment: (namespace, name, patch) => this.write({ op: 'deployment', namespace, name, body: patch }, () => {
       this.patch('Deployment', namespace, name, patch);
     }),
-    patchNamespace: (name, patch) => this.write({ op: 'namespace', name, body: patch }, () => {
-      this.patch('Namespace', undefined, name, patch);
+    applyDeployment: (namespace, name, body) => this.write({ op: 'deployment', namespace, name, body }, () => {
+      this.applyTemplate(namespace, name, body);
+    }),
+    rewriteDeploymentManagedFields: async (namespace, name, rewrite) => {
+      await Promise.resolve();
+      const existing = this.objects.get(key('Deployment', namespace, name));
+      if (!existing) throw new ApiError(404, `Deployment ${name} not found`);
+      const next = rewrite(structuredClone(existing.metadata?.managedFields));
+      if (!next) return false;
+      this.writes.push({ op: 'deployment', namespace, name, body: { managedFields: next } });
+      this.store({ ...structuredClone(existing), metadata: { ...existing.metadata, managedFields: next } }, false);
+      return true;
+    },
+    applyNamespace: (name, body) => this.write({ op: 'namespace', name, body }, () => {
+      this.applyNamespaceLabels(name, body);
     }),
     patchMeshDoorStatus: (name, status) => this.write({ op: 'meshdoorStatus', name, body: status }, () => {
       this.patch('MeshDoor', undefined, name, { status });

@@ -1,9 +1,14 @@
-// PURE: the Kuma metadata the gateway Deployment's pod template must carry to
-// be injected as a delegated gateway (kuma.md §1), the comparison with what is
-// there, and the values Kuma would reject.
-import type { V1Deployment, V1Namespace } from '@kubernetes/client-node';
-import type { MeshSettings } from '../config/settings.ts';
+// PURE: the Kuma metadata meshdoor keeps on the gateway Deployment's pod
+// template so its pods are injected as a delegated gateway (kuma.md §1), the
+// server-side apply that holds exactly those keys, and the values Kuma would
+// reject. meshdoor owns these keys through its own field manager: a key it no
+// longer wants is dropped from the apply and the API server removes it, while
+// keys set by anyone else are never touched.
+import type { V1Deployment, V1Namespace, V1Volume } from '@kubernetes/client-node';
+import type { GatewaySettings, MeshSettings } from '../config/settings.ts';
 import type { MergePatch } from '../kube/kube-writer.ts';
+import { ownedLabels, ownedTemplateKeys, type OwnedTemplateKeys } from './managed-fields.ts';
+import { MANAGED_TOKEN_VOLUME, templateTokenProblem, TOKEN_VOLUME_ANNOTATION, tokenVolume } from './sidecar-token.ts';
 
 export const SIDECAR_INJECTION_LABEL = 'kuma.io/sidecar-injection';
 export const GATEWAY_ANNOTATION = 'kuma.io/gateway';
@@ -13,12 +18,35 @@ export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
 export interface GatewayMetadata {
   labels: Record<string, string>;
   annotations: Record<string, string>;
+  /** Pod-template volumes meshdoor adds (the managed token volume). */
+  volumes: V1Volume[];
 }
 
-export function desiredGatewayMetadata(mesh: Pick<MeshSettings, 'name'>): GatewayMetadata {
+/**
+ * The token volume and its annotation are wanted when the MeshDoor asks
+ * meshdoor to manage them and the template needs them, and stay wanted once
+ * meshdoor added them (otherwise the next pass would take them away again).
+ */
+function wantsTokenVolume(deployment: V1Deployment | undefined, gateway: Pick<GatewaySettings, 'manageTokenVolume'>): boolean {
+  if (!gateway.manageTokenVolume) return false;
+  const owned = ownedTemplateKeys(deployment?.metadata);
+  return owned.annotations.has(TOKEN_VOLUME_ANNOTATION) || templateTokenProblem(deployment?.spec?.template) !== undefined;
+}
+
+export function desiredGatewayMetadata(
+  mesh: Pick<MeshSettings, 'name'>,
+  gateway: Pick<GatewaySettings, 'manageTokenVolume'> = { manageTokenVolume: false },
+  deployment?: V1Deployment,
+): GatewayMetadata {
   const labels: Record<string, string> = { [SIDECAR_INJECTION_LABEL]: 'enabled' };
   if (mesh.name) labels[MESH_LABEL] = mesh.name;
-  return { labels, annotations: { [GATEWAY_ANNOTATION]: 'enabled' } };
+  const annotations: Record<string, string> = { [GATEWAY_ANNOTATION]: 'enabled' };
+  const volumes: V1Volume[] = [];
+  if (wantsTokenVolume(deployment, gateway)) {
+    annotations[TOKEN_VOLUME_ANNOTATION] = MANAGED_TOKEN_VOLUME;
+    volumes.push(tokenVolume(MANAGED_TOKEN_VOLUME));
+  }
+  return { labels, annotations, volumes };
 }
 
 // Annotations Kuma's injector writes itself (kuma.md §1.4).
@@ -30,7 +58,7 @@ const INJECTOR_OWNED = [
 const MESH_NAME = /^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/;
 
 /** Why Kuma would reject this metadata; empty when it is safe to write. */
-export function validateGatewayMetadata(meta: GatewayMetadata): string[] {
+export function validateGatewayMetadata(meta: Pick<GatewayMetadata, 'labels' | 'annotations'>): string[] {
   const problems: string[] = [];
   const gateway = meta.annotations[GATEWAY_ANNOTATION];
   if (gateway !== undefined && gateway !== 'enabled') {
@@ -40,8 +68,11 @@ export function validateGatewayMetadata(meta: GatewayMetadata): string[] {
   if (injection !== 'enabled') {
     problems.push(`label ${SIDECAR_INJECTION_LABEL}="${injection ?? ''}" is not accepted: Kuma's pod webhook selector matches exactly "enabled"`);
   }
-  for (const key of [SIDECAR_INJECTION_LABEL, MESH_LABEL]) {
-    if (key in meta.annotations) problems.push(`${key} must be a label, not an annotation: Kuma ignores the annotation form`);
+  if (SIDECAR_INJECTION_LABEL in meta.annotations) {
+    problems.push(`${SIDECAR_INJECTION_LABEL} must be a label, not an annotation: Kuma ignores the annotation form`);
+  }
+  if (MESH_LABEL in meta.annotations) {
+    problems.push(`${MESH_LABEL} must be a label: Kuma 2.x still honours the annotation but deprecates it, and Kuma 3.0 ignores it`);
   }
   const mesh = meta.labels[MESH_LABEL];
   if (mesh !== undefined && !MESH_NAME.test(mesh)) {
@@ -54,39 +85,73 @@ export function validateGatewayMetadata(meta: GatewayMetadata): string[] {
   return problems;
 }
 
-function missing(current: Record<string, string> | undefined, desired: Record<string, string>): Record<string, string> | undefined {
-  const diff: Record<string, string> = {};
+function differs(current: Record<string, string> | undefined, desired: Record<string, string>, owned: Set<string>): boolean {
   for (const [key, value] of Object.entries(desired)) {
-    if (current?.[key] !== value) diff[key] = value;
+    if (current?.[key] !== value || !owned.has(key)) return true;
   }
-  return Object.keys(diff).length > 0 ? diff : undefined;
+  return [...owned].some((key) => !(key in desired));
 }
 
-/** A merge patch bringing the pod template to the desired metadata, or null when nothing differs. */
-export function gatewayMetadataPatch(deployment: V1Deployment, desired: GatewayMetadata): MergePatch | null {
+function volumesDiffer(deployment: V1Deployment, desired: readonly V1Volume[], owned: Set<string>): boolean {
+  const present = new Set((deployment.spec?.template.spec?.volumes ?? []).map((v) => v.name));
+  const wanted = new Set(desired.map((v) => v.name));
+  return desired.some((v) => !present.has(v.name) || !owned.has(v.name)) || [...owned].some((name) => !wanted.has(name));
+}
+
+/**
+ * Whether the template differs from what meshdoor wants: a wanted key is
+ * missing, has another value or is not yet meshdoor's; or meshdoor owns a key
+ * it no longer wants.
+ */
+export function templateNeedsApply(deployment: V1Deployment, desired: GatewayMetadata, owned: OwnedTemplateKeys = ownedTemplateKeys(deployment.metadata)): boolean {
   const meta = deployment.spec?.template.metadata;
-  const labels = missing(meta?.labels, desired.labels);
-  const annotations = missing(meta?.annotations, desired.annotations);
-  if (!labels && !annotations) return null;
-  return { spec: { template: { metadata: { ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}) } } } };
+  return differs(meta?.labels, desired.labels, owned.labels)
+    || differs(meta?.annotations, desired.annotations, owned.annotations)
+    || volumesDiffer(deployment, desired.volumes, owned.volumes);
+}
+
+/** The server-side apply body holding exactly meshdoor's pod-template keys. */
+export function templateApplyBody(deployment: V1Deployment, desired: GatewayMetadata): Record<string, unknown> {
+  const { namespace, name } = deployment.metadata ?? {};
+  return {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { namespace, name },
+    spec: {
+      template: {
+        metadata: { labels: desired.labels, annotations: desired.annotations },
+        ...(desired.volumes.length > 0 ? { spec: { volumes: desired.volumes } } : {}),
+      },
+    },
+  };
 }
 
 export type NamespaceLabelAction =
   | { action: 'none' }
-  | { action: 'patch'; patch: MergePatch }
+  | { action: 'apply'; body: Record<string, unknown> }
   | { action: 'report'; message: string };
 
+function namespaceApply(name: string, labels: Record<string, string>): NamespaceLabelAction {
+  return { action: 'apply', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } } };
+}
+
 /**
- * Kuma ≥ 2.11 calls its injection webhook only for namespaces that carry the
- * `kuma.io/sidecar-injection` label key. Add it only when the MeshDoor asks.
+ * Kuma ≥ 2.11 calls its injection webhooks only for namespaces that carry the
+ * `kuma.io/sidecar-injection` label key, whatever its value. meshdoor writes
+ * `disabled` when the key is missing and the MeshDoor asks: `enabled` would
+ * make Kuma inject every pod of the namespace, meshdoor's own included, while
+ * the gateway opts in with its pod label. An existing value is never changed;
+ * meshdoor takes back only a label it wrote itself once the MeshDoor stops asking.
  */
 export function namespaceLabelAction(namespace: V1Namespace | undefined, labelNamespace: boolean): NamespaceLabelAction {
   if (!namespace) return { action: 'none' };
-  if (namespace.metadata?.labels?.[SIDECAR_INJECTION_LABEL] !== undefined) return { action: 'none' };
-  if (labelNamespace) return { action: 'patch', patch: { metadata: { labels: { [SIDECAR_INJECTION_LABEL]: 'enabled' } } } };
+  const name = namespace.metadata?.name ?? '';
+  const ours = ownedLabels(namespace.metadata).has(SIDECAR_INJECTION_LABEL);
+  const present = namespace.metadata?.labels?.[SIDECAR_INJECTION_LABEL] !== undefined;
+  if (ours && !labelNamespace) return namespaceApply(name, {});
+  if (present) return { action: 'none' };
+  if (labelNamespace) return namespaceApply(name, { [SIDECAR_INJECTION_LABEL]: 'disabled' });
   return {
     action: 'report',
-    message: `namespace ${namespace.metadata?.name ?? ''} has no ${SIDECAR_INJECTION_LABEL} label; Kuma 2.11 and later will not call its injection webhook for the gateway pods (set spec.gateway.labelNamespace or label the namespace)`,
+    message: `namespace ${name} has no ${SIDECAR_INJECTION_LABEL} label; Kuma 2.11 and later will not call its injection webhook for the gateway pods (set spec.gateway.labelNamespace, or label the namespace ${SIDECAR_INJECTION_LABEL}=disabled: the key is what Kuma needs)`,
   };
 }
 

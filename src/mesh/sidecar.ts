@@ -1,9 +1,11 @@
 // PURE: which gateway pods run Kuma's sidecar (kuma.md §5): a container named
 // `kuma-sidecar` in `containers` (up to Kuma 2.13) or `initContainers` (native
 // sidecar, 2.14+). `kuma-init` is not required: CNI mode omits it.
-import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
+import type { V1ContainerStatus, V1Deployment, V1Pod } from '@kubernetes/client-node';
+import { INIT_CONTAINER, SIDECAR_CONTAINER } from './kuma-names.ts';
+import { podSidecarLacksToken } from './sidecar-token.ts';
 
-export const SIDECAR_CONTAINER = 'kuma-sidecar';
+export { SIDECAR_CONTAINER };
 
 export function podHasSidecar(pod: V1Pod): boolean {
   const spec = pod.spec;
@@ -17,6 +19,12 @@ export interface GatewayPodSummary {
   withSidecar: number;
   /** Names of live pods without the sidecar, sorted. */
   withoutSidecar: string[];
+  /** `pod: why` for live pods whose kuma-sidecar is not started and ready, sorted. */
+  sidecarNotReady: string[];
+  /** Names of live pods whose kuma-sidecar has no ServiceAccount token mount, sorted. */
+  sidecarWithoutToken: string[];
+  /** Some sidecar pod runs without kuma-init: Kuma's CNI sets up the redirect instead. */
+  cniMode: boolean;
 }
 
 /**
@@ -25,8 +33,41 @@ export interface GatewayPodSummary {
  */
 export function summarizeGatewayPods(pods: readonly V1Pod[]): GatewayPodSummary {
   const live = pods.filter((p) => (p.status?.phase ?? 'Pending') in LIVE_PHASES && !p.metadata?.deletionTimestamp);
-  const without = live.filter((p) => !podHasSidecar(p)).map((p) => p.metadata?.name ?? '').sort();
-  return { total: live.length, withSidecar: live.length - without.length, withoutSidecar: without };
+  const name = (p: V1Pod): string => p.metadata?.name ?? '';
+  const without = live.filter((p) => !podHasSidecar(p)).map(name).sort();
+  const meshed = live.filter(podHasSidecar);
+  return {
+    total: live.length, withSidecar: live.length - without.length, withoutSidecar: without,
+    sidecarNotReady: meshed.flatMap((p) => {
+      const why = sidecarNotReadyReason(p);
+      return why ? [`${name(p)}: ${why}`] : [];
+    }).sort(),
+    sidecarWithoutToken: meshed.filter((p) => podSidecarLacksToken(p.spec)).map(name).sort(),
+    cniMode: meshed.some((p) => ![...(p.spec?.initContainers ?? []), ...(p.spec?.containers ?? [])].some((c) => c.name === INIT_CONTAINER)),
+  };
+}
+
+function sidecarStatus(pod: V1Pod): V1ContainerStatus | undefined {
+  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  return statuses.find((s) => s.name === SIDECAR_CONTAINER);
+}
+
+/**
+ * Why a pod's kuma-sidecar is not started and ready (from its container
+ * status, in either placement); undefined when it is.
+ */
+export function sidecarNotReadyReason(pod: V1Pod): string | undefined {
+  const status = sidecarStatus(pod);
+  if (!status) return `kuma-sidecar has not started (pod ${pod.status?.phase ?? 'Pending'})`;
+  if (status.ready && status.started !== false) return undefined;
+  const waiting = status.state?.waiting;
+  const terminated = status.state?.terminated ?? status.lastState?.terminated;
+  const details = [
+    waiting?.reason ? `waiting: ${waiting.reason}` : undefined,
+    terminated ? `last exit code ${terminated.exitCode}${terminated.reason ? ` (${terminated.reason})` : ''}` : undefined,
+    status.restartCount > 0 ? `${status.restartCount} restarts` : undefined,
+  ].filter((d): d is string => d !== undefined);
+  return `kuma-sidecar is not ${status.started === false ? 'started' : 'ready'}${details.length > 0 ? `: ${details.join(', ')}` : ''}`;
 }
 
 const LIVE_PHASES = { Pending: true, Running: true, Unknown: true };

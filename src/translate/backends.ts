@@ -75,11 +75,21 @@ function basePlan(input: ResolveInput, host: string, port: number): BackendPlan 
   };
 }
 
+/**
+ * The port an ExternalName backend names: its number, or a port the Service
+ * declares by that name (how a MeshService name's real port is written down).
+ */
+function externalNamePort(input: ResolveInput): number | undefined {
+  if (input.portNumber !== undefined) return input.portNumber;
+  return input.service.spec?.ports?.find((p) => p.name === input.portToken)?.port;
+}
+
 function resolveExternalName(ctx: TranslateContext, input: ResolveInput): BackendResult {
-  if (input.portNumber === undefined) {
-    return problem('PortNotFound', `backend ${input.name}: an ExternalName Service needs a numeric backend port, not '${input.portToken}'`);
+  const port = externalNamePort(input);
+  if (port === undefined) {
+    return problem('PortNotFound', `backend ${input.name}: an ExternalName Service needs a numeric backend port or the name of one of its spec.ports, not '${input.portToken}'`);
   }
-  const address = externalNameAddress(input.service.spec?.externalName ?? '', input.portNumber, ctx.settings);
+  const address = externalNameAddress(input.service.spec?.externalName ?? '', port, ctx.settings);
   if ('refused' in address) return problem('ExternalNameRefused', `Service ${input.namespace}/${input.name}: ${address.refused}`, input.service);
   return { plan: withHostHeader(basePlan(input, address.host, address.port), input) };
 }

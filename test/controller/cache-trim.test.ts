@@ -20,7 +20,8 @@ function kubectlApplied<T extends KubernetesObject>(obj: T): T {
 }
 
 function bookkeeping(obj: KubernetesObject | undefined): { managedFields: number; lastApplied: boolean } {
-  return { managedFields: obj?.metadata?.managedFields?.length ?? 0, lastApplied: LAST_APPLIED_ANNOTATION in (obj?.metadata?.annotations ?? {}) };
+  const kubectl = obj?.metadata?.managedFields?.filter((e) => e.manager === 'kubectl-client-side-apply') ?? [];
+  return { managedFields: kubectl.length, lastApplied: LAST_APPLIED_ANNOTATION in (obj?.metadata?.annotations ?? {}) };
 }
 
 describe('controller: trimmed watch caches', () => {

@@ -1,7 +1,8 @@
 // Builders for the objects the feature tests put in the fake cluster.
 import type {
-  KubernetesObject, V1Deployment, V1EndpointSlice, V1Ingress, V1IngressClass, V1Namespace, V1Pod, V1Secret, V1Service,
+  KubernetesObject, V1ContainerStatus, V1Deployment, V1EndpointSlice, V1Ingress, V1IngressClass, V1Namespace, V1Pod, V1Secret, V1Service,
 } from '@kubernetes/client-node';
+import { templateFieldSet } from '../../src/mesh/managed-fields.ts';
 
 export function meshdoor(spec: Record<string, unknown> = {}, name = 'default'): KubernetesObject & { spec: Record<string, unknown> } {
   return { apiVersion: 'meshdoor.dev/v1alpha1', kind: 'MeshDoor', metadata: { name }, spec };
@@ -77,20 +78,40 @@ export function gatewayDeployment(templateLabels: Record<string, string> = {}, t
 
 /** A meshed template, as the controller would leave it. */
 export function meshedGatewayDeployment(): V1Deployment {
-  return gatewayDeployment({ 'kuma.io/sidecar-injection': 'enabled' }, { 'kuma.io/gateway': 'enabled' });
+  const deployment = gatewayDeployment({ 'kuma.io/sidecar-injection': 'enabled' }, { 'kuma.io/gateway': 'enabled' });
+  const fieldsV1 = templateFieldSet({ labels: ['kuma.io/sidecar-injection'], annotations: ['kuma.io/gateway'], volumes: [] });
+  deployment.metadata = { ...deployment.metadata, managedFields: [{ manager: 'meshdoor', operation: 'Apply', apiVersion: 'apps/v1', fieldsType: 'FieldsV1', fieldsV1 }] };
+  return deployment;
 }
 
 export type SidecarPlacement = 'containers' | 'initContainers' | 'none';
 
-export function gatewayPod(name: string, sidecar: SidecarPlacement, phase = 'Running'): V1Pod {
-  const sidecarContainer = { name: 'kuma-sidecar', image: 'kuma-dp:2.14' };
+export interface GatewayPodOptions {
+  /** The kuma-sidecar's container status; default started and ready for a Running pod, none for a Pending one. */
+  sidecarStatus?: Partial<V1ContainerStatus> | null;
+  /** Whether Kuma mounted a ServiceAccount token into the sidecar (default true). */
+  token?: boolean;
+}
+
+export function gatewayPod(name: string, sidecar: SidecarPlacement, phase = 'Running', o: GatewayPodOptions = {}): V1Pod {
+  const tokenMount = { name: 'kuma-sidecar-token', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true };
+  const sidecarContainer = { name: 'kuma-sidecar', image: 'kuma-dp:2.14', ...(o.token === false ? {} : { volumeMounts: [tokenMount] }) };
+  const defaultStatus = phase === 'Running' ? { ready: true, started: true } : null;
+  const status = o.sidecarStatus === undefined ? defaultStatus : o.sidecarStatus;
+  const sidecarStatus: V1ContainerStatus[] = status && sidecar !== 'none'
+    ? [{ name: 'kuma-sidecar', image: 'kuma-dp:2.14', imageID: '', restartCount: 0, ready: false, ...status }]
+    : [];
   return {
     apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'kong', name, labels: { app: 'kong-gateway' } },
     spec: {
       containers: [...(sidecar === 'containers' ? [sidecarContainer] : []), { name: 'proxy', image: 'kong:3.9' }],
-      ...(sidecar === 'initContainers' ? { initContainers: [{ ...sidecarContainer, restartPolicy: 'Always' }] } : {}),
+      ...(sidecar === 'initContainers' ? { initContainers: [{ name: 'kuma-init', image: 'kuma-init:2.14' }, { ...sidecarContainer, restartPolicy: 'Always' }] } : {}),
     },
-    status: { phase },
+    status: {
+      phase,
+      ...(sidecar === 'initContainers' ? { initContainerStatuses: sidecarStatus } : {}),
+      ...(sidecar === 'containers' ? { containerStatuses: sidecarStatus } : {}),
+    },
   };
 }
 

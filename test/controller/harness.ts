@@ -10,6 +10,7 @@ import type { KongBackend, TranslateFn } from '../../src/controller/kong-step.ts
 import { createKongSyncEngine } from '../../src/kong/sync-engine.ts';
 import type { Clock } from '../../src/kube/clock.ts';
 import { FakeCluster } from '../../src/kube/fake-cluster.ts';
+import type { MeshApi } from '../../src/mesh/mesh-reader.ts';
 import { silentLogger } from '../../src/observe/logger.ts';
 import { Metrics } from '../../src/observe/metrics.ts';
 import { translate } from '../../src/translate/index.ts';
@@ -28,6 +29,8 @@ export interface HarnessOptions {
   leaderElection?: boolean;
   translate?: TranslateFn;
   options?: Partial<ControllerOptions>;
+  /** Kuma Mesh reads (none: the controller infers from the Deployment alone). */
+  meshApi?: MeshApi;
 }
 
 export interface Harness {
@@ -69,6 +72,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   }, {
     watchFactory: cluster.watchFactory, writer: cluster.writer, leaseApi: cluster.leaseApi, kong: backend,
     translate: o.translate ?? translate, settingsFromMeshDoor, clock: controllerClock(clock), log: silentLogger(), metrics,
+    ...(o.meshApi ? { meshApi: o.meshApi } : {}),
   });
   await controller.start();
   const advance = async (ms: number, stepMs = 50): Promise<void> => {

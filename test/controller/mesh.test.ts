@@ -4,8 +4,9 @@
 import { expect } from 'chai';
 import type { V1Deployment, V1Namespace } from '@kubernetes/client-node';
 import {
-  desiredGatewayMetadata, gatewayMetadataPatch, namespaceLabelAction, validateGatewayMetadata,
+  desiredGatewayMetadata, namespaceLabelAction, templateApplyBody, templateNeedsApply, validateGatewayMetadata,
 } from '../../src/mesh/gateway-metadata.ts';
+import { templateFieldSet } from '../../src/mesh/managed-fields.ts';
 import { podHasSidecar, rolloutComplete, summarizeGatewayPods } from '../../src/mesh/sidecar.ts';
 import type { MeshDoorStatus } from '../../src/controller/meshdoor-status.ts';
 import {
@@ -17,19 +18,28 @@ import { recordingKong } from './recording-kong.ts';
 describe('gateway metadata (pure)', () => {
   it('wants the injection label, the gateway annotation and, when named, the mesh label', () => {
     expect(desiredGatewayMetadata({})).to.deep.equal({
-      labels: { 'kuma.io/sidecar-injection': 'enabled' }, annotations: { 'kuma.io/gateway': 'enabled' },
+      labels: { 'kuma.io/sidecar-injection': 'enabled' }, annotations: { 'kuma.io/gateway': 'enabled' }, volumes: [],
     });
     expect(desiredGatewayMetadata({ name: 'prod' }).labels['kuma.io/mesh']).to.equal('prod');
   });
 
-  it('patches only what differs, and nothing when the template is right', () => {
+  it('applies when a wanted key differs or is not yet meshdoor\'s, or meshdoor owns one it no longer wants; never otherwise', () => {
     const desired = desiredGatewayMetadata({ name: 'prod' });
     const partly = gatewayDeployment({ 'kuma.io/sidecar-injection': 'enabled' }, { 'kuma.io/gateway': 'disabled' });
-    expect(gatewayMetadataPatch(partly, desired)).to.deep.equal({
-      spec: { template: { metadata: { labels: { 'kuma.io/mesh': 'prod' }, annotations: { 'kuma.io/gateway': 'enabled' } } } },
+    expect(templateNeedsApply(partly, desired)).to.equal(true);
+    expect(templateApplyBody(partly, desired)).to.deep.equal({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { namespace: 'kong', name: 'kong-gateway' },
+      spec: { template: { metadata: { labels: { 'kuma.io/sidecar-injection': 'enabled', 'kuma.io/mesh': 'prod' }, annotations: { 'kuma.io/gateway': 'enabled' } } } },
     });
     const right = gatewayDeployment({ 'kuma.io/sidecar-injection': 'enabled', 'kuma.io/mesh': 'prod' }, { 'kuma.io/gateway': 'enabled', other: 'x' });
-    expect(gatewayMetadataPatch(right, desired)).to.equal(null);
+    expect(templateNeedsApply(right, desired), 'right values, but not yet owned').to.equal(true);
+    const owned = { labels: new Set(['kuma.io/sidecar-injection', 'kuma.io/mesh']), annotations: new Set(['kuma.io/gateway']), volumes: new Set<string>() };
+    expect(templateNeedsApply(right, desired, owned)).to.equal(false);
+    expect(templateNeedsApply(right, desiredGatewayMetadata({}), owned), 'owns kuma.io/mesh, no longer wanted').to.equal(true);
+    const ownedVia = { ...right, metadata: { ...right.metadata, managedFields: [{
+      manager: 'meshdoor', operation: 'Apply', fieldsV1: templateFieldSet({ labels: owned.labels, annotations: owned.annotations, volumes: [] }),
+    }] } };
+    expect(templateNeedsApply(ownedVia, desired), 'ownership read from managedFields').to.equal(false);
   });
 
   it('refuses values Kuma rejects, with a message naming key and value', () => {
@@ -42,16 +52,25 @@ describe('gateway metadata (pure)', () => {
       .and.to.contain('kuma.io/sidecar-injection="true"')
       .and.to.contain('kuma.io/mesh="Not_Valid"')
       .and.to.contain('kuma.io/sidecar-injected is set by Kuma')
-      .and.to.contain('kuma.io/mesh must be a label');
+      .and.to.contain('kuma.io/mesh must be a label')
+      .and.to.contain('still honours the annotation but deprecates it');
+    expect(problems.join('\n')).to.not.contain('ignores the annotation form: kuma.io/mesh');
   });
 
-  it('labels the namespace only when asked, else explains why injection will not happen', () => {
+  it('labels the namespace `disabled` only when asked and the key is missing, never changes a value, takes back only its own', () => {
     const bare: V1Namespace = gatewayNamespace({});
-    expect(namespaceLabelAction(bare, true)).to.deep.equal({ action: 'patch', patch: { metadata: { labels: { 'kuma.io/sidecar-injection': 'enabled' } } } });
+    expect(namespaceLabelAction(bare, true)).to.deep.equal({
+      action: 'apply', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kong', labels: { 'kuma.io/sidecar-injection': 'disabled' } } },
+    });
     const report = namespaceLabelAction(bare, false);
     expect(report.action).to.equal('report');
     expect(report.action === 'report' && report.message).to.contain('2.11');
-    expect(namespaceLabelAction(gatewayNamespace({ 'kuma.io/sidecar-injection': 'disabled' }), true)).to.deep.equal({ action: 'none' });
+    expect(namespaceLabelAction(gatewayNamespace({ 'kuma.io/sidecar-injection': 'enabled' }), true)).to.deep.equal({ action: 'none' });
+    expect(namespaceLabelAction(gatewayNamespace({ 'kuma.io/sidecar-injection': 'enabled' }), false)).to.deep.equal({ action: 'none' });
+    const ours: V1Namespace = { ...gatewayNamespace({ 'kuma.io/sidecar-injection': 'disabled' }) };
+    ours.metadata = { ...ours.metadata, managedFields: [{ manager: 'meshdoor', operation: 'Apply', fieldsV1: { 'f:metadata': { 'f:labels': { 'f:kuma.io/sidecar-injection': {} } } } }] };
+    expect(namespaceLabelAction(ours, true)).to.deep.equal({ action: 'none' });
+    expect(namespaceLabelAction(ours, false)).to.deep.equal({ action: 'apply', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kong', labels: {} } } });
   });
 });
 
@@ -68,7 +87,7 @@ describe('sidecar detection (pure)', () => {
       gatewayPod('e', 'none', 'Succeeded'), gatewayPod('f', 'none', 'Failed'),
       { ...gatewayPod('d', 'none'), metadata: { name: 'd', deletionTimestamp: new Date(0) } },
     ]);
-    expect(summary).to.deep.equal({ total: 3, withSidecar: 1, withoutSidecar: ['b', 'c'] });
+    expect(summary).to.deep.include({ total: 3, withSidecar: 1, withoutSidecar: ['b', 'c'] });
   });
 
   it('knows when a rollout is complete', () => {
@@ -171,11 +190,11 @@ describe('controller: the gateway in the mesh', () => {
     expect(h.cluster.writes.filter((w) => w.op === 'namespace')).to.deep.equal([]);
   });
 
-  it('labels the gateway namespace when the MeshDoor asks', async () => {
+  it('labels the gateway namespace (key only: `disabled`) when the MeshDoor asks', async () => {
     const objects = gatewayObjects(1).filter((o) => o.kind !== 'Namespace' && o.kind !== 'MeshDoor');
     h = await start([...objects, gatewayNamespace({}), meshdoor({ gateway: { labelNamespace: true } })]);
     await h.eventually(() => {
-      expect(h.cluster.get<V1Namespace>('Namespace', undefined, 'kong')?.metadata?.labels?.['kuma.io/sidecar-injection']).to.equal('enabled');
+      expect(h.cluster.get<V1Namespace>('Namespace', undefined, 'kong')?.metadata?.labels?.['kuma.io/sidecar-injection']).to.equal('disabled');
     });
     await h.advance(2000);
     expect(h.cluster.writes.filter((w) => w.op === 'namespace')).to.have.length(1);

@@ -48,7 +48,7 @@ describe('controller: MeshDoor status', () => {
     await h.eventually(() => { expect(status().conditions?.find((c) => c.type === 'Ready')?.status).to.equal('True'); });
     const s = status();
     expect(s.conditions?.find((c) => c.type === 'Synced')).to.include({ status: 'True', reason: 'SyncedWithFailures' });
-    expect(s.conditions?.find((c) => c.type === 'GatewayInMesh')).to.include({ status: 'True', reason: 'SidecarsInjected' });
+    expect(s.conditions?.find((c) => c.type === 'GatewayInMesh')).to.include({ status: 'True', reason: 'SidecarsReady' });
     expect(s.routes).to.equal(2);
     expect(s.services).to.equal(1);
     expect(s.gateways).to.equal(1);

@@ -31,7 +31,7 @@ describe('translate: backends and upstream modes', () => {
   });
 
   it('mesh mode: legacy Kuma VIP name with the Service port, Kong port = VIP port', () => {
-    const result = run({ ingresses: [site('admin')], services: [web] }, { upstreamMode: 'mesh', mesh: { domain: 'mesh', vipPort: 80 } });
+    const result = run({ ingresses: [site('admin')], services: [web] }, { upstreamMode: 'mesh', mesh: { domain: 'mesh', vipPort: 80, controlPlaneNamespace: 'kuma-system' } });
     expect(result.config.services[0]).to.deep.include({ host: 'web.shop.svc.9000.mesh', port: 80 });
     expect(result.config.upstreams).to.deep.equal([]);
   });
@@ -139,16 +139,36 @@ describe('translate: ExternalName Services', () => {
     });
   }
 
-  it('needs a numeric backend port for an ExternalName Service', () => {
+  it('needs a numeric backend port, or one the ExternalName Service declares by name', () => {
     const ing = ingress('site', { rules: [rule('a.example.com', ['/', 'Prefix', 'front', 'http'])] }, { namespace: 'kong' });
     const result = run({ ingresses: [ing], services: [externalService('front', 'frontend.kong.svc.80.mesh', { namespace: 'kong' })] });
     expect(reasons(result)).to.deep.equal(['Ingress/kong/site:PortNotFound']);
+    expect(result.failures[0]?.message).to.contain('spec.ports');
   });
+
+  // Multi-zone with MeshService names: one zone's MeshService and a
+  // MeshMultiZoneService, each on its real port (a number, or a port the
+  // ExternalName Service declares by name); never rewritten to the VIP port.
+  const meshServiceNames: Array<[string, number | string, number]> = [
+    ['frontend.kong.svc.zone-2.mesh.local', 8080, 8080],
+    ['frontend.mzsvc.mesh.local', 'http', 9090],
+    ['frontend.kong.svc.zone-1.mesh.local', 'http', 9090],
+  ];
+  for (const [externalName, port, want] of meshServiceNames) {
+    it(`sends ${externalName} (backend port ${port}) to its real port ${want}`, () => {
+      const ing = ingress('site', { rules: [rule('a.example.com', ['/', 'Prefix', 'front', port])] }, { namespace: 'kong' });
+      const svc = { ...externalService('front', externalName, { namespace: 'kong' }) };
+      svc.spec = { ...svc.spec, ports: [{ name: 'http', port: 9090 }] };
+      const result = run({ ingresses: [ing], services: [svc] }, { upstreamMode: 'mesh' });
+      expect(result.failures).to.deep.equal([]);
+      expect(result.config.services[0]).to.deep.include({ host: externalName, port: want });
+    });
+  }
 
   it('uses the configured mesh domain and VIP port', () => {
     const ing = ingress('site', { rules: [rule('a.example.com', ['/', 'Prefix', 'front', 80])] }, { namespace: 'kong' });
     const services = [externalService('front', 'frontend.kong.svc.80.kuma', { namespace: 'kong' })];
-    const result = run({ ingresses: [ing], services }, { mesh: { domain: 'kuma', vipPort: 8081 } });
+    const result = run({ ingresses: [ing], services }, { mesh: { domain: 'kuma', vipPort: 8081, controlPlaneNamespace: 'kuma-system' } });
     expect(result.config.services[0]).to.deep.include({ host: 'frontend.kong.svc.80.kuma', port: 8081 });
     expect(reasons(run({ ingresses: [ing], services }))).to.include('Service/kong/front:ExternalNameRefused');
   });

@@ -34,6 +34,8 @@ describe('meshdoor translate', () => {
     expect(stdout).to.match(/^_format_version: "3.0"\n/);
     const config = parse(stdout) as KongConfig;
     expect(config.services.map((s) => [s.name, s.host, s.port])).to.deep.equal([
+      ['kong.front-anyzone.http', 'frontend.mzsvc.mesh.local', 8080],
+      ['kong.front-zone2.8080', 'frontend.kong.svc.zone-2.mesh.local', 8080],
       ['kong.front.80', 'frontend.kong.svc.80.mesh', 80],
       ['kong.frontend.80', 'frontend.kong.svc.cluster.local', 80],
     ]);
@@ -87,7 +89,9 @@ describe('meshdoor routes', () => {
     expect(lines[0]).to.match(/^HOST\s+PATH\s+TYPE\s+ROUTE\s+BACKEND$/);
     expect(lines.slice(1).map((l) => l.split(/\s{2,}/))).to.deep.equal([
       ['*', '/', 'Prefix', 'kong.demo.frontend..80', 'frontend.kong:80 -> frontend.kong.svc.cluster.local:80'],
+      ['anyzone.example.com', '/', 'Prefix', 'kong.demo-meshservice.front-anyzone.anyzone.example.com.http', 'front-anyzone.kong:http -> frontend.mzsvc.mesh.local:8080'],
       ['multizone.example.com', '/', 'Prefix', 'kong.demo-multizone.front.multizone.example.com.80', 'front.kong:80 -> frontend.kong.svc.80.mesh:80'],
+      ['zone2.example.com', '/', 'Prefix', 'kong.demo-meshservice.front-zone2.zone2.example.com.8080', 'front-zone2.kong:8080 -> frontend.kong.svc.zone-2.mesh.local:8080'],
     ]);
   });
 

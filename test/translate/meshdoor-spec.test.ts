@@ -13,9 +13,9 @@ describe('settingsFromMeshDoor', () => {
       metadata: { name: 'edge' },
       spec: {
         ingressClass: 'edge', upstreamMode: 'mesh', clusterDomain: 'corp.local', routerFlavor: 'expressions',
-        mesh: { name: 'prod', domain: 'kuma', vipPort: 8080 },
+        mesh: { name: 'prod', domain: 'kuma', vipPort: 8080, controlPlaneNamespace: 'mesh-system' },
         externalNameAllow: ['api.partner.example', '*.cdn.example'],
-        gateway: { namespace: 'gw', deployment: 'kong', labelNamespace: true },
+        gateway: { namespace: 'gw', deployment: 'kong', labelNamespace: true, manageTokenVolume: true },
         kongAdmin: { service: 'gw/kong-admin', portName: 'admin-tls', urls: ['https://10.0.0.1:8444'] },
         publishService: 'gw/kong-proxy', publishAddresses: ['203.0.113.7', 'lb.example.com'],
         serveLastValid: false,
@@ -24,9 +24,9 @@ describe('settingsFromMeshDoor', () => {
     });
     expect(settings).to.deep.equal({
       name: 'edge', ingressClass: 'edge', upstreamMode: 'mesh', clusterDomain: 'corp.local', routerFlavor: 'expressions',
-      mesh: { name: 'prod', domain: 'kuma', vipPort: 8080 },
+      mesh: { name: 'prod', domain: 'kuma', vipPort: 8080, controlPlaneNamespace: 'mesh-system' },
       externalNameAllow: ['api.partner.example', '*.cdn.example'],
-      gateway: { namespace: 'gw', deployment: 'kong', labelNamespace: true },
+      gateway: { namespace: 'gw', deployment: 'kong', labelNamespace: true, manageTokenVolume: true },
       kongAdmin: { service: 'gw/kong-admin', portName: 'admin-tls', urls: ['https://10.0.0.1:8444'] },
       publishService: 'gw/kong-proxy', publishAddresses: ['203.0.113.7', 'lb.example.com'],
       serveLastValid: false,
@@ -40,6 +40,8 @@ describe('settingsFromMeshDoor', () => {
     [{ ingressClass: 'Kong!' }, 'spec.ingressClass'],
     [{ clusterDomain: 42 }, 'spec.clusterDomain'],
     [{ mesh: { vipPort: 0 } }, 'spec.mesh.vipPort'],
+    [{ mesh: { controlPlaneNamespace: 'Kuma System' } }, 'spec.mesh.controlPlaneNamespace'],
+    [{ gateway: { manageTokenVolume: 'yes' } }, 'spec.gateway.manageTokenVolume'],
     [{ mesh: { vipPort: '80' } }, 'spec.mesh.vipPort'],
     [{ mesh: { domain: '.mesh' } }, 'spec.mesh.domain'],
     [{ mesh: 'default' }, 'spec.mesh'],
