@@ -215,7 +215,7 @@ export class Controller {
       meshdoorName: this.o.meshdoorName,
       watchNamespaces: this.o.watchNamespaces,
       ...(this.o.secretLabelSelector ? { secretLabelSelector: this.o.secretLabelSelector } : {}),
-      secretRefs: referencedSecrets(ingresses, this.watches.list('ingressClasses'), settings.ingressClass),
+      secretRefs: referencedSecrets(ingresses, this.watches.list('ingressClasses'), settings),
       ...withPodSelector(this.watches.list<V1Deployment>('gatewayDeployment')[0]),
       staticAdminUrls: this.o.kongAdminUrls.length > 0 || settings.kongAdmin.urls.length > 0,
       staticPublishAddresses: this.o.publishStatusAddresses.length > 0 || settings.publishAddresses.length > 0,
