@@ -77,6 +77,8 @@ export interface MeshDoorStatusInput {
   gatewayInMesh: ConditionInput;
   /** A problem with the MeshDoor spec itself (invalid field). */
   specError?: string;
+  /** The configured IngressClass belongs to another controller, so nothing is served. */
+  classError?: string;
   config?: KongConfig;
   /** What the gateways hold; undefined before the first accepted push. */
   held?: { routes: number; services: number };
@@ -95,6 +97,7 @@ export interface MeshDoorStatusInput {
 
 function readyCondition(input: MeshDoorStatusInput): ConditionInput {
   if (input.specError) return { status: 'False', reason: 'InvalidSpec', message: input.specError };
+  if (input.classError) return { status: 'False', reason: 'IngressClassNotOwned', message: input.classError };
   if (input.synced.status !== 'True') return { status: 'False', reason: 'NotSynced', message: input.synced.message };
   if (input.gatewayUnmanaged) {
     return { status: 'True', reason: 'Ready', message: `Kong is converged; no gateway Deployment is managed (Kong given by URL), so GatewayInMesh does not apply: ${input.gatewayInMesh.message}` };

@@ -7,7 +7,7 @@ import { desiredLoadBalancerIngress, type IngressStatusWriter } from '../kube/in
 import type { KubeWriter } from '../kube/kube-writer.ts';
 import type { GatewayMeshState } from '../mesh/ensure-gateway.ts';
 import { errorField, type Logger } from '../observe/logger.ts';
-import { isIngressServed } from '../translate/ingress-class.ts';
+import { classOwnershipProblem, isIngressServed } from '../translate/ingress-class.ts';
 import { indexSnapshot } from '../translate/snapshot-index.ts';
 import { objectKey, type ObjectRef, type Snapshot, type TranslationFailure } from '../translate/types.ts';
 import { noReadyEndpointFailures } from './backend-endpoints.ts';
@@ -63,6 +63,7 @@ function syncedCondition(input: ReportInput): ConditionInput {
 export class Reporter {
   private readonly failureEvents: FailureEvents;
   private statusWrittenFrom: string | undefined;
+  private lastClassError: string | undefined;
 
   constructor(private readonly o: ReporterOptions) {
     this.failureEvents = new FailureEvents(o.events);
@@ -79,7 +80,23 @@ export class Reporter {
       this.failureEvents.report(failures, input.kong.result.configured, (ref) => lookupUid(input.snapshot, ref));
     }
     this.reportSpecError(input);
-    await this.ensureMeshDoorStatus(input, failures);
+    const classError = ownClassProblem(input);
+    this.reportClassError(input, classError);
+    await this.ensureMeshDoorStatus(input, failures, classError);
+  }
+
+  /** Logged and recorded when it appears or changes, not on every pass. */
+  private reportClassError(input: ReportInput, classError: string | undefined): void {
+    const md = input.resolved.meshdoor;
+    if (classError === this.lastClassError) return;
+    this.lastClassError = classError;
+    if (!classError) return;
+    this.o.log.warn('ingress class not owned', { ingressClass: input.resolved.settings.ingressClass, message: classError });
+    if (!md?.metadata?.name) return;
+    this.o.events.record(
+      { apiVersion: 'meshdoor.dev/v1alpha1', kind: 'MeshDoor', name: md.metadata.name, ...(md.metadata.uid ? { uid: md.metadata.uid } : {}) },
+      'Warning', 'IngressClassNotOwned', classError,
+    );
   }
 
   private async ensureIngressStatus(input: ReportInput): Promise<void> {
@@ -104,7 +121,7 @@ export class Reporter {
     );
   }
 
-  private async ensureMeshDoorStatus(input: ReportInput, failures: readonly TranslationFailure[]): Promise<void> {
+  private async ensureMeshDoorStatus(input: ReportInput, failures: readonly TranslationFailure[], classError: string | undefined): Promise<void> {
     const md = input.resolved.meshdoor;
     const name = md?.metadata?.name;
     if (!md || !name) return;
@@ -115,6 +132,7 @@ export class Reporter {
       gatewayUnmanaged: input.kongByUrl && input.mesh.condition.reason === 'GatewayNotFound',
       ...(md.metadata?.generation !== undefined ? { generation: md.metadata.generation } : {}),
       ...(input.resolved.specError ? { specError: input.resolved.specError } : {}),
+      ...(classError ? { classError } : {}),
       ...kongFacts(input),
     });
     Object.assign(next, gatewayMeshStatusFields(input.mesh));
@@ -144,6 +162,11 @@ function kongFacts(input: ReportInput): Partial<MeshDoorStatusInput> {
     ...(kong.configHash ? { configHash: kong.configHash } : {}),
     ...(kong.lastSyncTime !== undefined ? { lastSyncTime: kong.lastSyncTime } : {}),
   };
+}
+
+function ownClassProblem(input: ReportInput): string | undefined {
+  const classes = input.snapshot.ingressClasses;
+  return classOwnershipProblem(input.resolved.settings, { lookupIngressClass: (name) => classes.find((c) => c.metadata?.name === name) });
 }
 
 function lookupUid(snapshot: Snapshot, ref: ObjectRef): string | undefined {

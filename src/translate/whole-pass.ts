@@ -11,7 +11,7 @@ import { isIngressServed } from './ingress-class.ts';
 import { planIngressIncrementally } from './ingress-memo.ts';
 import { resolveIngressBackend } from './ingress-rules.ts';
 import type { IngressPlan } from './ingress-rules.ts';
-import { compareStrings, namespacedName, refOf, sortByAge } from './objects.ts';
+import { compareStrings, namespacedName, precedence, refOf, sortByAge } from './objects.ts';
 import type { KubeObject } from './objects.ts';
 import { planDefaultBackendRoute, planIngressRoutes } from './route-plans.ts';
 import type { RoutePlan } from './route-plans.ts';
@@ -26,7 +26,7 @@ export interface PassResult extends TranslateResult {
 
 /** Whether this pass translates the Ingress at all (named, not excluded, of our class). */
 export function isServed(ctx: TranslateContext, ingress: V1Ingress): boolean {
-  return Boolean(ingress.metadata?.name) && !ctx.isExcluded('Ingress', ingress) && isIngressServed(ingress, ctx.settings.ingressClass, ctx.index);
+  return Boolean(ingress.metadata?.name) && !ctx.isExcluded('Ingress', ingress) && isIngressServed(ingress, ctx.settings, ctx.index);
 }
 
 /** The plans of the Ingresses this bridge serves, in snapshot order. */
@@ -55,7 +55,7 @@ export function defaultBackendRoute(ctx: TranslateContext, planned: readonly V1I
   const [owner, ...others] = sortByAge(planned.filter((ingress) => ingress.spec?.defaultBackend));
   for (const other of others) {
     ctx.failures.add(refOf('Ingress', other), 'DefaultBackendConflict',
-      `spec.defaultBackend is not used: Ingress ${namespacedName(owner ?? {})} (older) already sets the default backend`);
+      `spec.defaultBackend is not used: Ingress ${namespacedName(owner ?? {})} (${precedence(owner ?? {}, other)}) already sets the default backend`);
   }
   if (!owner) return undefined;
   const backend = guarded(ctx, owner, () => resolveIngressBackend(ctx, owner, owner.spec?.defaultBackend));

@@ -11,7 +11,7 @@ import { createKongSyncEngine } from '../../src/kong/sync-engine.ts';
 import type { Clock } from '../../src/kube/clock.ts';
 import { FakeCluster } from '../../src/kube/fake-cluster.ts';
 import type { MeshApi } from '../../src/mesh/mesh-reader.ts';
-import { silentLogger } from '../../src/observe/logger.ts';
+import { silentLogger, type Logger } from '../../src/observe/logger.ts';
 import { Metrics } from '../../src/observe/metrics.ts';
 import { translate } from '../../src/translate/index.ts';
 
@@ -31,6 +31,8 @@ export interface HarnessOptions {
   options?: Partial<ControllerOptions>;
   /** Kuma Mesh reads (none: the controller infers from the Deployment alone). */
   meshApi?: MeshApi;
+  /** Where the controller logs (default: nowhere). */
+  log?: Logger;
 }
 
 export interface Harness {
@@ -71,7 +73,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     ...o.options,
   }, {
     watchFactory: cluster.watchFactory, writer: cluster.writer, leaseApi: cluster.leaseApi, kong: backend,
-    translate: o.translate ?? translate, settingsFromMeshDoor, clock: controllerClock(clock), log: silentLogger(), metrics,
+    translate: o.translate ?? translate, settingsFromMeshDoor, clock: controllerClock(clock), log: o.log ?? silentLogger(), metrics,
     ...(o.meshApi ? { meshApi: o.meshApi } : {}),
   });
   await controller.start();
