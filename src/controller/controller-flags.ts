@@ -168,6 +168,15 @@ function argsFromEnv(options: OptionTable, argv: readonly string[], env: Readonl
   return args;
 }
 
+function checkKongFlags(v: { 'kong-admin-url'?: string[]; 'kong-client-cert-file'?: string; 'kong-client-key-file'?: string }): void {
+  for (const url of v['kong-admin-url'] ?? []) {
+    if (!/^https?:\/\/[^/]/.test(url)) throw new Error(`--kong-admin-url must be an http(s) URL (got '${url}')`);
+  }
+  if (Boolean(v['kong-client-cert-file']) !== Boolean(v['kong-client-key-file'])) {
+    throw new Error('--kong-client-cert-file and --kong-client-key-file go together');
+  }
+}
+
 /**
  * Parses the flags, with MESHDOOR_<FLAG> variables from `env` underneath; throws
  * an Error whose message is a usage mistake.
@@ -178,12 +187,7 @@ export function parseControllerFlags(argv: readonly string[], env: Readonly<Reco
     args: [...argsFromEnv(CONTROLLER_OPTIONS, args, env), ...args], allowPositionals: false, strict: true, allowNegative: true,
     options: CONTROLLER_OPTIONS,
   });
-  for (const url of v['kong-admin-url'] ?? []) {
-    if (!/^https?:\/\/[^/]/.test(url)) throw new Error(`--kong-admin-url must be an http(s) URL (got '${url}')`);
-  }
-  if (Boolean(v['kong-client-cert-file']) !== Boolean(v['kong-client-key-file'])) {
-    throw new Error('--kong-client-cert-file and --kong-client-key-file go together');
-  }
+  checkKongFlags(v);
   const holdoff = parseDuration(v['sync-holdoff'] ?? '100ms', 'sync-holdoff');
   const maxDelay = parseDuration(v['sync-max-delay'] ?? '1s', 'sync-max-delay');
   if (maxDelay < holdoff) throw new Error('--sync-max-delay must not be shorter than --sync-holdoff');

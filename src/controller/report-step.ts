@@ -105,7 +105,7 @@ export class Reporter {
     const ingresses = input.snapshot.ingresses.filter(isConfigured);
     // Ours (of our class) but none of its paths is served: it must not advertise the gateway's address.
     const index = indexSnapshot(input.snapshot);
-    const unserved = input.snapshot.ingresses.filter((ing) => !isConfigured(ing) && isIngressServed(ing, input.resolved.settings.ingressClass, index));
+    const unserved = input.snapshot.ingresses.filter((ing) => !isConfigured(ing) && isIngressServed(ing, input.resolved.settings, index));
     const addresses = input.flagPublishAddresses.length > 0 ? input.flagPublishAddresses : input.resolved.settings.publishAddresses;
     const desired = desiredLoadBalancerIngress(addresses, input.publishService);
     const written = await this.o.statusWriter.ensure(ingresses, desired, unserved);

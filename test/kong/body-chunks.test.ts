@@ -8,7 +8,7 @@ import { forceFullGc } from '../support/gc.ts';
 
 type Entity = Readonly<{ name: string; tag: number }>;
 const entity = (name: string, tag = 0): Entity => Object.freeze({ name, tag });
-const write = (e: Entity): string => JSON.stringify(e);
+const write = (items: readonly Entity[]): string => items.map((e) => JSON.stringify(e)).join(',');
 
 describe('DB-less body chunks', () => {
   it('reuses an unchanged chunk and gives the same text as writing it again', () => {
