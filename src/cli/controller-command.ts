@@ -60,6 +60,7 @@ async function runController(flags: ControllerFlags): Promise<number> {
     holdoffMs: flags.syncHoldoffMs, maxDelayMs: flags.syncMaxDelayMs, resyncMs: flags.resyncPeriodMs, dblessCheckMs: flags.gatewayCheckPeriodMs,
     kongAdminUrls: flags.kongAdminUrls, publishStatusAddresses: flags.publishStatusAddresses,
     dblessPushFromAllReplicas: flags.dblessPushFromAllReplicas, restartUnmeshedGateway: flags.restartUnmeshedGateway,
+    ...(flags.kongCaFile !== undefined || flags.kongClientCertFile !== undefined ? { staticClientTls: { clientCert: flags.kongClientCertFile !== undefined } } : {}),
     ...(flags.leaderElect ? { leaderElection: { namespace: leaseNamespace } } : {}),
     identity,
   }, {

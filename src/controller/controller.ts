@@ -3,7 +3,9 @@
 // → Kong engine → report (Ingress status, Events, MeshDoor status) and the
 // gateway-in-mesh check. Only the leader writes to the API server; in DB-less
 // mode every replica may push to Kong.
-import type { KubernetesObject, V1Deployment, V1EndpointSlice, V1Namespace, V1Pod, V1Service } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Deployment, V1EndpointSlice, V1Namespace, V1Pod, V1Secret, V1Service } from '@kubernetes/client-node';
+import { adminAccessCondition, transportKind, withClientTls } from '../admin-tls/access.ts';
+import { AdminTlsStep, type AdminTlsStepOptions } from '../admin-tls/admin-tls-step.ts';
 import type { MeshDoorObject } from '../config/meshdoor-spec.ts';
 import type { MeshDoorSettings } from '../config/settings.ts';
 import { canonicalJson, contentHash } from '../kong/config-hash.ts';
@@ -25,7 +27,8 @@ import { CoalescingTrigger } from './coalescing-trigger.ts';
 import { discoverGateways, gatewayStateKey } from './gateway-discovery.ts';
 import { KongStep, type KongBackend, type TranslateFn } from './kong-step.ts';
 import { Readiness } from './readiness.ts';
-import { Reporter } from './report-step.ts';
+import { Reporter, type ReportInput } from './report-step.ts';
+import type { GatewayTarget } from '../kong/sync-types.ts';
 import { SettingsState, type ResolvedSettings } from './settings-state.ts';
 import { desiredWatchSpecs, meshdoorWatchSpec, referencedSecrets } from './watch-plan.ts';
 
@@ -49,6 +52,10 @@ export interface ControllerOptions {
   resyncMs?: number;
   /** DB-less gateways: check their /status this often, to re-push one that restarted empty (0: off). */
   dblessCheckMs?: number;
+  /** TLS material for the Admin API came from flags: Secrets do not replace it. */
+  staticClientTls?: { clientCert: boolean };
+  /** Certificate lifetimes of managed admin certificates (defaults: CA 3 years, leaves 90 days). */
+  adminTlsPolicy?: AdminTlsStepOptions['policy'];
   /** How long a pass waits for a new per-Secret watch before going without it. */
   softWatchWaitMs?: number;
   supervisorTimings?: SupervisorTimings;
@@ -78,6 +85,7 @@ export class Controller {
   private readonly kongStep: KongStep;
   private readonly reporter: Reporter;
   private readonly mesh: GatewayMesh;
+  private readonly adminTls: AdminTlsStep;
   private readonly softWaitMs: number;
 
   constructor(private readonly o: ControllerOptions, private readonly d: ControllerDeps) {
@@ -96,6 +104,7 @@ export class Controller {
       writer: d.writer, statusWriter: new IngressStatusWriter({ writer: d.writer, log: d.log }),
       events: this.events, clock: d.clock, log: d.log,
     });
+    this.adminTls = new AdminTlsStep({ writer: d.writer, clock: d.clock, log: d.log, ...(o.adminTlsPolicy ? { policy: o.adminTlsPolicy } : {}) });
     this.mesh = new GatewayMesh({ writer: d.writer, events: this.events, clock: d.clock, log: d.log, restartUnmeshed: o.restartUnmeshedGateway });
     this.elector = o.leaderElection && d.leaseApi ? this.createElector(o.leaderElection, d.leaseApi) : undefined;
   }
@@ -158,8 +167,10 @@ export class Controller {
     const snapshot = buildSnapshot(this.watches);
     const { settings } = resolved;
     const adminEndpointSlices = this.watches.list<V1EndpointSlice>('adminEndpoints');
-    const gateways = discoverGateways({ settings, flagUrls: this.o.kongAdminUrls, adminEndpointSlices });
     const leader = this.isLeader();
+    const deployment = this.watches.list<V1Deployment>('gatewayDeployment')[0];
+    const tls = await this.adminTls.ensure({ settings, leader, secrets: this.watches.list<V1Secret>('adminTlsSecrets'), deployment });
+    const gateways = withClientTls(discoverGateways({ settings, flagUrls: this.o.kongAdminUrls, adminEndpointSlices }), tls.clientTls, this.o.staticClientTls !== undefined);
     const kong = await this.kongStep.run({
       snapshot, settings, gateways, leader, dblessPushFromAllReplicas: this.o.dblessPushFromAllReplicas,
       fingerprint: contentHash([snapshotFingerprint(snapshot), canonicalJson(settings), gatewayStateKey(adminEndpointSlices)]),
@@ -169,8 +180,7 @@ export class Controller {
     this.readiness.update({ pushing: kong.pushing, gateways: gateways.length, lastSyncOk: kong.ok, lastError: kong.error });
     if (kong.retryInMs !== undefined) this.trigger.retryIn(kong.retryInMs);
     const mesh = await this.mesh.ensure({
-      settings, leader,
-      deployment: this.watches.list<V1Deployment>('gatewayDeployment')[0],
+      settings, leader, deployment, templateAnnotations: tls.templateAnnotations,
       namespace: this.watches.list<V1Namespace>('gatewayNamespace')[0],
       pods: this.watches.list<V1Pod>('gatewayPods'),
     });
@@ -181,10 +191,22 @@ export class Controller {
         resolved, snapshot, kong, mesh, gateways: gateways.length,
         publishService: this.watches.list<V1Service>('publishService')[0],
         flagPublishAddresses: this.o.publishStatusAddresses,
+        adminAccess: this.adminAccess(gateways, tls.problem),
       });
     }
     return kong.ok === false ? 'failed' : 'ok';
   }
+
+  private adminAccess(gateways: readonly GatewayTarget[], problem: string | undefined): ReportInput['adminAccess'] {
+    const staticCert = this.o.staticClientTls?.clientCert ?? false;
+    const access = gateways.map((g) => ({ url: g.url, transport: transportKind(g, staticCert) }));
+    const condition = adminAccessCondition(access, problem);
+    if (condition.reason === 'PlainHTTP' && condition.message !== this.lastAccessWarning) this.d.log.warn('kong admin api reached over plain http', { message: condition.message });
+    this.lastAccessWarning = condition.message;
+    return { gateways: access, condition };
+  }
+
+  private lastAccessWarning: string | undefined;
 
   private waiting(): 'waiting' {
     this.readiness.update({ cachesSynced: false, pendingWatches: this.watches.pending() });

@@ -1,6 +1,7 @@
 // PURE: the MeshDoor's status from the last pass: conditions Ready, Synced and
 // GatewayInMesh with reasons, counts, config hash, gateway pods, and a bounded
 // list of failing objects. Transition times only move when a condition changes.
+import type { GatewayAccess } from '../admin-tls/access.ts';
 import { canonicalJson } from '../kong/config-hash.ts';
 import type { KongConfig } from '../kong/declarative.ts';
 import type { GatewayPodSummary } from '../mesh/sidecar.ts';
@@ -9,7 +10,7 @@ import { objectKey, type TranslationFailure } from '../translate/types.ts';
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
 export interface Condition {
-  type: 'Ready' | 'Synced' | 'GatewayInMesh';
+  type: 'Ready' | 'Synced' | 'GatewayInMesh' | 'AdminAPISecured';
   status: ConditionStatus;
   reason: string;
   message: string;
@@ -39,7 +40,11 @@ export interface MeshDoorStatus {
   /** Distinct objects with at least one failure. */
   failingObjectCount: number;
   failingObjects: FailingObject[];
+  /** How each gateway's Admin API is reached (mTLS, TLS, plain); at most MAX_GATEWAY_ACCESS entries. */
+  gatewayAccess?: GatewayAccess[];
 }
+
+const MAX_GATEWAY_ACCESS = 100;
 
 export interface ConditionInput {
   status: ConditionStatus;
@@ -62,6 +67,8 @@ export interface MeshDoorStatusInput {
   pods: GatewayPodSummary;
   failures: readonly TranslationFailure[];
   maxFailingObjects?: number;
+  /** How the gateways are reached and whether that is safe (AdminAPISecured). */
+  adminAccess?: { gateways: readonly GatewayAccess[]; condition: ConditionInput };
 }
 
 function readyCondition(input: MeshDoorStatusInput): ConditionInput {
@@ -99,6 +106,7 @@ export function desiredMeshDoorStatus(input: MeshDoorStatusInput): MeshDoorStatu
       condition('Ready', readyCondition(input), input),
       condition('Synced', input.synced, input),
       condition('GatewayInMesh', input.gatewayInMesh, input),
+      ...(input.adminAccess ? [condition('AdminAPISecured', input.adminAccess.condition, input)] : []),
     ],
     routes,
     services: input.config?.services.length ?? input.previous?.services ?? 0,
@@ -109,6 +117,7 @@ export function desiredMeshDoorStatus(input: MeshDoorStatusInput): MeshDoorStatu
     sidecars: `${input.pods.withSidecar}/${input.pods.total}`,
     failingObjectCount: new Set(input.failures.map((f) => objectKey(f.object))).size,
     failingObjects: failingObjects(input.failures, input.maxFailingObjects ?? 50),
+    ...(input.adminAccess ? { gatewayAccess: input.adminAccess.gateways.slice(0, MAX_GATEWAY_ACCESS).map((g) => ({ ...g })) } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import { errorField, type Logger } from '../observe/logger.ts';
 import { objectKey, type ObjectRef, type Snapshot, type TranslationFailure } from '../translate/types.ts';
 import { FailureEvents, mergeFailures } from './failure-events.ts';
 import type { KongStepOutput } from './kong-step.ts';
-import { desiredMeshDoorStatus, meshDoorStatusDiffers, type ConditionInput, type MeshDoorStatus } from './meshdoor-status.ts';
+import { desiredMeshDoorStatus, meshDoorStatusDiffers, type ConditionInput, type MeshDoorStatus, type MeshDoorStatusInput } from './meshdoor-status.ts';
 import type { ResolvedSettings } from './settings-state.ts';
 
 export interface ReportInput {
@@ -22,6 +22,7 @@ export interface ReportInput {
   publishService: V1Service | undefined;
   /** `--publish-status-address` values; override the MeshDoor's. */
   flagPublishAddresses: readonly string[];
+  adminAccess?: MeshDoorStatusInput['adminAccess'];
 }
 
 export interface ReporterOptions {
@@ -98,6 +99,7 @@ export class Reporter {
       ...(input.kong.result ? { config: input.kong.result.config } : {}),
       ...(input.kong.configHash ? { configHash: input.kong.configHash } : {}),
       ...(input.kong.lastSyncTime !== undefined ? { lastSyncTime: input.kong.lastSyncTime } : {}),
+      ...(input.adminAccess ? { adminAccess: input.adminAccess } : {}),
     });
     if (!meshDoorStatusDiffers(previous, next)) return;
     const rv = md.metadata?.resourceVersion;

@@ -11,7 +11,7 @@ export type WatchKind =
 export type WatchRole =
   | 'ingresses' | 'ingressClasses' | 'services' | 'endpointSlices' | 'secrets'
   | 'meshdoor' | 'gatewayDeployment' | 'gatewayPods' | 'gatewayNamespace'
-  | 'adminEndpoints' | 'publishService';
+  | 'adminEndpoints' | 'publishService' | 'adminTlsSecrets';
 
 export interface WatchSpec {
   role: WatchRole;

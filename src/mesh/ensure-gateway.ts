@@ -20,6 +20,8 @@ export interface GatewayMeshInput {
   /** The Deployment's pods (selected by its matchLabels). */
   pods: readonly V1Pod[];
   leader: boolean;
+  /** More pod template annotations the gateway must carry (the admin certificates' hash). */
+  templateAnnotations?: Readonly<Record<string, string>>;
 }
 
 export interface MeshCondition {
@@ -60,7 +62,9 @@ export class GatewayMesh {
     if (!deployment) {
       return { pods, condition: { status: 'False', reason: 'GatewayNotFound', message: `gateway Deployment ${name} not found` } };
     }
-    const desired = desiredGatewayMetadata(settings.mesh);
+    const kuma = desiredGatewayMetadata(settings.mesh);
+    // One patch for everything the template needs: one rollout, not two.
+    const desired = { ...kuma, annotations: { ...input.templateAnnotations, ...kuma.annotations } };
     const problems = validateGatewayMetadata(desired);
     if (problems.length > 0) {
       this.o.log.error('refusing gateway metadata Kuma would reject', { object: name, problems });
@@ -75,8 +79,8 @@ export class GatewayMesh {
         condition: {
           status: 'False', reason: patched ? 'RollingOut' : 'TemplateNotMeshed',
           message: patched
-            ? `pod template of ${name} updated with the Kuma sidecar metadata; the gateway is rolling out`
-            : `pod template of ${name} lacks the Kuma sidecar metadata${input.leader ? '' : ' (the leader will patch it)'}`,
+            ? `pod template of ${name} updated (Kuma sidecar metadata or admin certificate hash); the gateway is rolling out`
+            : `pod template of ${name} lacks the Kuma sidecar metadata or the current admin certificate hash${input.leader ? '' : ' (the leader will patch it)'}`,
         },
       };
     }

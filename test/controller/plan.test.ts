@@ -69,7 +69,7 @@ describe('watch plan', () => {
 
 describe('gateway discovery', () => {
   it('prefers flag URLs, then MeshDoor URLs', () => {
-    const s = settings({ kongAdmin: { service: 'kong/kong-admin', portName: 'admin', urls: ['http://md:8001'] } });
+    const s = settings({ kongAdmin: { ...DEFAULT_SETTINGS.kongAdmin, service: 'kong/kong-admin', portName: 'admin', urls: ['http://md:8001'] } });
     expect(discoverGateways({ settings: s, flagUrls: ['http://flag:8001'], adminEndpointSlices: [adminEndpointSlice(8001)] })).to.deep.equal([{ url: 'http://flag:8001' }]);
     expect(discoverGateways({ settings: s, flagUrls: [], adminEndpointSlices: [adminEndpointSlice(8001)] })).to.deep.equal([{ url: 'http://md:8001' }]);
   });
