@@ -1,4 +1,4 @@
-// A whole meshdoor setup for a scenario file: control plane, crds/ + deploy/
+// A whole meshdoor setup for a scenario file: control plane, deploy/crds/ + deploy/
 // applied, the Kong double, and `meshdoor controller` replicas running under
 // the shipped ServiceAccount and pointed at the double.
 import { startCluster } from './cluster.ts';

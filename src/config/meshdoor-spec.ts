@@ -71,6 +71,8 @@ class SpecReader {
 const dnsName = { pattern: DNS_NAME, expected: 'a lower-case DNS name' };
 const dnsLabel = { pattern: DNS_LABEL, expected: 'a lower-case DNS label' };
 const namespacedName = { pattern: NAMESPACED_NAME, expected: 'namespace/name' };
+// IngressClass spec.controller: a domain-prefixed path (Kubernetes validates the same shape).
+const controllerName = { pattern: new RegExp(`^${LABEL}(?:\\.${LABEL})*/[A-Za-z0-9][-A-Za-z0-9_./]*$`), expected: 'a domain-prefixed path such as meshdoor.dev/ingress-controller' };
 
 function isAllowPattern(item: string): boolean {
   return DNS_NAME.test(item.startsWith('*.') ? item.slice(2) : item);
@@ -146,6 +148,7 @@ export function settingsFromMeshDoor(obj: MeshDoorObject | undefined): MeshDoorS
   const settings: MeshDoorSettings = {
     name,
     ingressClass: r.string(spec.ingressClass, 'ingressClass', dnsName) ?? d.ingressClass,
+    controllerName: r.string(spec.controllerName, 'controllerName', controllerName) ?? d.controllerName,
     upstreamMode: r.oneOf(spec.upstreamMode, 'upstreamMode', UPSTREAM_MODES) ?? d.upstreamMode,
     clusterDomain: r.string(spec.clusterDomain, 'clusterDomain', dnsName) ?? d.clusterDomain,
     routerFlavor: r.oneOf(spec.routerFlavor, 'routerFlavor', ROUTER_FLAVORS) ?? d.routerFlavor,

@@ -50,6 +50,8 @@ export interface MeshDoorSettings {
   /** Name of the MeshDoor object these settings came from (`default` when none). */
   name: string;
   ingressClass: string;
+  /** The IngressClass `spec.controller` value this bridge owns; classes of other controllers are not served. */
+  controllerName: string;
   upstreamMode: UpstreamMode;
   clusterDomain: string;
   routerFlavor: RouterFlavor;
@@ -67,6 +69,7 @@ export interface MeshDoorSettings {
 export const DEFAULT_SETTINGS: Readonly<MeshDoorSettings> = Object.freeze({
   name: 'default',
   ingressClass: 'kong',
+  controllerName: 'meshdoor.dev/ingress-controller',
   upstreamMode: 'service',
   clusterDomain: 'cluster.local',
   routerFlavor: 'traditional_compatible',

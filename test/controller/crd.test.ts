@@ -18,7 +18,7 @@ interface Schema {
   maximum?: number;
 }
 
-const crd = parse(readFileSync(new URL('../../crds/meshdoor.yaml', import.meta.url), 'utf8')) as {
+const crd = parse(readFileSync(new URL('../../deploy/crds/meshdoor.yaml', import.meta.url), 'utf8')) as {
   spec: {
     scope: string; group: string; names: { kind: string; shortNames: string[] };
     versions: { name: string; subresources: { status: object }; additionalPrinterColumns: { name: string; jsonPath: string }[]; schema: { openAPIV3Schema: Schema } }[];
