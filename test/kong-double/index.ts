@@ -23,6 +23,8 @@ export interface KongDoubleOptions {
   routerFlavor?: RouterFlavor;
   /** 0 (default) picks a free port. */
   port?: number;
+  /** Address to listen on (default 127.0.0.1). */
+  host?: string;
   version?: string;
   /** POST /config bodies above this get 413 (default 10 MiB, nginx_admin_client_max_body_size). */
   configLimitBytes?: number;
@@ -77,10 +79,10 @@ export interface KongDouble {
   close(): Promise<void>;
 }
 
-function listen(server: Server, port: number): Promise<number> {
+function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve((server.address() as AddressInfo).port);
     });
@@ -114,8 +116,9 @@ export async function startKongDouble(options: KongDoubleOptions): Promise<KongD
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  const port = await listen(server, options.port ?? 0);
-  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const host = options.host ?? '127.0.0.1';
+  const port = await listen(server, options.port ?? 0, host);
+  const url = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   let listening = true;
   return {
     url, port, mode: options.mode,
@@ -130,7 +133,7 @@ export async function startKongDouble(options: KongDoubleOptions): Promise<KongD
       (app as https.Server).setSecureContext(secureOptions(tls));
     },
     down: async () => { if (listening) { listening = false; await closeServer(server, sockets); } },
-    up: async () => { if (!listening) { await listen(server, port); listening = true; } },
+    up: async () => { if (!listening) { await listen(server, port, host); listening = true; } },
     slow: (ms) => { state.faults.slowMs = ms; },
     failNext: (count, status = 500) => { state.faults.failNext = { count, status }; },
     tooManyRequests: (retryAfterSec, count = 1) => { state.faults.tooManyRequests = { count, retryAfterSec }; },
