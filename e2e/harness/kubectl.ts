@@ -1,5 +1,6 @@
 // Runs the e2e kubectl binary; every call is a separate, bounded process.
 import { spawn } from 'node:child_process';
+import process from 'node:process';
 
 export interface KubectlOptions {
   kubeconfig?: string;
@@ -8,6 +9,8 @@ export interface KubectlOptions {
   /** Resolve with a non-zero code instead of throwing. */
   allowFailure?: boolean;
   timeoutMs?: number;
+  /** Extra environment variables for the child. */
+  env?: Record<string, string>;
 }
 
 export interface KubectlResult {
@@ -19,7 +22,10 @@ export interface KubectlResult {
 export function runKubectl(kubectl: string, args: string[], options: KubectlOptions = {}): Promise<KubectlResult> {
   const fullArgs = options.kubeconfig ? [`--kubeconfig=${options.kubeconfig}`, ...args] : args;
   return new Promise((resolve, reject) => {
-    const child = spawn(kubectl, fullArgs, { stdio: ['pipe', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 60_000 });
+    const child = spawn(kubectl, fullArgs, {
+      stdio: ['pipe', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 60_000,
+      ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));

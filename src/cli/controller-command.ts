@@ -10,14 +10,16 @@ import { kongBackend } from '../controller/kong-backend.ts';
 import type { ClientDefaults } from '../kong/client-pool.ts';
 import { createKongSyncEngine } from '../kong/sync-engine.ts';
 import { systemClock } from '../kube/clock.ts';
-import { createKubeClients, podNamespace } from '../kube/clients.ts';
+import { createKubeClients, podNamespace, type KubeClients } from '../kube/clients.ts';
 import { informerSourceFactory } from '../kube/informer-source.ts';
 import { kubeWriter } from '../kube/kube-writer.ts';
 import { leaderIdentity } from '../kube/leader-election.ts';
 import { kubeLeaseApi } from '../kube/lease-api.ts';
+import { preflight, preflightApi } from '../kube/preflight.ts';
 import { startHealthServer } from '../observe/health-server.ts';
 import { createLogger, errorField, type Logger } from '../observe/logger.ts';
 import { Metrics } from '../observe/metrics.ts';
+import { VERSION } from '../observe/version.ts';
 import { translate } from '../translate/index.ts';
 
 function kongClientDefaults(flags: ControllerFlags): ClientDefaults {
@@ -45,9 +47,25 @@ function waitForSignal(log: Logger): Promise<string> {
   });
 }
 
+/** The cluster clients once the cluster can serve the MeshDoor; else the one line to print. */
+async function connect(flags: ControllerFlags): Promise<KubeClients | string> {
+  try {
+    const clients = createKubeClients({ ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context ? { context: flags.context } : {}) });
+    await preflight(preflightApi(clients), flags.meshdoor);
+    return clients;
+  } catch (err) {
+    return errorField(err);
+  }
+}
+
 async function runController(flags: ControllerFlags): Promise<number> {
   const log = createLogger({ level: flags.logLevel, ...(flags.logFormat ? { format: flags.logFormat } : {}) });
-  const clients = createKubeClients({ ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context ? { context: flags.context } : {}) });
+  log.info('meshdoor starting', { version: VERSION, node: process.version, meshdoor: flags.meshdoor });
+  const clients = await connect(flags);
+  if (typeof clients === 'string') {
+    process.stderr.write(`meshdoor controller: ${clients}\n`);
+    return 1;
+  }
   const metrics = new Metrics({ defaultMetrics: true });
   const client = { ...kongClientDefaults(flags), logger: log };
   const engine = createKongSyncEngine({ mode: flags.kongMode, client, logger: log, observer: metrics.kongObserver('db-less') });
@@ -84,7 +102,7 @@ async function runController(flags: ControllerFlags): Promise<number> {
 export async function run(argv: string[]): Promise<number> {
   let flags: ControllerFlags;
   try {
-    flags = parseControllerFlags(argv);
+    flags = parseControllerFlags(argv, process.env);
   } catch (err) {
     process.stderr.write(`meshdoor controller: ${errorField(err)}\n\n${CONTROLLER_USAGE}\n`);
     return 2;

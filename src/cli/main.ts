@@ -1,5 +1,6 @@
 // meshdoor command-line entry: dispatches to one command module per verb.
 import process from 'node:process';
+import { versionLine } from '../observe/version.ts';
 
 interface Command {
   summary: string;
@@ -13,11 +14,17 @@ const commands: Record<string, Command> = {
   sync: { summary: 'converge Kong gateways with manifests', load: () => import('./sync-command.ts') },
   diff: { summary: 'show what a sync would change, without writing', load: () => import('./diff-command.ts') },
   controller: { summary: 'run the ingress controller against a cluster', load: () => import('./controller-command.ts') },
+  version: { summary: 'print the meshdoor version (also --version)', load: () => Promise.resolve({ run: printVersion }) },
 };
+
+function printVersion(): Promise<number> {
+  process.stdout.write(`${versionLine()}\n`);
+  return Promise.resolve(0);
+}
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(11)} ${c.summary}`);
-  return ['usage: meshdoor <command> [options]', '', 'commands:', ...lines, '', 'Run `meshdoor <command> --help` for its options.'].join('\n');
+  return ['usage: meshdoor <command> [options]', '', 'commands:', ...lines, '', 'Run `meshdoor <command> --help` for its options; `meshdoor --version` prints the version.'].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -26,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage()}\n`);
     return verb === undefined ? 2 : 0;
   }
+  if (verb === '--version' || verb === '-V') return printVersion();
   const command = commands[verb];
   if (!command) {
     process.stderr.write(`meshdoor: unknown command '${verb}'\n\n${usage()}\n`);

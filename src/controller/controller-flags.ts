@@ -40,7 +40,12 @@ Process:
       --bind-address <addr>            address the metrics/health server listens on (default: 0.0.0.0)
   -h, --help                           show this help
 
-Durations: 250ms, 2s, 5m or plain milliseconds.`;
+Durations: 250ms, 2s, 5m or plain milliseconds.
+
+Environment: every flag can be set as MESHDOOR_<FLAG>, the flag's name in upper
+case with '_' for '-' (MESHDOOR_KONG_ADMIN_URL, MESHDOOR_LOG_FORMAT, ...);
+repeatable flags take a comma-separated list, boolean flags true or false.
+A flag on the command line wins over its variable.`;
 
 export interface ControllerFlags {
   help: boolean;
@@ -105,26 +110,62 @@ function optional<K extends string>(key: K, value: string | undefined): Partial<
   return value === undefined ? {} : { [key]: value } as Record<K, string>;
 }
 
-/** Parses the flags; throws an Error whose message is a usage mistake. */
-export function parseControllerFlags(argv: readonly string[]): ControllerFlags {
+type OptionTable = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; default?: boolean; short?: string }>;
+
+/** Every controller flag (the usage text above lists each). */
+export const CONTROLLER_OPTIONS = {
+  kubeconfig: { type: 'string' }, context: { type: 'string' }, meshdoor: { type: 'string' },
+  'watch-namespace': { type: 'string', multiple: true }, 'secret-label-selector': { type: 'string' },
+  'kong-admin-url': { type: 'string', multiple: true }, 'kong-mode': { type: 'string' },
+  'kong-admin-token-file': { type: 'string' }, 'kong-ca-file': { type: 'string' },
+  'kong-client-cert-file': { type: 'string' }, 'kong-client-key-file': { type: 'string' },
+  'dbless-push-from-all-replicas': { type: 'boolean', default: true },
+  'sync-holdoff': { type: 'string' }, 'sync-max-delay': { type: 'string' }, 'resync-period': { type: 'string' },
+  'gateway-check-period': { type: 'string' },
+  'publish-status-address': { type: 'string', multiple: true },
+  'restart-unmeshed-gateway': { type: 'boolean', default: false },
+  'leader-elect': { type: 'boolean', default: true }, 'leader-elect-namespace': { type: 'string' },
+  'log-level': { type: 'string' }, 'log-format': { type: 'string' },
+  'metrics-port': { type: 'string' }, 'bind-address': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies OptionTable;
+
+/** `--kong-admin-url` → `MESHDOOR_KONG_ADMIN_URL`. */
+export function envName(flag: string): string {
+  return `MESHDOOR_${flag.toUpperCase().replace(/-/g, '_')}`;
+}
+
+function onCommandLine(argv: readonly string[], flag: string): boolean {
+  return argv.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`) || a === `--no-${flag}`);
+}
+
+/** The flags that MESHDOOR_<FLAG> variables set, as arguments placed before the command line's. */
+function argsFromEnv(options: OptionTable, argv: readonly string[], env: Readonly<Record<string, string | undefined>>): string[] {
+  const args: string[] = [];
+  for (const [flag, option] of Object.entries(options)) {
+    const value = env[envName(flag)];
+    if (flag === 'help' || value === undefined || value === '' || onCommandLine(argv, flag)) continue;
+    if (option.type === 'boolean') {
+      if (value !== 'true' && value !== 'false') throw new Error(`${envName(flag)} must be true or false (got '${value}')`);
+      args.push(value === 'true' ? `--${flag}` : `--no-${flag}`);
+    } else if (option.multiple) {
+      for (const item of value.split(',').map((x) => x.trim()).filter(Boolean)) args.push(`--${flag}`, item);
+    } else {
+      args.push(`--${flag}`, value);
+    }
+  }
+  return args;
+}
+
+/**
+ * Parses the flags, with MESHDOOR_<FLAG> variables from `env` underneath; throws
+ * an Error whose message is a usage mistake.
+ */
+export function parseControllerFlags(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): ControllerFlags {
+  const args = normalizeBooleans(argv);
   const { values: v } = parseArgs({
-    args: normalizeBooleans(argv), allowPositionals: false, strict: true, allowNegative: true,
-    options: {
-      kubeconfig: { type: 'string' }, context: { type: 'string' }, meshdoor: { type: 'string' },
-      'watch-namespace': { type: 'string', multiple: true }, 'secret-label-selector': { type: 'string' },
-      'kong-admin-url': { type: 'string', multiple: true }, 'kong-mode': { type: 'string' },
-      'kong-admin-token-file': { type: 'string' }, 'kong-ca-file': { type: 'string' },
-      'kong-client-cert-file': { type: 'string' }, 'kong-client-key-file': { type: 'string' },
-      'dbless-push-from-all-replicas': { type: 'boolean', default: true },
-      'sync-holdoff': { type: 'string' }, 'sync-max-delay': { type: 'string' }, 'resync-period': { type: 'string' },
-      'gateway-check-period': { type: 'string' },
-      'publish-status-address': { type: 'string', multiple: true },
-      'restart-unmeshed-gateway': { type: 'boolean', default: false },
-      'leader-elect': { type: 'boolean', default: true }, 'leader-elect-namespace': { type: 'string' },
-      'log-level': { type: 'string' }, 'log-format': { type: 'string' },
-      'metrics-port': { type: 'string' }, 'bind-address': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    args: [...argsFromEnv(CONTROLLER_OPTIONS, args, env), ...args], allowPositionals: false, strict: true, allowNegative: true,
+    options: CONTROLLER_OPTIONS,
   });
   for (const url of v['kong-admin-url'] ?? []) {
     if (!/^https?:\/\/[^/]/.test(url)) throw new Error(`--kong-admin-url must be an http(s) URL (got '${url}')`);

@@ -15,6 +15,7 @@ import { IngressStatusWriter } from '../kube/ingress-status.ts';
 import type { KubeWriter } from '../kube/kube-writer.ts';
 import { LeaderElector, type LeaderElectionTimings } from '../kube/leader-election.ts';
 import type { LeaseApi } from '../kube/lease-api.ts';
+import { missingMeshDoorMessage } from '../kube/preflight.ts';
 import { buildSnapshot, snapshotFingerprint } from '../kube/snapshot.ts';
 import type { SupervisorTimings } from '../kube/supervised-watch.ts';
 import { WatchSet } from '../kube/watch-set.ts';
@@ -23,7 +24,10 @@ import { GatewayMesh } from '../mesh/ensure-gateway.ts';
 import { deploymentPodSelector } from '../mesh/sidecar.ts';
 import { errorField, type Logger } from '../observe/logger.ts';
 import type { Metrics } from '../observe/metrics.ts';
+import { VERSION } from '../observe/version.ts';
 import { CoalescingTrigger } from './coalescing-trigger.ts';
+import { FailureLog } from './failure-log.ts';
+import { mergeFailures } from './failure-events.ts';
 import { discoverGateways, gatewayStateKey } from './gateway-discovery.ts';
 import { KongStep, type KongBackend, type TranslateFn } from './kong-step.ts';
 import { Readiness } from './readiness.ts';
@@ -87,9 +91,11 @@ export class Controller {
   private readonly mesh: GatewayMesh;
   private readonly adminTls: AdminTlsStep;
   private readonly softWaitMs: number;
+  private readonly failureLog: FailureLog;
 
   constructor(private readonly o: ControllerOptions, private readonly d: ControllerDeps) {
     this.softWaitMs = o.softWatchWaitMs ?? 5000;
+    this.failureLog = new FailureLog(d.log);
     this.trigger = new CoalescingTrigger({ holdoffMs: o.holdoffMs, maxDelayMs: o.maxDelayMs, clock: d.clock, run: () => this.pass() });
     this.watches = new WatchSet({
       factory: d.watchFactory, clock: d.clock, log: d.log,
@@ -126,7 +132,7 @@ export class Controller {
     if (!this.elector) this.d.metrics.leader.set(1);
     await this.watches.reconcile([meshdoorWatchSpec(this.o.meshdoorName)]);
     this.elector?.start();
-    this.d.log.info('controller started', { meshdoor: this.o.meshdoorName, identity: this.o.identity, leaderElection: Boolean(this.elector) });
+    this.d.log.info('controller started', { version: VERSION, meshdoor: this.o.meshdoorName, identity: this.o.identity, leaderElection: Boolean(this.elector) });
   }
 
   /** Stop watches, let the in-flight pass finish, flush Events, release the Lease. */
@@ -150,7 +156,7 @@ export class Controller {
       this.trigger.retryIn(PASS_ERROR_RETRY_MS);
     } finally {
       const durationMs = this.d.clock.now() - started;
-      this.d.metrics.syncDuration.observe(durationMs);
+      this.d.metrics.observeSyncMs(durationMs);
       this.d.log.debug('sync pass done', { durationMs });
       for (const [role, count] of this.watches.counts()) this.d.metrics.storeObjects.set({ role }, count);
     }
@@ -158,7 +164,11 @@ export class Controller {
 
   private async passSteps(): Promise<'ok' | 'failed' | 'waiting'> {
     if (!this.watches.roleSynced('meshdoor')) return this.waiting();
-    const resolved = this.settings.resolve(this.watches.list('meshdoor')[0]);
+    const meshdoor = this.watches.list('meshdoor')[0];
+    // Never serve (and push) defaults for a MeshDoor that does not exist.
+    if (!meshdoor) return this.blocked(missingMeshDoorMessage(this.o.meshdoorName));
+    this.unblock();
+    const resolved = this.settings.resolve(meshdoor);
     if (!(await this.planSynced(resolved.settings))) {
       this.trigger.retryIn(this.softWaitMs);
       return this.waiting();
@@ -176,6 +186,7 @@ export class Controller {
       fingerprint: contentHash([snapshotFingerprint(snapshot), canonicalJson(settings), gatewayStateKey(adminEndpointSlices)]),
       resyncMs: this.o.resyncMs ?? 0, dblessCheckMs: this.o.dblessCheckMs ?? 0,
     });
+    if (kong.result) this.failureLog.update(mergeFailures(kong.result.failures, kong.report?.rejected ?? []));
     if (kong.recheckInMs !== undefined) this.trigger.retryIn(kong.recheckInMs);
     this.readiness.update({ pushing: kong.pushing, gateways: gateways.length, lastSyncOk: kong.ok, lastError: kong.error });
     if (kong.retryInMs !== undefined) this.trigger.retryIn(kong.retryInMs);
@@ -208,6 +219,19 @@ export class Controller {
 
   private lastAccessWarning: string | undefined;
 
+  private blocked(reason: string): 'waiting' {
+    if (this.readiness.snapshot().blocked !== reason) this.d.log.error('not serving', { reason });
+    this.readiness.update({ blocked: reason });
+    return 'waiting';
+  }
+
+  private unblock(): void {
+    const { blocked } = this.readiness.snapshot();
+    if (blocked === undefined) return;
+    this.d.log.info('serving again', { cleared: blocked });
+    this.readiness.update({ blocked: undefined });
+  }
+
   private waiting(): 'waiting' {
     this.readiness.update({ cachesSynced: false, pendingWatches: this.watches.pending() });
     return 'waiting';
@@ -237,7 +261,7 @@ export class Controller {
       meshdoorName: this.o.meshdoorName,
       watchNamespaces: this.o.watchNamespaces,
       ...(this.o.secretLabelSelector ? { secretLabelSelector: this.o.secretLabelSelector } : {}),
-      secretRefs: referencedSecrets(ingresses, this.watches.list('ingressClasses'), settings.ingressClass),
+      secretRefs: referencedSecrets(ingresses, this.watches.list('ingressClasses'), settings),
       ...withPodSelector(this.watches.list<V1Deployment>('gatewayDeployment')[0]),
       staticAdminUrls: this.o.kongAdminUrls.length > 0 || settings.kongAdmin.urls.length > 0,
       staticPublishAddresses: this.o.publishStatusAddresses.length > 0 || settings.publishAddresses.length > 0,

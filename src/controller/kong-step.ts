@@ -3,6 +3,7 @@
 // engine and turn its report into metrics, readiness and a retry delay.
 import type { MeshDoorSettings } from '../config/settings.ts';
 import { configHash } from '../kong/config-hash.ts';
+import type { KongConfig } from '../kong/declarative.ts';
 import type { GatewayOutcome, GatewayTarget, KongMode, KongSyncEngine, SyncReport } from '../kong/sync-types.ts';
 import type { Clock } from '../kube/clock.ts';
 import { errorField, type Logger } from '../observe/logger.ts';
@@ -122,12 +123,13 @@ export class KongStep {
       this.o.metrics.translationCount.inc({ success: 'false' });
       throw err;
     } finally {
-      this.o.metrics.translationDuration.observe(this.o.clock.now() - started);
+      this.o.metrics.observeTranslationMs(this.o.clock.now() - started);
     }
   }
 
   private async push(mode: KongMode, input: KongStepInput, translate: (ex: ReadonlySet<string>) => TranslateResult): Promise<KongStepOutput> {
     let report: SyncReport;
+    const started = this.o.clock.now();
     try {
       report = await this.o.backend.engine(mode).sync({ translate, gateways: input.gateways });
     } catch (err) {
@@ -141,6 +143,7 @@ export class KongStep {
         this.o.log.warn('kong gateway not converged', { gateway: g.url, error: g.error ?? '' });
         this.o.metrics.pushCount.inc({ success: 'false', protocol, dataplane: g.url, failure_reason: failureReason(g, report) });
       } else if (g.status === 'pushed') {
+        this.o.log.info('configuration applied', { gateway: g.url, mode, configHash: g.configHash ?? '', ...entityCounts(report.applied.config), durationMs: this.o.clock.now() - started });
         this.o.metrics.pushCount.inc({ success: 'true', protocol, dataplane: g.url, failure_reason: '' });
         this.o.metrics.pushLastSuccessful.set({ dataplane: g.url }, Math.floor(this.o.clock.now() / 1000));
       }
@@ -155,4 +158,12 @@ export class KongStep {
       configHash: report.gateways.find((g) => g.status !== 'failed' && g.configHash)?.configHash ?? configHash(report.applied.config),
     };
   }
+}
+
+/** Entity counts of a configuration, for the log line of an applied push. */
+function entityCounts(config: KongConfig): Record<'services' | 'routes' | 'upstreams' | 'certificates', number> {
+  return {
+    services: config.services.length, routes: config.services.reduce((n, svc) => n + svc.routes.length, 0),
+    upstreams: config.upstreams.length, certificates: config.certificates.length,
+  };
 }

@@ -60,6 +60,8 @@ export interface MeshDoorStatusInput {
   gatewayInMesh: ConditionInput;
   /** A problem with the MeshDoor spec itself (invalid field). */
   specError?: string;
+  /** The configured IngressClass belongs to another controller, so nothing is served. */
+  classError?: string;
   config?: KongConfig;
   configHash?: string;
   gateways: number;
@@ -73,6 +75,7 @@ export interface MeshDoorStatusInput {
 
 function readyCondition(input: MeshDoorStatusInput): ConditionInput {
   if (input.specError) return { status: 'False', reason: 'InvalidSpec', message: input.specError };
+  if (input.classError) return { status: 'False', reason: 'IngressClassNotOwned', message: input.classError };
   if (input.synced.status !== 'True') return { status: 'False', reason: 'NotSynced', message: input.synced.message };
   if (input.gatewayInMesh.status !== 'True') return { status: 'False', reason: 'GatewayNotInMesh', message: input.gatewayInMesh.message };
   return { status: 'True', reason: 'Ready', message: 'Kong is converged and every gateway pod is in the mesh' };

@@ -3,6 +3,8 @@
 import type { ReadinessProbe } from '../observe/health-server.ts';
 
 export interface ReadinessState {
+  /** A problem that stops every pass (e.g. the MeshDoor is gone), with its fix. */
+  blocked?: string;
   cachesSynced: boolean;
   /** Watches still waiting for their first list (for the message). */
   pendingWatches?: readonly string[];
@@ -15,6 +17,7 @@ export interface ReadinessState {
 }
 
 export function notReadyReason(state: ReadinessState): string | undefined {
+  if (state.blocked) return state.blocked;
   if (!state.cachesSynced) {
     const pending = state.pendingWatches ?? [];
     return `caches not synced${pending.length > 0 ? ` (${pending.slice(0, 5).join(', ')})` : ''}`;

@@ -7,6 +7,7 @@ import { desiredLoadBalancerIngress, type IngressStatusWriter } from '../kube/in
 import type { KubeWriter } from '../kube/kube-writer.ts';
 import type { GatewayMeshState } from '../mesh/ensure-gateway.ts';
 import { errorField, type Logger } from '../observe/logger.ts';
+import { classOwnershipProblem } from '../translate/ingress-class.ts';
 import { objectKey, type ObjectRef, type Snapshot, type TranslationFailure } from '../translate/types.ts';
 import { FailureEvents, mergeFailures } from './failure-events.ts';
 import type { KongStepOutput } from './kong-step.ts';
@@ -51,6 +52,7 @@ function syncedCondition(input: ReportInput): ConditionInput {
 export class Reporter {
   private readonly failureEvents: FailureEvents;
   private statusWrittenFrom: string | undefined;
+  private lastClassError: string | undefined;
 
   constructor(private readonly o: ReporterOptions) {
     this.failureEvents = new FailureEvents(o.events);
@@ -65,7 +67,23 @@ export class Reporter {
       this.failureEvents.report(failures, input.kong.result.configured, (ref) => lookupUid(input.snapshot, ref));
     }
     this.reportSpecError(input);
-    await this.ensureMeshDoorStatus(input, failures);
+    const classError = ownClassProblem(input);
+    this.reportClassError(input, classError);
+    await this.ensureMeshDoorStatus(input, failures, classError);
+  }
+
+  /** Logged and recorded when it appears or changes, not on every pass. */
+  private reportClassError(input: ReportInput, classError: string | undefined): void {
+    const md = input.resolved.meshdoor;
+    if (classError === this.lastClassError) return;
+    this.lastClassError = classError;
+    if (!classError) return;
+    this.o.log.warn('ingress class not owned', { ingressClass: input.resolved.settings.ingressClass, message: classError });
+    if (!md?.metadata?.name) return;
+    this.o.events.record(
+      { apiVersion: 'meshdoor.dev/v1alpha1', kind: 'MeshDoor', name: md.metadata.name, ...(md.metadata.uid ? { uid: md.metadata.uid } : {}) },
+      'Warning', 'IngressClassNotOwned', classError,
+    );
   }
 
   private async ensureIngressStatus(input: ReportInput): Promise<void> {
@@ -86,7 +104,7 @@ export class Reporter {
     );
   }
 
-  private async ensureMeshDoorStatus(input: ReportInput, failures: readonly TranslationFailure[]): Promise<void> {
+  private async ensureMeshDoorStatus(input: ReportInput, failures: readonly TranslationFailure[], classError: string | undefined): Promise<void> {
     const md = input.resolved.meshdoor;
     const name = md?.metadata?.name;
     if (!md || !name) return;
@@ -96,6 +114,7 @@ export class Reporter {
       gateways: input.gateways, pods: input.mesh.pods, failures,
       ...(md.metadata?.generation !== undefined ? { generation: md.metadata.generation } : {}),
       ...(input.resolved.specError ? { specError: input.resolved.specError } : {}),
+      ...(classError ? { classError } : {}),
       ...(input.kong.result ? { config: input.kong.result.config } : {}),
       ...(input.kong.configHash ? { configHash: input.kong.configHash } : {}),
       ...(input.kong.lastSyncTime !== undefined ? { lastSyncTime: input.kong.lastSyncTime } : {}),
@@ -111,6 +130,11 @@ export class Reporter {
       this.o.log.warn('writing meshdoor status failed', { object: `MeshDoor/${name}`, error: errorField(err) });
     }
   }
+}
+
+function ownClassProblem(input: ReportInput): string | undefined {
+  const classes = input.snapshot.ingressClasses;
+  return classOwnershipProblem(input.resolved.settings, { lookupIngressClass: (name) => classes.find((c) => c.metadata?.name === name) });
 }
 
 function lookupUid(snapshot: Snapshot, ref: ObjectRef): string | undefined {

@@ -1,6 +1,7 @@
 // The settings this replica serves, read from its MeshDoor (edits apply at run
-// time). An invalid spec keeps the last good settings and is reported; an
-// absent MeshDoor means defaults and a warning.
+// time). An invalid spec keeps the last good settings and is reported. The
+// controller serves nothing while the MeshDoor is absent; the defaults here only
+// answer currentSettings() then.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { MeshDoorObject } from '../config/meshdoor-spec.ts';
 import type { MeshDoorSettings } from '../config/settings.ts';

@@ -4,7 +4,7 @@
 import type { V1Ingress, V1IngressClass } from '@kubernetes/client-node';
 import type { MeshDoorSettings } from '../config/settings.ts';
 import type { WatchSpec } from '../kube/watch-source.ts';
-import { isIngressServed } from '../translate/ingress-class.ts';
+import { isIngressServed, type ClassOwnership } from '../translate/ingress-class.ts';
 import { indexSnapshot } from '../translate/snapshot-index.ts';
 
 export interface NamespacedName {
@@ -107,13 +107,13 @@ export function desiredWatchSpecs(input: WatchPlanInput): WatchSpec[] {
 
 /** Secrets named in the TLS sections of the Ingresses this bridge serves, sorted and unique. */
 export function referencedSecrets(
-  ingresses: readonly V1Ingress[], ingressClasses: readonly V1IngressClass[], ingressClass: string,
+  ingresses: readonly V1Ingress[], ingressClasses: readonly V1IngressClass[], own: ClassOwnership,
 ): NamespacedName[] {
   const index = indexSnapshot({ ingresses, ingressClasses, services: [], endpointSlices: [], secrets: [] });
   const refs = new Map<string, NamespacedName>();
   for (const ingress of ingresses) {
     const namespace = ingress.metadata?.namespace;
-    if (!namespace || !isIngressServed(ingress, ingressClass, index)) continue;
+    if (!namespace || !isIngressServed(ingress, own, index)) continue;
     for (const tls of ingress.spec?.tls ?? []) {
       if (tls.secretName) refs.set(`${namespace}/${tls.secretName}`, { namespace, name: tls.secretName });
     }

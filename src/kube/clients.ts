@@ -1,6 +1,9 @@
 // The Kubernetes API clients, in cluster (service account) or from a kubeconfig
 // (its current context).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import process from 'node:process';
 import {
   AppsV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi, DiscoveryV1Api, KubeConfig, NetworkingV1Api,
 } from '@kubernetes/client-node';
@@ -24,10 +27,33 @@ export interface KubeClientOptions {
 
 export function createKubeClients(options: KubeClientOptions = {}): KubeClients {
   const config = new KubeConfig();
-  if (options.kubeconfig) config.loadFromFile(options.kubeconfig);
-  else config.loadFromDefault();
-  if (options.context) config.setCurrentContext(options.context);
-  if (!config.getCurrentCluster()) throw new Error('no Kubernetes cluster configured (use --kubeconfig or run in a cluster)');
+  if (options.kubeconfig) {
+    try {
+      config.loadFromFile(options.kubeconfig);
+    } catch (err) {
+      throw new Error(`cannot read kubeconfig ${options.kubeconfig}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+  } else {
+    // client-node would fall back to http://localhost:8080, which is never what a user meant.
+    if (!hasDefaultConfig()) {
+      throw new Error('no kubeconfig found and not running in a cluster: pass --kubeconfig <file> (or set KUBECONFIG), or run meshdoor in a pod');
+    }
+    try {
+      config.loadFromDefault();
+    } catch (err) {
+      throw new Error(`cannot read the kubeconfig named by KUBECONFIG (${process.env.KUBECONFIG ?? ''}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+  }
+  if (options.context) {
+    if (!config.getContextObject(options.context)) {
+      const known = config.getContexts().map((c) => c.name);
+      throw new Error(`context "${options.context}" is not in the kubeconfig (known: ${known.length > 0 ? known.join(', ') : 'none'}); pass one of those to --context`);
+    }
+    config.setCurrentContext(options.context);
+  }
+  if (!config.getCurrentCluster()) {
+    throw new Error('no kubeconfig found and not running in a cluster: pass --kubeconfig <file> (or set KUBECONFIG), or run meshdoor in a pod');
+  }
   return {
     config,
     core: config.makeApiClient(CoreV1Api),
@@ -37,6 +63,13 @@ export function createKubeClients(options: KubeClientOptions = {}): KubeClients 
     coordination: config.makeApiClient(CoordinationV1Api),
     custom: config.makeApiClient(CustomObjectsApi),
   };
+}
+
+/** A kubeconfig in $KUBECONFIG or ~/.kube/config, or a pod's service account. */
+function hasDefaultConfig(): boolean {
+  if (process.env.KUBECONFIG) return true;
+  if (existsSync(path.join(os.homedir(), '.kube', 'config'))) return true;
+  return Boolean(process.env.KUBERNETES_SERVICE_HOST) && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token');
 }
 
 const SERVICE_ACCOUNT_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';

@@ -16,13 +16,24 @@ export function desiredLoadBalancerIngress(
   } else if (!publishService) {
     entries = [];
   } else {
-    const lb = publishService.spec?.type === 'LoadBalancer' ? publishService.status?.loadBalancer?.ingress ?? [] : [];
-    const fromLb = lb.flatMap((i): V1IngressLoadBalancerIngress[] => (i.ip ? [{ ip: i.ip }] : i.hostname ? [{ hostname: i.hostname }] : []));
-    const clusterIps = publishService.spec?.clusterIPs ?? (publishService.spec?.clusterIP ? [publishService.spec.clusterIP] : []);
-    entries = fromLb.length > 0 ? fromLb : clusterIps.filter((ip) => ip !== 'None' && isIP(ip)).map((ip) => ({ ip }));
+    entries = publishServiceAddresses(publishService);
   }
   const unique = new Map(entries.map((e) => [e.ip ?? `h:${e.hostname ?? ''}`, e]));
   return [...unique.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, e]) => e);
+}
+
+/**
+ * A LoadBalancer Service publishes its load balancer's addresses, and nothing
+ * while it has none yet: its ClusterIP is not reachable from where the Ingress's
+ * users are (as ingress-nginx and KIC do). Other Services publish their ClusterIPs.
+ */
+function publishServiceAddresses(service: V1Service): V1IngressLoadBalancerIngress[] {
+  if (service.spec?.type === 'LoadBalancer') {
+    return (service.status?.loadBalancer?.ingress ?? [])
+      .flatMap((i): V1IngressLoadBalancerIngress[] => (i.ip ? [{ ip: i.ip }] : i.hostname ? [{ hostname: i.hostname }] : []));
+  }
+  const clusterIps = service.spec?.clusterIPs ?? (service.spec?.clusterIP ? [service.spec.clusterIP] : []);
+  return clusterIps.filter((ip) => ip !== 'None' && isIP(ip)).map((ip) => ({ ip }));
 }
 
 function entryKey(e: V1IngressLoadBalancerIngress): string {

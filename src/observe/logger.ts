@@ -40,7 +40,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const { combine, timestamp, json, printf, colorize, errors } = winston.format;
   const shape = format === 'json'
     ? combine(errors(), redact(), timestamp(), json())
-    : combine(errors(), redact(), timestamp({ format: 'HH:mm:ss.SSS' }), colorize(), printf(textLine));
+    // Colour codes only for a person at a terminal, never into files or collectors.
+    : combine(errors(), redact(), timestamp({ format: 'HH:mm:ss.SSS' }), ...(isTTY ? [colorize()] : []), printf(textLine));
   return winston.createLogger({
     level: options.level ?? 'info',
     format: shape,

@@ -1,10 +1,13 @@
-// Prometheus metrics. Names follow the Kong Ingress Controller's
-// `ingress_controller_*` metrics where one exists (kic.md §5), so existing
-// dashboards keep working; the rest are `meshdoor_*`.
+// Prometheus metrics, by Prometheus' naming conventions: one prefix
+// (`meshdoor_`), base units (seconds, bytes), `_total` on counters. Each one and
+// its labels are listed in the README ("Metrics"); the Node.js process metrics
+// (`process_*`, `nodejs_*`) come from prom-client.
 import type { KongSyncObserver } from '../kong/sync-observer.ts';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { VERSION } from './version.ts';
 
-const MS_BUCKETS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000];
+const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const seconds = (ms: number): number => ms / 1000;
 
 export type PushProtocol = 'db-less' | 'db';
 
@@ -17,47 +20,47 @@ export class Metrics {
   });
 
   readonly syncDuration = new Histogram({
-    name: 'meshdoor_sync_duration_milliseconds', help: 'Duration of one sync pass (snapshot, translate, push, report).',
-    buckets: MS_BUCKETS, registers: [this.registry],
+    name: 'meshdoor_sync_duration_seconds', help: 'Duration of one sync pass (snapshot, translate, push, report).',
+    buckets: SECONDS_BUCKETS, registers: [this.registry],
   });
 
   readonly translationCount = new Counter({
-    name: 'ingress_controller_translation_count', help: 'Translations of the store snapshot into Kong configuration.',
+    name: 'meshdoor_translations_total', help: 'Translations of the store snapshot into Kong configuration.',
     labelNames: ['success'] as const, registers: [this.registry],
   });
 
   readonly translationDuration = new Histogram({
-    name: 'ingress_controller_translation_duration_milliseconds', help: 'Duration of one translation.',
-    buckets: MS_BUCKETS, registers: [this.registry],
+    name: 'meshdoor_translation_duration_seconds', help: 'Duration of one translation.',
+    buckets: SECONDS_BUCKETS, registers: [this.registry],
   });
 
   readonly translationBroken = new Gauge({
-    name: 'ingress_controller_translation_broken_resource_count', help: 'Objects that failed translation in the last sync.',
+    name: 'meshdoor_translation_failing_objects', help: 'Objects that failed translation in the last sync.',
     registers: [this.registry],
   });
 
   readonly pushCount = new Counter({
-    name: 'ingress_controller_configuration_push_count', help: 'Configuration pushes to Kong gateways.',
+    name: 'meshdoor_config_pushes_total', help: 'Configuration pushes to Kong gateways.',
     labelNames: ['success', 'protocol', 'dataplane', 'failure_reason'] as const, registers: [this.registry],
   });
 
   readonly pushDuration = new Histogram({
-    name: 'ingress_controller_configuration_push_duration_milliseconds', help: 'Duration of a configuration push to one gateway.',
-    labelNames: ['success', 'protocol', 'dataplane'] as const, buckets: MS_BUCKETS, registers: [this.registry],
+    name: 'meshdoor_config_push_duration_seconds', help: 'Duration of a configuration push to one gateway.',
+    labelNames: ['success', 'protocol', 'dataplane'] as const, buckets: SECONDS_BUCKETS, registers: [this.registry],
   });
 
   readonly pushSize = new Gauge({
-    name: 'ingress_controller_configuration_push_size', help: 'Size in bytes of the last configuration pushed to a gateway.',
+    name: 'meshdoor_config_push_size_bytes', help: 'Size in bytes of the last configuration pushed to a gateway.',
     labelNames: ['protocol', 'dataplane'] as const, registers: [this.registry],
   });
 
   readonly pushBroken = new Gauge({
-    name: 'ingress_controller_configuration_push_broken_resource_count', help: 'Objects Kong rejected in the last push.',
+    name: 'meshdoor_config_push_rejected_objects', help: 'Objects Kong rejected in the last push.',
     registers: [this.registry],
   });
 
   readonly pushLastSuccessful = new Gauge({
-    name: 'ingress_controller_configuration_push_last_successful', help: 'Unix time (s) of the last successful push to a gateway.',
+    name: 'meshdoor_config_push_last_success_timestamp_seconds', help: 'Unix time of the last successful push to a gateway.',
     labelNames: ['dataplane'] as const, registers: [this.registry],
   });
 
@@ -80,12 +83,28 @@ export class Metrics {
     labelNames: ['role'] as const, registers: [this.registry],
   });
 
+  readonly buildInfo = new Gauge({
+    name: 'meshdoor_build_info', help: 'Always 1; labels: the meshdoor version and the Node.js version it runs on.',
+    labelNames: ['version', 'node_version'] as const, registers: [this.registry],
+  });
+
   readonly leader = new Gauge({
     name: 'meshdoor_leader', help: '1 while this replica holds the leader Lease.', registers: [this.registry],
   });
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });
+    this.buildInfo.set({ version: VERSION, node_version: process.version }, 1);
+  }
+
+  /** Records a sync pass's duration given in milliseconds. */
+  observeSyncMs(ms: number): void {
+    this.syncDuration.observe(seconds(ms));
+  }
+
+  /** Records a translation's duration given in milliseconds. */
+  observeTranslationMs(ms: number): void {
+    this.translationDuration.observe(seconds(ms));
   }
 
   /** Hooks for a Kong sync engine: push size and duration per gateway. */
@@ -93,7 +112,7 @@ export class Metrics {
     return {
       configPushed: (dataplane, bytes, durationMs) => {
         this.pushSize.set({ protocol, dataplane }, bytes);
-        this.pushDuration.observe({ success: 'true', protocol, dataplane }, durationMs);
+        this.pushDuration.observe({ success: 'true', protocol, dataplane }, seconds(durationMs));
       },
     };
   }

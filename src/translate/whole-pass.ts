@@ -26,7 +26,7 @@ export interface PassResult extends TranslateResult {
 
 /** Whether this pass translates the Ingress at all (named, not excluded, of our class). */
 export function isServed(ctx: TranslateContext, ingress: V1Ingress): boolean {
-  return Boolean(ingress.metadata?.name) && !ctx.isExcluded('Ingress', ingress) && isIngressServed(ingress, ctx.settings.ingressClass, ctx.index);
+  return Boolean(ingress.metadata?.name) && !ctx.isExcluded('Ingress', ingress) && isIngressServed(ingress, ctx.settings, ctx.index);
 }
 
 /** The plans of the Ingresses this bridge serves, in snapshot order. */

@@ -1,7 +1,7 @@
 // `meshdoor controller` flags: defaults, repeatable flags, durations, and
 // usage errors that name the flag.
 import { expect } from 'chai';
-import { parseControllerFlags, parseDuration } from '../../src/controller/controller-flags.ts';
+import { CONTROLLER_OPTIONS, CONTROLLER_USAGE, envName, parseControllerFlags, parseDuration } from '../../src/controller/controller-flags.ts';
 
 describe('controller flags', () => {
   it('has defaults that work in a cluster', () => {
@@ -41,5 +41,39 @@ describe('controller flags', () => {
     expect(() => parseControllerFlags(['--kong-client-cert-file', 'c.pem'])).to.throw(/--kong-client-key-file/);
     expect(() => parseControllerFlags(['--log-level', 'trace'])).to.throw(/--log-level/);
     expect(() => parseControllerFlags(['--bogus'])).to.throw(/bogus/);
+  });
+
+  describe('MESHDOOR_<FLAG> environment variables', () => {
+    it('sets every flag, repeatable ones as comma-separated lists and booleans as true/false', () => {
+      const f = parseControllerFlags([], {
+        MESHDOOR_MESHDOOR: 'edge', MESHDOOR_WATCH_NAMESPACE: 'a, b', MESHDOOR_KONG_ADMIN_URL: 'http://10.0.0.1:8001,http://10.0.0.2:8001',
+        MESHDOOR_LEADER_ELECT: 'false', MESHDOOR_SYNC_HOLDOFF: '250ms', MESHDOOR_LOG_FORMAT: 'text', MESHDOOR_METRICS_PORT: '9100',
+      });
+      expect(f).to.include({ meshdoor: 'edge', leaderElect: false, syncHoldoffMs: 250, logFormat: 'text', metricsPort: 9100 });
+      expect(f.watchNamespaces).to.deep.equal(['a', 'b']);
+      expect(f.kongAdminUrls).to.deep.equal(['http://10.0.0.1:8001', 'http://10.0.0.2:8001']);
+    });
+
+    it('lets the command line win over the variable', () => {
+      const f = parseControllerFlags(['--watch-namespace', 'c', '--leader-elect', '--log-level=debug'], {
+        MESHDOOR_WATCH_NAMESPACE: 'a,b', MESHDOOR_LEADER_ELECT: 'false', MESHDOOR_LOG_LEVEL: 'warn',
+      });
+      expect(f.watchNamespaces).to.deep.equal(['c']);
+      expect(f).to.include({ leaderElect: true, logLevel: 'debug' });
+    });
+
+    it('names the variable of a bad value', () => {
+      expect(() => parseControllerFlags([], { MESHDOOR_LEADER_ELECT: 'yes' })).to.throw('MESHDOOR_LEADER_ELECT must be true or false');
+      expect(() => parseControllerFlags([], { MESHDOOR_KONG_MODE: 'hybrid' })).to.throw('--kong-mode must be one of');
+    });
+
+    it('maps every flag to a variable that works, and --help lists every flag and the rule', () => {
+      for (const [flag, option] of Object.entries(CONTROLLER_OPTIONS)) {
+        if (flag === 'help') continue;
+        expect(CONTROLLER_USAGE, flag).to.include(`--${flag}`);
+        expect(() => parseControllerFlags([], { [envName(flag)]: option.type === 'boolean' ? 'true' : 'x' }), envName(flag)).to.not.throw(/Unknown option/);
+      }
+      expect(CONTROLLER_USAGE).to.include('MESHDOOR_<FLAG>');
+    });
   });
 });

@@ -54,16 +54,23 @@ describe('watch plan', () => {
     expect(ids.some((id) => id.startsWith('adminEndpoints|') || id.startsWith('publishService|'))).to.equal(false);
   });
 
+  const OWN = { ingressClass: 'kong', controllerName: 'meshdoor.dev/ingress-controller' };
+
   it('finds the TLS Secrets of served Ingresses only', () => {
     const refs = referencedSecrets([
       ingress('a', 'one', { tlsSecret: 's1' }),
       ingress('a', 'two', { tlsSecret: 's1' }),
       ingress('b', 'other', { className: 'nginx', tlsSecret: 's2' }),
       ingress('c', 'classless', { className: null, tlsSecret: 's3' }),
-    ], [ingressClass('kong')], 'kong');
+    ], [ingressClass('kong')], OWN);
     expect(refs).to.deep.equal([{ namespace: 'a', name: 's1' }]);
     const defaultClass = { ...ingressClass('kong'), metadata: { name: 'kong', annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } } };
-    expect(referencedSecrets([ingress('c', 'classless', { className: null, tlsSecret: 's3' })], [defaultClass], 'kong')).to.deep.equal([{ namespace: 'c', name: 's3' }]);
+    expect(referencedSecrets([ingress('c', 'classless', { className: null, tlsSecret: 's3' })], [defaultClass], OWN)).to.deep.equal([{ namespace: 'c', name: 's3' }]);
+  });
+
+  it('watches no Secret of a class that another controller owns', () => {
+    const kic = { ...ingressClass('kong'), spec: { controller: 'ingress-controllers.konghq.com/kong' } };
+    expect(referencedSecrets([ingress('a', 'one', { tlsSecret: 's1' })], [kic], OWN)).to.deep.equal([]);
   });
 });
 

@@ -116,7 +116,7 @@ describe('health server', () => {
       expect((await get('/readyz')).status).to.equal(200);
       const m = await get('/metrics');
       expect(m.body).to.contain('meshdoor_sync_total{result="ok"} 1');
-      expect(m.body).to.contain('ingress_controller_configuration_push_count');
+      expect(m.body).to.contain('meshdoor_config_pushes_total');
       expect((await get('/nope')).status).to.equal(404);
     } finally {
       await server.close();

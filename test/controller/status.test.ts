@@ -17,12 +17,17 @@ describe('Ingress status', () => {
       expect(desiredLoadBalancerIngress(['lb.example.com', '192.0.2.1'], publishService())).to.deep.equal([{ ip: '192.0.2.1' }, { hostname: 'lb.example.com' }]);
     });
 
-    it('uses the LoadBalancer ingress of the publish Service, else its cluster IPs', () => {
+    it('uses the LoadBalancer ingress of the publish Service; nothing while it has none (never its ClusterIP)', () => {
       expect(desiredLoadBalancerIngress([], publishService('203.0.113.7'))).to.deep.equal([{ ip: '203.0.113.7' }]);
       const pending = { ...publishService(), status: { loadBalancer: {} } };
-      expect(desiredLoadBalancerIngress([], pending)).to.deep.equal([{ ip: '10.96.0.2' }]);
+      expect(desiredLoadBalancerIngress([], pending)).to.deep.equal([]);
       const named = { ...publishService(), status: { loadBalancer: { ingress: [{ hostname: 'abc.elb.example.com' }] } } };
       expect(desiredLoadBalancerIngress([], named)).to.deep.equal([{ hostname: 'abc.elb.example.com' }]);
+    });
+
+    it('publishes the cluster IPs of a ClusterIP publish Service', () => {
+      const clusterIp = { ...publishService(), spec: { ...publishService().spec, type: 'ClusterIP' } };
+      expect(desiredLoadBalancerIngress([], clusterIp)).to.deep.equal([{ ip: '10.96.0.2' }]);
     });
 
     it('has nothing to publish without a Service or addresses, or for a headless Service', () => {

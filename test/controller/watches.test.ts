@@ -171,10 +171,14 @@ describe('controller: watches', () => {
     expect(lastHosts()).to.deep.equal(['web.example.com']);
   });
 
-  it('serves defaults when the MeshDoor is absent', async () => {
+  it('pushes nothing while the MeshDoor is absent and is not ready, saying which one and the fix; serves once it exists', async () => {
     kong = recordingKong();
     h = await startHarness({ kong, kongAdminUrls: ['http://127.0.0.1:1'], objects: [...gatewayObjects(1).filter((o) => o.kind !== 'MeshDoor'), service('shop', 'web'), ingress('shop', 'web')] });
+    await h.eventually(() => { expect(h.controller.readiness.notReadyReason()).to.include('MeshDoor "default" does not exist'); });
+    await h.advance(2000);
+    expect(kong.syncs, 'no default settings pushed').to.deep.equal([]);
+    h.cluster.apply(meshdoor());
     await h.eventually(() => { expect(lastHosts()).to.deep.equal(['web.example.com']); });
-    expect(h.controller.currentSettings().settings.ingressClass).to.equal('kong');
+    await h.eventually(() => { expect(h.controller.readiness.notReadyReason() ?? '').to.not.include('does not exist'); });
   });
 });

@@ -46,10 +46,10 @@ export function ingress(name: string, spec: V1IngressSpec, meta: Meta = {}): V1I
   return { metadata: metadata(name, meta), spec: { ingressClassName: 'kong', ...spec } };
 }
 
-export function ingressClass(name: string, isDefault = false): V1IngressClass {
+export function ingressClass(name: string, isDefault = false, controller = 'meshdoor.dev/ingress-controller'): V1IngressClass {
   const meta: V1IngressClass['metadata'] = { name };
   if (isDefault) meta.annotations = { 'ingressclass.kubernetes.io/is-default-class': 'true' };
-  return { metadata: meta, spec: { controller: 'meshdoor.dev/ingress-controller' } };
+  return { metadata: meta, spec: { controller } };
 }
 
 export function service(name: string, ports: V1ServicePort[] = [{ port: 80 }], meta: Meta = {}): V1Service {

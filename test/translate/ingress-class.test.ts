@@ -1,5 +1,8 @@
 import { expect } from 'chai';
+import { classOwnershipProblem } from '../../src/translate/ingress-class.ts';
 import { allRoutes, ingress, ingressClass, rule, run, service } from './builders.ts';
+
+const KIC = 'ingress-controllers.konghq.com/kong';
 
 describe('translate: ingress class selection', () => {
   const backend = service('web');
@@ -36,5 +39,44 @@ describe('translate: ingress class selection', () => {
     const ing = ingress('site', { ...spec, ingressClassName: 'edge' });
     expect(allRoutes(run({ ingresses: [ing], services: [backend] }, { ingressClass: 'edge' }))).to.have.length(1);
     expect(allRoutes(run({ ingresses: [ing], services: [backend] }))).to.have.length(0);
+  });
+
+  describe('class ownership (IngressClass spec.controller)', () => {
+    const served = (ing: ReturnType<typeof ingress>, classes: ReturnType<typeof ingressClass>[], settings = {}) =>
+      allRoutes(run({ ingresses: [ing], services: [backend], ingressClasses: classes }, settings)).length === 1;
+
+    it('does not serve a class that another controller owns, even by its name', () => {
+      expect(served(ingress('site', spec), [ingressClass('kong', false, KIC)])).to.equal(false);
+    });
+
+    it('does not serve the legacy annotation of a class another controller owns', () => {
+      const ing = ingress('site', spec, { annotations: { 'kubernetes.io/ingress.class': 'kong' } });
+      delete ing.spec?.ingressClassName;
+      expect(served(ing, [ingressClass('kong', false, KIC)])).to.equal(false);
+      expect(served(ing, [ingressClass('kong')])).to.equal(true);
+    });
+
+    it('does not serve class-less Ingresses when the default class is another controller\'s', () => {
+      const ing = ingress('site', spec);
+      delete ing.spec?.ingressClassName;
+      expect(served(ing, [ingressClass('kong', true, KIC)])).to.equal(false);
+      expect(served(ing, [ingressClass('kong', true)])).to.equal(true);
+    });
+
+    it('serves a class of a configured controller name', () => {
+      const ing = ingress('site', { ...spec, ingressClassName: 'edge' });
+      const classes = [ingressClass('edge', false, 'example.com/edge')];
+      expect(served(ing, classes, { ingressClass: 'edge', controllerName: 'example.com/edge' })).to.equal(true);
+      expect(served(ing, classes, { ingressClass: 'edge' })).to.equal(false);
+    });
+
+    it('names the owning controller and the fix when the class is not meshdoor\'s', () => {
+      const own = { ingressClass: 'kong', controllerName: 'meshdoor.dev/ingress-controller' };
+      const lookup = (c: ReturnType<typeof ingressClass>) => ({ lookupIngressClass: (n: string) => (n === c.metadata?.name ? c : undefined) });
+      expect(classOwnershipProblem(own, lookup(ingressClass('kong', false, KIC))))
+        .to.include(`belongs to controller ${KIC}`).and.include('spec.ingressClass');
+      expect(classOwnershipProblem(own, lookup(ingressClass('kong')))).to.equal(undefined);
+      expect(classOwnershipProblem(own, lookup(ingressClass('other', false, KIC))), 'no IngressClass object: served by name').to.equal(undefined);
+    });
   });
 });

@@ -12,7 +12,7 @@ describe('settingsFromMeshDoor', () => {
     const settings = settingsFromMeshDoor({
       metadata: { name: 'edge' },
       spec: {
-        ingressClass: 'edge', upstreamMode: 'mesh', clusterDomain: 'corp.local', routerFlavor: 'expressions',
+        ingressClass: 'edge', controllerName: 'example.com/edge', upstreamMode: 'mesh', clusterDomain: 'corp.local', routerFlavor: 'expressions',
         mesh: { name: 'prod', domain: 'kuma', vipPort: 8080 },
         externalNameAllow: ['api.partner.example', '*.cdn.example'],
         gateway: { namespace: 'gw', deployment: 'kong', labelNamespace: true },
@@ -25,7 +25,7 @@ describe('settingsFromMeshDoor', () => {
       },
     });
     expect(settings).to.deep.equal({
-      name: 'edge', ingressClass: 'edge', upstreamMode: 'mesh', clusterDomain: 'corp.local', routerFlavor: 'expressions',
+      name: 'edge', ingressClass: 'edge', controllerName: 'example.com/edge', upstreamMode: 'mesh', clusterDomain: 'corp.local', routerFlavor: 'expressions',
       mesh: { name: 'prod', domain: 'kuma', vipPort: 8080 },
       externalNameAllow: ['api.partner.example', '*.cdn.example'],
       gateway: { namespace: 'gw', deployment: 'kong', labelNamespace: true },
@@ -41,6 +41,7 @@ describe('settingsFromMeshDoor', () => {
     [{ upstreamMode: 'direct' }, 'spec.upstreamMode'],
     [{ routerFlavor: 'atc' }, 'spec.routerFlavor'],
     [{ ingressClass: 'Kong!' }, 'spec.ingressClass'],
+    [{ controllerName: 'no-slash' }, 'spec.controllerName'],
     [{ clusterDomain: 42 }, 'spec.clusterDomain'],
     [{ mesh: { vipPort: 0 } }, 'spec.mesh.vipPort'],
     [{ mesh: { vipPort: '80' } }, 'spec.mesh.vipPort'],
