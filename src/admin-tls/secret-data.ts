@@ -47,11 +47,20 @@ export function rolledOutWith(deployment: V1Deployment | undefined, hash: string
   return deployment.spec?.template.metadata?.annotations?.[ADMIN_TLS_HASH_ANNOTATION] === hash && rolloutComplete(deployment);
 }
 
-/** The client certificate, key and CA bundle of the client Secret; undefined when it has no key pair. */
+/**
+ * The client certificate, key and CA bundle of the client Secret; a CA bundle
+ * alone still verifies Kong (TLS without a client certificate). Undefined when
+ * the Secret has neither.
+ */
 export function clientTlsFrom(client: SecretText | undefined): AdminClientTls | undefined {
   const cert = client?.[LEAF_KEYS.cert];
   const key = client?.[LEAF_KEYS.key];
-  if (!cert?.trim() || !key?.trim()) return undefined;
   const ca = client?.[LEAF_KEYS.trust];
-  return { id: sha256(`${cert}\n${ca ?? ''}`).slice(0, 16), cert, key, ...(ca?.trim() ? { ca } : {}) };
+  const pair = Boolean(cert?.trim() && key?.trim());
+  if (!pair && !ca?.trim()) return undefined;
+  return {
+    id: sha256(`${pair ? cert : ''}\n${ca ?? ''}`).slice(0, 16),
+    ...(pair ? { cert, key } : {}),
+    ...(ca?.trim() ? { ca } : {}),
+  };
 }

@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import FakeTimers from '@sinonjs/fake-timers';
 import type { KubernetesObject, V1Deployment, V1EndpointSlice, V1Secret } from '@kubernetes/client-node';
 import { ADMIN_TLS_HASH_ANNOTATION, decodeSecret, servingHash } from '../../src/admin-tls/secret-data.ts';
+import { makeMtlsMaterial } from '../kong/mtls-fixtures.ts';
 import { certFacts, splitBundle } from '../../src/admin-tls/x509.ts';
 import type { MeshDoorStatus } from '../../src/controller/meshdoor-status.ts';
 import { startKongDouble, type KongDouble } from '../kong-double/index.ts';
@@ -171,5 +172,68 @@ describe('controller: mutual TLS to the gateways with managed certificates', fun
     expect(pods.retired.length, 'the gateway rolled out several times').to.be.greaterThan(4);
     expect(pods.refusals(), 'no request refused by a gateway').to.deep.equal([]);
     expect(await failures(), 'no failed push or pass').to.equal(0);
+  });
+});
+
+describe('controller: gateways that refuse meshdoor\'s client certificate', function () {
+  this.timeout(30_000);
+  let h: Harness;
+  let gateway: KongDouble;
+  afterEach(async () => {
+    await h.stop();
+    await gateway.close();
+  });
+
+  const tlsSecret = (name: string, pair: { cert: string; key: string }, ca: string): V1Secret => ({
+    apiVersion: 'v1', kind: 'Secret', metadata: { namespace: NS, name }, type: 'kubernetes.io/tls',
+    data: { 'tls.crt': b64(pair.cert), 'tls.key': b64(pair.key), 'ca.crt': b64(ca) },
+  });
+  const b64 = (text: string): string => Buffer.from(text).toString('base64');
+
+  async function start(tls: Record<string, unknown>, secrets: V1Secret[]): Promise<void> {
+    h = await startHarness({
+      clock: FakeTimers.createClock(Date.now()), kongMode: 'dbless',
+      objects: [
+        meshdoor({ kongAdmin: { tls } }), ingressClass(), gatewayNamespace(), publishService(),
+        gatewayDeployment({ 'kuma.io/sidecar-injection': 'enabled' }, { 'kuma.io/gateway': 'enabled' }),
+        adminSlice(gateway.port), service('shop', 'web'), ingress('shop', 'a'), ...secrets,
+      ],
+    });
+  }
+  const status = (): Partial<MeshDoorStatus> => h.cluster.get<{ status?: Partial<MeshDoorStatus> } & KubernetesObject>('MeshDoor', undefined, 'default')?.status ?? {};
+  const condition = (type: string) => status().conditions?.find((c) => c.type === type);
+
+  it('with provided certificates from another CA: Synced is False with a message naming the gateway and the CA problem', async () => {
+    const kongSide = await makeMtlsMaterial('gateway CA');
+    const ours = await makeMtlsMaterial('other CA');
+    gateway = await startKongDouble({ mode: 'dbless', tls: { key: kongSide.server.key, cert: kongSide.server.cert, ca: kongSide.ca.cert, requestCert: true } });
+    await start({ certificates: 'provided' }, [
+      tlsSecret('kong-admin-tls', kongSide.server, kongSide.ca.cert),
+      // Trusts the gateway's CA, but its own certificate comes from elsewhere.
+      tlsSecret('meshdoor-admin-client', ours.client, kongSide.ca.cert),
+    ]);
+    await h.eventually(() => {
+      expect(condition('Synced')).to.include({ status: 'False', reason: 'SyncFailed' });
+      expect(condition('Synced')?.message).to.contain(gateway.url).and.to.contain("refused meshdoor's client certificate").and.to.contain('does not trust its CA');
+    });
+    expect(h.cluster.writes.filter((w) => w.op === 'secret'), 'provided Secrets are only read').to.deep.equal([]);
+    const annotations = h.cluster.get<V1Deployment>('Deployment', NS, 'kong-gateway')?.spec?.template.metadata?.annotations ?? {};
+    expect(annotations[ADMIN_TLS_HASH_ANNOTATION], 'the gateway still rolls out on a new serving certificate').to.be.a('string');
+    expect(status().gatewayAccess?.map((g) => g.transport)).to.deep.equal(['mTLS']);
+  });
+
+  it('with a client Secret that holds only the CA: refused for want of a client certificate, and the status says why', async () => {
+    const kongSide = await makeMtlsMaterial('gateway CA');
+    gateway = await startKongDouble({ mode: 'dbless', tls: { key: kongSide.server.key, cert: kongSide.server.cert, ca: kongSide.ca.cert, requestCert: true } });
+    const caOnly: V1Secret = { apiVersion: 'v1', kind: 'Secret', metadata: { namespace: NS, name: 'meshdoor-admin-client' }, type: 'Opaque', data: { 'ca.crt': b64(kongSide.ca.cert) } };
+    await start({ certificates: 'provided' }, [tlsSecret('kong-admin-tls', kongSide.server, kongSide.ca.cert), caOnly]);
+    await h.eventually(() => {
+      expect(condition('Synced')?.message).to.contain(gateway.url).and.to.contain('requires a client certificate and meshdoor has none');
+      expect(condition('AdminAPISecured')).to.include({ status: 'False', reason: 'CertificatesNotReady' });
+      expect(condition('AdminAPISecured')?.message).to.equal('Secret kong/meshdoor-admin-client lacks tls.crt, tls.key');
+      expect(status().gatewayAccess?.map((g) => g.transport)).to.deep.equal(['TLS']);
+    });
+    expect(gateway.requests.length).to.be.greaterThan(0);
+    expect(gateway.requests.every((r) => r.status === 400), 'every request refused by the gateway').to.equal(true);
   });
 });
