@@ -44,6 +44,8 @@ export interface ControllerOptions {
   maxDelayMs: number;
   /** `--kong-admin-url`: overrides the MeshDoor's URLs and discovery. */
   kongAdminUrls: readonly string[];
+  /** `--kong-admin-server-name`: TLS name verified for static https admin URLs. */
+  kongAdminServerName?: string;
   /** `--publish-status-address`: overrides the MeshDoor's publish settings. */
   publishStatusAddresses: readonly string[];
   dblessPushFromAllReplicas: boolean;
@@ -180,7 +182,7 @@ export class Controller {
     const leader = this.isLeader();
     const deployment = this.watches.list<V1Deployment>('gatewayDeployment')[0];
     const tls = await this.adminTls.ensure({ settings, leader, secrets: this.watches.list<V1Secret>('adminTlsSecrets'), deployment });
-    const gateways = withClientTls(discoverGateways({ settings, flagUrls: this.o.kongAdminUrls, adminEndpointSlices }), tls.clientTls, this.o.staticClientTls !== undefined);
+    const gateways = withClientTls(discoverGateways({ settings, flagUrls: this.o.kongAdminUrls, adminEndpointSlices, ...(this.o.kongAdminServerName !== undefined ? { staticServerName: this.o.kongAdminServerName } : {}) }), tls.clientTls, this.o.staticClientTls !== undefined);
     const kong = await this.kongStep.run({
       snapshot, settings, gateways, leader, dblessPushFromAllReplicas: this.o.dblessPushFromAllReplicas,
       fingerprint: contentHash([snapshotFingerprint(snapshot), canonicalJson(settings), gatewayStateKey(adminEndpointSlices)]),

@@ -81,6 +81,13 @@ describe('gateway discovery', () => {
     expect(discoverGateways({ settings: s, flagUrls: [], adminEndpointSlices: [adminEndpointSlice(8001)] })).to.deep.equal([{ url: 'http://md:8001' }]);
   });
 
+  it('verifies static https URLs against the given TLS name', () => {
+    const s = settings({ kongAdmin: { ...DEFAULT_SETTINGS.kongAdmin, urls: ['https://10.0.0.7:8444', 'http://127.0.0.1:8001'] } });
+    expect(discoverGateways({ settings: s, flagUrls: [], adminEndpointSlices: [], staticServerName: 'kong-admin.kong.svc' })).to.deep.equal([
+      { url: 'http://127.0.0.1:8001' }, { url: 'https://10.0.0.7:8444', serverName: 'kong-admin.kong.svc' },
+    ]);
+  });
+
   it('uses every non-terminating endpoint on the named port, ready or not (a fresh DB-less Kong is not ready until configured)', () => {
     const slice = adminEndpointSlice(8444);
     slice.ports = [{ name: 'proxy', port: 8000 }, { name: 'admin', port: 8444 }];
