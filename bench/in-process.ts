@@ -56,6 +56,8 @@ export const discardingWriter: KubeWriter = {
   applyNamespace: () => Promise.resolve(),
   patchMeshDoorStatus: () => Promise.resolve(),
   createEvent: () => Promise.resolve(),
+  patchSecret: () => Promise.resolve(),
+  createSecret: () => Promise.resolve(),
 };
 
 /** Reports each POST /config of this client when it leaves and when it returns. */

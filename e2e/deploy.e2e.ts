@@ -87,6 +87,10 @@ describe('deploy/: the kustomize base a user installs', function () {
       ['watch', 'pods', 'kong'],
       ['watch', 'namespaces/kong'],
       ['patch', 'namespaces/kong'],
+      ['watch', 'secrets/meshdoor-admin-client', 'kong'],
+      ['patch', 'secrets/meshdoor-admin-ca', 'kong'],
+      ['patch', 'secrets/kong-admin-tls', 'kong'],
+      ['patch', 'secrets/meshdoor-admin-client', 'kong'],
     ];
     for (const access of allowed) {
       it(`may ${describeAccess(access)}`, async function () {
@@ -107,6 +111,9 @@ describe('deploy/: the kustomize base a user installs', function () {
       ['update', 'meshdoors.meshdoor.dev'],
       ['patch', 'services', 'apps', 'status'],
       ['create', 'clusterrolebindings.rbac.authorization.k8s.io'],
+      ['create', 'secrets', 'kong'],
+      ['patch', 'secrets/kong-proxy-tls', 'kong'],
+      ['delete', 'secrets/kong-admin-tls', 'kong'],
     ];
     for (const access of denied) {
       it(`may not ${describeAccess(access)}`, async function () {

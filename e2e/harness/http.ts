@@ -7,6 +7,8 @@ export interface HttpGetOptions {
   ca?: string;
   token?: string;
   timeoutMs?: number;
+  /** Do not verify the server's certificate (the Kong double's control API only). */
+  insecure?: boolean;
 }
 
 export interface HttpResponse {
@@ -19,7 +21,7 @@ export function httpGet(url: string, options: HttpGetOptions = {}): Promise<Http
   const client = target.protocol === 'https:' ? https : http;
   const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
   return new Promise((resolve, reject) => {
-    const req = client.get(target, { headers, ca: options.ca, agent: false, timeout: options.timeoutMs ?? 5000 }, (res) => {
+    const req = client.get(target, { headers, ca: options.ca, agent: false, timeout: options.timeoutMs ?? 5000, rejectUnauthorized: options.insecure !== true }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => { resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }); });

@@ -1,6 +1,7 @@
 // Client of the Kong double's control API (`/__double/*`): what Kong holds,
 // where a request would be routed, what the controller sent, and faults.
 import http from 'node:http';
+import https from 'node:https';
 
 export interface DoubleRoute {
   status: number;
@@ -38,10 +39,14 @@ export const EMPTY_CONFIG_HASH = '00000000000000000000000000000000';
 function call(baseUrl: string, method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = http.request(new URL(path, baseUrl), {
+    const target = new URL(path, baseUrl);
+    // The control API is the double's own; over TLS its certificate is not what a test checks.
+    const lib = target.protocol === 'https:' ? https : http;
+    const req = lib.request(target, {
       method,
       agent: false,
       timeout: 5000,
+      rejectUnauthorized: false,
       headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
     }, (res) => {
       const chunks: Buffer[] = [];

@@ -19,28 +19,40 @@ export interface KongDouble {
   port: number;
 }
 
+/** PEM files of an HTTPS admin listener; with a client CA, client certificates are required. */
+export interface DoubleTlsFiles {
+  certFile: string;
+  keyFile: string;
+  clientCaFile?: string;
+}
+
 /** Starts the Kong double (DB-less) on a free port, or on `port` to restart it in place. */
-export async function startKongDouble(cluster: Cluster, options: { name?: string; port?: number } = {}): Promise<KongDouble> {
+export async function startKongDouble(cluster: Cluster, options: { name?: string; port?: number; host?: string; tls?: DoubleTlsFiles } = {}): Promise<KongDouble> {
+  const host = options.host ?? '127.0.0.1';
   const port = options.port ?? await freePort();
   const name = options.name ?? 'kong-double';
+  const tls = options.tls;
+  const tlsArgs = tls ? ['--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile, ...(tls.clientCaFile ? ['--client-ca-file', tls.clientCaFile] : [])] : [];
   const proc = startProcess({
     name,
     command: process.execPath,
-    args: ['--import', 'tsx', path.join(REPO_ROOT, 'test', 'kong-double', 'main.ts'), '--mode', 'dbless', '--port', String(port)],
+    args: ['--import', 'tsx', path.join(REPO_ROOT, 'test', 'kong-double', 'main.ts'), '--mode', 'dbless', '--host', host, '--port', String(port), ...tlsArgs],
     logFile: path.join(cluster.dir, `${name}.log`),
     cwd: REPO_ROOT,
   });
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
   await eventually(async () => {
     if (!proc.running) throw new Error(`${name} exited:\n${proc.tail()}`);
-    const res = await httpGet(`${url}/status`);
-    if (res.status !== 200) throw new Error(`GET /status: ${res.status}`);
+    // The control API answers without a client certificate.
+    const res = await httpGet(`${url}/__double/state`, { insecure: true });
+    if (res.status !== 200) throw new Error(`GET /__double/state: ${res.status}`);
   }, { timeoutMs: 30_000, message: `${name} not serving` });
   return { process: proc, url, port };
 }
 
 export interface ControllerOptions {
-  kongAdminUrl: string;
+  /** `--kong-admin-url`; without it the controller discovers the gateways from the admin Service. */
+  kongAdminUrl?: string;
   /** Distinguishes replicas: process name, log file and leader identity. */
   name?: string;
   /** The identity it runs as (default: the shipped `kong/meshdoor` ServiceAccount). */
@@ -71,7 +83,7 @@ export async function startController(cluster: Cluster, options: ControllerOptio
       path.join(REPO_ROOT, 'bin', 'meshdoor.js'), 'controller',
       '--kubeconfig', kubeconfig,
       '--meshdoor', options.meshdoor ?? 'default',
-      '--kong-admin-url', options.kongAdminUrl,
+      ...(options.kongAdminUrl !== undefined ? ['--kong-admin-url', options.kongAdminUrl] : []),
       '--metrics-port', String(metricsPort),
       '--log-level', 'debug',
       '--bind-address', '127.0.0.1',

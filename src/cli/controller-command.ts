@@ -79,7 +79,9 @@ async function runController(flags: ControllerFlags): Promise<number> {
     holdoffMs: flags.syncHoldoffMs, maxDelayMs: flags.syncMaxDelayMs, resyncMs: flags.resyncPeriodMs, dblessCheckMs: flags.gatewayCheckPeriodMs,
     gatewayPollMs: flags.gatewayStatusPollMs,
     kongAdminUrls: flags.kongAdminUrls, publishStatusAddresses: flags.publishStatusAddresses,
+    ...(flags.kongAdminServerName !== undefined ? { kongAdminServerName: flags.kongAdminServerName } : {}),
     dblessPushFromAllReplicas: flags.dblessPushFromAllReplicas, restartUnmeshedGateway: flags.restartUnmeshedGateway,
+    ...(flags.kongCaFile !== undefined || flags.kongClientCertFile !== undefined ? { staticClientTls: { clientCert: flags.kongClientCertFile !== undefined } } : {}),
     ...(flags.leaderElect ? { leaderElection: { namespace: leaseNamespace } } : {}),
     identity,
   }, {

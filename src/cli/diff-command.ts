@@ -9,7 +9,7 @@ import type { GatewayDiff } from '../kong/gateway-diff.ts';
 import { AutoSyncEngine } from '../kong/sync-engine.ts';
 import { KongClientPool } from '../kong/client-pool.ts';
 import { formatFailure, translate } from '../translate/index.ts';
-import { KONG_OPTIONS, kongCommandOptions, translationInput, withKongUsage } from './sync-command.ts';
+import { commandTargets, KONG_OPTIONS, kongCommandOptions, translationInput, withKongUsage } from './sync-command.ts';
 import { redactUrl } from '../kong/admin-errors.ts';
 
 const USAGE = `usage: meshdoor diff -f <file|dir> --kong-admin-url <url> [--kong-admin-url <url> ...] [options]
@@ -57,15 +57,15 @@ async function runDiff(argv: string[]): Promise<number> {
     const result = translate(snapshot, { settings });
     let failed = false;
     let different = false;
-    for (const url of options.urls) {
+    for (const target of commandTargets(options)) {
       try {
-        const mode = options.mode === 'auto' ? (await engine.detect({ url })).mode : options.mode;
-        const diff = await diffGateway(pool.get({ url }), result.config, mode);
+        const mode = options.mode === 'auto' ? (await engine.detect(target)).mode : options.mode;
+        const diff = await diffGateway(pool.get(target), result.config, mode);
         if (diff.changes.length > 0) different = true;
-        process.stdout.write(renderGatewayDiff(url, diff));
+        process.stdout.write(renderGatewayDiff(redactUrl(target.url), diff));
       } catch (err) {
         failed = true;
-        process.stderr.write(`meshdoor: ${redactUrl(url)}: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.stderr.write(`meshdoor: ${redactUrl(target.url)}: ${err instanceof Error ? err.message : String(err)}\n`);
       }
     }
     process.stderr.write(result.failures.map((f) => `${formatFailure(f)}\n`).join(''));

@@ -8,7 +8,7 @@ import type { MeshDoorSettings } from '../config/settings.ts';
 import type { ClientDefaults } from '../kong/client-pool.ts';
 import type { RouterFlavor } from '../kong/declarative.ts';
 import { AutoSyncEngine } from '../kong/sync-engine.ts';
-import type { KongMode, SyncReport } from '../kong/sync-types.ts';
+import type { GatewayTarget, KongMode, SyncReport } from '../kong/sync-types.ts';
 import { redactUrl } from '../kong/admin-errors.ts';
 import { formatFailure, translate } from '../translate/index.ts';
 import type { Snapshot } from '../translate/types.ts';
@@ -31,6 +31,8 @@ gets exactly the entity writes that differ (only entities tagged managed-by:mesh
       --kong-ca-file <f>            PEM CA bundle for the Admin API's certificate
       --kong-client-cert-file <f>   PEM client certificate (with --kong-client-key-file)
       --kong-client-key-file <f>    PEM key of the client certificate
+      --kong-server-name <name>     TLS name to verify the Admin API's certificate against (default: the
+                                    URL's host), e.g. kong-admin.kong.svc through a port-forward
       --kong-timeout <ms>           per-request timeout (default 10000)
       --kong-retries <n>            retries of a failed request, with backoff (default 4)
       --meshdoor <name>             the MeshDoor in the manifests whose settings apply
@@ -59,6 +61,7 @@ export const KONG_OPTIONS = {
   'kong-ca-file': { type: 'string' },
   'kong-client-cert-file': { type: 'string' },
   'kong-client-key-file': { type: 'string' },
+  'kong-server-name': { type: 'string' },
   'kong-timeout': { type: 'string' },
   'kong-retries': { type: 'string' },
   meshdoor: { type: 'string' },
@@ -70,6 +73,8 @@ const FLAVORS: readonly RouterFlavor[] = ['traditional_compatible', 'traditional
 export interface KongCommandOptions {
   files: string[];
   urls: string[];
+  /** TLS server name for every gateway, when it differs from the URL's host. */
+  serverName?: string;
   mode: 'auto' | KongMode;
   routerFlavor?: RouterFlavor;
   client: ClientDefaults;
@@ -116,7 +121,13 @@ export async function kongCommandOptions(values: Record<string, unknown>): Promi
   const options: KongCommandOptions = { files, urls, mode, client: await clientOptions(values) };
   if (routerFlavor !== undefined) options.routerFlavor = routerFlavor;
   if (typeof values.meshdoor === 'string') options.meshdoor = values.meshdoor;
+  if (typeof values['kong-server-name'] === 'string') options.serverName = values['kong-server-name'];
   return options;
+}
+
+/** The gateways the flags name. */
+export function commandTargets(options: KongCommandOptions): GatewayTarget[] {
+  return options.urls.map((url) => (options.serverName !== undefined ? { url, serverName: options.serverName } : { url }));
 }
 
 /**
@@ -129,8 +140,8 @@ export async function translationInput(options: KongCommandOptions, engine: Auto
   const settings = settingsFromMeshDoor(meshdoor);
   if (options.routerFlavor !== undefined) return { snapshot, settings: { ...settings, routerFlavor: options.routerFlavor } };
   if (meshdoor?.spec?.routerFlavor !== undefined || options.mode !== 'auto') return { snapshot, settings };
-  for (const url of options.urls) {
-    const info = await engine.detect({ url }).catch(() => undefined);
+  for (const target of commandTargets(options)) {
+    const info = await engine.detect(target).catch(() => undefined);
     if (info !== undefined) return { snapshot, settings: { ...settings, routerFlavor: info.routerFlavor } };
   }
   return { snapshot, settings };
@@ -180,7 +191,7 @@ async function runSync(argv: string[]): Promise<number> {
   const engine = new AutoSyncEngine({ client: options.client, mode: options.mode });
   try {
     const { snapshot, settings } = await translationInput(options, engine);
-    const request = { gateways: options.urls.map((url) => ({ url })), translate: (exclude: ReadonlySet<string>) => translate(snapshot, { settings, exclude }) };
+    const request = { gateways: commandTargets(options), translate: (exclude: ReadonlySet<string>) => translate(snapshot, { settings, exclude }) };
     let report = await engine.sync(request);
     for (let attempt = 1; ; attempt += 1) {
       const stop = whyStop(report, attempt, values.once === true);

@@ -4,7 +4,7 @@
 import { isIP } from 'node:net';
 import type { RouterFlavor } from '../kong/declarative.ts';
 import { DEFAULT_SETTINGS } from './settings.ts';
-import type { MeshDoorSettings, UpstreamMode } from './settings.ts';
+import type { AdminCertificates, MeshDoorSettings, UpstreamMode } from './settings.ts';
 
 export interface MeshDoorObject {
   apiVersion?: string;
@@ -115,12 +115,26 @@ function gatewaySettings(r: SpecReader, spec: Record<string, unknown>): MeshDoor
   };
 }
 
+const CERTIFICATE_SOURCES: readonly AdminCertificates[] = ['managed', 'provided', 'off'];
+
+function adminTlsSettings(r: SpecReader, admin: Record<string, unknown>): MeshDoorSettings['kongAdmin']['tls'] {
+  const tls = r.object(admin.tls, 'kongAdmin.tls');
+  const d = DEFAULT_SETTINGS.kongAdmin.tls;
+  return {
+    certificates: r.oneOf(tls.certificates, 'kongAdmin.tls.certificates', CERTIFICATE_SOURCES) ?? d.certificates,
+    caSecret: r.string(tls.caSecret, 'kongAdmin.tls.caSecret', dnsName) ?? d.caSecret,
+    servingSecret: r.string(tls.servingSecret, 'kongAdmin.tls.servingSecret', dnsName) ?? d.servingSecret,
+    clientSecret: r.string(tls.clientSecret, 'kongAdmin.tls.clientSecret', dnsName) ?? d.clientSecret,
+  };
+}
+
 function kongAdminSettings(r: SpecReader, spec: Record<string, unknown>): MeshDoorSettings['kongAdmin'] {
   const admin = r.object(spec.kongAdmin, 'kongAdmin');
   const d = DEFAULT_SETTINGS.kongAdmin;
   const result: MeshDoorSettings['kongAdmin'] = {
     portName: r.string(admin.portName, 'kongAdmin.portName', { pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, expected: 'a port name' }) ?? d.portName,
     urls: r.list(admin.urls, 'kongAdmin.urls', isAdminUrl, 'http(s) URLs') ?? [...d.urls],
+    tls: adminTlsSettings(r, admin),
   };
   const service = r.string(admin.service, 'kongAdmin.service', namespacedName) ?? d.service;
   if (service !== undefined) result.service = service;

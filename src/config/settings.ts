@@ -23,6 +23,23 @@ export interface GatewaySettings {
   manageTokenVolume: boolean;
 }
 
+/**
+ * Where the Admin API's mutual-TLS certificates come from: `managed` (meshdoor
+ * runs a small CA and rotates them), `provided` (the user's, e.g. cert-manager;
+ * meshdoor only reads them) or `off` (no certificates from Secrets).
+ */
+export type AdminCertificates = 'managed' | 'provided' | 'off';
+
+export interface AdminTlsSettings {
+  certificates: AdminCertificates;
+  /** Secrets in the gateway's namespace. */
+  caSecret: string;
+  /** Kong's serving certificate and the client CAs it trusts: tls.crt, tls.key, ca.crt. */
+  servingSecret: string;
+  /** meshdoor's client certificate and the CAs it trusts for Kong: tls.crt, tls.key, ca.crt. */
+  clientSecret: string;
+}
+
 export interface KongAdminSettings {
   /** `namespace/name` of the Kong admin Service whose ready endpoints get the config. */
   service?: string;
@@ -30,6 +47,7 @@ export interface KongAdminSettings {
   portName: string;
   /** Static admin URLs, used instead of discovery when given. */
   urls: string[];
+  tls: AdminTlsSettings;
 }
 
 export interface MeshDoorSettings {
@@ -64,7 +82,10 @@ export const DEFAULT_SETTINGS: Readonly<MeshDoorSettings> = Object.freeze({
   mesh: Object.freeze({ domain: 'mesh', vipPort: 80, controlPlaneNamespace: 'kuma-system' }),
   externalNameAllow: [],
   gateway: Object.freeze({ namespace: 'kong', deployment: 'kong-gateway', labelNamespace: false, manageTokenVolume: false }),
-  kongAdmin: Object.freeze({ service: 'kong/kong-admin', portName: 'admin', urls: [] }),
+  kongAdmin: Object.freeze({
+    service: 'kong/kong-admin', portName: 'admin', urls: [],
+    tls: Object.freeze({ certificates: 'off', caSecret: 'meshdoor-admin-ca', servingSecret: 'kong-admin-tls', clientSecret: 'meshdoor-admin-client' }),
+  }),
   publishService: 'kong/kong-proxy',
   publishAddresses: [],
   serveLastValid: true,

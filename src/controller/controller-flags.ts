@@ -23,6 +23,8 @@ Kong:
       --kong-ca-file <path>            PEM CA bundle for an HTTPS Admin API
       --kong-client-cert-file <path>   PEM client certificate for mutual TLS (with --kong-client-key-file)
       --kong-client-key-file <path>    PEM client key for mutual TLS
+      --kong-admin-server-name <name>  TLS name to verify static https admin URLs against (e.g.
+                                       kong-admin.kong.svc for a pod IP); discovered ones use the Service's
       --dbless-push-from-all-replicas  in DB-less mode every replica pushes (default: true; --no-... to disable)
 Sync:
       --sync-holdoff <duration>        quiet time before a sync (default: 100ms)
@@ -68,6 +70,7 @@ export interface ControllerFlags {
   kongCaFile?: string;
   kongClientCertFile?: string;
   kongClientKeyFile?: string;
+  kongAdminServerName?: string;
   dblessPushFromAllReplicas: boolean;
   syncHoldoffMs: number;
   syncMaxDelayMs: number;
@@ -129,6 +132,7 @@ export const CONTROLLER_OPTIONS = {
   'kong-admin-url': { type: 'string', multiple: true }, 'kong-mode': { type: 'string' },
   'kong-admin-token-file': { type: 'string' }, 'kong-ca-file': { type: 'string' },
   'kong-client-cert-file': { type: 'string' }, 'kong-client-key-file': { type: 'string' },
+  'kong-admin-server-name': { type: 'string' },
   'dbless-push-from-all-replicas': { type: 'boolean', default: true },
   'sync-holdoff': { type: 'string' }, 'sync-max-delay': { type: 'string' }, 'resync-period': { type: 'string' },
   'gateway-check-period': { type: 'string' },
@@ -205,6 +209,7 @@ export function parseControllerFlags(argv: readonly string[], env: Readonly<Reco
     kongMode: oneOf(v['kong-mode'], ['auto', 'dbless', 'db'] as const, 'kong-mode', 'auto'),
     ...optional('kongAdminTokenFile', v['kong-admin-token-file']), ...optional('kongCaFile', v['kong-ca-file']),
     ...optional('kongClientCertFile', v['kong-client-cert-file']), ...optional('kongClientKeyFile', v['kong-client-key-file']),
+    ...optional('kongAdminServerName', v['kong-admin-server-name']),
     dblessPushFromAllReplicas: v['dbless-push-from-all-replicas'],
     syncHoldoffMs: holdoff, syncMaxDelayMs: maxDelay,
     resyncPeriodMs: parseDuration(v['resync-period'] ?? '5m', 'resync-period'),

@@ -3,7 +3,9 @@
 // → Kong engine → report (Ingress status, Events, MeshDoor status) and the
 // gateway-in-mesh check. Only the leader writes to the API server; in DB-less
 // mode every replica may push to Kong.
-import type { KubernetesObject, V1Deployment, V1EndpointSlice, V1Namespace, V1Pod, V1Service } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Deployment, V1EndpointSlice, V1Namespace, V1Pod, V1Secret, V1Service } from '@kubernetes/client-node';
+import { adminAccessCondition, transportKind, withClientTls } from '../admin-tls/access.ts';
+import { AdminTlsStep, type AdminTlsStepOptions } from '../admin-tls/admin-tls-step.ts';
 import type { MeshDoorObject } from '../config/meshdoor-spec.ts';
 import type { MeshDoorSettings } from '../config/settings.ts';
 import { canonicalJson, contentHash } from '../kong/config-hash.ts';
@@ -33,7 +35,8 @@ import { GatewayPoll } from './gateway-poll.ts';
 import { Readiness } from './readiness.ts';
 import { lastValidFromStatus } from './last-valid.ts';
 import { rejectionsFromStatus, rejectionsToStatus } from './rejection-status.ts';
-import { Reporter } from './report-step.ts';
+import { Reporter, type ReportInput } from './report-step.ts';
+import type { GatewayTarget } from '../kong/sync-types.ts';
 import { SettingsState, type ResolvedSettings } from './settings-state.ts';
 import { desiredWatchSpecs, meshdoorWatchSpec, referencedSecrets } from './watch-plan.ts';
 
@@ -45,6 +48,8 @@ export interface ControllerOptions {
   maxDelayMs: number;
   /** `--kong-admin-url`: overrides the MeshDoor's URLs and discovery. */
   kongAdminUrls: readonly string[];
+  /** `--kong-admin-server-name`: TLS name verified for static https admin URLs. */
+  kongAdminServerName?: string;
   /** `--publish-status-address`: overrides the MeshDoor's publish settings. */
   publishStatusAddresses: readonly string[];
   dblessPushFromAllReplicas: boolean;
@@ -63,6 +68,10 @@ export interface ControllerOptions {
    * failing, starts a pass at once (0: off).
    */
   gatewayPollMs?: number;
+  /** TLS material for the Admin API came from flags: Secrets do not replace it. */
+  staticClientTls?: { clientCert: boolean };
+  /** Certificate lifetimes of managed admin certificates (defaults: CA 3 years, leaves 90 days). */
+  adminTlsPolicy?: AdminTlsStepOptions['policy'];
   /** How long a pass waits for a new per-Secret watch before going without it. */
   softWatchWaitMs?: number;
   supervisorTimings?: SupervisorTimings;
@@ -94,6 +103,7 @@ export class Controller {
   private readonly kongStep: KongStep;
   private readonly reporter: Reporter;
   private readonly mesh: GatewayMesh;
+  private readonly adminTls: AdminTlsStep;
   private readonly softWaitMs: number;
   private readonly poll: GatewayPoll | undefined;
   private statusSeeded = false;
@@ -116,6 +126,7 @@ export class Controller {
       writer: d.writer, statusWriter: new IngressStatusWriter({ writer: d.writer, log: d.log }),
       events: this.events, clock: d.clock, log: d.log,
     });
+    this.adminTls = new AdminTlsStep({ writer: d.writer, clock: d.clock, log: d.log, ...(o.adminTlsPolicy ? { policy: o.adminTlsPolicy } : {}) });
     this.mesh = new GatewayMesh({
       writer: d.writer, events: this.events, clock: d.clock, log: d.log, restartUnmeshed: o.restartUnmeshedGateway,
       meshReader: new MeshReader({ api: d.meshApi, clock: d.clock, log: d.log }),
@@ -200,9 +211,11 @@ export class Controller {
     const snapshot = buildSnapshot(this.watches);
     const { settings } = resolved;
     const adminEndpointSlices = this.watches.list<V1EndpointSlice>('adminEndpoints');
-    const gateways = discoverGateways({ settings, flagUrls: this.o.kongAdminUrls, adminEndpointSlices });
     const leader = this.isLeader();
     this.seedFromStatus(resolved, leader);
+    const deployment = this.watches.list<V1Deployment>('gatewayDeployment')[0];
+    const tls = await this.adminTls.ensure({ settings, leader, secrets: this.watches.list<V1Secret>('adminTlsSecrets'), deployment });
+    const gateways = withClientTls(discoverGateways({ settings, flagUrls: this.o.kongAdminUrls, adminEndpointSlices, ...(this.o.kongAdminServerName !== undefined ? { staticServerName: this.o.kongAdminServerName } : {}) }), tls.clientTls, this.o.staticClientTls !== undefined);
     const kong = await this.kongStep.run({
       snapshot, settings, gateways, leader, dblessPushFromAllReplicas: this.o.dblessPushFromAllReplicas,
       fingerprint: contentHash([snapshotFingerprint(snapshot), canonicalJson(settings), gatewayStateKey(adminEndpointSlices)]),
@@ -214,8 +227,7 @@ export class Controller {
     this.readiness.update({ pushing: kong.pushing, gateways: gateways.length, lastSyncOk: kong.ok, lastError: kong.error });
     if (kong.retryInMs !== undefined) this.trigger.retryIn(kong.retryInMs);
     const mesh = await this.mesh.ensure({
-      settings, leader,
-      deployment: this.watches.list<V1Deployment>('gatewayDeployment')[0],
+      settings, leader, deployment, templateAnnotations: tls.templateAnnotations,
       namespace: this.watches.list<V1Namespace>('gatewayNamespace')[0],
       pods: this.watches.list<V1Pod>('gatewayPods'),
       services: gatewayNamespaceServices(snapshot.services, this.watches.list<V1Service>('gatewayServices'), settings.gateway.namespace),
@@ -231,6 +243,7 @@ export class Controller {
         backendEndpointSlices: settings.upstreamMode === 'endpoints' ? snapshot.endpointSlices : this.watches.list<V1EndpointSlice>('backendEndpoints'),
         ...(this.d.kong.rejections ? { kongRejections: rejectionsToStatus(this.d.kong.rejections.inUse()) } : {}),
         lastValid: this.kongStep.lastValid.servingEntries(),
+        adminAccess: this.adminAccess(gateways, tls.problem),
       });
     }
     return kong.ok === false ? 'failed' : 'ok';
@@ -254,6 +267,17 @@ export class Controller {
     }
     this.kongStep.lastValid.seed(lastValidFromStatus(status), false);
   }
+
+  private adminAccess(gateways: readonly GatewayTarget[], problem: string | undefined): ReportInput['adminAccess'] {
+    const staticCert = this.o.staticClientTls?.clientCert ?? false;
+    const access = gateways.map((g) => ({ url: g.url, transport: transportKind(g, staticCert) }));
+    const condition = adminAccessCondition(access, problem);
+    if (condition.reason === 'PlainHTTP' && condition.message !== this.lastAccessWarning) this.d.log.warn('kong admin api reached over plain http', { message: condition.message });
+    this.lastAccessWarning = condition.message;
+    return { gateways: access, condition };
+  }
+
+  private lastAccessWarning: string | undefined;
 
   private blocked(reason: string): 'waiting' {
     if (this.readiness.snapshot().blocked !== reason) this.d.log.error('not serving', { reason });

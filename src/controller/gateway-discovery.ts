@@ -20,11 +20,16 @@ export interface DiscoveryInput {
   /** URLs from flags; override everything. */
   flagUrls: readonly string[];
   adminEndpointSlices: readonly V1EndpointSlice[];
+  /** TLS server name for static https URLs (their certificate names the Service, not the address). */
+  staticServerName?: string;
 }
 
 export function discoverGateways(input: DiscoveryInput): GatewayTarget[] {
   const statics = input.flagUrls.length > 0 ? input.flagUrls : input.settings.kongAdmin.urls;
-  if (statics.length > 0) return [...new Set(statics)].sort().map((url) => ({ url }));
+  if (statics.length > 0) {
+    const serverName = input.staticServerName;
+    return [...new Set(statics)].sort().map((url) => (serverName !== undefined && url.startsWith('https:') ? { url, serverName } : { url }));
+  }
   const service = splitNamespacedName(input.settings.kongAdmin.service);
   if (!service) return [];
   const targets = new Map<string, GatewayTarget>();

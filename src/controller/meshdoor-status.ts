@@ -1,6 +1,7 @@
 // PURE: the MeshDoor's status from the last pass: conditions Ready, Synced and
 // GatewayInMesh with reasons, counts, config hash, gateway pods, and a bounded
 // list of failing objects. Transition times only move when a condition changes.
+import type { GatewayAccess } from '../admin-tls/access.ts';
 import { canonicalJson } from '../kong/config-hash.ts';
 import type { KongConfig } from '../kong/declarative.ts';
 import type { GatewayPodSummary } from '../mesh/sidecar.ts';
@@ -10,7 +11,7 @@ import type { LastValidEntry } from './last-valid.ts';
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
 export interface Condition {
-  type: 'Ready' | 'Synced' | 'GatewayInMesh';
+  type: 'Ready' | 'Synced' | 'GatewayInMesh' | 'AdminAPISecured';
   status: ConditionStatus;
   reason: string;
   message: string;
@@ -61,7 +62,11 @@ export interface MeshDoorStatus {
   kongRejections?: KongRejectionEntry[];
   /** Objects served in their last valid version (spec and identifying metadata), for a restart and for other replicas. */
   lastValid?: LastValidEntry[];
+  /** How each gateway's Admin API is reached (mTLS, TLS, plain); at most MAX_GATEWAY_ACCESS entries. */
+  gatewayAccess?: GatewayAccess[];
 }
+
+const MAX_GATEWAY_ACCESS = 100;
 
 export interface ConditionInput {
   status: ConditionStatus;
@@ -93,6 +98,8 @@ export interface MeshDoorStatusInput {
   pods: Pick<GatewayPodSummary, 'total' | 'withSidecar' | 'withoutSidecar'>;
   failures: readonly TranslationFailure[];
   maxFailingObjects?: number;
+  /** How the gateways are reached and whether that is safe (AdminAPISecured). */
+  adminAccess?: { gateways: readonly GatewayAccess[]; condition: ConditionInput };
 }
 
 function readyCondition(input: MeshDoorStatusInput): ConditionInput {
@@ -146,6 +153,7 @@ export function desiredMeshDoorStatus(input: MeshDoorStatusInput): MeshDoorStatu
       condition('Ready', readyCondition(input), input),
       condition('Synced', input.synced, input),
       condition('GatewayInMesh', input.gatewayInMesh, input),
+      ...(input.adminAccess ? [condition('AdminAPISecured', input.adminAccess.condition, input)] : []),
     ],
     ...counts(input),
     gateways: input.gateways,
@@ -157,6 +165,7 @@ export function desiredMeshDoorStatus(input: MeshDoorStatusInput): MeshDoorStatu
     failingObjects: failingObjects(input.failures, input.maxFailingObjects ?? 50),
     ...withRejections(input.kongRejections),
     ...(input.lastValid && input.lastValid.length > 0 ? { lastValid: [...input.lastValid] } : {}),
+    ...(input.adminAccess ? { gatewayAccess: input.adminAccess.gateways.slice(0, MAX_GATEWAY_ACCESS).map((g) => ({ ...g })) } : {}),
   };
 }
 

@@ -35,6 +35,7 @@ export interface ReportInput {
   kongRejections?: readonly KongRejectionEntry[];
   /** Objects served in their last valid version, kept in the status. */
   lastValid?: readonly LastValidEntry[];
+  adminAccess?: MeshDoorStatusInput['adminAccess'];
 }
 
 export interface ReporterOptions {
@@ -134,6 +135,7 @@ export class Reporter {
       ...(input.resolved.specError ? { specError: input.resolved.specError } : {}),
       ...(classError ? { classError } : {}),
       ...kongFacts(input),
+      ...(input.adminAccess ? { adminAccess: input.adminAccess } : {}),
     });
     Object.assign(next, gatewayMeshStatusFields(input.mesh));
     if (!meshDoorStatusDiffers(previous, next)) return;

@@ -74,11 +74,26 @@ function gatewaySpecs(input: WatchPlanInput): WatchSpec[] {
   if (!input.staticAdminUrls && admin) {
     specs.push({ role: 'adminEndpoints', kind: 'EndpointSlice', namespace: admin.namespace, labelSelector: `kubernetes.io/service-name=${admin.name}`, gate: 'hard' });
   }
+  specs.push(...adminTlsSecretSpecs(input.settings));
   const publish = splitNamespacedName(publishService);
   if (!input.staticPublishAddresses && publish) {
     specs.push({ role: 'publishService', kind: 'Service', namespace: publish.namespace, fieldSelector: `metadata.name=${publish.name}`, gate: 'hard' });
   }
   return specs;
+}
+
+/**
+ * The admin mutual-TLS Secrets in the gateway's namespace, one name-selected
+ * watch each (own role: they never reach the translation). The CA Secret only
+ * when meshdoor manages the certificates.
+ */
+function adminTlsSecretSpecs(settings: MeshDoorSettings): WatchSpec[] {
+  const { tls } = settings.kongAdmin;
+  if (tls.certificates === 'off') return [];
+  const names = tls.certificates === 'managed' ? [tls.caSecret, tls.servingSecret, tls.clientSecret] : [tls.servingSecret, tls.clientSecret];
+  return [...new Set(names)].map((name) => ({
+    role: 'adminTlsSecrets', kind: 'Secret', namespace: settings.gateway.namespace, fieldSelector: `metadata.name=${name}`, gate: 'hard',
+  }));
 }
 
 export function desiredWatchSpecs(input: WatchPlanInput): WatchSpec[] {

@@ -3,6 +3,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { KongNetworkError, redactUrl } from './admin-errors.ts';
+import { describeHandshakeProblem, describeNginxTlsProblem, handshakeTlsProblem, KongTlsError, nginxTlsProblem } from './admin-tls-errors.ts';
 
 export interface TransportTls {
   /** PEM CA bundle to verify the Admin API's certificate with. */
@@ -52,6 +53,7 @@ export class AdminTransport {
   readonly #headers: Record<string, string>;
   readonly #timeoutMs: number;
   readonly #serverName: string | undefined;
+  readonly #clientCert: string | undefined;
 
   constructor(options: TransportOptions) {
     this.#base = new URL(options.url);
@@ -59,6 +61,7 @@ export class AdminTransport {
     this.#headers = { ...options.headers };
     this.#timeoutMs = options.timeoutMs;
     this.#serverName = options.serverName;
+    this.#clientCert = this.#base.protocol === 'https:' ? options.cert : undefined;
     const agentOptions = { keepAlive: true, maxSockets: options.maxSockets };
     this.#agent = this.#base.protocol === 'https:'
       ? new https.Agent({ ...agentOptions, ca: options.ca, cert: options.cert, key: options.key, servername: options.serverName })
@@ -76,8 +79,12 @@ export class AdminTransport {
     const options: https.RequestOptions = { method: request.method, headers, agent: this.#agent };
     if (this.#serverName !== undefined) options.servername = this.#serverName;
     return new Promise((resolve, reject) => {
+      const where = { method: request.method, path: request.path, gateway: this.gateway };
       const fail = (code: string, detail: string): void => {
-        reject(new KongNetworkError({ method: request.method, path: request.path, gateway: this.gateway, code, detail }));
+        const problem = handshakeTlsProblem(code);
+        reject(problem
+          ? new KongTlsError({ ...where, problem, detail: describeHandshakeProblem(problem, detail) })
+          : new KongNetworkError({ ...where, code, detail }));
       };
       const req = lib.request(target, options, (res) => {
         const status = res.statusCode ?? 0;
@@ -89,7 +96,12 @@ export class AdminTransport {
           if (keep) chunks.push(chunk);
         });
         res.on('error', (err: NodeJS.ErrnoException) => fail(err.code ?? 'ERESPONSE', err.message));
-        res.on('end', () => resolve({ status, headers: res.headers, text: keep ? Buffer.concat(chunks).toString('utf8') : '', receivedBytes }));
+        res.on('end', () => {
+          const answer = { status, headers: res.headers, text: keep ? Buffer.concat(chunks).toString('utf8') : '', receivedBytes };
+          const problem = nginxTlsProblem(answer.status, answer.headers['content-type'], answer.text);
+          if (problem) reject(new KongTlsError({ ...where, problem, detail: describeNginxTlsProblem(problem, this.#clientCert, Date.now()) }));
+          else resolve(answer);
+        });
       });
       req.setTimeout(request.timeoutMs ?? this.#timeoutMs, () => {
         req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }));

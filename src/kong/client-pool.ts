@@ -15,11 +15,13 @@ export class KongClientPool {
   }
 
   get(target: GatewayTarget): KongAdminClient {
-    const key = `${target.url}|${target.serverName ?? ''}`;
+    const key = poolKey(target);
     let client = this.#clients.get(key);
     if (client === undefined) {
       const options: KongAdminClientOptions = { ...this.#defaults, url: target.url };
       if (target.serverName !== undefined) options.serverName = target.serverName;
+      // Certificates read at run time replace the static ones; a new `id` gets a new client.
+      if (target.tls !== undefined) Object.assign(options, { ca: target.tls.ca, cert: target.tls.cert, key: target.tls.key });
       client = new KongAdminClient(options);
       this.#clients.set(key, client);
     }
@@ -28,7 +30,7 @@ export class KongClientPool {
 
   /** Drops clients of gateways that are gone (e.g. deleted pods). */
   retain(targets: readonly GatewayTarget[]): void {
-    const keep = new Set(targets.map((t) => `${t.url}|${t.serverName ?? ''}`));
+    const keep = new Set(targets.map(poolKey));
     for (const [key, client] of this.#clients) {
       if (!keep.has(key)) {
         client.close();
@@ -41,4 +43,8 @@ export class KongClientPool {
     for (const client of this.#clients.values()) client.close();
     this.#clients.clear();
   }
+}
+
+function poolKey(target: GatewayTarget): string {
+  return `${target.url}|${target.serverName ?? ''}|${target.tls?.id ?? ''}`;
 }

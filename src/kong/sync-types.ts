@@ -8,6 +8,16 @@ export interface GatewayTarget {
   url: string;
   /** TLS server name to verify, when it differs from the URL's host. */
   serverName?: string;
+  /** Client TLS material read at run time (rotated certificates); `id` tells versions apart. */
+  tls?: AdminClientTls;
+}
+
+/** PEM CA bundle, client certificate and key for one gateway. */
+export interface AdminClientTls {
+  id: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
 }
 
 export type KongMode = 'dbless' | 'db';

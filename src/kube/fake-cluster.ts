@@ -11,7 +11,7 @@ import type { LeaseApi } from './lease-api.ts';
 import type { WatchHandlers, WatchKind, WatchSource, WatchSourceFactory, WatchSpec } from './watch-source.ts';
 
 export interface RecordedWrite {
-  op: 'ingressStatus' | 'deployment' | 'namespace' | 'meshdoorStatus';
+  op: 'ingressStatus' | 'deployment' | 'namespace' | 'meshdoorStatus' | 'secret';
   namespace?: string;
   name: string;
   body: unknown;
@@ -282,6 +282,13 @@ export class FakeCluster {
     }),
     patchMeshDoorStatus: (name, status) => this.write({ op: 'meshdoorStatus', name, body: status }, () => {
       this.patch('MeshDoor', undefined, name, { status });
+    }),
+    patchSecret: (namespace, name, patch) => this.write({ op: 'secret', namespace, name, body: patch }, () => {
+      this.patch('Secret', namespace, name, patch);
+    }),
+    createSecret: (secret) => this.write({ op: 'secret', namespace: secret.metadata?.namespace, name: secret.metadata?.name ?? '', body: secret }, () => {
+      if (this.objects.has(key('Secret', secret.metadata?.namespace, secret.metadata?.name ?? ''))) throw new ApiError(409, 'secret already exists');
+      this.store({ apiVersion: 'v1', kind: 'Secret', ...secret }, true);
     }),
     createEvent: async (event) => {
       await Promise.resolve();

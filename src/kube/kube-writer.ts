@@ -2,7 +2,7 @@
 // so the status/event/mesh logic can be tested against a recording fake.
 import {
   PatchStrategy, setHeaderOptions,
-  type CoreV1Event, type V1IngressStatus, type V1ManagedFieldsEntry,
+  type CoreV1Event, type V1IngressStatus, type V1ManagedFieldsEntry, type V1Secret,
 } from '@kubernetes/client-node';
 import type { KubeClients } from './clients.ts';
 
@@ -32,6 +32,9 @@ export interface KubeWriter {
   /** Merge-patches the MeshDoor's status subresource. */
   patchMeshDoorStatus(name: string, status: Record<string, unknown>): Promise<void>;
   createEvent(event: CoreV1Event): Promise<void>;
+  /** Merge-patches a Secret (the admin TLS Secrets meshdoor manages). */
+  patchSecret(namespace: string, name: string, patch: MergePatch): Promise<void>;
+  createSecret(secret: V1Secret): Promise<void>;
 }
 
 export const FIELD_MANAGER = 'meshdoor';
@@ -69,6 +72,12 @@ export function kubeWriter(clients: KubeClients): KubeWriter {
         { group: 'meshdoor.dev', version: 'v1alpha1', plural: 'meshdoors', name, body: { status }, fieldManager: FIELD_MANAGER },
         MERGE,
       );
+    },
+    async patchSecret(namespace, name, patch) {
+      await clients.core.patchNamespacedSecret({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, MERGE);
+    },
+    async createSecret(secret) {
+      await clients.core.createNamespacedSecret({ namespace: secret.metadata?.namespace ?? '', body: secret, fieldManager: FIELD_MANAGER });
     },
     async createEvent(event) {
       await clients.core.createNamespacedEvent({ namespace: event.metadata.namespace ?? 'default', body: event });

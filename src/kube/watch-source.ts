@@ -11,7 +11,7 @@ export type WatchKind =
 export type WatchRole =
   | 'ingresses' | 'ingressClasses' | 'services' | 'endpointSlices' | 'secrets'
   | 'meshdoor' | 'gatewayDeployment' | 'gatewayPods' | 'gatewayNamespace'
-  | 'adminEndpoints' | 'publishService' | 'gatewayServices'
+  | 'adminEndpoints' | 'publishService' | 'gatewayServices' | 'adminTlsSecrets'
   /** EndpointSlices outside `endpoints` mode: read only to report backends without ready endpoints. */
   | 'backendEndpoints';
 

@@ -32,6 +32,8 @@ export interface GatewayMeshInput {
   /** Services in the gateway's namespace (for its mesh identity) and ExternalName targets. */
   services: readonly V1Service[];
   leader: boolean;
+  /** More pod template annotations the gateway must carry (the admin certificates' hash). */
+  templateAnnotations?: Readonly<Record<string, string>>;
 }
 
 /** What meshdoor knows of the gateway's Mesh. */
@@ -113,7 +115,9 @@ export class GatewayMesh {
   private async condition(input: GatewayMeshInput, deployment: V1Deployment, pods: GatewayPodSummary, mesh: MeshLookup): Promise<MeshCondition> {
     const { settings } = input;
     const name = `${settings.gateway.namespace}/${settings.gateway.deployment}`;
-    const desired = desiredGatewayMetadata(settings.mesh, settings.gateway, deployment);
+    const kuma = desiredGatewayMetadata(settings.mesh, settings.gateway, deployment);
+    // One apply for everything the template needs: one rollout, not two.
+    const desired = { ...kuma, annotations: { ...input.templateAnnotations, ...kuma.annotations } };
     const problems = validateGatewayMetadata(desired);
     if (problems.length > 0) {
       this.o.log.error('refusing gateway metadata Kuma would reject', { object: name, problems });
@@ -125,8 +129,8 @@ export class GatewayMesh {
       return {
         status: 'False', reason: applied ? 'RollingOut' : 'TemplateNotMeshed',
         message: applied
-          ? `pod template of ${name} updated with the Kuma sidecar metadata; the gateway is rolling out`
-          : `pod template of ${name} lacks the Kuma sidecar metadata${input.leader ? '' : ' (the leader will patch it)'}`,
+          ? `pod template of ${name} updated (Kuma sidecar metadata or admin certificate hash); the gateway is rolling out`
+          : `pod template of ${name} lacks the Kuma sidecar metadata or the current admin certificate hash${input.leader ? '' : ' (the leader will patch it)'}`,
       };
     }
     const blocking = blockingCondition({

@@ -27,6 +27,10 @@ describe('controller flags', () => {
     expect(f.publishStatusAddresses).to.deep.equal(['203.0.113.1']);
   });
 
+  it('takes the TLS name for static admin URLs', () => {
+    expect(parseControllerFlags(['--kong-admin-url', 'https://10.0.0.1:8444', '--kong-admin-server-name', 'kong-admin.kong.svc']).kongAdminServerName).to.equal('kong-admin.kong.svc');
+  });
+
   it('parses durations', () => {
     expect([parseDuration('250ms', 'x'), parseDuration('2s', 'x'), parseDuration('5m', 'x'), parseDuration('1.5s', 'x'), parseDuration('40', 'x')])
       .to.deep.equal([250, 2000, 300_000, 1500, 40]);

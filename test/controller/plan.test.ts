@@ -78,9 +78,16 @@ describe('watch plan', () => {
 
 describe('gateway discovery', () => {
   it('prefers flag URLs, then MeshDoor URLs', () => {
-    const s = settings({ kongAdmin: { service: 'kong/kong-admin', portName: 'admin', urls: ['http://md:8001'] } });
+    const s = settings({ kongAdmin: { ...DEFAULT_SETTINGS.kongAdmin, service: 'kong/kong-admin', portName: 'admin', urls: ['http://md:8001'] } });
     expect(discoverGateways({ settings: s, flagUrls: ['http://flag:8001'], adminEndpointSlices: [adminEndpointSlice(8001)] })).to.deep.equal([{ url: 'http://flag:8001' }]);
     expect(discoverGateways({ settings: s, flagUrls: [], adminEndpointSlices: [adminEndpointSlice(8001)] })).to.deep.equal([{ url: 'http://md:8001' }]);
+  });
+
+  it('verifies static https URLs against the given TLS name', () => {
+    const s = settings({ kongAdmin: { ...DEFAULT_SETTINGS.kongAdmin, urls: ['https://10.0.0.7:8444', 'http://127.0.0.1:8001'] } });
+    expect(discoverGateways({ settings: s, flagUrls: [], adminEndpointSlices: [], staticServerName: 'kong-admin.kong.svc' })).to.deep.equal([
+      { url: 'http://127.0.0.1:8001' }, { url: 'https://10.0.0.7:8444', serverName: 'kong-admin.kong.svc' },
+    ]);
   });
 
   it('uses every non-terminating endpoint on the named port, ready or not (a fresh DB-less Kong is not ready until configured)', () => {

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import type { RouterFlavor } from '../../src/kong/declarative.ts';
 import { handleControl } from './control.ts';
 import type { CrudContext } from './crud.ts';
@@ -13,6 +13,7 @@ import type { DoubleMode, RequestLogEntry } from './double-state.ts';
 import { routeRequest } from './routing.ts';
 import type { DoubleRouteRequest, DoubleRouteResult } from './routing.ts';
 import { createRequestHandler } from './server.ts';
+import { tlsPortFront } from './tls-port.ts';
 import type { DoubleEntityType, DoubleRecord } from './store.ts';
 
 export type { DoubleMode, RequestLogEntry } from './double-state.ts';
@@ -23,6 +24,8 @@ export interface KongDoubleOptions {
   routerFlavor?: RouterFlavor;
   /** 0 (default) picks a free port. */
   port?: number;
+  /** Address to listen on (default 127.0.0.1). */
+  host?: string;
   version?: string;
   /** Request bodies above this get nginx's HTML 413 (default 10 MiB = 10485760 bytes, nginx_admin_client_max_body_size). */
   configLimitBytes?: number;
@@ -30,8 +33,19 @@ export interface KongDoubleOptions {
   requireToken?: string;
   /** Draws ids for entities created without one (default: random UUIDs, as Kong). */
   newId?: () => string;
-  /** Serve HTTPS with this key pair; `ca` + `requestCert` asks for client certificates. */
-  tls?: { key: string; cert: string; ca?: string; requestCert?: boolean };
+  /**
+   * Serve HTTPS with this key pair, like Kong's `admin_listen ... ssl`. With
+   * `requestCert`, a client certificate signed by `ca` is required, as with
+   * `nginx_admin_ssl_verify_client on`: nginx's 400 pages answer otherwise.
+   */
+  tls?: DoubleTls;
+}
+
+export interface DoubleTls {
+  key: string;
+  cert: string;
+  ca?: string;
+  requestCert?: boolean;
 }
 
 export interface KongDouble {
@@ -49,6 +63,8 @@ export interface KongDouble {
   route(request: DoubleRouteRequest): DoubleRouteResult;
   /** `GET /status` configuration_hash (DB-less). */
   configurationHash(): string;
+  /** New TLS connections use this key pair and client CA bundle (a gateway pod restarted with rotated certificates). */
+  setTls(tls: DoubleTls): void;
   /** Stop accepting connections (clients get ECONNREFUSED) / accept again. */
   down(): Promise<void>;
   up(): Promise<void>;
@@ -70,17 +86,17 @@ export interface KongDouble {
   close(): Promise<void>;
 }
 
-function listen(server: http.Server, port: number): Promise<number> {
+function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve((server.address() as AddressInfo).port);
     });
   });
 }
 
-function closeServer(server: http.Server, sockets: Set<Socket>): Promise<void> {
+function closeServer(server: Server, sockets: Set<Socket>): Promise<void> {
   for (const socket of sockets) socket.destroy();
   sockets.clear();
   return new Promise((resolve) => server.close(() => resolve()));
@@ -96,23 +112,23 @@ export async function startKongDouble(options: KongDoubleOptions): Promise<KongD
     store: state.store, routerFlavor: state.options.routerFlavor, rejectedNames: state.faults.rejectNames, now: () => state.now(),
     newId: options.newId ?? randomUUID,
   };
-  const handler = createRequestHandler(state, ctx, (method, url, body) => handleControl(state, method, url, body));
-  const server = options.tls
-    ? https.createServer({ key: options.tls.key, cert: options.tls.cert, ca: options.tls.ca, requestCert: options.tls.requestCert ?? false, rejectUnauthorized: options.tls.requestCert ?? false })
-    : http.createServer();
-  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+  const handler = createRequestHandler(state, ctx, (method, url, body) => handleControl(state, method, url, body), options.tls?.requestCert === true);
+  const app = options.tls ? https.createServer(secureOptions(options.tls)) : http.createServer();
+  app.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     handler(req, res).catch((err: unknown) => {
       res.writeHead(500, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ message: `An unexpected error occurred: ${String(err)}` }));
     });
   });
+  const server = options.tls ? tlsPortFront(app as https.Server) : app;
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  const port = await listen(server, options.port ?? 0);
-  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const host = options.host ?? '127.0.0.1';
+  const port = await listen(server, options.port ?? 0, host);
+  const url = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   let listening = true;
   return {
     url, port, mode: options.mode,
@@ -122,8 +138,12 @@ export async function startKongDouble(options: KongDoubleOptions): Promise<KongD
     clearRequests: () => { state.requests.length = 0; },
     route: (request) => routeRequest(state, request),
     configurationHash: () => state.configurationHash,
+    setTls: (tls) => {
+      if (!options.tls) throw new Error('the double was started without TLS');
+      (app as https.Server).setSecureContext(secureOptions(tls));
+    },
     down: async () => { if (listening) { listening = false; await closeServer(server, sockets); } },
-    up: async () => { if (!listening) { await listen(server, port); listening = true; } },
+    up: async () => { if (!listening) { await listen(server, port, host); listening = true; } },
     slow: (ms) => { state.faults.slowMs = ms; },
     failNext: (count, status = 500) => { state.faults.failNext = { count, status }; },
     tooManyRequests: (retryAfterSec, count = 1) => { state.faults.tooManyRequests = { count, retryAfterSec }; },
@@ -134,6 +154,11 @@ export async function startKongDouble(options: KongDoubleOptions): Promise<KongD
     clearFaults: () => clearFaults(state),
     close: async () => { if (listening) { listening = false; await closeServer(server, sockets); } },
   };
+}
+
+// Client certificates are checked in the request handler, as nginx does after the handshake.
+function secureOptions(tls: DoubleTls): https.ServerOptions {
+  return { key: tls.key, cert: tls.cert, ca: tls.ca, requestCert: tls.requestCert ?? false, rejectUnauthorized: false };
 }
 
 export function clearFaults(state: DoubleState): void {

@@ -9,6 +9,7 @@ import type { CrudContext } from './crud.ts';
 import type { DoubleState } from './double-state.ts';
 import { DoubleHttpError, NginxPage, cannotParseJson, methodNotAllowed, notFound } from './errors.ts';
 import type { DoubleRecord } from './store.ts';
+import { clientCertificateAccepted } from './tls-port.ts';
 
 export type ControlHandler = (method: string, url: URL, body: string) => Promise<ApiResponse> | ApiResponse;
 
@@ -119,13 +120,18 @@ function authorized(state: DoubleState, req: IncomingMessage): boolean {
   return token === undefined || req.headers['kong-admin-token'] === token;
 }
 
-export function createRequestHandler(state: DoubleState, ctx: CrudContext, control: ControlHandler) {
+export function createRequestHandler(state: DoubleState, ctx: CrudContext, control: ControlHandler, requireClientCert = false) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://double.local');
     const method = (req.method ?? 'GET').toUpperCase();
     const text = await readBody(req);
+    // The control API is the double's, not Kong's: tests reach it without a client certificate.
     if (url.pathname.startsWith('/__double/')) {
       send(res, state, await control(method, url, text), false);
+      return;
+    }
+    if (requireClientCert && !clientCertificateAccepted(req, res)) {
+      state.requests.push({ method, path: url.pathname, query: url.search, status: 400, bytes: Buffer.byteLength(text), headers: {} });
       return;
     }
     const fault = await injectedFault(state);

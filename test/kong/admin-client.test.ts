@@ -9,6 +9,7 @@ import { startKongDouble } from '../kong-double/index.ts';
 import type { KongDouble } from '../kong-double/index.ts';
 import { recordingLogger } from './fixtures.ts';
 import { makeTlsMaterial } from './tls-fixtures.ts';
+import { KongTlsError } from '../../src/kong/admin-tls-errors.ts';
 
 type Clock = ReturnType<typeof FakeTimers.createClock>;
 
@@ -202,8 +203,9 @@ describe('Kong Admin API client', () => {
         expect((await detectKongGateway(good)).mode).to.equal('dbless');
         expect((await byName.status()).configuration_hash).to.equal('00000000000000000000000000000000');
         const failures = await Promise.all([noClientCert.root(), noCa.root()].map((p) => p.then(() => undefined, (e: unknown) => e)));
-        expect(failures[0]).to.be.instanceOf(KongNetworkError);
-        expect(failures[1]).to.be.instanceOf(KongNetworkError);
+        // nginx answers a missing client certificate with a 400 page; an unknown CA fails our handshake.
+        expect(failures[0]).to.be.instanceOf(KongTlsError);
+        expect(failures[1]).to.be.instanceOf(KongTlsError);
         expect((failures[1] as Error).message).to.match(/certificate/i);
       } finally {
         await secure.close();

@@ -9,6 +9,7 @@ import { run as runSync } from '../../src/cli/sync-command.ts';
 import { startKongDouble } from '../kong-double/index.ts';
 import type { KongDouble } from '../kong-double/index.ts';
 import { shopSnapshot } from './fixtures.ts';
+import { ADMIN_SERVER_NAME, makeMtlsMaterial } from './mtls-fixtures.ts';
 
 /** Runs a command, capturing what it prints. */
 async function capture(run: (argv: string[]) => Promise<number>, argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -78,6 +79,25 @@ describe('meshdoor sync / diff commands', () => {
     expect(result.code).to.equal(0);
     expect(result.out + result.err).to.not.contain('file-token-77');
     expect(kong.state.services).to.have.length(2);
+  });
+
+  it('sync and diff take the client certificate flags to a gateway that requires mutual TLS', async function () {
+    this.timeout(20_000);
+    const tls = await makeMtlsMaterial();
+    const kong = await startKongDouble({ mode: 'dbless', tls: { key: tls.server.key, cert: tls.server.cert, ca: tls.ca.cert, requestCert: true } });
+    doubles.push(kong);
+    const file = (name: string, text: string): string => { writeFileSync(join(dir, name), text); return join(dir, name); };
+    const ca = ['--kong-ca-file', file('ca.crt', tls.ca.cert), '--kong-server-name', ADMIN_SERVER_NAME];
+    const client = ['--kong-client-cert-file', file('client.crt', tls.client.cert), '--kong-client-key-file', file('client.key', tls.client.key)];
+    const refused = await capture(runSync, ['--once', '-f', manifests, '--kong-admin-url', kong.url, ...ca]);
+    expect(refused.code).to.equal(1);
+    expect(refused.out).to.contain(`error: ${kong.url}`).and.to.contain('requires a client certificate and meshdoor has none');
+    const diff = await capture(runDiff, ['-f', manifests, '--kong-admin-url', kong.url, ...ca, ...client]);
+    expect(diff.code, diff.err).to.equal(0);
+    expect(diff.out).to.match(/to create/);
+    const synced = await capture(runSync, ['--once', '-f', manifests, '--kong-admin-url', kong.url, ...ca, ...client]);
+    expect(synced.code, synced.out).to.equal(0);
+    expect(kong.route({ host: 'shop.example.com', path: '/' }).service?.name).to.equal('shop.frontend.80');
   });
 
   it('answers usage mistakes with exit code 2', async () => {

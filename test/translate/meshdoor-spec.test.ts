@@ -16,7 +16,10 @@ describe('settingsFromMeshDoor', () => {
         mesh: { name: 'prod', domain: 'kuma', vipPort: 8080, controlPlaneNamespace: 'mesh-system' },
         externalNameAllow: ['api.partner.example', '*.cdn.example'],
         gateway: { namespace: 'gw', deployment: 'kong', labelNamespace: true, manageTokenVolume: true },
-        kongAdmin: { service: 'gw/kong-admin', portName: 'admin-tls', urls: ['https://10.0.0.1:8444'] },
+        kongAdmin: {
+          service: 'gw/kong-admin', portName: 'admin-tls', urls: ['https://10.0.0.1:8444'],
+          tls: { certificates: 'provided', caSecret: 'ca', servingSecret: 'serving', clientSecret: 'client' },
+        },
         publishService: 'gw/kong-proxy', publishAddresses: ['203.0.113.7', 'lb.example.com'],
         serveLastValid: false,
         somethingNewer: true,
@@ -27,7 +30,10 @@ describe('settingsFromMeshDoor', () => {
       mesh: { name: 'prod', domain: 'kuma', vipPort: 8080, controlPlaneNamespace: 'mesh-system' },
       externalNameAllow: ['api.partner.example', '*.cdn.example'],
       gateway: { namespace: 'gw', deployment: 'kong', labelNamespace: true, manageTokenVolume: true },
-      kongAdmin: { service: 'gw/kong-admin', portName: 'admin-tls', urls: ['https://10.0.0.1:8444'] },
+      kongAdmin: {
+        service: 'gw/kong-admin', portName: 'admin-tls', urls: ['https://10.0.0.1:8444'],
+        tls: { certificates: 'provided', caSecret: 'ca', servingSecret: 'serving', clientSecret: 'client' },
+      },
       publishService: 'gw/kong-proxy', publishAddresses: ['203.0.113.7', 'lb.example.com'],
       serveLastValid: false,
     });
@@ -52,6 +58,8 @@ describe('settingsFromMeshDoor', () => {
     [{ gateway: { namespace: 'a.b' } }, 'spec.gateway.namespace'],
     [{ kongAdmin: { service: 'kong-admin' } }, 'spec.kongAdmin.service'],
     [{ kongAdmin: { urls: ['ftp://x'] } }, 'spec.kongAdmin.urls[0]'],
+    [{ kongAdmin: { tls: { certificates: 'self-signed' } } }, 'spec.kongAdmin.tls.certificates'],
+    [{ kongAdmin: { tls: { clientSecret: 'Client_Cert' } } }, 'spec.kongAdmin.tls.clientSecret'],
     [{ publishService: 'a/b/c' }, 'spec.publishService'],
     [{ publishAddresses: ['not an address'] }, 'spec.publishAddresses[0]'],
   ];

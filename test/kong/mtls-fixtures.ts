@@ -1,0 +1,44 @@
+// Certificates for the Admin API mutual-TLS tests (made with the controller's
+// own X.509 code), and the recorded answers of a real Kong 3.9 admin listener
+// with client-certificate verification.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createCa, issueLeaf, type KeyPairPem } from '../../src/admin-tls/x509.ts';
+
+export const ADMIN_SERVER_NAME = 'kong-admin.kong.svc';
+
+export interface MtlsMaterial {
+  ca: KeyPairPem;
+  server: KeyPairPem;
+  client: KeyPairPem;
+}
+
+const HOUR = 3_600_000;
+
+export async function makeMtlsMaterial(name = 'test CA', validFrom = Date.now() - HOUR, validTo = Date.now() + HOUR): Promise<MtlsMaterial> {
+  const ca = await createCa({ commonName: name, notBefore: new Date(Date.now() - 2 * HOUR), notAfter: new Date(Date.now() + 2 * HOUR) });
+  const times = { notBefore: new Date(validFrom), notAfter: new Date(validTo) };
+  return {
+    ca,
+    server: await issueLeaf(ca, { commonName: ADMIN_SERVER_NAME, usage: 'server', dnsNames: [ADMIN_SERVER_NAME], ...times }),
+    client: await issueLeaf(ca, { commonName: 'meshdoor', usage: 'client', ...times }),
+  };
+}
+
+export interface RecordedMtlsCase {
+  name: string;
+  request: { method: string; path: string };
+  response: { status: number; content_type: string; body: unknown };
+}
+
+/** The recordings beside the checkout (`../shared/kong-recordings`), or $KONG_RECORDINGS_DIR. */
+export function recordingsDir(): string {
+  const dir = process.env.KONG_RECORDINGS_DIR ?? path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'kong-recordings');
+  if (!existsSync(dir)) throw new Error(`Kong recordings not found at ${dir}: put them beside the checkout (../shared/kong-recordings) or set KONG_RECORDINGS_DIR`);
+  return dir;
+}
+
+export function recordedMtlsCases(): Map<string, RecordedMtlsCase> {
+  const file = JSON.parse(readFileSync(path.join(recordingsDir(), 'admin-mtls.json'), 'utf8')) as { cases: RecordedMtlsCase[] };
+  return new Map(file.cases.map((c) => [c.name, c]));
+}
