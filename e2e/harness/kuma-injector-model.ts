@@ -1,7 +1,7 @@
 // PURE: a stand-in for Kuma 2.14's sidecar injector, for what meshdoor depends
-// on, calibrated on a real Kuma 2.14.3 (injection-matrix.txt and
-// injected-gateway-pod.yaml of the Kuma recordings; the table test replays the
-// matrix row by row):
+// on, calibrated on what a real Kuma 2.14.3 did (test/mesh/kuma-injector-model.test.ts
+// replays its recorded injection matrix row by row and compares the recorded
+// injected gateway pod):
 // - which of the Helm chart's two webhooks the API server calls (their
 //   namespace and object selectors);
 // - whether the injector injects (pod label first, then namespace label),

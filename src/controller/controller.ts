@@ -232,6 +232,7 @@ export class Controller {
       pods: this.watches.list<V1Pod>('gatewayPods'),
       services: gatewayNamespaceServices(snapshot.services, this.watches.list<V1Service>('gatewayServices'), settings.gateway.namespace),
     });
+    if (mesh.recheckInMs !== undefined) this.trigger.retryIn(mesh.recheckInMs);
     this.d.metrics.gatewayPods.set({ sidecar: 'true' }, mesh.pods.withSidecar);
     this.d.metrics.gatewayPods.set({ sidecar: 'false' }, mesh.pods.withoutSidecar.length);
     if (leader) {

@@ -53,6 +53,8 @@ export interface GatewayMeshState {
   /** The `kuma.io/service` Kuma derives for the gateway, once the Deployment is known. */
   identity?: GatewayIdentity;
   mesh?: GatewayMeshInfo;
+  /** Check again after this long even without a watch event: a Mesh is not watched. */
+  recheckInMs?: number;
 }
 
 export interface GatewayMeshOptions {
@@ -67,6 +69,8 @@ export interface GatewayMeshOptions {
 }
 
 const DEPLOYMENT_API = 'apps/v1';
+/** How soon a missing Mesh is looked for again (the reader's cache lives as long). */
+const MESH_RECHECK_MS = 30_000;
 /** The pod-template keys earlier versions wrote with merge patches. */
 const LEGACY_KEYS = { labels: [SIDECAR_INJECTION_LABEL, MESH_LABEL], annotations: [GATEWAY_ANNOTATION] };
 
@@ -99,7 +103,7 @@ export class GatewayMesh {
     }
     const identity = this.identity(input, deployment);
     const condition = await this.condition(input, deployment, pods, lookup);
-    return { pods, mesh, identity, condition };
+    return { pods, mesh, identity, condition, ...(lookup.state === 'missing' ? { recheckInMs: MESH_RECHECK_MS } : {}) };
   }
 
   private identity(input: GatewayMeshInput, deployment: V1Deployment): GatewayIdentity {

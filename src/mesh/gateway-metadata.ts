@@ -1,5 +1,5 @@
 // PURE: the Kuma metadata meshdoor keeps on the gateway Deployment's pod
-// template so its pods are injected as a delegated gateway (kuma.md §1), the
+// template so its pods are injected as a delegated gateway, the
 // server-side apply that holds exactly those keys, and the values Kuma would
 // reject. meshdoor owns these keys through its own field manager: a key it no
 // longer wants is dropped from the apply and the API server removes it, while
@@ -49,7 +49,7 @@ export function desiredGatewayMetadata(
   return { labels, annotations, volumes };
 }
 
-// Annotations Kuma's injector writes itself (kuma.md §1.4).
+// Annotations Kuma's injector writes itself.
 const INJECTOR_OWNED = [
   'kuma.io/sidecar-injected', 'kuma.io/sidecar-uid', 'kuma.io/envoy-admin-port', 'kuma.io/transparent-proxying',
   'kuma.io/transparent-proxying-inbound-port', 'kuma.io/transparent-proxying-outbound-port', 'kuma.io/transparent-proxying-ip-family-mode',

@@ -29,7 +29,7 @@ function selectingService(name: string, port: number, annotations: Record<string
 
 class FakeMeshApi implements MeshApi {
   reads = 0;
-  constructor(private readonly allowed: boolean, private readonly answer: MeshGet) {}
+  constructor(private readonly allowed: boolean, public answer: MeshGet) {}
   mayReadMeshes(): Promise<boolean> { return Promise.resolve(this.allowed); }
   getMesh(): Promise<MeshGet> {
     this.reads += 1;
@@ -193,10 +193,13 @@ describe('controller: GatewayInMesh and meshdoor\'s own keys', () => {
       expect(inMesh()?.status).to.equal('True');
     });
 
-    it('is False as soon as the named Mesh is missing', async () => {
-      h = await start([...withoutKinds(gatewayObjects(1), 'MeshDoor'), meshdoor({ mesh: { name: 'nosuch' } })], { meshApi: new FakeMeshApi(true, { missing: true }) });
+    it('is False as soon as the named Mesh is missing, and looks again without a watch event', async () => {
+      const api = new FakeMeshApi(true, { missing: true });
+      h = await start([...withoutKinds(gatewayObjects(1), 'MeshDoor'), meshdoor({ mesh: { name: 'nosuch' } })], { meshApi: api });
       await h.eventually(() => { expect(inMesh()).to.include({ status: 'False', reason: 'MeshNotFound' }); });
       expect(inMesh()?.message).to.contain('Mesh "nosuch" does not exist');
+      api.answer = { found: {} };
+      await h.eventually(() => { expect(inMesh()?.status).to.equal('True'); }, 40_000);
     });
 
     it('reports meshServices.mode Exclusive and warns when the MeshDoor relies on legacy .mesh names', async () => {

@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import type { V1PodTemplateSpec, V1Service } from '@kubernetes/client-node';
 import { gatewayIdentity } from '../../src/mesh/gateway-identity.ts';
+import { migrateLegacyOwnership, templateFieldSet, templateKeysOf } from '../../src/mesh/managed-fields.ts';
 import { legacyExternalNames, meshAddressingNote } from '../../src/mesh/mesh-addressing.ts';
 import { blockingCondition, namespaceNeverInjected, type BlockingInput } from '../../src/mesh/mesh-condition.ts';
 import { MeshReader, type MeshApi, type MeshGet } from '../../src/mesh/mesh-reader.ts';
@@ -139,5 +140,27 @@ describe('MeshReader', () => {
     expect(await reader(new Api(true, { noKumaApi: true })).lookup('x')).to.deep.include({ state: 'unread' });
     expect(await reader(new Api(true, new Error('boom'))).lookup('x')).to.deep.include({ state: 'unread' });
     expect(await reader(new Api(true, { found: {} })).lookup('x')).to.deep.include({ meshServicesMode: 'Disabled' });
+  });
+});
+
+describe('taking over merge-patched keys (pure)', () => {
+  const keys = { labels: ['kuma.io/sidecar-injection', 'kuma.io/mesh'], annotations: ['kuma.io/gateway'] };
+
+  it('moves only the listed keys from meshdoor\'s Update entry into its Apply entry', () => {
+    const update = {
+      manager: 'meshdoor', operation: 'Update', apiVersion: 'apps/v1', fieldsType: 'FieldsV1',
+      fieldsV1: templateFieldSet({ labels: ['kuma.io/mesh'], annotations: ['kuma.io/gateway', 'kubectl.kubernetes.io/restartedAt'], volumes: [] }),
+    };
+    const other = { manager: 'kubectl', operation: 'Update', fieldsV1: templateFieldSet({ labels: ['kuma.io/mesh'], annotations: [], volumes: [] }) };
+    const next = migrateLegacyOwnership([other, update], keys) ?? [];
+    const entry = (manager: string, operation: string) => next.find((e) => e.manager === manager && e.operation === operation);
+    expect(templateKeysOf(entry('meshdoor', 'Apply')?.fieldsV1)).to.deep.include({ labels: new Set(['kuma.io/mesh']), annotations: new Set(['kuma.io/gateway']) });
+    expect(templateKeysOf(entry('meshdoor', 'Update')?.fieldsV1)).to.deep.include({ labels: new Set(), annotations: new Set(['kubectl.kubernetes.io/restartedAt']) });
+    expect(entry('kubectl', 'Update'), 'other managers untouched').to.deep.equal(other);
+  });
+
+  it('has nothing to do without such an entry', () => {
+    expect(migrateLegacyOwnership(undefined, keys)).to.equal(undefined);
+    expect(migrateLegacyOwnership([{ manager: 'meshdoor', operation: 'Update', fieldsV1: { 'f:status': {} } }], keys)).to.equal(undefined);
   });
 });
