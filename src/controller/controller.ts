@@ -6,6 +6,7 @@
 import type { KubernetesObject, V1Deployment, V1EndpointSlice, V1Namespace, V1Pod, V1Secret, V1Service } from '@kubernetes/client-node';
 import { adminAccessCondition, transportKind, withClientTls } from '../admin-tls/access.ts';
 import { AdminTlsStep, type AdminTlsStepOptions } from '../admin-tls/admin-tls-step.ts';
+import { redactUrl } from '../kong/admin-errors.ts';
 import type { MeshDoorObject } from '../config/meshdoor-spec.ts';
 import type { MeshDoorSettings } from '../config/settings.ts';
 import { canonicalJson, contentHash } from '../kong/config-hash.ts';
@@ -271,7 +272,7 @@ export class Controller {
 
   private adminAccess(gateways: readonly GatewayTarget[], problem: string | undefined): ReportInput['adminAccess'] {
     const staticCert = this.o.staticClientTls?.clientCert ?? false;
-    const access = gateways.map((g) => ({ url: g.url, transport: transportKind(g, staticCert) }));
+    const access = gateways.map((g) => ({ url: redactUrl(g.url), transport: transportKind(g, staticCert) }));
     const condition = adminAccessCondition(access, problem);
     if (condition.reason === 'PlainHTTP' && condition.message !== this.lastAccessWarning) this.d.log.warn('kong admin api reached over plain http', { message: condition.message });
     this.lastAccessWarning = condition.message;

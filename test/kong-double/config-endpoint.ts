@@ -94,10 +94,18 @@ function pathErrors(paths: ReadonlySet<string>, route: DoubleRecord): { type: st
     : []));
 }
 
+/** A route refused as a whole, the way Kong's router refuses a regex it cannot compile: an entity error. */
+function routeErrors(paths: ReadonlySet<string>, route: DoubleRecord): { type: string; message: string }[] {
+  const list = Array.isArray(route.paths) ? (route.paths as unknown[]) : [];
+  const bad = list.find((p): p is string => typeof p === 'string' && paths.has(p));
+  return bad === undefined ? [] : [{ type: 'entity', message: `Router Expression failed validation: regex parse error in '${bad}'` }];
+}
+
 function rejectedErrors(state: DoubleState, config: DoubleRecord): Record<string, unknown>[] {
   const names = state.faults.rejectNames;
   const paths = state.faults.rejectPaths;
-  if (names.size === 0 && paths.size === 0) return [];
+  const routePaths = state.faults.rejectRoutePaths;
+  if (names.size === 0 && paths.size === 0 && routePaths.size === 0) return [];
   const out: Record<string, unknown>[] = [];
   const visit = (type: string, items: unknown, childKeys: string[]): void => {
     for (const item of Array.isArray(items) ? (items as DoubleRecord[]) : []) {
@@ -105,6 +113,7 @@ function rejectedErrors(state: DoubleState, config: DoubleRecord): Record<string
       const errors = [
         ...(typeof name === 'string' && names.has(name) ? [{ type: 'field', field: item.name !== undefined ? 'name' : 'target', message: REJECTED_MESSAGE }] : []),
         ...(type === 'route' ? pathErrors(paths, item) : []),
+        ...(type === 'route' ? routeErrors(routePaths, item) : []),
       ];
       if (errors.length > 0) {
         const entity = Object.fromEntries(Object.entries(item).filter(([k]) => !childKeys.includes(k)));

@@ -30,6 +30,7 @@ function clear(state: DoubleState): void {
   });
   state.faults.rejectNames.clear();
   state.faults.rejectPaths.clear();
+  state.faults.rejectRoutePaths.clear();
 }
 
 export function handleControl(state: DoubleState, method: string, url: URL, body: string): ApiResponse {

@@ -30,6 +30,8 @@ export interface Faults {
   rejectNames: Set<string>;
   /** Route paths POST /config refuses with a `paths.N` field error. */
   rejectPaths: Set<string>;
+  /** Route paths that make POST /config refuse the whole route, as Kong's router refuses a regex it cannot compile. */
+  rejectRoutePaths: Set<string>;
 }
 
 export interface DoubleStateOptions {
@@ -48,7 +50,7 @@ export class DoubleState {
   readonly requests: RequestLogEntry[] = [];
   readonly faults: Faults = {
     reset: false, slowMs: 0, failNext: { count: 0, status: 500 }, tooManyRequests: { count: 0, retryAfterSec: 1 },
-    redirectNext: { count: 0, status: 301, location: '' }, rejectNames: new Set(), rejectPaths: new Set(),
+    redirectNext: { count: 0, status: 301, location: '' }, rejectNames: new Set(), rejectPaths: new Set(), rejectRoutePaths: new Set(),
   };
   configurationHash = EMPTY_HASH;
   now: () => number = Date.now;

@@ -82,6 +82,8 @@ export interface KongDouble {
   rejectEntity(name: string): void;
   /** Routes carrying this Kong path are refused with a `paths.N` field error (as Kong refuses a bad regex). */
   rejectPath(path: string): void;
+  /** Routes carrying this Kong path are refused as a whole (an entity error, as Kong's router gives for a regex it cannot compile). */
+  rejectRouteWithPath(path: string): void;
   clearFaults(): void;
   close(): Promise<void>;
 }
@@ -151,6 +153,7 @@ export async function startKongDouble(options: KongDoubleOptions): Promise<KongD
     restartEmpty: () => state.restartEmpty(),
     rejectEntity: (name) => { state.faults.rejectNames.add(name); },
     rejectPath: (path) => { state.faults.rejectPaths.add(path); },
+    rejectRouteWithPath: (path) => { state.faults.rejectRoutePaths.add(path); },
     clearFaults: () => clearFaults(state),
     close: async () => { if (listening) { listening = false; await closeServer(server, sockets); } },
   };
@@ -169,4 +172,5 @@ export function clearFaults(state: DoubleState): void {
   state.faults.redirectNext = { count: 0, status: 301, location: '' };
   state.faults.rejectNames.clear();
   state.faults.rejectPaths.clear();
+  state.faults.rejectRoutePaths.clear();
 }

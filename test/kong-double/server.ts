@@ -141,6 +141,7 @@ export function createRequestHandler(state: DoubleState, ctx: CrudContext, contr
     }
     // nginx_admin_client_max_body_size: nginx refuses the body before Kong sees it.
     if (Buffer.byteLength(text) > state.options.configLimitBytes) {
+      state.requests.push({ method, path: url.pathname, query: url.search, status: 413, bytes: Buffer.byteLength(text), headers: {} });
       sendPage(res, new NginxPage(413));
       return;
     }

@@ -93,7 +93,7 @@ describe('meshdoor sync / diff commands', () => {
     expect(refused.code).to.equal(1);
     expect(refused.out).to.contain(`error: ${kong.url}`).and.to.contain('requires a client certificate and meshdoor has none');
     const diff = await capture(runDiff, ['-f', manifests, '--kong-admin-url', kong.url, ...ca, ...client]);
-    expect(diff.code, diff.err).to.equal(0);
+    expect(diff.code, `differences found: ${diff.err}`).to.equal(1);
     expect(diff.out).to.match(/to create/);
     const synced = await capture(runSync, ['--once', '-f', manifests, '--kong-admin-url', kong.url, ...ca, ...client]);
     expect(synced.code, synced.out).to.equal(0);
