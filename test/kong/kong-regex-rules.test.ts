@@ -119,7 +119,7 @@ describe('Kong regex rules', () => {
 
   describe('documented verdicts', () => {
     const accepted = ['/(?i)x', '/(?i:ab)', '/(?P<n>x)', '/[[:alpha:]]', '/\\pL', '/\\p{L}', '/a\\z', '/(?x) a b', '/a++', '/\\x{e9}',
-      '/\\p{Letter}', '/\\p{greek}', '/\\p{sc=Greek}', '/[\\p{Alphabetic}-]'];
+      '/\\p{Letter}', '/\\p{greek}', '/\\p{sc=Greek}', '/[\\p{Alphabetic}-]', '/a{1001}'];
     const pcre = ['/abc)', '/[a-', '/\\1', '/a{2,1}', '/(a', '/a**', '/\\u00e9', '/[z-a]', '/[[:nope:]]', '/\\p{Nope}'];
     const rust = ['/a\\Z', '/\\e', '/a{', '/\\K', '/\\Q.\\E', '/(?=a)', '/(a)\\1', '/\\0', '/a{,3}', '/\\é', '/(?#c)'];
     for (const re of accepted) it(`accepts ~${re}`, () => expect(checkRouteRegex(re).ok).to.equal(true));

@@ -3,6 +3,10 @@
 // semantics. This file refuses what Rust refuses but RE2 takes (`a{`, `\Q`,
 // `\0`), accepts Rust spellings RE2 lacks (`(?x)`, `\u00e9`, `\p{Letter}`,
 // `a++`), and rewrites `\d \w \s` to Rust's Unicode meaning (RE2's are ASCII).
+// Not run exactly (named in `unsupported`, still valid): class set operations
+// (`&&` `--` `~~`), negated nested classes, Unicode properties RE2 lacks,
+// repetition counts above 1000, `\<` `\>` `\b{..}`. Approximated: `\b` `\B` are
+// ASCII word boundaries, `\W` `\S` inside a class keep their ASCII meaning.
 import { RE2JS } from 're2js';
 import { classBody, classItems, escapeCodePoint, lexRegex } from './regex-lexer.ts';
 import { jsKnowsProperty, propertyCandidates } from './unicode-names.ts';
@@ -207,6 +211,7 @@ function re2Flags(before: Flags, after: Flags): string {
   return on + (off ? `-${off}` : '');
 }
 
+const MAX_RE2_COUNT = 1000;
 const GROUP_NAME = /^[_\p{Alphabetic}][_\p{Alphabetic}\p{Nd}.[\]]*$/u;
 
 class Translator {
@@ -331,8 +336,15 @@ class Translator {
       this.out.splice(this.lastAtom, 0, '(?:');
       this.out.push(')');
     }
-    this.out.push(tok.text);
+    this.out.push(this.re2Count(tok.text));
     this.lastWasQuantifier = true;
+  }
+
+  /** RE2 refuses counts above 1000, which Rust takes: checked at 1000, not run exactly. */
+  re2Count(text: string): string {
+    if (!/\d{4,}/.test(text) || !text.match(/\d+/g)?.some((n) => Number(n) > MAX_RE2_COUNT)) return text;
+    this.unsupported ??= `repetition count above ${MAX_RE2_COUNT} in ${text}`;
+    return text.replace(/\d+/g, (n) => String(Math.min(Number(n), MAX_RE2_COUNT)));
   }
 
   finish(): Translation {
