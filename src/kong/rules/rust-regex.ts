@@ -366,7 +366,7 @@ function translate(pattern: string): Translation {
   const lexed = lexRegex(pattern, 'rust');
   if ('error' in lexed) {
     const { kind, offset } = lexed.error;
-    fail(LEX_MESSAGES[kind], offset, kind === 'trailing-backslash' ? 1 : 1);
+    fail(LEX_MESSAGES[kind], offset, 1);
   }
   const t = new Translator(pattern);
   for (const tok of lexed.tokens) t.token(tok);
