@@ -3,6 +3,11 @@
 // semantics. This file refuses what Rust refuses but RE2 takes (`a{`, `\Q`,
 // `\0`), accepts Rust spellings RE2 lacks (`(?x)`, `\u00e9`, `\p{Letter}`,
 // `a++`), and rewrites `\d \w \s` to Rust's Unicode meaning (RE2's are ASCII).
+// Not run exactly (named in `unsupported`, still valid): class set operations
+// (`&&` `--` `~~`), negated nested classes, Unicode properties RE2 lacks,
+// repetition counts above 1000, `\<` `\>` `\b{..}`. Approximated: `\b` `\B` are
+// ASCII word boundaries, `\W` `\S` inside a class keep their ASCII meaning.
+import { LRUCache } from 'lru-cache';
 import { RE2JS } from 're2js';
 import { classBody, classItems, escapeCodePoint, lexRegex } from './regex-lexer.ts';
 import { jsKnowsProperty, propertyCandidates } from './unicode-names.ts';
@@ -207,6 +212,7 @@ function re2Flags(before: Flags, after: Flags): string {
   return on + (off ? `-${off}` : '');
 }
 
+const MAX_RE2_COUNT = 1000;
 const GROUP_NAME = /^[_\p{Alphabetic}][_\p{Alphabetic}\p{Nd}.[\]]*$/u;
 
 class Translator {
@@ -331,8 +337,15 @@ class Translator {
       this.out.splice(this.lastAtom, 0, '(?:');
       this.out.push(')');
     }
-    this.out.push(tok.text);
+    this.out.push(this.re2Count(tok.text));
     this.lastWasQuantifier = true;
+  }
+
+  /** RE2 refuses counts above 1000, which Rust takes: checked at 1000, not run exactly. */
+  re2Count(text: string): string {
+    if (!/\d{4,}/.test(text) || !text.match(/\d+/g)?.some((n) => Number(n) > MAX_RE2_COUNT)) return text;
+    this.unsupported ??= `repetition count above ${MAX_RE2_COUNT} in ${text}`;
+    return text.replace(/\d+/g, (n) => String(Math.min(Number(n), MAX_RE2_COUNT)));
   }
 
   finish(): Translation {
@@ -354,7 +367,7 @@ function translate(pattern: string): Translation {
   const lexed = lexRegex(pattern, 'rust');
   if ('error' in lexed) {
     const { kind, offset } = lexed.error;
-    fail(LEX_MESSAGES[kind], offset, kind === 'trailing-backslash' ? 1 : 1);
+    fail(LEX_MESSAGES[kind], offset, 1);
   }
   const t = new Translator(pattern);
   for (const tok of lexed.tokens) t.token(tok);
@@ -363,12 +376,21 @@ function translate(pattern: string): Translation {
 
 export type RustResult = { ok: true; translation: Translation } | { ok: false; error: EngineError };
 
+// Checking compiles the pattern with RE2 (tens of µs): a configuration
+// validated again and again repeats the same patterns.
+const results = new LRUCache<string, RustResult>({ max: 50_000 });
+
 /** Rust's verdict on a pattern, with the RE2 source to run when it compiles. */
 export function rustRegex(pattern: string): RustResult {
+  const cached = results.get(pattern);
+  if (cached) return cached;
+  let result: RustResult;
   try {
-    return { ok: true, translation: translate(pattern) };
+    result = { ok: true, translation: translate(pattern) };
   } catch (e) {
-    if (e instanceof RustError) return { ok: false, error: e.error };
-    throw e;
+    if (!(e instanceof RustError)) throw e;
+    result = { ok: false, error: e.error };
   }
+  results.set(pattern, result);
+  return result;
 }
