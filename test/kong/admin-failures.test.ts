@@ -141,4 +141,20 @@ describe('Admin API failures', () => {
     expect(text).to.match(/meshdoor_kong_config_received_bytes_total\{dataplane="[^"]+"\} [1-9]/);
     expect(text).to.not.contain('s3cret');
   });
+
+  it('says a 2xx answer that is not JSON is not the Admin API, without the page', async () => {
+    const html = '<html><head><title>Welcome to nginx!</title></head><body>'.padEnd(5000, 'x');
+    const { createServer } = await import('node:http');
+    const server = createServer((_req, res) => { res.writeHead(200, { 'Content-Type': 'text/html' }); res.end(html); });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      const error = await client(`http://127.0.0.1:${port}`).root().then(() => undefined, (e: unknown) => e);
+      expect(error).to.be.instanceOf(Error);
+      expect((error as Error).message).to.equal(`GET http://127.0.0.1:${port}/: 200 answer is not JSON (Welcome to nginx! (HTML page)); is this the Admin API?`);
+    } finally {
+      server.close();
+    }
+  });
 });
