@@ -73,10 +73,12 @@ describe('Admin API failures', () => {
     const html = String(recorded.response.body);
     expect(parseKongErrorBody(html, String(recorded.response.content_type)).message).to.equal('413 Request Entity Too Large (HTML page)');
     const kong = await start('dbless', 100);
+    const raw = await fetch(`${kong.url}/config?flatten_errors=1&check_hash=1`, { method: 'POST', headers: { 'content-type': 'application/yaml' }, body: body() });
+    expect([raw.status, raw.headers.get('content-type'), await raw.text()], 'the double answers as the recording').to.deep.equal([413, recorded.response.content_type, html]);
     const error = await failure(client(kong.url).postConfig(body(), { contentType: 'application/yaml' }));
     expect(error.status).to.equal(413);
     expect(error.message).to.match(/413 413 Request Entity Too Large \(HTML page\)$/).and.not.contain('<');
-    expect(kong.requests, 'a 413 is not retried').to.have.length(1);
+    expect(kong.requests, 'a 413 is not retried').to.have.length(2);
   });
 
   it('gives up at once on a Retry-After longer than it waits, and says why', async () => {
