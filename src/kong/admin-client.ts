@@ -182,7 +182,15 @@ export class KongAdminClient {
 
   async requestJson<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await this.request({ method, path, body: body === undefined ? undefined : JSON.stringify(body) });
-    return (res.text === '' ? {} : JSON.parse(res.text)) as T;
+    if (res.text === '') return {} as T;
+    try {
+      return JSON.parse(res.text) as T;
+    } catch {
+      // A proxy's page is not the Admin API: say what it was, without the page.
+      const header = res.headers['content-type'];
+      const what = parseKongErrorBody(res.text, typeof header === 'string' ? header : '').message ?? '';
+      throw new Error(`${method} ${this.gateway}${path.split('?')[0] ?? path}: ${res.status} answer is not JSON (${what}); is this the Admin API?`);
+    }
   }
 
   /**

@@ -73,10 +73,12 @@ describe('Admin API failures', () => {
     const html = String(recorded.response.body);
     expect(parseKongErrorBody(html, String(recorded.response.content_type)).message).to.equal('413 Request Entity Too Large (HTML page)');
     const kong = await start('dbless', 100);
+    const raw = await fetch(`${kong.url}/config?flatten_errors=1&check_hash=1`, { method: 'POST', headers: { 'content-type': 'application/yaml' }, body: body() });
+    expect([raw.status, raw.headers.get('content-type'), await raw.text()], 'the double answers as the recording').to.deep.equal([413, recorded.response.content_type, html]);
     const error = await failure(client(kong.url).postConfig(body(), { contentType: 'application/yaml' }));
     expect(error.status).to.equal(413);
     expect(error.message).to.match(/413 413 Request Entity Too Large \(HTML page\)$/).and.not.contain('<');
-    expect(kong.requests, 'a 413 is not retried').to.have.length(1);
+    expect(kong.requests, 'a 413 is not retried').to.have.length(2);
   });
 
   it('gives up at once on a Retry-After longer than it waits, and says why', async () => {
@@ -140,5 +142,21 @@ describe('Admin API failures', () => {
     expect(text).to.match(/meshdoor_kong_config_sent_bytes_total\{dataplane="[^"]+"\} [1-9]/);
     expect(text).to.match(/meshdoor_kong_config_received_bytes_total\{dataplane="[^"]+"\} [1-9]/);
     expect(text).to.not.contain('s3cret');
+  });
+
+  it('says a 2xx answer that is not JSON is not the Admin API, without the page', async () => {
+    const html = '<html><head><title>Welcome to nginx!</title></head><body>'.padEnd(5000, 'x');
+    const { createServer } = await import('node:http');
+    const server = createServer((_req, res) => { res.writeHead(200, { 'Content-Type': 'text/html' }); res.end(html); });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      const error = await client(`http://127.0.0.1:${port}`).root().then(() => undefined, (e: unknown) => e);
+      expect(error).to.be.instanceOf(Error);
+      expect((error as Error).message).to.equal(`GET http://127.0.0.1:${port}/: 200 answer is not JSON (Welcome to nginx! (HTML page)); is this the Admin API?`);
+    } finally {
+      server.close();
+    }
   });
 });
