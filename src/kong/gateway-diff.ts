@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import type { KongAdminClient } from './admin-client.ts';
 import { desiredOwnedEntities } from './dbmode-engine.ts';
 import { diffEntities } from './dbmode-diff.ts';
-import type { EntityChange } from './dbmode-diff.ts';
+import type { EntityChange, EntityDiff } from './dbmode-diff.ts';
 import { readOwnedEntities } from './dbmode-read.ts';
 import type { KongConfig } from './declarative.ts';
 import type { FlatEntity } from './entities.ts';
@@ -32,13 +32,30 @@ export function entitiesFromDeclarativeExport(text: string): FlatEntity[] {
   });
 }
 
+/**
+ * Kong gives the SNIs nested under a certificate a new random id on every
+ * DB-less load, so the SNIs it runs are matched to the desired ones by name
+ * (unique in Kong); only their content then counts.
+ */
+export function matchSnisByName(desired: readonly FlatEntity[], current: readonly FlatEntity[]): FlatEntity[] {
+  const idByName = new Map(desired.filter((e) => e.type === 'snis').map((e) => [String(e.body['name']), e.id]));
+  return current.map((entity) => {
+    const id = entity.type === 'snis' ? idByName.get(String(entity.body['name'])) : undefined;
+    return id === undefined ? entity : { ...entity, id };
+  });
+}
+
+/** Pure: the DB-less diff of the desired flat entities against the gateway's `GET /config` export. */
+export function diffDeclarativeExport(desired: readonly FlatEntity[], exportText: string): EntityDiff {
+  return diffEntities(desired, matchSnisByName(desired, entitiesFromDeclarativeExport(exportText)));
+}
+
 export async function diffGateway(client: KongAdminClient, config: KongConfig, mode: KongMode): Promise<GatewayDiff> {
   if (mode === 'db') {
     const owned = await readOwnedEntities(client);
     const diff = diffEntities(desiredOwnedEntities(config), owned.entities);
     return { mode, changes: diff.changes, unchanged: diff.unchanged.length };
   }
-  const current = entitiesFromDeclarativeExport(await client.getConfig());
-  const diff = diffEntities(flattenKongConfig(config), current);
+  const diff = diffDeclarativeExport(flattenKongConfig(config), await client.getConfig());
   return { mode, changes: diff.changes, unchanged: diff.unchanged.length };
 }

@@ -49,8 +49,9 @@ export function annotationList(annotations: Annotations, name: string, separator
   return items;
 }
 
+/** Host names, lower-cased: DNS names are case-insensitive, and Kong compares them as written. */
 export function annotationHosts(annotations: Annotations, name: string): string[] | undefined {
-  const hosts = annotationList(annotations, name);
+  const hosts = annotationList(annotations, name)?.map((host) => host.toLowerCase());
   for (const host of hosts ?? []) {
     const problem = checkIngressHost(host);
     if (problem) throw new InvalidAnnotationError(name, annotations[name] ?? '', `host '${host}' ${problem}`);

@@ -14,9 +14,12 @@ function anyOf(terms: string[]): string {
   return terms.length === 1 ? terms[0] ?? '' : `(${terms.join(' || ')})`;
 }
 
+// Host names are case-insensitive, but Kong compares the Host header as sent:
+// `lower()` makes `A.Example.COM` reach the route of `a.example.com`.
 function hostTerm(host: string): string {
-  if (!host.startsWith('*.')) return `http.host == ${str(host)}`;
-  return `http.host ~ ${str(`^[^.]+${escapeRegexLiteral(host.slice(1))}$`)}`;
+  const name = host.toLowerCase();
+  if (!name.startsWith('*.')) return `lower(http.host) == ${str(name)}`;
+  return `lower(http.host) ~ ${str(`^[^.]+${escapeRegexLiteral(name.slice(1))}$`)}`;
 }
 
 function pathTerm(path: TranslatedPath): string {

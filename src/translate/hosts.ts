@@ -11,6 +11,9 @@ export type HostKind = 'exact' | 'wildcard' | 'any';
 export function checkIngressHost(host: string): string | null {
   if (host.length > 253) return 'is longer than 253 characters';
   if (isIP(host) !== 0) return 'is an IP address; Ingress hosts must be DNS names';
+  // Kong's routers disagree on a route host with a port (traditional_compatible
+  // matches it without the port, expressions does not), and Kubernetes forbids it.
+  if (/:\d*$/.test(host)) return 'has a port; give the host name only';
   const name = host.startsWith('*.') ? host.slice(2) : host;
   if (!SUBDOMAIN.test(name)) {
     return 'is not a lower-case DNS name (a wildcard is allowed only as the whole first label, `*.`)';

@@ -1,7 +1,10 @@
 // Ingress paths → Kong route paths with exact Kubernetes semantics (kic.md §1.3,
 // kubernetes.md §1.2). Kong prefix paths are string prefixes, so Prefix `/foo`
 // becomes `/foo/` (sub-paths) plus the anchored regex `~/foo$` (the path itself);
-// `/foobar` matches neither.
+// `/foobar` matches neither. Paths are emitted percent-decoded and regexes
+// checked by Kong's own rules, because that is what Kong accepts and matches.
+import { checkRouteRegex, decodePathEscapes, lexRegex } from '../kong/rules/index.ts';
+import type { RegexToken } from '../kong/rules/index.ts';
 
 export type IngressPathType = 'Exact' | 'Prefix' | 'ImplementationSpecific';
 
@@ -25,10 +28,9 @@ export interface TranslatedPath {
 
 export const DEFAULT_REGEX_PREFIX = '/~';
 
-// RFC 3986 pchar plus `/`; `%` is checked separately for valid escapes.
-const SAFE_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
-const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
-const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
+// RFC 3986 pchar plus `/`, and raw non-ASCII text (Kong matches decoded UTF-8);
+// `%` is checked separately for valid escapes.
+const SAFE_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%\u{80}-\u{10FFFF}]*$/u;
 const REGEX_SPECIAL = /[.*+?^${}()|[\]\\]/g;
 
 /** Escapes a literal for Kong's regex engines (PCRE and Rust) and JS alike. */
@@ -40,22 +42,20 @@ export function collapseSlashes(path: string): string {
   return path.replace(/\/{2,}/g, '/');
 }
 
-/** Kong's normal form: decode escaped unreserved characters, upper-case the other escapes. */
-function normalisePercent(path: string): string {
-  return path.replace(/%([0-9A-Fa-f]{2})/g, (_all, hex: string) => {
-    const char = String.fromCharCode(parseInt(hex, 16));
-    return UNRESERVED.test(char) ? char : `%${hex.toUpperCase()}`;
-  });
-}
-
-function checkLiteralPath(path: string): string | null {
+/**
+ * A literal path in the form Kong compares: Kong matches the percent-decoded
+ * request path and refuses a route path that is not in that form, so
+ * `/caf%C3%A9` must be emitted as `/café` (reserved escapes such as `%2B` stay).
+ */
+function kongLiteralPath(path: string): { literal: string } | { error: string } {
   if (!SAFE_PATH.test(path)) {
-    return 'must start with / and contain only URL path characters (RFC 3986)';
+    return { error: 'must start with / and contain only URL path characters (RFC 3986) or non-ASCII text; percent-encode anything else (a space as %20)' };
   }
-  if (BAD_ESCAPE.test(path)) return 'has a % that does not start a %XX escape';
-  if (/%2f/i.test(path)) return 'must not contain an encoded slash (%2F)';
-  if (/\/\.\.?(\/|$)/.test(normalisePercent(path))) return 'must not contain . or .. segments';
-  return null;
+  if (/%2f/i.test(path)) return { error: 'must not contain an encoded slash (%2F)' };
+  const decoded = decodePathEscapes(path);
+  if ('error' in decoded) return decoded;
+  if (/\/\.\.?(\/|$)/.test(decoded.decoded)) return { error: 'must not contain . or .. segments' };
+  return { literal: decoded.decoded };
 }
 
 function translateExact(path: string): TranslatedPath {
@@ -81,23 +81,71 @@ function translatePrefix(path: string): TranslatedPath {
   };
 }
 
-const UNSUPPORTED_REGEX = /\(\?<?[=!]|\\[1-9]/;
+/** Where in the regex an engine points, for naming what it refused. */
+function snippet(text: string, start: number, length: number): string {
+  return start >= text.length ? 'the end' : `'${text.slice(start, start + Math.max(1, length))}'`;
+}
+
+function kongRegexProblem(regex: string): string | null {
+  const verdict = checkRouteRegex(regex);
+  if (verdict.ok) return null;
+  const { message, offset, length } = verdict.error;
+  // Rust offsets count the `^` Kong's router puts in front of the regex.
+  const at = verdict.engine === 'pcre' ? snippet(regex, offset, length) : snippet(`^${regex}`, offset, length);
+  const engine = verdict.engine === 'pcre' ? 'PCRE2' : "its router's Rust regex engine";
+  return `is a regex Kong refuses: ${engine} reports '${message}' at ${at}`;
+}
 
 function checkRegex(regex: string): string | null {
   if (!regex.startsWith('/')) return 'regex paths must start with / after the regex marker';
-  if (UNSUPPORTED_REGEX.test(regex)) return 'look-around and back-references are not supported by Kong\'s router';
-  if (/[\s"]/.test(regex)) return 'regex paths must not contain whitespace or double quotes';
-  try {
-    new RegExp(regex);
-  } catch (err) {
-    return `is not a valid regular expression (${err instanceof Error ? err.message : String(err)})`;
+  // Kong embeds the regex in a raw string `r#"..."#`, and request paths hold no other whitespace.
+  if (/["\t\n\r\f\v]/.test(regex)) return 'regex paths must not contain double quotes or whitespace other than spaces';
+  return kongRegexProblem(regex);
+}
+
+/**
+ * Kong runs a regex against the percent-decoded path, where `%C3%A9` is `é`:
+ * percent-escapes written in the regex are decoded as Kong decodes the path,
+ * or refused where decoding would change what a quantifier applies to.
+ */
+function decodeRegexEscapes(regex: string): { regex: string } | { error: string } {
+  const lexed = lexRegex(regex, 'rust');
+  if ('error' in lexed) return { regex };
+  const tokens = lexed.tokens;
+  let out = '';
+  let i = 0;
+  while (i < tokens.length) {
+    let j = i;
+    while (j + 2 < tokens.length && isEscapeAt(tokens, j)) j += 3;
+    if (j === i) {
+      out += tokens[i]?.text ?? '';
+      i++;
+      continue;
+    }
+    const encoded = tokens.slice(i, j).map((t) => t.text).join('');
+    if (tokens[j]?.kind === 'quantifier') {
+      return { error: `has a quantifier after the percent-encoded '${encoded}'; Kong matches the decoded path, so write the decoded text in a group` };
+    }
+    const decoded = decodePathEscapes(encoded);
+    if ('error' in decoded) return { error: `'${encoded}' ${decoded.error}` };
+    out += escapeRegexLiteral(decoded.decoded);
+    i = j;
   }
-  return null;
+  return { regex: out };
+}
+
+function isEscapeAt(tokens: readonly RegexToken[], at: number): boolean {
+  const [pct, hi, lo] = [tokens[at], tokens[at + 1], tokens[at + 2]];
+  return pct?.kind === 'literal' && pct.text === '%'
+    && hi?.kind === 'literal' && /^[0-9A-Fa-f]$/.test(hi.text)
+    && lo?.kind === 'literal' && /^[0-9A-Fa-f]$/.test(lo.text);
 }
 
 function translateImplementationSpecific(path: string, regexPrefix: string): TranslatedPath | { error: string } {
   if (path.startsWith(regexPrefix)) {
-    const regex = path.slice(regexPrefix.length);
+    const decoded = decodeRegexEscapes(path.slice(regexPrefix.length));
+    if ('error' in decoded) return decoded;
+    const { regex } = decoded;
     const error = checkRegex(regex);
     if (error) return { error };
     return {
@@ -108,9 +156,9 @@ function translateImplementationSpecific(path: string, regexPrefix: string): Tra
       length: regex.length,
     };
   }
-  const error = checkLiteralPath(path);
-  if (error) return { error };
-  const literal = normalisePercent(path);
+  const checked = kongLiteralPath(path);
+  if ('error' in checked) return checked;
+  const { literal } = checked;
   return {
     pathType: 'ImplementationSpecific',
     match: { kind: 'stringPrefix', path: literal },
@@ -135,8 +183,7 @@ export function translatePath(
   if (pathType !== 'Exact' && pathType !== 'Prefix') {
     return { error: `pathType '${pathType}' is not one of Exact, Prefix, ImplementationSpecific` };
   }
-  const error = checkLiteralPath(path);
-  if (error) return { error };
-  const literal = normalisePercent(path);
-  return pathType === 'Exact' ? translateExact(literal) : translatePrefix(literal);
+  const checked = kongLiteralPath(path);
+  if ('error' in checked) return checked;
+  return pathType === 'Exact' ? translateExact(checked.literal) : translatePrefix(checked.literal);
 }

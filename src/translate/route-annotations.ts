@@ -12,6 +12,7 @@
 // Ingresses written for the Kong Ingress Controller keep routing after a
 // migration; the README lists what is honoured.
 import type { KongProtocol, KongRoute, RouterFlavor } from '../kong/declarative.ts';
+import { checkRouteRegex } from '../kong/rules/index.ts';
 import {
   annotationBool, annotationHosts, annotationInt, annotationList, annotationOneOf, InvalidAnnotationError,
 } from './annotation-values.ts';
@@ -83,10 +84,9 @@ function parseMethods(annotations: Annotations): string[] | undefined {
 
 function checkHeaderValue(name: string, raw: string, value: string): void {
   if (!value.startsWith('~*')) return;
-  try {
-    new RegExp(value.slice(2));
-  } catch {
-    throw new InvalidAnnotationError(name, raw, `'${value}' is not a valid regular expression`);
+  const verdict = checkRouteRegex(value.slice(2));
+  if (!verdict.ok) {
+    throw new InvalidAnnotationError(name, raw, `'${value}' is a regex Kong refuses (${verdict.error.message})`);
   }
 }
 

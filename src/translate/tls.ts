@@ -39,19 +39,44 @@ function decode(secret: V1Secret, field: string): string | undefined {
   return data === undefined ? undefined : Buffer.from(data, 'base64').toString('utf8');
 }
 
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
+const SERVED_ANYWAY = 'Kong would accept the Secret but fail the TLS handshake for its hosts';
+
+/**
+ * Every PEM block of tls.crt must be a certificate: Kong stores the whole chain
+ * and only fails when it serves it, so a broken second block breaks TLS for
+ * every SNI of the Secret. Returns the leaf certificate.
+ */
+function readCertificateChain(cert: string): X509Certificate | { error: string } {
+  if (!cert.includes('-----BEGIN CERTIFICATE-----')) return { error: 'tls.crt is not a PEM certificate' };
+  const blocks = [...cert.matchAll(PEM_BLOCK)];
+  if (blocks.length !== (cert.match(/-----BEGIN /g) ?? []).length) return { error: `tls.crt has a PEM block without its END line; ${SERVED_ANYWAY}` };
+  const chain: X509Certificate[] = [];
+  for (const [i, block] of blocks.entries()) {
+    const where = blocks.length > 1 ? `tls.crt PEM block ${i + 1} of ${blocks.length}` : 'tls.crt';
+    if (block[1] !== 'CERTIFICATE') return { error: `${where} is a ${block[1] ?? ''}, not a CERTIFICATE` };
+    try {
+      chain.push(new X509Certificate(block[0]));
+    } catch {
+      return { error: `${where} does not parse as an X.509 certificate${i > 0 ? `; ${SERVED_ANYWAY}` : ''}` };
+    }
+  }
+  const [leaf] = chain;
+  if (!leaf) return { error: 'tls.crt is not a PEM certificate' };
+  if (leaf.publicKey.asymmetricKeyType === 'dsa') {
+    return { error: `tls.crt is a DSA certificate; ${SERVED_ANYWAY}: use an RSA or ECDSA certificate` };
+  }
+  return leaf;
+}
+
 /** Checks a TLS Secret without ever echoing its contents. */
 export function readKeyPair(secret: V1Secret): KeyPair {
   if (secret.type !== undefined && secret.type !== 'kubernetes.io/tls') return { error: `type is ${secret.type}, not kubernetes.io/tls` };
   const cert = decode(secret, 'tls.crt');
   const key = decode(secret, 'tls.key');
   if (!cert || !key) return { error: 'needs both tls.crt and tls.key' };
-  if (!cert.includes('-----BEGIN CERTIFICATE-----')) return { error: 'tls.crt is not a PEM certificate' };
-  let x509: X509Certificate;
-  try {
-    x509 = new X509Certificate(cert);
-  } catch {
-    return { error: 'tls.crt does not parse as an X.509 certificate' };
-  }
+  const x509 = readCertificateChain(cert);
+  if (!(x509 instanceof X509Certificate)) return x509;
   try {
     if (!key.includes('-----BEGIN') || !x509.checkPrivateKey(createPrivateKey(key))) return { error: 'tls.key does not match the certificate in tls.crt' };
   } catch {

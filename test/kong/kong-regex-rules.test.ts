@@ -1,7 +1,7 @@
 // Kong's regex rules (src/kong/rules) against what a real Kong 3.9.3 decided:
 // the recorded /config contract cases and routing truth tables.
 import { expect } from 'chai';
-import { checkRouteRegex, compileKongRegex } from '../../src/kong/rules/index.ts';
+import { checkRouteRegex, compileKongRegex, routerRequestPath } from '../../src/kong/rules/index.ts';
 import { readRecording, ROUTER_FLAVORS } from './recordings-dir.ts';
 
 interface ContractCase {
@@ -23,6 +23,32 @@ interface RoutingFile {
 }
 
 type Route = { name?: string; paths?: string[] };
+
+interface FullRoute {
+  name: string; service: { id: string }; paths?: string[] | null; hosts?: string[] | null;
+  methods?: string[] | null; headers?: object | null; snis?: string[] | null; protocols?: string[] | null;
+}
+
+interface FullRoutingFile {
+  flavors: Record<string, {
+    entities: {
+      services: { id: string; host: string; port: number }[];
+      routes: FullRoute[];
+      upstreams: { id: string; name: string }[];
+      targets: { target: string; upstream: { id: string } }[];
+    };
+    cases: { id: string; request: { host: string | null; path: string; scheme: string }; result: { status: number; source: string; backend?: string } }[];
+  }>;
+}
+
+/** Echo server `e<port>` each service reaches: its own port, or its upstream's target port. */
+function backendsByService(entities: FullRoutingFile['flavors'][string]['entities']): Map<string, string> {
+  return new Map(entities.services.map((s) => {
+    const upstream = entities.upstreams.find((u) => u.name === s.host);
+    const target = upstream && entities.targets.find((t) => t.upstream.id === upstream.id);
+    return [s.id, `e${target ? target.target.split(':')[1] ?? '' : s.port}`];
+  }));
+}
 
 function routesOf(body: string | null): Route[] {
   if (body === null) return [];
@@ -92,8 +118,9 @@ describe('Kong regex rules', () => {
   });
 
   describe('documented verdicts', () => {
-    const accepted = ['/(?i)x', '/(?i:ab)', '/(?P<n>x)', '/[[:alpha:]]', '/\\pL', '/\\p{L}', '/a\\z', '/(?x) a b', '/a++', '/\\x{e9}'];
-    const pcre = ['/abc)', '/[a-', '/\\1', '/a{2,1}', '/(a', '/a**', '/\\u00e9', '/[z-a]', '/[[:nope:]]'];
+    const accepted = ['/(?i)x', '/(?i:ab)', '/(?P<n>x)', '/[[:alpha:]]', '/\\pL', '/\\p{L}', '/a\\z', '/(?x) a b', '/a++', '/\\x{e9}',
+      '/\\p{Letter}', '/\\p{greek}', '/\\p{sc=Greek}', '/[\\p{Alphabetic}-]', '/a{1001}'];
+    const pcre = ['/abc)', '/[a-', '/\\1', '/a{2,1}', '/(a', '/a**', '/\\u00e9', '/[z-a]', '/[[:nope:]]', '/\\p{Nope}'];
     const rust = ['/a\\Z', '/\\e', '/a{', '/\\K', '/\\Q.\\E', '/(?=a)', '/(a)\\1', '/\\0', '/a{,3}', '/\\é', '/(?#c)'];
     for (const re of accepted) it(`accepts ~${re}`, () => expect(checkRouteRegex(re).ok).to.equal(true));
     for (const re of pcre) it(`PCRE refuses ~${re}`, () => expect(checkRouteRegex(re)).to.include({ ok: false, engine: 'pcre' }));
@@ -119,6 +146,34 @@ describe('Kong regex rules', () => {
           expect(compileKongRegex(`^${route.re}`).test(path)).to.equal(c.result.status !== 404);
         });
       }
+    }
+  });
+
+  describe('matching, against every recorded routing table (traditional_compatible)', () => {
+    const files = ['direct', 'hand', 'rand1', 'rand2', 'rand3', 'rand4', 'rand5', 'rand6', 'rand7', 'rand8'];
+    const matches = (regexPath: string, requestPath: string): boolean => compileKongRegex(`^${regexPath.slice(1)}`).test(routerRequestPath(requestPath));
+    for (const file of files) {
+      const table = readRecording<FullRoutingFile>(`routing/${file}.json`).flavors['traditional_compatible'];
+      if (!table) throw new Error(`routing/${file}.json has no traditional_compatible flavor`);
+      it(`${file}: a request that reached the only route of its backend matched one of its regexes`, () => {
+        const backendOf = backendsByService(table.entities);
+        const misses = table.cases.filter((c) => c.result.source === 'backend').flatMap((c) => {
+          const routes = table.entities.routes.filter((r) => backendOf.get(r.service.id) === c.result.backend);
+          const paths = routes.length === 1 ? routes[0]?.paths ?? [] : [];
+          if (paths.length === 0 || !paths.every((p) => p.startsWith('~'))) return [];
+          return paths.some((p) => matches(p, c.request.path)) ? [] : [`${c.id} ${c.request.path}`];
+        });
+        expect(misses).to.deep.equal([]);
+      });
+      it(`${file}: no regex of an unrestricted route for the host matches a request Kong answered 404`, () => {
+        const wrong = table.cases.filter((c) => c.result.status === 404 && c.result.source === 'kong' && c.request.scheme === 'http').flatMap((c) => {
+          const host = (c.request.host ?? '').replace(/:\d+$/, '');
+          return table.entities.routes
+            .filter((r) => !r.methods && !r.headers && !r.snis && (!r.protocols || r.protocols.includes('http')) && (!r.hosts || r.hosts.includes(host)))
+            .flatMap((r) => (r.paths ?? []).filter((p) => p.startsWith('~') && matches(p, c.request.path)).map((p) => `${c.id} ${c.request.path} ~ ${p}`));
+        });
+        expect(wrong).to.deep.equal([]);
+      });
     }
   });
 

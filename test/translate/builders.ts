@@ -66,6 +66,9 @@ export const PEM = {
   keyA: readFileSync(new URL('tls-a.key', FIXTURES), 'utf8'),
   certB: readFileSync(new URL('tls-b.crt', FIXTURES), 'utf8'),
   keyB: readFileSync(new URL('tls-b.key', FIXTURES), 'utf8'),
+  /** A DSA certificate: Kong stores it but cannot serve it in a handshake. */
+  certDsa: readFileSync(new URL('tls-dsa.crt', FIXTURES), 'utf8'),
+  keyDsa: readFileSync(new URL('tls-dsa.key', FIXTURES), 'utf8'),
 };
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { allRoutes, ingress, PEM, routeNamed, rule, run, service, tlsSecret } from './builders.ts';
+import { readRecording } from '../kong/recordings-dir.ts';
 
 const flavor = { routerFlavor: 'expressions' as const };
 
@@ -7,10 +8,10 @@ describe('translate: expressions router flavor', () => {
   const web = service('web');
 
   const table: Array<[string | undefined, string, string, string]> = [
-    ['a.example.com', '/foo', 'Prefix', 'http.host == "a.example.com" && (http.path == "/foo" || http.path ^= "/foo/")'],
-    ['a.example.com', '/', 'Prefix', 'http.host == "a.example.com" && http.path ^= "/"'],
-    ['a.example.com', '/a.b', 'Exact', 'http.host == "a.example.com" && http.path == "/a.b"'],
-    ['*.foo.com', '/', 'Prefix', 'http.host ~ "^[^.]+\\\\.foo\\\\.com$" && http.path ^= "/"'],
+    ['a.example.com', '/foo', 'Prefix', 'lower(http.host) == "a.example.com" && (http.path == "/foo" || http.path ^= "/foo/")'],
+    ['a.example.com', '/', 'Prefix', 'lower(http.host) == "a.example.com" && http.path ^= "/"'],
+    ['a.example.com', '/a.b', 'Exact', 'lower(http.host) == "a.example.com" && http.path == "/a.b"'],
+    ['*.foo.com', '/', 'Prefix', 'lower(http.host) ~ "^[^.]+\\\\.foo\\\\.com$" && http.path ^= "/"'],
     [undefined, '/acme', 'ImplementationSpecific', 'http.path ^= "/acme"'],
     [undefined, '/~/v\\d+/x', 'ImplementationSpecific', 'http.path ~ "^/v\\\\d+/x"'],
   ];
@@ -26,11 +27,21 @@ describe('translate: expressions router flavor', () => {
 
   it('matches a wildcard host on exactly one label', () => {
     const result = run({ ingresses: [ingress('site', { rules: [rule('*.foo.com', ['/', 'Prefix', 'web', 80])] })], services: [web] }, flavor);
-    const literal = /http\.host ~ "([^"]+)"/.exec(allRoutes(result)[0]?.expression ?? '')?.[1] ?? '';
+    const literal = /lower\(http\.host\) ~ "([^"]+)"/.exec(allRoutes(result)[0]?.expression ?? '')?.[1] ?? '';
     const regex = new RegExp(literal.replace(/\\\\/g, '\\'));
     expect(regex.test('bar.foo.com')).to.equal(true);
     expect(regex.test('baz.bar.foo.com')).to.equal(false);
     expect(regex.test('foo.com')).to.equal(false);
+  });
+
+  it('matches the Host header case-insensitively, in the form Kong 3.9 accepted (rt-expression-lower-host)', () => {
+    const recorded = readRecording<{ cases: { name: string; request: { body: string }; response: { status: number } }[] }>(
+      'config-contract.expressions.json').cases.find((c) => c.name === 'rt-expression-lower-host');
+    expect(recorded?.request.body).to.contain('lower(http.host) == \\"a.example.com\\"');
+    expect(recorded?.response.status).to.equal(201);
+    const result = run({ ingresses: [ingress('site', { rules: [rule('a.example.com', ['/', 'Prefix', 'web', 80]), rule('*.w.example.com', ['/', 'Prefix', 'web', 80])] })], services: [web] }, flavor);
+    const hostTerms = allRoutes(result).map((r) => /^\S+\(http\.host\) (?:==|~) "[^"]*"/.exec(r.expression ?? '')?.[0]);
+    expect(hostTerms).to.have.members(['lower(http.host) == "a.example.com"', 'lower(http.host) ~ "^[^.]+\\\\.w\\\\.example\\\\.com$"']);
   });
 
   it('gives each path its own route and priority: host kind, then length, then Exact', () => {
@@ -44,7 +55,7 @@ describe('translate: expressions router flavor', () => {
     });
     const routes = allRoutes(run({ ingresses: [ing], services: [web] }, flavor));
     const priority = (needle: string) => routes.find((r) => r.expression?.includes(needle))?.priority ?? -1;
-    const exactFoo = routes.find((r) => r.expression === 'http.host == "a.com" && http.path == "/foo"')?.priority ?? -1;
+    const exactFoo = routes.find((r) => r.expression === 'lower(http.host) == "a.com" && http.path == "/foo"')?.priority ?? -1;
     const prefixFoo = priority('http.path == "/foo" || http.path ^= "/foo/"');
     expect(exactFoo).to.be.greaterThan(prefixFoo);
     expect(priority('"/foo/bar/"')).to.be.greaterThan(exactFoo);
@@ -62,7 +73,7 @@ describe('translate: expressions router flavor', () => {
       annotations: { 'konghq.com/methods': 'GET,POST', 'konghq.com/headers.x-tenant': 'blue', 'konghq.com/snis': 'a.com' },
     });
     const [route] = allRoutes(run({ ingresses: [ing], services: [web], secrets: [tlsSecret('t', PEM.certA, PEM.keyA)] }, flavor));
-    expect(route?.expression).to.equal('http.host == "a.com" && http.path ^= "/" && (http.method == "GET" || http.method == "POST") && http.headers.x_tenant == "blue" && tls.sni == "a.com"');
+    expect(route?.expression).to.equal('lower(http.host) == "a.com" && http.path ^= "/" && (http.method == "GET" || http.method == "POST") && http.headers.x_tenant == "blue" && tls.sni == "a.com"');
     expect(route).to.not.have.property('methods');
     expect(route).to.not.have.property('headers');
     expect(route).to.not.have.property('snis');

@@ -55,6 +55,12 @@ describe('translate: TLS', () => {
     ['a key that is not a key', tlsSecret('site-tls', PEM.certA, '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n'), 'tls.key'],
     ['a Secret of another type', { ...tlsSecret('site-tls', PEM.certA, PEM.keyA), type: 'Opaque' }, 'kubernetes.io/tls'],
     ['a Secret without tls.key', { ...tlsSecret('site-tls', PEM.certA, PEM.keyA), data: { 'tls.crt': Buffer.from(PEM.certA).toString('base64') } }, 'tls.key'],
+    // Kong accepts these two but then fails the TLS handshake for every SNI of the Secret.
+    ['a valid certificate followed by a broken PEM block', tlsSecret('site-tls', `${PEM.certA}-----BEGIN CERTIFICATE-----\nAAAAAAAA\n-----END CERTIFICATE-----\n`, PEM.keyA),
+      'tls.crt PEM block 2 of 2 does not parse as an X.509 certificate; Kong would accept the Secret but fail the TLS handshake'],
+    ['a chain whose second block has no END line', tlsSecret('site-tls', `${PEM.certA}-----BEGIN CERTIFICATE-----\nAAAA\n`, PEM.keyA), 'without its END line'],
+    ['a private key pasted into tls.crt', tlsSecret('site-tls', `${PEM.certA}${PEM.keyA}`, PEM.keyA), 'is a PRIVATE KEY, not a CERTIFICATE'],
+    ['a DSA certificate', tlsSecret('site-tls', PEM.certDsa, PEM.keyDsa), 'is a DSA certificate'],
   ];
   for (const [name, secret, words] of broken) {
     it(`reports ${name} on the Ingress and the Secret, and still serves the routes`, () => {
@@ -98,6 +104,10 @@ describe('translate: TLS', () => {
     const result = run({ ingresses: [ing], services: [web], secrets: [tlsSecret('site-tls', PEM.certA, PEM.keyA)] });
     expect(result.config.certificates).to.deep.equal([]);
     expect(result.failures).to.deep.equal([]);
+  });
+
+  it('accepts a certificate followed by its intermediate', () => {
+    expect(readKeyPair(tlsSecret('x', `${PEM.certA}${PEM.certB}`, PEM.keyA))).to.deep.equal({ cert: `${PEM.certA}${PEM.certB}`, key: PEM.keyA });
   });
 
   it('validates key pairs with node:crypto', () => {

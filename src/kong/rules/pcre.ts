@@ -3,6 +3,7 @@
 // refuse a pattern matters here; messages use PCRE2 10.42's wording.
 import { classBody, classItems, lexRegex } from './regex-lexer.ts';
 import type { ClassItem, LexError, Token } from './regex-lexer.ts';
+import { jsKnowsProperty, propertyCandidates } from './unicode-names.ts';
 
 export interface EngineError {
   message: string;
@@ -32,21 +33,10 @@ function err(message: string, offset: number, length = 1): EngineError {
   return { message, offset, length };
 }
 
-function jsKnowsProperty(source: string): boolean {
-  try {
-    new RegExp(source, 'u');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** PCRE2 knows a property (or script) when JavaScript does: both follow Unicode's names. */
+/** PCRE2 (10.40 on) reads property names loosely, as Rust does. */
 function knownProperty(rawName: string): boolean {
   const name = rawName.replace(/^\^/, '');
-  if (PCRE_ONLY_PROPERTIES.has(name)) return true;
-  if (name.includes('=')) return false;
-  return jsKnowsProperty(`\\p{${name}}`) || jsKnowsProperty(`\\p{Script=${name}}`);
+  return PCRE_ONLY_PROPERTIES.has(name) || propertyCandidates(name).some(jsKnowsProperty);
 }
 
 interface Walk {

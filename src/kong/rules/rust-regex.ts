@@ -3,8 +3,13 @@
 // semantics. This file refuses what Rust refuses but RE2 takes (`a{`, `\Q`,
 // `\0`), accepts Rust spellings RE2 lacks (`(?x)`, `\u00e9`, `\p{Letter}`,
 // `a++`), and rewrites `\d \w \s` to Rust's Unicode meaning (RE2's are ASCII).
+// Not run exactly (named in `unsupported`, still valid): class set operations
+// (`&&` `--` `~~`), negated nested classes, Unicode properties RE2 lacks,
+// repetition counts above 1000, `\<` `\>` `\b{..}`. Approximated: `\b` `\B` are
+// ASCII word boundaries, `\W` `\S` inside a class keep their ASCII meaning.
 import { RE2JS } from 're2js';
 import { classBody, classItems, escapeCodePoint, lexRegex } from './regex-lexer.ts';
+import { jsKnowsProperty, propertyCandidates } from './unicode-names.ts';
 import type { ClassItem, LexError, Token } from './regex-lexer.ts';
 import type { EngineError } from './pcre.ts';
 
@@ -26,16 +31,6 @@ const POSIX_CLASSES = new Set(['alnum', 'alpha', 'ascii', 'blank', 'cntrl', 'dig
 const ASSERTION_LETTERS = new Set(['b', 'B', 'A', 'z', '<', '>']);
 const SET_LETTERS = new Set(['d', 'D', 's', 'S', 'w', 'W', 'p', 'P']);
 
-const GENERAL_CATEGORIES: Record<string, string> = {
-  letter: 'L', casedletter: 'L', uppercaseletter: 'Lu', lowercaseletter: 'Ll', titlecaseletter: 'Lt',
-  modifierletter: 'Lm', otherletter: 'Lo', mark: 'M', combiningmark: 'M', nonspacingmark: 'Mn',
-  spacingmark: 'Mc', enclosingmark: 'Me', number: 'N', decimalnumber: 'Nd', digit: 'Nd', letternumber: 'Nl',
-  othernumber: 'No', punctuation: 'P', connectorpunctuation: 'Pc', dashpunctuation: 'Pd',
-  openpunctuation: 'Ps', closepunctuation: 'Pe', initialpunctuation: 'Pi', finalpunctuation: 'Pf',
-  otherpunctuation: 'Po', symbol: 'S', mathsymbol: 'Sm', currencysymbol: 'Sc', modifiersymbol: 'Sk',
-  othersymbol: 'So', separator: 'Z', spaceseparator: 'Zs', lineseparator: 'Zl', paragraphseparator: 'Zp',
-  other: 'C', control: 'Cc', format: 'Cf', surrogate: 'Cs', privateuse: 'Co', unassigned: 'Cn', any: 'Any',
-};
 
 class RustError extends Error {
   constructor(readonly error: EngineError) { super(error.message); }
@@ -63,20 +58,23 @@ function re2Knows(source: string): boolean {
   }
 }
 
-/** `\p{Letter}`, `\p{sc=Greek}`, `\p{greek}` → the name RE2 spells (`L`, `Greek`). */
-function unicodeClass(tok: { text: string; start: number; end: number }): string {
+/**
+ * `\p{Letter}`, `\p{sc=Greek}`, `\p{greek}` → the name RE2 spells (`L`, `Greek`).
+ * A binary property Rust knows but RE2 lacks (`\p{Alphabetic}`) is valid; it is
+ * reported through `unsupported` because RE2 cannot run it.
+ */
+function unicodeClass(tok: { text: string; start: number; end: number }, unsupported: (what: string) => void): string {
   const negated = tok.text[1] === 'P';
   const braced = tok.text[2] === '{';
   let name = braced ? tok.text.slice(3, -1) : tok.text.slice(2);
   let negate = negated;
   if (name.startsWith('^')) { negate = !negate; name = name.slice(1); }
-  const value = name.includes('=') || name.includes(':') ? name.split(/[=:]/)[1] ?? '' : name;
-  const loose = value.toLowerCase().replace(/[\s_-]/g, '');
-  const titled = value.split(/[\s_-]+/).map((w) => (w[0] ?? '').toUpperCase() + w.slice(1).toLowerCase()).join('_');
-  const candidates = [GENERAL_CATEGORIES[loose], value, titled, value.toUpperCase()];
-  const found = candidates.find((c) => c !== undefined && c !== '' && re2Knows(`\\p{${c}}`));
-  if (!found) fail('Unicode property not found', tok.start, tok.end - tok.start);
-  return `\\${negate ? 'P' : 'p'}{${found}}`;
+  const candidates = propertyCandidates(name);
+  const found = candidates.find((c) => re2Knows(`\\p{${c}}`));
+  if (found) return `\\${negate ? 'P' : 'p'}{${found}}`;
+  if (!candidates.some(jsKnowsProperty)) fail('Unicode property not found', tok.start, tok.end - tok.start);
+  unsupported(`Unicode property ${tok.text}`);
+  return '\\p{Any}';
 }
 
 /** A class member spelled for RE2, whatever it was in Rust. */
@@ -135,7 +133,9 @@ interface ClassOut { body: string; unsupported?: string }
 function classMember(item: ClassItem, flags: Flags, out: ClassOut): string {
   switch (item.kind) {
     case 'char': return literalChar(item.cp);
-    case 'set': return item.text[1] === 'p' || item.text[1] === 'P' ? unicodeClass(item) : setEscape(item.text, flags, true);
+    case 'set':
+      if (item.text[1] !== 'p' && item.text[1] !== 'P') return setEscape(item.text, flags, true);
+      return unicodeClass(item, (what) => { out.unsupported ??= what; });
     case 'escape': {
       const cp = checkEscape(item, true);
       return cp === null ? '' : literalChar(cp);
@@ -211,6 +211,7 @@ function re2Flags(before: Flags, after: Flags): string {
   return on + (off ? `-${off}` : '');
 }
 
+const MAX_RE2_COUNT = 1000;
 const GROUP_NAME = /^[_\p{Alphabetic}][_\p{Alphabetic}\p{Nd}.[\]]*$/u;
 
 class Translator {
@@ -262,7 +263,7 @@ class Translator {
     const cp = checkEscape(tok, false);
     if (cp !== null) return this.atom(literalChar(cp));
     const c = tok.text[1] ?? '';
-    if (c === 'p' || c === 'P') return this.atom(unicodeClass(tok));
+    if (c === 'p' || c === 'P') return this.atom(unicodeClass(tok, (what) => { this.unsupported ??= what; }));
     if (c === '<' || c === '>' || tok.text.startsWith('\\b{')) {
       this.unsupported ??= `word-boundary assertion ${tok.text}`;
       return this.atom('\\b');
@@ -335,8 +336,15 @@ class Translator {
       this.out.splice(this.lastAtom, 0, '(?:');
       this.out.push(')');
     }
-    this.out.push(tok.text);
+    this.out.push(this.re2Count(tok.text));
     this.lastWasQuantifier = true;
+  }
+
+  /** RE2 refuses counts above 1000, which Rust takes: checked at 1000, not run exactly. */
+  re2Count(text: string): string {
+    if (!/\d{4,}/.test(text) || !text.match(/\d+/g)?.some((n) => Number(n) > MAX_RE2_COUNT)) return text;
+    this.unsupported ??= `repetition count above ${MAX_RE2_COUNT} in ${text}`;
+    return text.replace(/\d+/g, (n) => String(Math.min(Number(n), MAX_RE2_COUNT)));
   }
 
   finish(): Translation {
