@@ -4,6 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
+import { Duplex } from 'node:stream';
 import type { AddressInfo, Socket } from 'node:net';
 import type { RouterFlavor } from '../../src/kong/declarative.ts';
 import { handleControl } from './control.ts';
@@ -12,6 +14,7 @@ import { DoubleState } from './double-state.ts';
 import type { DoubleMode, RequestLogEntry } from './double-state.ts';
 import { routeRequest } from './routing.ts';
 import type { DoubleRouteRequest, DoubleRouteResult } from './routing.ts';
+import { NginxPage } from './errors.ts';
 import { createRequestHandler } from './server.ts';
 import type { DoubleEntityType, DoubleRecord } from './store.ts';
 
@@ -66,7 +69,7 @@ export interface KongDouble {
   close(): Promise<void>;
 }
 
-function listen(server: http.Server, port: number): Promise<number> {
+function listen(server: net.Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
@@ -76,7 +79,7 @@ function listen(server: http.Server, port: number): Promise<number> {
   });
 }
 
-function closeServer(server: http.Server, sockets: Set<Socket>): Promise<void> {
+function closeServer(server: net.Server, sockets: Set<Socket>): Promise<void> {
   for (const socket of sockets) socket.destroy();
   sockets.clear();
   return new Promise((resolve) => server.close(() => resolve()));
@@ -87,15 +90,18 @@ export async function startKongDouble(options: KongDoubleOptions): Promise<KongD
     mode: options.mode, routerFlavor: options.routerFlavor ?? 'traditional_compatible', version: options.version ?? '3.9.1',
     configLimitBytes: options.configLimitBytes ?? 10 * 1024 * 1024,
     ...(options.requireToken !== undefined ? { requireToken: options.requireToken } : {}),
+    ...(options.tls?.requestCert ? { verifyClient: true } : {}),
   });
   const ctx: CrudContext = {
     store: state.store, routerFlavor: state.options.routerFlavor, rejectedNames: state.faults.rejectNames, now: () => state.now(),
     newId: options.newId ?? randomUUID,
   };
   const handler = createRequestHandler(state, ctx, (method, url, body) => handleControl(state, method, url, body));
+  // Like nginx, the TLS handshake always completes; a missing or untrusted client certificate is answered in HTTP.
   const server = options.tls
-    ? https.createServer({ key: options.tls.key, cert: options.tls.cert, ca: options.tls.ca, requestCert: options.tls.requestCert ?? false, rejectUnauthorized: options.tls.requestCert ?? false })
+    ? https.createServer({ key: options.tls.key, cert: options.tls.cert, ca: options.tls.ca, requestCert: options.tls.requestCert ?? false, rejectUnauthorized: false })
     : http.createServer();
+  const front = options.tls ? plainHttpAware(server) : server;
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     handler(req, res).catch((err: unknown) => {
       res.writeHead(500, { 'Content-Type': 'application/json' });
@@ -103,11 +109,11 @@ export async function startKongDouble(options: KongDoubleOptions): Promise<KongD
     });
   });
   const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
+  front.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  const port = await listen(server, options.port ?? 0);
+  const port = await listen(front, options.port ?? 0);
   const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   let listening = true;
   return {
@@ -118,16 +124,50 @@ export async function startKongDouble(options: KongDoubleOptions): Promise<KongD
     clearRequests: () => { state.requests.length = 0; },
     route: (request) => routeRequest(state, request),
     configurationHash: () => state.configurationHash,
-    down: async () => { if (listening) { listening = false; await closeServer(server, sockets); } },
-    up: async () => { if (!listening) { await listen(server, port); listening = true; } },
+    down: async () => { if (listening) { listening = false; await closeServer(front, sockets); } },
+    up: async () => { if (!listening) { await listen(front, port); listening = true; } },
     slow: (ms) => { state.faults.slowMs = ms; },
     failNext: (count, status = 500) => { state.faults.failNext = { count, status }; },
     tooManyRequests: (retryAfterSec, count = 1) => { state.faults.tooManyRequests = { count, retryAfterSec }; },
     restartEmpty: () => state.restartEmpty(),
     rejectEntity: (name) => { state.faults.rejectNames.add(name); },
     clearFaults: () => clearFaults(state),
-    close: async () => { if (listening) { listening = false; await closeServer(server, sockets); } },
+    close: async () => { if (listening) { listening = false; await closeServer(front, sockets); } },
   };
+}
+
+/** The socket as a stream that yields `first` again (TLS must see the bytes already read). */
+function replaying(socket: Socket, first: Buffer): Duplex {
+  const stream = new Duplex({
+    read() { socket.resume(); },
+    write(chunk: Buffer, _encoding, done) { socket.write(chunk, done); },
+    final(done) { socket.end(); done(); },
+    destroy(error, done) { socket.destroy(); done(error); },
+  });
+  stream.push(first);
+  socket.on('data', (chunk: Buffer) => { if (!stream.push(chunk)) socket.pause(); });
+  socket.on('end', () => stream.push(null));
+  socket.on('close', () => stream.destroy());
+  socket.on('error', (error) => stream.destroy(error));
+  return stream;
+}
+
+/**
+ * The TLS listener as nginx runs it: a connection that opens with plain HTTP
+ * instead of a TLS handshake gets nginx's 400 page; TLS goes on to the server.
+ */
+function plainHttpAware(tlsServer: http.Server): net.Server {
+  return net.createServer((socket) => {
+    socket.once('data', (first: Buffer) => {
+      socket.pause();
+      if (first[0] === 0x16) {
+        tlsServer.emit('connection', replaying(socket, first));
+        return;
+      }
+      const page = new NginxPage(400, 'The plain HTTP request was sent to HTTPS port');
+      socket.end(`HTTP/1.1 400 Bad Request\r\nServer: openresty\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(page.html)}\r\nConnection: close\r\n\r\n${page.html}`);
+    });
+  });
 }
 
 export function clearFaults(state: DoubleState): void {

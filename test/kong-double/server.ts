@@ -2,6 +2,7 @@
 // injection, the request log, and dispatch to `/`, `/status`, `/config` and
 // the entity endpoints. `/__double/*` is the control API (never faulted or logged).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import { handleEntities, rootInfo, statusInfo } from './admin-api.ts';
 import type { ApiResponse } from './admin-api.ts';
 import { getConfig, postConfig } from './config-endpoint.ts';
@@ -95,7 +96,7 @@ async function injectedFault(state: DoubleState): Promise<ApiResponse | 'reset' 
   return undefined;
 }
 
-function sendPage(res: ServerResponse, page: NginxPage): void {
+export function sendPage(res: ServerResponse, page: NginxPage): void {
   res.writeHead(page.status, { Server: 'openresty', 'Content-Type': 'text/html; charset=UTF-8' });
   res.end(page.html);
 }
@@ -106,6 +107,15 @@ function send(res: ServerResponse, state: DoubleState, answer: ApiResponse, head
   if (json !== '') headers['Content-Type'] = 'application/json; charset=utf-8';
   res.writeHead(answer.status, headers);
   res.end(head ? undefined : json);
+}
+
+/** nginx_admin_ssl_verify_client on: nginx answers 400 for a missing or untrusted client certificate. */
+function clientCertificateRefusal(state: DoubleState, req: IncomingMessage): NginxPage | undefined {
+  if (!state.options.verifyClient) return undefined;
+  const socket = req.socket as TLSSocket;
+  const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : undefined;
+  if (!peer || Object.keys(peer).length === 0) return new NginxPage(400, 'No required SSL certificate was sent');
+  return socket.authorized ? undefined : new NginxPage(400, 'The SSL certificate error');
 }
 
 function authorized(state: DoubleState, req: IncomingMessage): boolean {
@@ -130,6 +140,11 @@ export function createRequestHandler(state: DoubleState, ctx: CrudContext, contr
     // nginx_admin_client_max_body_size: nginx refuses the body before Kong sees it.
     if (Buffer.byteLength(text) > state.options.configLimitBytes) {
       sendPage(res, new NginxPage(413));
+      return;
+    }
+    const refused = clientCertificateRefusal(state, req);
+    if (refused) {
+      sendPage(res, refused);
       return;
     }
     let answer: ApiResponse;
