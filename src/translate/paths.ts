@@ -152,7 +152,7 @@ function translateImplementationSpecific(path: string, regexPrefix: string): Tra
       pathType: 'ImplementationSpecific',
       match: { kind: 'regex', regex },
       kongPaths: [`~${regex}`],
-      conflictKey: `ImplementationSpecific ${path}`,
+      conflictKey: `ImplementationSpecific ${regexPrefix}${regex}`,
       length: regex.length,
     };
   }

@@ -122,6 +122,22 @@ function parseSnis(annotations: Annotations, flavor: RouterFlavor): string[] | u
   return [...new Set(snis)].sort();
 }
 
+/**
+ * On traditional_compatible Kong shifts regex_priority as a signed 32-bit
+ * number into its 64-bit route priority (kong/router/transform.lua), so a
+ * negative value sets every high bit: the route would outrank all others,
+ * the opposite of what a negative priority asks for.
+ */
+function parseRegexPriority(annotations: Annotations, flavor: RouterFlavor): number {
+  const name = `${K}regex-priority`;
+  const value = annotationInt(annotations, name, { min: -REGEX_PRIORITY_LIMIT, max: REGEX_PRIORITY_LIMIT }) ?? 0;
+  if (value < 0 && flavor === 'traditional_compatible') {
+    throw new InvalidAnnotationError(name, annotations[name] ?? '',
+      'must not be negative on the traditional_compatible router, where Kong would rank the route above every other; raise the other routes instead');
+  }
+  return value;
+}
+
 function parseRegexPrefix(annotations: Annotations): string | undefined {
   const name = `${K}regex-prefix`;
   const value = annotations[name];
@@ -141,7 +157,7 @@ function baseOptions(annotations: Annotations, flavor: RouterFlavor): RouteOptio
     headers: parseHeaders(annotations),
     snis: parseSnis(annotations, flavor),
     httpsRedirectStatusCode: annotationOneOf(annotations, `${K}https-redirect-status-code`, REDIRECT_CODES) ?? d.httpsRedirectStatusCode,
-    regexPriority: annotationInt(annotations, `${K}regex-priority`, { min: -REGEX_PRIORITY_LIMIT, max: REGEX_PRIORITY_LIMIT }) ?? 0,
+    regexPriority: parseRegexPriority(annotations, flavor),
     pathHandling: annotationOneOf(annotations, `${K}path-handling`, ['v0', 'v1'] as const) ?? d.pathHandling,
     requestBuffering: annotationBool(annotations, `${K}request-buffering`) ?? d.requestBuffering,
     responseBuffering: annotationBool(annotations, `${K}response-buffering`) ?? d.responseBuffering,

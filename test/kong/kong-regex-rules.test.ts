@@ -25,7 +25,7 @@ interface RoutingFile {
 type Route = { name?: string; paths?: string[] };
 
 interface FullRoute {
-  name: string; service: { id: string }; paths?: string[] | null; hosts?: string[] | null;
+  name: string; service: { id: string }; paths?: string[] | null; hosts?: string[] | null; expression?: string | null;
   methods?: string[] | null; headers?: object | null; snis?: string[] | null; protocols?: string[] | null;
 }
 
@@ -173,6 +173,31 @@ describe('Kong regex rules', () => {
             .flatMap((r) => (r.paths ?? []).filter((p) => p.startsWith('~') && matches(p, c.request.path)).map((p) => `${c.id} ${c.request.path} ~ ${p}`));
         });
         expect(wrong).to.deep.equal([]);
+      });
+    }
+  });
+
+  describe('matching, against every recorded routing table (expressions, meshdoor\'s expressions)', () => {
+    const files = ['hand', 'rand1', 'rand2', 'rand3', 'rand4', 'rand5', 'rand6', 'rand7', 'rand8'];
+    const unquote = (s: string): string => s.replace(/\\(.)/g, (_m, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c);
+    /** The regexes of `http.path ~ "..."` terms, when they are the expression's only path terms. */
+    const pathRegexes = (expression: string): string[] | null => {
+      const regexes = [...expression.matchAll(/http\.path ~ "((?:[^"\\]|\\.)*)"/g)].map((m) => unquote(m[1] ?? ''));
+      return regexes.length > 0 && regexes.length === (expression.match(/http\.path/g) ?? []).length ? regexes : null;
+    };
+    for (const file of files) {
+      it(`${file}: a request that reached a backend served only by regex routes matched one of them`, () => {
+        const table = readRecording<FullRoutingFile>(`routing/${file}.json`).flavors['expressions'];
+        if (!table) throw new Error(`routing/${file}.json has no expressions flavor`);
+        const backendOf = backendsByService(table.entities);
+        const misses = table.cases.filter((c) => c.result.source === 'backend').flatMap((c) => {
+          const routes = table.entities.routes.filter((r) => backendOf.get(r.service.id) === c.result.backend);
+          const regexes = routes.map((r) => pathRegexes(r.expression ?? ''));
+          if (routes.length === 0 || regexes.some((r) => r === null)) return [];
+          const path = routerRequestPath(c.request.path);
+          return regexes.flat().some((re) => re !== null && compileKongRegex(re).test(path)) ? [] : [`${c.id} ${c.request.path}`];
+        });
+        expect(misses).to.deep.equal([]);
       });
     }
   });

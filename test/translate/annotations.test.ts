@@ -25,7 +25,6 @@ describe('translate: Ingress annotations', () => {
     [{ [`${K}methods`]: 'get, POST,get' }, { methods: ['GET', 'POST'] }],
     [{ [`${K}https-redirect-status-code`]: '308' }, { https_redirect_status_code: 308 }],
     [{ [`${K}regex-priority`]: '10' }, { regex_priority: 10 }],
-    [{ [`${K}regex-priority`]: '-5' }, { regex_priority: -5 }],
     [{ [`${K}host-aliases`]: 'c.example.com,*.d.example.com' }, { hosts: ['a.example.com', 'c.example.com', '*.d.example.com'] }],
     [{ [`${K}headers.x-tenant`]: 'blue,green' }, { headers: { 'x-tenant': ['blue', 'green'] } }],
     [{ [`${K}headers.X-Version`]: 'v1;v2', [`${K}headers-separator`]: ';' }, { headers: { 'x-version': ['v1', 'v2'] } }],
@@ -69,6 +68,8 @@ describe('translate: Ingress annotations', () => {
     [`${K}https-redirect-status-code`, '303'],
     [`${K}regex-priority`, '1.5'],
     [`${K}regex-priority`, '5000'],
+    // traditional_compatible ranks a negative regex_priority above every route (32-bit shift, sign-extended).
+    [`${K}regex-priority`, '-5'],
     [`${K}host-aliases`, 'ok.com,bad host'],
     [`${K}headers.bad header`, 'x'],
     [`${K}headers.host`, 'a.com'],
@@ -96,6 +97,16 @@ describe('translate: Ingress annotations', () => {
     const site = ingress('site', { rules: [rule('a.example.com', ['/', 'Prefix', 'web', 80])] }, { annotations: { [`${K}snis`]: '*.example.com' } });
     expect(reasons(run({ ingresses: [site], services: [service('web')] }, { routerFlavor: 'traditional' }))).to.deep.equal(['Ingress/default/site:InvalidAnnotation']);
     expect(reasons(run({ ingresses: [site], services: [service('web')] }))).to.deep.equal([]);
+  });
+
+  it('accepts a negative regex-priority only where Kong ranks it as asked (the traditional router)', () => {
+    const site = ingress('site', { rules: [rule('a.example.com', ['/~/x', 'ImplementationSpecific', 'web', 80])] }, { annotations: { [`${K}regex-priority`]: '-5' } });
+    const traditional = run({ ingresses: [site], services: [service('web')] }, { routerFlavor: 'traditional' });
+    expect(reasons(traditional)).to.deep.equal([]);
+    expect(allRoutes(traditional)[0]?.regex_priority).to.equal(-5);
+    const compatible = run({ ingresses: [site], services: [service('web')] });
+    expect(reasons(compatible)).to.deep.equal(['Ingress/default/site:InvalidAnnotation']);
+    expect(compatible.failures[0]?.message).to.contain('must not be negative on the traditional_compatible router');
   });
 
   const badCombinations: Array<Record<string, string>> = [

@@ -28,7 +28,7 @@ function everything() {
         defaultBackend: { service: { name: 'web', port: { number: 80 } } },
       }, { annotations: {
         [`${K}methods`]: 'GET,PUT', [`${K}headers.x-tenant`]: 'blue,~*^gr[e]+n$', [`${K}snis`]: 'b.example.com,*.wild.example.com',
-        [`${K}host-aliases`]: 'c.example.com', [`${K}regex-priority`]: '-7', [`${K}https-redirect-status-code`]: '308',
+        [`${K}host-aliases`]: 'c.example.com', [`${K}regex-priority`]: '7', [`${K}https-redirect-status-code`]: '308',
       } }),
       ingress('grpc', { rules: [rule('grpc.example.com', ['/pkg.Service/', 'Prefix', 'grpc-svc', 50051], ['/pkg.Service/Get', 'Exact', 'grpc-svc', 50051])] }, {
         annotations: { [`${K}protocols`]: 'grpc,grpcs' },

@@ -33,7 +33,7 @@ export function pcreCompileError(pattern: string): string | null {
   return err ? formatPcreError(pattern, err) : null;
 }
 
-const verdicts = new LRUCache<string, RegexVerdict>({ max: 4000 });
+const verdicts = new LRUCache<string, RegexVerdict>({ max: 50_000 });
 
 /**
  * Kong's verdict on the regex of a route path `~<re>` (pass `<re>`): PCRE2

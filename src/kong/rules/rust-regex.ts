@@ -7,6 +7,7 @@
 // (`&&` `--` `~~`), negated nested classes, Unicode properties RE2 lacks,
 // repetition counts above 1000, `\<` `\>` `\b{..}`. Approximated: `\b` `\B` are
 // ASCII word boundaries, `\W` `\S` inside a class keep their ASCII meaning.
+import { LRUCache } from 'lru-cache';
 import { RE2JS } from 're2js';
 import { classBody, classItems, escapeCodePoint, lexRegex } from './regex-lexer.ts';
 import { jsKnowsProperty, propertyCandidates } from './unicode-names.ts';
@@ -366,7 +367,7 @@ function translate(pattern: string): Translation {
   const lexed = lexRegex(pattern, 'rust');
   if ('error' in lexed) {
     const { kind, offset } = lexed.error;
-    fail(LEX_MESSAGES[kind], offset, kind === 'trailing-backslash' ? 1 : 1);
+    fail(LEX_MESSAGES[kind], offset, 1);
   }
   const t = new Translator(pattern);
   for (const tok of lexed.tokens) t.token(tok);
@@ -375,12 +376,21 @@ function translate(pattern: string): Translation {
 
 export type RustResult = { ok: true; translation: Translation } | { ok: false; error: EngineError };
 
+// Checking compiles the pattern with RE2 (tens of µs): a configuration
+// validated again and again repeats the same patterns.
+const results = new LRUCache<string, RustResult>({ max: 50_000 });
+
 /** Rust's verdict on a pattern, with the RE2 source to run when it compiles. */
 export function rustRegex(pattern: string): RustResult {
+  const cached = results.get(pattern);
+  if (cached) return cached;
+  let result: RustResult;
   try {
-    return { ok: true, translation: translate(pattern) };
+    result = { ok: true, translation: translate(pattern) };
   } catch (e) {
-    if (e instanceof RustError) return { ok: false, error: e.error };
-    throw e;
+    if (!(e instanceof RustError)) throw e;
+    result = { ok: false, error: e.error };
   }
+  results.set(pattern, result);
+  return result;
 }
