@@ -159,12 +159,20 @@ function withNestedSnis(response: Record<string, Record<string, DoubleRecord>>):
   }
 }
 
-/** Plugins are answered (POST /config's map) but not kept: the double serves no plugin endpoints. */
-function withPlugins(response: Record<string, Record<string, DoubleRecord>>, plugins: DoubleRecord[], stamp: number): void {
-  for (const plugin of plugins) (response.plugins ??= {})[String(plugin.id)] = { ...plugin, created_at: stamp, updated_at: stamp };
+/**
+ * Plugins, consumers and credentials are answered (POST /config's map) but not
+ * kept: the double serves no endpoints for them. Credentials have no updated_at.
+ */
+function withOthers(response: Record<string, Record<string, DoubleRecord>>, others: Record<string, DoubleRecord[]>, stamp: number): void {
+  for (const [type, list] of Object.entries(others)) {
+    for (const entity of list) {
+      const updated = type.endsWith('_credentials') ? {} : { updated_at: stamp };
+      (response[type] ??= {})[String(entity.id)] = { ...entity, created_at: stamp, ...updated };
+    }
+  }
 }
 
-function load(state: DoubleState, entities: Record<DoubleEntityType, DoubleRecord[]>, plugins: DoubleRecord[], hashSource: string): Record<string, unknown> {
+function load(state: DoubleState, entities: Record<DoubleEntityType, DoubleRecord[]>, others: Record<string, DoubleRecord[]>, hashSource: string): Record<string, unknown> {
   state.store.clear();
   const now = state.now();
   const response: Record<string, Record<string, DoubleRecord>> = {};
@@ -180,7 +188,7 @@ function load(state: DoubleState, entities: Record<DoubleEntityType, DoubleRecor
   }
   for (const target of targets.values()) state.store.set('targets', target);
   withNestedSnis(response);
-  withPlugins(response, plugins, Math.floor(now / 1000));
+  withOthers(response, others, Math.floor(now / 1000));
   state.configurationHash = state.store.count() === 0 ? EMPTY_HASH : createHash('md5').update(hashSource).digest('hex');
   return response;
 }
@@ -199,7 +207,7 @@ export function postConfig(state: DoubleState, req: ConfigRequest): ApiResponse 
   if (!result.ok && result.status === 500) throw unexpectedError();
   if (!result.ok) throw invalid(rejected, result.body, flatten);
   if (rejected.length > 0) throw invalid(rejected, undefined, flatten);
-  return { status: 201, body: load(state, result.entities, result.plugins, hashSource) };
+  return { status: 201, body: load(state, result.entities, result.others, hashSource) };
 }
 
 /**

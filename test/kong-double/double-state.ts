@@ -42,6 +42,8 @@ export interface DoubleStateOptions {
   configLimitBytes: number;
   /** When set, requests without this `Kong-Admin-Token` get 401 (Enterprise RBAC). */
   requireToken?: string;
+  /** HTTPS with client certificates required (nginx_admin_ssl_verify_client on). */
+  verifyClient?: boolean;
 }
 
 export class DoubleState {

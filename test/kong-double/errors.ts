@@ -24,18 +24,21 @@ export function luaTable(value: unknown): string {
   return `{${entries.map(([k, v]) => `${k}=${luaTable(v)}`).join(',')}}`;
 }
 
-const NGINX_TITLES: Record<number, string> = { 413: 'Request Entity Too Large', 415: 'Unsupported Media Type' };
+const NGINX_TITLES: Record<number, string> = { 400: 'Bad Request', 413: 'Request Entity Too Large', 415: 'Unsupported Media Type' };
 
 /** nginx's own HTML error page: it answers before Kong's Lua code runs. */
 export class NginxPage extends Error {
   readonly status: number;
   readonly html: string;
 
-  constructor(status: number) {
-    const title = `${status} ${NGINX_TITLES[status] ?? ''}`;
+  /** `detail`: nginx's 400 variants (TLS client certificate, plain HTTP) name the problem in the title and body. */
+  constructor(status: number, detail?: string) {
+    const heading = `${status} ${NGINX_TITLES[status] ?? ''}`;
+    const title = detail === undefined ? heading : `${status} ${detail}`;
     super(title);
     this.status = status;
-    this.html = `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n</body>\r\n</html>\r\n`;
+    const extra = detail === undefined ? '' : `<center>${detail}</center>\r\n`;
+    this.html = `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${heading}</h1></center>\r\n${extra}</body>\r\n</html>\r\n`;
   }
 }
 

@@ -109,6 +109,7 @@ export async function startKongDouble(options: KongDoubleOptions): Promise<KongD
     mode: options.mode, routerFlavor: options.routerFlavor ?? 'traditional_compatible', version: options.version ?? '3.9.1',
     configLimitBytes: options.configLimitBytes ?? 10 * 1024 * 1024,
     ...(options.requireToken !== undefined ? { requireToken: options.requireToken } : {}),
+    ...(options.tls?.requestCert ? { verifyClient: true } : {}),
   });
   const ctx: CrudContext = {
     store: state.store, routerFlavor: state.options.routerFlavor, rejectedNames: state.faults.rejectNames, now: () => state.now(),

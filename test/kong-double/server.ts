@@ -2,6 +2,7 @@
 // injection, the request log, and dispatch to `/`, `/status`, `/config` and
 // the entity endpoints. `/__double/*` is the control API (never faulted or logged).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import { handleEntities, rootInfo, statusInfo } from './admin-api.ts';
 import type { ApiResponse } from './admin-api.ts';
 import { getConfig, postConfig } from './config-endpoint.ts';
@@ -102,7 +103,7 @@ async function injectedFault(state: DoubleState): Promise<ApiResponse | 'reset' 
   return undefined;
 }
 
-function sendPage(res: ServerResponse, page: NginxPage): void {
+export function sendPage(res: ServerResponse, page: NginxPage): void {
   res.writeHead(page.status, { Server: 'openresty', 'Content-Type': 'text/html; charset=UTF-8' });
   res.end(page.html);
 }
@@ -113,6 +114,15 @@ function send(res: ServerResponse, state: DoubleState, answer: ApiResponse, head
   if (text !== '') headers['Content-Type'] = answer.raw?.contentType ?? 'application/json; charset=utf-8';
   res.writeHead(answer.status, headers);
   res.end(head ? undefined : text);
+}
+
+/** nginx_admin_ssl_verify_client on: nginx answers 400 for a missing or untrusted client certificate. */
+function clientCertificateRefusal(state: DoubleState, req: IncomingMessage): NginxPage | undefined {
+  if (!state.options.verifyClient) return undefined;
+  const socket = req.socket as TLSSocket;
+  const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : undefined;
+  if (!peer || Object.keys(peer).length === 0) return new NginxPage(400, 'No required SSL certificate was sent');
+  return socket.authorized ? undefined : new NginxPage(400, 'The SSL certificate error');
 }
 
 function authorized(state: DoubleState, req: IncomingMessage): boolean {
@@ -143,6 +153,11 @@ export function createRequestHandler(state: DoubleState, ctx: CrudContext, contr
     if (Buffer.byteLength(text) > state.options.configLimitBytes) {
       state.requests.push({ method, path: url.pathname, query: url.search, status: 413, bytes: Buffer.byteLength(text), headers: {} });
       sendPage(res, new NginxPage(413));
+      return;
+    }
+    const refused = clientCertificateRefusal(state, req);
+    if (refused) {
+      sendPage(res, refused);
       return;
     }
     let answer: ApiResponse;

@@ -29,10 +29,10 @@ export function schemaViolationError(errors: FieldErrors): DoubleHttpError {
 }
 
 export type ConfigValidation =
-  | { ok: true; entities: Record<DoubleEntityType, DoubleRecord[]>; plugins: DoubleRecord[] }
+  | { ok: true; entities: Record<DoubleEntityType, DoubleRecord[]>; others: Record<string, DoubleRecord[]> }
   | { ok: false; body: Record<string, unknown>; status: number };
 
 export function validateDoubleConfig(config: DoubleRecord, options: { routerFlavor: RouterFlavor; flattenErrors: boolean; now: number }): ConfigValidation {
   const result = validateDeclarativeConfig(config, { routerFlavor: options.routerFlavor, flattenErrors: options.flattenErrors, now: options.now });
-  return result.ok ? { ok: true, entities: result.entities, plugins: result.plugins } : { ok: false, body: { ...result.body }, status: result.status ?? 400 };
+  return result.ok ? { ok: true, entities: result.entities, others: result.others } : { ok: false, body: { ...result.body }, status: result.status ?? 400 };
 }

@@ -10,12 +10,8 @@ import type { RecordedFile } from './recording-types.ts';
 import { readRecording } from './recordings-dir.ts';
 import { answerProblems } from './replay-case.ts';
 
-const NO_CONSUMERS = 'the double does not model consumers and their credentials, which meshdoor never writes';
-
 /** Cases not replayed, with the reason. */
-export const SKIPPED: Record<string, string> = {
-  'plugin-key-auth-with-consumer': NO_CONSUMERS,
-};
+export const SKIPPED: Record<string, string> = {};
 
 describe('Kong recordings', () => {
   const file = readRecording<RecordedFile>('plugin-contract.json');

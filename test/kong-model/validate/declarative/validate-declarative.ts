@@ -7,6 +7,7 @@ import type { FieldErrors, FieldErrorValue } from '../schema/types.ts';
 import { isPlainObject } from '../schema/types.ts';
 import type { ValidateOptions } from '../validate-entity.ts';
 import { flattenConfig, type FlatEntities } from './dc-flatten.ts';
+import { consumerEntities } from './consumers.ts';
 import { pluginErrors } from './plugins.ts';
 import { validateDocument } from './dc-validate.ts';
 import { flattenErrors, type FlattenedEntityErrors } from './flatten-errors.ts';
@@ -25,8 +26,8 @@ export interface DeclarativeErrorBody {
 }
 
 export type DeclarativeResult =
-  /** `plugins`: the plugin entities loaded alongside. */
-  | { ok: true; entities: FlatEntities; plugins: Record<string, unknown>[] }
+  /** `others`: plugins, consumers and credentials loaded alongside, by table. */
+  | { ok: true; entities: FlatEntities; others: Record<string, Record<string, unknown>[]> }
   /** `status` 500: Kong's loader throws (`crash` says why) and the Admin API answers `An unexpected error occurred`. */
   | { ok: false; body: DeclarativeErrorBody | { message: string }; status?: 500; crash?: string };
 
@@ -119,5 +120,5 @@ export function validateDeclarativeConfig(config: unknown, opts: DeclarativeOpti
   const flat = flattenConfig(working, opts);
   if ('crash' in flat) return { ok: false, status: 500, crash: flat.crash, body: { message: 'An unexpected error occurred' } };
   if (!flat.ok) return { ok: false, body: errorBody(working, flat.errors, opts.flattenErrors) };
-  return { ok: true, entities: flat.entities, plugins: flat.plugins };
+  return { ok: true, entities: flat.entities, others: { plugins: flat.plugins, ...consumerEntities(working) } };
 }
