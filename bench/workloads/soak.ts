@@ -76,7 +76,11 @@ function soakRows(report: SoakReport): ResultRow[] {
     row({
       ...base, metric: 'change → POST leaves, under churn', unit: 'ms', summary: summarize(report.changeToPostMs), distribution: true,
       target: { op: '<=', value: Math.round(latencyBound), on: 'p99' },
-      note: `path edits at ${report.rate} changes/s of every kind; target: push p99 + holdoff ${report.holdoffMs} ms`,
+      note: `path edits at ${report.rate} changes/s of every kind, no Ingress Kong rejects present; target: push p99 + holdoff ${report.holdoffMs} ms`,
+    }),
+    row({
+      ...base, metric: 'change → POST leaves, Kong rejecting one', unit: 'ms', summary: summarize(report.changeToPostRejectingMs ?? []), distribution: true,
+      note: 'while the Ingress Kong rejects exists, each sync POSTs twice (refused, then without it)',
     }),
   ];
 }
