@@ -55,8 +55,10 @@ export interface SoakReport {
   samples: SoakSample[];
   liveHeap: LiveHeapSample[];
   perMinute: SoakMinute[];
-  /** Path edit → the POST /config carrying it leaving the controller. */
+  /** Path edit → the POST /config carrying it leaving the controller, while no Ingress Kong rejects exists. */
   changeToPostMs: number[];
+  /** The same while the Ingress Kong rejects exists (a sync then POSTs twice: refused, then without it). */
+  changeToPostRejectingMs: number[];
   /** POST /config sent → Kong (double) answered. */
   pushMs: number[];
   holdoffMs: number;
@@ -107,7 +109,7 @@ class Churn {
   private rejectedLive = false;
   readonly random = seededRandom(23);
   /** Path edits waiting for the push that carries them: token → when applied. */
-  readonly pending = new Map<string, number>();
+  readonly pending = new Map<string, { at: number; rejecting: boolean }>();
   changes = 0;
 
   constructor(private readonly cluster: FakeCluster, private readonly ingresses: readonly Named[],
@@ -137,7 +139,7 @@ class Churn {
   private editPath(): void {
     const ingress = this.current<V1Ingress>('Ingress', this.pick(this.ingresses));
     if (!ingress) return;
-    this.pending.set(`/edited/r${this.round}`, performance.now());
+    this.pending.set(`/edited/r${this.round}`, { at: performance.now(), rejecting: this.rejectedLive });
     this.cluster.apply(editIngress(ingress, this.round));
   }
 
@@ -248,14 +250,15 @@ async function main(): Promise<void> {
   const sourceHeapMiB = liveHeapMiB();
   process.stderr.write(`fake API server loaded: live heap ${sourceHeapMiB.toFixed(1)} MiB before the controller starts\n`);
   const changeToPostMs: number[] = [];
+  const changeToPostRejectingMs: number[] = [];
   const pushMs: number[] = [];
   let pushes = 0;
   let lastDoneAt = Number.POSITIVE_INFINITY;
   const onPost = (event: PostEvent): void => {
     pushes += 1;
-    for (const [token, at] of churn.pending) {
+    for (const [token, { at, rejecting }] of churn.pending) {
       if (!event.body?.includes(token)) continue;
-      changeToPostMs.push(event.leftAt - at);
+      (rejecting ? changeToPostRejectingMs : changeToPostMs).push(event.leftAt - at);
       churn.pending.delete(token);
     }
     // Only the tokens were wanted: a 10k body is ~10 MiB.
@@ -292,7 +295,7 @@ async function main(): Promise<void> {
   }
   for (const timer of timers) clearInterval(timer);
   const report: SoakReport = {
-    n, minutes, rate, convergeMs, samples: sampler.samples, liveHeap: sampler.liveHeap, perMinute: sampler.perMinute, changeToPostMs, pushMs,
+    n, minutes, rate, convergeMs, samples: sampler.samples, liveHeap: sampler.liveHeap, perMinute: sampler.perMinute, changeToPostMs, changeToPostRejectingMs, pushMs,
     holdoffMs, maxDelayMs, peakRssMiB: Math.max(...sampler.samples.map((s) => s.rssMiB)), sourceHeapMiB,
   };
   process.stdout.write(`${JSON.stringify(report)}\n`);

@@ -19,9 +19,10 @@ export const SOAK_DEFAULT_MINUTES = 4;
 export const SOAK_RATE = 5;
 const HEAP_SLOPE_TARGET = 0.5;
 /**
- * The child also holds the fake API server's copy of every object (88.7 MiB of
- * live heap at N = 10k, logged by the child), which a controller in a cluster
- * does not: its old space is the container's 256 MiB plus that share.
+ * The child also holds the fake API server's copy of every object (the live
+ * heap before the controller starts is 88.7 MiB at N = 10k, libraries
+ * included; logged by the child), which a controller in a cluster does not:
+ * its old space is the container's 256 MiB plus that share.
  */
 const SOURCE_KIB_PER_INGRESS = 12;
 
@@ -65,7 +66,7 @@ function soakRows(report: SoakReport): ResultRow[] {
   const base = { workload: 'soak', n };
   const live = report.liveHeap.map((s) => s.liveHeapMiB.toFixed(1)).join(', ');
   return [
-    row({ ...base, metric: 'heap used, minimum per minute', unit: 'MiB', summary: summarize(minima), note: `by minute: ${minima.map((m) => m.toFixed(1)).join(', ')}; the fake API server's objects: ${report.sourceHeapMiB.toFixed(1)} MiB of it; old space ${soakOldSpaceMiB(n)} MiB` }),
+    row({ ...base, metric: 'heap used, minimum per minute', unit: 'MiB', summary: summarize(minima), note: `by minute: ${minima.map((m) => m.toFixed(1)).join(', ')}; live heap before the controller started (Node, libraries, the fake API server's objects): ${report.sourceHeapMiB.toFixed(1)} MiB; old space ${soakOldSpaceMiB(n)} MiB` }),
     row({ ...base, metric: 'live heap slope, last half', unit: 'MiB/min', summary: one(liveHeapSlopeLastHalf(report)), target: { op: '<=', value: HEAP_SLOPE_TARGET }, note: `heap used after a full GC every 30 s: ${live}; first half is warm-up` }),
     row({ ...base, metric: 'heap-minima slope, last half', unit: 'MiB/min', summary: one(heapSlopeLastHalf(report)), note: `least squares over ${SLOPE_WINDOW_S} s minima (no forced GC: noisier)` }),
     row({ ...base, metric: 'rss, maximum per minute', unit: 'MiB', summary: summarize(minutes.map((m) => m.rssMaxMiB)), note: `peak ${report.peakRssMiB.toFixed(0)} MiB` }),
@@ -75,7 +76,11 @@ function soakRows(report: SoakReport): ResultRow[] {
     row({
       ...base, metric: 'change → POST leaves, under churn', unit: 'ms', summary: summarize(report.changeToPostMs), distribution: true,
       target: { op: '<=', value: Math.round(latencyBound), on: 'p99' },
-      note: `path edits at ${report.rate} changes/s of every kind; target: push p99 + holdoff ${report.holdoffMs} ms`,
+      note: `path edits at ${report.rate} changes/s of every kind, no Ingress Kong rejects present; target: push p99 + holdoff ${report.holdoffMs} ms`,
+    }),
+    row({
+      ...base, metric: 'change → POST leaves, Kong rejecting one', unit: 'ms', summary: summarize(report.changeToPostRejectingMs ?? []), distribution: true,
+      note: 'while the Ingress Kong rejects exists, each sync POSTs twice (refused, then without it)',
     }),
   ];
 }

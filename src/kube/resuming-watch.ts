@@ -49,6 +49,8 @@ function isClientTimeout(err: unknown): boolean {
 
 export class ResumingWatchSource implements WatchSource {
   private resourceVersion = '';
+  /** The last list: start() hands over this one, in case a 410 already made the source list again. */
+  private listed: readonly KubernetesObject[] = [];
   private connection: WatchConnection | undefined;
   private stopped = false;
   private shortWatches = 0;
@@ -68,8 +70,9 @@ export class ResumingWatchSource implements WatchSource {
   async start(handlers: WatchHandlers<KubernetesObject>): Promise<readonly KubernetesObject[]> {
     const listed = await this.transport.list();
     this.resourceVersion = listed.resourceVersion;
+    this.listed = listed.items;
     await this.open(handlers);
-    return listed.items;
+    return this.listed;
   }
 
   stop(): Promise<void> {
@@ -129,6 +132,7 @@ export class ResumingWatchSource implements WatchSource {
       const listed = await this.transport.list();
       if (this.stopped) return;
       this.resourceVersion = listed.resourceVersion;
+      this.listed = listed.items;
       handlers.onRelist(listed.items);
       await this.open(handlers);
     });
