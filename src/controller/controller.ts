@@ -143,6 +143,8 @@ export class Controller {
       periodMs: this.o.gatewayPollMs, clock: this.d.clock, probe,
       onChange: (gateway, why) => {
         this.d.log.info(`kong gateway ${why}; syncing now`, { gateway });
+        // Perhaps another Kong version now: its mode and version are read again (what it rejects may differ).
+        this.d.kong.forget?.(gateway);
         this.kongStep.invalidate();
         this.trigger.mark();
       },

@@ -17,6 +17,10 @@ export function kongBackend(engine: AutoSyncEngine, mode: 'auto' | KongMode, cli
   const detected = new Map<string, KongMode>();
   return {
     rejections: engine.rejections,
+    forget(url: string) {
+      engine.forgetGateway(url);
+      detected.delete(url);
+    },
     async probe(gateway: GatewayTarget): Promise<string | undefined> {
       return (await probes.get(gateway).status()).configuration_hash;
     },

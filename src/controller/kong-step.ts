@@ -22,6 +22,8 @@ export interface KongBackend {
   probe?(gateway: GatewayTarget): Promise<string | undefined>;
   /** What the gateways rejected, per entity content (DB-less). */
   rejections?: RejectionMemory;
+  /** A gateway restarted (or came back): read its mode and version again. */
+  forget?(gateway: string): void;
 }
 
 export type TranslateFn = (snapshot: Snapshot, options: TranslateOptions) => TranslateResult;

@@ -41,8 +41,10 @@ interface GatewayMemory {
   acceptedHash?: string;
   /** Kong's configuration_hash right after that push. */
   statusHash?: string;
-  /** Configs this gateway refused with 400: never sent again. */
+  /** Configs this gateway refused with 400: never sent again (to this Kong version). */
   refused: LRUCache<string, { rejections: EntityRejection[]; error: string }>;
+  /** The Kong version the refusals came from. */
+  version?: string;
 }
 
 /** `kongHash`: the configuration_hash Kong showed for it (undefined when Kong did not say). */
@@ -85,6 +87,11 @@ export class DblessSyncEngine implements KongSyncEngine {
   async syncGateway(target: GatewayTarget, translate: (exclude: ReadonlySet<string>) => TranslateResult, kongVersion?: string): Promise<GatewaySyncResult> {
     const client = this.#options.clientFor(target);
     const memory = this.#memoryFor(target.url);
+    if (kongVersion !== undefined && kongVersion !== memory.version) {
+      // Another Kong (upgraded at the same address) judges anew.
+      memory.refused.clear();
+      memory.version = kongVersion;
+    }
     let writes = 0;
     let pushed = false;
     try {

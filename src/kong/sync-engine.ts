@@ -80,6 +80,11 @@ export class AutoSyncEngine implements KongSyncEngine {
     return this.#info.get(url);
   }
 
+  /** Reads a gateway's facts (mode, version) again on the next sync: it restarted, perhaps as another Kong version. */
+  forgetGateway(url: string): void {
+    this.#info.delete(url);
+  }
+
   /** Reads (and caches) a gateway's mode and router flavor; throws when it cannot be reached. */
   async detect(target: GatewayTarget): Promise<KongGatewayInfo> {
     const detected = await this.#detect(target);

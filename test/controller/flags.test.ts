@@ -8,7 +8,7 @@ describe('controller flags', () => {
     const f = parseControllerFlags([]);
     expect(f).to.include({
       meshdoor: 'default', kongMode: 'auto', leaderElect: true, dblessPushFromAllReplicas: true,
-      syncHoldoffMs: 100, syncMaxDelayMs: 1000, resyncPeriodMs: 300_000, gatewayCheckPeriodMs: 10_000, watchTimeoutMs: 300_000,
+      syncHoldoffMs: 100, syncMaxDelayMs: 1000, resyncPeriodMs: 300_000, gatewayCheckPeriodMs: 10_000, watchTimeoutMs: 300_000, gatewayStatusPollMs: 1000,
       restartUnmeshedGateway: false, logLevel: 'info', metricsPort: 10254, bindAddress: '0.0.0.0', help: false,
     });
     expect(f.watchNamespaces).to.deep.equal([]);
@@ -20,7 +20,9 @@ describe('controller flags', () => {
       '--watch-namespace', 'a', '--watch-namespace=b', '--kong-admin-url', 'https://10.0.0.1:8444',
       '--kong-admin-url', 'http://10.0.0.2:8001', '--leader-elect=false', '--no-dbless-push-from-all-replicas',
       '--restart-unmeshed-gateway', '--publish-status-address', '203.0.113.1', '--sync-holdoff', '250ms', '--sync-max-delay', '2s',
+      '--gateway-status-poll', '500ms',
     ]);
+    expect(f.gatewayStatusPollMs).to.equal(500);
     expect(f.watchNamespaces).to.deep.equal(['a', 'b']);
     expect(f.kongAdminUrls).to.have.length(2);
     expect(f).to.include({ leaderElect: false, dblessPushFromAllReplicas: false, restartUnmeshedGateway: true, syncHoldoffMs: 250, syncMaxDelayMs: 2000 });

@@ -112,6 +112,24 @@ describe('Kong rejections: finest grain and one POST per change (DB-less double)
     expect(served('/a')).to.equal(true);
   });
 
+  it('tries a remembered rejection again on a gateway of another Kong version', async () => {
+    snapshot = withIngress(multiPath('multi', 'multi.example.com', ['/a', '/bad']));
+    double.rejectPath('/bad');
+    const e = engine();
+    const request = syncRequest(() => snapshot, [double.url]);
+    const translate = (exclude: ReadonlySet<string>) => request.translate(exclude);
+    await e.syncGateway({ url: double.url }, translate, '3.9.1');
+    expect(e.rejections.entries().map((r) => r.kongVersion)).to.deep.equal(['3.9.1']);
+    double.restartEmpty();
+    double.clearRequests();
+    await e.syncGateway({ url: double.url }, translate, '3.9.1');
+    expect(configPosts(), 'same version: left out up front').to.equal(1);
+    double.restartEmpty();
+    double.clearRequests();
+    await e.syncGateway({ url: double.url }, translate, '3.10.0');
+    expect(configPosts(), 'another version: tried again').to.equal(2);
+  });
+
   it('reports the configuration_hash Kong shows, also for an empty config (all zeros)', async () => {
     snapshot = { ...snapshot, ingresses: [] };
     const report = await engine().sync(syncRequest(() => snapshot, [double.url]));
