@@ -11,13 +11,13 @@ import { recordingKong } from './recording-kong.ts';
 
 interface LogLine { level: string; message: string; [field: string]: unknown }
 
-function capturedLogger(): { lines: LogLine[]; log: ReturnType<typeof createLogger> } {
+function capturedLogger(level: 'info' | 'debug' = 'info'): { lines: LogLine[]; log: ReturnType<typeof createLogger> } {
   const stream = new PassThrough();
   const lines: LogLine[] = [];
   stream.on('data', (chunk: Buffer) => {
     for (const text of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(text) as LogLine);
   });
-  return { lines, log: createLogger({ format: 'json', level: 'info', stream }) };
+  return { lines, log: createLogger({ format: 'json', level, stream }) };
 }
 
 describe('operability: logs and status an operator acts on', () => {
@@ -61,5 +61,16 @@ describe('operability: logs and status an operator acts on', () => {
     const routes = kong.syncs.flatMap((s) => s.applied.config.services.flatMap((svc) => svc.routes));
     expect(routes).to.deep.equal([]);
     expect(h.cluster.events.some((e) => e.reason === 'IngressClassNotOwned')).to.equal(true);
+  });
+
+  it('explains its decisions at debug level: an unchanged pass skipped, Ingresses of another class left out', async () => {
+    const { lines, log } = capturedLogger('debug');
+    const objects = [...gatewayObjects(1), service('shop', 'web'), ingress('shop', 'web'), ingress('shop', 'nginx', { className: 'nginx' })];
+    h = await startHarness({ kong: recordingKong(), kongAdminUrls: ['http://127.0.0.1:1'], log, objects, options: { resyncMs: 0 } });
+    await h.eventually(() => { expect(lines.some((l) => l.message === 'configuration applied')).to.equal(true); });
+    const excluded = lines.find((l) => l.message.startsWith('Ingresses not served'));
+    expect(excluded).to.deep.include({ level: 'debug', count: 1, ingresses: ['shop/nginx'] });
+    h.cluster.apply(ingress('shop', 'nginx', { className: 'nginx', path: '/x' }));
+    await h.eventually(() => { expect(lines.some((l) => l.message.startsWith('pass skips Kong: cluster state, settings and gateways unchanged'))).to.equal(true); });
   });
 });
