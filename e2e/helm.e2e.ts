@@ -4,6 +4,7 @@
 // converges under the chart's own RBAC and the same objects as `kubectl apply -k deploy/`.
 import { expect } from 'chai';
 import path from 'node:path';
+import process from 'node:process';
 import { parseAllDocuments } from 'yaml';
 import { startCluster } from './harness/cluster.ts';
 import type { Cluster } from './harness/cluster.ts';
@@ -12,6 +13,7 @@ import { eventually } from './harness/eventually.ts';
 import { CHART_DIR, helm } from './harness/helm.ts';
 import { DEPLOY_DIR } from './harness/install.ts';
 import { meshdoorStatus } from './harness/kube-reads.ts';
+import { runKubectl, type KubectlResult } from './harness/kubectl.ts';
 import { REPO_ROOT, startKongDouble } from './harness/meshdoor-processes.ts';
 
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> } } & Record<string, unknown>;
@@ -88,6 +90,20 @@ describe('deploy/helm/meshdoor: the Helm chart with the real helm CLI', function
     expect(parseManifests(await template()).some((m) => m.kind === 'ServiceMonitor')).to.equal(false);
     const monitored = parseManifests(await template(['metrics.serviceMonitor.enabled=true']));
     expect(monitored.find((m) => m.kind === 'ServiceMonitor')?.spec).to.deep.include({ selector: { matchLabels: { 'app.kubernetes.io/name': 'meshdoor' } } });
+  });
+
+  it('a controller started before the CRD or the MeshDoor exist exits 1 with one line naming the fix', async function () {
+    const start = (): Promise<KubectlResult> => runKubectl(process.execPath, [
+      path.join(REPO_ROOT, 'bin', 'meshdoor.js'), 'controller', '--kubeconfig', cluster.adminKubeconfig, '--no-leader-elect', '--metrics-port', '0',
+    ], { allowFailure: true, timeoutMs: 60_000 });
+    const noCrd = await start();
+    expect(noCrd.code).to.equal(1);
+    expect(noCrd.stderr.trim()).to.match(/^meshdoor controller: the MeshDoor CRD \(meshdoors\.meshdoor\.dev\/v1alpha1\) is not installed .*kubectl apply --server-side -k deploy\/crds\/[^\n]*$/);
+    await cluster.kubectl(['apply', '--server-side', '-f', path.join(CHART_DIR, 'crds')]);
+    await cluster.kubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd/meshdoors.meshdoor.dev']);
+    const noMeshDoor = await start();
+    expect(noMeshDoor.code, noMeshDoor.stderr).to.equal(1);
+    expect(noMeshDoor.stderr.trim()).to.match(/^meshdoor controller: MeshDoor "default" does not exist .*--meshdoor[^\n]*$/);
   });
 
   it('renders what the real kube-apiserver accepts (server-side dry run), with the defaults and with every knob set', async function () {

@@ -2,6 +2,8 @@
 // YAML or JSON) → a translator Snapshot and the MeshDoor objects among them.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import process from 'node:process';
+import { text } from 'node:stream/consumers';
 import type {
   V1EndpointSlice, V1Ingress, V1IngressClass, V1Secret, V1Service,
 } from '@kubernetes/client-node';
@@ -9,11 +11,16 @@ import { parseAllDocuments } from 'yaml';
 import { settingsFromMeshDoor } from '../config/meshdoor-spec.ts';
 import type { MeshDoorObject } from '../config/meshdoor-spec.ts';
 import type { MeshDoorSettings } from '../config/settings.ts';
-import type { Snapshot } from '../translate/types.ts';
+import { classOwnershipProblem, isIngressServed, LEGACY_CLASS_ANNOTATION } from '../translate/ingress-class.ts';
+import { indexSnapshot } from '../translate/snapshot-index.ts';
+import { objectKey, type ObjectKind, type Snapshot } from '../translate/types.ts';
+import { annotationProblems, shapeProblem, skipReason } from './manifest-checks.ts';
 
 export interface LoadedManifests {
   snapshot: Snapshot;
   meshdoors: MeshDoorObject[];
+  /** objectKey (Kind/namespace/name) → "file (document N)", for messages about the object. */
+  locations: ReadonlyMap<string, string>;
 }
 
 interface Manifest {
@@ -44,7 +51,16 @@ const KINDS: Record<string, { bucket: keyof Buckets; namespaced: boolean }> = {
   'meshdoor.dev/v1alpha1 MeshDoor': { bucket: 'meshdoors', namespaced: false },
 };
 
+/** Where a warning goes (stderr in the commands). */
+export type Warn = (message: string) => void;
+
+const toStderr: Warn = (message) => { process.stderr.write(`warning: ${message}\n`); };
+
+/** `-` is standard input. */
+export const STDIN = '-';
+
 async function listFiles(path: string): Promise<string[]> {
+  if (path === STDIN) return [STDIN];
   let info;
   try {
     info = await stat(path);
@@ -61,16 +77,27 @@ async function listFiles(path: string): Promise<string[]> {
   return nested.flat();
 }
 
+async function readInput(file: string): Promise<string> {
+  try {
+    return file === STDIN ? await text(process.stdin) : await readFile(file, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+  }
+}
+
+/** "file (document N)", N counting from 1: where every message points. */
+function location(file: string, index: number): string {
+  return `${file === STDIN ? '<stdin>' : file} (document ${index + 1})`;
+}
+
 function parseDocuments(file: string, text: string): unknown[] {
   const docs = parseAllDocuments(text);
   const list = Array.isArray(docs) ? docs : [docs];
-  const values: unknown[] = [];
-  for (const doc of list) {
+  return list.map((doc, i) => {
     const error = doc.errors[0];
-    if (error) throw new Error(`${file}: invalid YAML: ${error.message}`);
-    values.push(doc.toJS());
-  }
-  return values;
+    if (error) throw new Error(`${location(file, i)}: invalid YAML: ${error.message}`);
+    return doc.toJS() as unknown;
+  });
 }
 
 /** The API server turns stringData into base64 data; do the same offline. */
@@ -82,39 +109,77 @@ function withStringData(secret: V1Secret): V1Secret {
   return { ...rest, data };
 }
 
-function addObject(buckets: Buckets, file: string, value: unknown): void {
-  if (value === null || value === undefined) return;
-  if (typeof value !== 'object' || Array.isArray(value)) throw new Error(`${file}: every document must be a Kubernetes object`);
-  const manifest = value as Manifest;
-  if (manifest.kind === 'List' && Array.isArray(manifest.items)) {
-    for (const item of manifest.items) addObject(buckets, file, item);
-    return;
-  }
-  const kind = KINDS[`${String(manifest.apiVersion)} ${String(manifest.kind)}`];
-  if (!kind) return;
-  if (typeof manifest.metadata?.name !== 'string') throw new Error(`${file}: a ${String(manifest.kind)} has no metadata.name`);
-  const object = kind.namespaced && !manifest.metadata.namespace
-    ? { ...manifest, metadata: { ...manifest.metadata, namespace: 'default' } }
-    : manifest;
-  const stored = kind.bucket === 'secrets' ? withStringData(object as V1Secret) : object;
-  (buckets[kind.bucket] as unknown[]).push(stored);
+interface LoadState {
+  buckets: Buckets;
+  /** kind/namespace/name → where it was first seen. */
+  seen: Map<string, string>;
+  locations: Map<string, string>;
+  warn: Warn;
 }
 
-/** Reads manifests from files and directories (recursively: .yaml, .yml, .json). */
-export async function loadManifests(paths: readonly string[]): Promise<LoadedManifests> {
-  const buckets: Buckets = { ingresses: [], ingressClasses: [], services: [], endpointSlices: [], secrets: [], meshdoors: [] };
+function addObject(state: LoadState, where: string, value: unknown): void {
+  if (value === null || value === undefined) return;
+  if (typeof value !== 'object' || Array.isArray(value)) throw new Error(`${where}: every document must be a Kubernetes object (got ${JSON.stringify(value)})`);
+  const manifest = value as Manifest;
+  if (manifest.kind === 'List' && Array.isArray(manifest.items)) {
+    manifest.items.forEach((item, i) => { addObject(state, `${where} items[${i}]`, item); });
+    return;
+  }
+  const read = readable(state, where, manifest);
+  if (!read) return;
+  const { id, key, object, bucket } = read;
+  const first = state.seen.get(id);
+  if (first) throw new Error(`${where}: ${id} is defined twice (first in ${first}); keep one of them`);
+  state.seen.set(id, where);
+  state.locations.set(key, where);
+  const annotations = (manifest.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations ?? {};
+  for (const problem of annotationProblems(String(manifest.kind), annotations)) state.warn(`${where}: ${id}: ${problem}`);
+  (state.buckets[bucket] as unknown[]).push(bucket === 'secrets' ? withStringData(object as V1Secret) : object);
+}
+
+/** The object as the translator reads it, or undefined (with a warning) when it is skipped. */
+function readable(state: LoadState, where: string, manifest: Manifest): { id: string; key: string; object: Manifest; bucket: keyof Buckets } | undefined {
+  const name = typeof manifest.metadata?.name === 'string' ? manifest.metadata.name : undefined;
+  const kindName = typeof manifest.kind === 'string' ? manifest.kind : '(no kind)';
+  const skipped = skipReason(manifest.apiVersion, manifest.kind);
+  if (skipped) {
+    state.warn(`${where}: ${kindName}${name ? ` ${name}` : ''} skipped: ${skipped}`);
+    return undefined;
+  }
+  const kind = KINDS[`${String(manifest.apiVersion)} ${kindName}`];
+  if (!kind) return undefined;
+  if (name === undefined) throw new Error(`${where}: a ${kindName} has no metadata.name`);
+  const object = kind.namespaced && !manifest.metadata?.namespace
+    ? { ...manifest, metadata: { ...manifest.metadata, namespace: 'default' } }
+    : manifest;
+  const namespace = kind.namespaced ? String(object.metadata?.namespace) : undefined;
+  const id = `${kindName} ${namespace ? `${namespace}/` : ''}${name}`;
+  const shape = shapeProblem(kindName, manifest as Record<string, unknown>);
+  if (shape) {
+    state.warn(`${where}: ${id}: ${shape}; skipped`);
+    return undefined;
+  }
+  const key = objectKey({ kind: kindName as ObjectKind, name, ...(namespace ? { namespace } : {}) });
+  return { id, key, object, bucket: kind.bucket };
+}
+
+/**
+ * Reads manifests from files and directories (recursively: .yaml, .yml, .json)
+ * and `-` (standard input). Skipped documents and suspicious annotations are
+ * reported through `warn`; a duplicate object or unreadable input throws.
+ */
+export async function loadManifests(paths: readonly string[], warn: Warn = toStderr): Promise<LoadedManifests> {
+  const state: LoadState = {
+    buckets: { ingresses: [], ingressClasses: [], services: [], endpointSlices: [], secrets: [], meshdoors: [] },
+    seen: new Map(), locations: new Map(), warn,
+  };
   const files = (await Promise.all(paths.map(listFiles))).flat();
   for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      throw new Error(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
-    }
-    for (const value of parseDocuments(file, text)) addObject(buckets, file, value);
+    const documents = parseDocuments(file, await readInput(file));
+    documents.forEach((value, i) => { addObject(state, location(file, i), value); });
   }
-  const { meshdoors, ...snapshot } = buckets;
-  return { snapshot, meshdoors };
+  const { meshdoors, ...snapshot } = state.buckets;
+  return { snapshot, meshdoors, locations: state.locations };
 }
 
 /**
@@ -133,8 +198,32 @@ export function selectMeshDoor(meshdoors: readonly MeshDoorObject[], name?: stri
   return fallback;
 }
 
+/** Warns about each Ingress the settings do not serve (another class, or a class owned by another controller). */
+export function warnUnservedIngresses(snapshot: Snapshot, settings: MeshDoorSettings, warn: Warn = toStderr): void {
+  const index = indexSnapshot(snapshot);
+  const problem = classOwnershipProblem(settings, index);
+  if (problem) warn(problem);
+  for (const ingress of snapshot.ingresses) {
+    if (isIngressServed(ingress, settings, index)) continue;
+    const className = ingress.metadata?.annotations?.[LEGACY_CLASS_ANNOTATION] || ingress.spec?.ingressClassName;
+    const why = className ? `its class ${className} is not the one meshdoor serves (${settings.ingressClass})` : `it has no class and ${settings.ingressClass} is not marked as the default class`;
+    warn(`Ingress ${ingress.metadata?.namespace ?? ''}/${ingress.metadata?.name ?? ''} skipped: ${why}`);
+  }
+}
+
 /** Manifests → what translate() needs. Throws on unreadable input or a bad MeshDoor. */
-export async function loadTranslationInput(paths: readonly string[], meshdoor?: string): Promise<{ snapshot: Snapshot; settings: MeshDoorSettings }> {
-  const { snapshot, meshdoors } = await loadManifests(paths);
-  return { snapshot, settings: settingsFromMeshDoor(selectMeshDoor(meshdoors, meshdoor)) };
+export async function loadTranslationInput(
+  paths: readonly string[], meshdoor?: string, warn: Warn = toStderr,
+): Promise<{ snapshot: Snapshot; settings: MeshDoorSettings; locations: ReadonlyMap<string, string> }> {
+  const { snapshot, meshdoors, locations } = await loadManifests(paths, warn);
+  const selected = selectMeshDoor(meshdoors, meshdoor);
+  let settings: MeshDoorSettings;
+  try {
+    settings = settingsFromMeshDoor(selected);
+  } catch (err) {
+    const where = selected?.metadata?.name ? locations.get(objectKey({ kind: 'MeshDoor', name: selected.metadata.name })) : undefined;
+    throw new Error(`${where ? `${where}: ` : ''}${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  warnUnservedIngresses(snapshot, settings, warn);
+  return { snapshot, settings, locations };
 }

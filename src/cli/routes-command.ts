@@ -41,10 +41,10 @@ async function runRoutes(argv: string[]): Promise<number> {
     process.stderr.write(`meshdoor: no input; give manifests with -f <file|dir>\n\n${USAGE}\n`);
     return 2;
   }
-  const { snapshot, settings } = await loadTranslationInput(options.files, options.meshdoor);
+  const { snapshot, settings, locations } = await loadTranslationInput(options.files, options.meshdoor);
   const result = translateDetailed(snapshot, { settings });
   process.stdout.write(renderRoutesTable(result.routes));
-  if (result.failures.length > 0) process.stdout.write(`\nfailures:\n${renderFailures(result.failures)}`);
+  if (result.failures.length > 0) process.stdout.write(`\nfailures:\n${renderFailures(result.failures, locations)}`);
   return 0;
 }
 

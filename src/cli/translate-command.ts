@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import type { KongConfig } from '../kong/declarative.ts';
 import { formatFailure, translate } from '../translate/index.ts';
 import type { TranslationFailure } from '../translate/index.ts';
+import { objectKey } from '../translate/types.ts';
 import { loadTranslationInput } from './manifests.ts';
 
 const USAGE = `usage: meshdoor translate -f <file|dir> [-f ...] [-o yaml|json] [--meshdoor <name>]
@@ -13,12 +14,17 @@ const USAGE = `usage: meshdoor translate -f <file|dir> [-f ...] [-o yaml|json] [
 Translates Ingresses (with their Services, EndpointSlices, Secrets, IngressClasses
 and MeshDoor) from manifests into a Kong declarative config (decK format 3.0).
 
-  -f, --filename <path>   manifest file or directory (recursive: .yaml .yml .json); repeatable
+  -f, --filename <path>   manifest file or directory (recursive: .yaml .yml .json), or - for
+                          standard input; repeatable
   -o, --output <format>   yaml (default) or json
       --meshdoor <name>   the MeshDoor in the manifests whose settings apply
   -h, --help              show this help
 
-Failures go to stderr; the exit code is 0 whenever the input could be read.`;
+Failures go to stderr, each after the file and document it came from, as do
+warnings for every document skipped (a kind or apiVersion meshdoor does not read,
+an Ingress of another class) and for annotations that look like meshdoor's but
+are unknown or belong on the other object. Two objects with the same kind,
+namespace and name are an error. The exit code is 0 whenever the input could be read.`;
 
 export type OutputFormat = 'yaml' | 'json';
 
@@ -27,8 +33,12 @@ export function renderConfig(config: KongConfig, format: OutputFormat): string {
   return format === 'json' ? `${JSON.stringify(config, null, 2)}\n` : stringify(config, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
-export function renderFailures(failures: readonly TranslationFailure[]): string {
-  return failures.map((failure) => `${formatFailure(failure)}\n`).join('');
+/** One line per failure, after the file and document the object came from when known. */
+export function renderFailures(failures: readonly TranslationFailure[], locations: ReadonlyMap<string, string> = new Map()): string {
+  return failures.map((failure) => {
+    const where = locations.get(objectKey(failure.object));
+    return `${where ? `${where}: ` : ''}${formatFailure(failure)}\n`;
+  }).join('');
 }
 
 export interface CommonOptions {
@@ -84,10 +94,10 @@ async function runTranslate(argv: string[]): Promise<number> {
     process.stderr.write(`meshdoor: no input; give manifests with -f <file|dir>\n\n${USAGE}\n`);
     return 2;
   }
-  const { snapshot, settings } = await loadTranslationInput(options.files, options.meshdoor);
+  const { snapshot, settings, locations } = await loadTranslationInput(options.files, options.meshdoor);
   const result = translate(snapshot, { settings });
   process.stdout.write(renderConfig(result.config, format));
-  process.stderr.write(renderFailures(result.failures));
+  process.stderr.write(renderFailures(result.failures, locations));
   return 0;
 }
 

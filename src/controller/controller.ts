@@ -17,6 +17,9 @@ import { LeaderElector, type LeaderElectionTimings } from '../kube/leader-electi
 import type { LeaseApi } from '../kube/lease-api.ts';
 import { missingMeshDoorMessage } from '../kube/preflight.ts';
 import { buildSnapshot, snapshotFingerprint } from '../kube/snapshot.ts';
+import { isIngressServed } from '../translate/ingress-class.ts';
+import { indexSnapshot } from '../translate/snapshot-index.ts';
+import type { Snapshot } from '../translate/types.ts';
 import type { SupervisorTimings } from '../kube/supervised-watch.ts';
 import { WatchSet } from '../kube/watch-set.ts';
 import type { WatchSourceFactory } from '../kube/watch-source.ts';
@@ -188,7 +191,10 @@ export class Controller {
       fingerprint: contentHash([snapshotFingerprint(snapshot), canonicalJson(settings), gatewayStateKey(adminEndpointSlices)]),
       resyncMs: this.o.resyncMs ?? 0, dblessCheckMs: this.o.dblessCheckMs ?? 0,
     });
-    if (kong.result) this.failureLog.update(mergeFailures(kong.result.failures, kong.report?.rejected ?? []));
+    if (kong.result) {
+      this.failureLog.update(mergeFailures(kong.result.failures, kong.report?.rejected ?? []));
+      this.logExcluded(snapshot, settings);
+    }
     if (kong.recheckInMs !== undefined) this.trigger.retryIn(kong.recheckInMs);
     this.readiness.update({ pushing: kong.pushing, gateways: gateways.length, lastSyncOk: kong.ok, lastError: kong.error });
     if (kong.retryInMs !== undefined) this.trigger.retryIn(kong.retryInMs);
@@ -223,6 +229,17 @@ export class Controller {
 
   private lastAccessWarning: string | undefined;
 
+  /** Debug: the Ingresses this pass left out because their class is not this bridge's (at most 20 named). */
+  private logExcluded(snapshot: Snapshot, settings: MeshDoorSettings): void {
+    if (!this.d.log.isDebugEnabled()) return;
+    const index = indexSnapshot(snapshot);
+    const excluded = snapshot.ingresses.filter((ing) => !isIngressServed(ing, settings, index)).map((ing) => `${ing.metadata?.namespace ?? ''}/${ing.metadata?.name ?? ''}`);
+    if (excluded.length === 0) return;
+    this.d.log.debug('Ingresses not served: their class is not this bridge\'s', {
+      ingressClass: settings.ingressClass, controllerName: settings.controllerName, count: excluded.length, ingresses: excluded.slice(0, 20),
+    });
+  }
+
   private blocked(reason: string): 'waiting' {
     if (this.readiness.snapshot().blocked !== reason) this.d.log.error('not serving', { reason });
     this.readiness.update({ blocked: reason });
@@ -237,7 +254,9 @@ export class Controller {
   }
 
   private waiting(): 'waiting' {
-    this.readiness.update({ cachesSynced: false, pendingWatches: this.watches.pending() });
+    const pending = this.watches.pending();
+    this.d.log.debug('pass waits: watches not synced yet', { pending: pending.slice(0, 10) });
+    this.readiness.update({ cachesSynced: false, pendingWatches: pending });
     return 'waiting';
   }
 

@@ -78,6 +78,7 @@ export class KongStep {
     const mode = input.gateways.length > 0 ? await this.resolveMode(input.gateways) : undefined;
     const pushing = input.leader || (input.dblessPushFromAllReplicas && mode === 'dbless');
     if (!pushing) {
+      this.o.log.debug('pass skips Kong: a standby replica pushes only in DB-less mode with --dbless-push-from-all-replicas', { mode: mode ?? 'unknown' });
       this.lastKey = undefined;
       return { pushing: false };
     }
@@ -85,6 +86,7 @@ export class KongStep {
     const period = checkPeriod(input, mode);
     const fresh = period === undefined || this.o.clock.now() - this.lastRunAt < period;
     if (key === this.lastKey && this.last && this.last.ok !== false && fresh) {
+      this.o.log.debug('pass skips Kong: cluster state, settings and gateways unchanged since the last push');
       return { ...this.last, ...(period !== undefined ? { recheckInMs: Math.max(1, this.lastRunAt + period - this.o.clock.now()) } : {}) };
     }
     this.lastRunAt = this.o.clock.now();
@@ -92,6 +94,7 @@ export class KongStep {
     const translate = (exclude: ReadonlySet<string>): TranslateResult => this.translate(input, exclude);
     let out: KongStepOutput;
     if (input.gateways.length === 0) {
+      this.o.log.debug('nothing to push to: no ready Kong admin endpoint and no static admin URL');
       out = { pushing, result: translate(new Set()) };
     } else if (!mode) {
       out = { pushing, result: translate(new Set()), ok: false, error: 'no Kong gateway answered to detect its mode', retryInMs: NO_MODE_RETRY_MS };

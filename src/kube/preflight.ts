@@ -30,6 +30,25 @@ export function preflightApi(clients: KubeClients): PreflightApi {
   };
 }
 
+/** 429 and 5xx: the server answered but is not ready yet (e.g. a new CRD's storage initializing). */
+function transient(err: unknown): boolean {
+  const status = httpStatus(err);
+  return status === 429 || (status !== undefined && status >= 500);
+}
+
+/** Retries transient answers until `ms` has passed, then gives the last error. */
+async function patiently<T>(call: () => Promise<T>, ms: number, what: string): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (let delay = 250; ; delay = Math.min(delay * 2, 2000)) {
+    try {
+      return await withTimeout(call(), Math.max(deadline - Date.now(), 1), what);
+    } catch (err) {
+      if (!transient(err) || Date.now() + delay >= deadline) throw err;
+      await new Promise((resolve) => { setTimeout(resolve, delay); });
+    }
+  }
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => { reject(new Error(`${what}: no answer within ${ms / 1000}s`)); }, ms); });
@@ -48,7 +67,7 @@ function unreachable(server: string, err: unknown): Error {
 export async function preflight(api: PreflightApi, name: string, timeoutMs = 15_000): Promise<void> {
   let resources: string[];
   try {
-    resources = await withTimeout(api.meshdoorResources(), timeoutMs, 'discovery');
+    resources = await patiently(() => api.meshdoorResources(), timeoutMs, 'discovery');
   } catch (err) {
     if (httpStatus(err) !== 404) throw unreachable(api.server, err);
     resources = [];
@@ -59,7 +78,7 @@ export async function preflight(api: PreflightApi, name: string, timeoutMs = 15_
   }
   let names: string[];
   try {
-    names = await withTimeout(api.meshdoorsNamed(name), timeoutMs, 'listing MeshDoors');
+    names = await patiently(() => api.meshdoorsNamed(name), timeoutMs, 'listing MeshDoors');
   } catch (err) {
     throw unreachable(api.server, err);
   }

@@ -15,7 +15,7 @@ export class Metrics {
   readonly registry = new Registry();
 
   readonly syncCount = new Counter({
-    name: 'meshdoor_sync_total', help: 'Sync passes that ran, by result (ok, failed, skipped).',
+    name: 'meshdoor_sync_total', help: 'Sync passes that ran, by result (ok, failed, waiting).',
     labelNames: ['result'] as const, registers: [this.registry],
   });
 

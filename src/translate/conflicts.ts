@@ -2,7 +2,7 @@
 // the other gets a PathConflict failure and the rest of it still translates.
 import type { TranslateContext } from './context.ts';
 import type { IngressPlan, PathClaim } from './ingress-rules.ts';
-import { compareByAge, namespacedName, refOf } from './objects.ts';
+import { compareByAge, namespacedName, precedence, refOf } from './objects.ts';
 
 function describe(claim: PathClaim): string {
   const host = claim.host === '' ? 'any host' : `host '${claim.host}'`;
@@ -51,7 +51,7 @@ export function reportLoser(ctx: TranslateContext, claim: PathClaim, winner: Pat
   const sameIngress = winner.ingress === claim.ingress;
   // The same path to the same backend twice in one Ingress is not a conflict.
   if (sameIngress && winner.backend.kongServiceName === claim.backend.kongServiceName) return;
-  const owner = sameIngress ? 'an earlier rule of this Ingress' : `Ingress ${namespacedName(winner.ingress)} (older)`;
+  const owner = sameIngress ? 'an earlier rule of this Ingress' : `Ingress ${namespacedName(winner.ingress)} (${precedence(winner.ingress, claim.ingress)})`;
   ctx.failures.add(refOf('Ingress', claim.ingress), 'PathConflict',
     `${describe(claim)} is already served by ${owner}; this path is not configured`);
 }

@@ -41,6 +41,16 @@ function compareAgeKeys(a: AgeKey, b: AgeKey): number {
   return a.time !== b.time ? (a.time < b.time ? -1 : 1) : compareStrings(a.name, b.name);
 }
 
+/**
+ * Why `winner` went before `loser`, for failure messages: "older" only when both
+ * carry creation timestamps (offline manifests usually have none).
+ */
+export function precedence(winner: KubeObject, loser: KubeObject): string {
+  const [a, b] = [ageKey(winner).time, ageKey(loser).time];
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return 'first by namespace/name, as the Ingresses have no creationTimestamp';
+  return a < b ? 'older' : 'created at the same time, first by namespace/name';
+}
+
 // Objects are replaced, never mutated: each object's age key is made once.
 interface AgeKey { time: number; name: string }
 const ageKeys = new WeakMap<KubeObject, AgeKey>();

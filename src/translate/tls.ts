@@ -9,7 +9,7 @@ import { entityId } from './entity-ids.ts';
 import { guarded } from './context.ts';
 import type { TranslateContext } from './context.ts';
 import { checkIngressHost } from './hosts.ts';
-import { compareStrings, namespacedName, refOf, sortedStrings } from './objects.ts';
+import { compareStrings, namespacedName, precedence, refOf, sortedStrings } from './objects.ts';
 import { tagsFor } from './tags.ts';
 
 type KeyPair = { cert: string; key: string } | { error: string };
@@ -31,7 +31,7 @@ interface TlsState {
   /** Secret ns/name → why it cannot be used. */
   broken: Map<string, string>;
   /** host → Secret ns/name and the Ingress that claimed it first. */
-  owners: Map<string, { secretKey: string; ingress: string }>;
+  owners: Map<string, { secretKey: string; ingress: string; object: V1Ingress }>;
 }
 
 function decode(secret: V1Secret, field: string): string | undefined {
@@ -111,10 +111,10 @@ function claimHosts(state: TlsState, ingress: V1Ingress, tls: V1IngressTLS, inde
     }
     const owner = state.owners.get(host);
     if (owner && owner.secretKey !== secretKey) {
-      state.ctx.failures.add(ref, 'HostConflict', `tls[${index}] host '${host}' already uses Secret ${owner.secretKey} (Ingress ${owner.ingress}, older); Secret ${secretKey} is not used for it`);
+      state.ctx.failures.add(ref, 'HostConflict', `tls[${index}] host '${host}' already uses Secret ${owner.secretKey} (Ingress ${owner.ingress}, ${precedence(owner.object, ingress)}); Secret ${secretKey} is not used for it`);
       continue;
     }
-    if (!owner) state.owners.set(host, { secretKey, ingress: namespacedName(ingress) });
+    if (!owner) state.owners.set(host, { secretKey, ingress: namespacedName(ingress), object: ingress });
     claim.hosts.add(host);
   }
 }

@@ -11,7 +11,7 @@ import { isIngressServed } from './ingress-class.ts';
 import { planIngressIncrementally } from './ingress-memo.ts';
 import { resolveIngressBackend } from './ingress-rules.ts';
 import type { IngressPlan } from './ingress-rules.ts';
-import { compareStrings, namespacedName, refOf, sortByAge } from './objects.ts';
+import { compareStrings, namespacedName, precedence, refOf, sortByAge } from './objects.ts';
 import type { KubeObject } from './objects.ts';
 import { planDefaultBackendRoute, planIngressRoutes } from './route-plans.ts';
 import type { RoutePlan } from './route-plans.ts';
@@ -55,7 +55,7 @@ export function defaultBackendRoute(ctx: TranslateContext, planned: readonly V1I
   const [owner, ...others] = sortByAge(planned.filter((ingress) => ingress.spec?.defaultBackend));
   for (const other of others) {
     ctx.failures.add(refOf('Ingress', other), 'DefaultBackendConflict',
-      `spec.defaultBackend is not used: Ingress ${namespacedName(owner ?? {})} (older) already sets the default backend`);
+      `spec.defaultBackend is not used: Ingress ${namespacedName(owner ?? {})} (${precedence(owner ?? {}, other)}) already sets the default backend`);
   }
   if (!owner) return undefined;
   const backend = guarded(ctx, owner, () => resolveIngressBackend(ctx, owner, owner.spec?.defaultBackend));

@@ -89,6 +89,14 @@ describe('controller preflight', () => {
     expect((err as Error).message).to.include('refused access (403)').and.include('RBAC');
   });
 
+  it('waits out a 429 from a CRD whose storage is still initializing', async () => {
+    let calls = 0;
+    const busy = Object.assign(new Error('HTTP-Code: 429'), { code: 429 });
+    const flaky = { ...api(['meshdoors'], ['default']), meshdoorsNamed: () => (calls++ === 0 ? Promise.reject(busy) : Promise.resolve(['default'])) };
+    await preflight(flaky, 'default');
+    expect(calls).to.equal(2);
+  });
+
   it('passes when the CRD and the MeshDoor exist', async () => {
     await preflight(api(['meshdoors'], ['default']), 'default');
   });

@@ -10,7 +10,7 @@ import type { KongBackend, TranslateFn } from '../../src/controller/kong-step.ts
 import { createKongSyncEngine } from '../../src/kong/sync-engine.ts';
 import type { Clock } from '../../src/kube/clock.ts';
 import { FakeCluster } from '../../src/kube/fake-cluster.ts';
-import { silentLogger } from '../../src/observe/logger.ts';
+import { silentLogger, type Logger } from '../../src/observe/logger.ts';
 import { Metrics } from '../../src/observe/metrics.ts';
 import { translate } from '../../src/translate/index.ts';
 
@@ -28,6 +28,8 @@ export interface HarnessOptions {
   leaderElection?: boolean;
   translate?: TranslateFn;
   options?: Partial<ControllerOptions>;
+  /** Where the controller logs (default: nowhere). */
+  log?: Logger;
 }
 
 export interface Harness {
@@ -68,7 +70,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     ...o.options,
   }, {
     watchFactory: cluster.watchFactory, writer: cluster.writer, leaseApi: cluster.leaseApi, kong: backend,
-    translate: o.translate ?? translate, settingsFromMeshDoor, clock: controllerClock(clock), log: silentLogger(), metrics,
+    translate: o.translate ?? translate, settingsFromMeshDoor, clock: controllerClock(clock), log: o.log ?? silentLogger(), metrics,
   });
   await controller.start();
   const advance = async (ms: number, stepMs = 50): Promise<void> => {

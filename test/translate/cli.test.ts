@@ -93,7 +93,7 @@ describe('meshdoor routes', () => {
 
   it('lists failures below the table', async () => {
     const { stdout } = await capture(() => runRoutes(['-f', golden('conflicts')]));
-    expect(stdout).to.match(/\nfailures:\nIngress team-b\/api: PathConflict: /);
+    expect(stdout).to.match(/\nfailures:\n\S*in\.yaml \(document \d+\): Ingress team-b\/api: PathConflict: /);
     expect(stdout).to.match(/api\.example\.com\s+\/api\s+Exact\s+team-b\.api\.api-v2\.api\.example\.com\.8080\.exact\s+api-v2\.team-b:8080 -> /);
   });
 });

@@ -65,4 +65,12 @@ describe('translate: conflicts between Ingresses', () => {
     expect(reasons(result)).to.deep.equal(['Ingress/default/older:ServiceNotFound']);
     expect(allRoutes(result).map((r) => r.name)).to.deep.equal(['default.newer.new-svc.a.com.80']);
   });
+
+  it('does not call the winner "older" when the Ingresses have no creationTimestamp (offline manifests)', () => {
+    const spec = { rules: [rule('a.com', ['/api', 'Prefix', 'web', 80])] };
+    const result = run({ ingresses: [ingress('b', spec), ingress('a', spec)], services: [service('web')] });
+    expect(result.failures).to.have.length(1);
+    expect(result.failures[0]?.message).to.include('Ingress default/a (first by namespace/name, as the Ingresses have no creationTimestamp)')
+      .and.not.include('older');
+  });
 });
