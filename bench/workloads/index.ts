@@ -1,6 +1,7 @@
 // All workloads, in the order they run.
 import type { Workload } from '../workload.ts';
 import { adminCostWorkload } from './admin-cost.ts';
+import { adminTlsWorkload } from './admin-tls.ts';
 import { burstWorkload } from './burst.ts';
 import { coldStartWorkload } from './cold-start.ts';
 import { eventPushWorkload } from './event-push.ts';
@@ -20,4 +21,5 @@ export const WORKLOADS: Workload[] = [
   coldStartWorkload,
   burstWorkload,
   soakWorkload,
+  adminTlsWorkload,
 ];

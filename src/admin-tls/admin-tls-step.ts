@@ -52,10 +52,15 @@ export function servingDnsNames(settings: MeshDoorSettings, clusterDomain = sett
   return [`${base}.svc`, `${base}.svc.${clusterDomain}`];
 }
 
+/** A settled plan is reconsidered at least this often (due dates move with the clock). */
+const REPLAN_MS = 60_000;
+
 export class AdminTlsStep {
   /** resourceVersions we last wrote from: skip until the watch shows our writes. */
   private writtenFrom: string | undefined;
   private lastWritten: Partial<Record<SecretRole, SecretText>> = {};
+  /** Inputs and time of the last plan that wrote nothing (planning parses keys: ~3 ms). */
+  private settled: { key: string; at: number; rotation?: string } | undefined;
 
   constructor(private readonly o: AdminTlsStepOptions) {}
 
@@ -101,9 +106,14 @@ export class AdminTlsStep {
     }
     const now = this.o.clock.now();
     const observed = { ca: text.ca, serving: text.serving, client: text.client, rolledOut: rolledOutWith(input.deployment, servingHash(text.serving)) };
+    const key = `${versions}|${String(observed.rolledOut)}|${servingDnsNames(input.settings).join(',')}`;
+    if (this.settled?.key === key && now - this.settled.at < REPLAN_MS) return this.settled.rotation ? { rotation: this.settled.rotation } : {};
     const step = planRotation(observed, now, this.policy(input.settings));
-    if (step.kind === 'none') return {};
-    if (step.kind === 'wait') return { rotation: step.reason };
+    if (step.kind === 'none' || step.kind === 'wait') {
+      this.settled = { key, at: now, ...(step.kind === 'wait' ? { rotation: step.reason } : {}) };
+      return step.kind === 'wait' ? { rotation: step.reason } : {};
+    }
+    this.settled = undefined;
     const writes = await rotationWrites(step, observed, now, this.policy(input.settings));
     this.o.log.info('rotating kong admin certificates', { step: step.kind, reason: step.reason, secrets: writes.map((w) => this.secretName(input.settings, w.role)) });
     for (const write of writes) {

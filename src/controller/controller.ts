@@ -5,7 +5,7 @@
 // mode every replica may push to Kong.
 import type { KubernetesObject, V1Deployment, V1EndpointSlice, V1Namespace, V1Pod, V1Secret, V1Service } from '@kubernetes/client-node';
 import { adminAccessCondition, transportKind, withClientTls } from '../admin-tls/access.ts';
-import { AdminTlsStep, type AdminTlsStepOptions } from '../admin-tls/admin-tls-step.ts';
+import { AdminTlsStep, type AdminTlsState, type AdminTlsStepOptions } from '../admin-tls/admin-tls-step.ts';
 import { redactUrl } from '../kong/admin-errors.ts';
 import type { MeshDoorObject } from '../config/meshdoor-spec.ts';
 import type { MeshDoorSettings } from '../config/settings.ts';
@@ -253,7 +253,7 @@ export class Controller {
         backendEndpointSlices: settings.upstreamMode === 'endpoints' ? snapshot.endpointSlices : this.watches.list<V1EndpointSlice>('backendEndpoints'),
         ...(this.d.kong.rejections ? { kongRejections: rejectionsToStatus(this.d.kong.rejections.inUse()) } : {}),
         lastValid: this.kongStep.lastValid.servingEntries(),
-        adminAccess: this.adminAccess(gateways, tls.problem),
+        adminAccess: this.adminAccess(gateways, tls),
       });
     }
     return kong.ok === false ? 'failed' : 'ok';
@@ -278,10 +278,12 @@ export class Controller {
     this.kongStep.lastValid.seed(lastValidFromStatus(status), false);
   }
 
-  private adminAccess(gateways: readonly GatewayTarget[], problem: string | undefined): ReportInput['adminAccess'] {
+  private adminAccess(gateways: readonly GatewayTarget[], tls: AdminTlsState): ReportInput['adminAccess'] {
     const staticCert = this.o.staticClientTls?.clientCert ?? false;
     const access = gateways.map((g) => ({ url: redactUrl(g.url), transport: transportKind(g, staticCert) }));
-    const condition = adminAccessCondition(access, problem);
+    const condition = adminAccessCondition(access, tls.problem);
+    // Say where a certificate rotation stands (the leader only knows).
+    if (tls.rotation && !tls.problem) condition.message = `${condition.message}; certificates: ${tls.rotation}`;
     if (condition.reason === 'PlainHTTP' && condition.message !== this.lastAccessWarning) this.d.log.warn('kong admin api reached over plain http', { message: condition.message });
     this.lastAccessWarning = condition.message;
     return { gateways: access, condition };
