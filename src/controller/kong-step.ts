@@ -120,19 +120,20 @@ export class KongStep {
     }
     this.lastRunAt = this.o.clock.now();
     this.o.backend.retain?.(input.gateways);
-    const translate = (exclude: ReadonlySet<string>): TranslateResult => this.translate(input, exclude);
-    let out: KongStepOutput;
-    if (input.gateways.length === 0) {
-      this.o.log.debug('nothing to push to: no ready Kong admin endpoint and no static admin URL');
-      out = { pushing, result: translate(new Set()) };
-    } else if (!mode) {
-      out = { pushing, result: translate(new Set()), ok: false, error: 'no Kong gateway answered to detect its mode', retryInMs: NO_MODE_RETRY_MS };
-    } else {
-      out = await this.push(mode, input, translate);
-    }
+    const out = await this.translateAndPush(input, mode);
     this.lastKey = key;
     this.last = { ...out, lastSyncTime: out.lastSyncTime ?? this.last?.lastSyncTime, ...(this.held ? { held: this.held } : {}) };
     return { ...this.last, ...(period !== undefined && input.gateways.length > 0 ? { recheckInMs: period } : {}) };
+  }
+
+  private async translateAndPush(input: KongStepInput, mode: KongMode | undefined): Promise<KongStepOutput> {
+    const translate = (exclude: ReadonlySet<string>): TranslateResult => this.translate(input, exclude);
+    if (input.gateways.length === 0) {
+      this.o.log.debug('nothing to push to: no ready Kong admin endpoint and no static admin URL');
+      return { pushing: true, result: translate(new Set()) };
+    }
+    if (!mode) return { pushing: true, result: translate(new Set()), ok: false, error: 'no Kong gateway answered to detect its mode', retryInMs: NO_MODE_RETRY_MS };
+    return this.push(mode, input, translate);
   }
 
   private async resolveMode(gateways: readonly GatewayTarget[]): Promise<KongMode | undefined> {
