@@ -73,11 +73,13 @@ export interface InformerSourceOptions {
    */
   minWatchTimeoutMs?: number;
 }
+
 /**
  * A watch that received nothing, not even a bookmark, for this long is taken as
  * a silently dropped connection and resumed. The watch cache sends a bookmark
- * about every minute; client-node's default (30 s) would cut every quiet watch
- * before its first bookmark, so it would always resume from its original version.
+ * about every minute (and just before the server's timeout) once anything of
+ * that kind changed anywhere; client-node's default (30 s) would cut every quiet
+ * watch before its first bookmark, so it would always resume from its original version.
  */
 export const WATCH_IDLE_TIMEOUT_MS = 150_000;
 
