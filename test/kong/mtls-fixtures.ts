@@ -1,9 +1,10 @@
 // Certificates for the Admin API mutual-TLS tests (made with the controller's
 // own X.509 code), and the recorded answers of a real Kong 3.9 admin listener
 // with client-certificate verification.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createCa, issueLeaf, type KeyPairPem } from '../../src/admin-tls/x509.ts';
+import { recordingsDir } from '../recordings/recordings-dir.ts';
 
 export const ADMIN_SERVER_NAME = 'kong-admin.kong.svc';
 
@@ -29,13 +30,6 @@ export interface RecordedMtlsCase {
   name: string;
   request: { method: string; path: string };
   response: { status: number; content_type: string; body: unknown };
-}
-
-/** The recordings beside the checkout (`../shared/kong-recordings`), or $KONG_RECORDINGS_DIR. */
-export function recordingsDir(): string {
-  const dir = process.env.KONG_RECORDINGS_DIR ?? path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'kong-recordings');
-  if (!existsSync(dir)) throw new Error(`Kong recordings not found at ${dir}: put them beside the checkout (../shared/kong-recordings) or set KONG_RECORDINGS_DIR`);
-  return dir;
 }
 
 export function recordedMtlsCases(): Map<string, RecordedMtlsCase> {
