@@ -1,9 +1,10 @@
 // The Admin API as deploy/ ships it: the controller (shipped ServiceAccount,
 // no --kong-admin-url) fills the empty admin TLS Secrets, puts their hash on
-// the gateway pod template, discovers the gateway through the kong-admin
-// Service's port, and converges a Kong double that runs with the listener
+// the gateway pod template, and converges a Kong double that runs with the listener
 // settings of the applied gateway Deployment: TLS only, client certificates
-// required, certificates from the Secret the pod mounts.
+// required, certificates from the Secret the pod mounts. The double listens on
+// loopback, which an EndpointSlice refuses, so the MeshDoor names it by URL and
+// the controller checks Kong's certificate against the Service's name.
 import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
@@ -22,13 +23,6 @@ import { startController, startKongDouble, waitForEndpoint, type KongDouble } fr
 
 interface StatusWithAccess { gatewayAccess?: Array<{ url: string; transport: string }> }
 
-/** An IPv4 address of this machine that an EndpointSlice accepts (the API server refuses loopback). */
-function podLikeAddress(): string {
-  const address = Object.values(os.networkInterfaces()).flat().find((a) => a?.family === 'IPv4' && !a.internal && !a.address.startsWith('169.254.'));
-  if (!address) throw new Error('this machine has no non-loopback IPv4 address to stand in for a gateway pod');
-  return address.address;
-}
-
 describe('Admin API over mutual TLS, as deploy/ ships it', function () {
   let env: Environment;
   let gateway: KongDouble | undefined;
@@ -41,7 +35,7 @@ describe('Admin API over mutual TLS, as deploy/ ships it', function () {
 
   before(async function () {
     env = await startEnvironment({ replicas: 0 });
-    const controller = await startController(env.cluster, { name: 'meshdoor-mtls' });
+    const controller = await startController(env.cluster, { name: 'meshdoor-mtls', extraArgs: ['--kong-admin-server-name', 'kong-admin.kong.svc'] });
     env.controllers.push(controller);
     await waitForEndpoint(controller, '/healthz');
   });
@@ -87,26 +81,15 @@ describe('Admin API over mutual TLS, as deploy/ ships it', function () {
       return target;
     };
     const port = await freePort();
-    const address = podLikeAddress();
     gateway = await startKongDouble(env.cluster, {
-      name: 'kong-gateway-pod', port, host: address,
+      name: 'kong-gateway-pod', port,
       tls: {
         certFile: file('tls.crt', serving[listener.certKey]), keyFile: file('tls.key', serving[listener.keyKey]),
         ...(listener.verifyClient === 'on' ? { clientCaFile: file('ca.crt', serving[listener.clientCaKey ?? '']) } : {}),
       },
     });
-    // The endpoint of the pod behind the kong-admin Service's `admin` port.
+    await env.cluster.kubectl(['patch', 'meshdoor', 'default', '--type=merge', '-p', JSON.stringify({ spec: { kongAdmin: { urls: [gateway.url] } } })]);
     await env.apply(`
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata:
-  name: kong-admin-e2e
-  namespace: kong
-  labels: { kubernetes.io/service-name: kong-admin }
-addressType: IPv4
-ports: [{ name: admin, port: ${port}, protocol: TCP, appProtocol: https }]
-endpoints: [{ addresses: ['${address}'], conditions: { ready: true } }]
----
 apiVersion: v1
 kind: Service
 metadata: { name: web, namespace: default }
