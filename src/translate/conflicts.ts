@@ -5,7 +5,8 @@ import type { IngressPlan, PathClaim } from './ingress-rules.ts';
 import { compareByAge, namespacedName, precedence, refOf } from './objects.ts';
 
 function describe(claim: PathClaim): string {
-  const host = claim.host === '' ? 'any host' : `host '${claim.host}'`;
+  const host = claim.host === '' ? 'any host'
+    : claim.alias ? `host '${claim.host}' (konghq.com/host-aliases of rule host '${claim.ruleHost}')` : `host '${claim.host}'`;
   return `path ${claim.path.conflictKey} on ${host}`;
 }
 

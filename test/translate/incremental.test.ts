@@ -32,6 +32,8 @@ function randomIngress(random: Random, namespace: string, name: string, round: n
   const annotations: Record<string, string> = {};
   if (random() < 0.2) annotations['konghq.com/strip-path'] = pick(random, ['true', 'false', 'maybe']);
   if (random() < 0.1) annotations['konghq.com/methods'] = 'GET,POST';
+  // Aliases are hosts: they conflict with rules[].host and with each other.
+  if (random() < 0.3) annotations['konghq.com/host-aliases'] = pick(random, [`${pick(random, APPS)}.example.com`, '*.example.com', 'web.example.com,api.example.com']);
   return ingress(name, spec, { namespace, annotations, created: `2025-01-01T00:00:${String(round % 60).padStart(2, '0')}Z`, uid: `${namespace}-${name}-${round}` });
 }
 
