@@ -38,36 +38,78 @@ export function hostsOverlap(a: string, b: string): boolean {
   return covers(a, b) || covers(b, a);
 }
 
+// Plans are reused while their Ingress is unchanged: their hosts are listed once.
+const hostsOfPlan = new WeakMap<IngressPlan, { namespace: string; keys: string[]; hosts: string[]; delegates: string[] }>();
+
+function hostsOf(plan: IngressPlan): { namespace: string; keys: string[]; hosts: string[]; delegates: string[] } {
+  let known = hostsOfPlan.get(plan);
+  if (known === undefined) {
+    const namespace = plan.ingress.metadata?.namespace ?? '';
+    const hosts = [...new Set(plan.claims.map((c) => c.host).filter((h) => h !== ''))];
+    known = { namespace, hosts, keys: hosts.map((host) => `${namespace}\n${host}`), delegates: delegatesOf(plan.ingress) };
+    hostsOfPlan.set(plan, known);
+  }
+  return known;
+}
+
 function hostClaims(plans: readonly IngressPlan[]): HostClaim[] {
   const byKey = new Map<string, HostClaim>();
   for (const plan of plans) {
-    const namespace = plan.ingress.metadata?.namespace ?? '';
-    for (const host of new Set(plan.claims.map((c) => c.host).filter((h) => h !== ''))) {
-      const key = `${namespace}\n${host}`;
+    const { namespace, hosts, keys, delegates } = hostsOf(plan);
+    for (const [i, host] of hosts.entries()) {
+      const key = keys[i] ?? '';
       const known = byKey.get(key);
       const claim = known ?? { host, namespace, oldest: plan.ingress, delegates: new Set<string>() };
       if (known && compareByAge(plan.ingress, known.oldest) < 0) known.oldest = plan.ingress;
-      for (const ns of delegatesOf(plan.ingress)) claim.delegates.add(ns);
+      for (const ns of delegates) claim.delegates.add(ns);
       byKey.set(key, claim);
     }
   }
   return [...byKey.values()].sort((a, b) => compareByAge(a.oldest, b.oldest) || compareStrings(a.host, b.host));
 }
 
+/** The proper parent domains of a name: `a.b.c` → `b.c`, `c`. */
+function parents(name: string): string[] {
+  const result: string[] = [];
+  for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', dot + 1)) result.push(name.slice(dot + 1));
+  return result;
+}
+
+/** Granted claims, indexed so that finding the ones overlapping a host costs its number of labels, not the number of hosts. */
 class Granted {
-  private readonly exact = new Map<string, HostClaim[]>();
-  private readonly wildcards: HostClaim[] = [];
+  private readonly byHost = new Map<string, HostClaim[]>();
+  /** Claims matching some name strictly under a domain: exact names below it, `*.T` with T at or below it. */
+  private readonly under = new Map<string, HostClaim[]>();
+  private readonly order = new Map<HostClaim, number>();
 
   blockerOf(host: string, namespace: string): HostClaim | undefined {
-    const blocks = (g: HostClaim): boolean => g.namespace !== namespace && !g.delegates.has(namespace) && hostsOverlap(g.host, host);
-    const candidates = host.startsWith('*.') ? [...this.exact.values()].flat() : this.exact.get(host) ?? [];
-    return candidates.find(blocks) ?? this.wildcards.find(blocks);
+    const wildcard = host.startsWith('*.');
+    const domain = wildcard ? host.slice(2) : host;
+    const candidates = [
+      ...(wildcard ? this.under.get(domain) ?? [] : this.byHost.get(host) ?? []),
+      ...parents(domain).flatMap((parent) => this.byHost.get(`*.${parent}`) ?? []),
+    ];
+    let blocker: HostClaim | undefined;
+    for (const g of candidates) {
+      if (g.namespace === namespace || g.delegates.has(namespace) || !hostsOverlap(g.host, host)) continue;
+      if (blocker === undefined || (this.order.get(g) ?? 0) < (this.order.get(blocker) ?? 0)) blocker = g;
+    }
+    return blocker;
   }
 
   add(claim: HostClaim): void {
-    if (claim.host.startsWith('*.')) this.wildcards.push(claim);
-    else this.exact.set(claim.host, [...(this.exact.get(claim.host) ?? []), claim]);
+    this.order.set(claim, this.order.size);
+    push(this.byHost, claim.host, claim);
+    const wildcard = claim.host.startsWith('*.');
+    const domain = wildcard ? claim.host.slice(2) : claim.host;
+    for (const parent of wildcard ? [domain, ...parents(domain)] : parents(domain)) push(this.under, parent, claim);
   }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 export function ownershipMessage(host: string, owner: HostClaim, namespace: string): string {
@@ -88,7 +130,8 @@ export function resolveHostOwnership(ctx: TranslateContext, plans: readonly Ingr
   const refused = new Set<PathClaim>();
   if (refusedHosts.size > 0) {
     for (const plan of plans) {
-      const namespace = plan.ingress.metadata?.namespace ?? '';
+      const { namespace, keys } = hostsOf(plan);
+      if (!keys.some((key) => refusedHosts.has(key))) continue;
       for (const claim of plan.claims) {
         const blocker = refusedHosts.get(`${namespace}\n${claim.host}`);
         if (!blocker) continue;

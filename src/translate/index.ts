@@ -31,10 +31,8 @@ export interface DetailedTranslateResult extends TranslateResult {
 
 function translateToPlans(snapshot: Snapshot, options: TranslateOptions): PassResult {
   const ctx = createContext(snapshot, options);
-  // Exclusions come from Kong's rejections: a rare, one-off pass. Namespace
-  // host ownership is decided across all Ingresses: whole passes only, for now.
-  const whole = ctx.excluding || ctx.settings.hostOwnership === 'Namespace';
-  return whole ? translateWhole(ctx, snapshot) : translateDelta(ctx, snapshot);
+  // Exclusions come from Kong's rejections: a rare, one-off pass.
+  return ctx.excluding ? translateWhole(ctx, snapshot) : translateDelta(ctx, snapshot);
 }
 
 /** As translate(), plus a readable summary of the routes. */

@@ -90,9 +90,10 @@ describe('translate: host aliases take part in host + path conflicts', () => {
 
   it('hands the alias over when the owner is deleted, incrementally as from scratch', () => {
     const options = { settings: settings() };
-    const before = translate(snapshot({ ingresses: [teamA, teamB], services }), options);
+    const base = snapshot({ services });
+    const before = translate({ ...base, ingresses: [teamA, teamB] }, options);
     expect(reasons(before)).to.deep.equal(['Ingress/team-b/site:PathConflict']);
-    const after = translate(snapshot({ ingresses: [teamB], services }), options);
+    const after = translate({ ...base, ingresses: [teamB] }, options);
     expect(after.failures).to.deep.equal([]);
     expect(routeNamed(after, 'team-b.site.web.b.example.com.80').hosts).to.deep.equal(['b.example.com', 'a.example.com']);
     expect(after.config).to.deep.equal(translate(snapshot({ ingresses: [structuredClone(teamB)], services: structuredClone(services) }), options).config);

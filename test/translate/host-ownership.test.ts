@@ -3,7 +3,8 @@
 import { expect } from 'chai';
 import type { V1Ingress } from '@kubernetes/client-node';
 import { HOST_DELEGATES_ANNOTATION } from '../../src/translate/host-ownership.ts';
-import { allRoutes, ingress, PEM, reasons, rule, run, service, tlsSecret } from './builders.ts';
+import { translate } from '../../src/translate/index.ts';
+import { allRoutes, ingress, PEM, reasons, rule, run, service, settings, snapshot, tlsSecret } from './builders.ts';
 import type { PathSpec } from './builders.ts';
 
 const OLD = '2024-01-01T00:00:00Z';
@@ -114,5 +115,21 @@ describe('translate: host ownership by namespace', () => {
     const shared = run({ ingresses: [outsider, owner], services, secrets });
     expect(shared.config.certificates.find((c) => c.id === 'team-b-tls')?.snis.map((s) => s.name), 'Shared: the oldest Ingress\'s Secret')
       .to.deep.equal(['a.example.com', 'b.example.com']);
+  });
+
+  it('incrementally: withdrawing a delegation refuses the unchanged delegated Ingress, restoring it serves it again', () => {
+    const options = { settings: settings(NAMESPACE_MODE) };
+    const delegating = site({ namespace: 'team-a', created: OLD, annotations: { [HOST_DELEGATES_ANNOTATION]: 'team-b' } }, 'a.example.com', ROOT);
+    // The same lists but the Ingresses: the translator updates its previous pass.
+    const base = snapshot({ services });
+    const pass = (owner: V1Ingress) => translate({ ...base, ingresses: [owner, teamBOnA] }, options);
+    expect(Object.keys(routesOf(pass(delegating), 'team-b'))).to.have.length(1);
+    const withdrawn = pass(teamA);
+    expect(reasons(withdrawn)).to.deep.equal(['Ingress/team-b/site:HostNotOwned']);
+    expect(routesOf(withdrawn, 'team-b')).to.deep.equal({});
+    expect(withdrawn.config).to.deep.equal(run({ ingresses: [structuredClone(teamA), structuredClone(teamBOnA)], services }, NAMESPACE_MODE).config);
+    const restored = pass(delegating);
+    expect(restored.failures).to.deep.equal([]);
+    expect(Object.keys(routesOf(restored, 'team-b'))).to.have.length(1);
   });
 });
