@@ -2,7 +2,7 @@
 // oldest Ingress claiming it; other namespaces need the owner's delegation.
 import { expect } from 'chai';
 import type { V1Ingress } from '@kubernetes/client-node';
-import { HOST_DELEGATES_ANNOTATION } from '../../src/translate/host-ownership.ts';
+import { HOST_DELEGATES_ANNOTATION, hostsOverlap } from '../../src/translate/host-ownership.ts';
 import { translate } from '../../src/translate/index.ts';
 import { allRoutes, ingress, PEM, reasons, rule, run, service, settings, snapshot, tlsSecret } from './builders.ts';
 import type { PathSpec } from './builders.ts';
@@ -131,5 +131,28 @@ describe('translate: host ownership by namespace', () => {
     const restored = pass(delegating);
     expect(restored.failures).to.deep.equal([]);
     expect(Object.keys(routesOf(restored, 'team-b'))).to.have.length(1);
+  });
+
+  it('treats hosts as overlapping where Kong would route one name to both (a wildcard matches any depth)', () => {
+    const cases: Array<[string, string, boolean]> = [
+      ['a.example.com', 'a.example.com', true], ['a.example.com', 'b.example.com', false],
+      ['*.example.com', 'a.example.com', true], ['*.example.com', 'x.a.example.com', true], ['*.example.com', 'example.com', false],
+      ['*.example.com', '*.a.example.com', true], ['*.a.example.com', '*.b.example.com', false], ['*.example.com', 'a.example.org', false],
+    ];
+    for (const [a, b, overlap] of cases) {
+      expect(hostsOverlap(a, b), `${a} / ${b}`).to.equal(overlap);
+      expect(hostsOverlap(b, a), `${b} / ${a}`).to.equal(overlap);
+    }
+  });
+
+  it('finds overlaps at any depth, oldest owner named first', () => {
+    const deep = site({ namespace: 'team-a', created: OLD }, 'x.a.example.com', ROOT);
+    const mid = site({ namespace: 'team-c', created: MID }, '*.a.example.com', ROOT);
+    const wide = site({ namespace: 'team-b', created: NEW }, '*.example.com', EXTRA);
+    const result = run({ ingresses: [wide, mid, deep], services }, NAMESPACE_MODE);
+    expect(reasons(result)).to.deep.equal(['Ingress/team-b/site:HostNotOwned', 'Ingress/team-c/site:HostNotOwned']);
+    expect(result.failures.map((f) => f.message).join('\n')).to.contain('belongs to namespace team-a').and.not.contain('namespace team-c (');
+    expect(run({ ingresses: [site({ namespace: 'team-b', created: NEW }, 'example.com', EXTRA), deep], services }, NAMESPACE_MODE).failures,
+      'the apex is not under its own wildcard').to.deep.equal([]);
   });
 });
