@@ -4,7 +4,7 @@
 import { isIP } from 'node:net';
 import type { RouterFlavor } from '../kong/declarative.ts';
 import { DEFAULT_SETTINGS } from './settings.ts';
-import type { AdminCertificates, MeshDoorSettings, UpstreamMode } from './settings.ts';
+import type { AdminCertificates, HostOwnership, MeshDoorSettings, UpstreamMode } from './settings.ts';
 
 export interface MeshDoorObject {
   apiVersion?: string;
@@ -15,6 +15,7 @@ export interface MeshDoorObject {
 }
 
 const UPSTREAM_MODES: readonly UpstreamMode[] = ['service', 'mesh', 'endpoints'];
+const HOST_OWNERSHIPS: readonly HostOwnership[] = ['Shared', 'Namespace'];
 const ROUTER_FLAVORS: readonly RouterFlavor[] = ['traditional_compatible', 'traditional', 'expressions'];
 const LABEL = '[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?';
 const DNS_NAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*$`);
@@ -160,6 +161,7 @@ export function settingsFromMeshDoor(obj: MeshDoorObject | undefined): MeshDoorS
     kongAdmin: kongAdminSettings(r, spec),
     publishAddresses: r.list(spec.publishAddresses, 'publishAddresses', isAddress, 'IP addresses or DNS names') ?? [],
     serveLastValid: r.bool(spec.serveLastValid, 'serveLastValid') ?? d.serveLastValid,
+    hostOwnership: r.oneOf(r.object(spec.hosts, 'hosts').ownership, 'hosts.ownership', HOST_OWNERSHIPS) ?? d.hostOwnership,
   };
   const publishService = r.string(spec.publishService, 'publishService', namespacedName) ?? d.publishService;
   if (publishService !== undefined) settings.publishService = publishService;

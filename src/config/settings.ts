@@ -50,6 +50,13 @@ export interface KongAdminSettings {
   tls: AdminTlsSettings;
 }
 
+/**
+ * Who may route a host: `Shared` (Kubernetes merging: paths of one host may come
+ * from several namespaces) or `Namespace` (a host belongs to the namespace of the
+ * oldest Ingress claiming it; others need the owner's delegation).
+ */
+export type HostOwnership = 'Shared' | 'Namespace';
+
 export interface MeshDoorSettings {
   /** Name of the MeshDoor object these settings came from (`default` when none). */
   name: string;
@@ -70,6 +77,8 @@ export interface MeshDoorSettings {
   publishAddresses: string[];
   /** Keep serving the last valid version of an object that becomes invalid (default true). */
   serveLastValid: boolean;
+  /** spec.hosts.ownership, default Shared. */
+  hostOwnership: HostOwnership;
 }
 
 export const DEFAULT_SETTINGS: Readonly<MeshDoorSettings> = Object.freeze({
@@ -89,4 +98,5 @@ export const DEFAULT_SETTINGS: Readonly<MeshDoorSettings> = Object.freeze({
   publishService: 'kong/kong-proxy',
   publishAddresses: [],
   serveLastValid: true,
+  hostOwnership: 'Shared',
 });

@@ -5,7 +5,8 @@ import type { IngressPlan, PathClaim } from './ingress-rules.ts';
 import { compareByAge, namespacedName, precedence, refOf } from './objects.ts';
 
 function describe(claim: PathClaim): string {
-  const host = claim.host === '' ? 'any host' : `host '${claim.host}'`;
+  const host = claim.host === '' ? 'any host'
+    : claim.alias ? `host '${claim.host}' (konghq.com/host-aliases of rule host '${claim.ruleHost}')` : `host '${claim.host}'`;
   return `path ${claim.path.conflictKey} on ${host}`;
 }
 
@@ -19,15 +20,16 @@ export function winnerOf(claims: readonly PathClaim[]): PathClaim | undefined {
 }
 
 /**
- * The claims that lose: per host + path, the oldest Ingress's first claim wins.
+ * The claims that lose (the refused ones included): per host + path, the oldest Ingress's first claim wins.
  * Claims come in any Ingress order (sorting 10k Ingresses by age on every pass
  * cost more than the rare conflict); within an Ingress, in rule order.
  */
-export function resolvePathConflicts(ctx: TranslateContext, plans: readonly IngressPlan[]): ReadonlySet<PathClaim> {
+export function resolvePathConflicts(ctx: TranslateContext, plans: readonly IngressPlan[], refused: ReadonlySet<PathClaim> = new Set()): ReadonlySet<PathClaim> {
   const winners = new Map<string, PathClaim>();
   const contested = new Set<PathClaim>();
   for (const plan of plans) {
     for (const claim of plan.claims) {
+      if (refused.has(claim)) continue;
       const winner = winners.get(claim.conflictKey);
       if (winner === undefined) {
         winners.set(claim.conflictKey, claim);
@@ -37,7 +39,8 @@ export function resolvePathConflicts(ctx: TranslateContext, plans: readonly Ingr
       if (compareByAge(claim.ingress, winner.ingress) < 0) winners.set(claim.conflictKey, claim);
     }
   }
-  const losers = new Set<PathClaim>();
+  // A claim refused for its host (host-ownership.ts) takes no path from anyone.
+  const losers = new Set<PathClaim>(refused);
   for (const claim of contested) {
     const winner = winners.get(claim.conflictKey);
     if (winner === undefined || winner === claim) continue;

@@ -11,6 +11,8 @@ import type { BackendPlan } from './backends.ts';
 import type { FailureSink, TranslateContext } from './context.ts';
 import { reportLoser, winnerOf } from './conflicts.ts';
 import { FailureCollector } from './failures.ts';
+import { resolveHostOwnership, tlsWithinOwnership } from './host-ownership.ts';
+import type { HostOwnership } from './host-ownership.ts';
 import { planIngressIncrementally } from './ingress-memo.ts';
 import type { IngressPlan, PathClaim } from './ingress-rules.ts';
 import { sortByAge } from './objects.ts';
@@ -90,6 +92,9 @@ class DeltaState {
   private readonly failing = new Set<Entry>();
   private readonly claimsByKey = new Map<string, PathClaim[]>();
   private readonly losers = new Set<PathClaim>();
+  /** Namespace host ownership: the claims refused for their host, and its failures. */
+  private ownership: HostOwnership | undefined;
+  private ownershipFailures: Failure[] = [];
   private readonly conflictFailures = new Map<string, Failure[]>();
   private readonly members = new Map<string, Member[]>();
   private readonly dirtyServices = new Set<string>();
@@ -120,7 +125,10 @@ class DeltaState {
     const fresh = added.filter((ingress) => isServed(ctx, ingress)).map((ingress) => this.remember(ctx, ingress));
     const catchAllsBefore = this.catchAlls > 0;
     for (const entry of gone) this.setRoutes(entry, entry.routes, []);
-    for (const entry of this.resolveConflicts(ctx, gone, fresh)) {
+    const refusedBefore = this.ownership?.refused ?? new Set<PathClaim>();
+    if (gone.length + fresh.length > 0) this.updateOwnership(ctx);
+    const refused = this.ownership?.refused ?? new Set<PathClaim>();
+    for (const entry of this.resolveConflicts(ctx, { gone, fresh }, { before: refusedBefore, now: refused })) {
       const routes = entry.plan ? planIngressRoutes(entry.plan, this.losers, this.flavor) : [];
       const before = entry.routes;
       entry.routes = routes;
@@ -128,7 +136,8 @@ class DeltaState {
     }
     const changed = [...gone, ...fresh];
     if (catchAllsBefore !== this.catchAlls > 0 || changed.some((e) => e.ingress.spec?.defaultBackend)) this.updateFallback(ctx);
-    if (changed.some((e) => e.plan && e.ingress.spec?.tls?.length)) this.updateTls(ctx);
+    // Under Namespace ownership any change may move a host, and with it who may serve its certificate.
+    if (this.ownership ? changed.length > 0 : changed.some((e) => e.plan && e.ingress.spec?.tls?.length)) this.updateTls(ctx);
     this.releaseUses();
     return this.result(snapshot);
   }
@@ -149,29 +158,62 @@ class DeltaState {
     return entry;
   }
 
+  private updateOwnership(ctx: TranslateContext): void {
+    if (ctx.settings.hostOwnership !== 'Namespace') return;
+    const failures: Failure[] = [];
+    const plans = [...this.entries.values()].flatMap((entry) => (entry.plan ? [entry.plan] : []));
+    this.ownership = resolveHostOwnership(recorder(ctx, failures), plans);
+    this.ownershipFailures = failures;
+  }
+
   /** Moves the claims of changed Ingresses; returns the entries whose winning claims may differ. */
-  private resolveConflicts(ctx: TranslateContext, gone: readonly Entry[], fresh: readonly Entry[]): Set<Entry> {
+  private resolveConflicts(ctx: TranslateContext, changed: { gone: readonly Entry[]; fresh: readonly Entry[] }, refused: { before: ReadonlySet<PathClaim>; now: ReadonlySet<PathClaim> }): Set<Entry> {
+    const { gone, fresh } = changed;
     const keys = new Set<string>();
+    const affected = new Set<Entry>(fresh);
     for (const entry of gone) {
       for (const claim of entry.plan?.claims ?? []) {
         keys.add(claim.conflictKey);
         this.losers.delete(claim);
-        const rest = (this.claimsByKey.get(claim.conflictKey) ?? []).filter((c) => c !== claim);
-        if (rest.length > 0) this.claimsByKey.set(claim.conflictKey, rest);
-        else this.claimsByKey.delete(claim.conflictKey);
+        this.removeClaim(claim);
       }
     }
-    for (const entry of fresh) {
-      for (const claim of entry.plan?.claims ?? []) {
-        keys.add(claim.conflictKey);
-        const claims = this.claimsByKey.get(claim.conflictKey);
-        if (claims) claims.push(claim);
-        else this.claimsByKey.set(claim.conflictKey, [claim]);
-      }
+    const freshClaims = new Set(fresh.flatMap((entry) => entry.plan?.claims ?? []));
+    for (const claim of freshClaims) {
+      keys.add(claim.conflictKey);
+      if (refused.now.has(claim)) this.losers.add(claim);
+      else this.addClaim(claim);
     }
-    const affected = new Set<Entry>(fresh);
+    // Claims of unchanged Ingresses whose host was handed over, or taken away.
+    for (const claim of refused.before) {
+      const entry = this.entries.get(claim.ingress);
+      if (refused.now.has(claim) || freshClaims.has(claim) || !entry) continue;
+      keys.add(claim.conflictKey);
+      affected.add(entry);
+      this.addClaim(claim);
+    }
+    for (const claim of refused.now) {
+      const entry = this.entries.get(claim.ingress);
+      if (refused.before.has(claim) || freshClaims.has(claim) || !entry) continue;
+      keys.add(claim.conflictKey);
+      affected.add(entry);
+      this.losers.add(claim);
+      this.removeClaim(claim);
+    }
     for (const key of keys) this.resolveKey(ctx, key, affected);
     return affected;
+  }
+
+  private addClaim(claim: PathClaim): void {
+    const claims = this.claimsByKey.get(claim.conflictKey);
+    if (claims) claims.push(claim);
+    else this.claimsByKey.set(claim.conflictKey, [claim]);
+  }
+
+  private removeClaim(claim: PathClaim): void {
+    const rest = (this.claimsByKey.get(claim.conflictKey) ?? []).filter((c) => c !== claim);
+    if (rest.length > 0) this.claimsByKey.set(claim.conflictKey, rest);
+    else this.claimsByKey.delete(claim.conflictKey);
   }
 
   private resolveKey(ctx: TranslateContext, key: string, affected: Set<Entry>): void {
@@ -256,7 +298,10 @@ class DeltaState {
 
   private updateTls(ctx: TranslateContext): void {
     const failures: Failure[] = [];
-    const tls = translateTls(recorder(ctx, failures), sortByAge(this.planned().filter((ingress) => ingress.spec?.tls?.length)));
+    const withTls = sortByAge(this.planned().filter((ingress) => ingress.spec?.tls?.length));
+    const { ownership } = this;
+    const filtered = ownership ? withTls.map((ingress) => tlsWithinOwnership(recorder(ctx, failures), ingress, ownership)) : withTls;
+    const tls = translateTls(recorder(ctx, failures), filtered);
     for (const secret of tls.secrets) this.count('Secret', secret, 1);
     const before = this.tls.secrets;
     this.pendingReleases.push(() => { for (const secret of before) this.count('Secret', secret, -1); });
@@ -303,6 +348,7 @@ class DeltaState {
     for (const entry of this.failing) addAll(entry.failures);
     for (const failures of this.conflictFailures.values()) addAll(failures);
     addAll(this.tlsFailures);
+    addAll(this.ownershipFailures);
     addAll(this.fallback.failures);
     return collector;
   }

@@ -10,7 +10,7 @@
 // - on traditional_compatible a host-less regex path (Exact /foo, or the
 //   `~/foo$` of Prefix /foo) outranks a wildcard-host route's plain prefix
 //   for exactly that path (kong-admin-api §5.2 priority bits).
-// Conflicts are detected on rules[].host only, not on konghq.com/host-aliases;
+// Conflicts cover every host Kong matches: rules[].host and konghq.com/host-aliases;
 // on the expressions flavor konghq.com/regex-priority has no effect.
 import { createContext } from './context.ts';
 import { summarizeRoutes } from './summary.ts';

@@ -14,7 +14,12 @@ import type { RouteOptions } from './route-annotations.ts';
 
 export interface PathClaim {
   ingress: V1Ingress;
+  /** The host Kong matches: the rule's own host or one of its konghq.com/host-aliases. */
   host: string;
+  /** The rule's own host: a route holds the claims of one rule host, aliases included. */
+  ruleHost: string;
+  /** True when `host` comes from konghq.com/host-aliases. */
+  alias: boolean;
   path: TranslatedPath;
   /** Host and path: two claims with the same key conflict. */
   conflictKey: string;
@@ -74,9 +79,26 @@ function claimRule(ctx: TranslateContext, input: RuleInput): PathClaim[] {
       return;
     }
     const backend = resolveIngressBackend(ctx, ingress, entry.backend);
-    if (backend) claims.push({ ingress, host, path, conflictKey: `${host}\n${path.conflictKey}`, backend, options });
+    if (backend) claims.push({ ingress, host, ruleHost: host, alias: false, path, conflictKey: conflictKeyOf(host, path), backend, options });
   });
   return claims;
+}
+
+function conflictKeyOf(host: string, path: TranslatedPath): string {
+  return `${host}\n${path.conflictKey}`;
+}
+
+/**
+ * Aliases are hosts: each path of a host rule is claimed on every alias too, so
+ * an alias takes part in conflicts like a rules[].host (a host-less rule has none).
+ * They come after all rule-host claims: an explicit rules[].host of this Ingress
+ * wins over the same host reached through an alias.
+ */
+function aliasClaims(claims: readonly PathClaim[], aliases: readonly string[]): PathClaim[] {
+  if (aliases.length === 0) return [];
+  return claims.filter((claim) => claim.host !== '').flatMap((claim) => aliases
+    .filter((alias) => alias !== claim.host)
+    .map((alias) => ({ ...claim, host: alias, alias: true, conflictKey: conflictKeyOf(alias, claim.path) })));
 }
 
 /** Undefined when the Ingress's annotations are invalid (then none of it is configured). */
@@ -84,5 +106,5 @@ export function planIngress(ctx: TranslateContext, ingress: V1Ingress): IngressP
   const options = parseOptions(ctx, ingress);
   if (!options) return undefined;
   const claims = (ingress.spec?.rules ?? []).flatMap((_rule, ruleIndex) => claimRule(ctx, { ingress, options, ruleIndex }));
-  return { ingress, options, claims };
+  return { ingress, options, claims: [...claims, ...aliasClaims(claims, options.hostAliases)] };
 }

@@ -38,7 +38,7 @@ function shortHash(text: string): string {
 }
 
 function groupKey(claim: PathClaim): string {
-  return [namespacedName(claim.ingress), claim.host, claim.backend.kongServiceName].join('\n');
+  return [namespacedName(claim.ingress), claim.ruleHost, claim.backend.kongServiceName].join('\n');
 }
 
 function groupClaims(claims: readonly PathClaim[]): PathClaim[][] {
@@ -52,18 +52,53 @@ function groupClaims(claims: readonly PathClaim[]): PathClaim[][] {
   return [...groups.values()];
 }
 
+/** The paths of one rule host and the hosts (rule host, then aliases) that kept them. */
+interface HostSet {
+  hosts: string[];
+  claims: PathClaim[];
+}
+
+/**
+ * Splits a group by the hosts each path kept: a path whose alias lost a
+ * conflict is routed without that alias. The set holding every host keeps the
+ * group's name; a reduced set gets a suffix from its hosts.
+ */
+function splitByHosts(group: PathClaim[]): { name: string; set: HostSet }[] {
+  const first = group[0];
+  if (!first) return [];
+  const allHosts = first.ruleHost === '' ? [] : [first.ruleHost, ...first.options.hostAliases.filter((a) => a !== first.ruleHost)];
+  const hostsOfPath = new Map<string, Set<string>>();
+  for (const claim of group) {
+    const hosts = hostsOfPath.get(claim.path.conflictKey) ?? new Set<string>();
+    hosts.add(claim.host);
+    hostsOfPath.set(claim.path.conflictKey, hosts);
+  }
+  const sets = new Map<string, HostSet>();
+  for (const claim of group) {
+    const kept = hostsOfPath.get(claim.path.conflictKey) ?? new Set<string>();
+    const hosts = allHosts.length === 0 ? [] : allHosts.filter((h) => kept.has(h));
+    const key = hosts.join(',');
+    const set = sets.get(key) ?? { hosts, claims: [] };
+    if (claim.host === claim.ruleHost || !kept.has(claim.ruleHost)) set.claims.push(claim);
+    sets.set(key, set);
+  }
+  const name = baseName(first);
+  const full = allHosts.join(',');
+  return [...sets.entries()].map(([key, set]) => ({ name: key === full ? name : `${name}.h${shortHash(key)}`, set }));
+}
+
 function uniquePaths(claims: readonly PathClaim[]): TranslatedPath[] {
   const byKey = new Map(claims.map((c) => [c.path.conflictKey, c.path]));
   return [...byKey.values()].sort((a, b) => compareStrings(a.conflictKey, b.conflictKey));
 }
 
-function planFor(first: PathClaim, name: string, paths: TranslatedPath[]): RoutePlan {
-  const { ingress, host, backend, options } = first;
+function planFor(first: PathClaim, name: string, hosts: string[], paths: TranslatedPath[]): RoutePlan {
+  const { ingress, ruleHost, backend, options } = first;
   return {
     name,
     ingress,
-    hosts: host === '' ? [] : [host, ...options.hostAliases.filter((alias) => alias !== host)],
-    hostKind: hostKind(host),
+    hosts,
+    hostKind: hostKind(ruleHost),
     paths,
     backend,
     options,
@@ -77,20 +112,19 @@ function baseName(claim: PathClaim): string {
     namespace: claim.ingress.metadata?.namespace ?? '',
     ingress: claim.ingress.metadata?.name ?? '',
     service: claim.backend.service.metadata?.name ?? '',
-    host: claim.host,
+    host: claim.ruleHost,
     port: claim.backend.portToken,
   });
 }
 
-function splitTraditional(group: PathClaim[]): RoutePlan[] {
-  const first = group[0];
+function splitTraditional(name: string, set: HostSet): RoutePlan[] {
+  const first = set.claims[0];
   if (!first) return [];
-  const paths = uniquePaths(group);
+  const paths = uniquePaths(set.claims);
   const exact = paths.filter((p) => p.pathType === 'Exact');
   const other = paths.filter((p) => p.pathType !== 'Exact');
-  const name = baseName(first);
-  if (exact.length === 0 || other.length === 0) return [planFor(first, name, paths)];
-  return [planFor(first, name, other), planFor(first, `${name}.exact`, exact)];
+  if (exact.length === 0 || other.length === 0) return [planFor(first, name, set.hosts, paths)];
+  return [planFor(first, name, set.hosts, other), planFor(first, `${name}.exact`, set.hosts, exact)];
 }
 
 /** The name of a route holding one path of a route that was split per path. */
@@ -98,18 +132,17 @@ export function splitRouteName(name: string, path: TranslatedPath): string {
   return `${name}.${shortHash(path.conflictKey)}`;
 }
 
-function splitExpressions(group: PathClaim[]): RoutePlan[] {
-  const first = group[0];
+function splitExpressions(name: string, set: HostSet): RoutePlan[] {
+  const first = set.claims[0];
   if (!first) return [];
-  const paths = uniquePaths(group);
-  const name = baseName(first);
-  if (paths.length === 1) return [planFor(first, name, paths)];
-  return paths.map((path) => planFor(first, splitRouteName(name, path), [path]));
+  const paths = uniquePaths(set.claims);
+  if (paths.length === 1) return [planFor(first, name, set.hosts, paths)];
+  return paths.map((path) => planFor(first, splitRouteName(name, path), set.hosts, [path]));
 }
 
 function planRoutes(claims: readonly PathClaim[], flavor: RouterFlavor): RoutePlan[] {
   const split = flavor === 'expressions' ? splitExpressions : splitTraditional;
-  return groupClaims(claims).flatMap(split);
+  return groupClaims(claims).flatMap(splitByHosts).flatMap(({ name, set }) => split(name, set));
 }
 
 // Incremental translation, step two: an Ingress plan reused from an earlier

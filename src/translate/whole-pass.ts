@@ -7,6 +7,7 @@ import { guarded } from './context.ts';
 import type { FailureCollector } from './failures.ts';
 import type { TranslateContext } from './context.ts';
 import { resolvePathConflicts } from './conflicts.ts';
+import { resolveHostOwnership, tlsWithinOwnership } from './host-ownership.ts';
 import { isIngressServed } from './ingress-class.ts';
 import { planIngressIncrementally } from './ingress-memo.ts';
 import { resolveIngressBackend } from './ingress-rules.ts';
@@ -106,12 +107,14 @@ function configuredObjects(snapshot: Snapshot, routes: readonly RoutePlan[], sec
 export function translateWhole(ctx: TranslateContext & { failures: FailureCollector }, snapshot: Snapshot): PassResult {
   const flavor = ctx.settings.routerFlavor;
   const plans = planServedIngresses(ctx, snapshot);
-  const losers = resolvePathConflicts(ctx, plans);
+  const ownership = ctx.settings.hostOwnership === 'Namespace' ? resolveHostOwnership(ctx, plans) : undefined;
+  const losers = resolvePathConflicts(ctx, plans, ownership?.refused);
   const planned = plans.flatMap((plan) => planIngressRoutes(plan, losers, flavor));
   const routes = ctx.excludedParts ? ctx.excludedParts.apply(planned) : planned;
   const fallback = defaultBackendRoute(ctx, plans.map((plan) => plan.ingress), routes.some(isCatchAll));
   if (fallback) routes.push(fallback);
-  const tls = translateTls(ctx, sortByAge(plans.map((plan) => plan.ingress).filter((ingress) => ingress.spec?.tls?.length)));
+  const withTls = sortByAge(plans.map((plan) => plan.ingress).filter((ingress) => ingress.spec?.tls?.length));
+  const tls = translateTls(ctx, ownership ? withTls.map((ingress) => tlsWithinOwnership(ctx, ingress, ownership)) : withTls);
   return {
     config: assembleConfig({ routes, certificates: tls.certificates, flavor }),
     failures: ctx.failures.list(),

@@ -32,6 +32,9 @@ function randomIngress(random: Random, namespace: string, name: string, round: n
   const annotations: Record<string, string> = {};
   if (random() < 0.2) annotations['konghq.com/strip-path'] = pick(random, ['true', 'false', 'maybe']);
   if (random() < 0.1) annotations['konghq.com/methods'] = 'GET,POST';
+  // Aliases are hosts: they conflict with rules[].host and with each other.
+  if (random() < 0.2) annotations['meshdoor.dev/host-delegates'] = pick(random, ['a', 'b', 'a, b']);
+  if (random() < 0.3) annotations['konghq.com/host-aliases'] = pick(random, [`${pick(random, APPS)}.example.com`, '*.example.com', 'web.example.com,api.example.com']);
   return ingress(name, spec, { namespace, annotations, created: `2025-01-01T00:00:${String(round % 60).padStart(2, '0')}Z`, uid: `${namespace}-${name}-${round}` });
 }
 
@@ -105,6 +108,7 @@ describe('incremental translation', () => {
     ['service mode, traditional_compatible', {}],
     ['endpoints mode, expressions', { upstreamMode: 'endpoints', routerFlavor: 'expressions' }],
     ['mesh mode, traditional', { upstreamMode: 'mesh', routerFlavor: 'traditional' }],
+    ['service mode, Namespace host ownership', { hostOwnership: 'Namespace' }],
   ] as const) {
     it(`gives what a translation from scratch gives after every edit (${label})`, () => {
       for (const seed of [1, 2, 3]) {

@@ -22,6 +22,7 @@ describe('settingsFromMeshDoor', () => {
         },
         publishService: 'gw/kong-proxy', publishAddresses: ['203.0.113.7', 'lb.example.com'],
         serveLastValid: false,
+        hosts: { ownership: 'Namespace' },
         somethingNewer: true,
       },
     });
@@ -36,6 +37,7 @@ describe('settingsFromMeshDoor', () => {
       },
       publishService: 'gw/kong-proxy', publishAddresses: ['203.0.113.7', 'lb.example.com'],
       serveLastValid: false,
+      hostOwnership: 'Namespace',
     });
   });
 
@@ -43,6 +45,8 @@ describe('settingsFromMeshDoor', () => {
     [{ upstreamMode: 'direct' }, 'spec.upstreamMode'],
     [{ routerFlavor: 'atc' }, 'spec.routerFlavor'],
     [{ serveLastValid: 'no' }, 'spec.serveLastValid'],
+    [{ hosts: { ownership: 'namespace' } }, 'spec.hosts.ownership'],
+    [{ hosts: 'Namespace' }, 'spec.hosts'],
     [{ ingressClass: 'Kong!' }, 'spec.ingressClass'],
     [{ controllerName: 'no-slash' }, 'spec.controllerName'],
     [{ clusterDomain: 42 }, 'spec.clusterDomain'],
