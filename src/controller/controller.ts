@@ -23,7 +23,7 @@ import { indexSnapshot } from '../translate/snapshot-index.ts';
 import type { Snapshot } from '../translate/types.ts';
 import type { SupervisorTimings } from '../kube/supervised-watch.ts';
 import { WatchSet } from '../kube/watch-set.ts';
-import type { WatchSourceFactory } from '../kube/watch-source.ts';
+import type { WatchRole, WatchSourceFactory } from '../kube/watch-source.ts';
 import { GatewayMesh } from '../mesh/ensure-gateway.ts';
 import { MeshReader, type MeshApi } from '../mesh/mesh-reader.ts';
 import { deploymentPodSelector } from '../mesh/sidecar.ts';
@@ -351,6 +351,11 @@ export class Controller {
       staticAdminUrls: this.o.kongAdminUrls.length > 0 || settings.kongAdmin.urls.length > 0,
       staticPublishAddresses: this.o.publishStatusAddresses.length > 0 || settings.publishAddresses.length > 0,
     }));
+  }
+
+  /** What the caches hold for one role (for tests: which objects are kept in memory). */
+  cachedObjects(role: WatchRole): readonly KubernetesObject[] {
+    return this.watches.list(role);
   }
 
   /** Current settings (for logs and tests). */

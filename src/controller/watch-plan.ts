@@ -45,16 +45,34 @@ function perNamespace(base: Omit<WatchSpec, 'namespace'>, namespaces: readonly s
   return [...new Set(namespaces)].sort().map((namespace) => ({ ...base, namespace }));
 }
 
+/** The API server's field selector for TLS Secrets (the only type the translator accepts). */
+export const TLS_SECRET_FIELD_SELECTOR = 'type=kubernetes.io/tls';
+
+/**
+ * TLS Secrets with a number of watches that does not grow with the number of
+ * Secrets. By default one watch per namespace that holds a referenced Secret;
+ * with `--secret-label-selector`, one label-selected watch (one per watched
+ * namespace holding a referenced Secret under `--watch-namespace`). Either way
+ * the watch keeps only the referenced Secrets and drops every other on arrival.
+ */
 function secretSpecs(input: WatchPlanInput): WatchSpec[] {
   const watched = new Set(input.watchNamespaces);
-  const refs = input.secretRefs.filter((r) => watched.size === 0 || watched.has(r.namespace));
-  const specs: WatchSpec[] = refs.map((ref) => ({
-    role: 'secrets', kind: 'Secret', namespace: ref.namespace, fieldSelector: `metadata.name=${ref.name}`, gate: 'soft',
-  }));
-  if (input.secretLabelSelector) {
-    specs.push(...perNamespace({ role: 'secrets', kind: 'Secret', labelSelector: input.secretLabelSelector, gate: 'hard' }, input.watchNamespaces));
+  const byNamespace = new Map<string, string[]>();
+  for (const ref of input.secretRefs) {
+    if (watched.size > 0 && !watched.has(ref.namespace)) continue;
+    byNamespace.set(ref.namespace, [...(byNamespace.get(ref.namespace) ?? []), `${ref.namespace}/${ref.name}`]);
   }
-  return specs;
+  const base = { role: 'secrets', kind: 'Secret', fieldSelector: TLS_SECRET_FIELD_SELECTOR } as const;
+  const selector = input.secretLabelSelector;
+  if (selector && watched.size === 0) {
+    const keep = [...byNamespace.values()].flat().sort();
+    return keep.length > 0 ? [{ ...base, labelSelector: selector, keep, gate: 'hard' }] : [];
+  }
+  return [...byNamespace.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([namespace, keys]) => ({
+    ...base, namespace, ...(selector ? { labelSelector: selector } : {}), keep: [...new Set(keys)].sort(),
+    // One unreadable namespace must not block every other route (a label-selected watch was asked for: it must work).
+    gate: selector ? 'hard' : 'soft',
+  }));
 }
 
 function gatewaySpecs(input: WatchPlanInput): WatchSpec[] {
