@@ -13,7 +13,8 @@ Cluster:
       --context <name>                 kubeconfig context (default: the current one)
       --meshdoor <name>                MeshDoor whose settings to serve (default: default)
       --watch-namespace <ns>           only watch Ingresses/Services/Secrets here; repeatable (default: all)
-      --secret-label-selector <sel>    also watch Secrets matching this label selector
+      --secret-label-selector <sel>    read TLS Secrets through one watch with this label selector
+                                       (default: one watch per namespace holding referenced ones)
       --watch-timeout <duration>       the API server ends each watch after this to twice this; it then
                                        resumes from the last version seen (default: 5m)
 Kong:
