@@ -7,6 +7,8 @@ import type { WatchSpec } from '../kube/watch-source.ts';
 import { isIngressServed, type ClassOwnership } from '../translate/ingress-class.ts';
 import { indexSnapshot } from '../translate/snapshot-index.ts';
 
+export type SecretWatchScope = 'namespace' | 'cluster';
+
 export interface NamespacedName {
   namespace: string;
   name: string;
@@ -17,8 +19,10 @@ export interface WatchPlanInput {
   meshdoorName: string;
   /** Limit Ingress/Service/EndpointSlice/Secret watches to these namespaces (empty: all). */
   watchNamespaces: readonly string[];
-  /** Secrets matching this label selector are watched too. */
+  /** TLS Secrets are read only through watches with this label selector. */
   secretLabelSelector?: string;
+  /** One TLS Secret watch per namespace holding referenced Secrets (default), or one cluster-wide. */
+  secretWatch?: SecretWatchScope;
   /** Secrets referenced by served Ingresses' TLS sections. */
   secretRefs: readonly NamespacedName[];
   /** matchLabels selector of the gateway Deployment's pods, once the Deployment is known. */
@@ -51,9 +55,10 @@ export const TLS_SECRET_FIELD_SELECTOR = 'type=kubernetes.io/tls';
 /**
  * TLS Secrets with a number of watches that does not grow with the number of
  * Secrets. By default one watch per namespace that holds a referenced Secret;
- * with `--secret-label-selector`, one label-selected watch (one per watched
- * namespace holding a referenced Secret under `--watch-namespace`). Either way
- * the watch keeps only the referenced Secrets and drops every other on arrival.
+ * with `--secret-watch cluster` or `--secret-label-selector`, one cluster-wide
+ * watch (under `--watch-namespace`, one per watched namespace holding a
+ * referenced Secret: RBAC may be granted per namespace). Either way the watch
+ * keeps only the referenced Secrets and drops every other on arrival.
  */
 function secretSpecs(input: WatchPlanInput): WatchSpec[] {
   const watched = new Set(input.watchNamespaces);
@@ -64,9 +69,10 @@ function secretSpecs(input: WatchPlanInput): WatchSpec[] {
   }
   const base = { role: 'secrets', kind: 'Secret', fieldSelector: TLS_SECRET_FIELD_SELECTOR } as const;
   const selector = input.secretLabelSelector;
-  if (selector && watched.size === 0) {
-    const keep = [...byNamespace.values()].flat().sort();
-    return keep.length > 0 ? [{ ...base, labelSelector: selector, keep, gate: 'hard' }] : [];
+  if ((selector || input.secretWatch === 'cluster') && watched.size === 0) {
+    const keep = [...new Set([...byNamespace.values()].flat())].sort();
+    if (keep.length === 0) return [];
+    return [selector ? { ...base, labelSelector: selector, keep, gate: 'hard' } : { ...base, keep, gate: 'soft' }];
   }
   return [...byNamespace.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([namespace, keys]) => ({
     ...base, namespace, ...(selector ? { labelSelector: selector } : {}), keep: [...new Set(keys)].sort(),

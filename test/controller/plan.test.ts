@@ -73,6 +73,16 @@ describe('watch plan', () => {
     expect(secretIds({ secretLabelSelector: 'tls=yes', secretRefs: [] })).to.deep.equal([]);
   });
 
+  it('with --secret-watch cluster, opens one TLS-typed watch for all namespaces (per watched namespace under --watch-namespace)', () => {
+    expect(secretIds({ secretWatch: 'cluster', secretRefs: refs(1000, ['a', 'b', 'c', 'd']) })).to.have.length(1);
+    expect(secretIds({ secretWatch: 'cluster', secretRefs: [{ namespace: 'b', name: 'y' }, { namespace: 'a', name: 'x' }] })).to.deep.equal([
+      'secrets|Secret|*||type=kubernetes.io/tls|keep=a/x,b/y',
+    ]);
+    expect(secretIds({ secretWatch: 'cluster', watchNamespaces: ['a', 'b'], secretRefs: [{ namespace: 'b', name: 'y' }, { namespace: 'a', name: 'x' }] })).to.deep.equal([
+      'secrets|Secret|a||type=kubernetes.io/tls|keep=a/x', 'secrets|Secret|b||type=kubernetes.io/tls|keep=b/y',
+    ]);
+  });
+
   it('limits namespaced inputs to --watch-namespace, Secrets included', () => {
     const patch = { watchNamespaces: ['b', 'a'], secretRefs: [{ namespace: 'a', name: 'x' }, { namespace: 'z', name: 'y' }] };
     expect(plan(patch).filter((id) => id.startsWith('ingresses|'))).to.deep.equal(['ingresses|Ingress|a||', 'ingresses|Ingress|b||']);
