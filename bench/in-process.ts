@@ -15,6 +15,7 @@ import type { WatchSourceFactory } from '../src/kube/watch-source.ts';
 import { silentLogger } from '../src/observe/logger.ts';
 import { Metrics } from '../src/observe/metrics.ts';
 import { translate } from '../src/translate/index.ts';
+import type { SecretWatchScope } from '../src/controller/watch-plan.ts';
 
 export interface PostEvent {
   /** performance.now() when the engine handed the body to the Admin API client. */
@@ -38,6 +39,8 @@ export interface InProcessOptions {
   keepBodies?: boolean;
   /** The watches' backoff and periodic relist (the controller's defaults otherwise). */
   supervisorTimings?: SupervisorTimings;
+  /** TLS Secret watches per namespace (the default) or one cluster-wide. */
+  secretWatch?: SecretWatchScope;
   /** Each translation the controller ran, with its duration. */
   onTranslate?: (ms: number) => void;
 }
@@ -107,7 +110,8 @@ export async function startInProcessController(o: InProcessOptions): Promise<InP
   const controller = new Controller({
     meshdoorName: 'default', watchNamespaces: [], holdoffMs: o.holdoffMs, maxDelayMs: o.maxDelayMs,
     kongAdminUrls: [o.kongUrl], publishStatusAddresses: [], dblessPushFromAllReplicas: true,
-    restartUnmeshedGateway: false, identity: 'bench', ...(o.supervisorTimings ? { supervisorTimings: o.supervisorTimings } : {}),
+    restartUnmeshedGateway: false, identity: 'bench', ...(o.secretWatch ? { secretWatch: o.secretWatch } : {}),
+    ...(o.supervisorTimings ? { supervisorTimings: o.supervisorTimings } : {}),
   }, {
     watchFactory: o.watchFactory, writer: o.writer ?? discardingWriter, kong: dblessBackend(pool, o),
     translate: timedTranslate(o.onTranslate), settingsFromMeshDoor, clock: systemClock, log: silentLogger(), metrics: new Metrics(),

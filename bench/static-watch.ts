@@ -15,7 +15,7 @@ function selectorMatches(values: Record<string, string | undefined>, selector: s
 function matches(spec: WatchSpec, obj: KubernetesObject): boolean {
   if (obj.kind !== spec.kind) return false;
   if (spec.namespace && obj.metadata?.namespace !== spec.namespace) return false;
-  const fields = { 'metadata.name': obj.metadata?.name, 'metadata.namespace': obj.metadata?.namespace };
+  const fields = { 'metadata.name': obj.metadata?.name, 'metadata.namespace': obj.metadata?.namespace, type: (obj as { type?: string }).type };
   return selectorMatches(obj.metadata?.labels ?? {}, spec.labelSelector) && selectorMatches(fields, spec.fieldSelector);
 }
 

@@ -1,6 +1,7 @@
 // The controller under the shipped RBAC only: it serves TLS from the Secret an
-// Ingress names, never reads any other Secret (checked in the apiserver's audit
-// log), and none of its requests is forbidden.
+// Ingress names, reads Secrets only through one TLS-typed list+watch per
+// namespace holding a referenced Secret (checked in the apiserver's audit log),
+// and none of its requests is forbidden.
 import { expect } from 'chai';
 import { generateKeyPairSync } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -56,6 +57,7 @@ describe('RBAC: the controller runs under the shipped role only', function () {
     await env.apply([
       'apiVersion: v1\nkind: Namespace\nmetadata: { name: secure }\n',
       tlsSecret('secure-tls', pair),
+      tlsSecret('second-tls', selfSigned('second.example.com')),
       tlsSecret('unreferenced', selfSigned('other.example.com')),
       'apiVersion: v1\nkind: Service\nmetadata: { name: web, namespace: secure }\nspec:\n  ports: [{ port: 80 }]\n',
       `
@@ -73,6 +75,21 @@ spec:
         paths:
           - { path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }
 `,
+      `
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: second, namespace: secure }
+spec:
+  ingressClassName: kong
+  tls:
+    - hosts: [second.example.com]
+      secretName: second-tls
+  rules:
+    - host: second.example.com
+      http:
+        paths:
+          - { path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }
+`,
     ].join('---\n'));
   });
 
@@ -84,23 +101,28 @@ spec:
     await env?.stop();
   });
 
-  it('serves the Ingress with the certificate from its referenced Secret', async function () {
+  it('serves each Ingress with the certificate from its referenced Secret, and no other', async function () {
     await expectRoutedTo(env, { host: 'secure.example.com', path: '/' }, 'web.secure.svc.cluster.local:80');
     await eventually(async () => {
       const state = await env.double.state();
       const snis = (state.entities.snis ?? []).map((s) => s.name);
-      expect(snis).to.include('secure.example.com');
-    }, { message: 'no certificate for secure.example.com in Kong' });
+      expect(snis.sort()).to.deep.equal(['second.example.com', 'secure.example.com']);
+    }, { message: 'no certificates for secure.example.com and second.example.com (only) in Kong' });
     await waitReady(env.controller);
   });
 
-  it('reads the referenced Secret by name only, and never the unreferenced one', async function () {
+  it('reads TLS Secrets with one list+watch in the namespace holding the two referenced ones, and no other Secret request', async function () {
     const events = secretRequests(await env.cluster.auditEvents(), env.controller.username);
-    expect(events.map((e) => e.objectRef?.name), 'referenced Secret never read').to.include('secure-tls');
     // Besides: its own Admin API mutual-TLS Secrets in the gateway namespace, by name.
     const ownAdminTls = (e: AuditEvent): boolean => e.objectRef?.namespace === 'kong' && ADMIN_TLS_SECRETS.includes(e.objectRef.name ?? '');
-    const other = events.filter((e) => e.objectRef?.name !== 'secure-tls' && !ownAdminTls(e));
-    expect(other.map((e) => `${e.verb} ${e.requestURI}`), 'Secret requests other than secure-tls').to.deep.equal([]);
+    const requests = events.filter((e) => !ownAdminTls(e)).map((e) => {
+      const url = new URL(e.requestURI, 'https://apiserver');
+      return `${e.verb} ${url.pathname} ${url.searchParams.get('fieldSelector') ?? ''} ${url.searchParams.get('labelSelector') ?? ''}`.trim();
+    });
+    expect([...new Set(requests)].sort(), 'Secret requests besides the admin TLS ones').to.deep.equal([
+      'list /api/v1/namespaces/secure/secrets type=kubernetes.io/tls',
+      'watch /api/v1/namespaces/secure/secrets type=kubernetes.io/tls',
+    ]);
   });
 
   it('was never refused by the API server (every call it makes is in the role)', async function () {

@@ -10,6 +10,7 @@ import { rejectedPushWorkload } from './rejected-push.ts';
 import { retranslateWorkload } from './retranslate.ts';
 import { soakWorkload } from './soak.ts';
 import { translateWorkload } from './translate.ts';
+import { watchesWorkload } from './watches.ts';
 
 export const WORKLOADS: Workload[] = [
   translateWorkload,
@@ -22,4 +23,5 @@ export const WORKLOADS: Workload[] = [
   burstWorkload,
   soakWorkload,
   adminTlsWorkload,
+  watchesWorkload,
 ];

@@ -76,6 +76,7 @@ async function runController(flags: ControllerFlags): Promise<number> {
   const controller = new Controller({
     meshdoorName: flags.meshdoor, watchNamespaces: flags.watchNamespaces,
     ...(flags.secretLabelSelector ? { secretLabelSelector: flags.secretLabelSelector } : {}),
+    secretWatch: flags.secretWatch,
     holdoffMs: flags.syncHoldoffMs, maxDelayMs: flags.syncMaxDelayMs, resyncMs: flags.resyncPeriodMs, dblessCheckMs: flags.gatewayCheckPeriodMs,
     gatewayPollMs: flags.gatewayStatusPollMs,
     kongAdminUrls: flags.kongAdminUrls, publishStatusAddresses: flags.publishStatusAddresses,

@@ -2,6 +2,7 @@
 // module does the I/O (files, signals, servers).
 import { parseArgs } from 'node:util';
 import type { LogFormat, LogLevel } from '../observe/logger.ts';
+import type { SecretWatchScope } from './watch-plan.ts';
 
 export const CONTROLLER_USAGE = `usage: meshdoor controller [options]
 
@@ -13,7 +14,9 @@ Cluster:
       --context <name>                 kubeconfig context (default: the current one)
       --meshdoor <name>                MeshDoor whose settings to serve (default: default)
       --watch-namespace <ns>           only watch Ingresses/Services/Secrets here; repeatable (default: all)
-      --secret-label-selector <sel>    also watch Secrets matching this label selector
+      --secret-watch namespace|cluster TLS Secret watches: one per namespace holding referenced ones,
+                                       or one cluster-wide (default: namespace); unreferenced are dropped
+      --secret-label-selector <sel>    read TLS Secrets through one watch with this label selector
       --watch-timeout <duration>       the API server ends each watch after this to twice this; it then
                                        resumes from the last version seen (default: 5m)
 Kong:
@@ -63,6 +66,7 @@ export interface ControllerFlags {
   meshdoor: string;
   watchNamespaces: string[];
   secretLabelSelector?: string;
+  secretWatch: SecretWatchScope;
   watchTimeoutMs: number;
   kongAdminUrls: string[];
   kongMode: 'auto' | 'dbless' | 'db';
@@ -128,6 +132,7 @@ type OptionTable = Record<string, { type: 'string' | 'boolean'; multiple?: boole
 export const CONTROLLER_OPTIONS = {
   kubeconfig: { type: 'string' }, context: { type: 'string' }, meshdoor: { type: 'string' },
   'watch-namespace': { type: 'string', multiple: true }, 'secret-label-selector': { type: 'string' },
+  'secret-watch': { type: 'string' },
   'watch-timeout': { type: 'string' },
   'kong-admin-url': { type: 'string', multiple: true }, 'kong-mode': { type: 'string' },
   'kong-admin-token-file': { type: 'string' }, 'kong-ca-file': { type: 'string' },
@@ -204,6 +209,7 @@ export function parseControllerFlags(argv: readonly string[], env: Readonly<Reco
     meshdoor: v.meshdoor ?? 'default',
     watchNamespaces: v['watch-namespace'] ?? [],
     ...optional('secretLabelSelector', v['secret-label-selector']),
+    secretWatch: oneOf(v['secret-watch'], ['namespace', 'cluster'] as const, 'secret-watch', 'namespace'),
     watchTimeoutMs: watchTimeout,
     kongAdminUrls: v['kong-admin-url'] ?? [],
     kongMode: oneOf(v['kong-mode'], ['auto', 'dbless', 'db'] as const, 'kong-mode', 'auto'),

@@ -23,7 +23,7 @@ import { indexSnapshot } from '../translate/snapshot-index.ts';
 import type { Snapshot } from '../translate/types.ts';
 import type { SupervisorTimings } from '../kube/supervised-watch.ts';
 import { WatchSet } from '../kube/watch-set.ts';
-import type { WatchSourceFactory } from '../kube/watch-source.ts';
+import type { WatchRole, WatchSourceFactory } from '../kube/watch-source.ts';
 import { GatewayMesh } from '../mesh/ensure-gateway.ts';
 import { MeshReader, type MeshApi } from '../mesh/mesh-reader.ts';
 import { deploymentPodSelector } from '../mesh/sidecar.ts';
@@ -42,12 +42,14 @@ import { rejectionsFromStatus, rejectionsToStatus } from './rejection-status.ts'
 import { Reporter, type ReportInput } from './report-step.ts';
 import type { GatewayTarget } from '../kong/sync-types.ts';
 import { SettingsState, type ResolvedSettings } from './settings-state.ts';
-import { desiredWatchSpecs, meshdoorWatchSpec, referencedSecrets } from './watch-plan.ts';
+import { desiredWatchSpecs, meshdoorWatchSpec, referencedSecrets, type SecretWatchScope } from './watch-plan.ts';
 
 export interface ControllerOptions {
   meshdoorName: string;
   watchNamespaces: readonly string[];
   secretLabelSelector?: string;
+  /** TLS Secret watches per namespace holding referenced Secrets (default) or one cluster-wide. */
+  secretWatch?: SecretWatchScope;
   holdoffMs: number;
   maxDelayMs: number;
   /** `--kong-admin-url`: overrides the MeshDoor's URLs and discovery. */
@@ -346,11 +348,17 @@ export class Controller {
       meshdoorName: this.o.meshdoorName,
       watchNamespaces: this.o.watchNamespaces,
       ...(this.o.secretLabelSelector ? { secretLabelSelector: this.o.secretLabelSelector } : {}),
+      ...(this.o.secretWatch ? { secretWatch: this.o.secretWatch } : {}),
       secretRefs: referencedSecrets(ingresses, this.watches.list('ingressClasses'), settings),
       ...withPodSelector(this.watches.list<V1Deployment>('gatewayDeployment')[0]),
       staticAdminUrls: this.o.kongAdminUrls.length > 0 || settings.kongAdmin.urls.length > 0,
       staticPublishAddresses: this.o.publishStatusAddresses.length > 0 || settings.publishAddresses.length > 0,
     }));
+  }
+
+  /** What the caches hold for one role (for tests: which objects are kept in memory). */
+  cachedObjects(role: WatchRole): readonly KubernetesObject[] {
+    return this.watches.list(role);
   }
 
   /** Current settings (for logs and tests). */

@@ -7,6 +7,8 @@ import type { WatchSpec } from '../kube/watch-source.ts';
 import { isIngressServed, type ClassOwnership } from '../translate/ingress-class.ts';
 import { indexSnapshot } from '../translate/snapshot-index.ts';
 
+export type SecretWatchScope = 'namespace' | 'cluster';
+
 export interface NamespacedName {
   namespace: string;
   name: string;
@@ -17,8 +19,10 @@ export interface WatchPlanInput {
   meshdoorName: string;
   /** Limit Ingress/Service/EndpointSlice/Secret watches to these namespaces (empty: all). */
   watchNamespaces: readonly string[];
-  /** Secrets matching this label selector are watched too. */
+  /** TLS Secrets are read only through watches with this label selector. */
   secretLabelSelector?: string;
+  /** One TLS Secret watch per namespace holding referenced Secrets (default), or one cluster-wide. */
+  secretWatch?: SecretWatchScope;
   /** Secrets referenced by served Ingresses' TLS sections. */
   secretRefs: readonly NamespacedName[];
   /** matchLabels selector of the gateway Deployment's pods, once the Deployment is known. */
@@ -45,16 +49,36 @@ function perNamespace(base: Omit<WatchSpec, 'namespace'>, namespaces: readonly s
   return [...new Set(namespaces)].sort().map((namespace) => ({ ...base, namespace }));
 }
 
+/** The API server's field selector for TLS Secrets (the only type the translator accepts). */
+export const TLS_SECRET_FIELD_SELECTOR = 'type=kubernetes.io/tls';
+
+/**
+ * TLS Secrets with a number of watches that does not grow with the number of
+ * Secrets. By default one watch per namespace that holds a referenced Secret;
+ * with `--secret-watch cluster` or `--secret-label-selector`, one cluster-wide
+ * watch (under `--watch-namespace`, one per watched namespace holding a
+ * referenced Secret: RBAC may be granted per namespace). Either way the watch
+ * keeps only the referenced Secrets and drops every other on arrival.
+ */
 function secretSpecs(input: WatchPlanInput): WatchSpec[] {
   const watched = new Set(input.watchNamespaces);
-  const refs = input.secretRefs.filter((r) => watched.size === 0 || watched.has(r.namespace));
-  const specs: WatchSpec[] = refs.map((ref) => ({
-    role: 'secrets', kind: 'Secret', namespace: ref.namespace, fieldSelector: `metadata.name=${ref.name}`, gate: 'soft',
-  }));
-  if (input.secretLabelSelector) {
-    specs.push(...perNamespace({ role: 'secrets', kind: 'Secret', labelSelector: input.secretLabelSelector, gate: 'hard' }, input.watchNamespaces));
+  const byNamespace = new Map<string, string[]>();
+  for (const ref of input.secretRefs) {
+    if (watched.size > 0 && !watched.has(ref.namespace)) continue;
+    byNamespace.set(ref.namespace, [...(byNamespace.get(ref.namespace) ?? []), `${ref.namespace}/${ref.name}`]);
   }
-  return specs;
+  const base = { role: 'secrets', kind: 'Secret', fieldSelector: TLS_SECRET_FIELD_SELECTOR } as const;
+  const selector = input.secretLabelSelector;
+  if ((selector || input.secretWatch === 'cluster') && watched.size === 0) {
+    const keep = [...new Set([...byNamespace.values()].flat())].sort();
+    if (keep.length === 0) return [];
+    return [selector ? { ...base, labelSelector: selector, keep, gate: 'hard' } : { ...base, keep, gate: 'soft' }];
+  }
+  return [...byNamespace.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([namespace, keys]) => ({
+    ...base, namespace, ...(selector ? { labelSelector: selector } : {}), keep: [...new Set(keys)].sort(),
+    // One unreadable namespace must not block every other route (a label-selected watch was asked for: it must work).
+    gate: selector ? 'hard' : 'soft',
+  }));
 }
 
 function gatewaySpecs(input: WatchPlanInput): WatchSpec[] {

@@ -37,6 +37,7 @@ function matchesFields(obj: KubernetesObject, selector: string | undefined): boo
     const [field, value] = term.split('=');
     if (field === 'metadata.name') return obj.metadata?.name === value;
     if (field === 'metadata.namespace') return obj.metadata?.namespace === value;
+    if (field === 'type') return (obj as { type?: string }).type === value;
     return true;
   });
 }

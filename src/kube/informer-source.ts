@@ -4,7 +4,7 @@
 import { Watch, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { KubeClients } from './clients.ts';
 import { ResumingWatchSource, type WatchTransport } from './resuming-watch.ts';
-import type { WatchKind, WatchSourceFactory, WatchSpec } from './watch-source.ts';
+import { keptBySpec, keptItems, type WatchKind, type WatchSourceFactory, type WatchSpec } from './watch-source.ts';
 
 interface Selectors { labelSelector?: string; fieldSelector?: string }
 type ListFn = (c: KubeClients, ns: string | undefined, sel: Selectors) => Promise<KubernetesListObject<KubernetesObject>>;
@@ -97,12 +97,17 @@ function clientNodeTransport(clients: KubeClients, spec: WatchSpec, minTimeoutS:
   return {
     async list() {
       const list = await info.list(clients, namespace, sel);
-      return { items: list.items.map(normalize), resourceVersion: list.metadata?.resourceVersion ?? '' };
+      // Dropped here, before the resuming source keeps its copy of the list.
+      return { items: keptItems(spec, list.items).map(normalize), resourceVersion: list.metadata?.resourceVersion ?? '' };
     },
     watch(resourceVersion, onEvent, onDone) {
       const timeoutSeconds = minTimeoutS + Math.floor(Math.random() * minTimeoutS);
       const params = { ...sel, resourceVersion, allowWatchBookmarks: true, timeoutSeconds };
-      return watch.watch(path, params, (type: string, obj: KubernetesObject) => { onEvent(type, type === 'BOOKMARK' ? obj : normalize(obj)); }, onDone);
+      return watch.watch(path, params, (type: string, obj: KubernetesObject) => {
+        if (type === 'BOOKMARK' || type === 'ERROR' || keptBySpec(spec, obj)) onEvent(type, type === 'BOOKMARK' ? obj : normalize(obj));
+        // An object not kept still moves the version the watch resumes from, without its data.
+        else onEvent('BOOKMARK', { metadata: { resourceVersion: obj.metadata?.resourceVersion ?? '' } });
+      }, onDone);
     },
   };
 }

@@ -5,7 +5,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { trimForCache } from './cache-trim.ts';
 import { backoffDelay, type Clock } from './clock.ts';
 import { ObjectStore } from './object-store.ts';
-import { watchSpecId, type WatchSource, type WatchSourceFactory, type WatchSpec } from './watch-source.ts';
+import { keptBySpec, keptItems, watchSpecId, type WatchSource, type WatchSourceFactory, type WatchSpec } from './watch-source.ts';
 import { errorField, type Logger } from '../observe/logger.ts';
 
 export interface SupervisorTimings {
@@ -30,6 +30,11 @@ export interface SupervisedWatchOptions {
   /** Called whenever the cached content changed (level-based: the caller only marks dirty). */
   onChange: () => void;
   onRestart?: (spec: WatchSpec) => void;
+  /**
+   * Objects a predecessor watch cached (same request, other `keep`): readable
+   * at once, so replacing the watch leaves no gap until its first list.
+   */
+  seed?: readonly KubernetesObject[];
 }
 
 export class SupervisedWatch {
@@ -50,6 +55,7 @@ export class SupervisedWatch {
     this.id = watchSpecId(options.spec);
     this.timings = options.timings ?? DEFAULT_SUPERVISOR_TIMINGS;
     this.createdAt = options.clock.now();
+    if (options.seed) this.store.replaceAll(keptItems(this.spec, options.seed));
   }
 
   /** True once the first list has completed (stays true across restarts: the cache is still good). */
@@ -78,13 +84,13 @@ export class SupervisedWatch {
     const live = (): boolean => epoch === this.epoch && !this.stopped;
     try {
       const items = await source.start({
-        onUpsert: (obj) => { if (live() && this.store.upsert(trimForCache(obj))) this.options.onChange(); },
+        onUpsert: (obj) => { if (live() && keptBySpec(this.spec, obj) && this.store.upsert(trimForCache(obj))) this.options.onChange(); },
         onDelete: (obj) => { if (live() && this.store.remove(obj)) this.options.onChange(); },
-        onRelist: (relisted) => { if (live() && this.store.replaceAll(relisted.map(trimForCache))) this.options.onChange(); },
+        onRelist: (relisted) => { if (live() && this.store.replaceAll(keptItems(this.spec, relisted).map(trimForCache))) this.options.onChange(); },
         onError: (err) => { if (live()) this.fail(err); },
       });
       if (!live()) return;
-      const changed = this.store.replaceAll(items.map(trimForCache));
+      const changed = this.store.replaceAll(keptItems(this.spec, items).map(trimForCache));
       const first = !this.synced;
       this.synced = true;
       this.attempt = 0;

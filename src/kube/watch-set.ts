@@ -3,7 +3,7 @@
 // Every content change bumps one version number, so an unchanged store is cheap to detect.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { SupervisedWatch, type SupervisedWatchOptions } from './supervised-watch.ts';
-import { watchSpecId, type WatchRole, type WatchSpec } from './watch-source.ts';
+import { watchRequestId, watchSpecId, type WatchRole, type WatchSpec } from './watch-source.ts';
 
 /** The options every watch in the set shares: a supervised watch's, less its spec. */
 export type WatchSetOptions = Omit<SupervisedWatchOptions, 'spec'>;
@@ -28,11 +28,15 @@ export class WatchSet {
     const wanted = new Map(specs.map((s) => [watchSpecId(s), s]));
     const stale = [...this.watches.values()].filter((w) => !wanted.has(w.id));
     for (const watch of stale) this.watches.delete(watch.id);
+    // A watch whose `keep` list changed is replaced by one with the same request: it starts from its predecessor's cache.
+    const predecessors = new Map(stale.map((w) => [watchRequestId(w.spec), w]));
     let added = 0;
     for (const [id, spec] of wanted) {
       if (this.watches.has(id)) continue;
+      const seed = predecessors.get(watchRequestId(spec))?.store.list();
       const watch = new SupervisedWatch({
         spec,
+        ...(seed ? { seed } : {}),
         factory: this.options.factory,
         clock: this.options.clock,
         log: this.options.log,

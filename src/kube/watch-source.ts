@@ -22,6 +22,13 @@ export interface WatchSpec {
   labelSelector?: string;
   fieldSelector?: string;
   /**
+   * Only these objects (`namespace/name`) are kept: any other the watch
+   * receives is dropped on arrival, before it is cached anywhere. Lets one
+   * selector-wide watch (all TLS Secrets of a namespace) stand in for one
+   * watch per object without holding the data of objects nobody references.
+   */
+  keep?: readonly string[];
+  /**
    * `hard` watches must have synced before anything is pushed to Kong; `soft`
    * ones (per-Secret watches) are waited for only briefly, so one unreadable
    * Secret cannot block every other route.
@@ -29,8 +36,33 @@ export interface WatchSpec {
   gate: 'hard' | 'soft';
 }
 
-export function watchSpecId(spec: WatchSpec): string {
+/** The watch's request: role, kind, namespace and selectors (what the API server sees). */
+export function watchRequestId(spec: WatchSpec): string {
   return [spec.role, spec.kind, spec.namespace ?? '*', spec.labelSelector ?? '', spec.fieldSelector ?? ''].join('|');
+}
+
+/** The request plus the objects kept: a new `keep` list is a new watch (it must list again to find the added objects). */
+export function watchSpecId(spec: WatchSpec): string {
+  const request = watchRequestId(spec);
+  return spec.keep ? `${request}|keep=${spec.keep.join(',')}` : request;
+}
+
+const keepSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function keepSet(keep: readonly string[]): ReadonlySet<string> {
+  let set = keepSets.get(keep);
+  if (!set) keepSets.set(keep, set = new Set(keep));
+  return set;
+}
+
+/** Whether the watch keeps `obj` (see `WatchSpec.keep`). */
+export function keptBySpec(spec: WatchSpec, obj: KubernetesObject): boolean {
+  return spec.keep === undefined || keepSet(spec.keep).has(metaKey(obj));
+}
+
+/** `items` less those the watch does not keep. */
+export function keptItems<T extends KubernetesObject>(spec: WatchSpec, items: readonly T[]): T[] {
+  return spec.keep === undefined ? [...items] : items.filter((obj) => keptBySpec(spec, obj));
 }
 
 export interface WatchHandlers<T> {

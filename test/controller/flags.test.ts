@@ -38,6 +38,12 @@ describe('controller flags', () => {
       .to.deep.equal([250, 2000, 300_000, 1500, 40]);
   });
 
+  it('reads the Secret watch scope (namespace by default)', () => {
+    expect(parseControllerFlags([]).secretWatch).to.equal('namespace');
+    expect(parseControllerFlags(['--secret-watch', 'cluster']).secretWatch).to.equal('cluster');
+    expect(() => parseControllerFlags(['--secret-watch', 'secret'])).to.throw(/--secret-watch/);
+  });
+
   it('rejects mistakes with a message naming the flag', () => {
     expect(() => parseControllerFlags(['--kong-mode', 'hybrid'])).to.throw(/--kong-mode/);
     expect(() => parseControllerFlags(['--sync-holdoff', 'soon'])).to.throw(/--sync-holdoff/);

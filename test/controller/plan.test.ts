@@ -31,7 +31,7 @@ describe('watch plan', () => {
     ]);
   });
 
-  it('adds EndpointSlices only in endpoints mode, pods once the selector is known, one watch per referenced Secret', () => {
+  it('adds EndpointSlices only in endpoints mode, pods once the selector is known, one TLS Secret watch per namespace', () => {
     const ids = plan({
       settings: settings({ upstreamMode: 'endpoints' }), gatewayPodSelector: 'app=kong',
       secretRefs: [{ namespace: 'shop', name: 'tls' }],
@@ -39,16 +39,55 @@ describe('watch plan', () => {
     expect(ids).to.include('endpointSlices|EndpointSlice|*||');
     expect(ids).to.not.include('backendEndpoints|EndpointSlice|*||');
     expect(ids).to.include('gatewayPods|Pod|kong|app=kong|');
-    expect(ids).to.include('secrets|Secret|shop||metadata.name=tls');
+    expect(ids).to.include('secrets|Secret|shop||type=kubernetes.io/tls|keep=shop/tls');
     expect(ids.filter((id) => id.startsWith('secrets|'))).to.have.length(1);
   });
 
-  it('limits namespaced inputs to --watch-namespace, Secrets included', () => {
-    const ids = plan({ watchNamespaces: ['b', 'a'], secretRefs: [{ namespace: 'a', name: 'x' }, { namespace: 'z', name: 'y' }], secretLabelSelector: 'tls=yes' });
-    expect(ids.filter((id) => id.startsWith('ingresses|'))).to.deep.equal(['ingresses|Ingress|a||', 'ingresses|Ingress|b||']);
-    expect(ids.filter((id) => id.startsWith('secrets|'))).to.deep.equal([
-      'secrets|Secret|a||metadata.name=x', 'secrets|Secret|a|tls=yes|', 'secrets|Secret|b|tls=yes|',
+  const secretIds = (patch: Partial<WatchPlanInput>): string[] => plan(patch).filter((id) => id.startsWith('secrets|'));
+  const refs = (count: number, namespaces: readonly string[]) =>
+    Array.from({ length: count }, (_, i) => ({ namespace: namespaces[i % namespaces.length] ?? '', name: `tls-${i}` }));
+
+  it('opens one Secret watch per namespace holding referenced Secrets, however many Secrets', () => {
+    for (const count of [3, 30, 3000]) {
+      const specs = secretIds({ secretRefs: refs(count, ['shop', 'blog', 'shop-2']) });
+      expect(specs.map((id) => id.split('|').slice(0, 5).join('|')), `${count} Secrets`).to.deep.equal([
+        'secrets|Secret|blog||type=kubernetes.io/tls', 'secrets|Secret|shop||type=kubernetes.io/tls', 'secrets|Secret|shop-2||type=kubernetes.io/tls',
+      ]);
+    }
+    expect(secretIds({ secretRefs: [] }), 'no reference, no Secret watch').to.deep.equal([]);
+  });
+
+  it('keeps in each namespace watch exactly the Secrets referenced there', () => {
+    const specs = desiredWatchSpecs({
+      settings: settings(), meshdoorName: 'default', watchNamespaces: [], staticAdminUrls: false, staticPublishAddresses: false,
+      secretRefs: [{ namespace: 'b', name: 'y' }, { namespace: 'a', name: 'x2' }, { namespace: 'a', name: 'x1' }],
+    }).filter((s) => s.role === 'secrets');
+    expect(specs.map((s) => [s.namespace, s.keep, s.gate])).to.deep.equal([['a', ['a/x1', 'a/x2'], 'soft'], ['b', ['b/y'], 'soft']]);
+  });
+
+  it('with --secret-label-selector, opens one label-selected watch for all referenced Secrets', () => {
+    expect(secretIds({ secretLabelSelector: 'tls=yes', secretRefs: refs(100, ['a', 'b', 'c']) })).to.have.length(1);
+    expect(secretIds({ secretLabelSelector: 'tls=yes', secretRefs: [{ namespace: 'b', name: 'y' }, { namespace: 'a', name: 'x' }] })).to.deep.equal([
+      'secrets|Secret|*|tls=yes|type=kubernetes.io/tls|keep=a/x,b/y',
     ]);
+    expect(secretIds({ secretLabelSelector: 'tls=yes', secretRefs: [] })).to.deep.equal([]);
+  });
+
+  it('with --secret-watch cluster, opens one TLS-typed watch for all namespaces (per watched namespace under --watch-namespace)', () => {
+    expect(secretIds({ secretWatch: 'cluster', secretRefs: refs(1000, ['a', 'b', 'c', 'd']) })).to.have.length(1);
+    expect(secretIds({ secretWatch: 'cluster', secretRefs: [{ namespace: 'b', name: 'y' }, { namespace: 'a', name: 'x' }] })).to.deep.equal([
+      'secrets|Secret|*||type=kubernetes.io/tls|keep=a/x,b/y',
+    ]);
+    expect(secretIds({ secretWatch: 'cluster', watchNamespaces: ['a', 'b'], secretRefs: [{ namespace: 'b', name: 'y' }, { namespace: 'a', name: 'x' }] })).to.deep.equal([
+      'secrets|Secret|a||type=kubernetes.io/tls|keep=a/x', 'secrets|Secret|b||type=kubernetes.io/tls|keep=b/y',
+    ]);
+  });
+
+  it('limits namespaced inputs to --watch-namespace, Secrets included', () => {
+    const patch = { watchNamespaces: ['b', 'a'], secretRefs: [{ namespace: 'a', name: 'x' }, { namespace: 'z', name: 'y' }] };
+    expect(plan(patch).filter((id) => id.startsWith('ingresses|'))).to.deep.equal(['ingresses|Ingress|a||', 'ingresses|Ingress|b||']);
+    expect(secretIds(patch)).to.deep.equal(['secrets|Secret|a||type=kubernetes.io/tls|keep=a/x']);
+    expect(secretIds({ ...patch, secretLabelSelector: 'tls=yes' })).to.deep.equal(['secrets|Secret|a|tls=yes|type=kubernetes.io/tls|keep=a/x']);
   });
 
   it('needs no discovery or publish Service watch with static URLs and addresses', () => {

@@ -115,7 +115,7 @@ describe('controller: watches', () => {
     expect(await h.metrics.watchRestarts.get().then((m) => m.values.find((v) => v.labels.role === 'ingresses')?.value)).to.equal(1);
   });
 
-  it('watches only the Secrets named by served Ingresses, one name-selected watch each', async () => {
+  it('watches TLS Secrets once per namespace with referenced ones, caching only those referenced', async () => {
     kong = recordingKong();
     h = await startHarness({
       kong, kongAdminUrls: ['http://127.0.0.1:1'],
@@ -123,15 +123,26 @@ describe('controller: watches', () => {
         ...gatewayObjects(1), service('shop', 'web'),
         ingress('shop', 'web', { tlsSecret: 'web-tls' }),
         ingress('shop', 'other', { className: 'nginx', tlsSecret: 'other-tls' }),
-        tlsSecret('shop', 'web-tls'), tlsSecret('shop', 'other-tls'), tlsSecret('shop', 'unrelated'),
+        ingress('blog', 'a', { host: 'a.example.com', tlsSecret: 'a-tls' }), ingress('blog', 'b', { host: 'b.example.com', tlsSecret: 'b-tls' }),
+        tlsSecret('shop', 'web-tls'), tlsSecret('shop', 'other-tls'), tlsSecret('shop', 'unrelated'), tlsSecret('blog', 'a-tls'), tlsSecret('blog', 'b-tls'),
       ],
     });
-    const secretWatches = () => h.cluster.liveWatches('Secret').map((s) => `${s.namespace ?? '*'}:${s.fieldSelector ?? s.labelSelector ?? 'ALL'}`).sort();
-    await h.eventually(() => { expect(secretWatches()).to.deep.equal(['shop:metadata.name=web-tls']); });
+    const secretWatches = () => h.cluster.liveWatches('Secret').map((s) => `${s.namespace ?? '*'}:${s.fieldSelector ?? ''}`).sort();
+    const cached = () => h.controller.cachedObjects('secrets').map((o) => `${o.metadata?.namespace}/${o.metadata?.name}`);
+    await h.eventually(() => { expect(secretWatches()).to.deep.equal(['blog:type=kubernetes.io/tls', 'shop:type=kubernetes.io/tls']); });
+    await h.eventually(() => { expect(cached()).to.deep.equal(['blog/a-tls', 'blog/b-tls', 'shop/web-tls']); });
     await h.eventually(() => { expect(kong.syncs.length).to.be.greaterThan(0); });
+    h.cluster.apply(tlsSecret('shop', 'another'));
+    await h.advance(100);
+    expect(cached(), 'an unreferenced Secret arriving is dropped').to.deep.equal(['blog/a-tls', 'blog/b-tls', 'shop/web-tls']);
 
     h.cluster.apply(ingress('shop', 'web', { tlsSecret: 'web-tls-2' }));
-    await h.eventually(() => { expect(secretWatches()).to.deep.equal(['shop:metadata.name=web-tls-2']); });
+    h.cluster.apply(tlsSecret('shop', 'web-tls-2'));
+    await h.eventually(() => { expect(cached()).to.deep.equal(['blog/a-tls', 'blog/b-tls', 'shop/web-tls-2']); });
+    expect(secretWatches()).to.deep.equal(['blog:type=kubernetes.io/tls', 'shop:type=kubernetes.io/tls']);
+    h.cluster.remove('Ingress', 'blog', 'a');
+    h.cluster.remove('Ingress', 'blog', 'b');
+    await h.eventually(() => { expect(secretWatches()).to.deep.equal(['shop:type=kubernetes.io/tls']); });
     h.cluster.remove('Ingress', 'shop', 'web');
     await h.eventually(() => { expect(secretWatches()).to.deep.equal([]); });
   });
