@@ -24,14 +24,6 @@ function applyFaults(state: DoubleState, faults: FaultRequest): void {
   if (faults.rejectPath !== undefined) state.faults.rejectPaths.add(faults.rejectPath);
 }
 
-function clear(state: DoubleState): void {
-  Object.assign(state.faults, {
-    reset: false, slowMs: 0, failNext: { count: 0, status: 500 }, tooManyRequests: { count: 0, retryAfterSec: 1 }, redirectNext: { count: 0, status: 301, location: '' },
-  });
-  state.faults.rejectNames.clear();
-  state.faults.rejectPaths.clear();
-  state.faults.rejectRoutePaths.clear();
-}
 
 export function handleControl(state: DoubleState, method: string, url: URL, body: string): ApiResponse {
   const what = url.pathname.slice('/__double/'.length);
@@ -53,7 +45,7 @@ export function handleControl(state: DoubleState, method: string, url: URL, body
     return { status: 204 };
   }
   if (what === 'faults' && method === 'DELETE') {
-    clear(state);
+    state.clearFaults();
     return { status: 204 };
   }
   if (what === 'restart-empty' && method === 'POST') {

@@ -46,14 +46,23 @@ export interface DoubleStateOptions {
   verifyClient?: boolean;
 }
 
+/** No fault injected: what a double starts with and what clearing faults returns to. */
+function noFaults(): Faults {
+  return {
+    reset: false, slowMs: 0, failNext: { count: 0, status: 500 }, tooManyRequests: { count: 0, retryAfterSec: 1 },
+    redirectNext: { count: 0, status: 301, location: '' }, rejectNames: new Set(), rejectPaths: new Set(), rejectRoutePaths: new Set(),
+  };
+}
+
 export class DoubleState {
   readonly options: DoubleStateOptions;
   readonly store = new EntityStore();
   readonly requests: RequestLogEntry[] = [];
-  readonly faults: Faults = {
-    reset: false, slowMs: 0, failNext: { count: 0, status: 500 }, tooManyRequests: { count: 0, retryAfterSec: 1 },
-    redirectNext: { count: 0, status: 301, location: '' }, rejectNames: new Set(), rejectPaths: new Set(), rejectRoutePaths: new Set(),
-  };
+  readonly faults: Faults = noFaults();
+
+  clearFaults(): void {
+    Object.assign(this.faults, noFaults());
+  }
   configurationHash = EMPTY_HASH;
   now: () => number = Date.now;
 

@@ -155,7 +155,7 @@ export async function startKongDouble(options: KongDoubleOptions): Promise<KongD
     rejectEntity: (name) => { state.faults.rejectNames.add(name); },
     rejectPath: (path) => { state.faults.rejectPaths.add(path); },
     rejectRouteWithPath: (path) => { state.faults.rejectRoutePaths.add(path); },
-    clearFaults: () => clearFaults(state),
+    clearFaults: () => state.clearFaults(),
     close: async () => { if (listening) { listening = false; await closeServer(server, sockets); } },
   };
 }
@@ -165,13 +165,3 @@ function secureOptions(tls: DoubleTls): https.ServerOptions {
   return { key: tls.key, cert: tls.cert, ca: tls.ca, requestCert: tls.requestCert ?? false, rejectUnauthorized: false };
 }
 
-export function clearFaults(state: DoubleState): void {
-  state.faults.reset = false;
-  state.faults.slowMs = 0;
-  state.faults.failNext = { count: 0, status: 500 };
-  state.faults.tooManyRequests = { count: 0, retryAfterSec: 1 };
-  state.faults.redirectNext = { count: 0, status: 301, location: '' };
-  state.faults.rejectNames.clear();
-  state.faults.rejectPaths.clear();
-  state.faults.rejectRoutePaths.clear();
-}

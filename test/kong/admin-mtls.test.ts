@@ -1,30 +1,13 @@
-// The Admin API behind mutual TLS: the Kong double answers as a real Kong 3.9
-// admin listener with `nginx_admin_ssl_verify_client on` (recorded), and the
-// Admin API client turns each refusal into a clear, non-retried error naming
-// the gateway and what to fix.
+// The Admin API behind mutual TLS: the Admin API client turns each refusal of
+// the double's admin listener (which test/recordings/admin-mtls.test.ts holds
+// to the recorded Kong 3.9 answers) into a clear, non-retried error naming the
+// gateway and what to fix.
 import { expect } from 'chai';
-import http from 'node:http';
-import https from 'node:https';
 import { issueLeaf } from '../../src/admin-tls/x509.ts';
 import { KongAdminClient } from '../../src/kong/admin-client.ts';
 import { KongTlsError } from '../../src/kong/admin-tls-errors.ts';
 import { startKongDouble, type KongDouble } from '../kong-double/index.ts';
-import { ADMIN_SERVER_NAME, makeMtlsMaterial, recordedMtlsCases, type MtlsMaterial } from './mtls-fixtures.ts';
-
-interface RawAnswer { status: number; contentType: string | undefined; body: string }
-
-function raw(url: string, options: https.RequestOptions = {}): Promise<RawAnswer> {
-  const lib = url.startsWith('https:') ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = lib.request(url, { agent: false, servername: ADMIN_SERVER_NAME, ...options }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => { resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], body: Buffer.concat(chunks).toString('utf8') }); });
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+import { ADMIN_SERVER_NAME, makeMtlsMaterial, type MtlsMaterial } from './mtls-fixtures.ts';
 
 describe('Admin API mutual TLS', function () {
   this.timeout(20_000);
@@ -53,34 +36,6 @@ describe('Admin API mutual TLS', function () {
     expect(error).to.be.instanceOf(KongTlsError);
     return error as KongTlsError;
   };
-
-  describe('the double answers as the recorded Kong 3.9 admin listener', () => {
-    const recorded = recordedMtlsCases();
-    const expectRecorded = (name: string, answer: RawAnswer): void => {
-      const want = recorded.get(name);
-      if (!want) throw new Error(`recording ${name} missing from admin-mtls.json`);
-      expect(answer.status, name).to.equal(want.response.status);
-      expect(answer.contentType, name).to.equal(want.response.content_type);
-      if (typeof want.response.body === 'string') expect(answer.body, name).to.equal(want.response.body);
-      else expect(JSON.parse(answer.body)).to.have.property('configuration_hash').that.is.a('string');
-    };
-
-    it('without a client certificate', async () => {
-      expectRecorded('no-client-certificate', await raw(`${double.url}/status`, { ca: trusted.ca.cert }));
-    });
-
-    it('with plain HTTP on the TLS port', async () => {
-      expectRecorded('plain-http-to-tls-listener', await raw(`${double.url.replace('https:', 'http:')}/status`));
-    });
-
-    it('with a client certificate from another CA', async () => {
-      expectRecorded('client-certificate-from-another-ca', await raw(`${double.url}/status`, { ca: trusted.ca.cert, cert: other.client.cert, key: other.client.key }));
-    });
-
-    it('with a client certificate signed by the trusted CA', async () => {
-      expectRecorded('client-certificate-signed-by-trusted-ca', await raw(`${double.url}/status`, { ca: trusted.ca.cert, cert: trusted.client.cert, key: trusted.client.key }));
-    });
-  });
 
   describe('the client', () => {
     it('converges with the right client certificate, verifying the serving certificate by name', async () => {

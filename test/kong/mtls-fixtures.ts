@@ -1,10 +1,6 @@
-// Certificates for the Admin API mutual-TLS tests (made with the controller's
-// own X.509 code), and the recorded answers of a real Kong 3.9 admin listener
-// with client-certificate verification.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+// Certificates for the Admin API mutual-TLS tests, made with the controller's
+// own X.509 code.
 import { createCa, issueLeaf, type KeyPairPem } from '../../src/admin-tls/x509.ts';
-import { recordingsDir } from '../recordings/recordings-dir.ts';
 
 export const ADMIN_SERVER_NAME = 'kong-admin.kong.svc';
 
@@ -24,15 +20,4 @@ export async function makeMtlsMaterial(name = 'test CA', validFrom = Date.now() 
     server: await issueLeaf(ca, { commonName: ADMIN_SERVER_NAME, usage: 'server', dnsNames: [ADMIN_SERVER_NAME], ...times }),
     client: await issueLeaf(ca, { commonName: 'meshdoor', usage: 'client', ...times }),
   };
-}
-
-export interface RecordedMtlsCase {
-  name: string;
-  request: { method: string; path: string };
-  response: { status: number; content_type: string; body: unknown };
-}
-
-export function recordedMtlsCases(): Map<string, RecordedMtlsCase> {
-  const file = JSON.parse(readFileSync(path.join(recordingsDir(), 'admin-mtls.json'), 'utf8')) as { cases: RecordedMtlsCase[] };
-  return new Map(file.cases.map((c) => [c.name, c]));
 }
