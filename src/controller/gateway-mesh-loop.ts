@@ -58,7 +58,7 @@ export interface GatewayMeshLoopOptions {
   clock: Clock;
   log: Logger;
   metrics: Metrics;
-  mesh: GatewayMesh;
+  mesh: Pick<GatewayMesh, 'ensure'>;
   reads: GatewayMeshReads;
   /** What the check found changed (called after the pass that found it). */
   onStateChange: () => void;
