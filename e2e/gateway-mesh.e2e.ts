@@ -135,6 +135,40 @@ describe('gateway in the mesh (with kube-controller-manager and an injector)', f
     expect(await deploymentPatches()).to.be.greaterThan(before);
   });
 
+  it('restores metadata removed by hand while a push to a slow Kong is in flight, before that push lands', async function () {
+    await env.double.setFaults({ slowMs: 15_000 });
+    try {
+      await env.apply(`
+apiVersion: v1
+kind: Service
+metadata: { name: slow, namespace: default }
+spec:
+  ports: [{ port: 80 }]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: slow, namespace: default }
+spec:
+  ingressClassName: kong
+  rules:
+    - host: slow.example.com
+      http:
+        paths:
+          - { path: /, pathType: Prefix, backend: { service: { name: slow, port: { number: 80 } } } }
+`);
+      // The push for that Ingress now waits on Kong; someone drops the injection label meanwhile.
+      const remove = [{ op: 'remove', path: `/spec/template/metadata/labels/${INJECTION_LABEL.replace('/', '~1')}` }];
+      await env.cluster.kubectl(['patch', 'deployment', 'kong-gateway', '-n', 'kong', '--type=json', '-p', JSON.stringify(remove)]);
+      await eventually(async () => {
+        expect((await gatewayDeployment(env.cluster)).spec?.template.metadata?.labels).to.include({ [INJECTION_LABEL]: 'enabled' });
+      }, { message: 'drift not repaired while a Kong push is slow' });
+      expect((await env.double.route({ host: 'slow.example.com', path: '/' })).status, 'repaired before the slow push landed').to.equal(404);
+    } finally {
+      await env.double.clearFaults();
+    }
+    await expectRoutedTo(env, { host: 'slow.example.com', path: '/' }, 'slow.default.svc.cluster.local:80');
+  });
+
   it('does not patch again when a later sync finds nothing to change', async function () {
     const settled = await eventually(async () => {
       const count = await deploymentPatches();

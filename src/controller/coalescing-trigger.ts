@@ -1,16 +1,21 @@
-// Bounds how often the sync runs: events only mark it dirty; a run starts once
+// One reconcile loop (the sync, or the gateway-in-mesh check): bounds how often
+// its pass runs. Events only mark it dirty; a run starts once
 // no new mark arrived for `holdoffMs`, or at the latest `maxDelayMs` after the
 // first pending mark. One run at a time; marks during a run cause one more,
 // at the latest `holdoffMs` after the run ended: those changes already waited
 // for the run in flight, so under steady churn (marks closer together than the
-// holdoff) they must not wait a full `maxDelayMs` more.
+// holdoff) they must not wait a full `maxDelayMs` more. What a run returns
+// (its PassResult) is the only other way a run is scheduled: a requeue or retry
+// runs again after the delay it names, unless a mark starts one sooner.
 import type { Clock } from '../kube/clock.ts';
+import { delayOf, type PassResult } from './pass-result.ts';
 
 export interface CoalescingTriggerOptions {
   holdoffMs: number;
   maxDelayMs: number;
   clock: Clock;
-  run: () => Promise<void>;
+  /** One pass; resolves with what to do next (it must not reject: a rejection schedules nothing). */
+  run: () => Promise<PassResult>;
 }
 
 export class CoalescingTrigger {
@@ -19,7 +24,8 @@ export class CoalescingTrigger {
   private firstMarkAt: number | undefined;
   private lastMarkAt = 0;
   private marks = 0;
-  private retryAt: number | undefined;
+  /** When the last run asked to run again (requeue or retry). */
+  private requestedAt: number | undefined;
   /** When marks arrived during the last run: a holdoff after it ended. */
   private afterRunAt: number | undefined;
   private running: Promise<void> | undefined;
@@ -41,14 +47,6 @@ export class CoalescingTrigger {
     if (!this.running) this.reschedule();
   }
 
-  /** Runs again after `ms` even without new marks (retry of a failed sync). */
-  retryIn(ms: number): void {
-    if (this.stopped) return;
-    const at = this.o.clock.now() + ms;
-    this.retryAt = Math.min(this.retryAt ?? at, at);
-    if (!this.running) this.reschedule();
-  }
-
   /** Stops scheduling; resolves once the in-flight run (if any) has finished. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -62,7 +60,7 @@ export class CoalescingTrigger {
       due = Math.min(this.lastMarkAt + this.o.holdoffMs, this.firstMarkAt + this.o.maxDelayMs);
     }
     if (due !== undefined && this.afterRunAt !== undefined) due = Math.min(due, this.afterRunAt);
-    if (this.retryAt !== undefined) due = Math.min(due ?? this.retryAt, this.retryAt);
+    if (this.requestedAt !== undefined) due = Math.min(due ?? this.requestedAt, this.requestedAt);
     if (due === undefined) return;
     if (this.timer !== undefined && this.dueAt === due) return;
     this.disarm();
@@ -82,13 +80,16 @@ export class CoalescingTrigger {
     if (this.stopped || this.running) return;
     this.marks = 0;
     this.firstMarkAt = undefined;
-    this.retryAt = undefined;
+    this.requestedAt = undefined;
     this.afterRunAt = undefined;
     this.running = this.o.run()
-      .catch(() => undefined)
-      .finally(() => {
+      .catch((): undefined => undefined)
+      .then((result) => {
         this.running = undefined;
-        if (this.marks > 0) this.afterRunAt = this.o.clock.now() + this.o.holdoffMs;
+        const now = this.o.clock.now();
+        const delay = result ? delayOf(result) : undefined;
+        if (delay !== undefined) this.requestedAt = now + delay;
+        if (this.marks > 0) this.afterRunAt = now + this.o.holdoffMs;
         if (!this.stopped) this.reschedule();
       });
   }

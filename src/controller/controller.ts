@@ -1,9 +1,12 @@
-// The live controller: supervised watches feed the store, events only mark the
-// coalescing trigger dirty, and each pass reads the store: snapshot → translate
-// → Kong engine → report (Ingress status, Events, MeshDoor status) and the
-// gateway-in-mesh check. Only the leader writes to the API server; in DB-less
-// mode every replica may push to Kong.
-import type { KubernetesObject, V1Deployment, V1EndpointSlice, V1Namespace, V1Pod, V1Secret, V1Service } from '@kubernetes/client-node';
+// The live controller: supervised watches feed the store, and events only mark
+// two reconcile loops dirty. The sync loop's pass reads the store: snapshot →
+// translate → Kong engine → report (Ingress status, Events, MeshDoor status).
+// The gateway-in-mesh loop checks and repairs the gateway Deployment on its own,
+// so a slow Kong push never delays it; what it finds feeds the sync pass's
+// MeshDoor status. Each pass returns what to do next (a PassResult) and only its
+// loop schedules. Only the leader writes to the API server; in DB-less mode
+// every replica may push to Kong.
+import type { KubernetesObject, V1Deployment, V1EndpointSlice, V1Secret, V1Service } from '@kubernetes/client-node';
 import { adminAccessCondition, transportKind, withClientTls } from '../admin-tls/access.ts';
 import { AdminTlsStep, type AdminTlsState, type AdminTlsStepOptions } from '../admin-tls/admin-tls-step.ts';
 import { redactUrl } from '../kong/admin-errors.ts';
@@ -34,8 +37,10 @@ import { CoalescingTrigger } from './coalescing-trigger.ts';
 import { FailureLog } from './failure-log.ts';
 import { mergeFailures } from './failure-events.ts';
 import { discoverGateways, gatewayStateKey } from './gateway-discovery.ts';
-import { KongStep, type KongBackend, type TranslateFn } from './kong-step.ts';
+import { KongStep, type KongBackend, type KongStepOutput, type TranslateFn } from './kong-step.ts';
 import { GatewayPoll } from './gateway-poll.ts';
+import { GATEWAY_MESH_ROLES, GatewayMeshLoop, gatewayPlanKey } from './gateway-mesh-loop.ts';
+import { DONE, requeueAfter, retryAfter, soonest, type PassResult } from './pass-result.ts';
 import { Readiness } from './readiness.ts';
 import { lastValidFromStatus } from './last-valid.ts';
 import { rejectionsFromStatus, rejectionsToStatus } from './rejection-status.ts';
@@ -99,6 +104,8 @@ export interface ControllerDeps {
 
 const PASS_ERROR_RETRY_MS = 5000;
 
+type PassOutcome = 'ok' | 'failed' | 'waiting';
+
 export class Controller {
   readonly readiness = new Readiness();
   readonly events: EventRecorder;
@@ -108,12 +115,14 @@ export class Controller {
   private readonly settings: SettingsState;
   private readonly kongStep: KongStep;
   private readonly reporter: Reporter;
-  private readonly mesh: GatewayMesh;
+  private readonly meshLoop: GatewayMeshLoop;
   private readonly adminTls: AdminTlsStep;
   private readonly softWaitMs: number;
   private readonly poll: GatewayPoll | undefined;
   private statusSeeded = false;
   private readonly failureLog: FailureLog;
+  /** Gateways the poll saw change since the last pass: their mode and version are read again. */
+  private readonly changedGateways = new Set<string>();
 
   constructor(private readonly o: ControllerOptions, private readonly d: ControllerDeps) {
     this.softWaitMs = o.softWatchWaitMs ?? 5000;
@@ -122,7 +131,10 @@ export class Controller {
     this.watches = new WatchSet({
       factory: d.watchFactory, clock: d.clock, log: d.log,
       ...(o.supervisorTimings ? { timings: o.supervisorTimings } : {}),
-      onChange: () => { this.trigger.mark(); },
+      onChange: (role) => {
+        this.trigger.mark();
+        if (GATEWAY_MESH_ROLES.has(role)) this.meshLoop.mark();
+      },
       onRestart: (spec) => { d.metrics.watchRestarts.inc({ role: spec.role }); },
     });
     this.events = new EventRecorder({ writer: d.writer, clock: d.clock, log: d.log, instance: o.identity });
@@ -133,12 +145,40 @@ export class Controller {
       events: this.events, clock: d.clock, log: d.log,
     });
     this.adminTls = new AdminTlsStep({ writer: d.writer, clock: d.clock, log: d.log, ...(o.adminTlsPolicy ? { policy: o.adminTlsPolicy } : {}) });
-    this.mesh = new GatewayMesh({
+    this.meshLoop = this.createMeshLoop();
+    this.elector = o.leaderElection && d.leaseApi ? this.createElector(o.leaderElection, d.leaseApi) : undefined;
+    this.poll = this.createPoll();
+  }
+
+  private createMeshLoop(): GatewayMeshLoop {
+    const { o, d } = this;
+    const mesh = new GatewayMesh({
       writer: d.writer, events: this.events, clock: d.clock, log: d.log, restartUnmeshed: o.restartUnmeshedGateway,
       meshReader: new MeshReader({ api: d.meshApi, clock: d.clock, log: d.log }),
     });
-    this.elector = o.leaderElection && d.leaseApi ? this.createElector(o.leaderElection, d.leaseApi) : undefined;
-    this.poll = this.createPoll();
+    return new GatewayMeshLoop({
+      holdoffMs: o.holdoffMs, maxDelayMs: o.maxDelayMs, clock: d.clock, log: d.log, metrics: d.metrics, mesh,
+      reads: {
+        settings: () => this.servedSettings(),
+        synced: () => this.rolesSynced(GATEWAY_MESH_ROLES),
+        list: (role) => this.watches.list(role),
+        isLeader: () => this.isLeader(),
+      },
+      // What the gateway check found goes into the MeshDoor status.
+      onStateChange: () => { this.trigger.mark(); },
+    });
+  }
+
+  /** The settings of the MeshDoor in the store; undefined until it synced, or while it is absent. */
+  private servedSettings(): MeshDoorSettings | undefined {
+    const meshdoor = this.watches.roleSynced('meshdoor') ? this.watches.list('meshdoor')[0] : undefined;
+    return meshdoor ? this.settings.resolve(meshdoor).settings : undefined;
+  }
+
+  /** Whether every planned watch of these roles has synced. */
+  private rolesSynced(roles: ReadonlySet<WatchRole>): boolean {
+    const planned = new Set(this.watches.specs().map((s) => s.role).filter((r) => roles.has(r)));
+    return [...planned].every((role) => this.watches.roleSynced(role));
   }
 
   private createPoll(): GatewayPoll | undefined {
@@ -148,9 +188,7 @@ export class Controller {
       periodMs: this.o.gatewayPollMs, clock: this.d.clock, probe,
       onChange: (gateway, why) => {
         this.d.log.info(`kong gateway ${why}; syncing now`, { gateway });
-        // Perhaps another Kong version now: its mode and version are read again (what it rejects may differ).
-        this.d.kong.forget?.(gateway);
-        this.kongStep.invalidate();
+        this.changedGateways.add(gateway);
         this.trigger.mark();
       },
     });
@@ -160,9 +198,14 @@ export class Controller {
     return new LeaderElector({
       api, namespace: election.namespace, name: `meshdoor-${this.o.meshdoorName}`, identity: this.o.identity,
       clock: this.d.clock, log: this.d.log, ...(election.timings ? { timings: election.timings } : {}),
-      onStartedLeading: () => { this.d.metrics.leader.set(1); this.trigger.mark(); },
-      onStoppedLeading: () => { this.d.metrics.leader.set(0); this.trigger.mark(); },
+      onStartedLeading: () => { this.d.metrics.leader.set(1); this.markBoth(); },
+      onStoppedLeading: () => { this.d.metrics.leader.set(0); this.markBoth(); },
     });
+  }
+
+  private markBoth(): void {
+    this.trigger.mark();
+    this.meshLoop.mark();
   }
 
   isLeader(): boolean {
@@ -176,26 +219,29 @@ export class Controller {
     this.d.log.info('controller started', { version: VERSION, meshdoor: this.o.meshdoorName, identity: this.o.identity, leaderElection: Boolean(this.elector) });
   }
 
-  /** Stop watches, let the in-flight pass finish, flush Events, release the Lease. */
+  /** Stop watches, let the in-flight passes finish, flush Events, release the Lease. */
   async stop(): Promise<void> {
     this.poll?.stop();
     await this.watches.stop();
-    await this.trigger.stop();
+    await Promise.all([this.trigger.stop(), this.meshLoop.stop()]);
     await this.events.idle();
     await this.elector?.stop();
     this.d.log.info('controller stopped', { meshdoor: this.o.meshdoorName });
   }
 
-  private async pass(): Promise<void> {
+  private async pass(): Promise<PassResult> {
     const started = this.d.clock.now();
     this.d.metrics.queueDepth.set(this.trigger.pending);
     try {
-      this.d.metrics.syncCount.inc({ result: await this.passSteps() });
+      const { outcome, next } = await this.passSteps();
+      this.d.metrics.syncCount.inc({ result: outcome });
+      if (next.kind !== 'done') this.d.log.debug('sync pass asks to run again', { kind: next.kind, afterMs: next.afterMs, reason: next.reason });
+      return next;
     } catch (err) {
       this.d.log.error('sync pass failed', { error: errorField(err) });
       this.d.metrics.syncCount.inc({ result: 'failed' });
       this.readiness.update({ lastSyncOk: false, lastError: errorField(err) });
-      this.trigger.retryIn(PASS_ERROR_RETRY_MS);
+      return retryAfter(PASS_ERROR_RETRY_MS, 'sync pass failed');
     } finally {
       const durationMs = this.d.clock.now() - started;
       this.d.metrics.observeSyncMs(durationMs);
@@ -204,16 +250,17 @@ export class Controller {
     }
   }
 
-  private async passSteps(): Promise<'ok' | 'failed' | 'waiting'> {
-    if (!this.watches.roleSynced('meshdoor')) return this.waiting();
+  private async passSteps(): Promise<{ outcome: PassOutcome; next: PassResult }> {
+    // The MeshDoor watch's first list marks the loop.
+    if (!this.watches.roleSynced('meshdoor')) return { outcome: this.waiting(), next: DONE };
     const meshdoor = this.watches.list('meshdoor')[0];
     // Never serve (and push) defaults for a MeshDoor that does not exist.
-    if (!meshdoor) return this.blocked(missingMeshDoorMessage(this.o.meshdoorName));
+    if (!meshdoor) return { outcome: this.blocked(missingMeshDoorMessage(this.o.meshdoorName)), next: DONE };
     this.unblock();
     const resolved = this.settings.resolve(meshdoor);
     if (!(await this.planSynced(resolved.settings))) {
-      this.trigger.retryIn(this.softWaitMs);
-      return this.waiting();
+      // A soft watch that never lists is given up on after this long.
+      return { outcome: this.waiting(), next: requeueAfter(this.softWaitMs, 'waiting for watches to sync') };
     }
     this.readiness.update({ cachesSynced: true, pendingWatches: [] });
     const snapshot = buildSnapshot(this.watches);
@@ -223,6 +270,8 @@ export class Controller {
     this.seedFromStatus(resolved, leader);
     const deployment = this.watches.list<V1Deployment>('gatewayDeployment')[0];
     const tls = await this.adminTls.ensure({ settings, leader, secrets: this.watches.list<V1Secret>('adminTlsSecrets'), deployment });
+    this.meshLoop.publish({ key: gatewayPlanKey(settings), templateAnnotations: tls.templateAnnotations });
+    this.forgetChangedGateways();
     const gateways = withClientTls(discoverGateways({ settings, flagUrls: this.o.kongAdminUrls, adminEndpointSlices, ...(this.o.kongAdminServerName !== undefined ? { staticServerName: this.o.kongAdminServerName } : {}) }), tls.clientTls, this.o.staticClientTls !== undefined);
     const kong = await this.kongStep.run({
       snapshot, settings, gateways, leader, dblessPushFromAllReplicas: this.o.dblessPushFromAllReplicas,
@@ -233,22 +282,12 @@ export class Controller {
       this.failureLog.update(mergeFailures(kong.result.failures, kong.report?.rejected ?? []));
       this.logExcluded(snapshot, settings);
     }
-    if (kong.recheckInMs !== undefined) this.trigger.retryIn(kong.recheckInMs);
     this.poll?.update(kong.pushing ? gateways : [], kong.gatewayHashes);
     this.readiness.update({ pushing: kong.pushing, gateways: gateways.length, lastSyncOk: kong.ok, lastError: kong.error });
-    if (kong.retryInMs !== undefined) this.trigger.retryIn(kong.retryInMs);
-    const mesh = await this.mesh.ensure({
-      settings, leader, deployment, templateAnnotations: tls.templateAnnotations,
-      namespace: this.watches.list<V1Namespace>('gatewayNamespace')[0],
-      pods: this.watches.list<V1Pod>('gatewayPods'),
-      services: gatewayNamespaceServices(snapshot.services, this.watches.list<V1Service>('gatewayServices'), settings.gateway.namespace),
-    });
-    if (mesh.recheckInMs !== undefined) this.trigger.retryIn(mesh.recheckInMs);
-    this.d.metrics.gatewayPods.set({ sidecar: 'true' }, mesh.pods.withSidecar);
-    this.d.metrics.gatewayPods.set({ sidecar: 'false' }, mesh.pods.withoutSidecar.length);
     if (leader) {
+      const mesh = this.meshLoop.current();
       await this.reporter.report({
-        resolved, snapshot, kong, mesh, gateways: gateways.length,
+        resolved, snapshot, kong, ...(mesh ? { mesh } : {}), gateways: gateways.length,
         publishService: this.watches.list<V1Service>('publishService')[0],
         flagPublishAddresses: this.o.publishStatusAddresses,
         kongByUrl: this.o.kongAdminUrls.length > 0 || settings.kongAdmin.urls.length > 0,
@@ -258,7 +297,15 @@ export class Controller {
         adminAccess: this.adminAccess(gateways, tls),
       });
     }
-    return kong.ok === false ? 'failed' : 'ok';
+    return { outcome: kong.ok === false ? 'failed' : 'ok', next: kongNext(kong) };
+  }
+
+  /** A gateway the poll saw restart may run another Kong version: read its mode again, and push even if nothing changed here. */
+  private forgetChangedGateways(): void {
+    if (this.changedGateways.size === 0) return;
+    for (const gateway of this.changedGateways) this.d.kong.forget?.(gateway);
+    this.changedGateways.clear();
+    this.kongStep.invalidate();
   }
 
   /**
@@ -367,10 +414,12 @@ export class Controller {
   }
 }
 
-/** The Services the gateway check needs: every watched one, plus the gateway namespace's when that is not watched. */
-function gatewayNamespaceServices(watched: readonly V1Service[], gatewayOnly: readonly V1Service[], namespace: string): V1Service[] {
-  const seen = watched.some((s) => s.metadata?.namespace === namespace);
-  return seen ? [...watched] : [...watched, ...gatewayOnly];
+/** What the Kong step asks for: a retry after a failure, else its periodic check. */
+function kongNext(kong: KongStepOutput): PassResult {
+  return soonest(
+    kong.retryInMs !== undefined ? retryAfter(kong.retryInMs, `kong sync failed: ${kong.error ?? 'unknown error'}`) : DONE,
+    kong.recheckInMs !== undefined ? requeueAfter(kong.recheckInMs, 'periodic check of the gateways') : DONE,
+  );
 }
 
 function withPodSelector(deployment: V1Deployment | undefined): { gatewayPodSelector?: string } {

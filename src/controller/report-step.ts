@@ -22,7 +22,8 @@ export interface ReportInput {
   resolved: ResolvedSettings;
   snapshot: Snapshot;
   kong: KongStepOutput;
-  mesh: GatewayMeshState;
+  /** What the gateway-in-mesh loop last found; undefined before its first check. */
+  mesh?: GatewayMeshState;
   gateways: number;
   publishService: V1Service | undefined;
   /** `--publish-status-address` values; override the MeshDoor's. */
@@ -125,19 +126,21 @@ export class Reporter {
   private async ensureMeshDoorStatus(input: ReportInput, failures: readonly TranslationFailure[], classError: string | undefined): Promise<void> {
     const md = input.resolved.meshdoor;
     const name = md?.metadata?.name;
-    if (!md || !name) return;
+    const { mesh } = input;
+    // Until the gateway check ran once, GatewayInMesh is not known: its finding marks the next pass.
+    if (!md || !name || !mesh) return;
     const previous = md.status as Partial<MeshDoorStatus> | undefined;
     const next = desiredMeshDoorStatus({
-      previous, now: this.o.clock.now(), synced: syncedCondition(input), gatewayInMesh: input.mesh.condition,
-      gateways: input.gateways, pods: input.mesh.pods, failures,
-      gatewayUnmanaged: input.kongByUrl && input.mesh.condition.reason === 'GatewayNotFound',
+      previous, now: this.o.clock.now(), synced: syncedCondition(input), gatewayInMesh: mesh.condition,
+      gateways: input.gateways, pods: mesh.pods, failures,
+      gatewayUnmanaged: input.kongByUrl && mesh.condition.reason === 'GatewayNotFound',
       ...(md.metadata?.generation !== undefined ? { generation: md.metadata.generation } : {}),
       ...(input.resolved.specError ? { specError: input.resolved.specError } : {}),
       ...(classError ? { classError } : {}),
       ...kongFacts(input),
       ...(input.adminAccess ? { adminAccess: input.adminAccess } : {}),
     });
-    Object.assign(next, gatewayMeshStatusFields(input.mesh));
+    Object.assign(next, gatewayMeshStatusFields(mesh));
     if (!meshDoorStatusDiffers(previous, next)) return;
     const rv = md.metadata?.resourceVersion;
     if (rv !== undefined && rv === this.statusWrittenFrom) return;

@@ -5,8 +5,11 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { SupervisedWatch, type SupervisedWatchOptions } from './supervised-watch.ts';
 import { watchRequestId, watchSpecId, type WatchRole, type WatchSpec } from './watch-source.ts';
 
-/** The options every watch in the set shares: a supervised watch's, less its spec. */
-export type WatchSetOptions = Omit<SupervisedWatchOptions, 'spec'>;
+/** The options every watch in the set shares: a supervised watch's, less its spec; changes name their role. */
+export type WatchSetOptions = Omit<SupervisedWatchOptions, 'spec' | 'onChange'> & {
+  /** Called whenever a role's cached content changed, or its watches were removed. */
+  onChange: (role: WatchRole) => void;
+};
 
 export class WatchSet {
   private readonly watches = new Map<string, SupervisedWatch>();
@@ -41,7 +44,7 @@ export class WatchSet {
         clock: this.options.clock,
         log: this.options.log,
         ...(this.options.timings ? { timings: this.options.timings } : {}),
-        onChange: () => { this.bump(); },
+        onChange: () => { this.bump([spec.role]); },
         ...(this.options.onRestart ? { onRestart: this.options.onRestart } : {}),
       });
       this.watches.set(id, watch);
@@ -50,7 +53,7 @@ export class WatchSet {
     }
     await Promise.all(stale.map((w) => w.stop()));
     const changed = stale.length > 0 || added > 0;
-    if (stale.length > 0) this.bump();
+    if (stale.length > 0) this.bump([...new Set(stale.map((w) => w.spec.role))]);
     else if (changed) this.versionCounter += 1;
     return changed;
   }
@@ -114,8 +117,8 @@ export class WatchSet {
     await Promise.all([...this.watches.values()].map((w) => w.stop()));
   }
 
-  private bump(): void {
+  private bump(roles: readonly WatchRole[]): void {
     this.versionCounter += 1;
-    this.options.onChange();
+    for (const role of roles) this.options.onChange(role);
   }
 }

@@ -3,12 +3,14 @@
 import FakeTimers from '@sinonjs/fake-timers';
 import { expect } from 'chai';
 import { CoalescingTrigger } from '../../src/controller/coalescing-trigger.ts';
+import { DONE, requeueAfter, retryAfter, soonest, type PassResult } from '../../src/controller/pass-result.ts';
 import { controllerClock, startHarness, type Harness } from './harness.ts';
 import { gatewayObjects, ingress, service } from './fixtures.ts';
 import { recordingKong, type RecordingKong } from './recording-kong.ts';
 
 describe('CoalescingTrigger', () => {
-  function setup(runMs = 0) {
+  /** `results`: what each run returns, in order (then done). */
+  function setup(runMs = 0, results: (PassResult | Error)[] = []) {
     const fake = FakeTimers.createClock(0);
     const runs: number[] = [];
     const trigger = new CoalescingTrigger({
@@ -16,6 +18,9 @@ describe('CoalescingTrigger', () => {
       run: async () => {
         runs.push(fake.now);
         if (runMs > 0) await new Promise<void>((resolve) => { fake.setTimeout(() => { resolve(); }, runMs); });
+        const result = results.shift() ?? DONE;
+        if (result instanceof Error) throw result;
+        return result;
       },
     });
     return { fake, runs, trigger };
@@ -70,11 +75,59 @@ describe('CoalescingTrigger', () => {
     expect(runs[2], 'and again a holdoff after the second ended at 1200').to.equal(1300);
   });
 
+  it('a run that is done runs again only on a mark', async () => {
+    const { fake, runs, trigger } = setup(0, [DONE]);
+    trigger.mark();
+    await fake.tickAsync(60_000);
+    expect(runs).to.deep.equal([100]);
+    trigger.mark();
+    await fake.tickAsync(100);
+    expect(runs).to.deep.equal([100, 60_100]);
+  });
+
+  it('a run asking for a requeue runs again that long after it ended, without marks', async () => {
+    const { fake, runs, trigger } = setup(50, [requeueAfter(2000, 'periodic check'), requeueAfter(500, 'again')]);
+    trigger.mark();
+    await fake.tickAsync(10_000);
+    // First run 100-150, asks for 2000 → 2150 (ends 2200), asks for 500 → 2700, then done.
+    expect(runs).to.deep.equal([100, 2150, 2700]);
+  });
+
+  it('a run asking for a retry runs again after that delay; a mark meanwhile runs it sooner, and that run decides anew', async () => {
+    const { fake, runs, trigger } = setup(0, [retryAfter(3000, 'kong sync failed'), DONE]);
+    trigger.mark();
+    await fake.tickAsync(1000);
+    expect(runs).to.deep.equal([100]);
+    trigger.mark();
+    await fake.tickAsync(10_000);
+    expect(runs, 'the mark at 1000 runs at 1100; that run is done, so 3100 never comes').to.deep.equal([100, 1100]);
+  });
+
+  it('a retry asked while marks are pending waits for the sooner of the two', async () => {
+    const { fake, runs, trigger } = setup(200, [retryAfter(20, 'quick retry'), DONE]);
+    trigger.mark();
+    await fake.tickAsync(290);
+    trigger.mark();
+    await fake.tickAsync(5000);
+    // Run 100-300 with a mark at 290 during it: due at 390, but the retry asks for 320.
+    expect(runs).to.deep.equal([100, 320]);
+  });
+
+  it('a run that throws schedules nothing more; the next mark still runs', async () => {
+    const { fake, runs, trigger } = setup(0, [new Error('boom')]);
+    trigger.mark();
+    await fake.tickAsync(60_000);
+    expect(runs).to.deep.equal([100]);
+    trigger.mark();
+    await fake.tickAsync(100);
+    expect(runs).to.deep.equal([100, 60_100]);
+  });
+
   it('retries after the given delay without marks, and stop() waits for the run in flight', async () => {
-    const { fake, runs, trigger } = setup(300);
-    trigger.retryIn(2000);
-    await fake.tickAsync(2100);
-    expect(runs).to.deep.equal([2000]);
+    const { fake, runs, trigger } = setup(300, [retryAfter(2000, 'failed'), DONE]);
+    trigger.mark();
+    await fake.tickAsync(2500);
+    expect(runs).to.deep.equal([100, 2400]);
     let stopped = false;
     const stopping = trigger.stop().then(() => { stopped = true; });
     await fake.tickAsync(100);
@@ -84,7 +137,18 @@ describe('CoalescingTrigger', () => {
     expect(stopped).to.equal(true);
     trigger.mark();
     await fake.tickAsync(5000);
-    expect(runs).to.have.length(1);
+    expect(runs).to.have.length(2);
+  });
+});
+
+describe('PassResult', () => {
+  it('several steps\' requests combine into the soonest; a retry wins a tie; done asks for nothing', () => {
+    expect(soonest()).to.deep.equal(DONE);
+    expect(soonest(DONE, DONE)).to.deep.equal(DONE);
+    expect(soonest(requeueAfter(60_000, 'check'), retryAfter(2000, 'failed'), DONE)).to.deep.equal(retryAfter(2000, 'failed'));
+    expect(soonest(requeueAfter(1000, 'check'), retryAfter(2000, 'failed'))).to.deep.equal(requeueAfter(1000, 'check'));
+    expect(soonest(requeueAfter(2000, 'check'), retryAfter(2000, 'failed')).kind).to.equal('retry');
+    expect(requeueAfter(-5, 'late')).to.deep.equal(requeueAfter(0, 'late'));
   });
 });
 
