@@ -7,3 +7,5 @@ export type { ConfigProblem } from './schema/validate-config.ts';
 export { validatePluginEntity, completePluginConfig, uncheckedCustomChecks } from './schema/validate-config.ts';
 export type { SchemaAnswer, PluginEntityDraft, PluginCheck } from './validation.ts';
 export { checkPlugin, describeProblems } from './validation.ts';
+export { PluginSchemaFetcher } from './schema-fetcher.ts';
+export type { PluginSchemaFetcherOptions, SchemaClient } from './schema-fetcher.ts';
