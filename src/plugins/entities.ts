@@ -1,8 +1,6 @@
 // Kong entities made from plugin and consumer resources, in the shape of
 // Kong's declarative configuration (format 3.0): plugins carry their
 // attachment as foreign ids, credentials are nested under their consumer.
-import type { PluginOrdering } from './resources.ts';
-
 /** Where a plugin applies; no id at all is a global plugin. */
 export interface PluginAttachment {
   routeId?: string;
@@ -15,9 +13,9 @@ export interface KongPluginEntity {
   name: string;
   instance_name?: string;
   config: Record<string, unknown>;
-  protocols: string[];
+  /** Absent: the plugin's own default (most plugins: grpc, grpcs, http, https). */
+  protocols?: string[];
   enabled: boolean;
-  ordering?: PluginOrdering;
   route?: { id: string };
   service?: { id: string };
   consumer?: { id: string };

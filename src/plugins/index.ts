@@ -9,3 +9,20 @@ export type { SchemaAnswer, PluginEntityDraft, PluginCheck } from './validation.
 export { checkPlugin, describeProblems } from './validation.ts';
 export { PluginSchemaFetcher } from './schema-fetcher.ts';
 export type { PluginSchemaFetcherOptions, SchemaClient } from './schema-fetcher.ts';
+export type { KongPluginResource, KongConsumerResource, PluginKind, SecretKeyRef, ConfigPatch } from './resources.ts';
+export { KONG_CONFIGURATION_API_VERSION, PLUGINS_ANNOTATION, GLOBAL_PLUGIN_LABEL, CREDENTIAL_LABEL } from './resources.ts';
+export type { PluginObjectKind, PluginObjectRef, PluginFailure, PluginFailureReason } from './failures.ts';
+export type {
+  PluginAttachment, KongPluginEntity, KongConsumerEntity, ConsumerCredentials,
+  KeyAuthCredential, BasicAuthCredential, HmacAuthCredential, JwtSecret, AclGroup,
+} from './entities.ts';
+export { kongPluginId, kongConsumerId, kongCredentialId } from './ids.ts';
+export type { PluginSources, PluginSourceLists } from './sources.ts';
+export { indexPluginSources } from './sources.ts';
+export type { SchemaLookup, ResolvedPlugin, PluginResolution } from './resolve-plugin.ts';
+export { resolvePlugin, OFFLINE_SCHEMAS } from './resolve-plugin.ts';
+export type { PluginReference, ReferrerPlugins, GlobalPlugins } from './attach.ts';
+export { parsePluginsAnnotation, pluginEntity, pluginsForReferrer, globalPlugins } from './attach.ts';
+export type { ConsumerTranslation } from './consumers.ts';
+export { translateConsumers } from './consumers.ts';
+export { CREDENTIAL_TYPES } from './credentials.ts';

@@ -122,6 +122,22 @@ describe('plugin configuration checks against the recordings of a real Kong', ()
     for (const pattern of patterns) expect(() => luaPatternToRegExp(pattern), pattern).to.not.throw();
   });
 
+  it('never changes the config it checks (watched objects are shared)', () => {
+    const deepFreeze = <T>(value: T): T => {
+      if (value !== null && typeof value === 'object') {
+        for (const child of Object.values(value)) deepFreeze(child);
+        Object.freeze(value);
+      }
+      return value;
+    };
+    for (const [name, config] of [['cors', { origins: ['*'] }], ['rate-limiting', { minute: 5, redis_host: 'r' }]] as const) {
+      const frozen = deepFreeze(structuredClone(config)) as Record<string, unknown>;
+      expect(() => validatePluginEntity(recordedSchema(name), { config: frozen }), name).to.not.throw();
+      expect(() => completePluginConfig(recordedSchema(name), frozen), name).to.not.throw();
+      expect(frozen).to.deep.equal(config);
+    }
+  });
+
   it('says when the schema check was skipped, and still checks the structure', () => {
     const offline = checkPlugin({ name: 'Rate Limiting', config: [], protocols: ['smtp'] }, { kind: 'unavailable', reason: 'offline: no gateway to ask' });
     expect(offline.schemaChecked).to.equal(false);

@@ -54,7 +54,7 @@ function expandShorthands(def: SchemaField, value: Record<string, unknown>): Rec
  * unknown keys are kept for validation to report.
  */
 export function recordDefaults(def: SchemaField, value: Record<string, unknown>, mode: DefaultsMode): Record<string, unknown> {
-  const out: Record<string, unknown> = expandShorthands(def, value);
+  const out: Record<string, unknown> = { ...expandShorthands(def, value) };
   for (const [name, field] of fieldMap(def.fields)) {
     const current = out[name];
     const next = current === undefined ? withDefault(field, mode) : nestedDefaults(field, current, mode);
