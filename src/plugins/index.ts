@@ -26,3 +26,5 @@ export { parsePluginsAnnotation, pluginEntity, pluginsForReferrer, globalPlugins
 export type { ConsumerTranslation } from './consumers.ts';
 export { translateConsumers } from './consumers.ts';
 export { CREDENTIAL_TYPES } from './credentials.ts';
+export type { DeclarativePlugin } from './declarative-form.ts';
+export { declarativePlugin } from './declarative-form.ts';

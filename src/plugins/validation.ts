@@ -4,7 +4,7 @@
 // Without a schema (offline, or the gateway did not answer) only the
 // structural check runs, and the result says so.
 import type { ConfigProblem } from './schema/validate-config.ts';
-import { validatePluginEntity } from './schema/validate-config.ts';
+import { uncheckedCustomChecks, validatePluginEntity } from './schema/validate-config.ts';
 import type { PluginSchema } from './schema/schema-types.ts';
 import { isRecord } from './schema/schema-types.ts';
 
@@ -32,6 +32,8 @@ export interface PluginCheck {
   schemaChecked: boolean;
   /** Why the schema check was skipped, when it was. */
   skipped?: string;
+  /** Checks the schema names but does not publish (Lua code): Kong alone runs them. */
+  unchecked?: string[];
 }
 
 /** Every protocol Kong 3 knows; a plugin's schema narrows them. */
@@ -68,7 +70,10 @@ export function checkPlugin(draft: PluginEntityDraft, answer: SchemaAnswer): Plu
     return { problems: structural, schemaChecked: false, skipped };
   }
   const entity = { ...draft, config: draft.config };
-  return { problems: [...structural, ...validatePluginEntity(answer.schema, entity)], schemaChecked: true };
+  const result: PluginCheck = { problems: [...structural, ...validatePluginEntity(answer.schema, entity)], schemaChecked: true };
+  const custom = uncheckedCustomChecks(answer.schema);
+  if (custom.length > 0) result.unchecked = custom.map((fields) => `custom check of ${fields.join(', ')}`);
+  return result;
 }
 
 /** `config.minute: expected a number; at least one of ...`: problems for a failure message. */

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { V1Secret } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import {
-  OFFLINE_SCHEMAS, globalPlugins, indexPluginSources, kongConsumerId, kongPluginId, parsePluginsAnnotation, pluginsForReferrer,
+  OFFLINE_SCHEMAS, declarativePlugin, globalPlugins, indexPluginSources, kongConsumerId, kongPluginId, parsePluginsAnnotation, pluginsForReferrer,
 } from '../../src/plugins/index.ts';
 import type { KongPluginResource, PluginObjectRef, PluginSourceLists, ReferrerPlugins, SchemaLookup } from '../../src/plugins/index.ts';
 import { readRecording } from '../recordings/recordings-dir.ts';
@@ -77,6 +77,15 @@ describe('KongPlugin and KongClusterPlugin → Kong plugin entities', () => {
     expect(entity?.instance_name).to.match(/^shop-rl-[0-9a-f]{8}$/);
     const other = entitiesOf(attach('rl', { kongPlugins: [rl] }, GATEWAY, { routeId: '00000000-0000-4000-8000-000000000001' }));
     expect(other[0]?.instance_name).to.not.equal(entity?.instance_name);
+  });
+
+  it('writes attachments as ids for DB-less /config and as {id} for the Admin API', () => {
+    const rl = kongPlugin('rl', { plugin: 'rate-limiting', config: { minute: 5 } });
+    const [entity] = entitiesOf(attach('rl', { kongPlugins: [rl] }));
+    expect(entity?.route).to.deep.equal({ id: ROUTE_ID });
+    const declarative = entity ? declarativePlugin(entity) : undefined;
+    expect(declarative?.route).to.equal(ROUTE_ID);
+    expect(declarative).to.not.have.any.keys('service', 'consumer');
   });
 
   it('prefers the namespace\'s KongPlugin, else a KongClusterPlugin of that name (tagged without namespace)', () => {

@@ -122,6 +122,11 @@ describe('plugin configuration checks against the recordings of a real Kong', ()
     for (const pattern of patterns) expect(() => luaPatternToRegExp(pattern), pattern).to.not.throw();
   });
 
+  it('names the checks a schema only runs inside Kong (custom Lua checks)', () => {
+    expect(checkPlugin({ name: 'proxy-cache', config: { strategy: 'memory' } }, recordedAnswer('proxy-cache')).unchecked).to.deep.equal(['custom check of config']);
+    expect(checkPlugin({ name: 'cors', config: {} }, recordedAnswer('cors')).unchecked).to.equal(undefined);
+  });
+
   it('never changes the config it checks (watched objects are shared)', () => {
     const deepFreeze = <T>(value: T): T => {
       if (value !== null && typeof value === 'object') {
