@@ -8,9 +8,10 @@ import type { KongPluginEntity, PluginAttachment } from './entities.ts';
 import type { PluginFailure, PluginObjectRef } from './failures.ts';
 import { describeRef } from './failures.ts';
 import { kongPluginId } from './ids.ts';
-import type { ResolvedPlugin, SchemaLookup } from './resolve-plugin.ts';
+import type { PluginResolution, PluginResolver, ResolvedPlugin, SchemaLookup } from './resolve-plugin.ts';
 import { resolvePlugin } from './resolve-plugin.ts';
 import { GLOBAL_PLUGIN_LABEL } from './resources.ts';
+import type { KongPluginResource, PluginKind } from './resources.ts';
 import type { PluginSources } from './sources.ts';
 import { tagsOf } from './tags.ts';
 
@@ -70,14 +71,23 @@ export type ReferrerPlugins =
   | { ok: true; entities: KongPluginEntity[]; schemaSkipped: string[] }
   | { ok: false; failures: PluginFailure[] };
 
-interface ReferrerContext {
-  referrer: PluginObjectRef;
+export interface ResolveContext {
   sources: PluginSources;
   schemas: SchemaLookup;
+  /** Remembers resolutions from one pass to the next; without it every reference is resolved afresh. */
+  resolver?: PluginResolver;
+}
+
+interface ReferrerContext extends ResolveContext {
+  referrer: PluginObjectRef;
+}
+
+function resolveWith(ctx: ResolveContext, resource: KongPluginResource, kind: PluginKind): PluginResolution {
+  return ctx.resolver ? ctx.resolver.resolve(resource, kind, ctx.sources, ctx.schemas) : resolvePlugin(resource, kind, ctx.sources, ctx.schemas);
 }
 
 function lookup(ref: PluginReference, ctx: ReferrerContext): { plugin: ResolvedPlugin } | { failure: PluginFailure } {
-  const { referrer, sources, schemas } = ctx;
+  const { referrer, sources } = ctx;
   const own = referrer.namespace ?? '';
   const fail = (reason: PluginFailure['reason'], message: string): { failure: PluginFailure } => ({
     failure: { object: referrer, reason, message: `${describeRef(referrer)}: konghq.com/plugins: ${message}` },
@@ -89,7 +99,7 @@ function lookup(ref: PluginReference, ctx: ReferrerContext): { plugin: ResolvedP
   const cluster = namespaced ? undefined : sources.kongClusterPlugin(ref.name);
   const resource = namespaced ?? cluster;
   if (!resource) return fail('PluginNotFound', `'${ref.name}': no KongPlugin ${own}/${ref.name} and no KongClusterPlugin ${ref.name}`);
-  const resolved = resolvePlugin(resource, namespaced ? 'KongPlugin' : 'KongClusterPlugin', sources, schemas);
+  const resolved = resolveWith(ctx, resource, namespaced ? 'KongPlugin' : 'KongClusterPlugin');
   if (!resolved.ok) return fail(resolved.failure.reason, `'${ref.name}' cannot be used: ${resolved.failure.message}`);
   return { plugin: resolved.plugin };
 }
@@ -130,14 +140,14 @@ export interface GlobalPlugins {
 }
 
 /** KongClusterPlugins labelled `global: "true"`, one per Kong plugin name (first by name wins). */
-export function globalPlugins(sources: PluginSources, schemas: SchemaLookup): GlobalPlugins {
-  const globals = sources.kongClusterPlugins()
+export function globalPlugins(ctx: ResolveContext): GlobalPlugins {
+  const globals = ctx.sources.kongClusterPlugins()
     .filter((p) => p.metadata?.labels?.[GLOBAL_PLUGIN_LABEL] === 'true')
     .sort((a, b) => ((a.metadata?.name ?? '') < (b.metadata?.name ?? '') ? -1 : 1));
   const byName = new Map<string, ResolvedPlugin>();
   const failures: PluginFailure[] = [];
   for (const resource of globals) {
-    const resolved = resolvePlugin(resource, 'KongClusterPlugin', sources, schemas);
+    const resolved = resolveWith(ctx, resource, 'KongClusterPlugin');
     if (!resolved.ok) { failures.push(resolved.failure); continue; }
     const earlier = byName.get(resolved.plugin.name);
     if (earlier) {

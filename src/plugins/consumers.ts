@@ -10,10 +10,9 @@ import type { Credential } from './credentials.ts';
 import { credentialFromSecret, groupCredentials } from './credentials.ts';
 import { kongConsumerId } from './ids.ts';
 import { pluginsForReferrer } from './attach.ts';
-import type { SchemaLookup } from './resolve-plugin.ts';
+import type { ResolveContext } from './attach.ts';
 import type { KongConsumerResource } from './resources.ts';
 import { PLUGINS_ANNOTATION } from './resources.ts';
-import type { PluginSources } from './sources.ts';
 import { tagsOf } from './tags.ts';
 
 export interface ConsumerTranslation {
@@ -69,7 +68,8 @@ function duplicateAclGroup(credentials: readonly Credential[]): string | undefin
   return undefined;
 }
 
-function buildCandidate(resource: KongConsumerResource, sources: PluginSources, schemas: SchemaLookup): Built {
+function buildCandidate(resource: KongConsumerResource, ctx: ResolveContext): Built {
+  const { sources } = ctx;
   const ref = refOf('KongConsumer', resource.metadata);
   const fail = (reason: PluginFailureReason, message: string): PluginFailure => ({ object: ref, reason, message: `${describeRef(ref)}: ${message}` });
   if (!nonEmpty(resource.username) && !nonEmpty(resource.custom_id)) return { ok: false, failures: [fail('InvalidConsumer', 'set username or custom_id')] };
@@ -87,7 +87,7 @@ function buildCandidate(resource: KongConsumerResource, sources: PluginSources, 
   }
   const aclProblem = duplicateAclGroup(credentials);
   if (aclProblem !== undefined) failures.push(fail('InvalidCredential', aclProblem));
-  const plugins = pluginsForReferrer(resource.metadata?.annotations?.[PLUGINS_ANNOTATION], { consumerId: entity.id }, { referrer: ref, sources, schemas });
+  const plugins = pluginsForReferrer(resource.metadata?.annotations?.[PLUGINS_ANNOTATION], { consumerId: entity.id }, { ...ctx, referrer: ref });
   if (!plugins.ok) failures.push(...plugins.failures);
   if (failures.length > 0 || !plugins.ok) return { ok: false, failures };
   return { ok: true, candidate: { ref, entity, credentials, plugins: plugins.entities } };
@@ -119,11 +119,11 @@ class UniqueKeys {
   }
 }
 
-export function translateConsumers(consumers: readonly KongConsumerResource[], sources: PluginSources, schemas: SchemaLookup): ConsumerTranslation {
+export function translateConsumers(consumers: readonly KongConsumerResource[], ctx: ResolveContext): ConsumerTranslation {
   const out: ConsumerTranslation = { consumers: [], plugins: [], failures: [] };
   const unique = new UniqueKeys();
   for (const resource of [...consumers].sort(byAge)) {
-    const built = buildCandidate(resource, sources, schemas);
+    const built = buildCandidate(resource, ctx);
     if (!built.ok) { out.failures.push(...built.failures); continue; }
     const c = built.candidate;
     const conflict = unique.conflict(c);

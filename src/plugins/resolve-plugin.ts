@@ -6,6 +6,7 @@ import { describeRef, refOf } from './failures.ts';
 import { resolvePluginConfig } from './plugin-config.ts';
 import type { KongPluginResource, PluginKind } from './resources.ts';
 import type { ConfigProblem } from './schema/validate-config.ts';
+import type { V1Secret } from '@kubernetes/client-node';
 import type { PluginSources } from './sources.ts';
 import type { SchemaAnswer } from './validation.ts';
 import { checkPlugin, describeProblems } from './validation.ts';
@@ -13,7 +14,8 @@ import { checkPlugin, describeProblems } from './validation.ts';
 /** What is known of each plugin's schema: a fetched answer, or "offline". */
 export type SchemaLookup = (plugin: string) => SchemaAnswer;
 
-export const OFFLINE_SCHEMAS: SchemaLookup = () => ({ kind: 'unavailable', reason: 'no gateway to ask (offline): structure checked only' });
+const OFFLINE: SchemaAnswer = Object.freeze({ kind: 'unavailable', reason: 'no gateway to ask (offline): structure checked only' });
+export const OFFLINE_SCHEMAS: SchemaLookup = () => OFFLINE;
 
 export interface ResolvedPlugin {
   ref: PluginObjectRef;
@@ -65,4 +67,40 @@ export function resolvePlugin(resource: KongPluginResource, kind: PluginKind, so
   if (resource.instance_name !== undefined) plugin.instanceName = resource.instance_name;
   if (check.skipped !== undefined) plugin.schemaSkipped = check.skipped;
   return { ok: true, plugin };
+}
+
+interface Memo {
+  answer: SchemaAnswer | undefined;
+  /** The Secrets the resolution read, as it found them. */
+  secrets: [string, string, V1Secret | undefined][];
+  result: PluginResolution;
+}
+
+/**
+ * Remembers each plugin object's resolution: watched objects are replaced,
+ * never mutated, so the same object with the same Secrets and the same schema
+ * answer resolves the same way. One KongPlugin named by thousands of Ingresses
+ * is then read and checked once.
+ */
+export class PluginResolver {
+  readonly #memo = new WeakMap<KongPluginResource, Memo>();
+
+  resolve(resource: KongPluginResource, kind: PluginKind, sources: PluginSources, schemas: SchemaLookup): PluginResolution {
+    const answer = typeof resource.plugin === 'string' ? schemas(resource.plugin) : undefined;
+    const memo = this.#memo.get(resource);
+    if (memo && memo.answer === answer && memo.secrets.every(([ns, name, seen]) => sources.secret(ns, name) === seen)) return memo.result;
+    const secrets: Memo['secrets'] = [];
+    const recording: PluginSources = {
+      ...sources,
+      secret: (ns, name) => {
+        const found = sources.secret(ns, name);
+        secrets.push([ns, name, found]);
+        return found;
+      },
+    };
+    // The answer just compared is the one checked against.
+    const result = resolvePlugin(resource, kind, recording, (name) => answer ?? schemas(name));
+    this.#memo.set(resource, { answer, secrets, result });
+    return result;
+  }
 }

@@ -20,7 +20,7 @@ function credential(name: string, type: string | undefined, data: Record<string,
   };
 }
 const translate = (consumers: KongConsumerResource[], lists: PluginSourceLists = {}): ConsumerTranslation =>
-  translateConsumers(consumers, indexPluginSources(lists), recordedAnswer);
+  translateConsumers(consumers, { sources: indexPluginSources(lists), schemas: recordedAnswer });
 const secretTags = (name: string): string[] => [`k8s-kind:Secret`, `k8s-name:${name}`, 'k8s-namespace:shop', `k8s-uid:uid-${name}`, 'managed-by:meshdoor'];
 
 describe('KongConsumer → Kong consumers and credentials', () => {
@@ -118,7 +118,7 @@ describe('KongConsumer → Kong consumers and credentials', () => {
   });
 
   it('works offline too: credentials need no gateway', () => {
-    const result = translateConsumers([consumer('alice', { username: 'alice', credentials: ['alice-key'] })], indexPluginSources({ secrets }), OFFLINE_SCHEMAS);
+    const result = translateConsumers([consumer('alice', { username: 'alice', credentials: ['alice-key'] })], { sources: indexPluginSources({ secrets }), schemas: OFFLINE_SCHEMAS });
     expect(result.consumers[0]?.keyauth_credentials).to.have.length(1);
   });
 });

@@ -6,9 +6,9 @@ import { expect } from 'chai';
 import type { V1Secret } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import {
-  OFFLINE_SCHEMAS, declarativePlugin, globalPlugins, indexPluginSources, kongConsumerId, kongPluginId, parsePluginsAnnotation, pluginsForReferrer,
+  OFFLINE_SCHEMAS, PluginResolver, declarativePlugin, globalPlugins, indexPluginSources, kongConsumerId, kongPluginId, parsePluginsAnnotation, pluginsForReferrer,
 } from '../../src/plugins/index.ts';
-import type { KongPluginResource, PluginObjectRef, PluginSourceLists, ReferrerPlugins, SchemaLookup } from '../../src/plugins/index.ts';
+import type { KongPluginResource, PluginAttachment, PluginObjectRef, PluginSourceLists, ReferrerPlugins, SchemaLookup } from '../../src/plugins/index.ts';
 import { readRecording } from '../recordings/recordings-dir.ts';
 import type { RecordedFile } from '../recordings/recording-types.ts';
 import { recordedAnswer } from './recorded-schemas.ts';
@@ -27,7 +27,7 @@ function secret(namespace: string, name: string, data: Record<string, string>): 
   return { metadata: { namespace, name }, data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])) };
 }
 
-function attach(annotation: string, lists: PluginSourceLists, schemas: SchemaLookup = GATEWAY, at = { routeId: ROUTE_ID }): ReferrerPlugins {
+function attach(annotation: string, lists: PluginSourceLists, schemas: SchemaLookup = GATEWAY, at: PluginAttachment = { routeId: ROUTE_ID }): ReferrerPlugins {
   return pluginsForReferrer(annotation, at, { referrer: INGRESS, sources: indexPluginSources(lists), schemas });
 }
 
@@ -142,7 +142,7 @@ describe('KongPlugin and KongClusterPlugin → Kong plugin entities', () => {
 
     it('a plugin its schema forbids on the attachment (key-auth on a consumer)', () => {
       const auth = kongPlugin('auth', { plugin: 'key-auth', config: {} });
-      const failure = failureOf(attach('auth', { kongPlugins: [auth] }, GATEWAY, { consumerId: kongConsumerId({ username: 'alice' }) } as never));
+      const failure = failureOf(attach('auth', { kongPlugins: [auth] }, GATEWAY, { consumerId: kongConsumerId({ username: 'alice' }) }));
       expect(failure.reason).to.equal('InvalidPluginConfig');
       expect(failure.message).to.match(/plugin key-auth \(KongPlugin shop\/auth\) cannot be applied to a consumer$/);
     });
@@ -173,10 +173,38 @@ describe('KongPlugin and KongClusterPlugin → Kong plugin entities', () => {
         clusterPlugin('broken', { plugin: 'rate-limiting', config: {} }, { global: 'true' }),
       ],
     };
-    const { entities, failures } = globalPlugins(indexPluginSources(lists), GATEWAY);
+    const { entities, failures } = globalPlugins({ sources: indexPluginSources(lists), schemas: GATEWAY });
     expect(entities.map((e) => [e.id, e.name, e.route, e.service])).to.deep.equal([[kongPluginId('cors', {}), 'cors', undefined, undefined]]);
     expect(failures.map((f) => [f.object.name, f.reason])).to.deep.equal([['broken', 'InvalidPluginConfig'], ['cors-2', 'DuplicatePlugin']]);
     expect(failures[0]?.message).to.equal("KongClusterPlugin broken: plugin rate-limiting: at least one of these fields must be non-empty: 'config.second', 'config.minute', 'config.hour', 'config.day', 'config.month', 'config.year'");
+  });
+
+  it('with a resolver, reads and checks a plugin once, and again when the plugin, a Secret or the schema changes', () => {
+    const resolver = new PluginResolver();
+    const rl = kongPlugin('rl', { plugin: 'rate-limiting', config: { minute: 5 }, configPatches: [{ path: '/hour', valueFrom: { secretKeyRef: { name: 'limits', key: 'hour' } } }] });
+    let checks = 0;
+    const counting: SchemaLookup = (name) => { checks += 1; return recordedAnswer(name); };
+    const answer = recordedAnswer('rate-limiting');
+    const stable: SchemaLookup = () => answer;
+    const run = (lists: PluginSourceLists, schemas: SchemaLookup, routeId: string): ReferrerPlugins =>
+      pluginsForReferrer('rl', { routeId }, { referrer: INGRESS, sources: indexPluginSources(lists), schemas, resolver });
+    const limits = secret('shop', 'limits', { hour: '100' });
+    const first = entitiesOf(run({ kongPlugins: [rl], secrets: [limits] }, stable, 'r1'));
+    const second = entitiesOf(run({ kongPlugins: [rl], secrets: [limits] }, stable, 'r2'));
+    expect(second[0]?.config).to.deep.equal(first[0]?.config);
+    expect(second[0]?.route).to.deep.equal({ id: 'r2' });
+    const changedSecret = entitiesOf(run({ kongPlugins: [rl], secrets: [secret('shop', 'limits', { hour: '200' })] }, stable, 'r1'));
+    expect(changedSecret[0]?.config).to.deep.equal({ minute: 5, hour: 200 });
+    const gone = run({ kongPlugins: [rl] }, stable, 'r1');
+    expect(gone.ok).to.equal(false);
+    const edited = { ...rl, config: { minute: 7 } };
+    expect(entitiesOf(run({ kongPlugins: [edited], secrets: [limits] }, stable, 'r1'))[0]?.config).to.deep.equal({ minute: 7, hour: 100 });
+    // Hits give back the very same resolution; any change resolves afresh.
+    const sources = indexPluginSources({ kongPlugins: [edited], secrets: [limits] });
+    const once = resolver.resolve(edited, 'KongPlugin', sources, stable);
+    expect(resolver.resolve(edited, 'KongPlugin', indexPluginSources({ kongPlugins: [edited], secrets: [limits] }), stable)).to.equal(once);
+    expect(resolver.resolve(edited, 'KongPlugin', sources, counting)).to.not.equal(once);
+    expect(checks).to.equal(1);
   });
 
   it('produces the plugin a real Kong accepted for the recorded rate-limited route', () => {
