@@ -25,7 +25,8 @@ export interface PluginReference {
 export function parsePluginsAnnotation(value: string | undefined): PluginReference[] {
   const seen = new Set<string>();
   const refs: PluginReference[] = [];
-  for (const raw of (value ?? '').split(',')) {
+  // Not a string (an unchecked manifest): read as text, so it fails as a name instead of vanishing.
+  for (const raw of String(value ?? '').split(',')) {
     const item = raw.trim();
     if (item === '' || seen.has(item)) continue;
     seen.add(item);

@@ -73,6 +73,9 @@ function buildCandidate(resource: KongConsumerResource, ctx: ResolveContext): Bu
   const ref = refOf('KongConsumer', resource.metadata);
   const fail = (reason: PluginFailureReason, message: string): PluginFailure => ({ object: ref, reason, message: `${describeRef(ref)}: ${message}` });
   if (!nonEmpty(resource.username) && !nonEmpty(resource.custom_id)) return { ok: false, failures: [fail('InvalidConsumer', 'set username or custom_id')] };
+  const lists: [string, unknown][] = [['credentials', resource.credentials], ['consumerGroups', resource.consumerGroups], ['spec.tags', resource.spec?.tags]];
+  const notList = lists.find(([, v]) => v !== undefined && !(Array.isArray(v) && v.every((x) => typeof x === 'string')));
+  if (notList) return { ok: false, failures: [fail('InvalidConsumer', `${notList[0]}: expected a list of strings`)] };
   if ((resource.consumerGroups ?? []).length > 0) {
     return { ok: false, failures: [fail('InvalidConsumer', 'consumerGroups are a Kong Enterprise feature meshdoor does not support yet; remove them')] };
   }

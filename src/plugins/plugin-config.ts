@@ -99,6 +99,7 @@ export function resolvePluginConfig(resource: KongPluginResource, kind: PluginKi
   if (resource.config !== undefined && resource.configFrom !== undefined) {
     return fail('InvalidPlugin', 'set config or configFrom, not both');
   }
+  if (resource.configPatches !== undefined && !Array.isArray(resource.configPatches)) return fail('InvalidPlugin', 'configPatches: expected a list');
   if (resource.configFrom !== undefined && resource.configPatches?.length) {
     return fail('InvalidPlugin', 'set configFrom or configPatches, not both');
   }

@@ -48,11 +48,12 @@ function structuralProblems(draft: PluginEntityDraft): ConfigProblem[] {
     problems.push({ field: 'name', message: `invalid plugin name '${draft.name}': lowercase letters, digits, '-' and '_' only` });
   }
   if (!isRecord(draft.config)) problems.push({ field: 'config', message: 'expected a record' });
-  (draft.protocols ?? []).forEach((p, i) => {
-    if (!KONG_PROTOCOLS.has(p)) problems.push({ field: `protocols.${i + 1}`, message: `expected one of: ${[...KONG_PROTOCOLS].join(', ')}` });
+  if (draft.protocols !== undefined && !Array.isArray(draft.protocols)) problems.push({ field: 'protocols', message: 'expected a set' });
+  (Array.isArray(draft.protocols) ? draft.protocols : []).forEach((p: unknown, i) => {
+    if (typeof p !== 'string' || !KONG_PROTOCOLS.has(p)) problems.push({ field: `protocols.${i + 1}`, message: `expected one of: ${[...KONG_PROTOCOLS].join(', ')}` });
   });
-  if (draft.instance_name !== undefined && !INSTANCE_NAME.test(draft.instance_name)) {
-    problems.push({ field: 'instance_name', message: `invalid value: ${draft.instance_name}` });
+  if (draft.instance_name !== undefined && (typeof draft.instance_name !== 'string' || !INSTANCE_NAME.test(draft.instance_name))) {
+    problems.push({ field: 'instance_name', message: `invalid value: ${String(draft.instance_name)}` });
   }
   return problems;
 }
@@ -69,8 +70,14 @@ export function checkPlugin(draft: PluginEntityDraft, answer: SchemaAnswer): Plu
     const skipped = answer.kind === 'unavailable' ? answer.reason : 'config is not an object';
     return { problems: structural, schemaChecked: false, skipped };
   }
-  const entity = { ...draft, config: draft.config };
-  const result: PluginCheck = { problems: [...structural, ...validatePluginEntity(answer.schema, entity)], schemaChecked: true };
+  let problems: ConfigProblem[];
+  try {
+    problems = validatePluginEntity(answer.schema, { ...draft, config: draft.config });
+  } catch (error) {
+    // A schema in a shape this check does not know (a custom plugin's): Kong still checks.
+    return { problems: structural, schemaChecked: false, skipped: `the gateway's schema for '${draft.name}' could not be applied: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const result: PluginCheck = { problems: [...structural, ...problems], schemaChecked: true };
   const custom = uncheckedCustomChecks(answer.schema);
   if (custom.length > 0) result.unchecked = custom.map((fields) => `custom check of ${fields.join(', ')}`);
   return result;

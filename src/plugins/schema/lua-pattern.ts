@@ -58,11 +58,20 @@ export function luaPatternToRegExp(pattern: string): RegExp {
 
 const compiled = new Map<string, RegExp>();
 
-/** Compiled once per pattern: schemas repeat the same few. */
+/** A pattern this translation cannot read (a custom plugin's) passes: Kong still checks it. */
+function compileOrMatchAll(pattern: string): RegExp {
+  try {
+    return luaPatternToRegExp(pattern);
+  } catch {
+    return /(?:)/;
+  }
+}
+
+/** Compiled once per pattern: schemas repeat the same few. Never throws. */
 export function luaMatch(pattern: string, value: string): boolean {
   let re = compiled.get(pattern);
   if (re === undefined) {
-    re = luaPatternToRegExp(pattern);
+    re = compileOrMatchAll(pattern);
     compiled.set(pattern, re);
   }
   return re.test(value);

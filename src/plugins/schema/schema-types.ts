@@ -81,6 +81,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 /** The fields of a record as a Map, schema order kept. */
 export function fieldMap(fields: NamedFields | undefined): Map<string, SchemaField> {
   const map = new Map<string, SchemaField>();
-  for (const entry of fields ?? []) for (const [name, def] of Object.entries(entry)) map.set(name, def);
+  if (!Array.isArray(fields)) return map;
+  for (const entry of fields) if (isRecord(entry)) for (const [name, def] of Object.entries(entry)) map.set(name, def);
   return map;
 }
