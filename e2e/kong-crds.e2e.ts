@@ -3,10 +3,12 @@
 // and stored field for field (nothing pruned), and the rules the Kong Ingress
 // Controller's CRDs enforce are enforced the same way.
 import { expect } from 'chai';
-import { stringify } from 'yaml';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse, stringify } from 'yaml';
 import { startCluster } from './harness/cluster.ts';
 import type { Cluster } from './harness/cluster.ts';
-import { installCrds } from './harness/install.ts';
+import { CRDS_DIR, installCrds } from './harness/install.ts';
 
 type Manifest = Record<string, unknown> & { kind: string; metadata: { name: string; namespace?: string } };
 
@@ -86,5 +88,33 @@ describe('deploy/crds: KongPlugin, KongClusterPlugin and KongConsumer on the rea
     const result = await apply({ ...RATE_LIMIT, plugin: 'key-auth' });
     expect(result.code).to.not.equal(0);
     expect(result.stderr).to.match(/The plugin field is immutable/);
+  });
+});
+
+describe('deploy/crds next to the Kong Ingress Controller\'s CRDs (same names): no fight', function () {
+  let cluster: Cluster;
+
+  before(async function () {
+    cluster = await startCluster();
+  });
+
+  after(async function () {
+    await cluster?.stop();
+  });
+
+  it('kubectl apply --server-side -k deploy/crds/ stops on a conflict and leaves the installed CRD as it was', async function () {
+    // Stands for KIC's CRD: the same name, installed by another tool, differing in a description.
+    const theirs = parse(readFileSync(path.join(CRDS_DIR, 'kongplugin.yaml'), 'utf8')) as { spec: { versions: { schema: { openAPIV3Schema: { description: string } } }[] } };
+    const version = theirs.spec.versions[0];
+    if (version) version.schema.openAPIV3Schema.description = 'KongPlugin is the Schema for the kongplugins API.';
+    await cluster.kubectl(['create', '-f', '-'], { stdin: stringify(theirs) });
+    const applied = await cluster.kubectl(['apply', '--server-side', '-k', CRDS_DIR], { allowFailure: true });
+    expect(applied.code).to.not.equal(0);
+    expect(applied.stderr).to.match(/conflict/i);
+    const stored = await cluster.getJson<typeof theirs>(['crd', 'kongplugins.configuration.konghq.com']);
+    expect(stored?.spec.versions[0]?.schema.openAPIV3Schema.description).to.equal('KongPlugin is the Schema for the kongplugins API.');
+    // What the README says to do then: only the MeshDoor CRD.
+    const meshdoorOnly = await cluster.kubectl(['apply', '--server-side', '-f', path.join(CRDS_DIR, 'meshdoor.yaml')], { allowFailure: true });
+    expect(meshdoorOnly.code, meshdoorOnly.stderr).to.equal(0);
   });
 });
