@@ -1,7 +1,7 @@
 // Kong plugins and consumers: the KongPlugin, KongClusterPlugin and
 // KongConsumer resources turned into Kong plugin, consumer and credential
 // entities, and plugin configurations checked before they reach Kong. Pure,
-// except the schema fetcher (plugin-schema-fetcher.ts).
+// except the schema fetcher (schema-fetcher.ts), which asks the gateway.
 export type { PluginSchema, SchemaField, NamedFields, EntityCheckJson } from './schema/schema-types.ts';
 export type { ConfigProblem } from './schema/validate-config.ts';
 export { validatePluginEntity, completePluginConfig, uncheckedCustomChecks } from './schema/validate-config.ts';

@@ -2,7 +2,7 @@
 // built once from the lists a snapshot holds. Only Secrets that are asked
 // for by name are ever read.
 import type { V1Secret } from '@kubernetes/client-node';
-import type { KongConsumerResource, KongPluginResource } from './resources.ts';
+import type { KongPluginResource } from './resources.ts';
 
 export interface PluginSources {
   kongPlugin(namespace: string, name: string): KongPluginResource | undefined;
@@ -16,7 +16,6 @@ export interface PluginSourceLists {
   kongPlugins?: readonly KongPluginResource[];
   kongClusterPlugins?: readonly KongPluginResource[];
   secrets?: readonly V1Secret[];
-  kongConsumers?: readonly KongConsumerResource[];
 }
 
 type Named = { metadata?: { name?: string; namespace?: string } };

@@ -83,7 +83,7 @@ describe('plugin configuration checks against the recordings of a real Kong', ()
     expect(problems('acl', { allow: ['a'], deny: ['b'] })).to.deep.equal([{ message: "only one of these fields must be non-empty: 'config.allow', 'config.deny'" }]);
     expect(problems('acl', {})).to.deep.equal([{ message: "at least one of these fields must be non-empty: 'config.allow', 'config.deny'" }]);
     expect(problems('request-transformer', { http_method: 'get' })).to.deep.equal([{ field: 'config.http_method', message: 'invalid value: get' }]);
-    expect(problems('file-log', { path: '/tmp/a*b' })).to.deep.equal([{ field: 'config.path', message: 'not a valid filename' }]);
+    expect(problems('file-log', { path: '/var/log/a*b' })).to.deep.equal([{ field: 'config.path', message: 'not a valid filename' }]);
     expect(problems('acme', { account_email: 'a@b.example', domains: ['a.*.example.com'] })).to.deep.include({ field: 'config.domains.1', message: 'invalid wildcard: must be placed at leftmost or rightmost label' });
     expect(problems('acme', { account_email: 'a@b.example', domains: ['*.a.*'] })).to.deep.include({ field: 'config.domains.1', message: 'invalid wildcard: must have at most one wildcard' });
     expect(problems('acme', { account_email: 'a@b.example', api_uri: 'https://acme-v02.api.letsencrypt.org' })).to.deep.include({ message: 'terms of service must be accepted, see https://letsencrypt.org/repository/' });
