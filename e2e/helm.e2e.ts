@@ -11,7 +11,7 @@ import type { Cluster } from './harness/cluster.ts';
 import { Environment, expectRoutedTo, waitReady } from './harness/environment.ts';
 import { eventually } from './harness/eventually.ts';
 import { CHART_DIR, helm } from './harness/helm.ts';
-import { DEPLOY_DIR } from './harness/install.ts';
+import { CRDS_DIR, DEPLOY_DIR } from './harness/install.ts';
 import { meshdoorStatus } from './harness/kube-reads.ts';
 import { runKubectl, type KubectlResult } from './harness/kubectl.ts';
 import { REPO_ROOT, startKongDouble } from './harness/meshdoor-processes.ts';
@@ -84,9 +84,11 @@ describe('deploy/helm/meshdoor: the Helm chart with the real helm CLI', function
     for (const [name, object] of base) expect(chart.get(name), name).to.deep.equal(object);
   });
 
-  it('ships the CRD of deploy/crds/ and the ServiceMonitor only when asked', async function () {
+  it('ships the CRDs of deploy/crds/ and the ServiceMonitor only when asked', async function () {
     const crds = (await helm(cluster, ['show', 'crds', CHART_DIR])).stdout;
-    expect(parseManifests(crds).map(key)).to.deep.equal(['CustomResourceDefinition//meshdoors.meshdoor.dev']);
+    const base = parseManifests((await cluster.kubectl(['kustomize', CRDS_DIR])).stdout);
+    expect(parseManifests(crds).map(key).sort()).to.deep.equal(base.map(key).sort());
+    expect(base.map(key)).to.include('CustomResourceDefinition//meshdoors.meshdoor.dev');
     expect(parseManifests(await template()).some((m) => m.kind === 'ServiceMonitor')).to.equal(false);
     const monitored = parseManifests(await template(['metrics.serviceMonitor.enabled=true']));
     expect(monitored.find((m) => m.kind === 'ServiceMonitor')?.spec).to.deep.include({ selector: { matchLabels: { 'app.kubernetes.io/name': 'meshdoor' } } });

@@ -6,6 +6,7 @@ import { burstWorkload } from './burst.ts';
 import { coldStartWorkload } from './cold-start.ts';
 import { eventPushWorkload } from './event-push.ts';
 import { memoryWorkload } from './memory.ts';
+import { pluginsWorkload } from './plugins.ts';
 import { rejectedPushWorkload } from './rejected-push.ts';
 import { retranslateWorkload } from './retranslate.ts';
 import { soakWorkload } from './soak.ts';
@@ -24,4 +25,5 @@ export const WORKLOADS: Workload[] = [
   soakWorkload,
   adminTlsWorkload,
   watchesWorkload,
+  pluginsWorkload,
 ];

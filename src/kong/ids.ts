@@ -5,7 +5,8 @@ import { v5 as uuidv5 } from 'uuid';
 const KONG_DECLARATIVE_NAMESPACE = 'fd02801f-0957-4a15-a55a-c8d9606f30b5';
 
 export type KongEntityTable =
-  | 'services' | 'routes' | 'upstreams' | 'targets' | 'certificates' | 'snis' | 'plugins';
+  | 'services' | 'routes' | 'upstreams' | 'targets' | 'certificates' | 'snis' | 'plugins'
+  | 'consumers' | 'keyauth_credentials' | 'basicauth_credentials' | 'hmacauth_credentials' | 'jwt_secrets' | 'acls';
 
 const tableNamespaces = new Map<KongEntityTable, string>();
 

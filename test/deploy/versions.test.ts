@@ -1,7 +1,7 @@
 // What must agree across the repository: the version everywhere it is written,
 // the chart's CRD and the kustomize one, and documents the README links to.
 import { expect } from 'chai';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 
@@ -22,8 +22,12 @@ describe('repository consistency', () => {
     }
   });
 
-  it('ships the same CRD with the chart and with kustomize (cp deploy/crds/meshdoor.yaml deploy/helm/meshdoor/crds/)', () => {
-    expect(read('deploy/helm/meshdoor/crds/meshdoor.yaml')).to.equal(read('deploy/crds/meshdoor.yaml'));
+  it('ships the same CRDs with the chart and with kustomize (cp deploy/crds/*.yaml deploy/helm/meshdoor/crds/)', () => {
+    const kustomization = parse(read('deploy/crds/kustomization.yaml')) as { resources: string[] };
+    expect(readdirSync(path.join(ROOT, 'deploy/helm/meshdoor/crds')).sort()).to.deep.equal([...kustomization.resources].sort());
+    for (const file of kustomization.resources) {
+      expect(read(`deploy/helm/meshdoor/crds/${file}`), file).to.equal(read(`deploy/crds/${file}`));
+    }
   });
 
   it('links only to files that exist in the repository', () => {
