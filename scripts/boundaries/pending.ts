@@ -1,6 +1,6 @@
 // Violations known and tolerated for now, printed on every run. Each entry must
 // still be needed: once the code is fixed the checker asks to delete it.
-import { deepImports, moduleCycles, moduleOf, productImportsOfTestCode, type Violation } from './rules.ts';
+import { deepImports, moduleCycles, moduleOf, productImportsOfTestCode, unreachableFromProduct, type Violation } from './rules.ts';
 import type { ImportEdge } from './import-graph.ts';
 
 export interface PendingViolation {
@@ -37,8 +37,16 @@ function cyclesKey(cycles: readonly Violation[]): string {
   return cycles.map((c) => c.modules.join()).join(' | ');
 }
 
-/** The rules' verdict on an import graph, with the pending entries applied. */
-export function judge(edges: readonly ImportEdge[], pending: readonly PendingViolation[]): Verdict {
+export interface Repository {
+  /** Every source file under src/, repository-relative. */
+  files: readonly string[];
+  edges: readonly ImportEdge[];
+  /** The files the product starts from (the CLI's main). */
+  entries: readonly string[];
+}
+
+/** The rules' verdict on a repository's import graph, with the pending entries applied. */
+export function judge({ files, edges, entries }: Repository, pending: readonly PendingViolation[]): Verdict {
   const without = (entries: readonly PendingViolation[]): ImportEdge[] =>
     edges.filter((edge) => !entries.some((p) => covers(p, edge)));
   const ignoredDependencies = pending.filter((p) => p.rule === 'module-cycle');
@@ -46,13 +54,17 @@ export function judge(edges: readonly ImportEdge[], pending: readonly PendingVio
   const cycles = moduleCycles(without(ignoredDependencies));
   const failingKeys = new Set(cycles.map((c) => c.modules.join()));
   const deep = deepImports(edges);
-  const isPendingDeep = (v: Violation): boolean => pending.some((p) => p.rule === 'deep-import' && covers(p, v.edge));
+  const tolerates = (p: PendingViolation) => (v: Violation): boolean => p.rule === 'deep-import' && v.edge !== undefined && covers(p, v.edge);
+  const isPendingDeep = (v: Violation): boolean => pending.some((p) => tolerates(p)(v));
   // A left-out dependency is needed while leaving it out changes the cycles found.
   const needed = (p: PendingViolation): boolean => p.rule === 'module-cycle'
     ? cyclesKey(moduleCycles(without([p]))) !== cyclesKey(allCycles)
-    : deep.some((v) => covers(p, v.edge));
+    : deep.some(tolerates(p));
   return {
-    failing: [...cycles, ...deep.filter((v) => !isPendingDeep(v)), ...productImportsOfTestCode(edges)],
+    failing: [
+      ...cycles, ...deep.filter((v) => !isPendingDeep(v)), ...productImportsOfTestCode(edges),
+      ...unreachableFromProduct(files, edges, entries),
+    ],
     tolerated: [...allCycles.filter((c) => !failingKeys.has(c.modules.join())), ...deep.filter(isPendingDeep)],
     stale: pending.filter((p) => !needed(p)),
   };

@@ -4,17 +4,21 @@
 // - module-cycle: no import cycle between modules (ESM evaluates a cycle in an
 //   order nobody chose, and two modules in a cycle can only change together);
 // - deep-import: another module is imported only through its index.ts;
-// - product-imports-test-code: nothing under src/ imports test/, e2e/ or bench/.
+// - product-imports-test-code: nothing under src/ imports test/, e2e/ or bench/;
+// - unreachable-from-product: every file under src/ is imported, directly or
+//   not, by the product's entry: what only tests use lives under test/.
 // Tests and benchmarks may import anything, internals included.
 import { posix } from 'node:path';
 import type { ImportEdge } from './import-graph.ts';
 
-export type RuleName = 'module-cycle' | 'deep-import' | 'product-imports-test-code';
+export type RuleName = 'module-cycle' | 'deep-import' | 'product-imports-test-code' | 'unreachable-from-product';
 
 export interface Violation {
   rule: RuleName;
-  /** The import that breaks the rule (for a cycle: its first step). */
-  edge: ImportEdge;
+  /** The file that breaks the rule (for a cycle: the importer of its first step). */
+  file: string;
+  /** The import that breaks the rule (for a cycle: its first step); none for an unreachable file. */
+  edge?: ImportEdge;
   /** The modules concerned: importer and imported, or every module of the cycle, sorted. */
   modules: string[];
   /** One paragraph naming the file, the import, the rule and the fix. */
@@ -49,7 +53,7 @@ export function deepImports(edges: readonly ImportEdge[]): Violation[] {
     if (from === undefined || to === undefined || from === to || edge.to === entryOf(to)) return [];
     const message = `${where(edge)}: deep-import (module ${from} reaches into module ${to}'s internals). `
       + `Fix: export what ${from} needs from ${entryOf(to)} and import '${relativeSpecifier(edge.from, entryOf(to))}'.`;
-    return [{ rule: 'deep-import' as const, edge, modules: [from, to], message }];
+    return [{ rule: 'deep-import' as const, file: edge.from, edge, modules: [from, to], message }];
   });
 }
 
@@ -61,7 +65,7 @@ export function productImportsOfTestCode(edges: readonly ImportEdge[]): Violatio
     const module = moduleOf(edge.from) ?? 'src';
     const message = `${where(edge)}: product-imports-test-code (src/ holds only what the controller and CLI run). `
       + `Fix: move the code the product needs from ${root}/ into src/, or move ${edge.from} out of src/ if only tests use it.`;
-    return [{ rule: 'product-imports-test-code' as const, edge, modules: [module], message }];
+    return [{ rule: 'product-imports-test-code' as const, file: edge.from, edge, modules: [module], message }];
   });
 }
 
@@ -148,6 +152,25 @@ export function moduleCycles(edges: readonly ImportEdge[]): Violation[] {
     const message = `module-cycle among ${modules.join(', ')}, e.g. ${path}: ${steps.map(where).join('; ')}. `
       + `Their dependencies on each other: ${inside.join(', ')}. `
       + 'Fix: move what both sides need into a module they can both import (types, ids, failure records), or drop one direction.';
-    return { rule: 'module-cycle' as const, edge: steps[0]!, modules, message };
+    return { rule: 'module-cycle' as const, file: steps[0]!.from, edge: steps[0]!, modules, message };
   });
+}
+
+/** Rule unreachable-from-product: files under src/ that no import chain from the product's entries reaches. */
+export function unreachableFromProduct(files: readonly string[], edges: readonly ImportEdge[], entries: readonly string[]): Violation[] {
+  const importsOf = new Map<string, string[]>();
+  for (const edge of edges) importsOf.set(edge.from, [...(importsOf.get(edge.from) ?? []), edge.to]);
+  const reached = new Set<string>();
+  for (let queue = [...entries], file = queue.pop(); file !== undefined; file = queue.pop()) {
+    if (reached.has(file)) continue;
+    reached.add(file);
+    queue.push(...(importsOf.get(file) ?? []));
+  }
+  return files.filter((file) => file.startsWith('src/') && !reached.has(file)).map((file) => ({
+    rule: 'unreachable-from-product' as const,
+    file,
+    modules: [moduleOf(file) ?? 'src'],
+    message: `${file}: unreachable-from-product (no import chain from ${entries.join(', ')} reaches it; src/ holds only what the product runs). `
+      + 'Fix: move it under test/ at the same path if only tests use it, or delete it.',
+  }));
 }

@@ -3,11 +3,18 @@
 // fix, and let through what it allows.
 import { expect } from 'chai';
 import { buildImportGraph, importSpecifiers } from '../../scripts/boundaries/import-graph.ts';
-import { judge, type PendingViolation } from '../../scripts/boundaries/pending.ts';
-import { cyclicComponents, deepImports, moduleCycles, moduleGraph, productImportsOfTestCode } from '../../scripts/boundaries/rules.ts';
+import { judge, type PendingViolation, type Repository } from '../../scripts/boundaries/pending.ts';
+import {
+  cyclicComponents, deepImports, moduleCycles, moduleGraph, productImportsOfTestCode, unreachableFromProduct,
+} from '../../scripts/boundaries/rules.ts';
 
 function graph(files: Record<string, string>): ReturnType<typeof buildImportGraph> {
   return buildImportGraph(new Map(Object.entries(files)));
+}
+
+/** A repository whose every file is an entry: only the import rules speak. */
+function repository(files: Record<string, string>): Repository {
+  return { files: Object.keys(files), edges: graph(files), entries: Object.keys(files) };
 }
 
 describe('boundaries: reading imports', () => {
@@ -113,6 +120,31 @@ describe('boundaries: module-cycle', () => {
   });
 });
 
+describe('boundaries: unreachable-from-product', () => {
+  const files = {
+    'src/cli/main.ts': "import { run } from '../controller/index.ts';\nconst cmd = await import('./demo.ts');",
+    'src/controller/index.ts': "export { run } from './run.ts';",
+    'src/controller/run.ts': '',
+    'src/cli/demo.ts': '',
+    'src/kube/fake-cluster.ts': "import { run } from '../controller/index.ts';",
+    'test/kube/store.test.ts': "import '../../src/kube/fake-cluster.ts';",
+  };
+
+  it('fails a file under src/ that only tests import, naming it and the fix', () => {
+    const violations = unreachableFromProduct(Object.keys(files), graph(files), ['src/cli/main.ts']);
+    expect(violations.map((v) => v.message)).to.deep.equal([
+      'src/kube/fake-cluster.ts: unreachable-from-product (no import chain from src/cli/main.ts reaches it; src/ holds only what the product runs). '
+      + 'Fix: move it under test/ at the same path if only tests use it, or delete it.',
+    ]);
+  });
+
+  it('passes once the file lives under test/', () => {
+    const { 'src/kube/fake-cluster.ts': moved, ...rest } = files;
+    const after = { ...rest, 'test/kube/fake-cluster.ts': moved };
+    expect(unreachableFromProduct(Object.keys(after), graph(after), ['src/cli/main.ts'])).to.deep.equal([]);
+  });
+});
+
 describe('boundaries: pending violations', () => {
   const kongTranslate: PendingViolation = { rule: 'module-cycle', from: 'kong', to: 'translate', why: 'test' };
   const cycleThroughKong = {
@@ -122,20 +154,20 @@ describe('boundaries: pending violations', () => {
   };
 
   it('tolerates the cycles that exist only through a pending dependency, and prints them', () => {
-    const verdict = judge(graph(cycleThroughKong), [kongTranslate]);
+    const verdict = judge(repository(cycleThroughKong), [kongTranslate]);
     expect(verdict.failing).to.deep.equal([]);
     expect(verdict.tolerated.map((v) => v.modules)).to.deep.equal([['config', 'kong', 'translate']]);
     expect(verdict.stale).to.deep.equal([]);
   });
 
   it('still fails a cycle that does not go through the pending dependency', () => {
-    const verdict = judge(graph({ ...cycleThroughKong, 'src/kube/x.ts': "import '../mesh/index.ts';", 'src/mesh/x.ts': "import '../kube/index.ts';" }), [kongTranslate]);
+    const verdict = judge(repository({ ...cycleThroughKong, 'src/kube/x.ts': "import '../mesh/index.ts';", 'src/mesh/x.ts': "import '../kube/index.ts';" }), [kongTranslate]);
     expect(verdict.failing.map((v) => v.modules)).to.deep.equal([['kube', 'mesh']]);
   });
 
   it('tolerates deep imports only from the pending module', () => {
     const pending: PendingViolation[] = [{ rule: 'deep-import', from: 'translate', why: 'test' }];
-    const verdict = judge(graph({
+    const verdict = judge(repository({
       'src/translate/x.ts': "import '../kong/ids.ts';",
       'src/controller/x.ts': "import '../kong/ids.ts';",
     }), pending);
@@ -145,7 +177,7 @@ describe('boundaries: pending violations', () => {
 
   it('reports an entry that is no longer needed, so it gets deleted', () => {
     const deepTranslate: PendingViolation = { rule: 'deep-import', from: 'translate', why: 'test' };
-    const verdict = judge(graph({ 'src/kong/engine.ts': "import '../translate/index.ts';" }), [kongTranslate, deepTranslate]);
+    const verdict = judge(repository({ 'src/kong/engine.ts': "import '../translate/index.ts';" }), [kongTranslate, deepTranslate]);
     expect(verdict.failing).to.deep.equal([]);
     expect(verdict.stale).to.deep.equal([kongTranslate, deepTranslate]);
   });

@@ -4,11 +4,11 @@
 import type { CoreV1Event, KubernetesObject, V1Deployment, V1Lease, V1ManagedFieldsEntry, V1ObjectMeta, V1Volume } from '@kubernetes/client-node';
 import {
   isOwnApplyEntry, labelFieldSet, ownedLabels, ownedTemplateKeys, templateFieldSet, templateKeysOf,
-} from '../mesh/managed-fields.ts';
+} from '../../src/mesh/managed-fields.ts';
 import { applyMergePatch } from './merge-patch.ts';
-import { FIELD_MANAGER, type KubeWriter, type MergePatch } from './kube-writer.ts';
-import type { LeaseApi } from './lease-api.ts';
-import type { WatchHandlers, WatchKind, WatchSource, WatchSourceFactory, WatchSpec } from './watch-source.ts';
+import { FIELD_MANAGER, type KubeWriter, type MergePatch } from '../../src/kube/kube-writer.ts';
+import type { LeaseApi } from '../../src/kube/lease-api.ts';
+import type { WatchHandlers, WatchKind, WatchSource, WatchSourceFactory, WatchSpec } from '../../src/kube/watch-source.ts';
 
 export interface RecordedWrite {
   op: 'ingressStatus' | 'deployment' | 'namespace' | 'meshdoorStatus' | 'secret';
