@@ -1,6 +1,6 @@
 // meshdoor command-line entry: dispatches to one command module per verb.
 import process from 'node:process';
-import { versionLine } from '../observe/version.ts';
+import { versionLine } from '../observe/index.ts';
 
 interface Command {
   summary: string;

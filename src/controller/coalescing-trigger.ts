@@ -4,7 +4,7 @@
 // at the latest `holdoffMs` after the run ended: those changes already waited
 // for the run in flight, so under steady churn (marks closer together than the
 // holdoff) they must not wait a full `maxDelayMs` more.
-import type { Clock } from '../kube/clock.ts';
+import type { Clock } from '../kube/index.ts';
 
 export interface CoalescingTriggerOptions {
   holdoffMs: number;

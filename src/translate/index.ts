@@ -46,3 +46,11 @@ export function translate(snapshot: Snapshot, options: TranslateOptions): Transl
   const { config, failures, configured } = translateToPlans(snapshot, options);
   return { config, failures, configured };
 }
+
+// What the controller and the CLI use besides the translation itself.
+export { classOwnershipProblem, isIngressServed, LEGACY_CLASS_ANNOTATION } from './ingress-class.ts';
+export type { ClassOwnership } from './ingress-class.ts';
+export type { KubeObject } from './objects.ts';
+export { indexSnapshot } from './snapshot-index.ts';
+export { objectKey, parsePartExclusionKey, partExclusionKey } from './types.ts';
+export type { ObjectKind } from './types.ts';
