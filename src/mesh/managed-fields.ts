@@ -90,10 +90,6 @@ export function templateFieldSet(keys: { labels: Iterable<string>; annotations: 
   };
 }
 
-export function labelFieldSet(labels: Iterable<string>): FieldSet {
-  return { 'f:metadata': { 'f:labels': keySet(labels) } };
-}
-
 /**
  * Earlier meshdoor versions wrote the Kuma keys with JSON merge patches, which
  * the API server records under meshdoor's `Update` entry. A key owned there
