@@ -9,7 +9,7 @@
 // - `*.foo.com` also matches `a.b.foo.com` (Kong hosts match any depth);
 // - on traditional_compatible a host-less regex path (Exact /foo, or the
 //   `~/foo$` of Prefix /foo) outranks a wildcard-host route's plain prefix
-//   for exactly that path (kong-admin-api §5.2 priority bits).
+//   for exactly that path (docs/kong-router.md#priority-on-traditional_compatible).
 // Conflicts cover every host Kong matches: rules[].host and konghq.com/host-aliases;
 // on the expressions flavor konghq.com/regex-priority has no effect.
 import { createContext } from './context.ts';
