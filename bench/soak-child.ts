@@ -13,7 +13,7 @@ import type { KubernetesObject, V1EndpointSlice, V1Ingress, V1Service } from '@k
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import process from 'node:process';
 import { parseControllerFlags } from '../src/controller/controller-flags.ts';
-import { FakeCluster } from '../src/kube/fake-cluster.ts';
+import { FakeCluster } from '../test/kube/fake-cluster.ts';
 import { SOAK_REJECTED, editIngress, generateCluster, seededRandom, soakRejectedIngress } from './generate.ts';
 import { benchMeshDoor, startInProcessController } from './in-process.ts';
 import type { PostEvent } from './in-process.ts';

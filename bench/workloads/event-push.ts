@@ -3,7 +3,7 @@
 // coalescing trigger (default holdoff) → translate → DB-less engine → Kong double.
 import type { V1Ingress } from '@kubernetes/client-node';
 import { parseControllerFlags } from '../../src/controller/controller-flags.ts';
-import { FakeCluster } from '../../src/kube/fake-cluster.ts';
+import { FakeCluster } from '../../test/kube/fake-cluster.ts';
 import { startKongDouble } from '../../test/kong-double/index.ts';
 import { editIngress, generateCluster, seededRandom } from '../generate.ts';
 import { benchMeshDoor, startInProcessController } from '../in-process.ts';

@@ -3,7 +3,7 @@
 // so each change costs one POST /config — not a 400 then a 201 — also after a
 // controller restart. In process, against the Kong double told to reject one path.
 import type { V1Ingress } from '@kubernetes/client-node';
-import { FakeCluster } from '../../src/kube/fake-cluster.ts';
+import { FakeCluster } from '../../test/kube/fake-cluster.ts';
 import { startKongDouble, type KongDouble } from '../../test/kong-double/index.ts';
 import { editIngress, generateCluster, seededRandom } from '../generate.ts';
 import { benchMeshDoor, startInProcessController, type InProcessController } from '../in-process.ts';

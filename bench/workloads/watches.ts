@@ -5,7 +5,7 @@
 // referenced Secrets (`--secret-watch namespace`) or be one (`cluster`), not
 // the number of Secrets.
 import type { V1Ingress, V1Secret } from '@kubernetes/client-node';
-import { FakeCluster } from '../../src/kube/fake-cluster.ts';
+import { FakeCluster } from '../../test/kube/fake-cluster.ts';
 import { startKongDouble } from '../../test/kong-double/index.ts';
 import { generateCluster } from '../generate.ts';
 import type { SecretWatchScope } from '../../src/controller/watch-plan.ts';

@@ -2,7 +2,7 @@
 // a client certificate, plain HTTP) and the MeshDoor condition that says
 // whether that is safe. Plain HTTP is only acceptable on a loopback address.
 import { isIP } from 'node:net';
-import type { AdminClientTls, GatewayTarget } from '../kong/sync-types.ts';
+import type { AdminClientTls, GatewayTarget } from '../kong/index.ts';
 
 export type AdminTransportKind = 'mTLS' | 'TLS' | 'plain';
 

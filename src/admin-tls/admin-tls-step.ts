@@ -5,11 +5,10 @@
 // modes the serving Secret's hash goes into the gateway's pod template, so Kong
 // (which reads its certificates at start) rolls out whenever they change.
 import type { V1Deployment, V1Secret } from '@kubernetes/client-node';
-import type { MeshDoorSettings } from '../config/settings.ts';
-import type { AdminClientTls } from '../kong/sync-types.ts';
-import type { Clock } from '../kube/clock.ts';
-import type { KubeWriter } from '../kube/kube-writer.ts';
-import { errorField, type Logger } from '../observe/logger.ts';
+import type { MeshDoorSettings } from '../config/index.ts';
+import type { AdminClientTls } from '../kong/index.ts';
+import type { Clock, KubeWriter } from '../kube/index.ts';
+import { errorField, type Logger } from '../observe/index.ts';
 import { rotationWrites, type SecretRole, type SecretWrite } from './rotation-apply.ts';
 import { DEFAULT_ROTATION_POLICY, LEAF_KEYS, planRotation, type RotationPolicy, type SecretText } from './rotation-plan.ts';
 import {

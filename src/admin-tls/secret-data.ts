@@ -2,8 +2,8 @@
 // with, and the client material meshdoor presents.
 import { createHash } from 'node:crypto';
 import type { V1Deployment, V1Secret } from '@kubernetes/client-node';
-import type { AdminClientTls } from '../kong/sync-types.ts';
-import { rolloutComplete } from '../mesh/sidecar.ts';
+import type { AdminClientTls } from '../kong/index.ts';
+import { rolloutComplete } from '../mesh/index.ts';
 import type { SecretDataPatch } from './rotation-apply.ts';
 import { LEAF_KEYS, type SecretText } from './rotation-plan.ts';
 

@@ -3,24 +3,16 @@
 // SIGTERM/SIGINT: stop watches, finish the in-flight sync, release the Lease, exit 0.
 import { readFileSync } from 'node:fs';
 import process from 'node:process';
-import { settingsFromMeshDoor } from '../config/meshdoor-spec.ts';
-import { Controller } from '../controller/controller.ts';
-import { CONTROLLER_USAGE, parseControllerFlags, type ControllerFlags } from '../controller/controller-flags.ts';
-import { kongBackend } from '../controller/kong-backend.ts';
-import type { ClientDefaults } from '../kong/client-pool.ts';
-import { createKongSyncEngine } from '../kong/sync-engine.ts';
-import { systemClock } from '../kube/clock.ts';
-import { createKubeClients, podNamespace, type KubeClients } from '../kube/clients.ts';
-import { informerSourceFactory } from '../kube/informer-source.ts';
-import { kubeWriter } from '../kube/kube-writer.ts';
-import { kubeMeshApi } from '../mesh/mesh-reader.ts';
-import { leaderIdentity } from '../kube/leader-election.ts';
-import { kubeLeaseApi } from '../kube/lease-api.ts';
-import { preflight, preflightApi } from '../kube/preflight.ts';
-import { startHealthServer } from '../observe/health-server.ts';
-import { createLogger, errorField, type Logger } from '../observe/logger.ts';
-import { Metrics } from '../observe/metrics.ts';
-import { VERSION } from '../observe/version.ts';
+import { settingsFromMeshDoor } from '../config/index.ts';
+import { Controller, CONTROLLER_USAGE, kongBackend, parseControllerFlags } from '../controller/index.ts';
+import type { ControllerFlags } from '../controller/index.ts';
+import { createKongSyncEngine, type ClientDefaults } from '../kong/index.ts';
+import {
+  createKubeClients, informerSourceFactory, kubeLeaseApi, kubeWriter, leaderIdentity, podNamespace, preflight, preflightApi, systemClock,
+} from '../kube/index.ts';
+import type { KubeClients } from '../kube/index.ts';
+import { kubeMeshApi } from '../mesh/index.ts';
+import { createLogger, errorField, Metrics, startHealthServer, VERSION, type Logger } from '../observe/index.ts';
 import { translate } from '../translate/index.ts';
 
 function kongClientDefaults(flags: ControllerFlags): ClientDefaults {

@@ -2,15 +2,10 @@
 // by entity, without writing anything.
 import process from 'node:process';
 import { parseArgs } from 'node:util';
-import type { EntityChange } from '../kong/dbmode-diff.ts';
-import { entityLabel } from '../kong/entities.ts';
-import { diffGateway } from '../kong/gateway-diff.ts';
-import type { GatewayDiff } from '../kong/gateway-diff.ts';
-import { AutoSyncEngine } from '../kong/sync-engine.ts';
-import { KongClientPool } from '../kong/client-pool.ts';
+import { AutoSyncEngine, diffGateway, entityLabel, KongClientPool, redactUrl } from '../kong/index.ts';
+import type { EntityChange, GatewayDiff } from '../kong/index.ts';
 import { formatFailure, translate } from '../translate/index.ts';
 import { commandTargets, KONG_OPTIONS, kongCommandOptions, translationInput, withKongUsage } from './sync-command.ts';
-import { redactUrl } from '../kong/admin-errors.ts';
 
 const USAGE = `usage: meshdoor diff -f <file|dir> --kong-admin-url <url> [--kong-admin-url <url> ...] [options]
 

@@ -1,6 +1,5 @@
 // meshdoor command-line entry: dispatches to one command module per verb.
 import process from 'node:process';
-import { versionLine } from '../observe/version.ts';
 
 interface Command {
   summary: string;
@@ -17,9 +16,12 @@ const commands: Record<string, Command> = {
   version: { summary: 'print the meshdoor version (also --version)', load: () => Promise.resolve({ run: printVersion }) },
 };
 
-function printVersion(): Promise<number> {
+// Loaded on demand like the commands: observe/ also brings the logger and the
+// metrics, which `meshdoor translate` never needs.
+async function printVersion(): Promise<number> {
+  const { versionLine } = await import('../observe/index.ts');
   process.stdout.write(`${versionLine()}\n`);
-  return Promise.resolve(0);
+  return 0;
 }
 
 function usage(): string {

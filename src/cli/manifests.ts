@@ -8,12 +8,9 @@ import type {
   V1EndpointSlice, V1Ingress, V1IngressClass, V1Secret, V1Service,
 } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import { settingsFromMeshDoor } from '../config/meshdoor-spec.ts';
-import type { MeshDoorObject } from '../config/meshdoor-spec.ts';
-import type { MeshDoorSettings } from '../config/settings.ts';
-import { classOwnershipProblem, isIngressServed, LEGACY_CLASS_ANNOTATION } from '../translate/ingress-class.ts';
-import { indexSnapshot } from '../translate/snapshot-index.ts';
-import { objectKey, type ObjectKind, type Snapshot } from '../translate/types.ts';
+import { settingsFromMeshDoor, type MeshDoorObject, type MeshDoorSettings } from '../config/index.ts';
+import { classOwnershipProblem, indexSnapshot, isIngressServed, LEGACY_CLASS_ANNOTATION, objectKey } from '../translate/index.ts';
+import type { ObjectKind, Snapshot } from '../translate/index.ts';
 import { annotationProblems, shapeProblem, skipReason } from './manifest-checks.ts';
 
 export interface LoadedManifests {

@@ -1,7 +1,6 @@
 // `meshdoor routes`: which host + path goes to which Kong route and backend.
 import process from 'node:process';
-import { translateDetailed } from '../translate/index.ts';
-import type { RouteSummary } from '../translate/index.ts';
+import { translateDetailed, type RouteSummary } from '../translate/index.ts';
 import { loadTranslationInput } from './manifests.ts';
 import { parseCommonArgs, renderFailures, withUsage } from './translate-command.ts';
 

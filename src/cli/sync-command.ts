@@ -4,16 +4,11 @@
 import { readFile } from 'node:fs/promises';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
-import type { MeshDoorSettings } from '../config/settings.ts';
-import type { ClientDefaults } from '../kong/client-pool.ts';
-import type { RouterFlavor } from '../kong/declarative.ts';
-import { AutoSyncEngine } from '../kong/sync-engine.ts';
-import type { GatewayTarget, KongMode, SyncReport } from '../kong/sync-types.ts';
-import { redactUrl } from '../kong/admin-errors.ts';
-import { formatFailure, translate } from '../translate/index.ts';
-import type { Snapshot } from '../translate/types.ts';
+import { settingsFromMeshDoor, type MeshDoorSettings } from '../config/index.ts';
+import { AutoSyncEngine, redactUrl } from '../kong/index.ts';
+import type { ClientDefaults, GatewayTarget, KongMode, RouterFlavor, SyncReport } from '../kong/index.ts';
+import { formatFailure, translate, type Snapshot } from '../translate/index.ts';
 import { loadManifests, selectMeshDoor } from './manifests.ts';
-import { settingsFromMeshDoor } from '../config/meshdoor-spec.ts';
 import { withUsage } from './translate-command.ts';
 
 const USAGE = `usage: meshdoor sync -f <file|dir> --kong-admin-url <url> [--kong-admin-url <url> ...] [options]

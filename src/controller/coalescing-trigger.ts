@@ -7,7 +7,7 @@
 // holdoff) they must not wait a full `maxDelayMs` more. What a run returns
 // (its PassResult) is the only other way a run is scheduled: a requeue or retry
 // runs again after the delay it names, unless a mark starts one sooner.
-import type { Clock } from '../kube/clock.ts';
+import type { Clock } from '../kube/index.ts';
 import { delayOf, type PassResult } from './pass-result.ts';
 
 export interface CoalescingTriggerOptions {

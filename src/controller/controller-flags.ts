@@ -1,7 +1,7 @@
 // `meshdoor controller` flags → one frozen options object. Pure: the command
 // module does the I/O (files, signals, servers).
 import { parseArgs } from 'node:util';
-import type { LogFormat, LogLevel } from '../observe/logger.ts';
+import type { LogFormat, LogLevel } from '../observe/index.ts';
 import type { SecretWatchScope } from './watch-plan.ts';
 
 export const CONTROLLER_USAGE = `usage: meshdoor controller [options]

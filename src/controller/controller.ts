@@ -7,32 +7,18 @@
 // loop schedules. Only the leader writes to the API server; in DB-less mode
 // every replica may push to Kong.
 import type { KubernetesObject, V1Deployment, V1EndpointSlice, V1Secret, V1Service } from '@kubernetes/client-node';
-import { adminAccessCondition, transportKind, withClientTls } from '../admin-tls/access.ts';
-import { AdminTlsStep, type AdminTlsState, type AdminTlsStepOptions } from '../admin-tls/admin-tls-step.ts';
-import { redactUrl } from '../kong/admin-errors.ts';
-import type { MeshDoorObject } from '../config/meshdoor-spec.ts';
-import type { MeshDoorSettings } from '../config/settings.ts';
-import { canonicalJson, contentHash } from '../kong/config-hash.ts';
-import type { Clock } from '../kube/clock.ts';
-import { EventRecorder } from '../kube/events.ts';
-import { IngressStatusWriter } from '../kube/ingress-status.ts';
-import type { KubeWriter } from '../kube/kube-writer.ts';
-import { LeaderElector, type LeaderElectionTimings } from '../kube/leader-election.ts';
-import type { LeaseApi } from '../kube/lease-api.ts';
-import { missingMeshDoorMessage } from '../kube/preflight.ts';
-import { buildSnapshot, snapshotFingerprint } from '../kube/snapshot.ts';
-import { isIngressServed } from '../translate/ingress-class.ts';
-import { indexSnapshot } from '../translate/snapshot-index.ts';
-import type { Snapshot } from '../translate/types.ts';
-import type { SupervisorTimings } from '../kube/supervised-watch.ts';
-import { WatchSet } from '../kube/watch-set.ts';
-import type { WatchRole, WatchSourceFactory } from '../kube/watch-source.ts';
-import { GatewayMesh } from '../mesh/ensure-gateway.ts';
-import { MeshReader, type MeshApi } from '../mesh/mesh-reader.ts';
-import { deploymentPodSelector } from '../mesh/sidecar.ts';
-import { errorField, type Logger } from '../observe/logger.ts';
-import type { Metrics } from '../observe/metrics.ts';
-import { VERSION } from '../observe/version.ts';
+import { adminAccessCondition, AdminTlsStep, transportKind, withClientTls } from '../admin-tls/index.ts';
+import type { AdminTlsState, AdminTlsStepOptions } from '../admin-tls/index.ts';
+import { canonicalJson, contentHash, redactUrl, type GatewayTarget } from '../kong/index.ts';
+import type { MeshDoorObject, MeshDoorSettings } from '../config/index.ts';
+import { EventRecorder, IngressStatusWriter, LeaderElector, missingMeshDoorMessage, WatchSet } from '../kube/index.ts';
+import type {
+  Clock, KubeWriter, LeaderElectionTimings, LeaseApi, SupervisorTimings, WatchRole, WatchSourceFactory,
+} from '../kube/index.ts';
+import { buildSnapshot, snapshotFingerprint } from './snapshot.ts';
+import { indexSnapshot, isIngressServed, type Snapshot } from '../translate/index.ts';
+import { deploymentPodSelector, GatewayMesh, MeshReader, type MeshApi } from '../mesh/index.ts';
+import { errorField, VERSION, type Logger, type Metrics } from '../observe/index.ts';
 import { CoalescingTrigger } from './coalescing-trigger.ts';
 import { FailureLog } from './failure-log.ts';
 import { mergeFailures } from './failure-events.ts';
@@ -45,7 +31,6 @@ import { Readiness } from './readiness.ts';
 import { lastValidFromStatus } from './last-valid.ts';
 import { rejectionsFromStatus, rejectionsToStatus } from './rejection-status.ts';
 import { Reporter, type ReportInput } from './report-step.ts';
-import type { GatewayTarget } from '../kong/sync-types.ts';
 import { SettingsState, type ResolvedSettings } from './settings-state.ts';
 import { desiredWatchSpecs, meshdoorWatchSpec, referencedSecrets, type SecretWatchScope } from './watch-plan.ts';
 

@@ -1,8 +1,8 @@
 // Turns each pass's failures into Events: a Warning per failing object (the
 // recorder deduplicates repeats), and a Normal once a failing object is
 // configured again.
-import type { EventRecorder, EventTarget } from '../kube/events.ts';
-import { objectKey, type ObjectKind, type ObjectRef, type TranslationFailure } from '../translate/types.ts';
+import type { EventRecorder, EventTarget } from '../kube/index.ts';
+import { objectKey, type ObjectKind, type ObjectRef, type TranslationFailure } from '../translate/index.ts';
 
 const API_VERSIONS: Record<ObjectKind, string> = {
   Ingress: 'networking.k8s.io/v1',

@@ -4,8 +4,8 @@
 // included on purpose: a fresh DB-less Kong only turns ready once it has a config.
 import { isIPv6 } from 'node:net';
 import type { V1EndpointSlice } from '@kubernetes/client-node';
-import type { MeshDoorSettings } from '../config/settings.ts';
-import type { GatewayTarget } from '../kong/sync-types.ts';
+import type { MeshDoorSettings } from '../config/index.ts';
+import type { GatewayTarget } from '../kong/index.ts';
 import { splitNamespacedName } from './watch-plan.ts';
 
 function schemeFor(port: { name?: string; port?: number; appProtocol?: string }): 'http' | 'https' {

@@ -6,13 +6,11 @@
 // pass (the MeshDoor status), and a change of it marks that loop as a watch
 // event would.
 import type { KubernetesObject, V1Deployment, V1Namespace, V1Pod, V1Service } from '@kubernetes/client-node';
-import type { MeshDoorSettings } from '../config/settings.ts';
-import { canonicalJson } from '../kong/config-hash.ts';
-import type { Clock } from '../kube/clock.ts';
-import type { WatchRole } from '../kube/watch-source.ts';
-import type { GatewayMesh, GatewayMeshState } from '../mesh/ensure-gateway.ts';
-import { errorField, type Logger } from '../observe/logger.ts';
-import type { Metrics } from '../observe/metrics.ts';
+import type { MeshDoorSettings } from '../config/index.ts';
+import { canonicalJson } from '../kong/index.ts';
+import type { Clock, WatchRole } from '../kube/index.ts';
+import type { GatewayMesh, GatewayMeshState } from '../mesh/index.ts';
+import { errorField, type Logger, type Metrics } from '../observe/index.ts';
 import { CoalescingTrigger } from './coalescing-trigger.ts';
 import { DONE, requeueAfter, retryAfter, type PassResult } from './pass-result.ts';
 

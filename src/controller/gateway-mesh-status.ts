@@ -3,7 +3,7 @@
 // (what a MeshTrafficPermission must name) and what meshdoor read of its Mesh.
 // Every key is always present ('' for none): the status is written as a JSON
 // merge patch, which would leave a key the new status merely omits in place.
-import type { GatewayMeshState } from '../mesh/ensure-gateway.ts';
+import type { GatewayMeshState } from '../mesh/index.ts';
 
 export interface GatewayMeshStatusFields {
   meshIdentity: { service: string; fromService: string; warning: string };

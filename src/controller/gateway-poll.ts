@@ -5,8 +5,8 @@
 // triggers a pass at once — so an empty gateway is refilled, and a gateway back
 // from an outage is found, within about one period instead of the full check
 // period or the retry backoff.
-import type { GatewayTarget } from '../kong/sync-types.ts';
-import type { Clock } from '../kube/clock.ts';
+import type { GatewayTarget } from '../kong/index.ts';
+import type { Clock } from '../kube/index.ts';
 import { GATEWAY_FAILED } from './kong-step.ts';
 
 export interface GatewayPollOptions {

@@ -1,10 +1,8 @@
 // KongBackend on the Kong module's auto-detecting engine: the mode is forced by
 // a flag or read from a gateway's `GET /` (cached per URL), which tells whether
 // non-leader replicas may push (DB-less only).
-import { KongClientPool, type ClientDefaults } from '../kong/client-pool.ts';
-import { detectKongGateway } from '../kong/gateway-info.ts';
-import type { AutoSyncEngine } from '../kong/sync-engine.ts';
-import type { GatewayTarget, KongMode } from '../kong/sync-types.ts';
+import { detectKongGateway, KongClientPool } from '../kong/index.ts';
+import type { AutoSyncEngine, ClientDefaults, GatewayTarget, KongMode } from '../kong/index.ts';
 import type { KongBackend } from './kong-step.ts';
 
 /** How long a `/status` probe may take: it runs every second or so. */

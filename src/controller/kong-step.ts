@@ -1,15 +1,14 @@
 // The Kong part of a pass: decide whether this replica pushes, skip when
 // nothing the translation depends on changed, else hand the snapshot to the
 // engine and turn its report into metrics, readiness and a retry delay.
-import { redactUrl } from '../kong/admin-errors.ts';
-import type { MeshDoorSettings } from '../config/settings.ts';
-import type { RejectionMemory } from '../kong/rejection-memory.ts';
-import type { KongConfig } from '../kong/declarative.ts';
-import type { GatewayOutcome, GatewayTarget, KongMode, KongSyncEngine, SyncReport } from '../kong/sync-types.ts';
-import type { Clock } from '../kube/clock.ts';
-import { errorField, type Logger } from '../observe/logger.ts';
-import type { Metrics } from '../observe/metrics.ts';
-import type { Snapshot, TranslateOptions, TranslateResult } from '../translate/types.ts';
+import { redactUrl } from '../kong/index.ts';
+import type {
+  GatewayOutcome, GatewayTarget, KongConfig, KongMode, KongSyncEngine, RejectionMemory, SyncReport,
+} from '../kong/index.ts';
+import type { MeshDoorSettings } from '../config/index.ts';
+import type { Clock } from '../kube/index.ts';
+import { errorField, type Logger, type Metrics } from '../observe/index.ts';
+import type { Snapshot, TranslateOptions, TranslateResult } from '../translate/index.ts';
 import { LastValid } from './last-valid.ts';
 
 export interface KongBackend {

@@ -1,11 +1,10 @@
 // PURE: the MeshDoor's status from the last pass: conditions Ready, Synced and
 // GatewayInMesh with reasons, counts, config hash, gateway pods, and a bounded
 // list of failing objects. Transition times only move when a condition changes.
-import type { GatewayAccess } from '../admin-tls/access.ts';
-import { canonicalJson } from '../kong/config-hash.ts';
-import type { KongConfig } from '../kong/declarative.ts';
-import type { GatewayPodSummary } from '../mesh/sidecar.ts';
-import { objectKey, type TranslationFailure } from '../translate/types.ts';
+import type { GatewayAccess } from '../admin-tls/index.ts';
+import { canonicalJson, type KongConfig } from '../kong/index.ts';
+import type { GatewayPodSummary } from '../mesh/index.ts';
+import { objectKey, type TranslationFailure } from '../translate/index.ts';
 import type { LastValidEntry } from './last-valid.ts';
 
 export type ConditionStatus = 'True' | 'False' | 'Unknown';

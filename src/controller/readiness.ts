@@ -1,6 +1,6 @@
 // Readiness: caches synced and, when this replica pushes to gateways that
 // exist, the last sync succeeded. Recomputed on every pass, never latched.
-import type { ReadinessProbe } from '../observe/health-server.ts';
+import type { ReadinessProbe } from '../observe/index.ts';
 
 export interface ReadinessState {
   /** A problem that stops every pass (e.g. the MeshDoor is gone), with its fix. */

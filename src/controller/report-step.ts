@@ -1,15 +1,12 @@
 // What the leader reports after a pass: Ingress status for configured
 // Ingresses, Events for failing and recovered objects, and the MeshDoor status.
 import type { V1EndpointSlice, V1Ingress, V1Service } from '@kubernetes/client-node';
-import type { Clock } from '../kube/clock.ts';
-import type { EventRecorder } from '../kube/events.ts';
-import { desiredLoadBalancerIngress, type IngressStatusWriter } from '../kube/ingress-status.ts';
-import type { KubeWriter } from '../kube/kube-writer.ts';
-import type { GatewayMeshState } from '../mesh/ensure-gateway.ts';
-import { errorField, type Logger } from '../observe/logger.ts';
-import { classOwnershipProblem, isIngressServed } from '../translate/ingress-class.ts';
-import { indexSnapshot } from '../translate/snapshot-index.ts';
-import { objectKey, type ObjectRef, type Snapshot, type TranslationFailure } from '../translate/types.ts';
+import { desiredLoadBalancerIngress } from '../kube/index.ts';
+import type { Clock, EventRecorder, IngressStatusWriter, KubeWriter } from '../kube/index.ts';
+import type { GatewayMeshState } from '../mesh/index.ts';
+import { errorField, type Logger } from '../observe/index.ts';
+import { classOwnershipProblem, indexSnapshot, isIngressServed, objectKey } from '../translate/index.ts';
+import type { ObjectRef, Snapshot, TranslationFailure } from '../translate/index.ts';
 import { noReadyEndpointFailures } from './backend-endpoints.ts';
 import { FailureEvents, mergeFailures } from './failure-events.ts';
 import type { KongStepOutput } from './kong-step.ts';

@@ -3,9 +3,8 @@
 // controller serves nothing while the MeshDoor is absent; the defaults here only
 // answer currentSettings() then.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { MeshDoorObject } from '../config/meshdoor-spec.ts';
-import type { MeshDoorSettings } from '../config/settings.ts';
-import { errorField, type Logger } from '../observe/logger.ts';
+import type { MeshDoorObject, MeshDoorSettings } from '../config/index.ts';
+import { errorField, type Logger } from '../observe/index.ts';
 
 export interface ResolvedSettings {
   settings: MeshDoorSettings;

@@ -2,10 +2,9 @@
 // is recomputed on every sync pass, so MeshDoor edits and new TLS references
 // start (or stop) watches without a restart.
 import type { V1Ingress, V1IngressClass } from '@kubernetes/client-node';
-import type { MeshDoorSettings } from '../config/settings.ts';
-import type { WatchSpec } from '../kube/watch-source.ts';
-import { isIngressServed, type ClassOwnership } from '../translate/ingress-class.ts';
-import { indexSnapshot } from '../translate/snapshot-index.ts';
+import type { MeshDoorSettings } from '../config/index.ts';
+import type { WatchSpec } from '../kube/index.ts';
+import { indexSnapshot, isIngressServed, type ClassOwnership } from '../translate/index.ts';
 
 export type SecretWatchScope = 'namespace' | 'cluster';
 

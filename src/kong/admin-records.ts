@@ -1,4 +1,4 @@
-// Entities as the Admin API returns them (reference/kong-admin-api.md §1):
+// Entities as the Admin API returns them (docs/kong-admin-api.md):
 // every schema field present, unset ones null, foreign keys as `{id}`.
 import type { KongProtocol } from './declarative.ts';
 

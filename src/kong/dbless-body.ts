@@ -1,10 +1,10 @@
 // The body of a DB-less POST /config, minus what Kong fills in by itself,
 // which was over half of it (a 10k-Ingress config went past Kong's 10 MiB
 // admin body limit):
-// - ids Kong derives the same way (kong-admin-api §4 generate_ids): services,
+// - ids Kong derives the same way (docs/kong-ids.md): services,
 //   routes, upstreams and SNIs from their names, targets from their upstream
 //   and target; certificates have no name and keep theirs;
-// - fields equal to Kong's schema default (§1.x tables);
+// - fields equal to Kong's schema default (docs/kong-admin-api.md#what-kong-fills-in);
 // - the ownership tag: a DB-less gateway runs meshdoor's config and nothing else.
 // It is written as YAML flow collections (JSON-like, keys sorted) in which the
 // tags, hosts and names an entity repeats from its neighbours are anchored

@@ -1,5 +1,5 @@
 // Deterministic entity ids, computed the way Kong's declarative loader does:
-// id = uuid5(uuid5(NAMESPACE, "<entity table>"), key). See kong-admin-api §4.
+// id = uuid5(uuid5(NAMESPACE, "<entity table>"), key). See docs/kong-ids.md.
 import { v5 as uuidv5 } from 'uuid';
 
 const KONG_DECLARATIVE_NAMESPACE = 'fd02801f-0957-4a15-a55a-c8d9606f30b5';

@@ -6,7 +6,7 @@ import { LRUCache } from 'lru-cache';
 import PQueue from 'p-queue';
 import type { Clock } from './clock.ts';
 import type { KubeWriter } from './kube-writer.ts';
-import { errorField, type Logger } from '../observe/logger.ts';
+import { errorField, type Logger } from '../observe/index.ts';
 
 export interface EventTarget {
   apiVersion: string;

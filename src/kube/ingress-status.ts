@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 import type { V1Ingress, V1IngressLoadBalancerIngress, V1Service } from '@kubernetes/client-node';
 import { httpStatus } from './clients.ts';
 import type { KubeWriter } from './kube-writer.ts';
-import { errorField, type Logger } from '../observe/logger.ts';
+import { errorField, type Logger } from '../observe/index.ts';
 
 /** Static addresses (flag or MeshDoor) win; else the publish Service's LoadBalancer ingress, else its cluster IPs. */
 export function desiredLoadBalancerIngress(

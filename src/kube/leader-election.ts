@@ -8,7 +8,7 @@ import { V1MicroTime, type V1Lease, type V1LeaseSpec } from '@kubernetes/client-
 import type { Clock } from './clock.ts';
 import { httpStatus } from './clients.ts';
 import type { LeaseApi } from './lease-api.ts';
-import { errorField, type Logger } from '../observe/logger.ts';
+import { errorField, type Logger } from '../observe/index.ts';
 
 export interface LeaderElectionTimings {
   leaseDurationMs: number;

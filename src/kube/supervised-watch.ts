@@ -6,7 +6,7 @@ import { trimForCache } from './cache-trim.ts';
 import { backoffDelay, type Clock } from './clock.ts';
 import { ObjectStore } from './object-store.ts';
 import { keptBySpec, keptItems, watchSpecId, type WatchSource, type WatchSourceFactory, type WatchSpec } from './watch-source.ts';
-import { errorField, type Logger } from '../observe/logger.ts';
+import { errorField, type Logger } from '../observe/index.ts';
 
 export interface SupervisorTimings {
   backoffBaseMs: number;

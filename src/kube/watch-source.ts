@@ -1,6 +1,7 @@
 // The watch abstraction the store is fed from: list + watch of one resource
 // kind, optionally namespaced and label/field selected. A client-node
-// implementation lives in informer-source.ts, an in-memory one in fake-cluster.ts.
+// implementation lives in informer-source.ts, an in-memory one for tests in
+// test/kube/fake-cluster.ts.
 import type { KubernetesObject } from '@kubernetes/client-node';
 
 export type WatchKind =

@@ -5,11 +5,9 @@
 // the gateway's mesh identity, and the optional rollout restart of pods that
 // still lack the sidecar.
 import type { V1Deployment, V1Namespace, V1Pod, V1Service } from '@kubernetes/client-node';
-import type { MeshDoorSettings } from '../config/settings.ts';
-import type { Clock } from '../kube/clock.ts';
-import type { EventRecorder } from '../kube/events.ts';
-import type { KubeWriter } from '../kube/kube-writer.ts';
-import { errorField, type Logger } from '../observe/logger.ts';
+import type { MeshDoorSettings } from '../config/index.ts';
+import type { Clock, EventRecorder, KubeWriter } from '../kube/index.ts';
+import { errorField, type Logger } from '../observe/index.ts';
 import {
   desiredGatewayMetadata, GATEWAY_ANNOTATION, MESH_LABEL, namespaceLabelAction, SIDECAR_INJECTION_LABEL, restartPatch, templateApplyBody, templateNeedsApply, validateGatewayMetadata,
 } from './gateway-metadata.ts';

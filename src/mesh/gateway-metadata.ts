@@ -5,8 +5,8 @@
 // longer wants is dropped from the apply and the API server removes it, while
 // keys set by anyone else are never touched.
 import type { V1Deployment, V1Namespace, V1Volume } from '@kubernetes/client-node';
-import type { GatewaySettings, MeshSettings } from '../config/settings.ts';
-import type { MergePatch } from '../kube/kube-writer.ts';
+import type { GatewaySettings, MeshSettings } from '../config/index.ts';
+import type { MergePatch } from '../kube/index.ts';
 import { ownedLabels, ownedTemplateKeys, type OwnedTemplateKeys } from './managed-fields.ts';
 import { MANAGED_TOKEN_VOLUME, templateTokenProblem, TOKEN_VOLUME_ANNOTATION, tokenVolume } from './sidecar-token.ts';
 

@@ -3,7 +3,7 @@
 // entry; see cache-trim.ts). Knowing them lets meshdoor remove what it added and
 // no longer wants, and leave every other key alone.
 import type { V1ManagedFieldsEntry, V1ObjectMeta } from '@kubernetes/client-node';
-import { FIELD_MANAGER } from '../kube/kube-writer.ts';
+import { FIELD_MANAGER } from '../kube/index.ts';
 
 type FieldSet = Record<string, unknown>;
 
@@ -88,10 +88,6 @@ export function templateFieldSet(keys: { labels: Iterable<string>; annotations: 
       },
     },
   };
-}
-
-export function labelFieldSet(labels: Iterable<string>): FieldSet {
-  return { 'f:metadata': { 'f:labels': keySet(labels) } };
 }
 
 /**

@@ -1,4 +1,4 @@
-// Kuma mesh DNS names an ExternalName Service may point at (kuma.md §2).
+// Kuma mesh DNS names an ExternalName Service may point at (docs/kuma.md#mesh-dns-names).
 // Pure: no I/O. Inputs are lower-cased and one trailing dot is dropped first.
 
 /** A legacy `kuma.io/service` VIP name: `<svc>.<ns>.svc.<port>.<domain>` or `<svc>_<ns>_svc_<port>.<domain>`. */

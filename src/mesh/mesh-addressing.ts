@@ -4,7 +4,7 @@
 // `upstreamMode: mesh` and legacy ExternalName targets stop resolving; the
 // MeshService names (`*.mesh.local`) and ClusterIP DNS names keep working.
 import type { V1Service } from '@kubernetes/client-node';
-import type { MeshDoorSettings } from '../config/settings.ts';
+import type { MeshDoorSettings } from '../config/index.ts';
 import { parseMeshAddress } from './mesh-address.ts';
 
 export interface MeshAddressingInput {

@@ -3,10 +3,8 @@
 // the API server first (SelfSubjectAccessReview) and otherwise infers what it
 // can from the gateway Deployment's conditions. Answers are cached briefly.
 import { AuthorizationV1Api } from '@kubernetes/client-node';
-import type { KubeClients } from '../kube/clients.ts';
-import { httpStatus } from '../kube/clients.ts';
-import type { Clock } from '../kube/clock.ts';
-import { errorField, type Logger } from '../observe/logger.ts';
+import { httpStatus, type Clock, type KubeClients } from '../kube/index.ts';
+import { errorField, type Logger } from '../observe/index.ts';
 
 export interface MeshObject {
   spec?: { meshServices?: { mode?: string } };

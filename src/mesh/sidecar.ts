@@ -1,4 +1,4 @@
-// PURE: which gateway pods run Kuma's sidecar (kuma.md §5): a container named
+// PURE: which gateway pods run Kuma's sidecar (docs/kuma.md#detecting-the-sidecar): a container named
 // `kuma-sidecar` in `containers` (up to Kuma 2.13) or `initContainers` (native
 // sidecar, 2.14+). `kuma-init` is not required: CNI mode omits it.
 import type { V1ContainerStatus, V1Deployment, V1Pod } from '@kubernetes/client-node';

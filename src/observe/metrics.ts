@@ -2,7 +2,7 @@
 // (`meshdoor_`), base units (seconds, bytes), `_total` on counters. Each one and
 // its labels are listed in the README ("Metrics"); the Node.js process metrics
 // (`process_*`, `nodejs_*`) come from prom-client.
-import type { KongSyncObserver } from '../kong/sync-observer.ts';
+import type { KongSyncObserver } from '../kong/index.ts';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { VERSION } from './version.ts';
 

@@ -3,8 +3,7 @@
 // the entity's cache key or endpoint key), so ids agree with what Kong and
 // the Kong Ingress Controller show. Credentials are keyed by their consumer
 // and Secret, never by the secret material itself.
-import { kongEntityId } from '../kong/ids.ts';
-import type { KongEntityTable } from '../kong/ids.ts';
+import { kongEntityId, type KongEntityTable } from '../kong/index.ts';
 import type { PluginAttachment } from './entities.ts';
 
 /** Kong's plugin cache key: `plugins:*:<name>:<route>:<service>:<consumer>`. */

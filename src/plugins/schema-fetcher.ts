@@ -4,9 +4,7 @@
 // (404) is asked again after a while (enabling one needs only a restart);
 // a gateway that does not answer is not remembered, so the next pass asks.
 import { LRUCache } from 'lru-cache';
-import type { KongAdminClient } from '../kong/admin-client.ts';
-import { KongAdminError } from '../kong/admin-errors.ts';
-import { pathSegment } from '../kong/admin-client.ts';
+import { KongAdminError, pathSegment, type KongAdminClient } from '../kong/index.ts';
 import type { PluginSchema } from './schema/schema-types.ts';
 import type { SchemaAnswer } from './validation.ts';
 

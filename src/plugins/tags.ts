@@ -3,7 +3,7 @@
 // k8s-namespace, k8s-kind, k8s-uid, and meshdoor's ownership tag), so Kong's
 // per-entity rejections map back to the object. Cluster-scoped objects have
 // no namespace tag.
-import { OWNERSHIP_TAG } from '../kong/declarative.ts';
+import { OWNERSHIP_TAG } from '../kong/index.ts';
 import type { PluginObjectRef } from './failures.ts';
 
 export function tagsOf(ref: PluginObjectRef): string[] {

@@ -1,5 +1,5 @@
 // Ingress backend → where Kong sends the traffic, per the MeshDoor's upstream
-// mode (design.md "Backends"); ExternalName Services only when they name a mesh
+// mode (README.md#backends); ExternalName Services only when they name a mesh
 // address or an allow-listed host (confused-deputy risk, CVE-2021-25740).
 import type { V1IngressBackend, V1Service, V1ServicePort } from '@kubernetes/client-node';
 import { InvalidAnnotationError } from './annotation-values.ts';

@@ -1,4 +1,4 @@
-// Routes for Kong's `expressions` router flavor (kic.md §1.3): an ATC
+// Routes for Kong's `expressions` router flavor (docs/kong-router.md#the-expressions-flavor): an ATC
 // expression plus a priority. Unlike traditional hosts, `*.foo.com` here
 // matches exactly one label, as Kubernetes requires.
 import { escapeRegexLiteral } from './paths.ts';
@@ -60,7 +60,7 @@ const MAX_HEADERS = 7;
  * > none), then extra criteria from annotations, then the longest path, then
  * Exact over Prefix; the default backend is 0. Kept below 2^31 although Kong
  * allows 2^46-1, so the value means the same wherever it passes through
- * 32-bit arithmetic (LuaJIT bit ops, kong-admin-api §5.2).
+ * 32-bit arithmetic (LuaJIT bit ops, docs/kong-router.md#priority-on-traditional_compatible).
  */
 export function routePriority(plan: RoutePlan): number {
   if (plan.isDefaultBackend) return 0;

@@ -9,7 +9,7 @@
 // - `*.foo.com` also matches `a.b.foo.com` (Kong hosts match any depth);
 // - on traditional_compatible a host-less regex path (Exact /foo, or the
 //   `~/foo$` of Prefix /foo) outranks a wildcard-host route's plain prefix
-//   for exactly that path (kong-admin-api §5.2 priority bits).
+//   for exactly that path (docs/kong-router.md#priority-on-traditional_compatible).
 // Conflicts cover every host Kong matches: rules[].host and konghq.com/host-aliases;
 // on the expressions flavor konghq.com/regex-priority has no effect.
 import { createContext } from './context.ts';
@@ -46,3 +46,11 @@ export function translate(snapshot: Snapshot, options: TranslateOptions): Transl
   const { config, failures, configured } = translateToPlans(snapshot, options);
   return { config, failures, configured };
 }
+
+// What the controller and the CLI use besides the translation itself.
+export { classOwnershipProblem, isIngressServed, LEGACY_CLASS_ANNOTATION } from './ingress-class.ts';
+export type { ClassOwnership } from './ingress-class.ts';
+export type { KubeObject } from './objects.ts';
+export { indexSnapshot } from './snapshot-index.ts';
+export { objectKey, parsePartExclusionKey, partExclusionKey } from './types.ts';
+export type { ObjectKind } from './types.ts';

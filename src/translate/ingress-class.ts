@@ -1,4 +1,4 @@
-// Which Ingresses this bridge serves (kic.md §2 "IngressClass"), and whether
+// Which Ingresses this bridge serves (docs/kic-compatibility.md#ingress-classes), and whether
 // its class is its own: a class whose IngressClass names another controller
 // (say the Kong Ingress Controller's `kong`) is never served.
 import type { V1Ingress, V1IngressClass } from '@kubernetes/client-node';

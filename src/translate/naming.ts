@@ -1,4 +1,4 @@
-// Kong entity names, KIC-compatible (kic.md §1.1), so users migrating from the
+// Kong entity names, KIC-compatible (docs/kic-compatibility.md#names), so users migrating from the
 // Kong Ingress Controller recognise their configuration.
 import { hostNameSegment } from './hosts.ts';
 

@@ -1,5 +1,5 @@
-// Ingress paths → Kong route paths with exact Kubernetes semantics (kic.md §1.3,
-// kubernetes.md §1.2). Kong prefix paths are string prefixes, so Prefix `/foo`
+// Ingress paths → Kong route paths with exact Kubernetes semantics (docs/ingress.md#paths,
+// docs/kic-compatibility.md#paths). Kong prefix paths are string prefixes, so Prefix `/foo`
 // becomes `/foo/` (sub-paths) plus the anchored regex `~/foo$` (the path itself);
 // `/foobar` matches neither. Paths are emitted percent-decoded and regexes
 // checked by Kong's own rules, because that is what Kong accepts and matches.

@@ -1,4 +1,4 @@
-// Ingress annotations that shape Kong routes (kic.md §2), validated strictly.
+// Ingress annotations that shape Kong routes (docs/kic-compatibility.md#annotations), validated strictly.
 //
 // Supported: konghq.com/strip-path, preserve-host, protocols, methods,
 // https-redirect-status-code, regex-priority, regex-prefix, host-aliases,
@@ -42,7 +42,7 @@ const HEADER_PREFIX = `${K}headers.`;
 const FORCE_SSL = 'ingress.kubernetes.io/force-ssl-redirect';
 const PLUGINS = `${K}plugins`;
 const REDIRECT_CODES = [426, 301, 302, 307, 308] as const;
-/** Kong's router packs regex_priority next to other fields (kong-admin-api §5.2): keep it small. */
+/** Kong's router packs regex_priority next to other fields (docs/kong-router.md#priority-on-traditional_compatible): keep it small. */
 export const REGEX_PRIORITY_LIMIT = 256;
 const HTTP_PROTOCOLS: KongProtocol[] = ['http', 'https'];
 const GRPC_PROTOCOLS: KongProtocol[] = ['grpc', 'grpcs'];
@@ -166,7 +166,7 @@ function baseOptions(annotations: Annotations, flavor: RouterFlavor): RouteOptio
   };
 }
 
-/** Kong's route schema rejects these combinations (kong-admin-api §1.3); report them as the annotation's fault. */
+/** Kong's route schema rejects these combinations (docs/kong-router.md#route-fields-kong-refuses-together); report them as the annotation's fault. */
 function checkCombinations(options: RouteOptions, annotations: Annotations): void {
   const grpc = options.protocols.some((p) => GRPC_PROTOCOLS.includes(p));
   const protocols = annotations[`${K}protocols`] ?? '';

@@ -1,4 +1,4 @@
-// Service annotations that shape the Kong service (kic.md §2), validated strictly.
+// Service annotations that shape the Kong service (docs/kic-compatibility.md#annotations), validated strictly.
 // Supported: konghq.com/path, protocol, connect-timeout, read-timeout,
 // write-timeout, retries, host-header, and ingress.kubernetes.io/service-upstream.
 // konghq.com/plugins is refused and other konghq.com/* annotations are ignored (see route-annotations.ts).

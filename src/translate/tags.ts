@@ -1,4 +1,4 @@
-// Kong tags linking every entity to its source object (kic.md §1.1), so Kong's
+// Kong tags linking every entity to its source object (docs/kic-compatibility.md#tags), so Kong's
 // per-entity errors can be mapped back, plus meshdoor's ownership tag. KIC's
 // k8s-group and k8s-version tags are left out: they are the same for every
 // object of a kind, and they were a tenth of a DB-less /config body.

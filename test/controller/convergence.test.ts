@@ -6,7 +6,7 @@
 import type { KubernetesObject, V1Ingress } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import type { MeshDoorStatus } from '../../src/controller/meshdoor-status.ts';
-import { FakeCluster } from '../../src/kube/fake-cluster.ts';
+import { FakeCluster } from '../kube/fake-cluster.ts';
 import { startKongDouble, type KongDouble } from '../kong-double/index.ts';
 import { gatewayObjects, ingress, meshdoor, service, serviceEndpoints } from './fixtures.ts';
 import { startHarness, type Harness, type HarnessOptions } from './harness.ts';

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import FakeTimers from '@sinonjs/fake-timers';
 import { EventRecorder } from '../../src/kube/events.ts';
-import { FakeCluster } from '../../src/kube/fake-cluster.ts';
+import { FakeCluster } from '../kube/fake-cluster.ts';
 import { silentLogger } from '../../src/observe/logger.ts';
 import { startKongDouble, type KongDouble } from '../kong-double/index.ts';
 import { gatewayObjects, ingress, service, serviceEndpoints } from './fixtures.ts';

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { V1MicroTime, type V1Deployment } from '@kubernetes/client-node';
 import type { KongMode, SyncReport, SyncRequest } from '../../src/kong/sync-types.ts';
 import type { MeshDoorStatus } from '../../src/controller/meshdoor-status.ts';
-import { FakeCluster } from '../../src/kube/fake-cluster.ts';
+import { FakeCluster } from '../kube/fake-cluster.ts';
 import { gatewayObjects, ingress, service } from './fixtures.ts';
 import { startHarness, type Harness } from './harness.ts';
 import { recordingKong, type RecordingKong } from './recording-kong.ts';

@@ -9,7 +9,7 @@ import { kongBackend } from '../../src/controller/kong-backend.ts';
 import type { KongBackend, TranslateFn } from '../../src/controller/kong-step.ts';
 import { createKongSyncEngine } from '../../src/kong/sync-engine.ts';
 import type { Clock } from '../../src/kube/clock.ts';
-import { FakeCluster } from '../../src/kube/fake-cluster.ts';
+import { FakeCluster } from '../kube/fake-cluster.ts';
 import type { MeshApi } from '../../src/mesh/mesh-reader.ts';
 import { silentLogger, type Logger } from '../../src/observe/logger.ts';
 import { Metrics } from '../../src/observe/metrics.ts';

@@ -53,7 +53,7 @@ describe('controller: changes flow to Kong (DB-less double)', () => {
 
   it('pushes nothing before every watch has synced once', async () => {
     const objects = [...gatewayObjects(kong.port), service('shop', 'web'), ingress('shop', 'web')];
-    const { FakeCluster } = await import('../../src/kube/fake-cluster.ts');
+    const { FakeCluster } = await import('../kube/fake-cluster.ts');
     const cluster = new FakeCluster();
     cluster.failStarts('Service', 3);
     h = await startHarness({ cluster, objects });

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import FakeTimers from '@sinonjs/fake-timers';
 import { V1MicroTime, type V1Lease } from '@kubernetes/client-node';
 import { decideLeaseAction, LeaderElector } from '../../src/kube/leader-election.ts';
-import { FakeCluster } from '../../src/kube/fake-cluster.ts';
+import { FakeCluster } from '../kube/fake-cluster.ts';
 import { silentLogger } from '../../src/observe/logger.ts';
 import { gatewayObjects, ingress, service } from './fixtures.ts';
 import { controllerClock, startHarness, type Harness, type TestClock } from './harness.ts';

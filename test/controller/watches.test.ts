@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import FakeTimers from '@sinonjs/fake-timers';
 import type { V1Secret } from '@kubernetes/client-node';
-import { FakeCluster } from '../../src/kube/fake-cluster.ts';
+import { FakeCluster } from '../kube/fake-cluster.ts';
 import { SupervisedWatch } from '../../src/kube/supervised-watch.ts';
 import { silentLogger } from '../../src/observe/logger.ts';
 import { gatewayObjects, ingress, meshdoor, service, tlsSecret } from './fixtures.ts';

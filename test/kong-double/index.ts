@@ -1,5 +1,5 @@
 // A Kong Admin API test double on 127.0.0.1, for unit, feature and e2e tests:
-// Kong OSS 3.9 behaviour where meshdoor depends on it (reference/kong-admin-api.md),
+// Kong OSS 3.9 behaviour where meshdoor depends on it (docs/kong-admin-api.md),
 // in DB-less or DB mode, with fault injection and a router model.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';

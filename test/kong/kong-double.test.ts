@@ -1,4 +1,4 @@
-// The Kong double checked against facts from reference/kong-admin-api.md:
+// The Kong double checked against facts from docs/kong-admin-api.md:
 // status codes, error bodies, paging and tag filters, /config and /status.
 // Answers are arbitrary JSON read field by field, hence `any` bodies here.
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-explicit-any */

@@ -10,7 +10,7 @@ function kongPaths(path: string | undefined, pathType: string | undefined): stri
 }
 
 describe('translatePath', () => {
-  // kic.md §1.3, plus escaping so a literal path never acts as a regex.
+  // docs/kic-compatibility.md#paths, plus escaping so a literal path never acts as a regex.
   const table: Array<[string | undefined, string | undefined, string[]]> = [
     ['/', 'Prefix', ['/']],
     ['', 'Prefix', ['/']],

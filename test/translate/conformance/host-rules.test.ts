@@ -80,9 +80,9 @@ describe('conformance: host rules', () => {
           expect(world.send({ url: 'http://baz.bar.foo.com' }).status).to.equal(404);
         });
       } else {
-        // Known deviation (design.md "Paths"): Kong's traditional routers match
+        // Known deviation (docs/ingress.md#known-deviations): Kong's traditional routers match
         // `*.foo.com` against any number of labels, and their host matching has
-        // no way to say "one label" (kong-admin-api §5.1). The expressions flavor
+        // no way to say "one label" (docs/kong-router.md#hosts). The expressions flavor
         // gets it right; on this flavor we assert what Kong really does.
         it('KNOWN DEVIATION http://baz.bar.foo.com → wildcard-foo-com (Kubernetes wants 404)', () => {
           const response = world.send({ url: 'http://baz.bar.foo.com' });

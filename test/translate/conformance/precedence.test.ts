@@ -1,5 +1,5 @@
 // Kubernetes precedence across Ingresses, checked through the model of Kong's
-// router (including the priority bug of kong-admin-api §5.2): longest path
+// router (including the priority bug, docs/kong-router.md#priority-on-traditional_compatible): longest path
 // wins, Exact beats Prefix on a tie, an exact host beats a wildcard host.
 import { expect } from 'chai';
 import type { V1Ingress } from '@kubernetes/client-node';
@@ -92,7 +92,7 @@ describe('conformance: precedence across Ingresses', () => {
       } else {
         // Known deviation: on Kong's traditional routers a regex path outranks a
         // wildcard host (the plain-host and regex bits sit above the criteria
-        // count, kong-admin-api §5.2), so a host-less Prefix /foo (whose
+        // count, docs/kong-router.md#priority-on-traditional_compatible), so a host-less Prefix /foo (whose
         // `~/foo$` is a regex) wins /foo on a wildcard host whose rule is `/`.
         it('KNOWN DEVIATION a host-less Prefix /foo beats a wildcard host\'s / for exactly /foo', () => {
           const send = serve([ingress(['anyhost', undefined, '/foo', 'Prefix']), ingress(['wild', '*.a.com', '/', 'Prefix'])], flavor);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { ObjectStore } from './object-store.ts';
+import { ObjectStore } from '../../src/kube/object-store.ts';
 
 const obj = (name: string, resourceVersion: string): KubernetesObject => ({ metadata: { namespace: 'shop', name, resourceVersion } });
 

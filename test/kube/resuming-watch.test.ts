@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { ResumingWatchSource } from './resuming-watch.ts';
-import type { ListResult, WatchTransport } from './resuming-watch.ts';
-import type { WatchHandlers } from './watch-source.ts';
+import { ResumingWatchSource } from '../../src/kube/resuming-watch.ts';
+import type { ListResult, WatchTransport } from '../../src/kube/resuming-watch.ts';
+import type { WatchHandlers } from '../../src/kube/watch-source.ts';
 
 interface OpenWatch {
   resourceVersion: string;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { V1Deployment, V1Ingress, V1ManagedFieldsEntry } from '@kubernetes/client-node';
-import { LAST_APPLIED_ANNOTATION, trimForCache } from './cache-trim.ts';
+import { LAST_APPLIED_ANNOTATION, trimForCache } from '../../src/kube/cache-trim.ts';
 
 const managedFields: V1ManagedFieldsEntry[] = [
   { manager: 'kubectl-client-side-apply', operation: 'Update', apiVersion: 'networking.k8s.io/v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} } },

@@ -3,8 +3,8 @@
 // unchanged snapshot — including our own status writes — causes no Kong traffic.
 import { createHash } from 'node:crypto';
 import type { KubernetesObject, V1EndpointSlice, V1Ingress, V1IngressClass, V1Secret, V1Service } from '@kubernetes/client-node';
-import type { Snapshot } from '../translate/types.ts';
-import type { WatchSet } from './watch-set.ts';
+import type { Snapshot } from '../translate/index.ts';
+import type { WatchSet } from '../kube/index.ts';
 
 export function buildSnapshot(watches: Pick<WatchSet, 'list'>): Snapshot {
   return {

@@ -3,12 +3,12 @@
 // Lease API with resourceVersion conflicts. Failures can be injected.
 import type { CoreV1Event, KubernetesObject, V1Deployment, V1Lease, V1ManagedFieldsEntry, V1ObjectMeta, V1Volume } from '@kubernetes/client-node';
 import {
-  isOwnApplyEntry, labelFieldSet, ownedLabels, ownedTemplateKeys, templateFieldSet, templateKeysOf,
-} from '../mesh/managed-fields.ts';
+  isOwnApplyEntry, ownedLabels, ownedTemplateKeys, templateFieldSet, templateKeysOf,
+} from '../../src/mesh/managed-fields.ts';
 import { applyMergePatch } from './merge-patch.ts';
-import { FIELD_MANAGER, type KubeWriter, type MergePatch } from './kube-writer.ts';
-import type { LeaseApi } from './lease-api.ts';
-import type { WatchHandlers, WatchKind, WatchSource, WatchSourceFactory, WatchSpec } from './watch-source.ts';
+import { FIELD_MANAGER, type KubeWriter, type MergePatch } from '../../src/kube/kube-writer.ts';
+import type { LeaseApi } from '../../src/kube/lease-api.ts';
+import type { WatchHandlers, WatchKind, WatchSource, WatchSourceFactory, WatchSpec } from '../../src/kube/watch-source.ts';
 
 export interface RecordedWrite {
   op: 'ingressStatus' | 'deployment' | 'namespace' | 'meshdoorStatus' | 'secret';
@@ -21,6 +21,11 @@ class ApiError extends Error {
   constructor(readonly code: number, message: string) {
     super(message);
   }
+}
+
+/** The managedFields an apply of these namespace labels leaves (what the API server records). */
+function labelFieldSet(labels: Iterable<string>): Record<string, unknown> {
+  return { 'f:metadata': { 'f:labels': Object.fromEntries([...labels].map((k) => [`f:${k}`, {}])) } };
 }
 
 function matchesSelector(labels: Record<string, string>, selector: string | undefined): boolean {

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { systemClock } from './clock.ts';
-import { SupervisedWatch } from './supervised-watch.ts';
-import type { WatchHandlers, WatchSource } from './watch-source.ts';
-import { silentLogger } from '../observe/logger.ts';
+import { systemClock } from '../../src/kube/clock.ts';
+import { SupervisedWatch } from '../../src/kube/supervised-watch.ts';
+import type { WatchHandlers, WatchSource } from '../../src/kube/watch-source.ts';
+import { silentLogger } from '../../src/observe/logger.ts';
 
 const ns = (name: string, rv: string): KubernetesObject => ({ kind: 'Namespace', metadata: { name, resourceVersion: rv } });
 

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { systemClock } from './clock.ts';
-import { WatchSet } from './watch-set.ts';
-import type { WatchSource, WatchSpec } from './watch-source.ts';
-import { silentLogger } from '../observe/logger.ts';
+import { systemClock } from '../../src/kube/clock.ts';
+import { WatchSet } from '../../src/kube/watch-set.ts';
+import type { WatchSource, WatchSpec } from '../../src/kube/watch-source.ts';
+import { silentLogger } from '../../src/observe/logger.ts';
 
 const secret = (name: string): KubernetesObject => ({ kind: 'Secret', metadata: { namespace: 'shop', name, resourceVersion: '1' } });
 const names = (objects: readonly KubernetesObject[]): string[] => objects.map((o) => o.metadata?.name ?? '');
