@@ -1,9 +1,12 @@
 // Two tenants on the real API server with spec.hosts.ownership: Namespace:
 // team-b's Ingress that adds team-a's host as an alias (with a more specific
 // Exact /login) is refused for that host with a Warning Event, team-a keeps all
-// its traffic, and team-b's own host is still served.
+// its traffic, and team-b's own host is still served. Deleting team-a's
+// Ingress hands the host over to team-b (Normal Event); team-a coming back
+// finds it taken (the status names the owner); under Shared both serve the host
+// and each gets a Normal SharedHost Event.
 import { expect } from 'chai';
-import { startEnvironment, expectRoutedTo } from './harness/environment.ts';
+import { startEnvironment, expectNotRouted, expectRoutedTo } from './harness/environment.ts';
 import type { Environment } from './harness/environment.ts';
 import { eventually } from './harness/eventually.ts';
 import { meshdoorStatus, warningEvents } from './harness/kube-reads.ts';
@@ -94,5 +97,42 @@ describe('multi-tenant host ownership (spec.hosts.ownership: Namespace)', functi
     await env.cluster.kubectl(['annotate', 'ingress', 'site', '-n', 'team-a', 'meshdoor.dev/host-delegates=team-b']);
     await expectRoutedTo(env, { host: 'a.example.com', path: '/login' }, TEAM_B_WEB);
     await expectRoutedTo(env, { host: 'a.example.com', path: '/' }, TEAM_A_WEB);
+  });
+
+  it('hands the host over to team-b when team-a deletes its Ingress, and keeps it when team-a comes back', async function () {
+    await env.cluster.kubectl(['delete', 'ingress', 'site', '-n', 'team-a']);
+    await expectNotRouted(env, { host: 'a.example.com', path: '/' });
+    await expectRoutedTo(env, { host: 'a.example.com', path: '/login' }, TEAM_B_WEB);
+    await eventually(async () => {
+      const events = await warningEvents(env.cluster, 'team-b', { kind: 'Ingress', name: 'site' }, 'Normal');
+      expect(events.map((e) => `${e.reason ?? ''} ${e.message ?? ''}`)).to.include(
+        "HostHandedOver host 'a.example.com' now belongs to namespace team-b: namespace team-a, its owner, no longer claims it");
+    });
+    await env.apply(TEAM_A);
+    await eventually(async () => {
+      const events = await warningEvents(env.cluster, 'team-a', { kind: 'Ingress', name: 'site' });
+      expect(events.map((e) => e.message ?? '').join('\n')).to.contain("host 'a.example.com' belongs to namespace team-b");
+    });
+    await eventually(async () => {
+      expect((await meshdoorStatus(env.cluster)).hostOwners).to.deep.equal([{ host: 'a.example.com', namespace: 'team-b' }]);
+    });
+    await expectNotRouted(env, { host: 'a.example.com', path: '/' });
+    await expectRoutedTo(env, { host: 'a.example.com', path: '/login' }, TEAM_B_WEB);
+  });
+
+  it('Shared: both namespaces serve the host, and each is told with a Normal SharedHost Event', async function () {
+    await env.cluster.kubectl(['patch', 'meshdoor', 'default', '--type=merge', '-p', JSON.stringify({ spec: { hosts: { ownership: 'Shared' } } })]);
+    await expectRoutedTo(env, { host: 'a.example.com', path: '/' }, TEAM_A_WEB);
+    await expectRoutedTo(env, { host: 'a.example.com', path: '/login' }, TEAM_B_WEB);
+    for (const namespace of ['team-a', 'team-b']) {
+      await eventually(async () => {
+        const events = await warningEvents(env.cluster, namespace, { kind: 'Ingress', name: 'site' }, 'Normal');
+        expect(events.map((e) => `${e.reason ?? ''} ${e.message ?? ''}`).join('\n'))
+          .to.contain("SharedHost host 'a.example.com' is served from namespaces team-a, team-b");
+      });
+    }
+    await eventually(async () => {
+      expect((await meshdoorStatus(env.cluster)).sharedHosts).to.deep.equal([{ host: 'a.example.com', namespaces: ['team-a', 'team-b'] }]);
+    });
   });
 });

@@ -13,8 +13,8 @@ export async function ingressAddresses(cluster: Cluster, namespace: string, name
 }
 
 /** Warning Events whose involved object is `kind/name` in `namespace`. */
-export async function warningEvents(cluster: Cluster, namespace: string, involved: { kind: string; name: string }): Promise<CoreV1Event[]> {
-  const selector = `type=Warning,involvedObject.kind=${involved.kind},involvedObject.name=${involved.name}`;
+export async function warningEvents(cluster: Cluster, namespace: string, involved: { kind: string; name: string }, type: 'Warning' | 'Normal' = 'Warning'): Promise<CoreV1Event[]> {
+  const selector = `type=${type},involvedObject.kind=${involved.kind},involvedObject.name=${involved.name}`;
   const list = await cluster.getJson<List<CoreV1Event>>(['events', '-n', namespace, '--field-selector', selector]);
   return list?.items ?? [];
 }
@@ -36,6 +36,8 @@ export interface MeshDoorStatusView {
   failingObjects?: Array<{ kind: string; namespace?: string; name: string; reason: string; message: string }>;
   kongRejections?: Array<{ entity: string; kind: string; name: string }>;
   lastValid?: Array<{ kind: string; object: { metadata?: { name?: string } } }>;
+  hostOwners?: Array<{ host: string; namespace: string }>;
+  sharedHosts?: Array<{ host: string; namespaces: string[] }>;
 }
 
 export async function meshdoorStatus(cluster: Cluster, name = 'default'): Promise<MeshDoorStatusView> {

@@ -28,6 +28,7 @@ import { GatewayPoll } from './gateway-poll.ts';
 import { GATEWAY_MESH_ROLES, GatewayMeshLoop, gatewayPlanKey } from './gateway-mesh-loop.ts';
 import { DONE, requeueAfter, retryAfter, soonest, type PassResult } from './pass-result.ts';
 import { Readiness } from './readiness.ts';
+import { hostOwnersFromStatus } from './host-owners.ts';
 import { lastValidFromStatus } from './last-valid.ts';
 import { rejectionsFromStatus, rejectionsToStatus } from './rejection-status.ts';
 import { Reporter, type ReportInput } from './report-step.ts';
@@ -260,7 +261,7 @@ export class Controller {
     const gateways = withClientTls(discoverGateways({ settings, flagUrls: this.o.kongAdminUrls, adminEndpointSlices, ...(this.o.kongAdminServerName !== undefined ? { staticServerName: this.o.kongAdminServerName } : {}) }), tls.clientTls, this.o.staticClientTls !== undefined);
     const kong = await this.kongStep.run({
       snapshot, settings, gateways, leader, dblessPushFromAllReplicas: this.o.dblessPushFromAllReplicas,
-      fingerprint: contentHash([snapshotFingerprint(snapshot), canonicalJson(settings), gatewayStateKey(adminEndpointSlices)]),
+      fingerprint: contentHash([snapshotFingerprint(snapshot), canonicalJson(settings), gatewayStateKey(adminEndpointSlices), String(this.kongStep.hostOwners.revision)]),
       resyncMs: this.o.resyncMs ?? 0, dblessCheckMs: this.o.dblessCheckMs ?? 0,
     });
     if (kong.result) {
@@ -296,12 +297,15 @@ export class Controller {
   /**
    * What the MeshDoor status keeps: once, what Kong rejected before a restart
    * (so the first push needs no extra POST) and the objects served in their last
-   * valid version; on a replica that is not the leader, the latter on every pass,
-   * so it pushes what the leader pushes.
+   * valid version, and the host owners; on a replica that is not the leader, the
+   * latter two on every pass, so it pushes what the leader pushes.
    */
   private seedFromStatus(resolved: ResolvedSettings, leader: boolean): void {
     const status = resolved.meshdoor?.status;
-    if (!leader) this.kongStep.lastValid.seed(lastValidFromStatus(status), true);
+    if (!leader) {
+      this.kongStep.lastValid.seed(lastValidFromStatus(status), true);
+      this.kongStep.hostOwners.seed(hostOwnersFromStatus(status), true);
+    }
     if (this.statusSeeded) return;
     this.statusSeeded = true;
     const kept = rejectionsFromStatus(status);
@@ -310,6 +314,7 @@ export class Controller {
       this.d.log.info('remembering kong rejections from the meshdoor status', { count: kept.length });
     }
     this.kongStep.lastValid.seed(lastValidFromStatus(status), false);
+    this.kongStep.hostOwners.seed(hostOwnersFromStatus(status), false);
   }
 
   private adminAccess(gateways: readonly GatewayTarget[], tls: AdminTlsState): ReportInput['adminAccess'] {

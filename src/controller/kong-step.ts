@@ -9,6 +9,7 @@ import type { MeshDoorSettings } from '../config/index.ts';
 import type { Clock } from '../kube/index.ts';
 import { errorField, type Logger, type Metrics } from '../observe/index.ts';
 import type { Snapshot, TranslateOptions, TranslateResult } from '../translate/index.ts';
+import { HostOwnerMemory } from './host-owners.ts';
 import { LastValid } from './last-valid.ts';
 
 export interface KongBackend {
@@ -94,6 +95,8 @@ export class KongStep {
   private lastRunAt = 0;
   private held: { routes: number; services: number } | undefined;
   readonly lastValid = new LastValid();
+  /** Host owners decided by the last translation, given to the next (spec.hosts.ownership: Namespace). */
+  readonly hostOwners = new HostOwnerMemory();
 
   constructor(private readonly o: { backend: KongBackend; translate: TranslateFn; metrics: Metrics; clock: Clock; log: Logger }) {}
 
@@ -120,6 +123,7 @@ export class KongStep {
     this.lastRunAt = this.o.clock.now();
     this.o.backend.retain?.(input.gateways);
     const out = await this.translateAndPush(input, mode);
+    this.hostOwners.commit(out.result?.hosts);
     this.lastKey = key;
     this.last = { ...out, lastSyncTime: out.lastSyncTime ?? this.last?.lastSyncTime, ...(this.held ? { held: this.held } : {}) };
     return { ...this.last, ...(period !== undefined && input.gateways.length > 0 ? { recheckInMs: period } : {}) };
@@ -147,7 +151,8 @@ export class KongStep {
   private translate(input: KongStepInput, exclude: ReadonlySet<string>): TranslateResult {
     const started = this.o.clock.now();
     try {
-      const base = (snapshot: Snapshot, ex: ReadonlySet<string>): TranslateResult => this.o.translate(snapshot, { settings: input.settings, exclude: ex });
+      const hostOwners = this.hostOwners.owners;
+      const base = (snapshot: Snapshot, ex: ReadonlySet<string>): TranslateResult => this.o.translate(snapshot, { settings: input.settings, exclude: ex, hostOwners });
       if (!input.settings.serveLastValid) this.lastValid.clear();
       const result = input.settings.serveLastValid ? this.lastValid.translate(input.snapshot, exclude, base) : base(input.snapshot, exclude);
       this.o.metrics.translationCount.inc({ success: String(result.failures.length === 0) });

@@ -4,7 +4,8 @@
 import type { GatewayAccess } from '../admin-tls/index.ts';
 import { canonicalJson, type KongConfig } from '../kong/index.ts';
 import type { GatewayPodSummary } from '../mesh/index.ts';
-import { objectKey, type TranslationFailure } from '../translate/index.ts';
+import { objectKey, type HostReport, type TranslationFailure } from '../translate/index.ts';
+import { hostOwnersToStatus, sharedHostsToStatus, type HostOwnerEntry, type SharedHostEntry } from './host-owners.ts';
 import type { LastValidEntry } from './last-valid.ts';
 
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
@@ -63,6 +64,11 @@ export interface MeshDoorStatus {
   lastValid?: LastValidEntry[];
   /** How each gateway's Admin API is reached (mTLS, TLS, plain); at most MAX_GATEWAY_ACCESS entries. */
   gatewayAccess?: GatewayAccess[];
+  /** Owners of the hosts that keep another namespace out (Namespace ownership), for a restart and for other replicas. */
+  hostOwners?: HostOwnerEntry[];
+  /** Hosts served from more than one namespace: how many, and the first of them. */
+  sharedHostCount?: number;
+  sharedHosts?: SharedHostEntry[];
 }
 
 const MAX_GATEWAY_ACCESS = 100;
@@ -99,6 +105,8 @@ export interface MeshDoorStatusInput {
   maxFailingObjects?: number;
   /** How the gateways are reached and whether that is safe (AdminAPISecured). */
   adminAccess?: { gateways: readonly GatewayAccess[]; condition: ConditionInput };
+  /** Who owns and who serves the hosts (the last translation); the previous status's when absent. */
+  hosts?: HostReport;
 }
 
 function readyCondition(input: MeshDoorStatusInput): ConditionInput {
@@ -165,6 +173,20 @@ export function desiredMeshDoorStatus(input: MeshDoorStatusInput): MeshDoorStatu
     ...withRejections(input.kongRejections),
     ...(input.lastValid && input.lastValid.length > 0 ? { lastValid: [...input.lastValid] } : {}),
     ...(input.adminAccess ? { gatewayAccess: input.adminAccess.gateways.slice(0, MAX_GATEWAY_ACCESS).map((g) => ({ ...g })) } : {}),
+    ...hostFields(input),
+  };
+}
+
+function hostFields(input: MeshDoorStatusInput): Pick<MeshDoorStatus, 'hostOwners' | 'sharedHostCount' | 'sharedHosts'> {
+  const { hosts, previous } = input;
+  if (!hosts) {
+    const { hostOwners, sharedHostCount, sharedHosts } = previous ?? {};
+    return { ...(hostOwners ? { hostOwners } : {}), ...(sharedHostCount ? { sharedHostCount } : {}), ...(sharedHosts ? { sharedHosts } : {}) };
+  }
+  const owners = hostOwnersToStatus(hosts);
+  return {
+    ...(owners.length > 0 ? { hostOwners: owners } : {}),
+    ...(hosts.shared.length > 0 ? { sharedHostCount: hosts.shared.length, sharedHosts: sharedHostsToStatus(hosts) } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import { classOwnershipProblem, indexSnapshot, isIngressServed, objectKey } from
 import type { ObjectRef, Snapshot, TranslationFailure } from '../translate/index.ts';
 import { noReadyEndpointFailures } from './backend-endpoints.ts';
 import { FailureEvents, mergeFailures } from './failure-events.ts';
+import { HostEvents } from './host-events.ts';
 import type { KongStepOutput } from './kong-step.ts';
 import { foldServingLastValid, type LastValidEntry } from './last-valid.ts';
 import { gatewayMeshStatusFields } from './gateway-mesh-status.ts';
@@ -61,11 +62,13 @@ function syncedCondition(input: ReportInput): ConditionInput {
 
 export class Reporter {
   private readonly failureEvents: FailureEvents;
+  private readonly hostEvents: HostEvents;
   private statusWrittenFrom: string | undefined;
   private lastClassError: string | undefined;
 
   constructor(private readonly o: ReporterOptions) {
     this.failureEvents = new FailureEvents(o.events);
+    this.hostEvents = new HostEvents({ events: o.events, log: o.log });
   }
 
   async report(input: ReportInput): Promise<void> {
@@ -77,6 +80,7 @@ export class Reporter {
     }
     if (input.kong.result) {
       this.failureEvents.report(failures, input.kong.result.configured, (ref) => lookupUid(input.snapshot, ref));
+      this.hostEvents.report(input.kong.result.hosts, input.resolved.settings.hostOwnership);
     }
     this.reportSpecError(input);
     const classError = ownClassProblem(input);
@@ -161,6 +165,7 @@ function kongFacts(input: ReportInput): Partial<MeshDoorStatusInput> {
     ...(input.kongRejections ? { kongRejections: input.kongRejections } : {}),
     ...(input.lastValid ? { lastValid: input.lastValid } : {}),
     ...(kong.result ? { config: kong.result.config } : {}),
+    ...(kong.result?.hosts ? { hosts: kong.result.hosts } : {}),
     ...(kong.configHash ? { configHash: kong.configHash } : {}),
     ...(kong.lastSyncTime !== undefined ? { lastSyncTime: kong.lastSyncTime } : {}),
   };

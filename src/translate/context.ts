@@ -26,6 +26,8 @@ export interface TranslateContext {
   isExcluded(kind: ObjectKind, obj: KubeObject): boolean;
   /** Parts of Ingresses (paths, routes) to leave out or split; undefined when none. */
   excludedParts?: ExcludedParts;
+  /** Host owners remembered from earlier passes (TranslateOptions.hostOwners). */
+  hostOwners?: ReadonlyMap<string, string>;
   /** A Service's konghq.com annotations, parsed once per Service object. */
   serviceOptions(service: V1Service): ServiceOptions | InvalidAnnotationError;
 }
@@ -40,6 +42,7 @@ export function createContext(snapshot: Snapshot, options: TranslateOptions): Tr
     isExcluded: (kind, obj) => exclude.size > 0 && exclude.has(keyOf(kind, obj)),
     serviceOptions: parsedServiceOptions,
     ...withExcludedParts(exclude),
+    ...(options.hostOwners ? { hostOwners: options.hostOwners } : {}),
   };
 }
 

@@ -11,19 +11,20 @@ import type { BackendPlan } from './backends.ts';
 import type { FailureSink, TranslateContext } from './context.ts';
 import { reportLoser, winnerOf } from './conflicts.ts';
 import { FailureCollector } from './failures.ts';
-import { resolveHostOwnership, tlsWithinOwnership } from './host-ownership.ts';
-import type { HostOwnership } from './host-ownership.ts';
+import { claimantOf, hostsOverlap, NO_OWNERS, OwnershipState, tlsWithinOwnership } from './host-ownership.ts';
+import type { OwnershipUpdate } from './host-ownership-state.ts';
 import { planIngressIncrementally } from './ingress-memo.ts';
 import type { IngressPlan, PathClaim } from './ingress-rules.ts';
 import { sortByAge } from './objects.ts';
 import type { KubeObject } from './objects.ts';
 import { planIngressRoutes } from './route-plans.ts';
 import type { RoutePlan } from './route-plans.ts';
+import { servedHosts, SharedHosts } from './shared-hosts.ts';
 import { SortedByName } from './sorted-by-name.ts';
 import { translateTls } from './tls.ts';
 import type { TlsResult } from './tls.ts';
 import type { ObjectKind, ObjectRef, Snapshot } from './types.ts';
-import { configuredFrom, defaultBackendRoute, isCatchAll, isServed, keyedRef } from './whole-pass.ts';
+import { configuredFrom, defaultBackendRoute, hostReport, isCatchAll, isServed, keyedRef } from './whole-pass.ts';
 import type { PassResult } from './whole-pass.ts';
 
 type Failure = readonly [ObjectRef, string, string];
@@ -92,9 +93,11 @@ class DeltaState {
   private readonly failing = new Set<Entry>();
   private readonly claimsByKey = new Map<string, PathClaim[]>();
   private readonly losers = new Set<PathClaim>();
-  /** Namespace host ownership: the claims refused for their host, and its failures. */
-  private ownership: HostOwnership | undefined;
-  private ownershipFailures: Failure[] = [];
+  /** Namespace host ownership: who owns each host, the claims refused for their host, and their failures. */
+  private readonly ownership: OwnershipState | undefined;
+  private readonly sharedHosts = new SharedHosts();
+  /** Served Ingresses with a tls section. */
+  private readonly tlsEntries = new Set<Entry>();
   private readonly conflictFailures = new Map<string, Failure[]>();
   private readonly members = new Map<string, Member[]>();
   private readonly dirtyServices = new Set<string>();
@@ -112,7 +115,9 @@ class DeltaState {
   private fallback: { route: RoutePlan | undefined; failures: Failure[] } = { route: undefined, failures: [] };
   private pendingReleases: (() => void)[] = [];
 
-  constructor(readonly ctx: TranslateContext) {}
+  constructor(readonly ctx: TranslateContext) {
+    this.ownership = ctx.settings.hostOwnership === 'Namespace' ? new OwnershipState() : undefined;
+  }
 
   get flavor(): RouterFlavor {
     return this.ctx.settings.routerFlavor;
@@ -125,10 +130,8 @@ class DeltaState {
     const fresh = added.filter((ingress) => isServed(ctx, ingress)).map((ingress) => this.remember(ctx, ingress));
     const catchAllsBefore = this.catchAlls > 0;
     for (const entry of gone) this.setRoutes(entry, entry.routes, []);
-    const refusedBefore = this.ownership?.refused ?? new Set<PathClaim>();
-    if (gone.length + fresh.length > 0) this.updateOwnership(ctx);
-    const refused = this.ownership?.refused ?? new Set<PathClaim>();
-    for (const entry of this.resolveConflicts(ctx, { gone, fresh }, { before: refusedBefore, now: refused })) {
+    const owned = this.ownership?.update(ctx.hostOwners ?? NO_OWNERS, gone.flatMap(claimantsOf), fresh.flatMap(claimantsOf));
+    for (const entry of this.resolveConflicts(ctx, { gone, fresh }, owned)) {
       const routes = entry.plan ? planIngressRoutes(entry.plan, this.losers, this.flavor) : [];
       const before = entry.routes;
       entry.routes = routes;
@@ -136,8 +139,8 @@ class DeltaState {
     }
     const changed = [...gone, ...fresh];
     if (catchAllsBefore !== this.catchAlls > 0 || changed.some((e) => e.ingress.spec?.defaultBackend)) this.updateFallback(ctx);
-    // Under Namespace ownership any change may move a host, and with it who may serve its certificate.
-    if (this.ownership ? changed.length > 0 : changed.some((e) => e.plan && e.ingress.spec?.tls?.length)) this.updateTls(ctx);
+    // Under Namespace ownership a host that changed hands changes who may serve its certificate.
+    if (changed.some((e) => e.plan && e.ingress.spec?.tls?.length) || this.tlsNear(owned?.grantsMoved)) this.updateTls(ctx);
     this.releaseUses();
     return this.result(snapshot);
   }
@@ -147,6 +150,7 @@ class DeltaState {
     if (!entry) return [];
     this.entries.delete(ingress);
     this.failing.delete(entry);
+    this.tlsEntries.delete(entry);
     return [entry];
   }
 
@@ -155,19 +159,19 @@ class DeltaState {
     const entry: Entry = { ingress, plan: planIngressIncrementally(recorder(ctx, failures), ingress), failures, routes: [] };
     this.entries.set(ingress, entry);
     if (failures.length > 0) this.failing.add(entry);
+    if (entry.plan && ingress.spec?.tls?.length) this.tlsEntries.add(entry);
     return entry;
   }
 
-  private updateOwnership(ctx: TranslateContext): void {
-    if (ctx.settings.hostOwnership !== 'Namespace') return;
-    const failures: Failure[] = [];
-    const plans = [...this.entries.values()].flatMap((entry) => (entry.plan ? [entry.plan] : []));
-    this.ownership = resolveHostOwnership(recorder(ctx, failures), plans);
-    this.ownershipFailures = failures;
+  /** Whether a tls[].hosts entry of some Ingress overlaps a host whose grants moved. */
+  private tlsNear(moved: ReadonlySet<string> | undefined): boolean {
+    if (!moved || moved.size === 0) return false;
+    for (const entry of this.tlsEntries) if (tlsHostNear(entry.ingress, moved)) return true;
+    return false;
   }
 
   /** Moves the claims of changed Ingresses; returns the entries whose winning claims may differ. */
-  private resolveConflicts(ctx: TranslateContext, changed: { gone: readonly Entry[]; fresh: readonly Entry[] }, refused: { before: ReadonlySet<PathClaim>; now: ReadonlySet<PathClaim> }): Set<Entry> {
+  private resolveConflicts(ctx: TranslateContext, changed: { gone: readonly Entry[]; fresh: readonly Entry[] }, owned: OwnershipUpdate | undefined): Set<Entry> {
     const { gone, fresh } = changed;
     const keys = new Set<string>();
     const affected = new Set<Entry>(fresh);
@@ -179,22 +183,23 @@ class DeltaState {
       }
     }
     const freshClaims = new Set(fresh.flatMap((entry) => entry.plan?.claims ?? []));
+    const refused = this.ownership?.refused;
     for (const claim of freshClaims) {
       keys.add(claim.conflictKey);
-      if (refused.now.has(claim)) this.losers.add(claim);
+      if (refused?.has(claim)) this.losers.add(claim);
       else this.addClaim(claim);
     }
     // Claims of unchanged Ingresses whose host was handed over, or taken away.
-    for (const claim of refused.before) {
+    for (const claim of owned?.allowed ?? []) {
       const entry = this.entries.get(claim.ingress);
-      if (refused.now.has(claim) || freshClaims.has(claim) || !entry) continue;
+      if (freshClaims.has(claim) || !entry) continue;
       keys.add(claim.conflictKey);
       affected.add(entry);
       this.addClaim(claim);
     }
-    for (const claim of refused.now) {
+    for (const claim of owned?.refused ?? []) {
       const entry = this.entries.get(claim.ingress);
-      if (refused.before.has(claim) || freshClaims.has(claim) || !entry) continue;
+      if (freshClaims.has(claim) || !entry) continue;
       keys.add(claim.conflictKey);
       affected.add(entry);
       this.losers.add(claim);
@@ -245,6 +250,7 @@ class DeltaState {
   /** Moves a contributor's routes between Kong services, counting the objects they use. */
   private setRoutes(who: Contributor, before: readonly RoutePlan[], after: readonly RoutePlan[]): void {
     if (before === after) return;
+    if (who !== 'default backend') this.sharedHosts.serve(who.ingress, servedHosts(before), servedHosts(after));
     const shares = byService(after, this.flavor);
     for (const route of before) {
       const name = route.backend.kongServiceName;
@@ -348,7 +354,7 @@ class DeltaState {
     for (const entry of this.failing) addAll(entry.failures);
     for (const failures of this.conflictFailures.values()) addAll(failures);
     addAll(this.tlsFailures);
-    addAll(this.ownershipFailures);
+    addAll(this.ownership?.failures() ?? []);
     addAll(this.fallback.failures);
     return collector;
   }
@@ -362,9 +368,21 @@ class DeltaState {
       config: { _format_version: '3.0', services: this.services.array(), upstreams: this.upstreams.array(), certificates },
       failures: this.failures().list(),
       configured: this.configuredObjects(snapshot),
+      hosts: hostReport(this.ownership, this.sharedHosts.list()),
       routePlans: () => [...[...entries.values()].flatMap((entry) => entry.routes), ...(fallback ? [fallback] : [])],
     };
   }
+}
+
+function tlsHostNear(ingress: V1Ingress, hosts: ReadonlySet<string>): boolean {
+  for (const tls of ingress.spec?.tls ?? []) {
+    for (const host of tls.hosts ?? []) for (const near of hosts) if (hostsOverlap(host, near)) return true;
+  }
+  return false;
+}
+
+function claimantsOf(entry: Entry): ReturnType<typeof claimantOf>[] {
+  return entry.plan ? [claimantOf(entry.plan)] : [];
 }
 
 let state: DeltaState | undefined;

@@ -1,23 +1,25 @@
 // spec.hosts.ownership: Namespace. A host (exact or wildcard) belongs to the
-// namespace of the oldest Ingress claiming it; another namespace's claim on it,
-// or on a host it overlaps (`*.example.com` and `a.example.com`), is refused
-// unless an Ingress of the owner claiming the host lists that namespace in
-// meshdoor.dev/host-delegates. Decided from the snapshot alone, so ownership
-// moves only when the owner's Ingresses stop claiming the host.
+// namespace that claimed it first: its remembered owner while that namespace
+// still claims it, else the namespace of its oldest claimant. Another
+// namespace's claim on it, or on a host it overlaps (`*.example.com` and
+// `a.example.com`), is refused unless an Ingress of the owner claiming the host
+// lists that namespace in meshdoor.dev/host-delegates. The decisions are made
+// in host-ownership-state.ts; here, a whole pass, certificates, and the check
+// an admission webhook runs before an Ingress is stored.
 import type { V1Ingress } from '@kubernetes/client-node';
+import type { HostOwnership as OwnershipSetting } from '../config/settings.ts';
+import { InvalidAnnotationError } from './annotation-values.ts';
 import type { TranslateContext } from './context.ts';
+import { checkIngressHost } from './hosts.ts';
+import { claimantOf, delegatesOf, NO_OWNERS, ownershipMessage, OwnershipState } from './host-ownership-state.ts';
+import type { Claimant, HostClaim } from './host-ownership-state.ts';
 import type { IngressPlan, PathClaim } from './ingress-rules.ts';
-import { compareByAge, compareStrings, namespacedName, refOf } from './objects.ts';
+import { compareStrings, namespacedName, refOf } from './objects.ts';
+import { parseRouteAnnotations } from './route-annotations.ts';
 
-export const HOST_DELEGATES_ANNOTATION = 'meshdoor.dev/host-delegates';
-
-/** A namespace's claim on one host: its oldest Ingress and who it delegates to. */
-interface HostClaim {
-  host: string;
-  namespace: string;
-  oldest: V1Ingress;
-  delegates: Set<string>;
-}
+export { hostsOverlap } from './host-index.ts';
+export { HOST_DELEGATES_ANNOTATION, NO_OWNERS, ownershipMessage, OwnershipState, claimantOf } from './host-ownership-state.ts';
+export type { HostClaim } from './host-ownership-state.ts';
 
 export interface HostOwnership {
   /** Path claims refused for their host (already reported). */
@@ -26,121 +28,12 @@ export interface HostOwnership {
   blockerOf(host: string, namespace: string): HostClaim | undefined;
 }
 
-function delegatesOf(ingress: V1Ingress): string[] {
-  const raw = ingress.metadata?.annotations?.[HOST_DELEGATES_ANNOTATION] ?? '';
-  return raw.split(',').map((ns) => ns.trim()).filter((ns) => ns !== '');
-}
-
-/** Whether Kong would route some request to both hosts (a wildcard matches any depth). */
-export function hostsOverlap(a: string, b: string): boolean {
-  if (a === b) return true;
-  const covers = (wild: string, other: string): boolean => wild.startsWith('*.') && other.endsWith(wild.slice(1));
-  return covers(a, b) || covers(b, a);
-}
-
-// Plans are reused while their Ingress is unchanged: their hosts are listed once.
-const hostsOfPlan = new WeakMap<IngressPlan, { namespace: string; keys: string[]; hosts: string[]; delegates: string[] }>();
-
-function hostsOf(plan: IngressPlan): { namespace: string; keys: string[]; hosts: string[]; delegates: string[] } {
-  let known = hostsOfPlan.get(plan);
-  if (known === undefined) {
-    const namespace = plan.ingress.metadata?.namespace ?? '';
-    const hosts = [...new Set(plan.claims.map((c) => c.host).filter((h) => h !== ''))];
-    known = { namespace, hosts, keys: hosts.map((host) => `${namespace}\n${host}`), delegates: delegatesOf(plan.ingress) };
-    hostsOfPlan.set(plan, known);
-  }
-  return known;
-}
-
-function hostClaims(plans: readonly IngressPlan[]): HostClaim[] {
-  const byKey = new Map<string, HostClaim>();
-  for (const plan of plans) {
-    const { namespace, hosts, keys, delegates } = hostsOf(plan);
-    for (const [i, host] of hosts.entries()) {
-      const key = keys[i] ?? '';
-      const known = byKey.get(key);
-      const claim = known ?? { host, namespace, oldest: plan.ingress, delegates: new Set<string>() };
-      if (known && compareByAge(plan.ingress, known.oldest) < 0) known.oldest = plan.ingress;
-      for (const ns of delegates) claim.delegates.add(ns);
-      byKey.set(key, claim);
-    }
-  }
-  return [...byKey.values()].sort((a, b) => compareByAge(a.oldest, b.oldest) || compareStrings(a.host, b.host));
-}
-
-/** The proper parent domains of a name: `a.b.c` → `b.c`, `c`. */
-function parents(name: string): string[] {
-  const result: string[] = [];
-  for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', dot + 1)) result.push(name.slice(dot + 1));
-  return result;
-}
-
-/** Granted claims, indexed so that finding the ones overlapping a host costs its number of labels, not the number of hosts. */
-class Granted {
-  private readonly byHost = new Map<string, HostClaim[]>();
-  /** Claims matching some name strictly under a domain: exact names below it, `*.T` with T at or below it. */
-  private readonly under = new Map<string, HostClaim[]>();
-  private readonly order = new Map<HostClaim, number>();
-
-  blockerOf(host: string, namespace: string): HostClaim | undefined {
-    const wildcard = host.startsWith('*.');
-    const domain = wildcard ? host.slice(2) : host;
-    const candidates = [
-      ...(wildcard ? this.under.get(domain) ?? [] : this.byHost.get(host) ?? []),
-      ...parents(domain).flatMap((parent) => this.byHost.get(`*.${parent}`) ?? []),
-    ];
-    let blocker: HostClaim | undefined;
-    for (const g of candidates) {
-      if (g.namespace === namespace || g.delegates.has(namespace) || !hostsOverlap(g.host, host)) continue;
-      if (blocker === undefined || (this.order.get(g) ?? 0) < (this.order.get(blocker) ?? 0)) blocker = g;
-    }
-    return blocker;
-  }
-
-  add(claim: HostClaim): void {
-    this.order.set(claim, this.order.size);
-    push(this.byHost, claim.host, claim);
-    const wildcard = claim.host.startsWith('*.');
-    const domain = wildcard ? claim.host.slice(2) : claim.host;
-    for (const parent of wildcard ? [domain, ...parents(domain)] : parents(domain)) push(this.under, parent, claim);
-  }
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
-export function ownershipMessage(host: string, owner: HostClaim, namespace: string): string {
-  return `host '${host}' belongs to namespace ${owner.namespace} (Ingress ${namespacedName(owner.oldest)} claims `
-    + `${owner.host === host ? 'it' : `'${owner.host}'`} first); namespace ${namespace} may use it only if an Ingress of `
-    + `${owner.namespace} claiming it lists ${namespace} in ${HOST_DELEGATES_ANNOTATION}`;
-}
-
-/** Oldest claim first: each (namespace, host) is granted unless a granted claim of another namespace blocks it. */
-export function resolveHostOwnership(ctx: TranslateContext, plans: readonly IngressPlan[]): HostOwnership {
-  const granted = new Granted();
-  const refusedHosts = new Map<string, HostClaim>();
-  for (const claim of hostClaims(plans)) {
-    const blocker = granted.blockerOf(claim.host, claim.namespace);
-    if (blocker) refusedHosts.set(`${claim.namespace}\n${claim.host}`, blocker);
-    else granted.add(claim);
-  }
-  const refused = new Set<PathClaim>();
-  if (refusedHosts.size > 0) {
-    for (const plan of plans) {
-      const { namespace, keys } = hostsOf(plan);
-      if (!keys.some((key) => refusedHosts.has(key))) continue;
-      for (const claim of plan.claims) {
-        const blocker = refusedHosts.get(`${namespace}\n${claim.host}`);
-        if (!blocker) continue;
-        refused.add(claim);
-        ctx.failures.add(refOf('Ingress', plan.ingress), 'HostNotOwned', `${ownershipMessage(claim.host, blocker, namespace)}; its paths on this host are not configured`);
-      }
-    }
-  }
-  return { refused, blockerOf: (host, namespace) => granted.blockerOf(host, namespace) };
+/** Every claim decided at once, remembered owners first; the refusals are reported. */
+export function resolveHostOwnership(ctx: TranslateContext, plans: readonly IngressPlan[]): OwnershipState {
+  const state = new OwnershipState();
+  state.update(ctx.hostOwners ?? NO_OWNERS, [], plans.map(claimantOf));
+  for (const [object, reason, message] of state.failures()) ctx.failures.add(object, reason, message);
+  return state;
 }
 
 /** The Ingress with only the tls[].hosts it may serve: a certificate comes only from an Ingress allowed on the host. */
@@ -158,4 +51,75 @@ export function tlsWithinOwnership(ctx: TranslateContext, ingress: V1Ingress, ow
     return { ...entry, hosts };
   });
   return changed ? { ...ingress, spec: { ...ingress.spec, tls } } : ingress;
+}
+
+export interface HostClaimQuery {
+  /** The Ingress being admitted (created or updated). */
+  ingress: V1Ingress;
+  /** The Ingresses served now; a stored version of `ingress` (same namespace/name) is replaced by it. */
+  served: readonly V1Ingress[];
+  ownership: OwnershipSetting;
+  /** The owners the controller remembers (the last translation's `hosts.owners`). */
+  owners?: ReadonlyMap<string, string>;
+}
+
+export interface HostClaimCheck {
+  /** Hosts (rules, aliases, tls) the translator would refuse this Ingress, with the sentence it reports. */
+  refused: { host: string; owner: string; message: string }[];
+  /** Hosts of this Ingress that Ingresses of other namespaces serve too (sorted). */
+  shared: { host: string; namespaces: string[] }[];
+}
+
+/**
+ * Pure, for an admission webhook: would the translator refuse any host of
+ * `ingress`, and which of its hosts are shared with other namespaces? Host
+ * level: a path whose Service is missing still claims its host.
+ */
+export function checkHostClaims(query: HostClaimQuery): HostClaimCheck {
+  const namespace = query.ingress.metadata?.namespace ?? '';
+  const others = query.served.filter((ing) => namespacedName(ing) !== namespacedName(query.ingress));
+  const candidate = hostClaimant(query.ingress);
+  const claimants = [...others.map(hostClaimant), candidate];
+  if (query.ownership === 'Shared') return { refused: [], shared: sharedWith(candidate, claimants, () => true) };
+  const state = new OwnershipState();
+  state.update(query.owners ?? NO_OWNERS, [], claimants);
+  const refused = candidate.hosts.flatMap((host) => {
+    const blocker = state.refusalOf(namespace, host);
+    return blocker ? [{ host, owner: blocker.namespace, message: ownershipMessage(host, blocker, namespace) }] : [];
+  });
+  (query.ingress.spec?.tls ?? []).forEach((entry, i) => {
+    for (const host of entry.hosts ?? []) {
+      const blocker = state.blockerOf(host, namespace);
+      if (blocker) refused.push({ host, owner: blocker.namespace, message: `tls[${i}]: ${ownershipMessage(host, blocker, namespace)}` });
+    }
+  });
+  const kept = candidate.hosts.filter((host) => !refused.some((r) => r.host === host));
+  return { refused, shared: sharedWith({ ...candidate, hosts: kept }, claimants, (c, host) => state.refusalOf(c.namespace, host) === undefined) };
+}
+
+/** The hosts an Ingress makes Kong match: rules[].host with paths, and its aliases (none if its annotations are invalid). */
+function hostClaimant(ingress: V1Ingress): Claimant {
+  const ruleHosts = (ingress.spec?.rules ?? [])
+    .filter((rule) => rule.host && (rule.http?.paths.length ?? 0) > 0 && checkIngressHost(rule.host) === null)
+    .map((rule) => rule.host ?? '');
+  const aliases = ruleHosts.length > 0 ? aliasesOf(ingress) : [];
+  return { ingress, namespace: ingress.metadata?.namespace ?? '', hosts: [...new Set([...ruleHosts, ...aliases])], delegates: delegatesOf(ingress), paths: [] };
+}
+
+function aliasesOf(ingress: V1Ingress): string[] {
+  try {
+    return parseRouteAnnotations(ingress.metadata?.annotations ?? {}, 'traditional_compatible').hostAliases;
+  } catch (err) {
+    if (err instanceof InvalidAnnotationError) return [];
+    throw err;
+  }
+}
+
+function sharedWith(candidate: Claimant, claimants: readonly Claimant[], allowed: (c: Claimant, host: string) => boolean): HostClaimCheck['shared'] {
+  return candidate.hosts.flatMap((host) => {
+    const namespaces = new Set(claimants
+      .filter((c) => c.namespace !== candidate.namespace && c.hosts.includes(host) && allowed(c, host))
+      .map((c) => c.namespace));
+    return namespaces.size > 0 ? [{ host, namespaces: [...namespaces].sort(compareStrings) }] : [];
+  }).sort((a, b) => compareStrings(a.host, b.host));
 }

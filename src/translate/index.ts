@@ -20,7 +20,7 @@ import { translateDelta } from './delta-pass.ts';
 import { translateWhole } from './whole-pass.ts';
 import type { PassResult } from './whole-pass.ts';
 
-export type { Snapshot, TranslateOptions, TranslateResult, TranslationFailure, ObjectRef } from './types.ts';
+export type { HostHandOver, HostReport, ObjectRef, SharedHost, Snapshot, TranslateOptions, TranslateResult, TranslationFailure } from './types.ts';
 export { formatFailure } from './failures.ts';
 export type { RouteSummary } from './summary.ts';
 
@@ -37,14 +37,14 @@ function translateToPlans(snapshot: Snapshot, options: TranslateOptions): PassRe
 
 /** As translate(), plus a readable summary of the routes. */
 export function translateDetailed(snapshot: Snapshot, options: TranslateOptions): DetailedTranslateResult {
-  const { config, failures, configured, routePlans } = translateToPlans(snapshot, options);
-  return { config, failures, configured, routes: summarizeRoutes(routePlans()) };
+  const { config, failures, configured, hosts, routePlans } = translateToPlans(snapshot, options);
+  return { config, failures, configured, ...(hosts ? { hosts } : {}), routes: summarizeRoutes(routePlans()) };
 }
 
 /** Translates the served Ingresses of a snapshot into one Kong configuration. */
 export function translate(snapshot: Snapshot, options: TranslateOptions): TranslateResult {
-  const { config, failures, configured } = translateToPlans(snapshot, options);
-  return { config, failures, configured };
+  const { config, failures, configured, hosts } = translateToPlans(snapshot, options);
+  return { config, failures, configured, ...(hosts ? { hosts } : {}) };
 }
 
 // What the controller and the CLI use besides the translation itself.

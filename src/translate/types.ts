@@ -39,6 +39,41 @@ export interface TranslateOptions {
    * entities derived from them, so the rest of the config can still apply.
    */
   exclude?: ReadonlySet<string>;
+  /**
+   * spec.hosts.ownership: Namespace — host → owner namespace remembered from
+   * earlier passes (the `hosts.owners` of the last result): an owner keeps its
+   * host while one of its Ingresses still claims it, whatever the age of a
+   * newcomer. Without it the oldest claimant owns a host.
+   */
+  hostOwners?: ReadonlyMap<string, string>;
+}
+
+/** A host whose remembered owner stopped claiming it: another namespace owns it now. */
+export interface HostHandOver {
+  host: string;
+  from: string;
+  to: string;
+  /** The new owner's oldest Ingress claiming the host. */
+  ingress: ObjectRef;
+}
+
+/** A host whose routes come from Ingresses of more than one namespace. */
+export interface SharedHost {
+  host: string;
+  /** Per namespace (sorted), its oldest Ingress serving the host. */
+  servedFrom: { namespace: string; ingress: ObjectRef }[];
+}
+
+/** Who owns and who serves each host. */
+export interface HostReport {
+  /** Host → owner namespace (Namespace ownership; empty under Shared): the next pass's `hostOwners`. */
+  owners: ReadonlyMap<string, string>;
+  /** Owned hosts that keep another namespace out (sorted): what a restart must remember. */
+  contested: readonly string[];
+  /** Owners that differ from `hostOwners` because the remembered owner stopped claiming the host. */
+  handOvers: readonly HostHandOver[];
+  /** Hosts (exact names) served from more than one namespace, sorted. */
+  shared: readonly SharedHost[];
 }
 
 export interface TranslateResult {
@@ -46,6 +81,7 @@ export interface TranslateResult {
   failures: TranslationFailure[];
   /** Objects that made it into the config (Ingresses, Services, Secrets), sorted. */
   configured: ObjectRef[];
+  hosts?: HostReport;
 }
 
 /** Stable string key of an object: `Kind/namespace/name` (or `Kind/name`). */

@@ -7,7 +7,8 @@ import { guarded } from './context.ts';
 import type { FailureCollector } from './failures.ts';
 import type { TranslateContext } from './context.ts';
 import { resolvePathConflicts } from './conflicts.ts';
-import { resolveHostOwnership, tlsWithinOwnership } from './host-ownership.ts';
+import { NO_OWNERS, resolveHostOwnership, tlsWithinOwnership } from './host-ownership.ts';
+import type { OwnershipState } from './host-ownership.ts';
 import { isIngressServed } from './ingress-class.ts';
 import { planIngressIncrementally } from './ingress-memo.ts';
 import { resolveIngressBackend } from './ingress-rules.ts';
@@ -16,9 +17,10 @@ import { compareStrings, namespacedName, precedence, refOf, sortByAge } from './
 import type { KubeObject } from './objects.ts';
 import { planDefaultBackendRoute, planIngressRoutes } from './route-plans.ts';
 import type { RoutePlan } from './route-plans.ts';
+import { servedHosts, SharedHosts } from './shared-hosts.ts';
 import { translateTls } from './tls.ts';
 import { objectKey } from './types.ts';
-import type { ObjectKind, ObjectRef, Snapshot, TranslateResult } from './types.ts';
+import type { HostReport, ObjectKind, ObjectRef, SharedHost, Snapshot, TranslateResult } from './types.ts';
 
 export interface PassResult extends TranslateResult {
   /** The route plans the config was assembled from (for `meshdoor routes`). */
@@ -103,6 +105,23 @@ function configuredObjects(snapshot: Snapshot, routes: readonly RoutePlan[], sec
   return configuredFrom(snapshot, (_kind, obj) => used.has(obj));
 }
 
+/** Who owns (Namespace ownership) and who serves each host. */
+export function hostReport(ownership: OwnershipState | undefined, shared: readonly SharedHost[]): HostReport {
+  return { owners: ownership?.owners ?? NO_OWNERS, contested: ownership?.contested ?? [], handOvers: ownership?.handOvers ?? [], shared };
+}
+
+function sharedHostsOf(routes: readonly RoutePlan[]): readonly SharedHost[] {
+  const byIngress = new Map<V1Ingress, RoutePlan[]>();
+  for (const route of routes) {
+    const own = byIngress.get(route.ingress);
+    if (own) own.push(route);
+    else byIngress.set(route.ingress, [route]);
+  }
+  const shared = new SharedHosts();
+  for (const [ingress, own] of byIngress) shared.serve(ingress, new Set(), servedHosts(own));
+  return shared.list();
+}
+
 /** Every served Ingress planned (or its plan reused) and everything combined again. */
 export function translateWhole(ctx: TranslateContext & { failures: FailureCollector }, snapshot: Snapshot): PassResult {
   const flavor = ctx.settings.routerFlavor;
@@ -119,6 +138,7 @@ export function translateWhole(ctx: TranslateContext & { failures: FailureCollec
     config: assembleConfig({ routes, certificates: tls.certificates, flavor }),
     failures: ctx.failures.list(),
     configured: configuredObjects(snapshot, routes, tls.secrets),
+    hosts: hostReport(ownership, sharedHostsOf(routes)),
     routePlans: () => routes,
   };
 }

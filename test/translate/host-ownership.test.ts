@@ -2,7 +2,7 @@
 // oldest Ingress claiming it; other namespaces need the owner's delegation.
 import { expect } from 'chai';
 import type { V1Ingress } from '@kubernetes/client-node';
-import { HOST_DELEGATES_ANNOTATION, hostsOverlap } from '../../src/translate/host-ownership.ts';
+import { checkHostClaims, HOST_DELEGATES_ANNOTATION, hostsOverlap } from '../../src/translate/host-ownership.ts';
 import { translate } from '../../src/translate/index.ts';
 import { allRoutes, ingress, PEM, reasons, rule, run, service, settings, snapshot, tlsSecret } from './builders.ts';
 import type { PathSpec } from './builders.ts';
@@ -154,5 +154,106 @@ describe('translate: host ownership by namespace', () => {
     expect(result.failures.map((f) => f.message).join('\n')).to.contain('belongs to namespace team-a').and.not.contain('namespace team-c (');
     expect(run({ ingresses: [site({ namespace: 'team-b', created: NEW }, 'example.com', EXTRA), deep], services }, NAMESPACE_MODE).failures,
       'the apex is not under its own wildcard').to.deep.equal([]);
+  });
+
+  describe('sticky ownership: remembered owners (TranslateOptions.hostOwners)', () => {
+    const options = (hostOwners?: ReadonlyMap<string, string>) => ({ settings: settings(NAMESPACE_MODE), ...(hostOwners ? { hostOwners } : {}) });
+    const base = snapshot({ services });
+    const pass = (ingresses: V1Ingress[], hostOwners?: ReadonlyMap<string, string>) => translate({ ...base, ingresses }, options(hostOwners));
+
+    it('reports each host\'s owner, to be fed back', () => {
+      const result = pass([teamA, teamBOnA]);
+      expect([...result.hosts?.owners ?? []]).to.deep.equal([['a.example.com', 'team-a']]);
+      expect(result.hosts?.contested, 'team-a keeps team-b out').to.deep.equal(['a.example.com']);
+      expect(result.hosts?.handOvers).to.deep.equal([]);
+    });
+
+    it('an older Ingress of another namespace (restored from a backup) does not take a remembered host', () => {
+      const owners = pass([teamA]).hosts?.owners;
+      const restored = site({ namespace: 'team-b', created: '2023-06-01T00:00:00Z' }, 'a.example.com', EXTRA);
+      const result = pass([teamA, restored], owners);
+      expect(reasons(result)).to.deep.equal(['Ingress/team-b/site:HostNotOwned']);
+      expect(routesOf(result, 'team-a')).to.deep.equal({ 'team-a.site.web.a.example.com.80': ['a.example.com'] });
+      expect(reasons(pass([teamA, restored])), 'without memory the oldest claimant owns it').to.deep.equal(['Ingress/team-a/site:HostNotOwned']);
+    });
+
+    it('the owner keeps its host when its oldest Ingress goes and a newer one still claims it', () => {
+      const newerOfA = ingress('second', { rules: [rule('a.example.com', ROOT)] }, { namespace: 'team-a', created: '2024-03-01T00:00:00Z', uid: 'team-a-second' });
+      const owners = pass([teamA, newerOfA, teamBOnA]).hosts?.owners;
+      const result = pass([newerOfA, teamBOnA], owners);
+      expect(reasons(result), 'team-b is older than what team-a has left, and still refused').to.deep.equal(['Ingress/team-b/site:HostNotOwned']);
+      expect(result.failures[0]?.message).to.contain('Ingress team-a/second');
+      expect(result.hosts?.handOvers).to.deep.equal([]);
+    });
+
+    it('hands the host over when the owner stops claiming it, reported once', () => {
+      const owners = pass([teamA, teamBOnA]).hosts?.owners;
+      const handed = pass([teamBOnA], owners);
+      expect(handed.failures).to.deep.equal([]);
+      expect(handed.hosts?.handOvers).to.deep.equal([{ host: 'a.example.com', from: 'team-a', to: 'team-b', ingress: { kind: 'Ingress', namespace: 'team-b', name: 'site', uid: 'team-b-site' } }]);
+      const next = pass([teamBOnA], handed.hosts?.owners);
+      expect(next.hosts?.handOvers, 'fed back, it is no longer news').to.deep.equal([]);
+      const back = pass([teamBOnA, teamA], next.hosts?.owners);
+      expect(reasons(back), 'team-a returning finds its host taken').to.deep.equal(['Ingress/team-a/site:HostNotOwned']);
+    });
+
+    it('a remembered wildcard keeps out an older exact host under it', () => {
+      const wildcard = site({ namespace: 'team-b', created: NEW }, '*.example.com', EXTRA);
+      const owners = pass([wildcard]).hosts?.owners;
+      expect(reasons(pass([teamA, wildcard], owners))).to.deep.equal(['Ingress/team-a/site:HostNotOwned']);
+    });
+  });
+
+  describe('Shared: hosts served from more than one namespace', () => {
+    it('lists the host with the oldest Ingress of each namespace serving it', () => {
+      const result = run({ ingresses: [teamBOnA, teamA], services });
+      expect(result.hosts?.shared).to.deep.equal([{
+        host: 'a.example.com',
+        servedFrom: [
+          { namespace: 'team-a', ingress: { kind: 'Ingress', namespace: 'team-a', name: 'site', uid: 'team-a-site' } },
+          { namespace: 'team-b', ingress: { kind: 'Ingress', namespace: 'team-b', name: 'site', uid: 'team-b-site' } },
+        ],
+      }]);
+      expect(result.hosts?.owners.size, 'no owners under Shared').to.equal(0);
+    });
+
+    it('counts aliases, not a namespace whose paths all lost, nor two Ingresses of one namespace', () => {
+      const aliased = site({ namespace: 'team-b', created: NEW, annotations: { 'konghq.com/host-aliases': 'a.example.com' } }, 'b.example.com', EXTRA);
+      expect(run({ ingresses: [teamA, aliased], services }).hosts?.shared.map((h) => h.host)).to.deep.equal(['a.example.com']);
+      const sameRoot = site({ namespace: 'team-b', created: NEW }, 'a.example.com', ROOT);
+      expect(run({ ingresses: [teamA, sameRoot], services }).hosts?.shared).to.deep.equal([]);
+      const second = ingress('second', { rules: [rule('a.example.com', EXTRA)] }, { namespace: 'team-a', created: NEW });
+      expect(run({ ingresses: [teamA, second], services }).hosts?.shared).to.deep.equal([]);
+    });
+
+    it('under Namespace, a delegated namespace shares the host', () => {
+      const delegating = site({ namespace: 'team-a', created: OLD, annotations: { [HOST_DELEGATES_ANNOTATION]: 'team-b' } }, 'a.example.com', ROOT);
+      expect(run({ ingresses: [delegating, teamBOnA], services }, NAMESPACE_MODE).hosts?.shared.map((h) => h.host)).to.deep.equal(['a.example.com']);
+    });
+  });
+
+  describe('checkHostClaims (for an admission webhook)', () => {
+    it('refuses another namespace\'s rule host, alias and certificate host, naming the owner', () => {
+      const candidate = site({ namespace: 'team-b', created: NEW, annotations: { 'konghq.com/host-aliases': 'a.example.com' }, tls: { hosts: ['a.example.com'], secretName: 'tls' } }, 'b.example.com', EXTRA);
+      const check = checkHostClaims({ ingress: candidate, served: [teamA], ownership: 'Namespace' });
+      expect(check.refused.map((r) => [r.host, r.owner])).to.deep.equal([['a.example.com', 'team-a'], ['a.example.com', 'team-a']]);
+      expect(check.refused[0]?.message).to.contain("host 'a.example.com' belongs to namespace team-a");
+      expect(check.refused[1]?.message).to.match(/^tls\[0\]: /);
+      expect(check.shared).to.deep.equal([]);
+    });
+
+    it('agrees with the translator on remembered owners and on an update of the stored Ingress', () => {
+      const restored = site({ namespace: 'team-b', created: '2023-06-01T00:00:00Z' }, 'a.example.com', EXTRA);
+      const owners = new Map([['a.example.com', 'team-a']]);
+      expect(checkHostClaims({ ingress: restored, served: [teamA], ownership: 'Namespace', owners }).refused.map((r) => r.owner)).to.deep.equal(['team-a']);
+      const edited = site({ namespace: 'team-a', created: OLD }, 'a.example.com', EXTRA);
+      expect(checkHostClaims({ ingress: edited, served: [teamA, teamBOnA], ownership: 'Namespace' }).refused, 'its own stored version is replaced').to.deep.equal([]);
+    });
+
+    it('lists the shared hosts: any under Shared, delegated ones under Namespace', () => {
+      expect(checkHostClaims({ ingress: teamBOnA, served: [teamA], ownership: 'Shared' })).to.deep.equal({ refused: [], shared: [{ host: 'a.example.com', namespaces: ['team-a'] }] });
+      const delegating = site({ namespace: 'team-a', created: OLD, annotations: { [HOST_DELEGATES_ANNOTATION]: 'team-b' } }, 'a.example.com', ROOT);
+      expect(checkHostClaims({ ingress: teamBOnA, served: [delegating], ownership: 'Namespace' })).to.deep.equal({ refused: [], shared: [{ host: 'a.example.com', namespaces: ['team-a'] }] });
+    });
   });
 });

@@ -4,9 +4,8 @@
 // fresh copies gives, and only the edited parts are rebuilt.
 import { expect } from 'chai';
 import type { V1EndpointSlice, V1Ingress, V1Secret, V1Service } from '@kubernetes/client-node';
-import type { MeshDoorSettings } from '../../src/config/settings.ts';
 import { translate } from '../../src/translate/index.ts';
-import type { Snapshot, TranslateResult } from '../../src/translate/types.ts';
+import type { Snapshot, TranslateOptions, TranslateResult } from '../../src/translate/types.ts';
 // The benchmarks' seeded generator, so a failing sequence can be replayed from its seed.
 import { seededRandom } from '../../bench/generate.ts';
 import {
@@ -85,9 +84,25 @@ function initial(random: Random): Snapshot {
  * The same translation from copies of everything, so nothing remembered
  * applies, as a whole pass (an exclusion, even of nothing, forces one).
  */
-function fromScratch(snap: Snapshot, options: { settings: MeshDoorSettings; exclude?: ReadonlySet<string> }): TranslateResult {
+function fromScratch(snap: Snapshot, options: TranslateOptions): TranslateResult {
   const fresh = structuredClone(snap);
-  return translate(fresh, { settings: structuredClone(options.settings), exclude: options.exclude ?? new Set(['Ingress/none/none']) });
+  const owners = options.hostOwners ? { hostOwners: new Map(options.hostOwners) } : {};
+  return translate(fresh, { settings: structuredClone(options.settings), exclude: options.exclude ?? new Set(['Ingress/none/none']), ...owners });
+}
+
+/** The host report as plain data (owners is a Map). */
+function hostsOf(result: TranslateResult): unknown {
+  const { owners, ...rest } = result.hosts ?? { owners: new Map<string, string>() };
+  return JSON.parse(JSON.stringify({ ...rest, owners: [...owners].sort() })) as unknown;
+}
+
+/**
+ * The owners the next pass remembers: as the controller feeds them back, or
+ * now and then what another replica wrote (a part of them, some moved).
+ */
+function nextOwners(rnd: Random, owners: ReadonlyMap<string, string>): ReadonlyMap<string, string> {
+  if (rnd() >= 0.15) return owners;
+  return new Map([...owners].filter(() => rnd() < 0.7).map(([host, ns]) => [host, rnd() < 0.3 ? pick(rnd, NAMESPACES) : ns]));
 }
 
 /** Now and then an object, or a part of an Ingress (a path, a route split per path), as after a Kong rejection. */
@@ -115,16 +130,76 @@ describe('incremental translation', () => {
         const rnd = seededRandom(seed);
         const options = { settings: settings(overrides) };
         let snap = initial(rnd);
+        let owners: ReadonlyMap<string, string> | undefined;
         for (let round = 1; round <= 60; round += 1) {
           snap = edit(snap, rnd, round);
           const exclude = randomExclusion(rnd);
-          const opts = exclude ? { ...options, exclude } : options;
+          const opts = { ...options, ...(exclude ? { exclude } : {}), ...(owners ? { hostOwners: owners } : {}) };
           const incremental = translate(snap, opts);
-          expect(comparable(incremental), `seed ${seed}, round ${round}`).to.deep.equal(comparable(fromScratch(snap, opts)));
+          const scratch = fromScratch(snap, opts);
+          expect(comparable(incremental), `seed ${seed}, round ${round}`).to.deep.equal(comparable(scratch));
+          expect(hostsOf(incremental), `seed ${seed}, round ${round}: hosts`).to.deep.equal(hostsOf(scratch));
+          owners = nextOwners(rnd, incremental.hosts?.owners ?? new Map<string, string>());
         }
       }
     });
   }
+
+  describe('Namespace host ownership, owners fed back as the controller does', () => {
+    const TENANTS = ['a', 'b', 'c'];
+    // Many hosts, few wildcards: most edits touch hosts unconnected to the rest, so the pass re-decides a part only.
+    const HOSTS = [...Array.from({ length: 12 }, (_, i) => `h${i}.example.com`), 'x.h1.example.com', '*.h1.example.com', '*.example.com'];
+    const hostIn = (rnd: Random): string => (rnd() < 0.9 ? pick(rnd, HOSTS.slice(0, 13)) : pick(rnd, HOSTS));
+
+    function tenantIngress(rnd: Random, round: number): V1Ingress {
+      const namespace = pick(rnd, TENANTS);
+      const host = hostIn(rnd);
+      const spec: V1Ingress['spec'] = { rules: [rule(host, [pick(rnd, ['/', '/api', '/v1']), 'Prefix', 'web', 80])] };
+      if (rnd() < 0.3) spec.tls = [{ hosts: [host, hostIn(rnd)], secretName: 'tls' }];
+      const annotations: Record<string, string> = {};
+      if (rnd() < 0.2) annotations['konghq.com/host-aliases'] = hostIn(rnd);
+      if (rnd() < 0.2) annotations['meshdoor.dev/host-delegates'] = pick(rnd, TENANTS);
+      // Ages in any order: a newcomer may be older than the owner (restored from a backup).
+      const created = `2025-01-01T00:${String(Math.floor(rnd() * 60)).padStart(2, '0')}:00Z`;
+      return ingress(`ing-${Math.floor(rnd() * 8)}`, spec, { namespace, annotations, created, uid: `${namespace}-${round}` });
+    }
+
+    function editIngresses(rnd: Random, ingresses: readonly V1Ingress[], round: number): V1Ingress[] {
+      const next = tenantIngress(rnd, round);
+      const key = (i: V1Ingress): string => `${i.metadata?.namespace ?? ''}/${i.metadata?.name ?? ''}`;
+      const others = ingresses.filter((i) => key(i) !== key(next));
+      if (rnd() < 0.3 && others.length > 0) return others.filter((i) => i !== pick(rnd, others));
+      return [...others, next];
+    }
+
+    it('gives what a whole pass gives after every edit: routes, failures, owners, hand-overs, shared hosts', () => {
+      const services = TENANTS.map((namespace) => service('web', [{ port: 80 }], { namespace }));
+      const secrets = TENANTS.map((namespace) => tlsSecret('tls', PEM.certA, PEM.keyA, { namespace, uid: `${namespace}-tls` }));
+      let handOvers = 0;
+      let refused = 0;
+      for (const seed of [11, 12, 13, 14]) {
+        const rnd = seededRandom(seed);
+        const options = { settings: settings({ hostOwnership: 'Namespace' }) };
+        const base = snapshot({ services, secrets, ingressClasses: [ingressClass('kong')] });
+        let ingresses: V1Ingress[] = [];
+        let owners: ReadonlyMap<string, string> | undefined;
+        for (let round = 1; round <= 120; round += 1) {
+          ingresses = editIngresses(rnd, ingresses, round);
+          const snap = { ...base, ingresses };
+          const opts = owners ? { ...options, hostOwners: owners } : options;
+          const incremental = translate(snap, opts);
+          const scratch = fromScratch(snap, opts);
+          expect(comparable(incremental), `seed ${seed}, round ${round}`).to.deep.equal(comparable(scratch));
+          expect(hostsOf(incremental), `seed ${seed}, round ${round}: hosts`).to.deep.equal(hostsOf(scratch));
+          handOvers += incremental.hosts?.handOvers.length ?? 0;
+          refused += incremental.failures.filter((f) => f.reason === 'HostNotOwned').length;
+          owners = nextOwners(rnd, incremental.hosts?.owners ?? new Map<string, string>());
+        }
+      }
+      expect(handOvers, 'hand-overs happened').to.be.greaterThan(10);
+      expect(refused, 'claims were refused').to.be.greaterThan(50);
+    });
+  });
 
   it('reuses the Kong entities of unchanged Ingresses and rebuilds the edited one', () => {
     const options = { settings: settings() };

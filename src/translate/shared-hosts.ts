@@ -1,0 +1,72 @@
+// Hosts whose routes come from Ingresses of more than one namespace: what
+// spec.hosts.ownership: Shared allows (Kubernetes' merging) and reports, and
+// what delegation allows under Namespace. Exact host names: a wildcard and a
+// name under it count as two hosts. Kept per Ingress, so an edit costs the
+// hosts it touches.
+import type { V1Ingress } from '@kubernetes/client-node';
+import { compareByAge, compareStrings, refOf } from './objects.ts';
+import type { RoutePlan } from './route-plans.ts';
+import type { SharedHost } from './types.ts';
+
+/** The hosts some route of an Ingress serves. */
+export function servedHosts(routes: readonly RoutePlan[]): Set<string> {
+  const hosts = new Set<string>();
+  for (const route of routes) for (const host of route.hosts) hosts.add(host);
+  return hosts;
+}
+
+export class SharedHosts {
+  /** Host → namespace → the Ingresses of that namespace serving it. */
+  private readonly servers = new Map<string, Map<string, Set<V1Ingress>>>();
+  private readonly dirty = new Set<string>();
+  private readonly shared = new Map<string, SharedHost>();
+  private listed: readonly SharedHost[] = [];
+
+  /** An Ingress that served the hosts `before` now serves `after`. */
+  serve(ingress: V1Ingress, before: ReadonlySet<string>, after: ReadonlySet<string>): void {
+    const namespace = ingress.metadata?.namespace ?? '';
+    for (const host of before) {
+      if (after.has(host)) continue;
+      const byNamespace = this.servers.get(host);
+      const ingresses = byNamespace?.get(namespace);
+      if (!byNamespace || !ingresses) continue;
+      ingresses.delete(ingress);
+      if (ingresses.size === 0) byNamespace.delete(namespace);
+      if (byNamespace.size === 0) this.servers.delete(host);
+      this.dirty.add(host);
+    }
+    for (const host of after) {
+      if (before.has(host)) continue;
+      let byNamespace = this.servers.get(host);
+      if (!byNamespace) this.servers.set(host, byNamespace = new Map<string, Set<V1Ingress>>());
+      let ingresses = byNamespace.get(namespace);
+      if (!ingresses) byNamespace.set(namespace, ingresses = new Set<V1Ingress>());
+      ingresses.add(ingress);
+      this.dirty.add(host);
+    }
+  }
+
+  /** The shared hosts, sorted by host; the same array while none of them changed. */
+  list(): readonly SharedHost[] {
+    if (this.dirty.size === 0) return this.listed;
+    let changed = false;
+    for (const host of this.dirty) {
+      const byNamespace = this.servers.get(host);
+      if (byNamespace && byNamespace.size > 1) {
+        this.shared.set(host, sharedHost(host, byNamespace));
+        changed = true;
+      } else changed = this.shared.delete(host) || changed;
+    }
+    this.dirty.clear();
+    if (changed) this.listed = [...this.shared.values()].sort((a, b) => compareStrings(a.host, b.host));
+    return this.listed;
+  }
+}
+
+function sharedHost(host: string, byNamespace: ReadonlyMap<string, ReadonlySet<V1Ingress>>): SharedHost {
+  const servedFrom = [...byNamespace].map(([namespace, ingresses]) => {
+    const [oldest] = [...ingresses].sort(compareByAge);
+    return { namespace, ingress: refOf('Ingress', oldest ?? {}) };
+  });
+  return { host, servedFrom: servedFrom.sort((a, b) => compareStrings(a.namespace, b.namespace)) };
+}
