@@ -15,10 +15,17 @@ class FakeApi implements WebhookApi {
   secret: SecretText | undefined = {};
   bundle: string | undefined = '';
   bundleWrites = 0;
-  async readSecret(): Promise<SecretText | undefined> { return this.secret; }
-  async patchSecret(_ns: string, _name: string, data: Record<string, string | null>): Promise<void> { this.secret = patched(this.secret, data); }
-  async readCaBundle(): Promise<string | undefined> { return this.bundle; }
-  async setCaBundle(_name: string, bundle: string): Promise<void> { this.bundle = bundle; this.bundleWrites += 1; }
+  readSecret(): Promise<SecretText | undefined> { return Promise.resolve(this.secret); }
+  patchSecret(_ns: string, _name: string, data: Record<string, string | null>): Promise<void> {
+    this.secret = patched(this.secret, data);
+    return Promise.resolve();
+  }
+  readCaBundle(): Promise<string | undefined> { return Promise.resolve(this.bundle); }
+  setCaBundle(_name: string, bundle: string): Promise<void> {
+    this.bundle = bundle;
+    this.bundleWrites += 1;
+    return Promise.resolve();
+  }
 }
 
 function keeper(api: FakeApi, clock: { now: number }, leader: boolean, mode: WebhookCertMode = 'managed') {
