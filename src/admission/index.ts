@@ -5,3 +5,7 @@ export type { AdmissionInputs } from './evaluate.ts';
 export { parseReview, reviewResponse } from './review.ts';
 export type { AdmissionRequest, AdmissionReview, Verdict } from './review.ts';
 export { ServedIndex } from './served-index.ts';
+export { AdmissionWebhook, servingNames } from './webhook.ts';
+export type { AdmissionWebhookOptions } from './webhook.ts';
+export { kubeWebhookApi } from './webhook-api.ts';
+export type { WebhookApi } from './webhook-api.ts';
