@@ -38,21 +38,31 @@ function pull<V>(map: Map<string, V[]>, key: string, value: V): void {
 export class ServedIndex {
   private ingresses: readonly V1Ingress[] = [];
   private ctx: TranslateContext | undefined;
+  private classes: Snapshot['ingressClasses'] | undefined;
+  private services: Snapshot['services'] = [];
   private readonly served = new Map<V1Ingress, Served>();
   private readonly claims = new Map<string, PathClaim[]>();
   private readonly users = new Map<string, V1Ingress[]>();
   private ownershipOf: HostOwnership | undefined;
 
-  /** Brings the index to the pass's snapshot; a change of settings or of the lookup tables re-reads every Ingress. */
+  /**
+   * Brings the index to the pass's snapshot. New settings or IngressClasses
+   * (which decide what is served) start over; other new lookup tables (a
+   * Service, Secret or EndpointSlice changed) re-index only the Ingresses
+   * whose memoized plan changed with them.
+   */
   update(snapshot: Snapshot, settings: MeshDoorSettings): void {
     const ctx = { ...createContext(snapshot, { settings }), failures: IGNORE_FAILURES };
-    if (this.ctx?.settings !== settings || this.ctx.index !== ctx.index) this.clear();
+    if (this.ctx?.settings !== settings || this.classes !== snapshot.ingressClasses) this.clear();
+    const replanned = this.ctx && this.ctx.index !== ctx.index ? this.replan(ctx, snapshot.services) : 0;
     this.ctx = ctx;
+    this.classes = snapshot.ingressClasses;
+    this.services = snapshot.services;
     const { removed, added } = listChanges(this.ingresses, snapshot.ingresses);
     this.ingresses = snapshot.ingresses;
     for (const ingress of removed) this.forget(ingress);
     for (const ingress of added) this.remember(ctx, ingress);
-    if (removed.length + added.length > 0) this.updateOwnership(ctx);
+    if (removed.length + added.length + replanned > 0) this.updateOwnership(ctx);
   }
 
   /** The served claims on a host + path (PathClaim.conflictKey). */
@@ -70,8 +80,29 @@ export class ServedIndex {
     return this.users.get(`${namespace}/${service}`) ?? [];
   }
 
+  /**
+   * Only the users of a Service that changed may claim differently (a missing
+   * Service or port drops a claim; Secrets and EndpointSlices never do).
+   * Returns how many were re-indexed.
+   */
+  private replan(ctx: TranslateContext, services: Snapshot['services']): number {
+    const { removed, added } = listChanges(this.services, services);
+    const keys = new Set([...removed, ...added].map((service) => `${service.metadata?.namespace ?? ''}/${service.metadata?.name ?? ''}`));
+    const users = new Set([...keys].flatMap((key) => this.users.get(key) ?? []));
+    let replanned = 0;
+    for (const ingress of users) {
+      if (planIngressIncrementally(ctx, ingress) === this.served.get(ingress)?.plan) continue;
+      this.forget(ingress);
+      this.remember(ctx, ingress);
+      replanned += 1;
+    }
+    return replanned;
+  }
+
   private clear(): void {
+    this.ctx = undefined;
     this.ingresses = [];
+    this.services = [];
     this.served.clear();
     this.claims.clear();
     this.users.clear();
