@@ -31,6 +31,8 @@ export interface AdmissionInputs {
  */
 const WARNING_REASONS: ReadonlySet<string> = new Set(['ServiceNotFound', 'SecretNotFound', 'PathConflict', 'HostConflict', 'DefaultBackendConflict']);
 
+const CREATED_SERVICE: Leniency = new Set(['PortNotFound']);
+
 /** Services whose Ingresses are re-checked per review, at most (a budget, not a rule). */
 const MAX_USERS_CHECKED = 20;
 
@@ -104,7 +106,9 @@ export function ingressFailures(inputs: AdmissionInputs, ingress: V1Ingress, ser
 
 const failureKey = (f: TranslationFailure): string => `${f.reason}\n${f.message}`;
 
-const refusable = (f: TranslationFailure): boolean => !WARNING_REASONS.has(f.reason);
+/** Warning reasons besides WARNING_REASONS, for one kind of review. */
+type Leniency = ReadonlySet<string>;
+const STRICT: Leniency = new Set();
 
 /**
  * Refuses the refusable failures, warns the rest. Against the version `before`
@@ -113,7 +117,8 @@ const refusable = (f: TranslationFailure): boolean => !WARNING_REASONS.has(f.rea
  * warnings (an invalid annotation hides the other problems of an Ingress, so
  * fixing it may bring them to light).
  */
-function verdictOf(failures: readonly TranslationFailure[], before: readonly TranslationFailure[] = []): Verdict {
+function verdictOf(failures: readonly TranslationFailure[], before: readonly TranslationFailure[] = [], lenient: Leniency = STRICT): Verdict {
+  const refusable = (f: TranslationFailure): boolean => !WARNING_REASONS.has(f.reason) && !lenient.has(f.reason);
   const reasonsNow = new Set(failures.filter(refusable).map((f) => f.reason));
   const known = new Set(before.map(failureKey));
   const fresh = dedupe(failures).filter((f) => !known.has(failureKey(f)));
@@ -164,7 +169,8 @@ export function evaluateService(inputs: AdmissionInputs, service: V1Service, old
   const baseline = old ?? reviewContext(inputs, new Collector()).index.lookupService(namespace, name);
   const failures = users.flatMap((ingress) => ingressFailures(inputs, ingress, service));
   const before = users.flatMap((ingress) => ingressFailures(inputs, ingress, baseline));
-  return verdictOf(failures, before);
+  // A new Service lacking the port an Ingress names: the Ingress is at fault, so only say so.
+  return verdictOf(failures, before, old ? STRICT : CREATED_SERVICE);
 }
 
 function meshDoorProblem(obj: MeshDoorObject): string | undefined {

@@ -141,6 +141,12 @@ describe('admission: a Service under review', () => {
     expect(verdict.message).to.match(/^Ingress default\/shop: InvalidAnnotation: Service default\/web: .*konghq.com\/protocol/);
   });
 
+  it('only warns when a Service created for an Ingress lacks its port (the Ingress is at fault)', () => {
+    const waiting = ingress('shop', { rules: [rule('shop.com', ['/', 'Prefix', 'late', 80])] }, { created: OLD });
+    const verdict = evaluateService(inputsOf({ ingresses: [waiting] }), service('late', [{ port: 8080 }]), undefined);
+    expect(verdict).to.deep.equal({ allowed: true, warnings: ['Ingress default/shop: PortNotFound: Service default/late has no port 80'] });
+  });
+
   it('allows Services no served Ingress uses', () => {
     const verdict = evaluateService(inputsOf({ ingresses: [user], services: [web] }), service('other', [{ port: 1 }]), undefined);
     expect(verdict).to.deep.equal({ allowed: true, warnings: [] });
