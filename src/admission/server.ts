@@ -26,8 +26,8 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners('data');
         resolve(undefined);
-        req.destroy();
         return;
       }
       chunks.push(chunk);
@@ -58,6 +58,9 @@ async function handle(o: WebhookServerOptions, req: IncomingMessage, res: Server
   }
   const body = await readBody(req);
   if (body === undefined) {
+    // Answer, then drop the connection rather than read the rest.
+    res.on('finish', () => { req.destroy(); });
+    res.setHeader('connection', 'close');
     send(res, 413, 'AdmissionReview too large\n');
     return;
   }
