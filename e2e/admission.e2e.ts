@@ -100,7 +100,25 @@ describe('admission webhook: kubectl apply is answered with meshdoor\'s reason',
       return attempt;
     }, { timeoutMs: 30_000, message: 'no PathConflict warning' });
     expect(result.code, result.stderr).to.equal(0);
-    expect(result.stderr).to.contain('is already served by Ingress shop/good (older)');
+    // creationTimestamp counts whole seconds: both may have been created in the same one.
+    expect(result.stderr).to.match(/is already served by Ingress shop\/good \((older|created at the same time, first by namespace\/name)\)/);
+  });
+
+  it('refuses a Service edit that breaks a served Ingress, and a MeshDoor spec the controller would not apply', async function () {
+    const port80Gone = await env.cluster.kubectl(['patch', 'service', 'web', '-n', 'shop', '--type=json', '-p', '[{"op":"replace","path":"/spec/ports/0/port","value":8080}]'], { allowFailure: true });
+    expect(port80Gone.code).to.not.equal(0);
+    expect(port80Gone.stderr).to.contain('admission webhook "services.meshdoor.dev" denied the request: Ingress shop/good: PortNotFound: Service shop/web has no port 80');
+    // A URL the CRD's pattern lets through but the controller cannot use.
+    const meshdoor = await env.cluster.kubectl(['patch', 'meshdoor', 'default', '--type=merge', '-p', '{"spec":{"kongAdmin":{"urls":["http://[oops"]}}}'], { allowFailure: true });
+    expect(meshdoor.code).to.not.equal(0);
+    expect(meshdoor.stderr).to.contain('admission webhook "meshdoors.meshdoor.dev" denied the request: MeshDoor default: InvalidSpec: spec.kongAdmin.urls[0] must be http(s) URLs (got "http://[oops")');
+  });
+
+  it('leaves Ingresses of other classes alone, however broken', async function () {
+    const other = BAD.replace('name: bad', 'name: not-ours').replace('ingressClassName: kong', 'ingressClassName: nginx');
+    const result = await apply(other);
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stderr).to.equal('');
   });
 
   it('rotates the CA and the serving certificate, caBundle following, without one review failing', async function () {

@@ -173,12 +173,13 @@ export function evaluateService(inputs: AdmissionInputs, service: V1Service, old
   return verdictOf(failures, before, old ? STRICT : CREATED_SERVICE);
 }
 
-function meshDoorProblem(obj: MeshDoorObject): string | undefined {
+function meshDoorProblem(obj: MeshDoorObject & { metadata?: { name?: string } }): string | undefined {
   try {
     settingsFromMeshDoor(obj);
     return undefined;
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
+    // The parser names the object itself; formatFailure names it once.
+    return (err instanceof Error ? err.message : String(err)).replace(`MeshDoor ${obj.metadata?.name ?? ''}: `, '');
   }
 }
 
