@@ -94,6 +94,21 @@ describe('deploy/helm/meshdoor: the Helm chart with the real helm CLI', function
     expect(monitored.find((m) => m.kind === 'ServiceMonitor')?.spec).to.deep.include({ selector: { matchLabels: { 'app.kubernetes.io/name': 'meshdoor' } } });
   });
 
+  it('renders the admission webhook for cert-manager, or not at all, on request', async function () {
+    const byKind = (manifests: Manifest[], kind: string): Manifest[] => manifests.filter((m) => m.kind === kind);
+    const args = (manifests: Manifest[]): string[] => ((byKind(manifests, 'Deployment').find((m) => m.metadata.name === 'meshdoor')?.spec as { template: { spec: { containers: { args: string[] }[] } } }).template.spec.containers[0]?.args ?? []);
+    const certManager = parseManifests(await template(['webhook.certificates=certManager']));
+    expect(byKind(certManager, 'ValidatingWebhookConfiguration')[0]?.metadata.annotations).to.deep.equal({ 'cert-manager.io/inject-ca-from': 'kong/meshdoor-webhook' });
+    expect(byKind(certManager, 'Certificate').map((m) => (m.spec as { secretName: string }).secretName)).to.deep.equal(['meshdoor-webhook-tls']);
+    expect(byKind(certManager, 'Secret').map((m) => m.metadata.name), 'the Secret is cert-manager\'s').to.not.include('meshdoor-webhook-tls');
+    expect(args(certManager).join(' ')).to.contain('--webhook-certificates provided');
+    const roles = JSON.stringify(byKind(certManager, 'ClusterRole').concat(byKind(certManager, 'Role')));
+    expect(roles, 'no caBundle rights when cert-manager injects it').to.not.contain('validatingwebhookconfigurations');
+    const off = parseManifests(await template(['webhook.enabled=false']));
+    expect(off.filter((m) => m.kind === 'ValidatingWebhookConfiguration' || m.metadata.name.startsWith('meshdoor-webhook'))).to.deep.equal([]);
+    expect(args(off).join(' ')).to.contain('--webhook-port 0');
+  });
+
   it('a controller started before the CRD or the MeshDoor exist exits 1 with one line naming the fix', async function () {
     const start = (): Promise<KubectlResult> => runKubectl(process.execPath, [
       path.join(REPO_ROOT, 'bin', 'meshdoor.js'), 'controller', '--kubeconfig', cluster.adminKubeconfig, '--no-leader-elect', '--metrics-port', '0',

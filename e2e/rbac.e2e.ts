@@ -43,7 +43,7 @@ data:
 `;
 }
 
-const ADMIN_TLS_SECRETS = ['meshdoor-admin-ca', 'kong-admin-tls', 'meshdoor-admin-client'];
+const ADMIN_TLS_SECRETS = ['meshdoor-admin-ca', 'kong-admin-tls', 'meshdoor-admin-client', 'meshdoor-webhook-tls'];
 
 const secretRequests = (events: AuditEvent[], username: string): AuditEvent[] =>
   events.filter((e) => e.user.username === username && e.objectRef?.resource === 'secrets');
@@ -113,7 +113,7 @@ spec:
 
   it('reads TLS Secrets with one list+watch in the namespace holding the two referenced ones, and no other Secret request', async function () {
     const events = secretRequests(await env.cluster.auditEvents(), env.controller.username);
-    // Besides: its own Admin API mutual-TLS Secrets in the gateway namespace, by name.
+    // Besides: its own Admin API mutual-TLS and admission webhook Secrets in the gateway namespace, by name.
     const ownAdminTls = (e: AuditEvent): boolean => e.objectRef?.namespace === 'kong' && ADMIN_TLS_SECRETS.includes(e.objectRef.name ?? '');
     const requests = events.filter((e) => !ownAdminTls(e)).map((e) => {
       const url = new URL(e.requestURI, 'https://apiserver');

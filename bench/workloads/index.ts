@@ -1,6 +1,7 @@
 // All workloads, in the order they run.
 import type { Workload } from '../workload.ts';
 import { adminCostWorkload } from './admin-cost.ts';
+import { admissionWorkload } from './admission.ts';
 import { adminTlsWorkload } from './admin-tls.ts';
 import { burstWorkload } from './burst.ts';
 import { coldStartWorkload } from './cold-start.ts';
@@ -26,4 +27,5 @@ export const WORKLOADS: Workload[] = [
   adminTlsWorkload,
   watchesWorkload,
   pluginsWorkload,
+  admissionWorkload,
 ];

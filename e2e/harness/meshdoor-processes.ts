@@ -76,6 +76,8 @@ export async function startController(cluster: Cluster, options: ControllerOptio
   const token = await cluster.createServiceAccountToken(sa.namespace, sa.name);
   const kubeconfig = await cluster.kubeconfigFor(token, `${name}-sa`);
   const metricsPort = await freePort();
+  // Replicas share this host: each its own admission webhook port (a test may name one in extraArgs).
+  const webhookPort = await freePort();
   const proc = startProcess({
     name,
     command: process.execPath,
@@ -87,6 +89,7 @@ export async function startController(cluster: Cluster, options: ControllerOptio
       '--metrics-port', String(metricsPort),
       '--log-level', 'debug',
       '--bind-address', '127.0.0.1',
+      '--webhook-port', String(webhookPort),
       ...(options.extraArgs ?? []),
     ],
     logFile: path.join(cluster.dir, `${name}.log`),

@@ -5,6 +5,7 @@
 import 'reflect-metadata'; // @peculiar/x509's dependency injection needs the Reflect polyfill
 import * as x509 from '@peculiar/x509';
 import { createPrivateKey, randomBytes, webcrypto, X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
 
 x509.cryptoProvider.set(webcrypto);
 
@@ -26,7 +27,7 @@ export interface IssueOptions {
 
 export interface LeafOptions extends IssueOptions {
   usage: 'server' | 'client';
-  /** DNS subject alternative names (server certificates). */
+  /** DNS subject alternative names (server certificates); IP addresses become IP SANs. */
   dnsNames?: readonly string[];
 }
 
@@ -76,7 +77,8 @@ export async function issueLeaf(ca: KeyPairPem, options: LeafOptions): Promise<K
     await x509.AuthorityKeyIdentifierExtension.create(issuer),
   ];
   if (options.dnsNames && options.dnsNames.length > 0) {
-    extensions.push(new x509.SubjectAlternativeNameExtension(options.dnsNames.map((value) => ({ type: 'dns' as const, value }))));
+    // An IP address among the names becomes an IP SAN (a webhook reached by address).
+    extensions.push(new x509.SubjectAlternativeNameExtension(options.dnsNames.map((value) => ({ type: isIP(value) ? 'ip' as const : 'dns' as const, value }))));
   }
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serialNumber(), subject: `CN=${options.commonName}`, issuer: issuer.subject,

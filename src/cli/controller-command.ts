@@ -3,8 +3,10 @@
 // SIGTERM/SIGINT: stop watches, finish the in-flight sync, release the Lease, exit 0.
 import { readFileSync } from 'node:fs';
 import process from 'node:process';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { AdmissionWebhook, kubeWebhookApi } from '../admission/index.ts';
 import { settingsFromMeshDoor } from '../config/index.ts';
-import { Controller, CONTROLLER_USAGE, kongBackend, parseControllerFlags } from '../controller/index.ts';
+import { buildSnapshot, Controller, CONTROLLER_USAGE, kongBackend, parseControllerFlags } from '../controller/index.ts';
 import type { ControllerFlags } from '../controller/index.ts';
 import { createKongSyncEngine, type ClientDefaults } from '../kong/index.ts';
 import {
@@ -80,12 +82,16 @@ async function runController(flags: ControllerFlags): Promise<number> {
   }, {
     watchFactory: informerSourceFactory(clients, { minWatchTimeoutMs: flags.watchTimeoutMs }), writer: kubeWriter(clients), leaseApi: kubeLeaseApi(clients),
     kong, translate, settingsFromMeshDoor, clock: systemClock, log, metrics, meshApi: kubeMeshApi(clients),
+    onSnapshot: (snapshot, settings) => { webhook?.onSnapshot(snapshot, settings); },
   });
+  const webhook = flags.webhook.port > 0 ? admissionWebhook(flags, clients, controller, log) : undefined;
   const health = await startHealthServer({ port: flags.metricsPort, host: flags.bindAddress, readiness: controller.readiness, registry: metrics.registry });
   log.info('serving health and metrics', { address: `${flags.bindAddress}:${health.port}` });
   const signal = waitForSignal(log);
   await controller.start();
+  webhook?.start();
   await signal;
+  await webhook?.stop();
   await controller.stop();
   await health.close();
   kong.close();
@@ -93,6 +99,20 @@ async function runController(flags: ControllerFlags): Promise<number> {
   // Keep-alive sockets of the API client must not hold the process open.
   setTimeout(() => { process.exit(0); }, 2000).unref();
   return 0;
+}
+
+/** The admission webhook of this replica, judging from the controller's caches. */
+function admissionWebhook(flags: ControllerFlags, clients: KubeClients, controller: Controller, log: Logger): AdmissionWebhook {
+  const w = flags.webhook;
+  const caches = { list: <T extends KubernetesObject>(role: Parameters<Controller['cachedObjects']>[0]): T[] => controller.cachedObjects(role) as T[] };
+  return new AdmissionWebhook({
+    port: w.port, host: flags.bindAddress, namespace: process.env.POD_NAMESPACE ?? podNamespace('kong'),
+    certificates: w.certificates, secret: w.secret, configuration: w.configuration, service: w.service, servingNames: w.servingNames,
+    certLifetimeMs: w.certLifetimeMs, caLifetimeMs: w.caLifetimeMs, checkPeriodMs: w.checkPeriodMs,
+    watchNamespaces: flags.watchNamespaces, api: kubeWebhookApi(clients),
+    caches: () => (controller.readiness.snapshot().cachesSynced ? { snapshot: buildSnapshot(caches), settings: controller.currentSettings().settings } : undefined),
+    isLeader: () => controller.isLeader(), clock: systemClock, log,
+  });
 }
 
 export async function run(argv: string[]): Promise<number> {

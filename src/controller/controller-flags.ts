@@ -40,6 +40,20 @@ Sync:
                                        (default: 1s; 0 disables)
       --publish-status-address <addr>  address for Ingress status; repeatable (overrides the publish Service)
       --restart-unmeshed-gateway       rollout-restart the gateway when its pods lack the sidecar
+Admission webhook:
+      --webhook-port <port>            HTTPS port of the validating admission webhook (default: 8443; 0 disables)
+      --webhook-certificates managed|provided  managed: meshdoor keeps a CA and serving certificate in
+                                       --webhook-secret and the configuration's caBundle current; provided:
+                                       the Secret is filled by someone else (cert-manager) (default: managed)
+      --webhook-secret <name>          Secret (this pod's namespace) with tls.crt/tls.key (default: meshdoor-webhook-tls)
+      --webhook-configuration <name>   ValidatingWebhookConfiguration whose caBundle the leader keeps (default: meshdoor)
+      --webhook-service <name>         Service (this pod's namespace) named by the serving certificate
+                                       (default: meshdoor-webhook)
+      --webhook-serving-name <name>    one more DNS name or IP address for the serving certificate; repeatable
+      --webhook-cert-lifetime <duration>  managed serving certificates live this long (default: 2160h)
+      --webhook-ca-lifetime <duration>  the managed CA lives this long (default: 26280h); both are renewed
+                                       with a third of their life left
+      --webhook-cert-check-period <duration>  read (and, leader, renew) the certificates this often (default: 1m)
 Leader election:
       --leader-elect                   elect a leader through a Lease (default: true; --no-leader-elect)
       --leader-elect-namespace <ns>    namespace of the Lease (default: this pod's namespace, else kong)
@@ -89,6 +103,20 @@ export interface ControllerFlags {
   logFormat?: LogFormat;
   metricsPort: number;
   bindAddress: string;
+  webhook: WebhookFlags;
+}
+
+export interface WebhookFlags {
+  /** 0: no webhook. */
+  port: number;
+  certificates: 'managed' | 'provided';
+  secret: string;
+  configuration: string;
+  service: string;
+  servingNames: string[];
+  certLifetimeMs: number;
+  caLifetimeMs: number;
+  checkPeriodMs: number;
 }
 
 const BOOLEAN_FLAGS = ['leader-elect', 'dbless-push-from-all-replicas', 'restart-unmeshed-gateway'];
@@ -115,10 +143,10 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   return value as T;
 }
 
-function port(value: string | undefined, fallback: number): number {
+function port(value: string | undefined, fallback: number, flag = 'metrics-port'): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--metrics-port must be a port number (got '${value}')`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--${flag} must be a port number (got '${value}')`);
   return n;
 }
 
@@ -147,6 +175,10 @@ export const CONTROLLER_OPTIONS = {
   'leader-elect': { type: 'boolean', default: true }, 'leader-elect-namespace': { type: 'string' },
   'log-level': { type: 'string' }, 'log-format': { type: 'string' },
   'metrics-port': { type: 'string' }, 'bind-address': { type: 'string' },
+  'webhook-port': { type: 'string' }, 'webhook-certificates': { type: 'string' }, 'webhook-secret': { type: 'string' },
+  'webhook-configuration': { type: 'string' }, 'webhook-service': { type: 'string' },
+  'webhook-serving-name': { type: 'string', multiple: true }, 'webhook-cert-lifetime': { type: 'string' },
+  'webhook-ca-lifetime': { type: 'string' }, 'webhook-cert-check-period': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } satisfies OptionTable;
 
@@ -229,5 +261,27 @@ export function parseControllerFlags(argv: readonly string[], env: Readonly<Reco
     ...(logFormat ? { logFormat } : {}),
     metricsPort: port(v['metrics-port'], 10254),
     bindAddress: v['bind-address'] ?? '0.0.0.0',
+    webhook: webhookFlags(v),
   });
+}
+
+type WebhookValues = Partial<Record<'webhook-port' | 'webhook-certificates' | 'webhook-secret' | 'webhook-configuration' | 'webhook-service'
+  | 'webhook-cert-lifetime' | 'webhook-ca-lifetime' | 'webhook-cert-check-period', string>> & { 'webhook-serving-name'?: string[] };
+
+function webhookFlags(v: WebhookValues): WebhookFlags {
+  const certLifetimeMs = parseDuration(v['webhook-cert-lifetime'] ?? '2160h', 'webhook-cert-lifetime');
+  const caLifetimeMs = parseDuration(v['webhook-ca-lifetime'] ?? '26280h', 'webhook-ca-lifetime');
+  const checkPeriodMs = parseDuration(v['webhook-cert-check-period'] ?? '1m', 'webhook-cert-check-period');
+  // Renewal starts with a third of a life left: the check must come round well within it.
+  if (checkPeriodMs < 100 || checkPeriodMs * 3 > certLifetimeMs / 3) throw new Error('--webhook-cert-check-period must be at least 100ms and at most a ninth of --webhook-cert-lifetime');
+  if (caLifetimeMs < certLifetimeMs) throw new Error('--webhook-ca-lifetime must not be shorter than --webhook-cert-lifetime');
+  return {
+    port: port(v['webhook-port'], 8443, 'webhook-port'),
+    certificates: oneOf(v['webhook-certificates'], ['managed', 'provided'] as const, 'webhook-certificates', 'managed'),
+    secret: v['webhook-secret'] ?? 'meshdoor-webhook-tls',
+    configuration: v['webhook-configuration'] ?? 'meshdoor',
+    service: v['webhook-service'] ?? 'meshdoor-webhook',
+    servingNames: v['webhook-serving-name'] ?? [],
+    certLifetimeMs, caLifetimeMs, checkPeriodMs,
+  };
 }

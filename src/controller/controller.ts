@@ -86,6 +86,8 @@ export interface ControllerDeps {
   metrics: Metrics;
   /** Kuma Mesh reads (optional: used only where RBAC allows them). */
   meshApi?: MeshApi;
+  /** Told each pass's snapshot and settings, before the Kong push (the admission webhook's index). */
+  onSnapshot?: (snapshot: Snapshot, settings: MeshDoorSettings) => void;
 }
 
 const PASS_ERROR_RETRY_MS = 5000;
@@ -251,6 +253,7 @@ export class Controller {
     this.readiness.update({ cachesSynced: true, pendingWatches: [] });
     const snapshot = buildSnapshot(this.watches);
     const { settings } = resolved;
+    this.tellSnapshot(snapshot, settings);
     const adminEndpointSlices = this.watches.list<V1EndpointSlice>('adminEndpoints');
     const leader = this.isLeader();
     this.seedFromStatus(resolved, leader);
@@ -292,6 +295,10 @@ export class Controller {
     for (const gateway of this.changedGateways) this.d.kong.forget?.(gateway);
     this.changedGateways.clear();
     this.kongStep.invalidate();
+  }
+
+  private tellSnapshot(snapshot: Snapshot, settings: MeshDoorSettings): void {
+    this.d.onSnapshot?.(snapshot, settings);
   }
 
   /**

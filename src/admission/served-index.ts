@@ -1,0 +1,136 @@
+// What the controller's last pass served, indexed for one review at a time:
+// the path claims per host + path (who already holds it), host ownership, and
+// which served Ingresses use a Service. Updated after each pass from the
+// Ingresses that changed (their plans are the translator's memoized ones), so
+// a review never plans the other Ingresses again.
+import type { V1Ingress, V1IngressBackend } from '@kubernetes/client-node';
+import type { MeshDoorSettings } from '../config/index.ts';
+import { createContext, isIngressServed, listChanges, planIngressIncrementally, resolveHostOwnership } from './translator.ts';
+import type { HostOwnership, IngressPlan, PathClaim, Snapshot, TranslateContext } from './translator.ts';
+
+interface Served {
+  plan: IngressPlan | undefined;
+  services: string[];
+}
+
+const IGNORE_FAILURES = { add: (): void => {} };
+
+function serviceKeys(ingress: V1Ingress): string[] {
+  const namespace = ingress.metadata?.namespace ?? '';
+  const backends: (V1IngressBackend | undefined)[] = [ingress.spec?.defaultBackend];
+  for (const rule of ingress.spec?.rules ?? []) for (const path of rule.http?.paths ?? []) backends.push(path.backend);
+  const names = backends.map((b) => b?.service?.name).filter((name): name is string => Boolean(name));
+  return [...new Set(names)].map((name) => `${namespace}/${name}`);
+}
+
+function push<V>(map: Map<string, V[]>, key: string, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function pull<V>(map: Map<string, V[]>, key: string, value: V): void {
+  const rest = (map.get(key) ?? []).filter((v) => v !== value);
+  if (rest.length > 0) map.set(key, rest);
+  else map.delete(key);
+}
+
+export class ServedIndex {
+  private ingresses: readonly V1Ingress[] = [];
+  private ctx: TranslateContext | undefined;
+  private classes: Snapshot['ingressClasses'] | undefined;
+  private services: Snapshot['services'] = [];
+  private readonly served = new Map<V1Ingress, Served>();
+  private readonly claims = new Map<string, PathClaim[]>();
+  private readonly users = new Map<string, V1Ingress[]>();
+  private ownershipOf: HostOwnership | undefined;
+
+  /**
+   * Brings the index to the pass's snapshot. New settings or IngressClasses
+   * (which decide what is served) start over; other new lookup tables (a
+   * Service, Secret or EndpointSlice changed) re-index only the Ingresses
+   * whose memoized plan changed with them.
+   */
+  update(snapshot: Snapshot, settings: MeshDoorSettings): void {
+    const ctx = { ...createContext(snapshot, { settings }), failures: IGNORE_FAILURES };
+    if (this.ctx?.settings !== settings || this.classes !== snapshot.ingressClasses) this.clear();
+    const replanned = this.ctx && this.ctx.index !== ctx.index ? this.replan(ctx, snapshot.services) : 0;
+    this.ctx = ctx;
+    this.classes = snapshot.ingressClasses;
+    this.services = snapshot.services;
+    const { removed, added } = listChanges(this.ingresses, snapshot.ingresses);
+    this.ingresses = snapshot.ingresses;
+    for (const ingress of removed) this.forget(ingress);
+    for (const ingress of added) this.remember(ctx, ingress);
+    if (removed.length + added.length + replanned > 0) this.updateOwnership(ctx);
+  }
+
+  /** The served claims on a host + path (PathClaim.conflictKey). */
+  claimsAt(conflictKey: string): readonly PathClaim[] {
+    return this.claims.get(conflictKey) ?? [];
+  }
+
+  /** Host ownership as the last pass decided it (spec.hosts.ownership: Namespace only). */
+  get ownership(): HostOwnership | undefined {
+    return this.ownershipOf;
+  }
+
+  /** The served Ingresses whose backends name this Service. */
+  ingressesUsing(namespace: string, service: string): readonly V1Ingress[] {
+    return this.users.get(`${namespace}/${service}`) ?? [];
+  }
+
+  /**
+   * Only the users of a Service that changed may claim differently (a missing
+   * Service or port drops a claim; Secrets and EndpointSlices never do).
+   * Returns how many were re-indexed.
+   */
+  private replan(ctx: TranslateContext, services: Snapshot['services']): number {
+    const { removed, added } = listChanges(this.services, services);
+    const keys = new Set([...removed, ...added].map((service) => `${service.metadata?.namespace ?? ''}/${service.metadata?.name ?? ''}`));
+    const users = new Set([...keys].flatMap((key) => this.users.get(key) ?? []));
+    let replanned = 0;
+    for (const ingress of users) {
+      if (planIngressIncrementally(ctx, ingress) === this.served.get(ingress)?.plan) continue;
+      this.forget(ingress);
+      this.remember(ctx, ingress);
+      replanned += 1;
+    }
+    return replanned;
+  }
+
+  private clear(): void {
+    this.ctx = undefined;
+    this.ingresses = [];
+    this.services = [];
+    this.served.clear();
+    this.claims.clear();
+    this.users.clear();
+    this.ownershipOf = undefined;
+  }
+
+  private remember(ctx: TranslateContext, ingress: V1Ingress): void {
+    if (!ingress.metadata?.name || !isIngressServed(ingress, ctx.settings, ctx.index)) return;
+    const entry = { plan: planIngressIncrementally(ctx, ingress), services: serviceKeys(ingress) };
+    this.served.set(ingress, entry);
+    for (const claim of entry.plan?.claims ?? []) push(this.claims, claim.conflictKey, claim);
+    for (const key of entry.services) push(this.users, key, ingress);
+  }
+
+  private forget(ingress: V1Ingress): void {
+    const entry = this.served.get(ingress);
+    if (!entry) return;
+    this.served.delete(ingress);
+    for (const claim of entry.plan?.claims ?? []) pull(this.claims, claim.conflictKey, claim);
+    for (const key of entry.services) pull(this.users, key, ingress);
+  }
+
+  private updateOwnership(ctx: TranslateContext): void {
+    if (ctx.settings.hostOwnership !== 'Namespace') {
+      this.ownershipOf = undefined;
+      return;
+    }
+    const plans = [...this.served.values()].flatMap((entry) => (entry.plan ? [entry.plan] : []));
+    this.ownershipOf = resolveHostOwnership(ctx, plans);
+  }
+}

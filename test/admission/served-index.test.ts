@@ -1,0 +1,54 @@
+import { expect } from 'chai';
+import type { V1Ingress, V1Service } from '@kubernetes/client-node';
+import { ServedIndex } from '../../src/admission/served-index.ts';
+import { translate } from '../../src/translate/index.ts';
+import type { Snapshot } from '../../src/translate/types.ts';
+import { ingress, ingressClass, rule, service, settings, snapshot } from '../translate/builders.ts';
+
+const config = settings();
+const site = (name: string, svc: string, host = 'shop.com', path = `/${name}`): V1Ingress =>
+  ingress(name, { rules: [rule(host, [path, 'Prefix', svc, 80])] }, { created: '2025-01-01T00:00:00Z' });
+
+/** Every claim of the index, as `host path ← namespace/name`. */
+function claims(index: ServedIndex, snap: Snapshot): string[] {
+  const keys = snap.ingresses.flatMap((ing) => (ing.spec?.rules ?? []).flatMap((r) => (r.http?.paths ?? []).map((p) => `${r.host ?? ''}\n${p.pathType} ${p.path ?? ''}`)));
+  return [...new Set(keys)].flatMap((key) => index.claimsAt(key).map((c) => `${c.host} ${c.path.conflictKey} <- ${c.ingress.metadata?.name ?? ''}`)).sort();
+}
+
+function fresh(snap: Snapshot): ServedIndex {
+  const index = new ServedIndex();
+  index.update(snap, config);
+  return index;
+}
+
+describe('admission: the index of what the last pass served', () => {
+  it('follows edits, removals and Service changes pass by pass as a fresh index would', () => {
+    const incremental = new ServedIndex();
+    const steps: Array<(s: Snapshot) => Snapshot> = [
+      (s) => s,
+      (s) => ({ ...s, ingresses: [...s.ingresses, site('c', 'web')] }),
+      (s) => ({ ...s, services: s.services.map((svc): V1Service => (svc.metadata?.name === 'web' ? service('web', [{ port: 8080 }]) : svc)) }),
+      (s) => ({ ...s, services: s.services.map((svc): V1Service => (svc.metadata?.name === 'web' ? service('web') : svc)) }),
+      (s) => ({ ...s, ingresses: s.ingresses.filter((i) => i.metadata?.name !== 'a') }),
+      (s) => ({ ...s, ingresses: s.ingresses.map((i) => (i.metadata?.name === 'b' ? site('b', 'api', 'other.com', '/moved') : i)) }),
+      (s) => ({ ...s, ingressClasses: [] }),
+    ];
+    let snap = snapshot({ ingressClasses: [ingressClass('kong')], services: [service('web'), service('api')], ingresses: [site('a', 'web'), site('b', 'api')] });
+    const seen: string[][] = [];
+    for (const step of steps) {
+      snap = step(snap);
+      translate(snap, { settings: config });
+      incremental.update(snap, config);
+      expect(claims(incremental, snap)).to.deep.equal(claims(fresh(snap), snap));
+      seen.push(claims(incremental, snap));
+    }
+    expect(seen[2], 'web lost port 80: its users claim nothing').to.deep.equal(['shop.com Prefix /b <- b']);
+    expect(seen[3], 'and claim again once it is back').to.have.length(3);
+  });
+
+  it('names the served Ingresses using a Service', () => {
+    const index = fresh(snapshot({ ingressClasses: [ingressClass('kong')], services: [service('web')], ingresses: [site('a', 'web'), site('b', 'gone')] }));
+    expect(index.ingressesUsing('default', 'web').map((i) => i.metadata?.name)).to.deep.equal(['a']);
+    expect(index.ingressesUsing('default', 'gone').map((i) => i.metadata?.name)).to.deep.equal(['b']);
+  });
+});
