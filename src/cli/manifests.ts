@@ -13,7 +13,8 @@ import type { MeshDoorObject } from '../config/meshdoor-spec.ts';
 import type { MeshDoorSettings } from '../config/settings.ts';
 import { classOwnershipProblem, isIngressServed, LEGACY_CLASS_ANNOTATION } from '../translate/ingress-class.ts';
 import { indexSnapshot } from '../translate/snapshot-index.ts';
-import { objectKey, type ObjectKind, type Snapshot } from '../translate/types.ts';
+import { objectKey, type ObjectKind } from '../model/index.ts';
+import type { Snapshot } from '../translate/types.ts';
 import { annotationProblems, shapeProblem, skipReason } from './manifest-checks.ts';
 
 export interface LoadedManifests {

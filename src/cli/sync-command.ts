@@ -6,7 +6,7 @@ import process from 'node:process';
 import { parseArgs } from 'node:util';
 import type { MeshDoorSettings } from '../config/settings.ts';
 import type { ClientDefaults } from '../kong/client-pool.ts';
-import type { RouterFlavor } from '../kong/declarative.ts';
+import type { RouterFlavor } from '../model/index.ts';
 import { AutoSyncEngine } from '../kong/sync-engine.ts';
 import type { GatewayTarget, KongMode, SyncReport } from '../kong/sync-types.ts';
 import { redactUrl } from '../kong/admin-errors.ts';

@@ -4,12 +4,12 @@
 import { redactUrl } from '../kong/admin-errors.ts';
 import type { MeshDoorSettings } from '../config/settings.ts';
 import type { RejectionMemory } from '../kong/rejection-memory.ts';
-import type { KongConfig } from '../kong/declarative.ts';
+import type { KongConfig, TranslateResult } from '../model/index.ts';
 import type { GatewayOutcome, GatewayTarget, KongMode, KongSyncEngine, SyncReport } from '../kong/sync-types.ts';
 import type { Clock } from '../kube/clock.ts';
 import { errorField, type Logger } from '../observe/logger.ts';
 import type { Metrics } from '../observe/metrics.ts';
-import type { Snapshot, TranslateOptions, TranslateResult } from '../translate/types.ts';
+import type { Snapshot, TranslateOptions } from '../translate/types.ts';
 import { LastValid } from './last-valid.ts';
 
 export interface KongBackend {

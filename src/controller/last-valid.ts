@@ -5,7 +5,8 @@
 // holds the older object. Deleting (or re-creating) the object drops it for real.
 import type { V1Ingress, V1Service } from '@kubernetes/client-node';
 import type { KubeObject } from '../translate/objects.ts';
-import { objectKey, parsePartExclusionKey, type ObjectKind, type ObjectRef, type Snapshot, type TranslateResult, type TranslationFailure } from '../translate/types.ts';
+import { objectKey, parsePartExclusionKey, type ObjectKind, type ObjectRef, type TranslateResult, type TranslationFailure } from '../model/index.ts';
+import type { Snapshot } from '../translate/types.ts';
 
 export const SERVING_LAST_VALID = 'ServingLastValid';
 /** Bounds of what the MeshDoor status keeps. */

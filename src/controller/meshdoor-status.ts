@@ -3,9 +3,8 @@
 // list of failing objects. Transition times only move when a condition changes.
 import type { GatewayAccess } from '../admin-tls/access.ts';
 import { canonicalJson } from '../kong/config-hash.ts';
-import type { KongConfig } from '../kong/declarative.ts';
+import { objectKey, type KongConfig, type TranslationFailure } from '../model/index.ts';
 import type { GatewayPodSummary } from '../mesh/sidecar.ts';
-import { objectKey, type TranslationFailure } from '../translate/types.ts';
 import type { LastValidEntry } from './last-valid.ts';
 
 export type ConditionStatus = 'True' | 'False' | 'Unknown';

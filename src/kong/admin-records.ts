@@ -1,6 +1,6 @@
 // Entities as the Admin API returns them (reference/kong-admin-api.md §1):
 // every schema field present, unset ones null, foreign keys as `{id}`.
-import type { KongProtocol } from './declarative.ts';
+import type { KongProtocol } from '../model/index.ts';
 
 export type KongEntityType = 'services' | 'routes' | 'upstreams' | 'targets' | 'certificates' | 'snis';
 

@@ -3,7 +3,7 @@
 // resumes from the state after the pieces it shares with the previous body.
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
-import { isDeeplyFrozen } from './frozen.ts';
+import { isDeeplyFrozen } from '../model/index.ts';
 
 const CHUNK = 128;
 

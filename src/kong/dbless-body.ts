@@ -13,8 +13,7 @@
 // entities are the same (deep-frozen) entities as before is reused; the MD5
 // goes on from the state after the unchanged leading pieces. So a pass that
 // changed one Ingress serializes one chunk and hashes from there on.
-import type { KongCertificate, KongConfig, KongRoute, KongService, KongUpstream } from './declarative.ts';
-import { OWNERSHIP_TAG } from './declarative.ts';
+import { OWNERSHIP_TAG, type KongCertificate, type KongConfig, type KongRoute, type KongService, type KongUpstream } from '../model/index.ts';
 import { canonicalJson } from './config-hash.ts';
 import { listParts, md5OfParts } from './body-chunks.ts';
 import { flowChunk, yamlQuoted } from './flow-yaml.ts';

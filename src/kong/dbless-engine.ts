@@ -14,7 +14,7 @@ import type { GatewaySyncResult } from './sync-shared.ts';
 import type { KongLogger, KongSyncObserver } from './sync-observer.ts';
 import { silentLogger } from './sync-observer.ts';
 import type { GatewayOutcome, GatewayTarget, KongSyncEngine, SyncReport, SyncRequest } from './sync-types.ts';
-import type { TranslateResult, TranslationFailure } from '../translate/types.ts';
+import type { TranslateResult, TranslationFailure } from '../model/index.ts';
 
 /** Kong's default `nginx_admin_client_max_body_size` (10m). */
 export const KONG_ADMIN_BODY_LIMIT = 10 * 1024 * 1024;

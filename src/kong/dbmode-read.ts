@@ -2,7 +2,7 @@
 // 1000 per page. Anything without the ownership tag is dropped even if Kong
 // returned it, so a sync can never change or delete a foreign entity.
 import type { KongAdminClient } from './admin-client.ts';
-import { OWNERSHIP_TAG } from './declarative.ts';
+import { OWNERSHIP_TAG } from '../model/index.ts';
 import type { EntityType, FlatEntity } from './entities.ts';
 import { entityKey, flatEntityFromRecord } from './entities.ts';
 

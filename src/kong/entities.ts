@@ -2,7 +2,7 @@
 // one record per entity with foreign keys as `{id}`. The DB-mode diff and the
 // `diff` command work on this view.
 import type { KongEntityType } from './admin-records.ts';
-import type { KongConfig } from './declarative.ts';
+import type { KongConfig } from '../model/index.ts';
 import { pathSegment } from './admin-client.ts';
 
 export type EntityType = KongEntityType;

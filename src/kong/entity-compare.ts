@@ -2,7 +2,7 @@
 // fields meshdoor sets are compared, after normalising Kong's read shape
 // (nulls for unset fields, sets in any order, FKs as {id}, targets as host:port).
 import { canonicalJson, contentHash } from './config-hash.ts';
-import { OWNERSHIP_TAG } from './declarative.ts';
+import { OWNERSHIP_TAG } from '../model/index.ts';
 import type { EntityType, FlatEntity } from './entities.ts';
 import { PARENT_FIELD, foreignId } from './entities.ts';
 

@@ -7,7 +7,7 @@ import { desiredOwnedEntities } from './dbmode-engine.ts';
 import { diffEntities } from './dbmode-diff.ts';
 import type { EntityChange, EntityDiff } from './dbmode-diff.ts';
 import { readOwnedEntities } from './dbmode-read.ts';
-import type { KongConfig } from './declarative.ts';
+import type { KongConfig } from '../model/index.ts';
 import type { FlatEntity } from './entities.ts';
 import { ENTITY_TYPES, flatEntityFromRecord, flattenKongConfig } from './entities.ts';
 import type { KongMode } from './sync-types.ts';

@@ -6,8 +6,7 @@
 // another Kong version is another judge: both are tried again.
 import { LRUCache } from 'lru-cache';
 import { contentHash } from './config-hash.ts';
-import type { KongConfig } from './declarative.ts';
-import type { TranslationFailure } from '../translate/types.ts';
+import type { KongConfig, TranslationFailure } from '../model/index.ts';
 
 /** One remembered rejection (also the form kept in the MeshDoor status across restarts). */
 export interface RememberedRejection {

@@ -14,7 +14,7 @@ import type { GatewaySyncResult } from './sync-shared.ts';
 import type { KongLogger, KongSyncObserver } from './sync-observer.ts';
 import { silentLogger } from './sync-observer.ts';
 import type { GatewayTarget, KongMode, KongSyncEngine, SyncReport, SyncRequest } from './sync-types.ts';
-import type { TranslateResult } from '../translate/types.ts';
+import type { TranslateResult } from '../model/index.ts';
 
 export interface KongSyncEngineOptions {
   /** TLS, token, timeouts, retries and concurrency for every Admin API client. */

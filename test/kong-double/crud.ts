@@ -2,7 +2,7 @@
 // POST 201, PUT upsert 200 (targets: update only), PATCH merge (missing 404),
 // DELETE 204 even when missing, restricted delete of a service with routes,
 // cascades upstream → targets and certificate → SNIs, unique names (409).
-import type { RouterFlavor } from '../../src/kong/declarative.ts';
+import type { RouterFlavor } from '../../src/model/index.ts';
 import {
   entityNotFound, foreignKeyInvalid, foreignKeyUnresolved, notFound, primaryKeyViolation, referencedBy, uniqueViolation,
 } from './errors.ts';

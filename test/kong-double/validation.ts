@@ -1,7 +1,7 @@
 // Validation for the double, delegated to the port of Kong's schema engine
 // (test/kong-model/validate): entity rules per router flavor, Kong's error bodies,
 // and POST /config's declarative validation with flattened errors.
-import type { RouterFlavor } from '../../src/kong/declarative.ts';
+import type { RouterFlavor } from '../../src/model/index.ts';
 import { validateDeclarativeConfig } from '../kong-model/validate/declarative/validate-declarative.ts';
 import { formatSchemaViolation } from '../kong-model/validate/errors.ts';
 import type { FieldErrors } from '../kong-model/validate/schema/types.ts';

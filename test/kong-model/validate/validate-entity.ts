@@ -1,7 +1,7 @@
 // Entry point for validating one entity the way Kong's DAO does on insert:
 // process_auto_fields, then Schema:validate.
 import { randomUUID } from 'node:crypto';
-import type { RouterFlavor } from '../../../src/kong/declarative.ts';
+import type { RouterFlavor } from '../../../src/model/index.ts';
 import { certificatesSchema } from './entities/certificates.ts';
 import { routesSchema } from './entities/routes.ts';
 import { servicesSchema } from './entities/services.ts';

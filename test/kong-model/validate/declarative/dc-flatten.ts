@@ -2,7 +2,7 @@
 // reference checks (validate_references), then the flat entity set with
 // foreign keys as `{id}`.
 import { randomUUID } from 'node:crypto';
-import { kongEntityId } from '../../../../src/kong/ids.ts';
+import { kongEntityId } from '../../../../src/model/index.ts';
 import type { Entity, FieldErrors } from '../schema/types.ts';
 import { isPlainObject } from '../schema/types.ts';
 import { schemaFor, validateWithDefaults, type EntityType, type ValidateOptions } from '../validate-entity.ts';

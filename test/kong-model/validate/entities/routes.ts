@@ -1,7 +1,7 @@
 // kong/db/schema/entities/routes.lua + routes_subschemas.lua (3.9), per
 // router flavor: `traditional` SNIs allow no wildcard; the other flavors
 // compile the route to an ATC expression and validate it.
-import type { RouterFlavor } from '../../../../src/kong/declarative.ts';
+import type { RouterFlavor } from '../../../../src/model/index.ts';
 import type { EntityCheck, EntitySchema, FieldDef, Subschema } from '../schema/types.ts';
 import { typedefs, withAttrs } from '../typedefs.ts';
 import { validateRouteExpression } from './route-expression.ts';
