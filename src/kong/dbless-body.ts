@@ -13,67 +13,49 @@
 // entities are the same (deep-frozen) entities as before is reused; the MD5
 // goes on from the state after the unchanged leading pieces. So a pass that
 // changed one Ingress serializes one chunk and hashes from there on.
-import { OWNERSHIP_TAG, type KongCertificate, type KongConfig, type KongRoute, type KongService, type KongUpstream } from '../model/index.ts';
+import { TOP_LEVEL_KINDS, OWNERSHIP_TAG, defaultsOf, entityKind, type KongConfig, type KongEntityKind } from '../model/index.ts';
 import { canonicalJson } from './config-hash.ts';
 import { listParts, md5OfParts } from './body-chunks.ts';
 import { flowChunk, yamlQuoted } from './flow-yaml.ts';
 
 type Fields = Record<string, unknown>;
 
-const SERVICE_DEFAULTS: Fields = { protocol: 'http', port: 80, retries: 5, connect_timeout: 60000, read_timeout: 60000, write_timeout: 60000 };
-const ROUTE_DEFAULTS: Fields = {
-  preserve_host: false, regex_priority: 0, path_handling: 'v0', https_redirect_status_code: 426,
-  request_buffering: true, response_buffering: true,
-};
-const HTTP_ROUTE_DEFAULTS: Fields = { ...ROUTE_DEFAULTS, strip_path: true };
-const UPSTREAM_DEFAULTS: Fields = { algorithm: 'round-robin' };
-const TARGET_DEFAULTS: Fields = { weight: 100 };
-
-function sameValue(a: unknown, b: unknown): boolean {
-  return a === b || (typeof a === 'object' && typeof b === 'object' && canonicalJson(a) === canonicalJson(b));
+function sameValue(kind: KongEntityKind, field: string, a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b) && kind.sets.includes(field)) {
+    return a.length === b.length && b.every((item) => a.includes(item));
+  }
+  return typeof a === 'object' && typeof b === 'object' && canonicalJson(a) === canonicalJson(b);
 }
 
-/** The fields Kong needs: no derived id, no default, no ownership tag, no children. */
-function ownFields(entity: Fields, defaults: Fields, omit: readonly string[]): Fields {
+/**
+ * The fields Kong needs: no id it derives or that nothing refers to (an entity
+ * with an endpoint key is known by it), no default, no ownership tag; nested
+ * children written the same way.
+ */
+function ownFields(kind: KongEntityKind, entity: Fields): Fields {
+  const defaults = defaultsOf(kind, entity);
   const fields: Fields = {};
   for (const [key, value] of Object.entries(entity)) {
-    if (omit.includes(key) || (key in defaults && sameValue(value, defaults[key]))) continue;
+    if (key === kind.nested || (key === 'id' && kind.endpointKey !== undefined)) continue;
+    if (key in defaults && sameValue(kind, key, value, defaults[key])) continue;
     fields[key] = key === 'tags' && Array.isArray(value) ? value.filter((tag) => tag !== OWNERSHIP_TAG) : value;
+  }
+  if (kind.nested !== undefined) {
+    const child = entityKind(kind.nested);
+    fields[kind.nested] = (entity[kind.nested] as Fields[]).map((item) => ownFields(child, item));
   }
   return fields;
 }
 
-function routeFields(route: KongRoute): Fields {
-  const http = route.protocols[0] === 'http' || route.protocols[0] === 'https';
-  const defaults = http ? HTTP_ROUTE_DEFAULTS : ROUTE_DEFAULTS;
-  const fields = ownFields(route as unknown as Fields, defaults, ['id']);
-  if (http && sameProtocols(route.protocols, ['http', 'https'])) delete fields['protocols'];
-  return fields;
-}
+type ChunkWriter = (items: readonly object[]) => string;
 
-function sameProtocols(actual: readonly string[], expected: readonly string[]): boolean {
-  return actual.length === expected.length && expected.every((p) => actual.includes(p));
-}
+/** One writer per list, the same on every push: the chunk cache is kept per writer. */
+const writers: ReadonlyMap<KongEntityKind, ChunkWriter> = new Map(TOP_LEVEL_KINDS.map((kind) =>
+  [kind, (items: readonly object[]) => flowChunk(items.map((item) => ownFields(kind, item as Fields)))]));
 
-function serviceFields(s: KongService): Fields {
-  return { ...ownFields(s as unknown as Fields, SERVICE_DEFAULTS, ['id', 'routes']), routes: s.routes.map(routeFields) };
-}
-
-function upstreamFields(u: KongUpstream): Fields {
-  const targets = u.targets.map((t) => ownFields(t as unknown as Fields, TARGET_DEFAULTS, ['id']));
-  return { ...ownFields(u as unknown as Fields, UPSTREAM_DEFAULTS, ['id', 'targets']), targets };
-}
-
-function certificateFields(c: KongCertificate): Fields {
-  return { ...ownFields(c as unknown as Fields, {}, ['snis']), snis: c.snis.map((sni) => ownFields(sni as unknown as Fields, {}, ['id'])) };
-}
-
-const chunkOf = <T>(fields: (entity: T) => Fields) => (items: readonly T[]): string => flowChunk(items.map(fields));
-
-// One writer per list, the same on every push: the chunk cache is kept per writer.
-const writeCertificates = chunkOf(certificateFields);
-const writeServices = chunkOf(serviceFields);
-const writeUpstreams = chunkOf(upstreamFields);
+/** The top-level lists in the sorted order flowChunk writes keys in. */
+const LISTS = [...TOP_LEVEL_KINDS].sort((a, b) => (a.table < b.table ? -1 : 1));
 
 /**
  * The body in pieces, in order: `{_format_version: …,certificates: `, then
@@ -81,13 +63,15 @@ const writeUpstreams = chunkOf(upstreamFields);
  * the sorted order flowChunk writes keys in.
  */
 function bodyParts(config: KongConfig): string[] {
-  return [
-    `{_format_version: ${yamlQuoted(config._format_version)},certificates: `, ...listParts(config.certificates, writeCertificates),
-    ',services: ', ...listParts(config.services, writeServices),
-    ',upstreams: ', ...listParts(config.upstreams, writeUpstreams),
-    '}',
-  ];
+  const lists = config as unknown as Record<string, readonly object[]>;
+  const parts = [`{_format_version: ${yamlQuoted(config._format_version)}`];
+  for (const kind of LISTS) {
+    parts.push(`,${kind.table}: `, ...listParts(lists[kind.table] ?? [], writers.get(kind) as ChunkWriter));
+  }
+  parts.push('}');
+  return parts;
 }
+
 export interface DblessBody {
   text: string;
   /** Kong's configuration_hash for it: its MD5. */

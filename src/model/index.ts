@@ -11,3 +11,10 @@ export { freezeDeep, isDeeplyFrozen } from './frozen.ts';
 export type { ExcludedPart, ObjectKind, ObjectRef, TranslationFailure } from './failures.ts';
 export { objectKey, parsePartExclusionKey, partExclusionKey } from './failures.ts';
 export type { TranslateResult } from './translate-result.ts';
+export type { HostResult, HostType, ParsedHost } from './kong-hosts.ts';
+export { formatHost, normalizeIp } from './kong-hosts.ts';
+export type { KongEntityKind, KongEntityType } from './kong-entity-kinds.ts';
+export {
+  CHILD_KINDS, KONG_ENTITY_KINDS, KONG_ENTITY_TYPES, KONG_SERVICE_DEFAULTS, TOP_LEVEL_KINDS,
+  declarativeIdOf, defaultsOf, entityKind, findEntityKind, normalizeTarget,
+} from './kong-entity-kinds.ts';

@@ -1,11 +1,12 @@
 // Deterministic entity ids, computed the way Kong's declarative loader does:
 // id = uuid5(uuid5(NAMESPACE, "<entity table>"), key). See kong-admin-api §4.
 import { v5 as uuidv5 } from 'uuid';
+import type { KongEntityType } from './kong-entity-kinds.ts';
 
 const KONG_DECLARATIVE_NAMESPACE = 'fd02801f-0957-4a15-a55a-c8d9606f30b5';
 
-export type KongEntityTable =
-  | 'services' | 'routes' | 'upstreams' | 'targets' | 'certificates' | 'snis' | 'plugins';
+/** The kinds meshdoor writes, and plugins (whose ids the test double derives). */
+export type KongEntityTable = KongEntityType | 'plugins';
 
 const tableNamespaces = new Map<KongEntityTable, string>();
 

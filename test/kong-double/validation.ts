@@ -7,7 +7,6 @@ import { formatSchemaViolation } from '../kong-model/validate/errors.ts';
 import type { FieldErrors } from '../kong-model/validate/schema/types.ts';
 import { validateEntity } from '../kong-model/validate/validate-entity.ts';
 
-export { normalizeTarget } from '../kong-model/validate/entities/targets-snis.ts';
 import { DoubleHttpError } from './errors.ts';
 import type { DoubleEntityType, DoubleRecord } from './store.ts';
 
