@@ -1,9 +1,10 @@
 // The body of a DB-less POST /config, minus what Kong fills in by itself,
 // which was over half of it (a 10k-Ingress config went past Kong's 10 MiB
 // admin body limit):
-// - ids Kong derives the same way (kong-admin-api §4 generate_ids): services,
-//   routes, upstreams and SNIs from their names, targets from their upstream
-//   and target; certificates have no name and keep theirs;
+// - ids of entities known by their endpoint key (kong-admin-api §4
+//   generate_ids): Kong derives services', routes' and upstreams' from their
+//   names and targets' from their upstream and target, and draws SNIs' (nothing
+//   refers to them); certificates have no such key and keep theirs;
 // - fields equal to Kong's schema default (§1.x tables);
 // - the ownership tag: a DB-less gateway runs meshdoor's config and nothing else.
 // It is written as YAML flow collections (JSON-like, keys sorted) in which the
@@ -15,7 +16,7 @@
 // changed one Ingress serializes one chunk and hashes from there on.
 import { TOP_LEVEL_KINDS, OWNERSHIP_TAG, defaultsOf, entityKind, type KongConfig, type KongEntityKind } from '../model/index.ts';
 import { canonicalJson } from './config-hash.ts';
-import { listParts, md5OfParts } from './body-chunks.ts';
+import { BodyChunks, type ChunkCounts } from './body-chunks.ts';
 import { flowChunk, yamlQuoted } from './flow-yaml.ts';
 
 type Fields = Record<string, unknown>;
@@ -50,27 +51,12 @@ function ownFields(kind: KongEntityKind, entity: Fields): Fields {
 
 type ChunkWriter = (items: readonly object[]) => string;
 
-/** One writer per list, the same on every push: the chunk cache is kept per writer. */
-const writers: ReadonlyMap<KongEntityKind, ChunkWriter> = new Map(TOP_LEVEL_KINDS.map((kind) =>
+/** One writer per list, the same on every push. */
+const WRITERS: ReadonlyMap<KongEntityKind, ChunkWriter> = new Map(TOP_LEVEL_KINDS.map((kind) =>
   [kind, (items: readonly object[]) => flowChunk(items.map((item) => ownFields(kind, item as Fields)))]));
 
 /** The top-level lists in the sorted order flowChunk writes keys in. */
 const LISTS = [...TOP_LEVEL_KINDS].sort((a, b) => (a.table < b.table ? -1 : 1));
-
-/**
- * The body in pieces, in order: `{_format_version: …,certificates: `, then
- * each list as `[`, chunks, `,` between them, `]`, with the keys between, in
- * the sorted order flowChunk writes keys in.
- */
-function bodyParts(config: KongConfig): string[] {
-  const lists = config as unknown as Record<string, readonly object[]>;
-  const parts = [`{_format_version: ${yamlQuoted(config._format_version)}`];
-  for (const kind of LISTS) {
-    parts.push(`,${kind.table}: `, ...listParts(lists[kind.table] ?? [], writers.get(kind) as ChunkWriter));
-  }
-  parts.push('}');
-  return parts;
-}
 
 export interface DblessBody {
   text: string;
@@ -78,22 +64,49 @@ export interface DblessBody {
   md5: string;
 }
 
-// Gateways share one config: its pieces and hash are made once. The joined
-// text is not kept (the config outlives the push; ~10 MB at 10k Ingresses).
-const bodies = new WeakMap<KongConfig, { parts: string[]; md5: string }>();
+/**
+ * Writes POST /config bodies, remembering the last body's chunks and MD5
+ * states so the next body reuses what did not change. One per DB-less engine:
+ * its gateways share one config, whose pieces and hash are made once.
+ */
+export class DblessBodyWriter {
+  readonly #chunks = new BodyChunks();
+  // The joined text is not kept (the config outlives the push; ~10 MB at 10k Ingresses).
+  readonly #bodies = new WeakMap<KongConfig, { parts: string[]; md5: string }>();
 
-/** The POST /config body for `config` and its MD5: same config, same bytes. */
-export function dblessBodyAndHash(config: KongConfig): DblessBody {
-  let body = bodies.get(config);
-  if (body === undefined) {
-    const parts = bodyParts(config);
-    body = { parts, md5: md5OfParts(parts) };
-    bodies.set(config, body);
+  /** The POST /config body for `config` and its MD5: same config, same bytes. */
+  bodyAndHash(config: KongConfig): DblessBody {
+    let body = this.#bodies.get(config);
+    if (body === undefined) {
+      const parts = this.#bodyParts(config);
+      body = { parts, md5: this.#chunks.md5OfParts(parts) };
+      this.#bodies.set(config, body);
+    }
+    return { text: body.parts.join(''), md5: body.md5 };
   }
-  return { text: body.parts.join(''), md5: body.md5 };
+
+  /** Chunks of each list the last new body wrote and reused (by table name). */
+  chunkCounts(): Record<string, ChunkCounts> {
+    return Object.fromEntries(LISTS.map((kind) => [kind.table, this.#chunks.counts(kind.table)]));
+  }
+
+  /**
+   * The body in pieces, in order: `{_format_version: …`, then each list's key
+   * and the list as `[`, chunks, `,` between them, `]`, in the sorted order
+   * flowChunk writes keys in.
+   */
+  #bodyParts(config: KongConfig): string[] {
+    const lists = config as unknown as Record<string, readonly object[]>;
+    const parts = [`{_format_version: ${yamlQuoted(config._format_version)}`];
+    for (const kind of LISTS) {
+      parts.push(`,${kind.table}: `, ...this.#chunks.listParts(kind.table, lists[kind.table] ?? [], WRITERS.get(kind) as ChunkWriter));
+    }
+    parts.push('}');
+    return parts;
+  }
 }
 
-/** The POST /config body for `config`. */
+/** The POST /config body for `config`, written from scratch (commands, tests). */
 export function dblessBody(config: KongConfig): string {
-  return dblessBodyAndHash(config).text;
+  return new DblessBodyWriter().bodyAndHash(config).text;
 }

@@ -8,20 +8,18 @@ const KONG_DECLARATIVE_NAMESPACE = 'fd02801f-0957-4a15-a55a-c8d9606f30b5';
 /** The kinds meshdoor writes, and plugins (whose ids the test double derives). */
 export type KongEntityTable = KongEntityType | 'plugins';
 
-const tableNamespaces = new Map<KongEntityTable, string>();
+/** Every table, checked against the type; their namespaces are computed once, at load. */
+const TABLES: Readonly<Record<KongEntityTable, true>> = {
+  certificates: true, services: true, upstreams: true, snis: true, routes: true, targets: true, plugins: true,
+};
 
-function tableNamespace(table: KongEntityTable): string {
-  let ns = tableNamespaces.get(table);
-  if (ns === undefined) {
-    ns = uuidv5(table, KONG_DECLARATIVE_NAMESPACE);
-    tableNamespaces.set(table, ns);
-  }
-  return ns;
-}
+const TABLE_NAMESPACES = Object.freeze(Object.fromEntries(
+  Object.keys(TABLES).map((table) => [table, uuidv5(table, KONG_DECLARATIVE_NAMESPACE)]),
+)) as Readonly<Record<KongEntityTable, string>>;
 
 /** The id Kong itself would give an entity whose unique key is `key`. */
 export function kongEntityId(table: KongEntityTable, key: string): string {
-  return uuidv5(key, tableNamespace(table));
+  return uuidv5(key, TABLE_NAMESPACES[table]);
 }
 
 /** Targets are keyed by their cache key: "targets:*:<upstream id>:<target>". */
