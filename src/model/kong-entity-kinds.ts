@@ -121,12 +121,15 @@ export const TOP_LEVEL_KINDS: readonly KongEntityKind[] = KONG_ENTITY_KINDS.filt
 /** Kinds with a parent (SNIs, routes, targets). */
 export const CHILD_KINDS: readonly KongEntityKind[] = KONG_ENTITY_KINDS.filter((kind) => kind.parent !== undefined);
 
+/** Per kind and protocol: the kind's defaults with the protocol's over them, merged once. */
+const BY_PROTOCOL: ReadonlyMap<KongEntityKind, Readonly<Record<string, Fields>>> = new Map(KONG_ENTITY_KINDS.map((kind) => [kind,
+  Object.fromEntries(Object.entries(kind.protocolDefaults ?? {}).map(([protocol, own]) => [protocol, Object.freeze({ ...kind.defaults, ...own })]))]));
+
 /** Kong's defaults for this entity: the kind's, with its protocol's subschema over them. */
 export function defaultsOf(kind: KongEntityKind, entity: Readonly<Record<string, unknown>>): Fields {
   const protocols = entity['protocols'];
   const first = Array.isArray(protocols) ? String(protocols[0]) : undefined;
-  const overrides = first === undefined ? undefined : kind.protocolDefaults?.[first];
-  return overrides === undefined ? kind.defaults : { ...kind.defaults, ...overrides };
+  return (first === undefined ? undefined : BY_PROTOCOL.get(kind)?.[first]) ?? kind.defaults;
 }
 
 /**
