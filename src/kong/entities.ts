@@ -15,10 +15,6 @@ export interface FlatEntity {
   parentId?: string;
 }
 
-export function singular(type: EntityType): string {
-  return entityKind(type).singular;
-}
-
 type Nested = Record<string, unknown> & { id: string };
 
 function flattenKind(kind: KongEntityKind, entities: readonly Nested[], out: FlatEntity[]): void {

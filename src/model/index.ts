@@ -16,5 +16,5 @@ export { formatHost, normalizeIp } from './kong-hosts.ts';
 export type { KongEntityKind, KongEntityType } from './kong-entity-kinds.ts';
 export {
   CHILD_KINDS, KONG_ENTITY_KINDS, KONG_ENTITY_TYPES, KONG_SERVICE_DEFAULTS, TOP_LEVEL_KINDS,
-  declarativeIdOf, defaultsOf, entityKind, findEntityKind, normalizeTarget,
+  declarativeIdOf, defaultsOf, entityKind, normalizeTarget,
 } from './kong-entity-kinds.ts';

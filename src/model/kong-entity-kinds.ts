@@ -108,11 +108,6 @@ export function entityKind(table: KongEntityType): KongEntityKind {
   return BY_TABLE.get(table) as KongEntityKind;
 }
 
-/** The kind of a table name read from outside (a URL, a Kong answer); undefined when meshdoor does not write it. */
-export function findEntityKind(table: string): KongEntityKind | undefined {
-  return BY_TABLE.get(table as KongEntityType);
-}
-
 export const KONG_ENTITY_TYPES: readonly KongEntityType[] = KONG_ENTITY_KINDS.map((kind) => kind.table);
 
 /** Kinds without a parent (certificates, services, upstreams): the top level of a declarative config. */
