@@ -1,7 +1,7 @@
 // Independent count of the Kong entities that differ between two configs (by
 // id and content), the exact number of writes a DB-mode sync should make.
 import { canonicalJson } from '../src/kong/config-hash.ts';
-import type { KongConfig } from '../src/kong/declarative.ts';
+import type { KongConfig } from '../src/model/index.ts';
 
 type Entity = Record<string, unknown> & { id: string };
 

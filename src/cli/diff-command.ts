@@ -2,8 +2,12 @@
 // by entity, without writing anything.
 import process from 'node:process';
 import { parseArgs } from 'node:util';
-import { AutoSyncEngine, diffGateway, entityLabel, KongClientPool, redactUrl } from '../kong/index.ts';
-import type { EntityChange, GatewayDiff } from '../kong/index.ts';
+import type { EntityChange } from '../kong/index.ts';
+import { entityLabel } from '../kong/index.ts';
+import { redactUrl } from '../kong/index.ts';
+import { diffGateway } from '../kong/index.ts';
+import type { GatewayDiff } from '../kong/index.ts';
+import { AutoSyncEngine } from '../kong/index.ts';
 import { formatFailure, translate } from '../translate/index.ts';
 import { commandTargets, KONG_OPTIONS, kongCommandOptions, translationInput, withKongUsage } from './sync-command.ts';
 
@@ -46,7 +50,6 @@ async function runDiff(argv: string[]): Promise<number> {
   }
   const options = await kongCommandOptions(values);
   const engine = new AutoSyncEngine({ client: options.client, mode: options.mode });
-  const pool = new KongClientPool(options.client);
   try {
     const { snapshot, settings } = await translationInput(options, engine);
     const result = translate(snapshot, { settings });
@@ -54,8 +57,8 @@ async function runDiff(argv: string[]): Promise<number> {
     let different = false;
     for (const target of commandTargets(options)) {
       try {
-        const mode = options.mode === 'auto' ? (await engine.detect(target)).mode : options.mode;
-        const diff = await diffGateway(pool.get(target), result.config, mode);
+        const { mode } = await engine.detect(target);
+        const diff = await diffGateway(engine.clientFor(target), result.config, mode);
         if (diff.changes.length > 0) different = true;
         process.stdout.write(renderGatewayDiff(redactUrl(target.url), diff));
       } catch (err) {
@@ -68,7 +71,6 @@ async function runDiff(argv: string[]): Promise<number> {
     return different ? DIFF_EXIT.different : DIFF_EXIT.same;
   } finally {
     engine.close();
-    pool.close();
   }
 }
 

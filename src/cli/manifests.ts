@@ -8,9 +8,13 @@ import type {
   V1EndpointSlice, V1Ingress, V1IngressClass, V1Secret, V1Service,
 } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import { settingsFromMeshDoor, type MeshDoorObject, type MeshDoorSettings } from '../config/index.ts';
-import { classOwnershipProblem, indexSnapshot, isIngressServed, LEGACY_CLASS_ANNOTATION, objectKey } from '../translate/index.ts';
-import type { ObjectKind, Snapshot } from '../translate/index.ts';
+import { settingsFromMeshDoor } from '../config/index.ts';
+import type { MeshDoorObject } from '../config/index.ts';
+import type { MeshDoorSettings } from '../config/index.ts';
+import { classOwnershipProblem, isIngressServed, LEGACY_CLASS_ANNOTATION } from '../translate/index.ts';
+import { indexSnapshot } from '../translate/index.ts';
+import { objectKey, type ObjectKind } from '../model/index.ts';
+import type { Snapshot } from '../translate/index.ts';
 import { annotationProblems, shapeProblem, skipReason } from './manifest-checks.ts';
 
 export interface LoadedManifests {

@@ -4,10 +4,15 @@
 import { readFile } from 'node:fs/promises';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
-import { settingsFromMeshDoor, type MeshDoorSettings } from '../config/index.ts';
-import { AutoSyncEngine, redactUrl } from '../kong/index.ts';
-import type { ClientDefaults, GatewayTarget, KongMode, RouterFlavor, SyncReport } from '../kong/index.ts';
-import { formatFailure, translate, type Snapshot } from '../translate/index.ts';
+import type { MeshDoorSettings } from '../config/index.ts';
+import { settingsFromMeshDoor } from '../config/index.ts';
+import type { ClientDefaults } from '../kong/index.ts';
+import type { RouterFlavor } from '../model/index.ts';
+import { AutoSyncEngine } from '../kong/index.ts';
+import type { GatewayTarget, KongMode, SyncReport } from '../kong/index.ts';
+import { redactUrl } from '../kong/index.ts';
+import { formatFailure, translate } from '../translate/index.ts';
+import type { Snapshot } from '../translate/index.ts';
 import { loadManifests, selectMeshDoor } from './manifests.ts';
 import { withUsage } from './translate-command.ts';
 

@@ -3,8 +3,9 @@
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import type { KongConfig } from '../kong/index.ts';
-import { formatFailure, objectKey, translate, type TranslationFailure } from '../translate/index.ts';
+import { objectKey, type KongConfig } from '../model/index.ts';
+import { formatFailure, translate } from '../translate/index.ts';
+import type { TranslationFailure } from '../translate/index.ts';
 import { loadTranslationInput } from './manifests.ts';
 
 const USAGE = `usage: meshdoor translate -f <file|dir> [-f ...] [-o yaml|json] [--meshdoor <name>]

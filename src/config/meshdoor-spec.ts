@@ -2,7 +2,7 @@
 // defaults. A bad value throws an Error naming the field; fields this version
 // does not know are ignored (the CRD schema is the gatekeeper in a cluster).
 import { isIP } from 'node:net';
-import type { RouterFlavor } from '../kong/index.ts';
+import type { RouterFlavor } from '../model/index.ts';
 import { DEFAULT_SETTINGS } from './settings.ts';
 import type { AdminCertificates, HostOwnership, MeshDoorSettings, UpstreamMode } from './settings.ts';
 

@@ -1,5 +1,5 @@
 // The effective settings of one bridge: a MeshDoor spec with defaults applied.
-import type { RouterFlavor } from '../kong/index.ts';
+import type { RouterFlavor } from '../model/index.ts';
 
 export type UpstreamMode = 'service' | 'mesh' | 'endpoints';
 

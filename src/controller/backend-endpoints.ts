@@ -2,7 +2,7 @@
 // to them but can only answer 503 ("failure to get a peer from the
 // ring-balancer"), so they are reported although the configuration is synced.
 import type { V1EndpointSlice, V1Service } from '@kubernetes/client-node';
-import { objectKey, type ObjectRef, type TranslationFailure } from '../translate/index.ts';
+import { objectKey, type ObjectRef, type TranslationFailure } from '../model/index.ts';
 
 export const NO_READY_ENDPOINTS = 'NoReadyEndpoints';
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';

@@ -2,7 +2,7 @@
 // recorder deduplicates repeats), and a Normal once a failing object is
 // configured again.
 import type { EventRecorder, EventTarget } from '../kube/index.ts';
-import { objectKey, type ObjectKind, type ObjectRef, type TranslationFailure } from '../translate/index.ts';
+import { objectKey, type ObjectKind, type ObjectRef, type TranslationFailure } from '../model/index.ts';
 
 const API_VERSIONS: Record<ObjectKind, string> = {
   Ingress: 'networking.k8s.io/v1',

@@ -1,7 +1,7 @@
 // One log line when an object's translation failure appears (or changes) and
 // one when it clears, instead of the same failure on every pass.
 import type { Logger } from '../observe/index.ts';
-import { objectKey, type TranslationFailure } from '../translate/index.ts';
+import { objectKey, type TranslationFailure } from '../model/index.ts';
 
 export class FailureLog {
   private failing = new Map<string, string>();

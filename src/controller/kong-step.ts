@@ -2,13 +2,14 @@
 // nothing the translation depends on changed, else hand the snapshot to the
 // engine and turn its report into metrics, readiness and a retry delay.
 import { redactUrl } from '../kong/index.ts';
-import type {
-  GatewayOutcome, GatewayTarget, KongConfig, KongMode, KongSyncEngine, RejectionMemory, SyncReport,
-} from '../kong/index.ts';
 import type { MeshDoorSettings } from '../config/index.ts';
+import type { RejectionMemory } from '../kong/index.ts';
+import type { KongConfig, TranslateResult } from '../model/index.ts';
+import type { GatewayOutcome, GatewayTarget, KongMode, KongSyncEngine, SyncReport } from '../kong/index.ts';
 import type { Clock } from '../kube/index.ts';
-import { errorField, type Logger, type Metrics } from '../observe/index.ts';
-import type { Snapshot, TranslateOptions, TranslateResult } from '../translate/index.ts';
+import { errorField, type Logger } from '../observe/index.ts';
+import type { Metrics } from '../observe/index.ts';
+import type { Snapshot, TranslateOptions } from '../translate/index.ts';
 import { HostOwnerMemory } from './host-owners.ts';
 import { LastValid } from './last-valid.ts';
 

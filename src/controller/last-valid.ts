@@ -4,8 +4,9 @@
 // The translator stays pure and unaware: it is simply given a snapshot that
 // holds the older object. Deleting (or re-creating) the object drops it for real.
 import type { V1Ingress, V1Service } from '@kubernetes/client-node';
-import { objectKey, parsePartExclusionKey } from '../translate/index.ts';
-import type { KubeObject, ObjectKind, ObjectRef, Snapshot, TranslateResult, TranslationFailure } from '../translate/index.ts';
+import type { KubeObject } from '../translate/index.ts';
+import { objectKey, parsePartExclusionKey, type ObjectKind, type ObjectRef, type TranslateResult, type TranslationFailure } from '../model/index.ts';
+import type { Snapshot } from '../translate/index.ts';
 
 export const SERVING_LAST_VALID = 'ServingLastValid';
 /** Bounds of what the MeshDoor status keeps. */

@@ -2,9 +2,9 @@
 // GatewayInMesh with reasons, counts, config hash, gateway pods, and a bounded
 // list of failing objects. Transition times only move when a condition changes.
 import type { GatewayAccess } from '../admin-tls/index.ts';
-import { canonicalJson, type KongConfig } from '../kong/index.ts';
+import { canonicalJson } from '../kong/index.ts';
+import { objectKey, type HostReport, type KongConfig, type TranslationFailure } from '../model/index.ts';
 import type { GatewayPodSummary } from '../mesh/index.ts';
-import { objectKey, type HostReport, type TranslationFailure } from '../translate/index.ts';
 import { hostOwnersToStatus, sharedHostsToStatus, type HostOwnerEntry, type SharedHostEntry } from './host-owners.ts';
 import type { LastValidEntry } from './last-valid.ts';
 

@@ -1,7 +1,7 @@
 // Kong rejections remembered per entity content ↔ their form in the MeshDoor
 // status, so a restarted controller leaves them out before its first POST.
 import type { RememberedRejection } from '../kong/index.ts';
-import type { ObjectKind } from '../translate/index.ts';
+import type { ObjectKind } from '../model/index.ts';
 import type { KongRejectionEntry } from './meshdoor-status.ts';
 
 const MAX_IN_STATUS = 50;

@@ -1,12 +1,16 @@
 // What the leader reports after a pass: Ingress status for configured
 // Ingresses, Events for failing and recovered objects, and the MeshDoor status.
 import type { V1EndpointSlice, V1Ingress, V1Service } from '@kubernetes/client-node';
-import { desiredLoadBalancerIngress } from '../kube/index.ts';
-import type { Clock, EventRecorder, IngressStatusWriter, KubeWriter } from '../kube/index.ts';
+import type { Clock } from '../kube/index.ts';
+import type { EventRecorder } from '../kube/index.ts';
+import { desiredLoadBalancerIngress, type IngressStatusWriter } from '../kube/index.ts';
+import type { KubeWriter } from '../kube/index.ts';
 import type { GatewayMeshState } from '../mesh/index.ts';
 import { errorField, type Logger } from '../observe/index.ts';
-import { classOwnershipProblem, indexSnapshot, isIngressServed, objectKey } from '../translate/index.ts';
-import type { ObjectRef, Snapshot, TranslationFailure } from '../translate/index.ts';
+import { classOwnershipProblem, isIngressServed } from '../translate/index.ts';
+import { indexSnapshot } from '../translate/index.ts';
+import { objectKey, type ObjectRef, type TranslationFailure } from '../model/index.ts';
+import type { Snapshot } from '../translate/index.ts';
 import { noReadyEndpointFailures } from './backend-endpoints.ts';
 import { FailureEvents, mergeFailures } from './failure-events.ts';
 import { HostEvents } from './host-events.ts';

@@ -108,6 +108,15 @@ export class KongAdminClient {
     return this.requestJson('GET', '/status');
   }
 
+  /**
+   * One `GET /status`: no retries, its own timeout, and not queued behind the
+   * other requests, so a frequent check never waits for a push (the next check
+   * is the retry).
+   */
+  async probeStatus(timeoutMs: number): Promise<{ configuration_hash?: string } & Record<string, unknown>> {
+    return this.#json('GET', '/status', await this.#attempt({ method: 'GET', path: '/status', timeoutMs }, false));
+  }
+
   /** `GET /config` (DB-less): the declarative config as YAML text. */
   async getConfig(): Promise<string> {
     const body = await this.requestJson<{ config?: unknown }>('GET', '/config');
@@ -182,6 +191,10 @@ export class KongAdminClient {
 
   async requestJson<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await this.request({ method, path, body: body === undefined ? undefined : JSON.stringify(body) });
+    return this.#json(method, path, res);
+  }
+
+  #json<T>(method: string, path: string, res: HttpResponse): T {
     if (res.text === '') return {} as T;
     try {
       return JSON.parse(res.text) as T;
@@ -216,12 +229,12 @@ export class KongAdminClient {
     }
   }
 
-  async #attempt(request: HttpRequest): Promise<HttpResponse> {
+  async #attempt(request: HttpRequest, queued = true): Promise<HttpResponse> {
     const started = this.#now();
     const sentBytes = request.body === undefined ? 0 : Buffer.byteLength(request.body);
     let res: HttpResponse;
     try {
-      res = await this.#queue.add(() => this.#transport.send(request));
+      res = await (queued ? this.#queue.add(() => this.#transport.send(request)) : this.#transport.send(request));
     } catch (error) {
       this.#notePost(request, { outcome: error instanceof KongNetworkError ? 'transport_error' : 'error', durationMs: this.#now() - started, sentBytes, receivedBytes: 0 });
       throw error;

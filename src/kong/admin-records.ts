@@ -1,8 +1,8 @@
 // Entities as the Admin API returns them (docs/kong-admin-api.md):
 // every schema field present, unset ones null, foreign keys as `{id}`.
-import type { KongProtocol } from './declarative.ts';
+import { entityKind, type KongEntityType, type KongProtocol } from '../model/index.ts';
 
-export type KongEntityType = 'services' | 'routes' | 'upstreams' | 'targets' | 'certificates' | 'snis';
+export type { KongEntityType };
 
 interface KongRecordBase {
   id: string;
@@ -87,8 +87,9 @@ export interface KongRecords {
 }
 
 /** Collection path of an entity type; targets only exist under their upstream. */
-export function collectionPath(type: KongEntityType, upstream?: string): string {
-  if (type !== 'targets') return `/${type}`;
-  if (upstream === undefined) throw new Error('targets are listed per upstream');
-  return `/upstreams/${encodeURIComponent(upstream)}/targets`;
+export function collectionPath(type: KongEntityType, parentId?: string): string {
+  const kind = entityKind(type);
+  if (!kind.underParent || kind.parent === undefined) return `/${type}`;
+  if (parentId === undefined) throw new Error(`${type} are listed per ${entityKind(kind.parent.table).singular}`);
+  return `/${kind.parent.table}/${encodeURIComponent(parentId)}/${type}`;
 }

@@ -13,104 +13,99 @@
 // entities are the same (deep-frozen) entities as before is reused; the MD5
 // goes on from the state after the unchanged leading pieces. So a pass that
 // changed one Ingress serializes one chunk and hashes from there on.
-import type { KongCertificate, KongConfig, KongRoute, KongService, KongUpstream } from './declarative.ts';
-import { OWNERSHIP_TAG } from './declarative.ts';
+import { TOP_LEVEL_KINDS, OWNERSHIP_TAG, defaultsOf, entityKind, type KongConfig, type KongEntityKind } from '../model/index.ts';
 import { canonicalJson } from './config-hash.ts';
-import { listParts, md5OfParts } from './body-chunks.ts';
+import { BodyChunks, type ChunkCounts } from './body-chunks.ts';
 import { flowChunk, yamlQuoted } from './flow-yaml.ts';
 
 type Fields = Record<string, unknown>;
 
-const SERVICE_DEFAULTS: Fields = { protocol: 'http', port: 80, retries: 5, connect_timeout: 60000, read_timeout: 60000, write_timeout: 60000 };
-const ROUTE_DEFAULTS: Fields = {
-  preserve_host: false, regex_priority: 0, path_handling: 'v0', https_redirect_status_code: 426,
-  request_buffering: true, response_buffering: true,
-};
-const HTTP_ROUTE_DEFAULTS: Fields = { ...ROUTE_DEFAULTS, strip_path: true };
-const UPSTREAM_DEFAULTS: Fields = { algorithm: 'round-robin' };
-const TARGET_DEFAULTS: Fields = { weight: 100 };
-
-function sameValue(a: unknown, b: unknown): boolean {
-  return a === b || (typeof a === 'object' && typeof b === 'object' && canonicalJson(a) === canonicalJson(b));
+function sameValue(kind: KongEntityKind, field: string, a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b) && kind.sets.includes(field)) {
+    return a.length === b.length && b.every((item) => a.includes(item));
+  }
+  return typeof a === 'object' && typeof b === 'object' && canonicalJson(a) === canonicalJson(b);
 }
 
-/** The fields Kong needs: no derived id, no default, no ownership tag, no children. */
-function ownFields(entity: Fields, defaults: Fields, omit: readonly string[]): Fields {
+/**
+ * The fields Kong needs: no id it derives or that nothing refers to (an entity
+ * with an endpoint key is known by it), no default, no ownership tag; nested
+ * children written the same way.
+ */
+function ownFields(kind: KongEntityKind, entity: Fields): Fields {
+  const defaults = defaultsOf(kind, entity);
   const fields: Fields = {};
   for (const [key, value] of Object.entries(entity)) {
-    if (omit.includes(key) || (key in defaults && sameValue(value, defaults[key]))) continue;
+    if (key === kind.nested || (key === 'id' && kind.endpointKey !== undefined)) continue;
+    if (key in defaults && sameValue(kind, key, value, defaults[key])) continue;
     fields[key] = key === 'tags' && Array.isArray(value) ? value.filter((tag) => tag !== OWNERSHIP_TAG) : value;
+  }
+  if (kind.nested !== undefined) {
+    const child = entityKind(kind.nested);
+    fields[kind.nested] = (entity[kind.nested] as Fields[]).map((item) => ownFields(child, item));
   }
   return fields;
 }
 
-function routeFields(route: KongRoute): Fields {
-  const http = route.protocols[0] === 'http' || route.protocols[0] === 'https';
-  const defaults = http ? HTTP_ROUTE_DEFAULTS : ROUTE_DEFAULTS;
-  const fields = ownFields(route as unknown as Fields, defaults, ['id']);
-  if (http && sameProtocols(route.protocols, ['http', 'https'])) delete fields['protocols'];
-  return fields;
-}
+type ChunkWriter = (items: readonly object[]) => string;
 
-function sameProtocols(actual: readonly string[], expected: readonly string[]): boolean {
-  return actual.length === expected.length && expected.every((p) => actual.includes(p));
-}
+/** One writer per list, the same on every push. */
+const WRITERS: ReadonlyMap<KongEntityKind, ChunkWriter> = new Map(TOP_LEVEL_KINDS.map((kind) =>
+  [kind, (items: readonly object[]) => flowChunk(items.map((item) => ownFields(kind, item as Fields)))]));
 
-function serviceFields(s: KongService): Fields {
-  return { ...ownFields(s as unknown as Fields, SERVICE_DEFAULTS, ['id', 'routes']), routes: s.routes.map(routeFields) };
-}
+/** The top-level lists in the sorted order flowChunk writes keys in. */
+const LISTS = [...TOP_LEVEL_KINDS].sort((a, b) => (a.table < b.table ? -1 : 1));
 
-function upstreamFields(u: KongUpstream): Fields {
-  const targets = u.targets.map((t) => ownFields(t as unknown as Fields, TARGET_DEFAULTS, ['id']));
-  return { ...ownFields(u as unknown as Fields, UPSTREAM_DEFAULTS, ['id', 'targets']), targets };
-}
-
-function certificateFields(c: KongCertificate): Fields {
-  return { ...ownFields(c as unknown as Fields, {}, ['snis']), snis: c.snis.map((sni) => ownFields(sni as unknown as Fields, {}, ['id'])) };
-}
-
-const chunkOf = <T>(fields: (entity: T) => Fields) => (items: readonly T[]): string => flowChunk(items.map(fields));
-
-// One writer per list, the same on every push: the chunk cache is kept per writer.
-const writeCertificates = chunkOf(certificateFields);
-const writeServices = chunkOf(serviceFields);
-const writeUpstreams = chunkOf(upstreamFields);
-
-/**
- * The body in pieces, in order: `{_format_version: …,certificates: `, then
- * each list as `[`, chunks, `,` between them, `]`, with the keys between, in
- * the sorted order flowChunk writes keys in.
- */
-function bodyParts(config: KongConfig): string[] {
-  return [
-    `{_format_version: ${yamlQuoted(config._format_version)},certificates: `, ...listParts(config.certificates, writeCertificates),
-    ',services: ', ...listParts(config.services, writeServices),
-    ',upstreams: ', ...listParts(config.upstreams, writeUpstreams),
-    '}',
-  ];
-}
 export interface DblessBody {
   text: string;
   /** Kong's configuration_hash for it: its MD5. */
   md5: string;
 }
 
-// Gateways share one config: its pieces and hash are made once. The joined
-// text is not kept (the config outlives the push; ~10 MB at 10k Ingresses).
-const bodies = new WeakMap<KongConfig, { parts: string[]; md5: string }>();
+/**
+ * Writes POST /config bodies, remembering the last body's chunks and MD5
+ * states so the next body reuses what did not change. One per DB-less engine:
+ * its gateways share one config, whose pieces and hash are made once.
+ */
+export class DblessBodyWriter {
+  readonly #chunks = new BodyChunks();
+  // The joined text is not kept (the config outlives the push; ~10 MB at 10k Ingresses).
+  readonly #bodies = new WeakMap<KongConfig, { parts: string[]; md5: string }>();
 
-/** The POST /config body for `config` and its MD5: same config, same bytes. */
-export function dblessBodyAndHash(config: KongConfig): DblessBody {
-  let body = bodies.get(config);
-  if (body === undefined) {
-    const parts = bodyParts(config);
-    body = { parts, md5: md5OfParts(parts) };
-    bodies.set(config, body);
+  /** The POST /config body for `config` and its MD5: same config, same bytes. */
+  bodyAndHash(config: KongConfig): DblessBody {
+    let body = this.#bodies.get(config);
+    if (body === undefined) {
+      const parts = this.#bodyParts(config);
+      body = { parts, md5: this.#chunks.md5OfParts(parts) };
+      this.#bodies.set(config, body);
+    }
+    return { text: body.parts.join(''), md5: body.md5 };
   }
-  return { text: body.parts.join(''), md5: body.md5 };
+
+  /** Chunks of each list the last new body wrote and reused (by table name). */
+  chunkCounts(): Record<string, ChunkCounts> {
+    return Object.fromEntries(LISTS.map((kind) => [kind.table, this.#chunks.counts(kind.table)]));
+  }
+
+  /**
+   * The body in pieces, in order: `{_format_version: …`, then each list's key
+   * and the list as `[`, chunks, `,` between them, `]`, in the sorted order
+   * flowChunk writes keys in.
+   */
+  #bodyParts(config: KongConfig): string[] {
+    const lists = config as unknown as Record<string, readonly object[]>;
+    const parts = [`{_format_version: ${yamlQuoted(config._format_version)}`];
+    for (const kind of LISTS) {
+      parts.push(`,${kind.table}: `, ...this.#chunks.listParts(kind.table, lists[kind.table] ?? [], WRITERS.get(kind) as ChunkWriter));
+    }
+    parts.push('}');
+    return parts;
+  }
 }
 
-/** The POST /config body for `config`. */
+/** The POST /config body for `config`, written from scratch (commands, tests). */
 export function dblessBody(config: KongConfig): string {
-  return dblessBodyAndHash(config).text;
+  return new DblessBodyWriter().bodyAndHash(config).text;
 }

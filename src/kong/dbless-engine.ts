@@ -4,7 +4,7 @@
 import { LRUCache } from 'lru-cache';
 import { KongAdminError, configTooLargeMessage, isBodyTooLarge, parseNginxSize } from './admin-errors.ts';
 import type { KongAdminClient } from './admin-client.ts';
-import { dblessBodyAndHash } from './dbless-body.ts';
+import { DblessBodyWriter } from './dbless-body.ts';
 import { RejectionMemory } from './rejection-memory.ts';
 import { applyWithExclusions, failuresFromRejections, rejectionSummary, rejectionsFromFlattened } from './rejections.ts';
 import type { ApplyAttempt, EntityRejection } from './rejections.ts';
@@ -14,7 +14,7 @@ import type { GatewaySyncResult } from './sync-shared.ts';
 import type { KongLogger, KongSyncObserver } from './sync-observer.ts';
 import { silentLogger } from './sync-observer.ts';
 import type { GatewayOutcome, GatewayTarget, KongSyncEngine, SyncReport, SyncRequest } from './sync-types.ts';
-import type { TranslateResult, TranslationFailure } from '../translate/types.ts';
+import type { TranslateResult, TranslationFailure } from '../model/index.ts';
 
 /** Kong's default `nginx_admin_client_max_body_size` (10m). */
 export const KONG_ADMIN_BODY_LIMIT = 10 * 1024 * 1024;
@@ -64,6 +64,8 @@ export class DblessSyncEngine implements KongSyncEngine {
   readonly #memory = new LRUCache<string, GatewayMemory>({ max: 256 });
   readonly #backoff: GatewayBackoff;
   readonly #rejections: RejectionMemory;
+  /** This engine's bodies: what the last push wrote is reused by the next. */
+  readonly #bodies = new DblessBodyWriter();
 
   constructor(options: DblessEngineOptions) {
     this.#options = options;
@@ -190,7 +192,7 @@ export class DblessSyncEngine implements KongSyncEngine {
 
   async #push(client: KongAdminClient, memory: GatewayMemory, result: TranslateResult, countWrite: () => void): Promise<ApplyAttempt<PushResult>> {
     // One serialization serves the hash and the body.
-    const { text, md5: hash } = dblessBodyAndHash(result.config);
+    const { text, md5: hash } = this.#bodies.bodyAndHash(result.config);
     const refused = memory.refused.get(hash);
     if (refused !== undefined) return { ok: false, ...refused };
     const empty = result.config.services.length + result.config.upstreams.length + result.config.certificates.length === 0;

@@ -7,7 +7,8 @@ import { KongAdminError } from './admin-errors.ts';
 import type { EntityChange } from './dbmode-diff.ts';
 import { writeBody } from './entity-compare.ts';
 import type { EntityType, FlatEntity } from './entities.ts';
-import { PARENT_FIELD, entityLabel, entityPath, entityTags, foreignId } from './entities.ts';
+import { entityLabel, entityPath, entityTags, foreignId } from './entities.ts';
+import { CHILD_KINDS, TOP_LEVEL_KINDS, entityKind } from '../model/index.ts';
 import { describeFieldErrors, objectRefFromTags } from './rejections.ts';
 import type { EntityRejection } from './rejections.ts';
 
@@ -38,11 +39,15 @@ export interface ApplyResult {
   writes: number;
 }
 
+const PARENTS: EntityType[] = TOP_LEVEL_KINDS.map((kind) => kind.table);
+const CHILDREN: EntityType[] = CHILD_KINDS.map((kind) => kind.table);
+
+/** Parents are written before their children and deleted after them. */
 const PHASES: readonly (readonly [EntityChange['action'][], EntityType[]])[] = [
-  [['create', 'update'], ['certificates', 'services', 'upstreams']],
-  [['create', 'update'], ['snis', 'routes', 'targets']],
-  [['delete'], ['snis', 'routes', 'targets']],
-  [['delete'], ['certificates', 'services', 'upstreams']],
+  [['create', 'update'], PARENTS],
+  [['create', 'update'], CHILDREN],
+  [['delete'], CHILDREN],
+  [['delete'], PARENTS],
 ];
 
 async function writeChange(client: KongAdminClient, change: EntityChange): Promise<Record<string, unknown> | undefined> {
@@ -52,11 +57,12 @@ async function writeChange(client: KongAdminClient, change: EntityChange): Promi
     return undefined;
   }
   const body = writeBody(entity);
-  if (entity.type !== 'targets') return client.put(entityPath(entity), body);
-  // Targets: PUT only updates an existing target; creating one is a POST.
-  const { upstream: _upstream, ...targetBody } = body;
-  if (change.action === 'update') return client.put(entityPath(entity), targetBody);
-  return client.post(`/upstreams/${pathSegment(entity.parentId ?? '')}/targets`, { id: entity.id, ...targetBody });
+  const parent = entityKind(entity.type).underParent ? entityKind(entity.type).parent : undefined;
+  if (parent === undefined) return client.put(entityPath(entity), body);
+  // Under a parent (targets): PUT only updates an existing entity; creating one is a POST.
+  const { [parent.field]: _parent, ...childBody } = body;
+  if (change.action === 'update') return client.put(entityPath(entity), childBody);
+  return client.post(`/${parent.table}/${pathSegment(entity.parentId ?? '')}/${entity.type}`, { id: entity.id, ...childBody });
 }
 
 /**
@@ -107,7 +113,7 @@ export async function applyChanges(client: KongAdminClient, changes: readonly En
 }
 
 function dependsOnFailed(entity: FlatEntity, failedParents: ReadonlySet<string>): boolean {
-  const field = PARENT_FIELD[entity.type];
+  const field = entityKind(entity.type).parent?.field;
   if (field === undefined) return false;
   const parent = foreignId(entity.body[field]);
   return parent !== undefined && failedParents.has(parent);

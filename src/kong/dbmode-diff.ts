@@ -3,7 +3,8 @@
 // creates/updates parents first, deletes children first.
 import { changedFields, entityContentHash } from './entity-compare.ts';
 import type { EntityType, FlatEntity } from './entities.ts';
-import { CHILD_TYPES, PARENT_TYPES, entityKey } from './entities.ts';
+import { entityKey } from './entities.ts';
+import { CHILD_KINDS, TOP_LEVEL_KINDS } from '../model/index.ts';
 
 export interface EntityChange {
   action: 'create' | 'update' | 'delete';
@@ -28,6 +29,8 @@ export interface EntityDiff {
   unchanged: { desired: FlatEntity; current: FlatEntity }[];
 }
 
+const PARENT_TYPES = TOP_LEVEL_KINDS.map((kind) => kind.table);
+const CHILD_TYPES = CHILD_KINDS.map((kind) => kind.table);
 const UPSERT_ORDER: readonly EntityType[] = [...PARENT_TYPES, ...CHILD_TYPES];
 const DELETE_ORDER: readonly EntityType[] = [...CHILD_TYPES, ...PARENT_TYPES];
 

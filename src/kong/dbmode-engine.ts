@@ -4,7 +4,7 @@
 import { LRUCache } from 'lru-cache';
 import type { KongAdminClient } from './admin-client.ts';
 import { configHash } from './config-hash.ts';
-import { OWNERSHIP_TAG } from './declarative.ts';
+import { OWNERSHIP_TAG, type KongConfig, type TranslateResult } from '../model/index.ts';
 import { applyChanges } from './dbmode-apply.ts';
 import type { ApplyResult } from './dbmode-apply.ts';
 import { diffEntities } from './dbmode-diff.ts';
@@ -20,8 +20,6 @@ import type { GatewaySyncResult } from './sync-shared.ts';
 import type { KongLogger, KongSyncObserver } from './sync-observer.ts';
 import { silentLogger } from './sync-observer.ts';
 import type { GatewayOutcome, GatewayTarget, KongSyncEngine, SyncReport, SyncRequest } from './sync-types.ts';
-import type { KongConfig } from './declarative.ts';
-import type { TranslateResult } from '../translate/types.ts';
 
 export interface DbModeEngineOptions {
   clientFor(target: GatewayTarget): KongAdminClient;

@@ -2,13 +2,14 @@
 // 1000 per page. Anything without the ownership tag is dropped even if Kong
 // returned it, so a sync can never change or delete a foreign entity.
 import type { KongAdminClient } from './admin-client.ts';
-import { OWNERSHIP_TAG } from './declarative.ts';
+import { KONG_ENTITY_KINDS, OWNERSHIP_TAG } from '../model/index.ts';
 import type { EntityType, FlatEntity } from './entities.ts';
 import { entityKey, flatEntityFromRecord } from './entities.ts';
 
 export const OWNED_PAGE_SIZE = 1000;
 
-const TOP_LEVEL: readonly EntityType[] = ['certificates', 'snis', 'services', 'routes', 'upstreams'];
+/** Kinds listed by tag; the rest (targets) only under their parent. */
+const TAG_LISTED: readonly EntityType[] = KONG_ENTITY_KINDS.filter((kind) => !kind.underParent).map((kind) => kind.table);
 
 type KongRecord = Record<string, unknown>;
 
@@ -48,7 +49,7 @@ async function listTargets(client: KongAdminClient, upstreamId: string): Promise
 /** Every owned entity on the gateway, or OwnedReadError. */
 export async function readOwnedEntities(client: KongAdminClient): Promise<OwnedEntities> {
   try {
-    const lists = await Promise.all(TOP_LEVEL.map(async (type) => [type, await listOwned(client, type)] as const));
+    const lists = await Promise.all(TAG_LISTED.map(async (type) => [type, await listOwned(client, type)] as const));
     const byType = new Map(lists);
     const entities = lists.flatMap(([type, records]) => records.map((r) => flatEntityFromRecord(type, r)));
     const parentsWithForeignChildren = new Set<string>();

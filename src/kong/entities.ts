@@ -1,8 +1,7 @@
 // The flat entity view of a Kong configuration, as the Admin API stores it:
 // one record per entity with foreign keys as `{id}`. The DB-mode diff and the
 // `diff` command work on this view.
-import type { KongEntityType } from './admin-records.ts';
-import type { KongConfig } from './declarative.ts';
+import { TOP_LEVEL_KINDS, entityKind, type KongConfig, type KongEntityKind, type KongEntityType } from '../model/index.ts';
 import { pathSegment } from './admin-client.ts';
 
 export type EntityType = KongEntityType;
@@ -16,48 +15,37 @@ export interface FlatEntity {
   parentId?: string;
 }
 
-/** Parents before children: the order of creates and updates. */
-export const PARENT_TYPES: readonly EntityType[] = ['certificates', 'services', 'upstreams'];
-export const CHILD_TYPES: readonly EntityType[] = ['snis', 'routes', 'targets'];
-export const ENTITY_TYPES: readonly EntityType[] = [...PARENT_TYPES, ...CHILD_TYPES];
+type Nested = Record<string, unknown> & { id: string };
 
-const SINGULAR: Record<EntityType, string> = {
-  certificates: 'certificate', snis: 'sni', services: 'service', routes: 'route', upstreams: 'upstream', targets: 'target',
-};
-
-/** The field of a child that points at its parent. */
-export const PARENT_FIELD: Partial<Record<EntityType, string>> = { snis: 'certificate', routes: 'service', targets: 'upstream' };
-
-export function singular(type: EntityType): string {
-  return SINGULAR[type];
-}
-
-/** Pure: the nested declarative config as flat entities, parents first. */
-export function flattenKongConfig(config: KongConfig): FlatEntity[] {
-  const out: FlatEntity[] = [];
-  for (const { snis, ...certificate } of config.certificates) {
-    out.push({ type: 'certificates', id: certificate.id, body: { ...certificate } });
-    for (const sni of snis) out.push({ type: 'snis', id: sni.id, body: { ...sni, certificate: { id: certificate.id } } });
-  }
-  for (const { routes, ...service } of config.services) {
-    out.push({ type: 'services', id: service.id, body: { ...service } });
-    for (const route of routes) out.push({ type: 'routes', id: route.id, body: { ...route, service: { id: service.id } } });
-  }
-  for (const { targets, ...upstream } of config.upstreams) {
-    out.push({ type: 'upstreams', id: upstream.id, body: { ...upstream } });
-    for (const target of targets) {
-      out.push({ type: 'targets', id: target.id, parentId: upstream.id, body: { ...target, upstream: { id: upstream.id } } });
+function flattenKind(kind: KongEntityKind, entities: readonly Nested[], out: FlatEntity[]): void {
+  const child = kind.nested === undefined ? undefined : entityKind(kind.nested);
+  for (const entity of entities) {
+    const { [kind.nested ?? '']: children, ...own } = entity;
+    out.push({ type: kind.table, id: entity.id, body: own });
+    if (child?.parent === undefined) continue;
+    for (const item of (children ?? []) as Nested[]) {
+      const flat: FlatEntity = { type: child.table, id: item.id, body: { ...item, [child.parent.field]: { id: entity.id } } };
+      if (child.underParent) flat.parentId = entity.id;
+      out.push(flat);
     }
   }
+}
+
+/** Pure: the nested declarative config as flat entities, each parent followed by its children. */
+export function flattenKongConfig(config: KongConfig): FlatEntity[] {
+  const out: FlatEntity[] = [];
+  const lists = config as unknown as Record<string, readonly Nested[]>;
+  for (const kind of TOP_LEVEL_KINDS) flattenKind(kind, lists[kind.table] ?? [], out);
   return out;
 }
 
 /** Pure: a record read back from Kong as a flat entity. */
 export function flatEntityFromRecord(type: EntityType, record: Record<string, unknown>): FlatEntity {
   const entity: FlatEntity = { type, id: String(record.id), body: record };
-  if (type === 'targets') {
-    const upstream = foreignId(record.upstream);
-    if (upstream !== undefined) entity.parentId = upstream;
+  const kind = entityKind(type);
+  if (kind.underParent && kind.parent !== undefined) {
+    const parentId = foreignId(record[kind.parent.field]);
+    if (parentId !== undefined) entity.parentId = parentId;
   }
   return entity;
 }
@@ -74,8 +62,9 @@ export function foreignId(value: unknown): string | undefined {
 /** A short human name: `service kong.frontend.80`, `target frontend:80`. */
 export function entityLabel(entity: FlatEntity): string {
   const body = entity.body;
-  const name = typeof body.name === 'string' ? body.name : typeof body.target === 'string' ? body.target : entity.id;
-  return `${singular(entity.type)} ${name}`;
+  const kind = entityKind(entity.type);
+  const key = kind.endpointKey === undefined ? undefined : body[kind.endpointKey];
+  return `${kind.singular} ${typeof key === 'string' ? key : entity.id}`;
 }
 
 export function entityKey(entity: Pick<FlatEntity, 'type' | 'id'>): string {
@@ -84,9 +73,8 @@ export function entityKey(entity: Pick<FlatEntity, 'type' | 'id'>): string {
 
 /** Admin API path of one entity (targets are only addressable under their upstream). */
 export function entityPath(entity: Pick<FlatEntity, 'type' | 'id' | 'parentId'>): string {
-  if (entity.type === 'targets') {
-    return `/upstreams/${pathSegment(entity.parentId ?? '')}/targets/${pathSegment(entity.id)}`;
-  }
+  const parent = entityKind(entity.type).underParent ? entityKind(entity.type).parent : undefined;
+  if (parent !== undefined) return `/${parent.table}/${pathSegment(entity.parentId ?? '')}/${entity.type}/${pathSegment(entity.id)}`;
   return `/${entity.type}/${pathSegment(entity.id)}`;
 }
 

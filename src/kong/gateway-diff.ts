@@ -7,9 +7,9 @@ import { desiredOwnedEntities } from './dbmode-engine.ts';
 import { diffEntities } from './dbmode-diff.ts';
 import type { EntityChange, EntityDiff } from './dbmode-diff.ts';
 import { readOwnedEntities } from './dbmode-read.ts';
-import type { KongConfig } from './declarative.ts';
+import { KONG_ENTITY_TYPES, type KongConfig } from '../model/index.ts';
 import type { FlatEntity } from './entities.ts';
-import { ENTITY_TYPES, flatEntityFromRecord, flattenKongConfig } from './entities.ts';
+import { flatEntityFromRecord, flattenKongConfig } from './entities.ts';
 import type { KongMode } from './sync-types.ts';
 
 export interface GatewayDiff {
@@ -24,7 +24,7 @@ export function entitiesFromDeclarativeExport(text: string): FlatEntity[] {
   const doc: unknown = text.trim() === '' ? {} : parseYaml(text);
   if (doc === null || typeof doc !== 'object') return [];
   const tables = doc as Record<string, unknown>;
-  return ENTITY_TYPES.flatMap((type) => {
+  return KONG_ENTITY_TYPES.flatMap((type) => {
     const records = tables[type];
     return Array.isArray(records)
       ? records.filter((r): r is Record<string, unknown> => r !== null && typeof r === 'object').map((r) => flatEntityFromRecord(type, r))

@@ -1,7 +1,7 @@
 // What a gateway is: read from `GET /` (version, configuration.database,
 // configuration.router_flavor), which decides the sync mode and route form.
 import type { KongAdminClient } from './admin-client.ts';
-import type { RouterFlavor } from './declarative.ts';
+import type { RouterFlavor } from '../model/index.ts';
 import type { KongMode } from './sync-types.ts';
 
 export interface KongGatewayInfo {

@@ -1,30 +1,3 @@
-// Deterministic entity ids, computed the way Kong's declarative loader does:
-// id = uuid5(uuid5(NAMESPACE, "<entity table>"), key). See docs/kong-ids.md.
-import { v5 as uuidv5 } from 'uuid';
-
-const KONG_DECLARATIVE_NAMESPACE = 'fd02801f-0957-4a15-a55a-c8d9606f30b5';
-
-export type KongEntityTable =
-  | 'services' | 'routes' | 'upstreams' | 'targets' | 'certificates' | 'snis' | 'plugins'
-  | 'consumers' | 'keyauth_credentials' | 'basicauth_credentials' | 'hmacauth_credentials' | 'jwt_secrets' | 'acls';
-
-const tableNamespaces = new Map<KongEntityTable, string>();
-
-function tableNamespace(table: KongEntityTable): string {
-  let ns = tableNamespaces.get(table);
-  if (ns === undefined) {
-    ns = uuidv5(table, KONG_DECLARATIVE_NAMESPACE);
-    tableNamespaces.set(table, ns);
-  }
-  return ns;
-}
-
-/** The id Kong itself would give an entity whose unique key is `key`. */
-export function kongEntityId(table: KongEntityTable, key: string): string {
-  return uuidv5(key, tableNamespace(table));
-}
-
-/** Targets are keyed by their cache key: "targets:*:<upstream id>:<target>". */
-export function kongTargetId(upstreamId: string, target: string): string {
-  return kongEntityId('targets', `targets:*:${upstreamId}:${target}`);
-}
+// Moved to the model module; kept for the translator's imports until they point there.
+export type { KongEntityTable } from '../model/index.ts';
+export { kongEntityId, kongTargetId } from '../model/index.ts';

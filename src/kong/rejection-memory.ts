@@ -6,8 +6,7 @@
 // another Kong version is another judge: both are tried again.
 import { LRUCache } from 'lru-cache';
 import { contentHash } from './config-hash.ts';
-import type { KongConfig } from './declarative.ts';
-import type { TranslationFailure } from '../translate/types.ts';
+import { TOP_LEVEL_KINDS, entityKind, type KongConfig, type KongEntityKind, type TranslationFailure } from '../model/index.ts';
 
 /** One remembered rejection (also the form kept in the MeshDoor status across restarts). */
 export interface RememberedRejection {
@@ -24,25 +23,24 @@ export interface RememberedRejection {
 
 const MAX_REMEMBERED = 2000;
 
+/** The entity as digested: without its children, and never a secret (digests are kept in the MeshDoor status). */
+function digested(kind: KongEntityKind, entity: Record<string, unknown>): Record<string, unknown> {
+  const left = [kind.nested, ...(kind.secret ?? [])];
+  return Object.fromEntries(Object.entries(entity).filter(([field]) => !left.includes(field)));
+}
+
 /** Pure: the digests of the named entities (`route <name>`, ...) as they appear in `config`, in one scan. */
 export function entityDigests(config: KongConfig, wanted: ReadonlySet<string>): Map<string, string> {
   const out = new Map<string, string>();
-  const visit = (entity: string, value: () => unknown): void => {
-    if (wanted.has(entity) && !out.has(entity)) out.set(entity, contentHash(value()));
+  const visit = (kind: KongEntityKind, entities: readonly Record<string, unknown>[]): void => {
+    for (const entity of entities) {
+      const label = `${kind.singular} ${String(entity[kind.endpointKey ?? 'id'])}`;
+      if (wanted.has(label) && !out.has(label)) out.set(label, contentHash(digested(kind, entity)));
+      if (kind.nested !== undefined) visit(entityKind(kind.nested), entity[kind.nested] as Record<string, unknown>[]);
+    }
   };
-  for (const s of config.services) {
-    visit(`service ${s.name}`, () => ({ ...s, routes: undefined }));
-    for (const r of s.routes) visit(`route ${r.name}`, () => r);
-  }
-  for (const u of config.upstreams) {
-    visit(`upstream ${u.name}`, () => ({ ...u, targets: undefined }));
-    for (const t of u.targets) visit(`target ${t.target}`, () => t);
-  }
-  for (const c of config.certificates) {
-    // Never the key: digests are kept in the MeshDoor status.
-    visit(`certificate ${c.id}`, () => ({ ...c, key: undefined, snis: undefined }));
-    for (const sni of c.snis) visit(`sni ${sni.name}`, () => sni);
-  }
+  const lists = config as unknown as Record<string, readonly Record<string, unknown>[]>;
+  for (const kind of TOP_LEVEL_KINDS) visit(kind, lists[kind.table] ?? []);
   return out;
 }
 

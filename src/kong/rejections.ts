@@ -2,8 +2,7 @@
 // k8s-* tags, and the loop that leaves rejected objects out and tries again,
 // so one broken object never blocks the rest of the configuration.
 import type { FlattenedEntityError } from './admin-errors.ts';
-import type { ObjectKind, ObjectRef, TranslateResult, TranslationFailure } from '../translate/types.ts';
-import { objectKey, parsePartExclusionKey, partExclusionKey } from '../translate/types.ts';
+import { objectKey, parsePartExclusionKey, partExclusionKey, type ObjectKind, type ObjectRef, type TranslateResult, type TranslationFailure } from '../model/index.ts';
 
 const KINDS: readonly ObjectKind[] = ['Ingress', 'Service', 'Secret', 'IngressClass', 'EndpointSlice', 'MeshDoor'];
 

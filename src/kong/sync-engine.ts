@@ -2,6 +2,7 @@
 // `GET /` (or takes a forced mode) and hands DB-less gateways to the DB-less
 // engine (all in parallel) and DB-mode gateways to the DB-mode engine (one
 // writer at a time). A failing gateway never holds the others back.
+import type { KongAdminClient } from './admin-client.ts';
 import type { ClientDefaults } from './client-pool.ts';
 import { KongClientPool } from './client-pool.ts';
 import { DbModeSyncEngine } from './dbmode-engine.ts';
@@ -14,7 +15,7 @@ import type { GatewaySyncResult } from './sync-shared.ts';
 import type { KongLogger, KongSyncObserver } from './sync-observer.ts';
 import { silentLogger } from './sync-observer.ts';
 import type { GatewayTarget, KongMode, KongSyncEngine, SyncReport, SyncRequest } from './sync-types.ts';
-import type { TranslateResult } from '../translate/types.ts';
+import type { TranslateResult } from '../model/index.ts';
 
 export interface KongSyncEngineOptions {
   /** TLS, token, timeouts, retries and concurrency for every Admin API client. */
@@ -83,6 +84,16 @@ export class AutoSyncEngine implements KongSyncEngine {
   /** Reads a gateway's facts (mode, version) again on the next sync: it restarted, perhaps as another Kong version. */
   forgetGateway(url: string): void {
     this.#info.delete(url);
+  }
+
+  /** The one Admin API client of a gateway: syncs, mode detection and probes share its connections. */
+  clientFor(target: GatewayTarget): KongAdminClient {
+    return this.#pool.get(target);
+  }
+
+  /** Gateways no longer listed (deleted pods) drop their client and cached facts. */
+  retain(gateways: readonly GatewayTarget[]): void {
+    this.#forgetGone(gateways);
   }
 
   /** Reads (and caches) a gateway's mode and router flavor; throws when it cannot be reached. */

@@ -1,8 +1,7 @@
 // Pieces both sync engines share: a per-sync memo of translations, the
 // backoff for gateways that failed, and merging per-gateway results.
 import type { GatewayOutcome, SyncReport, SyncRequest } from './sync-types.ts';
-import type { TranslateResult, TranslationFailure } from '../translate/types.ts';
-import { objectKey } from '../translate/types.ts';
+import { objectKey, type TranslateResult, type TranslationFailure } from '../model/index.ts';
 import { backoffDelay } from './retry.ts';
 import type { RetryPolicy } from './retry.ts';
 

@@ -1,6 +1,5 @@
 // The contract between the controller and the Kong sync engines.
-import type { TranslateResult, TranslationFailure } from '../translate/types.ts';
-import type { RouterFlavor } from './declarative.ts';
+import type { RouterFlavor, TranslateResult, TranslationFailure } from '../model/index.ts';
 
 /** One Kong Admin API endpoint (a gateway pod, or a static URL). */
 export interface GatewayTarget {

@@ -4,6 +4,7 @@
 // konghq.com/plugins is refused and other konghq.com/* annotations are ignored (see route-annotations.ts).
 import { isIP } from 'node:net';
 import type { KongProtocol } from '../kong/declarative.ts';
+import { KONG_SERVICE_DEFAULTS } from '../model/index.ts';
 import {
   annotationBool, annotationInt, annotationOneOf, InvalidAnnotationError,
 } from './annotation-values.ts';
@@ -34,13 +35,14 @@ const SERVICE_PROTOCOLS = ['http', 'https', 'grpc', 'grpcs'] as const;
 const KONG_PATH = /^\/[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]*$/;
 const HOST_LABEL = /^[A-Za-z0-9](?:[-A-Za-z0-9]*[A-Za-z0-9])?$/;
 
+// Kong's service defaults; the path '/' is meshdoor's.
 export const DEFAULT_SERVICE_OPTIONS: Readonly<ServiceOptions> = Object.freeze({
-  protocol: 'http',
+  protocol: KONG_SERVICE_DEFAULTS.protocol,
   path: '/',
-  connectTimeout: 60000,
-  readTimeout: 60000,
-  writeTimeout: 60000,
-  retries: 5,
+  connectTimeout: KONG_SERVICE_DEFAULTS.connect_timeout,
+  readTimeout: KONG_SERVICE_DEFAULTS.read_timeout,
+  writeTimeout: KONG_SERVICE_DEFAULTS.write_timeout,
+  retries: KONG_SERVICE_DEFAULTS.retries,
   serviceUpstream: false,
 });
 

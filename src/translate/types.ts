@@ -3,26 +3,12 @@ import type {
   V1EndpointSlice, V1Ingress, V1IngressClass, V1Secret, V1Service,
 } from '@kubernetes/client-node';
 import type { MeshDoorSettings } from '../config/settings.ts';
-import type { KongConfig } from '../kong/declarative.ts';
 
-export type ObjectKind = 'Ingress' | 'Service' | 'Secret' | 'IngressClass' | 'EndpointSlice' | 'MeshDoor';
-
-/** Identifies one Kubernetes object in failures, reports and Events. */
-export interface ObjectRef {
-  kind: ObjectKind;
-  namespace?: string;
-  name: string;
-  uid?: string;
-}
-
-/** Why an object (or part of it) was left out of the Kong configuration. */
-export interface TranslationFailure {
-  object: ObjectRef;
-  /** Short CamelCase reason, e.g. `ServiceNotFound`, `InvalidAnnotation`, `HostConflict`. */
-  reason: string;
-  /** One sentence naming the field and value at fault. */
-  message: string;
-}
+// Moved to the model module; re-exported until the translator imports them from there.
+export type {
+  ExcludedPart, HostHandOver, HostReport, ObjectKind, ObjectRef, SharedHost, TranslateResult, TranslationFailure,
+} from '../model/index.ts';
+export { objectKey, parsePartExclusionKey, partExclusionKey } from '../model/index.ts';
 
 export interface Snapshot {
   ingresses: readonly V1Ingress[];
@@ -46,72 +32,4 @@ export interface TranslateOptions {
    * newcomer. Without it the oldest claimant owns a host.
    */
   hostOwners?: ReadonlyMap<string, string>;
-}
-
-/** A host whose remembered owner stopped claiming it: another namespace owns it now. */
-export interface HostHandOver {
-  host: string;
-  from: string;
-  to: string;
-  /** The new owner's oldest Ingress claiming the host. */
-  ingress: ObjectRef;
-}
-
-/** A host whose routes come from Ingresses of more than one namespace. */
-export interface SharedHost {
-  host: string;
-  /** Per namespace (sorted), its oldest Ingress serving the host. */
-  servedFrom: { namespace: string; ingress: ObjectRef }[];
-}
-
-/** Who owns and who serves each host. */
-export interface HostReport {
-  /** Host → owner namespace (Namespace ownership; empty under Shared): the next pass's `hostOwners`. */
-  owners: ReadonlyMap<string, string>;
-  /** Owned hosts that keep another namespace out (sorted): what a restart must remember. */
-  contested: readonly string[];
-  /** Owners that differ from `hostOwners` because the remembered owner stopped claiming the host. */
-  handOvers: readonly HostHandOver[];
-  /** Hosts (exact names) served from more than one namespace, sorted. */
-  shared: readonly SharedHost[];
-}
-
-export interface TranslateResult {
-  config: KongConfig;
-  failures: TranslationFailure[];
-  /** Objects that made it into the config (Ingresses, Services, Secrets), sorted. */
-  configured: ObjectRef[];
-  hosts?: HostReport;
-}
-
-/** Stable string key of an object: `Kind/namespace/name` (or `Kind/name`). */
-export function objectKey(ref: Pick<ObjectRef, 'kind' | 'namespace' | 'name'>): string {
-  return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
-}
-
-/**
- * Exclusion keys finer than an object, for what Kong rejected inside one
- * Ingress (`objectKey` + `#` + part): a Kong path (every Ingress path that
- * produces it is left out), a route by name, or a route to split into one
- * route per Ingress path (to learn which path Kong refuses).
- */
-export type ExcludedPart = { kind: 'path'; kongPath: string } | { kind: 'route'; name: string } | { kind: 'split'; name: string };
-
-export function partExclusionKey(ref: Pick<ObjectRef, 'kind' | 'namespace' | 'name'>, part: ExcludedPart): string {
-  const value = part.kind === 'path' ? part.kongPath : part.name;
-  return `${objectKey(ref)}#${part.kind}:${value}`;
-}
-
-/** The object key and part of a part exclusion key; undefined for a whole-object key. */
-export function parsePartExclusionKey(key: string): { object: string; part: ExcludedPart } | undefined {
-  const hash = key.indexOf('#');
-  if (hash < 0) return undefined;
-  const rest = key.slice(hash + 1);
-  const colon = rest.indexOf(':');
-  const kind = rest.slice(0, colon);
-  const value = rest.slice(colon + 1);
-  const object = key.slice(0, hash);
-  if (kind === 'path') return { object, part: { kind, kongPath: value } };
-  if (kind === 'route' || kind === 'split') return { object, part: { kind, name: value } };
-  return undefined;
 }

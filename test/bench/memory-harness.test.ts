@@ -10,7 +10,7 @@ import { compileEntry } from '../../bench/compile.ts';
 import { generateCluster } from '../../bench/generate.ts';
 import { DOCKERFILE, imageRuntime } from '../../bench/image-runtime.ts';
 import { LAST_APPLIED_ANNOTATION, trimForCache } from '../../src/kube/cache-trim.ts';
-import * as source from '../../src/kong/ids.ts';
+import * as source from '../../src/model/kong-ids.ts';
 
 describe('bench: memory workload harness', function () {
   this.timeout(60_000);
@@ -33,9 +33,9 @@ describe('bench: memory workload harness', function () {
   });
 
   it('compiles an entry point to JavaScript that runs on plain node, dependencies included', async function () {
-    const compiled = await compileEntry('src/kong/ids.ts');
+    const compiled = await compileEntry('src/model/kong-ids.ts');
     try {
-      expect(compiled.file).to.match(/src\/kong\/ids\.js$/);
+      expect(compiled.file).to.match(/src\/model\/kong-ids\.js$/);
       const ids = await import(compiled.file) as typeof source;
       expect(ids.kongEntityId('services', 'a.b.80')).to.equal(source.kongEntityId('services', 'a.b.80'));
     } finally {

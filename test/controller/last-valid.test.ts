@@ -4,7 +4,8 @@ import type { V1Ingress, V1Service } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { LastValid, SERVING_LAST_VALID, foldServingLastValid } from '../../src/controller/last-valid.ts';
 import { translate } from '../../src/translate/index.ts';
-import type { Snapshot, TranslateResult } from '../../src/translate/types.ts';
+import type { TranslateResult } from '../../src/model/index.ts';
+import type { Snapshot } from '../../src/translate/types.ts';
 import { ingress, ingressClass, rule, service, settings, snapshot } from '../translate/builders.ts';
 
 const withVersion = <T extends V1Ingress | V1Service>(obj: T, rv: string): T => ({ ...obj, metadata: { ...obj.metadata, resourceVersion: rv } });

@@ -1,6 +1,7 @@
 // The Admin API surface the double serves: `/`, `/status`, entity collections
 // and items (plain and nested), with DB-less write rejection (405 code 12).
 import { hostname } from 'node:os';
+import { entityKind } from '../../src/model/index.ts';
 import { createEntity, deleteEntity, presentRecord, updateEntity, upsertEntity } from './crud.ts';
 import type { CrudContext } from './crud.ts';
 import type { DoubleState } from './double-state.ts';
@@ -99,7 +100,7 @@ function list({ ctx, state }: Api, req: ApiRequest, { type, parentId }: Target):
 
 /** DB-less: reads work, writes answer 405 code 12 (after the DAO's own read). */
 function dblessWrite(ctx: CrudContext, req: ApiRequest, { type, key, parentId }: Target): ApiResponse {
-  const byName = key !== undefined && !isUuid(key) ? ` by '${type === 'targets' ? 'target' : 'name'}'` : '';
+  const byName = key !== undefined && !isUuid(key) ? ` by '${entityKind(type).endpointKey ?? 'name'}'` : '';
   const suffix = `${byName} when not using a database`;
   if (req.method === 'POST') throw operationUnsupported(`cannot create '${type}' entities when not using a database`);
   if (req.method === 'PUT') throw operationUnsupported(`cannot create or update '${type}' entities${suffix}`);
@@ -171,7 +172,7 @@ export function handleEntities(ctx: CrudContext, state: DoubleState, req: ApiReq
   const type = entityType(first);
   if (type === undefined || extra !== undefined) return undefined;
   // /targets is disabled in Kong: targets live under their upstream.
-  if (type === 'targets') throw notFound();
+  if (entityKind(type).underParent) throw notFound();
   if (key === undefined) return collection(api, req, { type });
   if (childSegment === undefined) return item(api, req, { type, key });
   if (type === 'routes' && childSegment === 'service' && childKey === undefined && req.method === 'GET') return routeService(ctx, key);

@@ -3,6 +3,7 @@
 // flatten_errors / 413), GET returns it as YAML.
 import { createHash, randomUUID } from 'node:crypto';
 import { stringify as toYaml } from 'yaml';
+import { CHILD_KINDS, TOP_LEVEL_KINDS, entityKind, normalizeTarget } from '../../src/model/index.ts';
 import type { ApiResponse } from './admin-api.ts';
 import { REJECTED_MESSAGE } from './crud.ts';
 import { EMPTY_HASH } from './double-state.ts';
@@ -10,7 +11,7 @@ import type { DoubleState } from './double-state.ts';
 import { DoubleHttpError, cannotParseJson } from './errors.ts';
 import type { DoubleEntityType, DoubleRecord } from './store.ts';
 import { DOUBLE_ENTITY_TYPES, foreignIdOf } from './store.ts';
-import { normalizeTarget, validateDoubleConfig } from './validation.ts';
+import { validateDoubleConfig } from './validation.ts';
 import { loadKongYaml } from './yaml-load.ts';
 
 export interface ConfigRequest {
@@ -107,7 +108,10 @@ function rejectedErrors(state: DoubleState, config: DoubleRecord): Record<string
   const routePaths = state.faults.rejectRoutePaths;
   if (names.size === 0 && paths.size === 0 && routePaths.size === 0) return [];
   const out: Record<string, unknown>[] = [];
-  const visit = (type: string, items: unknown, childKeys: string[]): void => {
+  const visit = (table: DoubleEntityType, items: unknown): void => {
+    const kind = entityKind(table);
+    const type = kind.singular;
+    const childKeys: string[] = kind.nested === undefined ? [] : [kind.nested];
     for (const item of Array.isArray(items) ? (items as DoubleRecord[]) : []) {
       const name = item.name ?? item.target;
       const errors = [
@@ -119,14 +123,10 @@ function rejectedErrors(state: DoubleState, config: DoubleRecord): Record<string
         const entity = Object.fromEntries(Object.entries(item).filter(([k]) => !childKeys.includes(k)));
         out.push({ entity_type: type, ...(typeof name === 'string' ? { entity_name: name } : {}), entity_tags: item.tags ?? [], entity, ...(typeof item.id === 'string' ? { entity_id: item.id } : {}), errors });
       }
-      if (type === 'service') visit('route', item.routes, []);
-      if (type === 'upstream') visit('target', item.targets, []);
-      if (type === 'certificate') visit('sni', item.snis, []);
+      if (kind.nested !== undefined) visit(kind.nested, item[kind.nested]);
     }
   };
-  visit('service', config.services, ['routes']);
-  visit('upstream', config.upstreams, ['targets']);
-  visit('certificate', config.certificates, ['snis']);
+  for (const kind of TOP_LEVEL_KINDS) visit(kind.table, config[kind.table]);
   return out;
 }
 
@@ -210,6 +210,8 @@ export function postConfig(state: DoubleState, req: ConfigRequest): ApiResponse 
   return { status: 201, body: load(state, result.entities, result.others, hashSource) };
 }
 
+const PARENT_FIELDS = CHILD_KINDS.flatMap((kind) => (kind.parent === undefined ? [] : [kind.parent.field]));
+
 /**
  * GET /config: flat arrays, foreign keys as plain ids, `_transform: false`;
  * certificates also carry their SNIs, as loaded (`certificate: {id}`).
@@ -219,7 +221,7 @@ export function getConfig(state: DoubleState): ApiResponse {
   for (const type of DOUBLE_ENTITY_TYPES) {
     const records = state.store.list(type).map((r) => {
       const out: DoubleRecord = { ...r };
-      for (const fk of ['service', 'upstream', 'certificate']) if (fk in out) out[fk] = foreignIdOf(out[fk]) ?? null;
+      for (const fk of PARENT_FIELDS) if (fk in out) out[fk] = foreignIdOf(out[fk]) ?? null;
       if (type === 'certificates') {
         const snis = state.store.children('snis', String(r.id)).map((s) => ({ ...s, _comment: null, _ignore: null }));
         if (snis.length > 0) out.snis = snis;

@@ -2,7 +2,7 @@
 // POST 201, PUT upsert 200 (targets: update only), PATCH merge (missing 404),
 // DELETE 204 even when missing, restricted delete of a service with routes,
 // cascades upstream → targets and certificate → SNIs, unique names (409).
-import type { RouterFlavor } from '../../src/kong/declarative.ts';
+import { CHILD_KINDS, entityKind, type RouterFlavor } from '../../src/model/index.ts';
 import {
   entityNotFound, foreignKeyInvalid, foreignKeyUnresolved, notFound, primaryKeyViolation, referencedBy, uniqueViolation,
 } from './errors.ts';
@@ -69,10 +69,13 @@ function resolveForeign(ctx: CrudContext, type: DoubleEntityType, entity: Double
 function checkUnique(ctx: CrudContext, type: DoubleEntityType, entity: DoubleRecord): void {
   const clash = (field: string): DoubleRecord | undefined =>
     ctx.store.list(type).find((r) => r.id !== entity.id && r[field] === entity[field]);
-  if (type === 'targets') {
-    const upstream = foreignIdOf(entity.upstream);
-    const same = ctx.store.list('targets').find((r) => r.id !== entity.id && r.target === entity.target && foreignIdOf(r.upstream) === upstream);
-    if (same) throw uniqueViolation({ target: entity.target, upstream: { id: upstream } });
+  const kind = entityKind(type);
+  if (kind.underParent && kind.parent !== undefined && kind.endpointKey !== undefined) {
+    // Unique per parent only (a target per upstream).
+    const [key, field] = [kind.endpointKey, kind.parent.field];
+    const parent = foreignIdOf(entity[field]);
+    const same = ctx.store.list(type).find((r) => r.id !== entity.id && r[key] === entity[key] && foreignIdOf(r[field]) === parent);
+    if (same) throw uniqueViolation({ [key]: entity[key], [field]: { id: parent } });
     return;
   }
   const key = ENDPOINT_KEYS[type];
@@ -130,7 +133,8 @@ export function createEntity(ctx: CrudContext, type: DoubleEntityType, input: Do
 /** PUT /E/{x}: upsert with full replacement (omitted fields revert to defaults); 200. */
 export function upsertEntity(ctx: CrudContext, { type, key, parentId }: EntityAddress, input: DoubleRecord): DoubleRecord {
   const existing = ctx.store.resolve(type, key, parentId);
-  if (type === 'targets' && !existing) throw notFound();
+  // Under a parent (targets), PUT only updates.
+  if (entityKind(type).underParent && !existing) throw notFound();
   const body = { ...input };
   const parent = PARENTS[type];
   if (parent && parentId !== undefined) body[parent[0]] = { id: parentId };
@@ -154,7 +158,7 @@ function mergeRecords(current: DoubleRecord, patch: DoubleRecord): DoubleRecord 
   }
   return out;
 }
-const PARENT_FIELDS = { service: true, upstream: true, certificate: true };
+const PARENT_FIELDS: Readonly<Record<string, true>> = Object.fromEntries(CHILD_KINDS.map((kind): [string, true] => [kind.parent?.field ?? '', true]));
 
 /** PATCH /E/{x}: partial update; a missing entity is 404. */
 export function updateEntity(ctx: CrudContext, { type, key, parentId }: EntityAddress, input: DoubleRecord): DoubleRecord {
@@ -177,8 +181,12 @@ export function deleteEntity(ctx: CrudContext, { type, key, parentId }: EntityAd
   if (!existing && type === 'targets') throw notFound();
   if (!existing) return;
   const id = String(existing.id);
-  if (type === 'services' && ctx.store.children('routes', id).length > 0) throw referencedBy('routes', 'services');
-  if (type === 'upstreams') for (const t of ctx.store.children('targets', id)) ctx.store.delete('targets', String(t.id));
-  if (type === 'certificates') for (const s of ctx.store.children('snis', id)) ctx.store.delete('snis', String(s.id));
+  const children = CHILD_KINDS.filter((kind) => kind.parent?.table === type);
+  for (const child of children) {
+    if (child.parent?.onDelete === 'restrict' && ctx.store.children(child.table, id).length > 0) throw referencedBy(child.table, type);
+  }
+  for (const child of children) {
+    if (child.parent?.onDelete === 'cascade') for (const c of ctx.store.children(child.table, id)) ctx.store.delete(child.table, String(c.id));
+  }
   ctx.store.delete(type, id);
 }

@@ -1,6 +1,6 @@
 // Everything the double knows: mode, entities, the loaded config's hash,
 // injected faults and the log of requests it answered.
-import type { RouterFlavor } from '../../src/kong/declarative.ts';
+import type { RouterFlavor } from '../../src/model/index.ts';
 import { EntityStore } from './store.ts';
 
 export type DoubleMode = 'dbless' | 'db';

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Server, Socket } from 'node:net';
-import type { RouterFlavor } from '../../src/kong/declarative.ts';
+import type { RouterFlavor } from '../../src/model/index.ts';
 import { handleControl } from './control.ts';
 import type { CrudContext } from './crud.ts';
 import { DoubleState } from './double-state.ts';
@@ -59,6 +59,8 @@ export interface KongDouble {
   /** Requests that write (POST/PUT/PATCH/DELETE). */
   writes(): RequestLogEntry[];
   clearRequests(): void;
+  /** TCP connections accepted so far (keep-alive clients reuse theirs). */
+  connectionsAccepted(): number;
   /** Which route and service a request would reach (router model). */
   route(request: DoubleRouteRequest): DoubleRouteResult;
   /** `GET /status` configuration_hash (DB-less). */
@@ -125,7 +127,9 @@ export async function startKongDouble(options: KongDoubleOptions): Promise<KongD
   });
   const server = options.tls ? tlsPortFront(app as https.Server) : app;
   const sockets = new Set<Socket>();
+  let accepted = 0;
   server.on('connection', (socket: Socket) => {
+    accepted += 1;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -139,6 +143,7 @@ export async function startKongDouble(options: KongDoubleOptions): Promise<KongD
     requests: state.requests,
     writes: () => state.writes(),
     clearRequests: () => { state.requests.length = 0; },
+    connectionsAccepted: () => accepted,
     route: (request) => routeRequest(state, request),
     configurationHash: () => state.configurationHash,
     setTls: (tls) => {

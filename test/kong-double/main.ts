@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
-import type { RouterFlavor } from '../../src/kong/declarative.ts';
+import type { RouterFlavor } from '../../src/model/index.ts';
 import { startKongDouble } from './index.ts';
 
 const { values } = parseArgs({

@@ -1,19 +1,22 @@
-// The double's entity tables: one map per entity type, ordered by id the way
-// Postgres pages them.
-export type DoubleEntityType = 'services' | 'routes' | 'upstreams' | 'targets' | 'certificates' | 'snis';
+// The double's entity tables: one map per entity kind, ordered by id the way
+// Postgres pages them. The kinds, their endpoint keys and parents are the
+// product's own descriptions of Kong's entities.
+import { KONG_ENTITY_KINDS, KONG_ENTITY_TYPES, type KongEntityType } from '../../src/model/index.ts';
+
+export type DoubleEntityType = KongEntityType;
 export type DoubleRecord = Record<string, unknown>;
 
-export const DOUBLE_ENTITY_TYPES: readonly DoubleEntityType[] = ['services', 'routes', 'upstreams', 'targets', 'certificates', 'snis'];
+export const DOUBLE_ENTITY_TYPES: readonly DoubleEntityType[] = KONG_ENTITY_TYPES;
 
 /** Entity table → its endpoint key (the name usable instead of the id in URLs). */
-export const ENDPOINT_KEYS: Record<DoubleEntityType, string | undefined> = {
-  services: 'name', routes: 'name', upstreams: 'name', targets: 'target', certificates: undefined, snis: 'name',
-};
+export const ENDPOINT_KEYS: Readonly<Record<DoubleEntityType, string | undefined>> = Object.fromEntries(
+  KONG_ENTITY_KINDS.map((kind) => [kind.table, kind.endpointKey]),
+) as Record<DoubleEntityType, string | undefined>;
 
 /** Child table → [parent field, parent table]. */
-export const PARENTS: Partial<Record<DoubleEntityType, [string, DoubleEntityType]>> = {
-  routes: ['service', 'services'], targets: ['upstream', 'upstreams'], snis: ['certificate', 'certificates'],
-};
+export const PARENTS: Readonly<Partial<Record<DoubleEntityType, [string, DoubleEntityType]>>> = Object.fromEntries(
+  KONG_ENTITY_KINDS.flatMap((kind) => (kind.parent === undefined ? [] : [[kind.table, [kind.parent.field, kind.parent.table]]])),
+);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,13 +1,12 @@
 // Validation for the double, delegated to the port of Kong's schema engine
 // (test/kong-model/validate): entity rules per router flavor, Kong's error bodies,
 // and POST /config's declarative validation with flattened errors.
-import type { RouterFlavor } from '../../src/kong/declarative.ts';
+import type { RouterFlavor } from '../../src/model/index.ts';
 import { validateDeclarativeConfig } from '../kong-model/validate/declarative/validate-declarative.ts';
 import { formatSchemaViolation } from '../kong-model/validate/errors.ts';
 import type { FieldErrors } from '../kong-model/validate/schema/types.ts';
 import { validateEntity } from '../kong-model/validate/validate-entity.ts';
 
-export { normalizeTarget } from '../kong-model/validate/entities/targets-snis.ts';
 import { DoubleHttpError } from './errors.ts';
 import type { DoubleEntityType, DoubleRecord } from './store.ts';
 

@@ -3,7 +3,7 @@
 // not stay reachable through an entity that is still in the config.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { expect } from 'chai';
-import { listParts } from '../../src/kong/body-chunks.ts';
+import { BodyChunks } from '../../src/kong/body-chunks.ts';
 import { forceFullGc } from '../support/gc.ts';
 
 type Entity = Readonly<{ name: string; tag: number }>;
@@ -12,20 +12,24 @@ const write = (items: readonly Entity[]): string => items.map((e) => JSON.string
 
 describe('DB-less body chunks', () => {
   it('reuses an unchanged chunk and gives the same text as writing it again', () => {
+    const chunks = new BodyChunks();
     const items = Array.from({ length: 300 }, (_, i) => entity(`e${i}`));
-    const first = listParts(items, write).join('');
-    expect(listParts(items, write).join('')).to.equal(first);
+    const first = chunks.listParts('list', items, write).join('');
+    expect(chunks.counts('list')).to.deep.equal({ written: 3, reused: 0 });
+    expect(chunks.listParts('list', items, write).join('')).to.equal(first);
+    expect(chunks.counts('list')).to.deep.equal({ written: 0, reused: 3 });
     expect(JSON.parse(first)).to.deep.equal(items);
   });
 
   it('keeps no replaced entity of an earlier body reachable', async () => {
+    const chunks = new BodyChunks();
     const stays = entity('stays');
     const replaced = new WeakRef(entity('gone'));
-    listParts([stays, replaced.deref() as Entity], write);
+    chunks.listParts('list', [stays, replaced.deref() as Entity], write);
     // `gone` is deleted and an entity sorting first is added: `stays` no longer
     // starts a chunk, but is still in the config.
     const list = [entity('first'), stays];
-    listParts(list, write);
+    chunks.listParts('list', list, write);
     await nextTurn();
     forceFullGc();
     expect(replaced.deref(), 'the deleted entity is still reachable').to.equal(undefined);

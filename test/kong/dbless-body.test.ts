@@ -4,9 +4,8 @@ import { expect } from 'chai';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
 import type { V1Ingress } from '@kubernetes/client-node';
-import { dblessBody, dblessBodyAndHash } from '../../src/kong/dbless-body.ts';
-import type { KongConfig } from '../../src/kong/declarative.ts';
-import { OWNERSHIP_TAG } from '../../src/kong/declarative.ts';
+import { DblessBodyWriter, dblessBody } from '../../src/kong/dbless-body.ts';
+import { OWNERSHIP_TAG, type KongConfig } from '../../src/model/index.ts';
 import { validateDeclarativeConfig } from '../kong-model/validate/index.ts';
 import type { FlatEntities } from '../kong-model/validate/index.ts';
 import { translate } from '../../src/translate/index.ts';
@@ -120,13 +119,36 @@ describe('DB-less /config body', () => {
       ['first', () => snap], ['unchanged', () => snap], ['last chunk', () => edit(399, 1)], ['first chunk', () => edit(0, 2)],
       ['middle', () => edit(200, 3)], ['one deleted: later chunks shift', () => ({ ...snap, ingresses: snap.ingresses.slice(1) })],
     ];
+    const writer = new DblessBodyWriter();
     for (const [step, next] of steps) {
       snap = next();
       const { config } = translate(snap, { settings });
-      const body = dblessBodyAndHash(config);
+      const body = writer.bodyAndHash(config);
       expect(body.md5, step).to.equal(kongConfigurationHash(body.text));
       expect(body.text, step).to.equal(dblessBody(structuredClone(config)));
     }
+  });
+
+  it('keeps each writer\'s memory its own: bodies another writer writes in between change nothing', () => {
+    const settings = { ...DEFAULT_SETTINGS };
+    const first = generateCluster({ n: 400 }).snapshot;
+    const ingresses = [...first.ingresses];
+    ingresses[200] = editIngress(ingresses[200] as V1Ingress, 1);
+    // Translated first, in this order, so the edit reuses the translator's entities.
+    const before = translate(first, { settings }).config;
+    const after = translate({ ...first, ingresses }, { settings }).config;
+    const other = translate(generateCluster({ n: 300, seed: 7 }).snapshot, { settings }).config;
+    const mine = new DblessBodyWriter();
+    const theirs = new DblessBodyWriter();
+    mine.bodyAndHash(before);
+    theirs.bodyAndHash(other);
+    const body = mine.bodyAndHash(after);
+    const counts = mine.chunkCounts();
+    expect(counts['services'], 'one chunk of services written again').to.include({ written: 1 }).and.have.property('reused').above(0);
+    expect(counts['upstreams']?.written, 'upstreams unchanged').to.equal(0);
+    expect(body.md5).to.equal(kongConfigurationHash(body.text));
+    expect(body.text).to.equal(dblessBody(structuredClone(after)));
+    expect(theirs.chunkCounts()['services']?.reused, 'the other writer knew none of these').to.equal(0);
   });
 
   it('fits 10k Ingresses of the bench cluster, uid tags included, in at most 500 bytes per Ingress without certificates', function () {

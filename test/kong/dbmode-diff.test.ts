@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { countChanges, diffEntities } from '../../src/kong/dbmode-diff.ts';
 import type { KnownEntityHashes } from '../../src/kong/dbmode-diff.ts';
-import { entityContentHash, normalizeTarget } from '../../src/kong/entity-compare.ts';
+import { entityContentHash } from '../../src/kong/entity-compare.ts';
+import { normalizeTarget } from '../../src/model/index.ts';
 import type { FlatEntity } from '../../src/kong/entities.ts';
 import { entityKey } from '../../src/kong/entities.ts';
 
@@ -75,8 +76,19 @@ describe('DB-mode diff', () => {
     expect(normalizeTarget('10.0.0.1')).to.equal('10.0.0.1:8000');
     expect(normalizeTarget('10.0.0.1:80')).to.equal('10.0.0.1:80');
     expect(normalizeTarget('backend.internal')).to.equal('backend.internal:8000');
-    expect(normalizeTarget('::1')).to.equal('[::1]:8000');
-    expect(normalizeTarget('[::1]')).to.equal('[::1]:8000');
-    expect(normalizeTarget('[::1]:9000')).to.equal('[::1]:9000');
+    expect(normalizeTarget('010.000.000.001:80')).to.equal('10.0.0.1:80');
+    const loopback = '0000:0000:0000:0000:0000:0000:0000:0001';
+    expect(normalizeTarget('::1')).to.equal(`[${loopback}]:8000`);
+    expect(normalizeTarget('[::1]')).to.equal(`[${loopback}]:8000`);
+    expect(normalizeTarget('[::1]:9000')).to.equal(`[${loopback}]:9000`);
+  });
+
+  it('sees no change in an IPv6 target Kong stores expanded', () => {
+    const target = (id: string, address: string): FlatEntity =>
+      ({ type: 'targets', id, parentId: 'u1', body: { id, target: address, weight: 100, upstream: { id: 'u1' }, tags: [] } });
+    const desired = [target('t1', '[fd00::a:1]:8080')];
+    const current = [target('t1', '[fd00:0000:0000:0000:0000:0000:000a:0001]:8080')];
+    expect(diffEntities(desired, current).changes).to.deep.equal([]);
+    expect(diffEntities(desired, [target('t1', '[fd00::a:2]:8080')]).changes.map((c) => c.fields)).to.deep.equal([['target']]);
   });
 });

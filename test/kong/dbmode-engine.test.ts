@@ -1,9 +1,7 @@
 import { expect } from 'chai';
 import { KongClientPool } from '../../src/kong/client-pool.ts';
 import { DbModeSyncEngine } from '../../src/kong/dbmode-engine.ts';
-import type { KongConfig } from '../../src/kong/declarative.ts';
-import { OWNERSHIP_TAG } from '../../src/kong/declarative.ts';
-import { kongEntityId, kongTargetId } from '../../src/kong/ids.ts';
+import { OWNERSHIP_TAG, kongEntityId, kongTargetId, type KongConfig } from '../../src/model/index.ts';
 import type { SyncRequest } from '../../src/kong/sync-types.ts';
 import type { Snapshot } from '../../src/translate/types.ts';
 import { startKongDouble } from '../kong-double/index.ts';

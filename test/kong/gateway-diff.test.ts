@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { diffDeclarativeExport, entitiesFromDeclarativeExport } from '../../src/kong/gateway-diff.ts';
 import type { FlatEntity } from '../../src/kong/entities.ts';
-import { kongEntityId } from '../../src/kong/ids.ts';
+import { kongEntityId } from '../../src/model/index.ts';
 import { readRecording } from './recordings-dir.ts';
 
 interface ContractCase { name: string; response: { body: { config?: string } } }

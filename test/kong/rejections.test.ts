@@ -2,9 +2,7 @@ import { expect } from 'chai';
 import {
   applyWithExclusions, describeFieldErrors, failuresFromRejections, objectRefFromTags, rejectionsFromFlattened,
 } from '../../src/kong/rejections.ts';
-import type { KongConfig } from '../../src/kong/declarative.ts';
-import { emptyKongConfig } from '../../src/kong/declarative.ts';
-import type { TranslateResult } from '../../src/translate/types.ts';
+import { emptyKongConfig, type KongConfig, type TranslateResult } from '../../src/model/index.ts';
 
 const tagsOf = (kind: string, namespace: string, name: string): string[] =>
   [`k8s-kind:${kind}`, `k8s-name:${name}`, `k8s-namespace:${namespace}`, 'managed-by:meshdoor'];

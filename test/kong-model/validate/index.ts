@@ -1,6 +1,6 @@
 // Kong 3.9 schema validation for the entities meshdoor manages, the
 // declarative config as POST /config validates it, and Kong's error bodies.
-export { validateEntity, ENTITY_TYPES } from './validate-entity.ts';
+export { validateEntity } from './validate-entity.ts';
 export type { EntityType, EntityValidation, ValidateOptions } from './validate-entity.ts';
 export { formatSchemaViolation, schemaViolationMessage, luaPretty } from './errors.ts';
 export type { SchemaViolationBody } from './errors.ts';
@@ -9,4 +9,3 @@ export type { DeclarativeErrorBody, DeclarativeOptions, DeclarativeResult } from
 export type { FlatEntities } from './declarative/dc-flatten.ts';
 export type { FlattenedEntityErrors, FlattenedError } from './declarative/flatten-errors.ts';
 export type { Entity, FieldErrors, FieldErrorValue } from './schema/types.ts';
-export { normalizeTarget } from './entities/targets-snis.ts';

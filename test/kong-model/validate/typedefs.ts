@@ -1,6 +1,6 @@
 // kong/db/schema/typedefs.lua: the shared field types and their messages.
 import { normalizeUri } from '../router/uri-normalize.ts';
-import { normalizeIp } from './hostnames.ts';
+import { normalizeIp } from '../../../src/model/index.ts';
 import { pcreCompileError } from '../../../src/kong/rules/index.ts';
 import type { FieldDef } from './schema/types.ts';
 

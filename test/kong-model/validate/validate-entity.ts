@@ -1,21 +1,19 @@
 // Entry point for validating one entity the way Kong's DAO does on insert:
 // process_auto_fields, then Schema:validate.
 import { randomUUID } from 'node:crypto';
-import type { RouterFlavor } from '../../../src/kong/declarative.ts';
+import { normalizeTarget, type KongEntityType, type RouterFlavor } from '../../../src/model/index.ts';
 import { certificatesSchema } from './entities/certificates.ts';
 import { routesSchema } from './entities/routes.ts';
 import { servicesSchema } from './entities/services.ts';
-import { normalizeTarget, snisSchema, targetsSchema } from './entities/targets-snis.ts';
+import { snisSchema, targetsSchema } from './entities/targets-snis.ts';
 import { upstreamsSchema } from './entities/upstreams.ts';
-import { normalizeIp } from './hostnames.ts';
+import { normalizeIp } from '../../../src/model/index.ts';
 import { processAutoFields } from './schema/auto-fields.ts';
 import type { Entity, EntitySchema, FieldErrors } from './schema/types.ts';
 import type { FieldContext } from './schema/validate-field.ts';
 import { makeFieldContext, validateWithSchema } from './schema/validate-schema.ts';
 
-export type EntityType = 'services' | 'routes' | 'upstreams' | 'targets' | 'certificates' | 'snis';
-
-export const ENTITY_TYPES: readonly EntityType[] = ['services', 'routes', 'upstreams', 'targets', 'certificates', 'snis'];
+export type EntityType = KongEntityType;
 
 export interface ValidateOptions {
   routerFlavor: RouterFlavor;

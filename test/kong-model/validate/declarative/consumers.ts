@@ -6,7 +6,7 @@ import { v5 as uuidv5 } from 'uuid';
 import type { Entity } from '../schema/types.ts';
 import { isPlainObject } from '../schema/types.ts';
 
-/** Kong's declarative namespace, as for the core entities (src/kong/ids.ts). */
+/** Kong's declarative namespace, as for the core entities (src/model/kong-ids.ts). */
 const CONSUMERS_NAMESPACE = uuidv5('consumers', 'fd02801f-0957-4a15-a55a-c8d9606f30b5');
 
 const records = (list: unknown): Entity[] => (Array.isArray(list) ? list.filter(isPlainObject) : []);

@@ -2,7 +2,7 @@
 // reference checks (validate_references), then the flat entity set with
 // foreign keys as `{id}`.
 import { randomUUID } from 'node:crypto';
-import { kongEntityId } from '../../../../src/kong/ids.ts';
+import { KONG_ENTITY_KINDS, declarativeIdOf, entityKind } from '../../../../src/model/index.ts';
 import type { Entity, FieldErrors } from '../schema/types.ts';
 import { isPlainObject } from '../schema/types.ts';
 import { schemaFor, validateWithDefaults, type EntityType, type ValidateOptions } from '../validate-entity.ts';
@@ -25,12 +25,10 @@ interface Located {
   children: Located[];
 }
 
-const ENDPOINT_KEY: Partial<Record<EntityType, string>> = {
-  services: 'name', routes: 'name', upstreams: 'name', snis: 'name',
-};
-
-/** Entities whose missing id Kong derives from the endpoint key (UUIDv5); SNIs get a new random one on every load. */
-const KEYED_IDS: ReadonlySet<EntityType> = new Set(['services', 'routes', 'upstreams']);
+/** Endpoint keys unique in the whole config (a target's is unique per upstream only). */
+const ENDPOINT_KEY: Partial<Record<EntityType, string>> = Object.fromEntries(
+  KONG_ENTITY_KINDS.filter((kind) => !kind.underParent && kind.endpointKey !== undefined).map((kind) => [kind.table, kind.endpointKey]),
+);
 
 /** Pre-order walk in Kong's entity order, parents before their children. */
 function walk(config: Record<string, unknown>): Located[] {
@@ -57,14 +55,12 @@ function walk(config: Record<string, unknown>): Located[] {
 
 function derivedId(loc: Located, newId: () => string): string {
   const { item, type } = loc;
-  if (type === 'targets') {
-    const upstream = loc.parent ? loc.parent.item['id'] : item['upstream'];
-    const up = typeof upstream === 'string' ? upstream : isPlainObject(upstream) ? String(upstream['id']) : '';
-    return kongEntityId('targets', `targets:*:${up}:${String(item['target'])}`);
-  }
-  const key = KEYED_IDS.has(type) ? ENDPOINT_KEY[type] : undefined;
-  const value = key ? item[key] : undefined;
-  return typeof value === 'string' ? kongEntityId(type, value) : newId();
+  const kind = entityKind(type);
+  const field = kind.parent?.field;
+  const parent = loc.parent ? loc.parent.item['id'] : field === undefined ? undefined : item[field];
+  const parentId = typeof parent === 'string' ? parent : isPlainObject(parent) ? String(parent['id']) : '';
+  // SNIs (and certificates) get a new random id on every load.
+  return declarativeIdOf(kind, item, parentId) ?? newId();
 }
 
 function generateId(loc: Located, newId: () => string): void {

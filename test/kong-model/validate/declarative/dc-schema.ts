@@ -1,7 +1,7 @@
 // The declarative-config view of each entity schema
 // (kong/db/schema/others/declarative_config.lua): nested children may not set
 // foreign keys; top-level foreign keys are references by endpoint key or id.
-import type { RouterFlavor } from '../../../../src/kong/declarative.ts';
+import type { RouterFlavor } from '../../../../src/model/index.ts';
 import type { EntitySchema, FieldDef } from '../schema/types.ts';
 import { isPlainObject } from '../schema/types.ts';
 import { schemaFor, type EntityType } from '../validate-entity.ts';

@@ -1,7 +1,7 @@
 // Schema validation of a declarative config as one document: top-level keys,
 // then every entity, nested children included. The error tree mirrors the
 // input (`services[0].routes[1]` errors sit at fields.services[0].routes[1]).
-import type { RouterFlavor } from '../../../../src/kong/declarative.ts';
+import type { RouterFlavor } from '../../../../src/model/index.ts';
 import type { FieldErrorArray, FieldErrors } from '../schema/types.ts';
 import { isPlainObject } from '../schema/types.ts';
 import { isSequence, validateField } from '../schema/validate-field.ts';

@@ -4,8 +4,7 @@
 // violation; and a top-level plugin naming a route or service the config does
 // not have makes Kong fail (500). Configurations are validated for the plugins
 // whose schema the model has (../plugins).
-import type { RouterFlavor } from '../../../../src/kong/declarative.ts';
-import { kongEntityId } from '../../../../src/kong/ids.ts';
+import { kongEntityId, type RouterFlavor } from '../../../../src/model/index.ts';
 import { pluginSchema } from '../plugins/plugin-schemas.ts';
 import type { FieldErrors } from '../schema/types.ts';
 import { isPlainObject } from '../schema/types.ts';

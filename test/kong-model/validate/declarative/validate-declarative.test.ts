@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { kongEntityId, kongTargetId } from '../../../../src/kong/ids.ts';
+import { kongEntityId, kongTargetId } from '../../../../src/model/index.ts';
 import { validateDeclarativeConfig, type DeclarativeOptions } from './validate-declarative.ts';
 
 const opts: DeclarativeOptions = { routerFlavor: 'traditional_compatible', flattenErrors: false };

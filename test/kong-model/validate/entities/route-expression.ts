@@ -1,7 +1,7 @@
 // routes.lua `validate_route` (traditional_compatible and expressions flavors):
 // the route is compiled to an ATC expression, which must be valid, so regexes
 // must be valid Rust regexes.
-import type { RouterFlavor } from '../../../../src/kong/declarative.ts';
+import type { RouterFlavor } from '../../../../src/model/index.ts';
 import { compatExpression, isEmptyField } from '../../router/compat-expression.ts';
 import { ExpressionError, parseExpression } from '../../router/expression.ts';
 import { formatRustRegexError, rustRegexError } from '../../../../src/kong/rules/index.ts';

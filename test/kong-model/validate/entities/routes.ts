@@ -1,7 +1,7 @@
 // kong/db/schema/entities/routes.lua + routes_subschemas.lua (3.9), per
 // router flavor: `traditional` SNIs allow no wildcard; the other flavors
 // compile the route to an ATC expression and validate it.
-import type { RouterFlavor } from '../../../../src/kong/declarative.ts';
+import { entityKind, type RouterFlavor } from '../../../../src/model/index.ts';
 import type { EntityCheck, EntitySchema, FieldDef, Subschema } from '../schema/types.ts';
 import { typedefs, withAttrs } from '../typedefs.ts';
 import { validateRouteExpression } from './route-expression.ts';
@@ -79,6 +79,10 @@ function grpcSubschema(flavor: RouterFlavor): Subschema {
   };
 }
 
+/** The defaults meshdoor's description of routes states (and leaves out of DB-less bodies). */
+const D = entityKind('routes').defaults;
+const HTTP = entityKind('routes').protocolDefaults?.['http'] ?? {};
+
 function routeFields(flavor: RouterFlavor): Record<string, FieldDef> {
   const fields: Record<string, FieldDef> = {
     id: typedefs.uuid,
@@ -87,12 +91,12 @@ function routeFields(flavor: RouterFlavor): Record<string, FieldDef> {
     name: typedefs.utf8Name,
     protocols: { type: 'set', lenMin: 1, required: true, elements: typedefs.protocol,
       mutuallyExclusiveSubsets: [['http', 'https'], ['tcp', 'tls', 'udp'], ['tls_passthrough'], ['grpc', 'grpcs']],
-      default: ['http', 'https'] },
-    https_redirect_status_code: { type: 'integer', oneOf: [426, 301, 302, 307, 308], default: 426, required: true },
-    strip_path: { type: 'boolean', required: true, default: true },
-    preserve_host: { type: 'boolean', required: true, default: false },
-    request_buffering: { type: 'boolean', required: true, default: true },
-    response_buffering: { type: 'boolean', required: true, default: true },
+      default: D['protocols'] },
+    https_redirect_status_code: { type: 'integer', oneOf: [426, 301, 302, 307, 308], default: D['https_redirect_status_code'], required: true },
+    strip_path: { type: 'boolean', required: true, default: HTTP['strip_path'] },
+    preserve_host: { type: 'boolean', required: true, default: D['preserve_host'] },
+    request_buffering: { type: 'boolean', required: true, default: D['request_buffering'] },
+    response_buffering: { type: 'boolean', required: true, default: D['response_buffering'] },
     tags: typedefs.tags,
     service: { type: 'foreign', reference: 'services' },
     snis: { type: 'set', elements: flavor === 'traditional' ? typedefs.sni : typedefs.wildcardHost },
@@ -102,8 +106,8 @@ function routeFields(flavor: RouterFlavor): Record<string, FieldDef> {
     hosts: typedefs.hosts,
     paths: typedefs.routerPaths,
     headers: typedefs.headers,
-    regex_priority: { type: 'integer', default: 0 },
-    path_handling: { type: 'string', default: 'v0', oneOf: ['v0', 'v1'] },
+    regex_priority: { type: 'integer', default: D['regex_priority'] },
+    path_handling: { type: 'string', default: D['path_handling'], oneOf: ['v0', 'v1'] },
   };
   if (flavor === 'expressions') {
     fields['expression'] = { type: 'string' };

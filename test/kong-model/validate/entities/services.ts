@@ -1,7 +1,11 @@
 // kong/db/schema/entities/services.lua (3.9), including the `url` shorthand.
+import { entityKind } from '../../../../src/model/index.ts';
 import type { EntitySchema } from '../schema/types.ts';
 import { typedefs, withAttrs } from '../typedefs.ts';
 import { parseLuaSocketUrl } from './url.ts';
+
+/** The defaults meshdoor's description of services states (and leaves out of DB-less bodies). */
+const D = entityKind('services').defaults;
 
 const HTTPS_OR_TLS_ONLY = ['client_certificate', 'tls_verify', 'tls_verify_depth', 'ca_certificates'];
 
@@ -29,14 +33,14 @@ export const servicesSchema: EntitySchema = {
     created_at: typedefs.autoTimestampS,
     updated_at: typedefs.autoTimestampS,
     name: typedefs.utf8Name,
-    retries: { type: 'integer', default: 5, between: [0, 32767] },
-    protocol: withAttrs(typedefs.protocol, { required: true, default: 'http' }),
+    retries: { type: 'integer', default: D['retries'], between: [0, 32767] },
+    protocol: withAttrs(typedefs.protocol, { required: true, default: D['protocol'] }),
     host: withAttrs(typedefs.host, { required: true }),
-    port: withAttrs(typedefs.port, { required: true, default: 80 }),
+    port: withAttrs(typedefs.port, { required: true, default: D['port'] }),
     path: typedefs.path,
-    connect_timeout: withAttrs(typedefs.timeout, { default: 60000 }),
-    write_timeout: withAttrs(typedefs.timeout, { default: 60000 }),
-    read_timeout: withAttrs(typedefs.timeout, { default: 60000 }),
+    connect_timeout: withAttrs(typedefs.timeout, { default: D['connect_timeout'] }),
+    write_timeout: withAttrs(typedefs.timeout, { default: D['write_timeout'] }),
+    read_timeout: withAttrs(typedefs.timeout, { default: D['read_timeout'] }),
     tags: typedefs.tags,
     client_certificate: { type: 'foreign', reference: 'certificates' },
     tls_verify: { type: 'boolean' },

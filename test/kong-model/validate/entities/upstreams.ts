@@ -1,6 +1,6 @@
 // kong/db/schema/entities/upstreams.lua (3.9): name rules, hashing options,
 // healthcheck defaults and the `algorithm`/`hash_on` shorthand side effects.
-import { normalizeIp } from '../hostnames.ts';
+import { entityKind, normalizeIp } from '../../../../src/model/index.ts';
 import type { EntityCheck, EntitySchema, FieldDef } from '../schema/types.ts';
 import { typedefs } from '../typedefs.ts';
 
@@ -74,7 +74,7 @@ export const upstreamsSchema: EntitySchema = {
     created_at: typedefs.autoTimestampS,
     updated_at: typedefs.autoTimestampS,
     name: { type: 'string', required: true, unique: true, custom: validateName },
-    algorithm: { type: 'string', default: 'round-robin',
+    algorithm: { type: 'string', default: entityKind('upstreams').defaults['algorithm'],
       oneOf: ['consistent-hashing', 'least-connections', 'round-robin', 'latency'] },
     hash_on: hashOn,
     hash_fallback: hashOn,

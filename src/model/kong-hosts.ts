@@ -1,5 +1,6 @@
-// Kong's host/IP parsing (kong/tools/ip.lua: hostname_type, normalize_ip,
-// check_hostname, format_host). Type is decided by exclusion, then validated.
+// Kong's host and IP parsing (kong/tools/ip.lua: hostname_type, normalize_ip,
+// check_hostname, format_host): the normal form Kong stores addresses in.
+// Type is decided by exclusion, then validated.
 
 export type HostType = 'ipv4' | 'ipv6' | 'name';
 

@@ -1,0 +1,54 @@
+// Failure records: which Kubernetes object (or part of one) was left out of
+// the Kong configuration, and why. Shared by the translator, the Kong sync
+// engines (Kong's rejections map back to objects) and the controller.
+
+export type ObjectKind = 'Ingress' | 'Service' | 'Secret' | 'IngressClass' | 'EndpointSlice' | 'MeshDoor';
+
+/** Identifies one Kubernetes object in failures, reports and Events. */
+export interface ObjectRef {
+  kind: ObjectKind;
+  namespace?: string;
+  name: string;
+  uid?: string;
+}
+
+/** Why an object (or part of it) was left out of the Kong configuration. */
+export interface TranslationFailure {
+  object: ObjectRef;
+  /** Short CamelCase reason, e.g. `ServiceNotFound`, `InvalidAnnotation`, `HostConflict`. */
+  reason: string;
+  /** One sentence naming the field and value at fault. */
+  message: string;
+}
+
+/** Stable string key of an object: `Kind/namespace/name` (or `Kind/name`). */
+export function objectKey(ref: Pick<ObjectRef, 'kind' | 'namespace' | 'name'>): string {
+  return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
+}
+
+/**
+ * Exclusion keys finer than an object, for what Kong rejected inside one
+ * Ingress (`objectKey` + `#` + part): a Kong path (every Ingress path that
+ * produces it is left out), a route by name, or a route to split into one
+ * route per Ingress path (to learn which path Kong refuses).
+ */
+export type ExcludedPart = { kind: 'path'; kongPath: string } | { kind: 'route'; name: string } | { kind: 'split'; name: string };
+
+export function partExclusionKey(ref: Pick<ObjectRef, 'kind' | 'namespace' | 'name'>, part: ExcludedPart): string {
+  const value = part.kind === 'path' ? part.kongPath : part.name;
+  return `${objectKey(ref)}#${part.kind}:${value}`;
+}
+
+/** The object key and part of a part exclusion key; undefined for a whole-object key. */
+export function parsePartExclusionKey(key: string): { object: string; part: ExcludedPart } | undefined {
+  const hash = key.indexOf('#');
+  if (hash < 0) return undefined;
+  const rest = key.slice(hash + 1);
+  const colon = rest.indexOf(':');
+  const kind = rest.slice(0, colon);
+  const value = rest.slice(colon + 1);
+  const object = key.slice(0, hash);
+  if (kind === 'path') return { object, part: { kind, kongPath: value } };
+  if (kind === 'route' || kind === 'split') return { object, part: { kind, name: value } };
+  return undefined;
+}

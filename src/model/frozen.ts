@@ -1,0 +1,16 @@
+// Config entities the translator reuses from one pass to the next are frozen
+// all the way down, so serializers may remember their text: only freezeDeep
+// freezes config entities, and a frozen entity can never change.
+
+/** Freezes `value` and everything under it. */
+export function freezeDeep<T>(value: T): T {
+  // Already frozen: an entity frozen before (a route inside a service).
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  for (const member of Object.values(value)) freezeDeep(member);
+  return Object.freeze(value);
+}
+
+/** Whether this entity was frozen by freezeDeep (nothing else freezes config entities). */
+export function isDeeplyFrozen(value: object): boolean {
+  return Object.isFrozen(value);
+}

@@ -1,0 +1,20 @@
+// The shared model: Kong's declarative entities and their ids, and the
+// failure records and results the translator hands to the sync engines and
+// the controller. Plain data and pure functions; imports no other module.
+export type {
+  KongCertificate, KongConfig, KongProtocol, KongRoute, KongService, KongSni, KongTarget, KongUpstream, RouterFlavor,
+} from './kong-config.ts';
+export { OWNERSHIP_TAG, emptyKongConfig } from './kong-config.ts';
+export type { KongEntityTable } from './kong-ids.ts';
+export { kongEntityId, kongTargetId } from './kong-ids.ts';
+export { freezeDeep, isDeeplyFrozen } from './frozen.ts';
+export type { ExcludedPart, ObjectKind, ObjectRef, TranslationFailure } from './failures.ts';
+export { objectKey, parsePartExclusionKey, partExclusionKey } from './failures.ts';
+export type { HostHandOver, HostReport, SharedHost, TranslateResult } from './translate-result.ts';
+export type { HostResult, HostType, ParsedHost } from './kong-hosts.ts';
+export { formatHost, normalizeIp } from './kong-hosts.ts';
+export type { KongEntityKind, KongEntityType } from './kong-entity-kinds.ts';
+export {
+  CHILD_KINDS, KONG_ENTITY_KINDS, KONG_ENTITY_TYPES, KONG_SERVICE_DEFAULTS, TOP_LEVEL_KINDS,
+  declarativeIdOf, defaultsOf, entityKind, normalizeTarget,
+} from './kong-entity-kinds.ts';

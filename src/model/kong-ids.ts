@@ -1,0 +1,30 @@
+// Deterministic entity ids, computed the way Kong's declarative loader does:
+// id = uuid5(uuid5(NAMESPACE, "<entity table>"), key). See docs/kong-ids.md.
+import { v5 as uuidv5 } from 'uuid';
+import type { KongEntityType } from './kong-entity-kinds.ts';
+
+const KONG_DECLARATIVE_NAMESPACE = 'fd02801f-0957-4a15-a55a-c8d9606f30b5';
+
+/** The kinds meshdoor writes, and the plugin and consumer tables (src/plugins derives their ids). */
+export type KongEntityTable = KongEntityType | 'plugins'
+  | 'consumers' | 'keyauth_credentials' | 'basicauth_credentials' | 'hmacauth_credentials' | 'jwt_secrets' | 'acls';
+
+/** Every table, checked against the type; their namespaces are computed once, at load. */
+const TABLES: Readonly<Record<KongEntityTable, true>> = {
+  certificates: true, services: true, upstreams: true, snis: true, routes: true, targets: true, plugins: true,
+  consumers: true, keyauth_credentials: true, basicauth_credentials: true, hmacauth_credentials: true, jwt_secrets: true, acls: true,
+};
+
+const TABLE_NAMESPACES = Object.freeze(Object.fromEntries(
+  Object.keys(TABLES).map((table) => [table, uuidv5(table, KONG_DECLARATIVE_NAMESPACE)]),
+)) as Readonly<Record<KongEntityTable, string>>;
+
+/** The id Kong itself would give an entity whose unique key is `key`. */
+export function kongEntityId(table: KongEntityTable, key: string): string {
+  return uuidv5(key, TABLE_NAMESPACES[table]);
+}
+
+/** Targets are keyed by their cache key: "targets:*:<upstream id>:<target>". */
+export function kongTargetId(upstreamId: string, target: string): string {
+  return kongEntityId('targets', `targets:*:${upstreamId}:${target}`);
+}
