@@ -2,7 +2,7 @@
 // does on every change (the unchanged objects are the same objects, as in the
 // store).
 import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
-import { translate } from '../../src/translate/index.ts';
+import { createTranslator } from '../../src/translate/index.ts';
 import type { Snapshot } from '../../src/translate/types.ts';
 import { collectGarbage } from '../allocation.ts';
 import { editIngress, generateCluster, seededRandom } from '../generate.ts';
@@ -28,6 +28,7 @@ export const retranslateWorkload: Workload = {
     const n = ctx.quick ? 1000 : 10000;
     let snapshot = generateCluster({ n }).snapshot;
     const options = { settings: DEFAULT_SETTINGS };
+    const { translate } = createTranslator();
     translate(snapshot, options);
     const random = seededRandom(7);
     const samples = await repeat({ warmup: 3, runs: runsOr(ctx, 15) }, (run) => {

@@ -21,7 +21,7 @@ import { startHealthServer } from '../observe/health-server.ts';
 import { createLogger, errorField, type Logger } from '../observe/logger.ts';
 import { Metrics } from '../observe/metrics.ts';
 import { VERSION } from '../observe/version.ts';
-import { translate } from '../translate/index.ts';
+import { createTranslator } from '../translate/index.ts';
 
 function kongClientDefaults(flags: ControllerFlags): ClientDefaults {
   const read = (path: string): string => readFileSync(path, 'utf8');
@@ -87,7 +87,7 @@ async function runController(flags: ControllerFlags): Promise<number> {
     identity,
   }, {
     watchFactory: informerSourceFactory(clients, { minWatchTimeoutMs: flags.watchTimeoutMs }), writer: kubeWriter(clients), leaseApi: kubeLeaseApi(clients),
-    kong, translate, settingsFromMeshDoor, clock: systemClock, log, metrics, meshApi: kubeMeshApi(clients),
+    kong, translate: createTranslator().translate, settingsFromMeshDoor, clock: systemClock, log, metrics, meshApi: kubeMeshApi(clients),
   });
   const health = await startHealthServer({ port: flags.metricsPort, host: flags.bindAddress, readiness: controller.readiness, registry: metrics.registry });
   log.info('serving health and metrics', { address: `${flags.bindAddress}:${health.port}` });

@@ -8,7 +8,7 @@ import { diffGateway } from '../kong/gateway-diff.ts';
 import type { GatewayDiff } from '../kong/gateway-diff.ts';
 import { AutoSyncEngine } from '../kong/sync-engine.ts';
 import { KongClientPool } from '../kong/client-pool.ts';
-import { formatFailure, translate } from '../translate/index.ts';
+import { createTranslator, formatFailure } from '../translate/index.ts';
 import { commandTargets, KONG_OPTIONS, kongCommandOptions, translationInput, withKongUsage } from './sync-command.ts';
 import { redactUrl } from '../kong/admin-errors.ts';
 
@@ -54,7 +54,7 @@ async function runDiff(argv: string[]): Promise<number> {
   const pool = new KongClientPool(options.client);
   try {
     const { snapshot, settings } = await translationInput(options, engine);
-    const result = translate(snapshot, { settings });
+    const result = createTranslator().translate(snapshot, { settings });
     let failed = false;
     let different = false;
     for (const target of commandTargets(options)) {

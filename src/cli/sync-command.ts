@@ -10,7 +10,7 @@ import type { RouterFlavor } from '../kong/declarative.ts';
 import { AutoSyncEngine } from '../kong/sync-engine.ts';
 import type { GatewayTarget, KongMode, SyncReport } from '../kong/sync-types.ts';
 import { redactUrl } from '../kong/admin-errors.ts';
-import { formatFailure, translate } from '../translate/index.ts';
+import { createTranslator, formatFailure } from '../translate/index.ts';
 import type { Snapshot } from '../translate/types.ts';
 import { loadManifests, selectMeshDoor } from './manifests.ts';
 import { settingsFromMeshDoor } from '../config/meshdoor-spec.ts';
@@ -191,7 +191,8 @@ async function runSync(argv: string[]): Promise<number> {
   const engine = new AutoSyncEngine({ client: options.client, mode: options.mode });
   try {
     const { snapshot, settings } = await translationInput(options, engine);
-    const request = { gateways: commandTargets(options), translate: (exclude: ReadonlySet<string>) => translate(snapshot, { settings, exclude }) };
+    const translator = createTranslator();
+    const request = { gateways: commandTargets(options), translate: (exclude: ReadonlySet<string>) => translator.translate(snapshot, { settings, exclude }) };
     let report = await engine.sync(request);
     for (let attempt = 1; ; attempt += 1) {
       const stop = whyStop(report, attempt, values.once === true);

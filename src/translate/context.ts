@@ -8,8 +8,8 @@ import { keyOf, refOf } from './objects.ts';
 import type { KubeObject } from './objects.ts';
 import { parseServiceAnnotations } from './service-annotations.ts';
 import type { ServiceOptions } from './service-annotations.ts';
-import { indexSnapshot } from './snapshot-index.ts';
 import type { SnapshotIndex } from './snapshot-index.ts';
+import type { TranslatorMemory } from './memory.ts';
 import type { ObjectKind, ObjectRef, Snapshot, TranslateOptions } from './types.ts';
 
 /** Where translation steps report what they leave out. */
@@ -19,6 +19,8 @@ export interface FailureSink {
 
 export interface TranslateContext {
   settings: MeshDoorSettings;
+  /** What this context's translator remembers between passes (never shared with another translator). */
+  memory: TranslatorMemory;
   index: SnapshotIndex;
   failures: FailureSink;
   /** Whether any object is excluded in this pass. */
@@ -30,15 +32,16 @@ export interface TranslateContext {
   serviceOptions(service: V1Service): ServiceOptions | InvalidAnnotationError;
 }
 
-export function createContext(snapshot: Snapshot, options: TranslateOptions): TranslateContext & { failures: FailureCollector } {
+export function createContext(snapshot: Snapshot, options: TranslateOptions, memory: TranslatorMemory): TranslateContext & { failures: FailureCollector } {
   const exclude = options.exclude ?? new Set<string>();
   return {
     settings: options.settings,
-    index: indexSnapshot(snapshot),
+    memory,
+    index: memory.indexes.index(snapshot),
     failures: new FailureCollector(),
     excluding: exclude.size > 0,
     isExcluded: (kind, obj) => exclude.size > 0 && exclude.has(keyOf(kind, obj)),
-    serviceOptions: parsedServiceOptions,
+    serviceOptions: (service) => parsedServiceOptions(memory.serviceOptions, service),
     ...withExcludedParts(exclude),
   };
 }
@@ -48,10 +51,10 @@ function withExcludedParts(exclude: ReadonlySet<string>): { excludedParts?: Excl
   return parts ? { excludedParts: parts } : {};
 }
 
-// Store objects are replaced, never mutated: a Service parses the same way every time.
-const parsedOptions = new WeakMap<V1Service, ServiceOptions | InvalidAnnotationError>();
+/** Store objects are replaced, never mutated: a Service parses the same way every time. */
+export type ParsedServiceOptions = WeakMap<V1Service, ServiceOptions | InvalidAnnotationError>;
 
-function parsedServiceOptions(service: V1Service): ServiceOptions | InvalidAnnotationError {
+function parsedServiceOptions(parsedOptions: ParsedServiceOptions, service: V1Service): ServiceOptions | InvalidAnnotationError {
   let parsed = parsedOptions.get(service);
   if (parsed === undefined) {
     parsed = parseServiceOptionsSafely(service);

@@ -6,7 +6,8 @@
 // else starts from an empty state. Tests hold it equal to whole passes.
 import type { V1Ingress } from '@kubernetes/client-node';
 import type { KongCertificate, KongRoute, KongService, KongUpstream, RouterFlavor } from '../kong/declarative.ts';
-import { byName, entitiesOf, kongRouteOf, serviceWithRoutes } from './assemble.ts';
+import { byName, serviceWithRoutes } from './assemble.ts';
+import type { KongEntities } from './assemble.ts';
 import type { BackendPlan } from './backends.ts';
 import type { FailureSink, TranslateContext } from './context.ts';
 import { reportLoser, winnerOf } from './conflicts.ts';
@@ -15,7 +16,6 @@ import { resolveHostOwnership, tlsWithinOwnership } from './host-ownership.ts';
 import type { HostOwnership } from './host-ownership.ts';
 import { planIngressIncrementally } from './ingress-memo.ts';
 import type { IngressPlan, PathClaim } from './ingress-rules.ts';
-import { sortByAge } from './objects.ts';
 import type { KubeObject } from './objects.ts';
 import { planIngressRoutes } from './route-plans.ts';
 import type { RoutePlan } from './route-plans.ts';
@@ -23,7 +23,7 @@ import { SortedByName } from './sorted-by-name.ts';
 import { translateTls } from './tls.ts';
 import type { TlsResult } from './tls.ts';
 import type { ObjectKind, ObjectRef, Snapshot } from './types.ts';
-import { configuredFrom, defaultBackendRoute, isCatchAll, isServed, keyedRef } from './whole-pass.ts';
+import { configuredFrom, defaultBackendRoute, isCatchAll, isServed } from './whole-pass.ts';
 import type { PassResult } from './whole-pass.ts';
 
 type Failure = readonly [ObjectRef, string, string];
@@ -75,13 +75,13 @@ interface ServiceShare {
 }
 
 /** A contributor's routes per Kong service (usually one service). */
-function byService(routes: readonly RoutePlan[], flavor: RouterFlavor): ServiceShare[] {
+function byService(entities: KongEntities, routes: readonly RoutePlan[], flavor: RouterFlavor): ServiceShare[] {
   const shares: ServiceShare[] = [];
   for (const plan of routes) {
     const name = plan.backend.kongServiceName;
     const share = shares.find((s) => s.name === name);
-    if (share) share.routes.push(kongRouteOf(plan, flavor));
-    else shares.push({ name, backend: plan.backend, routes: [kongRouteOf(plan, flavor)] });
+    if (share) share.routes.push(entities.routeOf(plan, flavor));
+    else shares.push({ name, backend: plan.backend, routes: [entities.routeOf(plan, flavor)] });
   }
   return shares;
 }
@@ -129,7 +129,7 @@ class DeltaState {
     if (gone.length + fresh.length > 0) this.updateOwnership(ctx);
     const refused = this.ownership?.refused ?? new Set<PathClaim>();
     for (const entry of this.resolveConflicts(ctx, { gone, fresh }, { before: refusedBefore, now: refused })) {
-      const routes = entry.plan ? planIngressRoutes(entry.plan, this.losers, this.flavor) : [];
+      const routes = entry.plan ? planIngressRoutes(ctx.memory, entry.plan, this.losers, this.flavor) : [];
       const before = entry.routes;
       entry.routes = routes;
       this.setRoutes(entry, before, routes);
@@ -227,7 +227,7 @@ class DeltaState {
       if (entry) affected.add(entry);
       return;
     }
-    const winner = winnerOf(claims);
+    const winner = winnerOf(ctx.memory.ages, claims);
     const failures: Failure[] = [];
     for (const claim of claims) {
       const entry = this.entries.get(claim.ingress);
@@ -245,7 +245,7 @@ class DeltaState {
   /** Moves a contributor's routes between Kong services, counting the objects they use. */
   private setRoutes(who: Contributor, before: readonly RoutePlan[], after: readonly RoutePlan[]): void {
     if (before === after) return;
-    const shares = byService(after, this.flavor);
+    const shares = byService(this.ctx.memory.entities, after, this.flavor);
     for (const route of before) {
       const name = route.backend.kongServiceName;
       if (shares.some((share) => share.name === name)) continue;
@@ -271,7 +271,7 @@ class DeltaState {
   }
 
   private count(kind: ObjectKind, obj: KubeObject, delta: 1 | -1): void {
-    const { id } = keyedRef(kind, obj);
+    const { id } = this.ctx.memory.refs.of(kind, obj);
     const uses = (this.uses.get(id) ?? 0) + delta;
     if (uses === 0 || (uses === 1 && delta === 1)) this.usesMoved = true;
     if (uses === 0) this.uses.delete(id);
@@ -298,7 +298,7 @@ class DeltaState {
 
   private updateTls(ctx: TranslateContext): void {
     const failures: Failure[] = [];
-    const withTls = sortByAge(this.planned().filter((ingress) => ingress.spec?.tls?.length));
+    const withTls = ctx.memory.ages.sort(this.planned().filter((ingress) => ingress.spec?.tls?.length));
     const { ownership } = this;
     const filtered = ownership ? withTls.map((ingress) => tlsWithinOwnership(recorder(ctx, failures), ingress, ownership)) : withTls;
     const tls = translateTls(recorder(ctx, failures), filtered);
@@ -325,7 +325,7 @@ class DeltaState {
       const [first] = routes;
       const owner = members.find((m) => first !== undefined && m.routes.includes(first)) ?? members[0];
       if (owner === undefined) continue;
-      const entities = entitiesOf(owner.backend);
+      const entities = this.ctx.memory.entities.backendOf(owner.backend);
       this.services.set(serviceWithRoutes(entities, routes));
       if (entities.upstream) {
         this.upstreams.set(entities.upstream);
@@ -337,7 +337,7 @@ class DeltaState {
 
   private configuredObjects(snapshot: Snapshot): ObjectRef[] {
     if (!this.usesMoved) return this.configured;
-    this.configured = configuredFrom(snapshot, (kind, obj) => this.uses.has(keyedRef(kind, obj).id));
+    this.configured = configuredFrom(this.ctx.memory.refs, snapshot, (kind, obj) => this.uses.has(this.ctx.memory.refs.of(kind, obj).id));
     this.usesMoved = false;
     return this.configured;
   }
@@ -367,11 +367,14 @@ class DeltaState {
   }
 }
 
-let state: DeltaState | undefined;
+/** A translator's incremental passes: each updates the previous one's result. */
+export class DeltaPasses {
+  private state: DeltaState | undefined;
 
-/** A pass with nothing excluded: the previous pass's result, updated for what changed. */
-export function translateDelta(ctx: TranslateContext, snapshot: Snapshot): PassResult {
-  if (ctx.excluding) throw new Error('translateDelta: exclusions need a whole pass');
-  if (state?.ctx.settings !== ctx.settings || state.ctx.index !== ctx.index) state = new DeltaState(ctx);
-  return state.update(ctx, snapshot);
+  /** A pass with nothing excluded: the previous pass's result, updated for what changed. */
+  translate(ctx: TranslateContext, snapshot: Snapshot): PassResult {
+    if (ctx.excluding) throw new Error('translateDelta: exclusions need a whole pass');
+    if (this.state?.ctx.settings !== ctx.settings || this.state.ctx.index !== ctx.index) this.state = new DeltaState(ctx);
+    return this.state.update(ctx, snapshot);
+  }
 }

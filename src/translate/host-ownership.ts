@@ -7,7 +7,7 @@
 import type { V1Ingress } from '@kubernetes/client-node';
 import type { TranslateContext } from './context.ts';
 import type { IngressPlan, PathClaim } from './ingress-rules.ts';
-import { compareByAge, compareStrings, namespacedName, refOf } from './objects.ts';
+import { compareStrings, namespacedName, refOf } from './objects.ts';
 
 export const HOST_DELEGATES_ANNOTATION = 'meshdoor.dev/host-delegates';
 
@@ -38,10 +38,10 @@ export function hostsOverlap(a: string, b: string): boolean {
   return covers(a, b) || covers(b, a);
 }
 
-// Plans are reused while their Ingress is unchanged: their hosts are listed once.
-const hostsOfPlan = new WeakMap<IngressPlan, { namespace: string; keys: string[]; hosts: string[]; delegates: string[] }>();
+/** Plans are reused while their Ingress is unchanged: a translator lists their hosts once. */
+export type HostsOfPlans = WeakMap<IngressPlan, { namespace: string; keys: string[]; hosts: string[]; delegates: string[] }>;
 
-function hostsOf(plan: IngressPlan): { namespace: string; keys: string[]; hosts: string[]; delegates: string[] } {
+function hostsOf(hostsOfPlan: HostsOfPlans, plan: IngressPlan): { namespace: string; keys: string[]; hosts: string[]; delegates: string[] } {
   let known = hostsOfPlan.get(plan);
   if (known === undefined) {
     const namespace = plan.ingress.metadata?.namespace ?? '';
@@ -52,20 +52,20 @@ function hostsOf(plan: IngressPlan): { namespace: string; keys: string[]; hosts:
   return known;
 }
 
-function hostClaims(plans: readonly IngressPlan[]): HostClaim[] {
+function hostClaims(ctx: TranslateContext, plans: readonly IngressPlan[]): HostClaim[] {
   const byKey = new Map<string, HostClaim>();
   for (const plan of plans) {
-    const { namespace, hosts, keys, delegates } = hostsOf(plan);
+    const { namespace, hosts, keys, delegates } = hostsOf(ctx.memory.hostsOfPlan, plan);
     for (const [i, host] of hosts.entries()) {
       const key = keys[i] ?? '';
       const known = byKey.get(key);
       const claim = known ?? { host, namespace, oldest: plan.ingress, delegates: new Set<string>() };
-      if (known && compareByAge(plan.ingress, known.oldest) < 0) known.oldest = plan.ingress;
+      if (known && ctx.memory.ages.compare(plan.ingress, known.oldest) < 0) known.oldest = plan.ingress;
       for (const ns of delegates) claim.delegates.add(ns);
       byKey.set(key, claim);
     }
   }
-  return [...byKey.values()].sort((a, b) => compareByAge(a.oldest, b.oldest) || compareStrings(a.host, b.host));
+  return [...byKey.values()].sort((a, b) => ctx.memory.ages.compare(a.oldest, b.oldest) || compareStrings(a.host, b.host));
 }
 
 /** The proper parent domains of a name: `a.b.c` → `b.c`, `c`. */
@@ -122,7 +122,7 @@ export function ownershipMessage(host: string, owner: HostClaim, namespace: stri
 export function resolveHostOwnership(ctx: TranslateContext, plans: readonly IngressPlan[]): HostOwnership {
   const granted = new Granted();
   const refusedHosts = new Map<string, HostClaim>();
-  for (const claim of hostClaims(plans)) {
+  for (const claim of hostClaims(ctx, plans)) {
     const blocker = granted.blockerOf(claim.host, claim.namespace);
     if (blocker) refusedHosts.set(`${claim.namespace}\n${claim.host}`, blocker);
     else granted.add(claim);
@@ -130,7 +130,7 @@ export function resolveHostOwnership(ctx: TranslateContext, plans: readonly Ingr
   const refused = new Set<PathClaim>();
   if (refusedHosts.size > 0) {
     for (const plan of plans) {
-      const { namespace, keys } = hostsOf(plan);
+      const { namespace, keys } = hostsOf(ctx.memory.hostsOfPlan, plan);
       if (!keys.some((key) => refusedHosts.has(key))) continue;
       for (const claim of plan.claims) {
         const blocker = refusedHosts.get(`${namespace}\n${claim.host}`);

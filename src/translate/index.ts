@@ -1,6 +1,6 @@
 // The translator: Snapshot → Kong declarative config + failures. Pure: no I/O,
 // no clocks; one bad object only adds failures and drops what depends on it.
-// It remembers earlier passes (ingress-memo.ts, delta-pass.ts) to answer
+// A translator remembers earlier passes (memory.ts, delta-pass.ts) to answer
 // faster, never differently: the same snapshot always gives the same result.
 //
 // Known deviations from Kubernetes semantics, all caused by Kong's traditional
@@ -13,10 +13,11 @@
 // Conflicts cover every host Kong matches: rules[].host and konghq.com/host-aliases;
 // on the expressions flavor konghq.com/regex-priority has no effect.
 import { createContext } from './context.ts';
+import { DeltaPasses } from './delta-pass.ts';
+import { createTranslatorMemory } from './memory.ts';
 import { summarizeRoutes } from './summary.ts';
 import type { RouteSummary } from './summary.ts';
 import type { Snapshot, TranslateOptions, TranslateResult } from './types.ts';
-import { translateDelta } from './delta-pass.ts';
 import { translateWhole } from './whole-pass.ts';
 import type { PassResult } from './whole-pass.ts';
 
@@ -29,20 +30,34 @@ export interface DetailedTranslateResult extends TranslateResult {
   routes: RouteSummary[];
 }
 
-function translateToPlans(snapshot: Snapshot, options: TranslateOptions): PassResult {
-  const ctx = createContext(snapshot, options);
-  // Exclusions come from Kong's rejections: a rare, one-off pass.
-  return ctx.excluding ? translateWhole(ctx, snapshot) : translateDelta(ctx, snapshot);
+/**
+ * Translates snapshots, remembering earlier passes (its own memory, shared
+ * with no other translator). The controller keeps one for its life; a CLI
+ * command makes one per run.
+ */
+export interface Translator {
+  /** Translates the served Ingresses of a snapshot into one Kong configuration. */
+  readonly translate: (snapshot: Snapshot, options: TranslateOptions) => TranslateResult;
+  /** As translate(), plus a readable summary of the routes. */
+  readonly translateDetailed: (snapshot: Snapshot, options: TranslateOptions) => DetailedTranslateResult;
 }
 
-/** As translate(), plus a readable summary of the routes. */
-export function translateDetailed(snapshot: Snapshot, options: TranslateOptions): DetailedTranslateResult {
-  const { config, failures, configured, routePlans } = translateToPlans(snapshot, options);
-  return { config, failures, configured, routes: summarizeRoutes(routePlans()) };
-}
-
-/** Translates the served Ingresses of a snapshot into one Kong configuration. */
-export function translate(snapshot: Snapshot, options: TranslateOptions): TranslateResult {
-  const { config, failures, configured } = translateToPlans(snapshot, options);
-  return { config, failures, configured };
+export function createTranslator(): Translator {
+  const memory = createTranslatorMemory();
+  const deltas = new DeltaPasses();
+  const translateToPlans = (snapshot: Snapshot, options: TranslateOptions): PassResult => {
+    const ctx = createContext(snapshot, options, memory);
+    // Exclusions come from Kong's rejections: a rare, one-off pass.
+    return ctx.excluding ? translateWhole(ctx, snapshot) : deltas.translate(ctx, snapshot);
+  };
+  return {
+    translate: (snapshot, options) => {
+      const { config, failures, configured } = translateToPlans(snapshot, options);
+      return { config, failures, configured };
+    },
+    translateDetailed: (snapshot, options) => {
+      const { config, failures, configured, routePlans } = translateToPlans(snapshot, options);
+      return { config, failures, configured, routes: summarizeRoutes(routePlans()) };
+    },
+  };
 }

@@ -36,10 +36,12 @@ interface Planned {
   plan: IngressPlan | undefined;
 }
 
-const planned = new WeakMap<V1Ingress, Planned>();
+/** A translator's remembered plans, by Ingress object. */
+export type PlanMemo = WeakMap<V1Ingress, Planned>;
 
 /** planIngress, reusing the plan of an earlier pass when nothing it read has changed. */
 export function planIngressIncrementally(ctx: TranslateContext, ingress: V1Ingress): IngressPlan | undefined {
+  const planned = ctx.memory.plans;
   const known = planned.get(ingress);
   if (known && isCurrent(ctx, known)) {
     for (const [ref, reason, message] of known.failures) ctx.failures.add(ref, reason, message);
@@ -96,6 +98,7 @@ function recordingContext(ctx: TranslateContext, entry: Planned): TranslateConte
   } as SnapshotIndex;
   return {
     settings: ctx.settings,
+    memory: ctx.memory,
     excluding: ctx.excluding,
     index,
     serviceOptions: (service) => ctx.serviceOptions(service),

@@ -73,7 +73,7 @@ function claimRule(ctx: TranslateContext, input: RuleInput): PathClaim[] {
   }
   const claims: PathClaim[] = [];
   (rule?.http?.paths ?? []).forEach((entry, pathIndex) => {
-    const path = translatePath(entry.path, entry.pathType, options.regexPrefix);
+    const path = translatePath(entry.path, entry.pathType, options.regexPrefix, ctx.memory.regex.checkRouteRegex);
     if ('error' in path) {
       ctx.failures.add(ref, 'InvalidPath', `rules[${ruleIndex}].http.paths[${pathIndex}] path '${entry.path ?? ''}' ${path.error}`);
       return;

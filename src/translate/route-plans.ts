@@ -145,12 +145,15 @@ function planRoutes(claims: readonly PathClaim[], flavor: RouterFlavor): RoutePl
   return groupClaims(claims).flatMap(splitByHosts).flatMap(({ name, set }) => split(name, set));
 }
 
-// Incremental translation, step two: an Ingress plan reused from an earlier
-// pass whose claims all won again has the routes it had then.
-const routesOfPlan = new WeakMap<IngressPlan, { flavor: RouterFlavor; routes: readonly RoutePlan[] }>();
+/**
+ * Incremental translation, step two: an Ingress plan reused from an earlier
+ * pass whose claims all won again has the routes it had then.
+ */
+export type RoutesOfPlans = WeakMap<IngressPlan, { flavor: RouterFlavor; routes: readonly RoutePlan[] }>;
 
 /** The routes of one Ingress, given the claims that lost the conflict check. */
-export function planIngressRoutes(plan: IngressPlan, losers: ReadonlySet<PathClaim>, flavor: RouterFlavor): readonly RoutePlan[] {
+export function planIngressRoutes(memory: { routesOfPlan: RoutesOfPlans }, plan: IngressPlan, losers: ReadonlySet<PathClaim>, flavor: RouterFlavor): readonly RoutePlan[] {
+  const { routesOfPlan } = memory;
   if (losers.size > 0 && plan.claims.some((claim) => losers.has(claim))) {
     return planRoutes(plan.claims.filter((claim) => !losers.has(claim)), flavor);
   }

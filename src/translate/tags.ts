@@ -8,19 +8,21 @@ import type { KubeObject } from './objects.ts';
 
 type TaggedKind = 'Ingress' | 'Service' | 'Secret';
 
-// Objects are replaced, never mutated: build each object's tags once. Callers
-// get their own array (shared arrays would become YAML aliases in decK output).
-const built: Record<TaggedKind, WeakMap<KubeObject, readonly string[]>> = {
-  Ingress: new WeakMap(), Service: new WeakMap(), Secret: new WeakMap(),
-};
+/** Each object's tags, built once: objects are replaced, never mutated. */
+export class ObjectTags {
+  private readonly built: Record<TaggedKind, WeakMap<KubeObject, readonly string[]>> = {
+    Ingress: new WeakMap(), Service: new WeakMap(), Secret: new WeakMap(),
+  };
 
-export function tagsFor(kind: TaggedKind, obj: KubeObject): string[] {
-  let tags = built[kind].get(obj);
-  if (tags === undefined) {
-    tags = buildTags(kind, obj);
-    built[kind].set(obj, tags);
+  /** Callers get their own array (shared arrays would become YAML aliases in decK output). */
+  of(kind: TaggedKind, obj: KubeObject): string[] {
+    let tags = this.built[kind].get(obj);
+    if (tags === undefined) {
+      tags = buildTags(kind, obj);
+      this.built[kind].set(obj, tags);
+    }
+    return [...tags];
   }
-  return [...tags];
 }
 
 // One string per kind, not one per object.
