@@ -4,10 +4,11 @@
 // The translator stays pure and unaware: it is simply given a snapshot that
 // holds the older object. Deleting (or re-creating) the object drops it for real.
 import type { V1Ingress, V1Service } from '@kubernetes/client-node';
+import type { FailureReason } from '../model/failure-reasons.ts';
 import type { KubeObject } from '../translate/objects.ts';
 import { objectKey, parsePartExclusionKey, type ObjectKind, type ObjectRef, type Snapshot, type TranslateResult, type TranslationFailure } from '../translate/types.ts';
 
-export const SERVING_LAST_VALID = 'ServingLastValid';
+export const SERVING_LAST_VALID = 'ServingLastValid' satisfies FailureReason;
 /** Bounds of what the MeshDoor status keeps. */
 const MAX_KEPT = 50;
 const MAX_KEPT_BYTES = 32 * 1024;

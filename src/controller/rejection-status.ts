@@ -1,6 +1,7 @@
 // Kong rejections remembered per entity content ↔ their form in the MeshDoor
 // status, so a restarted controller leaves them out before its first POST.
 import type { RememberedRejection } from '../kong/rejection-memory.ts';
+import { isFailureReason } from '../model/failure-reasons.ts';
 import type { ObjectKind } from '../translate/types.ts';
 import type { KongRejectionEntry } from './meshdoor-status.ts';
 
@@ -32,7 +33,7 @@ export function rejectionsFromStatus(status: unknown): RememberedRejection[] {
       ...(typeof e.kongVersion === 'string' ? { kongVersion: e.kongVersion } : {}),
       failure: {
         object: { kind, name: e.name, ...(e.namespace ? { namespace: e.namespace } : {}), ...(e.uid ? { uid: e.uid } : {}) },
-        reason: e.reason ?? 'KongRejected', message: e.message ?? '',
+        reason: isFailureReason(e.reason) ? e.reason : 'KongRejected', message: e.message ?? '',
       },
     }];
   });

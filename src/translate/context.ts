@@ -10,11 +10,12 @@ import { parseServiceAnnotations } from './service-annotations.ts';
 import type { ServiceOptions } from './service-annotations.ts';
 import type { SnapshotIndex } from './snapshot-index.ts';
 import type { TranslatorMemory } from './memory.ts';
+import type { FailureReason } from '../model/failure-reasons.ts';
 import type { ObjectKind, ObjectRef, Snapshot, TranslateOptions } from './types.ts';
 
 /** Where translation steps report what they leave out. */
 export interface FailureSink {
-  add(object: ObjectRef, reason: string, message: string): void;
+  add(object: ObjectRef, reason: FailureReason, message: string): void;
 }
 
 export interface TranslateContext {

@@ -23,10 +23,11 @@ import { SortedByName } from './sorted-by-name.ts';
 import { translateTls } from './tls.ts';
 import type { TlsResult } from './tls.ts';
 import type { ObjectKind, ObjectRef, Snapshot } from './types.ts';
+import type { FailureReason } from '../model/failure-reasons.ts';
 import { configuredFrom, defaultBackendRoute, isCatchAll, isServed } from './whole-pass.ts';
 import type { PassResult } from './whole-pass.ts';
 
-type Failure = readonly [ObjectRef, string, string];
+type Failure = readonly [ObjectRef, FailureReason, string];
 
 /** A served Ingress: its plan (none when its annotations are invalid) and current routes. */
 interface Entry {

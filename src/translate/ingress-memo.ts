@@ -18,6 +18,7 @@ import type { IngressPlan } from './ingress-rules.ts';
 import type { KubeObject } from './objects.ts';
 import type { SnapshotIndex } from './snapshot-index.ts';
 import type { ObjectKind, ObjectRef } from './types.ts';
+import type { FailureReason } from '../model/failure-reasons.ts';
 
 type Lookup = keyof SnapshotIndex;
 
@@ -32,7 +33,7 @@ interface Planned {
   index: WeakRef<SnapshotIndex>;
   excluding: boolean;
   reads: Read[];
-  failures: [ObjectRef, string, string][];
+  failures: [ObjectRef, FailureReason, string][];
   plan: IngressPlan | undefined;
 }
 

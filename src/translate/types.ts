@@ -4,6 +4,7 @@ import type {
 } from '@kubernetes/client-node';
 import type { MeshDoorSettings } from '../config/settings.ts';
 import type { KongConfig } from '../kong/declarative.ts';
+import type { FailureReason } from '../model/failure-reasons.ts';
 
 export type ObjectKind = 'Ingress' | 'Service' | 'Secret' | 'IngressClass' | 'EndpointSlice' | 'MeshDoor';
 
@@ -18,8 +19,8 @@ export interface ObjectRef {
 /** Why an object (or part of it) was left out of the Kong configuration. */
 export interface TranslationFailure {
   object: ObjectRef;
-  /** Short CamelCase reason, e.g. `ServiceNotFound`, `InvalidAnnotation`, `HostConflict`. */
-  reason: string;
+  /** One of the named reasons (src/model/failure-reasons.ts). */
+  reason: FailureReason;
   /** One sentence naming the field and value at fault. */
   message: string;
 }
