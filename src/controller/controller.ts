@@ -18,8 +18,7 @@ import { LeaderElector, type LeaderElectionTimings } from '../kube/leader-electi
 import type { LeaseApi } from '../kube/lease-api.ts';
 import { missingMeshDoorMessage } from '../kube/preflight.ts';
 import { buildSnapshot, snapshotFingerprint } from '../kube/snapshot.ts';
-import { isIngressServed } from '../translate/ingress-class.ts';
-import { indexSnapshot } from '../translate/snapshot-index.ts';
+import { indexSnapshot, isIngressServed } from '../translate/index.ts';
 import type { Snapshot } from '../translate/types.ts';
 import type { SupervisorTimings } from '../kube/supervised-watch.ts';
 import { WatchSet } from '../kube/watch-set.ts';

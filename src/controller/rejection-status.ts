@@ -2,12 +2,13 @@
 // status, so a restarted controller leaves them out before its first POST.
 import type { RememberedRejection } from '../kong/rejection-memory.ts';
 import { isFailureReason } from '../model/failure-reasons.ts';
+import { TRANSLATED_KINDS } from '../translate/index.ts';
 import type { ObjectKind } from '../translate/types.ts';
 import type { KongRejectionEntry } from './meshdoor-status.ts';
 
 const MAX_IN_STATUS = 50;
 const MAX_MESSAGE = 1024;
-const KINDS: readonly ObjectKind[] = ['Ingress', 'Service', 'Secret', 'IngressClass', 'EndpointSlice', 'MeshDoor'];
+const KINDS: readonly ObjectKind[] = [...TRANSLATED_KINDS.map((k) => k.kind), 'MeshDoor'];
 
 export function rejectionsToStatus(entries: readonly RememberedRejection[]): KongRejectionEntry[] {
   return entries.slice(0, MAX_IN_STATUS).map((e) => ({

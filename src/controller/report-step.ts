@@ -7,8 +7,7 @@ import { desiredLoadBalancerIngress, type IngressStatusWriter } from '../kube/in
 import type { KubeWriter } from '../kube/kube-writer.ts';
 import type { GatewayMeshState } from '../mesh/ensure-gateway.ts';
 import { errorField, type Logger } from '../observe/logger.ts';
-import { classOwnershipProblem, isIngressServed } from '../translate/ingress-class.ts';
-import { indexSnapshot } from '../translate/snapshot-index.ts';
+import { classOwnershipProblem, indexSnapshot, isIngressServed } from '../translate/index.ts';
 import { objectKey, type ObjectRef, type Snapshot, type TranslationFailure } from '../translate/types.ts';
 import { noReadyEndpointFailures } from './backend-endpoints.ts';
 import { FailureEvents, mergeFailures } from './failure-events.ts';

@@ -1,7 +1,7 @@
 // The same host + path + pathType claimed twice: the older Ingress keeps it,
 // the other gets a PathConflict failure and the rest of it still translates.
 import type { TranslateContext } from './context.ts';
-import type { IngressPlan, PathClaim } from './ingress-rules.ts';
+import type { IngressPlan, PathClaim } from './plans.ts';
 import { namespacedName, precedence, refOf } from './objects.ts';
 import type { ObjectAges } from './objects.ts';
 

@@ -73,12 +73,12 @@ function parseServiceOptionsSafely(service: V1Service): ServiceOptions | Invalid
   }
 }
 
-/** Runs per-Ingress work; an unexpected error becomes a failure on that Ingress only. */
-export function guarded<T>(ctx: TranslateContext, ingress: KubeObject, work: () => T): T | undefined {
+/** Runs per-object work (an Ingress by default); an unexpected error becomes a failure on that object only. */
+export function guarded<T>(ctx: TranslateContext, obj: KubeObject, work: () => T, kind: ObjectKind = 'Ingress'): T | undefined {
   try {
     return work();
   } catch (err) {
-    ctx.failures.add(refOf('Ingress', ingress), 'TranslationError', `unexpected error: ${err instanceof Error ? err.message : String(err)}`);
+    ctx.failures.add(refOf(kind, obj), 'TranslationError', `unexpected error: ${err instanceof Error ? err.message : String(err)}`);
     return undefined;
   }
 }

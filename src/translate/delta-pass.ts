@@ -14,8 +14,10 @@ import { reportLoser, winnerOf } from './conflicts.ts';
 import { FailureCollector } from './failures.ts';
 import { resolveHostOwnership, tlsWithinOwnership } from './host-ownership.ts';
 import type { HostOwnership } from './host-ownership.ts';
-import { planIngressIncrementally } from './ingress-memo.ts';
-import type { IngressPlan, PathClaim } from './ingress-rules.ts';
+import { planIncrementally } from './ingress-memo.ts';
+import { SOURCE_KINDS } from './sources/index.ts';
+import type { SourceKind } from './sources/index.ts';
+import type { IngressPlan, PathClaim } from './plans.ts';
 import type { KubeObject } from './objects.ts';
 import { planIngressRoutes } from './route-plans.ts';
 import type { RoutePlan } from './route-plans.ts';
@@ -24,7 +26,7 @@ import { translateTls } from './tls.ts';
 import type { TlsResult } from './tls.ts';
 import type { ObjectKind, ObjectRef, Snapshot } from './types.ts';
 import type { FailureReason } from '../model/failure-reasons.ts';
-import { configuredFrom, defaultBackendRoute, isCatchAll, isServed } from './whole-pass.ts';
+import { configuredFrom, defaultBackendRoute, isCatchAll } from './whole-pass.ts';
 import type { PassResult } from './whole-pass.ts';
 
 type Failure = readonly [ObjectRef, FailureReason, string];
@@ -88,7 +90,8 @@ function byService(entities: KongEntities, routes: readonly RoutePlan[], flavor:
 }
 
 class DeltaState {
-  private ingresses: readonly V1Ingress[] = [];
+  /** Each source kind's list in the previous pass. */
+  private readonly lists = new Map<SourceKind<V1Ingress>, readonly V1Ingress[]>();
   private readonly entries = new Map<V1Ingress, Entry>();
   private readonly failing = new Set<Entry>();
   private readonly claimsByKey = new Map<string, PathClaim[]>();
@@ -120,10 +123,15 @@ class DeltaState {
   }
 
   update(ctx: TranslateContext, snapshot: Snapshot): PassResult {
-    const { removed, added } = listChanges(this.ingresses, snapshot.ingresses);
-    this.ingresses = snapshot.ingresses;
-    const gone = removed.flatMap((ingress) => this.forget(ingress));
-    const fresh = added.filter((ingress) => isServed(ctx, ingress)).map((ingress) => this.remember(ctx, ingress));
+    const gone: Entry[] = [];
+    const fresh: Entry[] = [];
+    for (const source of SOURCE_KINDS) {
+      const list = source.objects(snapshot);
+      const { removed, added } = listChanges(this.lists.get(source) ?? [], list);
+      this.lists.set(source, list);
+      gone.push(...removed.flatMap((obj) => this.forget(obj)));
+      fresh.push(...added.filter((obj) => source.isServed(ctx, obj)).map((obj) => this.remember(ctx, source, obj)));
+    }
     const catchAllsBefore = this.catchAlls > 0;
     for (const entry of gone) this.setRoutes(entry, entry.routes, []);
     const refusedBefore = this.ownership?.refused ?? new Set<PathClaim>();
@@ -151,9 +159,9 @@ class DeltaState {
     return [entry];
   }
 
-  private remember(ctx: TranslateContext, ingress: V1Ingress): Entry {
+  private remember(ctx: TranslateContext, source: SourceKind<V1Ingress>, ingress: V1Ingress): Entry {
     const failures: Failure[] = [];
-    const entry: Entry = { ingress, plan: planIngressIncrementally(recorder(ctx, failures), ingress), failures, routes: [] };
+    const entry: Entry = { ingress, plan: planIncrementally(recorder(ctx, failures), source, ingress), failures, routes: [] };
     this.entries.set(ingress, entry);
     if (failures.length > 0) this.failing.add(entry);
     return entry;

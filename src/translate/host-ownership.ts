@@ -6,7 +6,7 @@
 // moves only when the owner's Ingresses stop claiming the host.
 import type { V1Ingress } from '@kubernetes/client-node';
 import type { TranslateContext } from './context.ts';
-import type { IngressPlan, PathClaim } from './ingress-rules.ts';
+import type { IngressPlan, PathClaim } from './plans.ts';
 import { compareStrings, namespacedName, refOf } from './objects.ts';
 
 export const HOST_DELEGATES_ANNOTATION = 'meshdoor.dev/host-delegates';

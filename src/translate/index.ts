@@ -24,6 +24,12 @@ import type { PassResult } from './whole-pass.ts';
 export type { Snapshot, TranslateOptions, TranslateResult, TranslationFailure, ObjectRef } from './types.ts';
 export { formatFailure } from './failures.ts';
 export type { RouteSummary } from './summary.ts';
+export { indexSnapshot } from './snapshot-index.ts';
+export type { SnapshotIndex } from './snapshot-index.ts';
+export {
+  classOwnershipProblem, DEFAULT_CLASS_ANNOTATION, isIngressServed, LEGACY_CLASS_ANNOTATION, REFERENCED_KINDS, SOURCE_KINDS, TRANSLATED_KINDS,
+} from './sources/index.ts';
+export type { ClassOwnership, KindDescription, RbacRule, ReferencedKind, SourceKind } from './sources/index.ts';
 
 export interface DetailedTranslateResult extends TranslateResult {
   /** One row per host and path, for people (`meshdoor routes`). */

@@ -9,12 +9,11 @@
 // that made it: the pass's lookup tables (and through them every object of that
 // pass) are only recognised through a WeakRef. Holding them kept one pass's
 // tables alive per pass under churn, with every replaced object they listed.
-import type { V1Ingress } from '@kubernetes/client-node';
 import type { MeshDoorSettings } from '../config/settings.ts';
 import { guarded } from './context.ts';
 import type { TranslateContext } from './context.ts';
-import { planIngress } from './ingress-rules.ts';
-import type { IngressPlan } from './ingress-rules.ts';
+import type { IngressPlan } from './plans.ts';
+import type { SourceKind } from './sources/kind.ts';
 import type { KubeObject } from './objects.ts';
 import type { SnapshotIndex } from './snapshot-index.ts';
 import type { ObjectKind, ObjectRef } from './types.ts';
@@ -37,24 +36,24 @@ interface Planned {
   plan: IngressPlan | undefined;
 }
 
-/** A translator's remembered plans, by Ingress object. */
-export type PlanMemo = WeakMap<V1Ingress, Planned>;
+/** A translator's remembered plans, by source object. */
+export type PlanMemo = WeakMap<KubeObject, Planned>;
 
-/** planIngress, reusing the plan of an earlier pass when nothing it read has changed. */
-export function planIngressIncrementally(ctx: TranslateContext, ingress: V1Ingress): IngressPlan | undefined {
+/** The source's plan of an object, reusing the plan of an earlier pass when nothing it read has changed. */
+export function planIncrementally<T extends KubeObject>(ctx: TranslateContext, source: SourceKind<T>, obj: T): IngressPlan | undefined {
   const planned = ctx.memory.plans;
-  const known = planned.get(ingress);
+  const known = planned.get(obj);
   if (known && isCurrent(ctx, known)) {
     for (const [ref, reason, message] of known.failures) ctx.failures.add(ref, reason, message);
     return known.plan;
   }
   const entry: Planned = { settings: ctx.settings, index: new WeakRef(ctx.index), excluding: ctx.excluding, reads: [], failures: [], plan: undefined };
-  // An unexpected error becomes a failure of this Ingress, and nothing is remembered.
-  return guarded(ctx, ingress, () => {
-    entry.plan = planIngress(recordingContext(ctx, entry), ingress);
-    planned.set(ingress, entry);
+  // An unexpected error becomes a failure of this object, and nothing is remembered.
+  return guarded(ctx, obj, () => {
+    entry.plan = source.plan(recordingContext(ctx, entry), obj);
+    planned.set(obj, entry);
     return entry.plan;
-  });
+  }, source.kind);
 }
 
 function isCurrent(ctx: TranslateContext, entry: Planned): boolean {

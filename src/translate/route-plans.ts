@@ -9,7 +9,7 @@ import type { RouterFlavor } from '../kong/declarative.ts';
 import type { BackendPlan } from './backends.ts';
 import { hostKind } from './hosts.ts';
 import type { HostKind } from './hosts.ts';
-import type { IngressPlan, PathClaim } from './ingress-rules.ts';
+import type { IngressPlan, PathClaim } from './plans.ts';
 import { defaultBackendRouteName, kongRouteName } from './naming.ts';
 import { compareStrings, namespacedName } from './objects.ts';
 import { translatePath } from './paths.ts';

@@ -8,10 +8,9 @@ import type { FailureCollector } from './failures.ts';
 import type { TranslateContext } from './context.ts';
 import { resolvePathConflicts } from './conflicts.ts';
 import { resolveHostOwnership, tlsWithinOwnership } from './host-ownership.ts';
-import { isIngressServed } from './ingress-class.ts';
-import { planIngressIncrementally } from './ingress-memo.ts';
-import { resolveIngressBackend } from './ingress-rules.ts';
-import type { IngressPlan } from './ingress-rules.ts';
+import { planIncrementally } from './ingress-memo.ts';
+import type { IngressPlan } from './plans.ts';
+import { resolveIngressBackend, SOURCE_KINDS } from './sources/index.ts';
 import { compareStrings, namespacedName, precedence, refOf } from './objects.ts';
 import type { KeyedRef, KeyedRefs, KubeObject } from './objects.ts';
 import { planDefaultBackendRoute, planIngressRoutes } from './route-plans.ts';
@@ -24,18 +23,15 @@ export interface PassResult extends TranslateResult {
   routePlans: () => RoutePlan[];
 }
 
-/** Whether this pass translates the Ingress at all (named, not excluded, of our class). */
-export function isServed(ctx: TranslateContext, ingress: V1Ingress): boolean {
-  return Boolean(ingress.metadata?.name) && !ctx.isExcluded('Ingress', ingress) && isIngressServed(ingress, ctx.settings, ctx.index);
-}
-
-/** The plans of the Ingresses this bridge serves, in snapshot order. */
-function planServedIngresses(ctx: TranslateContext, snapshot: Snapshot): IngressPlan[] {
+/** The plans of the served objects of every source kind, in registry then snapshot order. */
+function planServedObjects(ctx: TranslateContext, snapshot: Snapshot): IngressPlan[] {
   const plans: IngressPlan[] = [];
-  for (const ingress of snapshot.ingresses) {
-    if (!isServed(ctx, ingress)) continue;
-    const plan = planIngressIncrementally(ctx, ingress);
-    if (plan) plans.push(plan);
+  for (const source of SOURCE_KINDS) {
+    for (const obj of source.objects(snapshot)) {
+      if (!source.isServed(ctx, obj)) continue;
+      const plan = planIncrementally(ctx, source, obj);
+      if (plan) plans.push(plan);
+    }
   }
   return plans;
 }
@@ -67,7 +63,8 @@ export function defaultBackendRoute(ctx: TranslateContext, planned: readonly V1I
 export function configuredFrom(refs: KeyedRefs, snapshot: Snapshot, isUsed: (kind: ObjectKind, obj: KubeObject) => boolean): ObjectRef[] {
   const keyed = (kind: ObjectKind, list: readonly KubeObject[]): KeyedRef[] =>
     list.filter((obj) => isUsed(kind, obj)).map((obj) => refs.of(kind, obj));
-  return [...keyed('Ingress', snapshot.ingresses), ...keyed('Secret', snapshot.secrets), ...keyed('Service', snapshot.services)]
+  const sources = SOURCE_KINDS.flatMap((source) => keyed(source.kind, source.objects(snapshot)));
+  return [...sources, ...keyed('Secret', snapshot.secrets), ...keyed('Service', snapshot.services)]
     .sort((a, b) => compareStrings(a.key, b.key)).map(({ ref }) => ref);
 }
 
@@ -83,7 +80,7 @@ function configuredObjects(refs: KeyedRefs, snapshot: Snapshot, routes: readonly
 /** Every served Ingress planned (or its plan reused) and everything combined again. */
 export function translateWhole(ctx: TranslateContext & { failures: FailureCollector }, snapshot: Snapshot): PassResult {
   const flavor = ctx.settings.routerFlavor;
-  const plans = planServedIngresses(ctx, snapshot);
+  const plans = planServedObjects(ctx, snapshot);
   const ownership = ctx.settings.hostOwnership === 'Namespace' ? resolveHostOwnership(ctx, plans) : undefined;
   const losers = resolvePathConflicts(ctx, plans, ownership?.refused);
   const planned = plans.flatMap((plan) => planIngressRoutes(ctx.memory, plan, losers, flavor));
