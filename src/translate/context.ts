@@ -1,12 +1,12 @@
 // What every translation step shares: settings, lookups, exclusions, failures.
 import type { V1Service } from '@kubernetes/client-node';
 import type { MeshDoorSettings } from '../config/settings.ts';
-import { InvalidAnnotationError } from './annotation-values.ts';
+import type { InvalidAnnotationError } from './annotation-values.ts';
 import { excludedParts, type ExcludedParts } from './excluded-parts.ts';
 import { FailureCollector } from './failures.ts';
 import { keyOf, refOf } from './objects.ts';
 import type { KubeObject } from './objects.ts';
-import { parseServiceAnnotations } from './service-annotations.ts';
+import { readServiceAnnotations } from './service-annotations.ts';
 import type { ServiceOptions } from './service-annotations.ts';
 import type { SnapshotIndex } from './snapshot-index.ts';
 import type { TranslatorMemory } from './memory.ts';
@@ -58,19 +58,10 @@ export type ParsedServiceOptions = WeakMap<V1Service, ServiceOptions | InvalidAn
 function parsedServiceOptions(parsedOptions: ParsedServiceOptions, service: V1Service): ServiceOptions | InvalidAnnotationError {
   let parsed = parsedOptions.get(service);
   if (parsed === undefined) {
-    parsed = parseServiceOptionsSafely(service);
+    parsed = readServiceAnnotations(service.metadata?.annotations ?? {});
     parsedOptions.set(service, parsed);
   }
   return parsed;
-}
-
-function parseServiceOptionsSafely(service: V1Service): ServiceOptions | InvalidAnnotationError {
-  try {
-    return parseServiceAnnotations(service.metadata?.annotations ?? {});
-  } catch (err) {
-    if (err instanceof InvalidAnnotationError) return err;
-    throw err;
-  }
 }
 
 /** Runs per-object work (an Ingress by default); an unexpected error becomes a failure on that object only. */

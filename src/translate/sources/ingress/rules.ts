@@ -9,7 +9,7 @@ import { checkIngressHost } from '../../hosts.ts';
 import { refOf } from '../../objects.ts';
 import { translatePath } from '../../paths.ts';
 import type { TranslatedPath } from '../../paths.ts';
-import { parseRouteAnnotations } from '../../route-annotations.ts';
+import { readRouteAnnotations } from '../../route-annotations.ts';
 import type { RouteOptions } from '../../route-annotations.ts';
 import type { IngressPlan, PathClaim } from '../../plans.ts';
 
@@ -26,13 +26,10 @@ export function resolveIngressBackend(ctx: TranslateContext, ingress: V1Ingress,
 }
 
 function parseOptions(ctx: TranslateContext, ingress: V1Ingress): RouteOptions | undefined {
-  try {
-    return parseRouteAnnotations(ingress.metadata?.annotations ?? {}, ctx.settings.routerFlavor);
-  } catch (err) {
-    if (!(err instanceof InvalidAnnotationError)) throw err;
-    ctx.failures.add(refOf('Ingress', ingress), 'InvalidAnnotation', `${err.message}; none of this Ingress's routes are configured`);
-    return undefined;
-  }
+  const options = readRouteAnnotations(ingress.metadata?.annotations ?? {}, ctx.settings.routerFlavor);
+  if (!(options instanceof InvalidAnnotationError)) return options;
+  ctx.failures.add(refOf('Ingress', ingress), 'InvalidAnnotation', `${options.message}; none of this Ingress's routes are configured`);
+  return undefined;
 }
 
 interface RuleInput {
