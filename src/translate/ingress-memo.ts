@@ -74,14 +74,10 @@ function sameValue(now: unknown, then: unknown): boolean {
   return now.every((item, i) => item === then[i]);
 }
 
+/** Any lookup of the index (one per referenced kind), by name. */
 function callLookup(index: SnapshotIndex, lookup: Lookup, args: readonly string[]): unknown {
-  const [a = '', b = ''] = args;
-  switch (lookup) {
-    case 'lookupService': return index.lookupService(a, b);
-    case 'lookupSecret': return index.lookupSecret(a, b);
-    case 'lookupIngressClass': return index.lookupIngressClass(a);
-    case 'lookupEndpointSlices': return index.lookupEndpointSlices(a, b);
-  }
+  const call = index[lookup] as (...args: readonly string[]) => unknown;
+  return call(...args);
 }
 
 function recordingContext(ctx: TranslateContext, entry: Planned): TranslateContext {
@@ -90,12 +86,8 @@ function recordingContext(ctx: TranslateContext, entry: Planned): TranslateConte
     entry.reads.push({ lookup, args, value });
     return value;
   };
-  const index = {
-    lookupService: record('lookupService'),
-    lookupSecret: record('lookupSecret'),
-    lookupIngressClass: record('lookupIngressClass'),
-    lookupEndpointSlices: record('lookupEndpointSlices'),
-  } as SnapshotIndex;
+  const lookups = Object.keys(ctx.index) as Lookup[];
+  const index = Object.fromEntries(lookups.map((lookup) => [lookup, record(lookup)])) as unknown as SnapshotIndex;
   return {
     settings: ctx.settings,
     memory: ctx.memory,

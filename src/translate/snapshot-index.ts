@@ -7,12 +7,13 @@ import type {
 import type { Snapshot } from './types.ts';
 import { namespacedName } from './objects.ts';
 
+/** One lookup per referenced kind; plain functions, so a pass can record every call (ingress-memo.ts). */
 export interface SnapshotIndex {
-  lookupService(namespace: string, name: string): V1Service | undefined;
-  lookupSecret(namespace: string, name: string): V1Secret | undefined;
-  lookupIngressClass(name: string): V1IngressClass | undefined;
+  readonly lookupService: (namespace: string, name: string) => V1Service | undefined;
+  readonly lookupSecret: (namespace: string, name: string) => V1Secret | undefined;
+  readonly lookupIngressClass: (name: string) => V1IngressClass | undefined;
   /** EndpointSlices of a Service (by the `kubernetes.io/service-name` label). */
-  lookupEndpointSlices(namespace: string, service: string): readonly V1EndpointSlice[];
+  readonly lookupEndpointSlices: (namespace: string, service: string) => readonly V1EndpointSlice[];
 }
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
