@@ -382,7 +382,7 @@ export class DeltaPasses {
 
   /** A pass with nothing excluded: the previous pass's result, updated for what changed. */
   translate(ctx: TranslateContext, snapshot: Snapshot): PassResult {
-    if (ctx.excluding) throw new Error('translateDelta: exclusions need a whole pass');
+    if (ctx.excluding) throw new Error('DeltaPasses.translate: exclusions need a whole pass');
     if (this.state?.ctx.settings !== ctx.settings || this.state.ctx.index !== ctx.index) this.state = new DeltaState(ctx);
     return this.state.update(ctx, snapshot);
   }

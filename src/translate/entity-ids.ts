@@ -7,7 +7,11 @@ import type { KongEntityTable } from '../kong/ids.ts';
 /** Ids kept per generation; enough for the entities of ~100k Ingresses. */
 const GENERATION_SIZE = 300_000;
 
-/** Ids remembered across passes, in two generations instead of an LRU list (whose bookkeeping cost as much as it saved): ids in use are copied forward, the rest go with the old generation. */
+/**
+ * A translator's ids, kept in two generations instead of an LRU list (whose
+ * bookkeeping cost as much as it saved): ids in use are copied forward, the
+ * rest go with the old generation.
+ */
 export class EntityIds {
   private current = new Map<string, string>();
   private previous = new Map<string, string>();
