@@ -14,7 +14,7 @@ import type { SupervisorTimings } from '../src/kube/supervised-watch.ts';
 import type { WatchSourceFactory } from '../src/kube/watch-source.ts';
 import { silentLogger } from '../src/observe/logger.ts';
 import { Metrics } from '../src/observe/metrics.ts';
-import { translate } from '../src/translate/index.ts';
+import { createTranslator } from '../src/translate/index.ts';
 import type { SecretWatchScope } from '../src/controller/watch-plan.ts';
 
 export interface PostEvent {
@@ -95,7 +95,9 @@ function dblessBackend(pool: KongClientPool, o: InProcessOptions): KongBackend {
   return { resolveMode: () => Promise.resolve('dbless'), engine: () => engine, retain: (gateways) => { pool.retain(gateways); }, rejections: engine.rejections };
 }
 
+/** The pipeline's own translator (one per pipeline, as one per controller), timed when asked. */
 function timedTranslate(onTranslate: ((ms: number) => void) | undefined): TranslateFn {
+  const { translate } = createTranslator();
   if (!onTranslate) return translate;
   return (snapshot, options) => {
     const started = performance.now();

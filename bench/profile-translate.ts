@@ -3,12 +3,13 @@
 //   node --import tsx bench/profile-summary.ts prof/<file>.cpuprofile
 import process from 'node:process';
 import { DEFAULT_SETTINGS } from '../src/config/settings.ts';
-import { translate } from '../src/translate/index.ts';
+import { createTranslator } from '../src/translate/index.ts';
 import { generateCluster } from './generate.ts';
 
 const n = Number(process.argv[2] ?? 10000);
 const runs = Number(process.argv[3] ?? 10);
 const { snapshot } = generateCluster({ n });
+const { translate } = createTranslator();
 const times: number[] = [];
 for (let i = 0; i < runs; i += 1) {
   const started = performance.now();

@@ -7,10 +7,11 @@ import { KongClientPool } from '../../src/kong/client-pool.ts';
 import { DbModeSyncEngine } from '../../src/kong/dbmode-engine.ts';
 import { DblessSyncEngine, KONG_ADMIN_BODY_LIMIT } from '../../src/kong/dbless-engine.ts';
 import { dblessBody } from '../../src/kong/dbless-body.ts';
-import type { KongConfig, TranslateResult } from '../../src/model/index.ts';
+import type { KongConfig } from '../../src/model/index.ts';
 import type { KongSyncEngine, SyncReport } from '../../src/kong/sync-types.ts';
-import { translate } from '../../src/translate/index.ts';
-import type { Snapshot } from '../../src/translate/types.ts';
+import { createTranslator } from '../../src/translate/index.ts';
+import type { Translator } from '../../src/translate/index.ts';
+import type { Snapshot, TranslateResult } from '../../src/translate/types.ts';
 import { startKongDouble } from '../../test/kong-double/index.ts';
 import type { KongDouble } from '../../test/kong-double/index.ts';
 import { editIngress, generateCluster } from '../generate.ts';
@@ -27,6 +28,8 @@ const BYTES_PER_INGRESS_TARGET = 500;
 
 interface Cluster {
   snapshot: Snapshot;
+  /** One translator for the cluster's life, as the controller keeps one. */
+  translator: Translator;
   doubles: KongDouble[];
   engine: KongSyncEngine;
 }
@@ -38,7 +41,7 @@ async function syncOnce(cluster: Cluster): Promise<SyncCounts> {
   for (const d of cluster.doubles) d.clearRequests();
   const snapshot = cluster.snapshot;
   const report = await cluster.engine.sync({
-    translate: (exclude) => translate(snapshot, { settings: DEFAULT_SETTINGS, exclude }),
+    translate: (exclude) => cluster.translator.translate(snapshot, { settings: DEFAULT_SETTINGS, exclude }),
     gateways: cluster.doubles.map((d) => ({ url: d.url })),
   });
   const failed = report.gateways.filter((g) => g.status === 'failed');
@@ -58,12 +61,12 @@ function countRow(n: number, metric: string, values: number[], extra: { target?:
 
 /** Edits one Ingress (a different one each round) and returns the translation before and after. */
 function editOne(cluster: Cluster, round: number): { before: TranslateResult; after: TranslateResult } {
-  const before = translate(cluster.snapshot, { settings: DEFAULT_SETTINGS });
+  const before = cluster.translator.translate(cluster.snapshot, { settings: DEFAULT_SETTINGS });
   const ingresses = [...cluster.snapshot.ingresses];
   const index = (round * 7919) % ingresses.length;
   ingresses[index] = editIngress(ingresses[index] as NonNullable<(typeof ingresses)[number]>, round);
   cluster.snapshot = { ...cluster.snapshot, ingresses };
-  return { before, after: translate(cluster.snapshot, { settings: DEFAULT_SETTINGS }) };
+  return { before, after: cluster.translator.translate(cluster.snapshot, { settings: DEFAULT_SETTINGS }) };
 }
 
 async function withDoubles<T>(mode: 'dbless' | 'db', count: number, work: (doubles: KongDouble[]) => Promise<T>): Promise<T> {
@@ -94,7 +97,7 @@ async function dbless(ctx: WorkloadContext, n: number): Promise<ResultRow[]> {
   const pool = new KongClientPool({ configTimeoutMs: 600_000 });
   try {
     return await withDoubles('dbless', 2, async (doubles) => {
-      const cluster: Cluster = { snapshot: generateCluster({ n }).snapshot, doubles, engine: new DblessSyncEngine({ clientFor: (t) => pool.get(t) }) };
+      const cluster: Cluster = { snapshot: generateCluster({ n }).snapshot, translator: createTranslator(), doubles, engine: new DblessSyncEngine({ clientFor: (t) => pool.get(t) }) };
       const first = await syncOnce(cluster);
       const pairs = routeCount(first.report.applied.config);
       const bodyBytes = first.perGateway[0]?.bytes ?? 0;
@@ -128,7 +131,7 @@ async function dbMode(ctx: WorkloadContext, n: number): Promise<ResultRow[]> {
   const pool = new KongClientPool({ configTimeoutMs: 600_000 });
   try {
     return await withDoubles('db', 1, async (doubles) => {
-      const cluster: Cluster = { snapshot: generateCluster({ n }).snapshot, doubles, engine: new DbModeSyncEngine({ clientFor: (t) => pool.get(t) }) };
+      const cluster: Cluster = { snapshot: generateCluster({ n }).snapshot, translator: createTranslator(), doubles, engine: new DbModeSyncEngine({ clientFor: (t) => pool.get(t) }) };
       const started = performance.now();
       const first = await syncOnce(cluster);
       ctx.log(`admin-cost db N=${n}: first sync ${first.perGateway[0]?.writes ?? 0} writes in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -9,7 +9,7 @@ import type { V1Ingress, V1Service } from '@kubernetes/client-node';
 import { evaluate, parseReview, reviewResponse, ServedIndex } from '../../src/admission/index.ts';
 import type { AdmissionInputs } from '../../src/admission/index.ts';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
-import { translate } from '../../src/translate/index.ts';
+import { createTranslator } from '../../src/translate/index.ts';
 import type { Snapshot } from '../../src/translate/types.ts';
 import { collectGarbage } from '../allocation.ts';
 import { editIngress, generateCluster, seededRandom } from '../generate.ts';
@@ -55,6 +55,8 @@ export const admissionWorkload: Workload = {
     let snapshot = generateCluster({ n }).snapshot;
     const settings = DEFAULT_SETTINGS;
     const served = new ServedIndex();
+    // The controller's translator, whose passes come before each index update.
+    const { translate } = createTranslator();
     translate(snapshot, { settings });
     served.update(snapshot, settings);
     const random = seededRandom(11);

@@ -3,7 +3,7 @@
 // and certificate is in the Kong double. The controller runs as its own process.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
-import { translate } from '../../src/translate/index.ts';
+import { createTranslator } from '../../src/translate/index.ts';
 import { waitForEndpoint } from '../../e2e/harness/meshdoor-processes.ts';
 import { createObjects, doubleCounts, namespaceObjects, startBenchCluster, startControllerProcess, startLargeKongDouble } from '../api-server.ts';
 import type { BenchCluster } from '../api-server.ts';
@@ -31,7 +31,7 @@ async function waitForCounts(double: Parameters<typeof doubleCounts>[0], want: {
 
 async function measure(ctx: WorkloadContext, bench: BenchCluster, n: number): Promise<ResultRow[]> {
   const { snapshot, namespaces } = generateCluster({ n });
-  const { config } = translate(snapshot, { settings: DEFAULT_SETTINGS });
+  const { config } = createTranslator().translate(snapshot, { settings: DEFAULT_SETTINGS });
   const expected = { routes: routeCount(config), certificates: config.certificates.length };
   await createObjects(bench.objects, [...namespaceObjects(namespaces), ...snapshot.services, ...snapshot.secrets], 32);
   const double = await startLargeKongDouble();

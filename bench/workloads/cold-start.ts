@@ -4,7 +4,7 @@
 // route and certificate. Creating the objects is timed separately.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
-import { translate } from '../../src/translate/index.ts';
+import { createTranslator } from '../../src/translate/index.ts';
 import { startController } from '../../e2e/harness/meshdoor-processes.ts';
 import { createObjects, doubleCounts, namespaceObjects, processRssBytes, startBenchCluster, startLargeKongDouble } from '../api-server.ts';
 import type { BenchCluster } from '../api-server.ts';
@@ -31,7 +31,7 @@ const keyOf = (o: KubernetesObject) => `${o.kind ?? ''}/${o.metadata?.namespace 
 /** Creates what is not there yet (sizes grow, the generator's first slots stay the same). */
 async function ensureObjects(bench: BenchCluster, n: number, created: Set<string>): Promise<{ seconds: number; count: number; expected: { routes: number; certificates: number } }> {
   const { snapshot, namespaces } = generateCluster({ n });
-  const { config } = translate(snapshot, { settings: DEFAULT_SETTINGS });
+  const { config } = createTranslator().translate(snapshot, { settings: DEFAULT_SETTINGS });
   const expected = { routes: routeCount(config), certificates: config.certificates.length };
   const missing = (objects: readonly KubernetesObject[]) => objects.filter((o) => !created.has(keyOf(o)));
   const started = performance.now();

@@ -4,7 +4,7 @@
 // spec.hosts.ownership: Namespace, whose edits must stay as cheap.
 import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
 import type { MeshDoorSettings } from '../../src/config/settings.ts';
-import { translate } from '../../src/translate/index.ts';
+import { createTranslator } from '../../src/translate/index.ts';
 import type { Snapshot } from '../../src/translate/types.ts';
 import { collectGarbage } from '../allocation.ts';
 import { editIngress, generateCluster, seededRandom } from '../generate.ts';
@@ -28,6 +28,7 @@ async function measure(ctx: WorkloadContext, settings: MeshDoorSettings, metric:
   const n = ctx.quick ? 1000 : 10000;
   let snapshot = generateCluster({ n }).snapshot;
   const options = { settings };
+  const { translate } = createTranslator();
   translate(snapshot, options);
   const random = seededRandom(7);
   const samples = await repeat({ warmup: 3, runs: runsOr(ctx, 15) }, (run) => {

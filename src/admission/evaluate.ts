@@ -42,13 +42,13 @@ const ALLOW: Verdict = Object.freeze({ allowed: true, warnings: [] });
 
 class Collector {
   readonly failures: TranslationFailure[] = [];
-  add(object: TranslationFailure['object'], reason: string, message: string): void {
+  add(object: TranslationFailure['object'], reason: TranslationFailure['reason'], message: string): void {
     this.failures.push({ object, reason, message });
   }
 }
 
 function reviewContext(inputs: AdmissionInputs, failures: Collector, service?: V1Service): TranslateContext {
-  const ctx = { ...createContext(inputs.snapshot, { settings: inputs.settings }), failures };
+  const ctx = { ...createContext(inputs.snapshot, { settings: inputs.settings }, inputs.served.memory), failures };
   if (!service) return ctx;
   // The Service under review replaces the cached one.
   const [namespace, name] = [service.metadata?.namespace ?? '', service.metadata?.name ?? ''];
@@ -66,7 +66,7 @@ function servedConflicts(ctx: TranslateContext, inputs: AdmissionInputs, claims:
     const self = namespacedName(claim.ingress);
     const holders = inputs.served.claimsAt(claim.conflictKey).filter((held) => namespacedName(held.ingress) !== self);
     if (holders.length === 0) continue;
-    const winner = winnerOf([...holders, claim]);
+    const winner = winnerOf(ctx.memory.ages, [...holders, claim]);
     if (winner && winner !== claim) reportLoser(ctx, claim, winner);
   }
 }

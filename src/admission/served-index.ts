@@ -5,8 +5,10 @@
 // a review never plans the other Ingresses again.
 import type { V1Ingress, V1IngressBackend } from '@kubernetes/client-node';
 import type { MeshDoorSettings } from '../config/index.ts';
-import { createContext, isIngressServed, listChanges, planIngressIncrementally, resolveHostOwnership } from './translator.ts';
-import type { HostOwnership, IngressPlan, PathClaim, Snapshot, TranslateContext } from './translator.ts';
+import {
+  createContext, createTranslatorMemory, INGRESS_SOURCE, isIngressServed, listChanges, planIncrementally, resolveHostOwnership,
+} from './translator.ts';
+import type { HostOwnership, IngressPlan, PathClaim, Snapshot, TranslateContext, TranslatorMemory } from './translator.ts';
 
 interface Served {
   plan: IngressPlan | undefined;
@@ -36,6 +38,8 @@ function pull<V>(map: Map<string, V[]>, key: string, value: V): void {
 }
 
 export class ServedIndex {
+  /** The webhook's own translator memory: plans, parsed annotations and Secrets, shared with no other translator. */
+  readonly memory: TranslatorMemory = createTranslatorMemory();
   private ingresses: readonly V1Ingress[] = [];
   private ctx: TranslateContext | undefined;
   private classes: Snapshot['ingressClasses'] | undefined;
@@ -52,7 +56,7 @@ export class ServedIndex {
    * whose memoized plan changed with them.
    */
   update(snapshot: Snapshot, settings: MeshDoorSettings): void {
-    const ctx = { ...createContext(snapshot, { settings }), failures: IGNORE_FAILURES };
+    const ctx = { ...createContext(snapshot, { settings }, this.memory), failures: IGNORE_FAILURES };
     if (this.ctx?.settings !== settings || this.classes !== snapshot.ingressClasses) this.clear();
     const replanned = this.ctx && this.ctx.index !== ctx.index ? this.replan(ctx, snapshot.services) : 0;
     this.ctx = ctx;
@@ -91,7 +95,7 @@ export class ServedIndex {
     const users = new Set([...keys].flatMap((key) => this.users.get(key) ?? []));
     let replanned = 0;
     for (const ingress of users) {
-      if (planIngressIncrementally(ctx, ingress) === this.served.get(ingress)?.plan) continue;
+      if (planIncrementally(ctx, INGRESS_SOURCE, ingress) === this.served.get(ingress)?.plan) continue;
       this.forget(ingress);
       this.remember(ctx, ingress);
       replanned += 1;
@@ -111,7 +115,7 @@ export class ServedIndex {
 
   private remember(ctx: TranslateContext, ingress: V1Ingress): void {
     if (!ingress.metadata?.name || !isIngressServed(ingress, ctx.settings, ctx.index)) return;
-    const entry = { plan: planIngressIncrementally(ctx, ingress), services: serviceKeys(ingress) };
+    const entry = { plan: planIncrementally(ctx, INGRESS_SOURCE, ingress), services: serviceKeys(ingress) };
     this.served.set(ingress, entry);
     for (const claim of entry.plan?.claims ?? []) push(this.claims, claim.conflictKey, claim);
     for (const key of entry.services) push(this.users, key, ingress);

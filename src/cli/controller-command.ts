@@ -15,7 +15,7 @@ import {
 import type { KubeClients } from '../kube/index.ts';
 import { kubeMeshApi } from '../mesh/index.ts';
 import { createLogger, errorField, Metrics, startHealthServer, VERSION, type Logger } from '../observe/index.ts';
-import { translate } from '../translate/index.ts';
+import { createTranslator } from '../translate/index.ts';
 
 function kongClientDefaults(flags: ControllerFlags): ClientDefaults {
   const read = (path: string): string => readFileSync(path, 'utf8');
@@ -81,7 +81,7 @@ async function runController(flags: ControllerFlags): Promise<number> {
     identity,
   }, {
     watchFactory: informerSourceFactory(clients, { minWatchTimeoutMs: flags.watchTimeoutMs }), writer: kubeWriter(clients), leaseApi: kubeLeaseApi(clients),
-    kong, translate, settingsFromMeshDoor, clock: systemClock, log, metrics, meshApi: kubeMeshApi(clients),
+    kong, translate: createTranslator().translate, settingsFromMeshDoor, clock: systemClock, log, metrics, meshApi: kubeMeshApi(clients),
     onSnapshot: (snapshot, settings) => { webhook?.onSnapshot(snapshot, settings); },
   });
   const webhook = flags.webhook.port > 0 ? admissionWebhook(flags, clients, controller, log) : undefined;

@@ -1,7 +1,7 @@
 // `meshdoor demo` (npm start): translate the bundled examples and show their routes.
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
-import { translateDetailed } from '../translate/index.ts';
+import { createTranslator } from '../translate/index.ts';
 import { loadTranslationInput } from './manifests.ts';
 import { renderRoutesTable } from './routes-command.ts';
 import { renderConfig, renderFailures } from './translate-command.ts';
@@ -26,7 +26,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const dir = examplesDir();
   const { snapshot, settings } = await loadTranslationInput([dir]);
-  const result = translateDetailed(snapshot, { settings });
+  const result = createTranslator().translateDetailed(snapshot, { settings });
   const out = [
     heading('meshdoor translate -f examples/   (Kong declarative config)'),
     renderConfig(result.config, 'yaml'),

@@ -8,7 +8,7 @@ import { redactUrl } from '../kong/index.ts';
 import { diffGateway } from '../kong/index.ts';
 import type { GatewayDiff } from '../kong/index.ts';
 import { AutoSyncEngine } from '../kong/index.ts';
-import { formatFailure, translate } from '../translate/index.ts';
+import { createTranslator, formatFailure } from '../translate/index.ts';
 import { commandTargets, KONG_OPTIONS, kongCommandOptions, translationInput, withKongUsage } from './sync-command.ts';
 
 const USAGE = `usage: meshdoor diff -f <file|dir> --kong-admin-url <url> [--kong-admin-url <url> ...] [options]
@@ -52,7 +52,7 @@ async function runDiff(argv: string[]): Promise<number> {
   const engine = new AutoSyncEngine({ client: options.client, mode: options.mode });
   try {
     const { snapshot, settings } = await translationInput(options, engine);
-    const result = translate(snapshot, { settings });
+    const result = createTranslator().translate(snapshot, { settings });
     let failed = false;
     let different = false;
     for (const target of commandTargets(options)) {

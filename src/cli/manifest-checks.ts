@@ -1,16 +1,13 @@
 // PURE checks of offline manifests, each returning messages to print: why a
 // document is skipped, shapes the translator cannot read, and annotations that
 // look like meshdoor's but are unknown or on the wrong kind of object.
+import { TRANSLATED_KINDS } from '../translate/index.ts';
 
 /** The kinds the translator reads, by kind, with the one apiVersion it reads them in. */
-export const INPUT_KINDS: Readonly<Record<string, string>> = {
-  Ingress: 'networking.k8s.io/v1',
-  IngressClass: 'networking.k8s.io/v1',
-  Service: 'v1',
-  EndpointSlice: 'discovery.k8s.io/v1',
-  Secret: 'v1',
-  MeshDoor: 'meshdoor.dev/v1alpha1',
-};
+export const INPUT_KINDS: Readonly<Record<string, string>> = Object.fromEntries([
+  ...TRANSLATED_KINDS.map((k) => [k.kind, k.apiVersion] as const),
+  ['MeshDoor', 'meshdoor.dev/v1alpha1'] as const,
+]);
 
 // The annotations meshdoor reads (README "Annotations"), by the object they belong on.
 const K = 'konghq.com/';

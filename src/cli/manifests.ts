@@ -11,7 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { settingsFromMeshDoor } from '../config/index.ts';
 import type { MeshDoorObject } from '../config/index.ts';
 import type { MeshDoorSettings } from '../config/index.ts';
-import { classOwnershipProblem, isIngressServed, LEGACY_CLASS_ANNOTATION } from '../translate/index.ts';
+import { classOwnershipProblem, isIngressServed, LEGACY_CLASS_ANNOTATION, TRANSLATED_KINDS } from '../translate/index.ts';
 import { indexSnapshot } from '../translate/index.ts';
 import { objectKey, type ObjectKind } from '../model/index.ts';
 import type { Snapshot } from '../translate/index.ts';
@@ -43,14 +43,11 @@ interface Buckets {
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
 /** Kinds the translator reads, by `apiVersion kind`; other objects are skipped. */
-const KINDS: Record<string, { bucket: keyof Buckets; namespaced: boolean }> = {
-  'networking.k8s.io/v1 Ingress': { bucket: 'ingresses', namespaced: true },
-  'networking.k8s.io/v1 IngressClass': { bucket: 'ingressClasses', namespaced: false },
-  'v1 Service': { bucket: 'services', namespaced: true },
-  'discovery.k8s.io/v1 EndpointSlice': { bucket: 'endpointSlices', namespaced: true },
-  'v1 Secret': { bucket: 'secrets', namespaced: true },
-  'meshdoor.dev/v1alpha1 MeshDoor': { bucket: 'meshdoors', namespaced: false },
-};
+type KindBucket = { bucket: keyof Buckets; namespaced: boolean };
+const KINDS: Record<string, KindBucket> = Object.fromEntries([
+  ...TRANSLATED_KINDS.map((k): [string, KindBucket] => [`${k.apiVersion} ${k.kind}`, { bucket: k.list, namespaced: k.namespaced }]),
+  ['meshdoor.dev/v1alpha1 MeshDoor', { bucket: 'meshdoors', namespaced: false }],
+]);
 
 /** Where a warning goes (stderr in the commands). */
 export type Warn = (message: string) => void;

@@ -1,6 +1,6 @@
 // `meshdoor routes`: which host + path goes to which Kong route and backend.
 import process from 'node:process';
-import { translateDetailed, type RouteSummary } from '../translate/index.ts';
+import { createTranslator, type RouteSummary } from '../translate/index.ts';
 import { loadTranslationInput } from './manifests.ts';
 import { parseCommonArgs, renderFailures, withUsage } from './translate-command.ts';
 
@@ -43,7 +43,7 @@ async function runRoutes(argv: string[]): Promise<number> {
     return 2;
   }
   const { snapshot, settings, locations } = await loadTranslationInput(options.files, options.meshdoor);
-  const result = translateDetailed(snapshot, { settings });
+  const result = createTranslator().translateDetailed(snapshot, { settings });
   process.stdout.write(renderRoutesTable(result.routes));
   if (result.failures.length > 0) process.stdout.write(`\nfailures:\n${renderFailures(result.failures, locations)}`);
   return 0;

@@ -11,7 +11,7 @@ import type { RouterFlavor } from '../model/index.ts';
 import { AutoSyncEngine } from '../kong/index.ts';
 import type { GatewayTarget, KongMode, SyncReport } from '../kong/index.ts';
 import { redactUrl } from '../kong/index.ts';
-import { formatFailure, translate } from '../translate/index.ts';
+import { createTranslator, formatFailure } from '../translate/index.ts';
 import type { Snapshot } from '../translate/index.ts';
 import { loadManifests, selectMeshDoor } from './manifests.ts';
 import { withUsage } from './translate-command.ts';
@@ -191,7 +191,8 @@ async function runSync(argv: string[]): Promise<number> {
   const engine = new AutoSyncEngine({ client: options.client, mode: options.mode });
   try {
     const { snapshot, settings } = await translationInput(options, engine);
-    const request = { gateways: commandTargets(options), translate: (exclude: ReadonlySet<string>) => translate(snapshot, { settings, exclude }) };
+    const translator = createTranslator();
+    const request = { gateways: commandTargets(options), translate: (exclude: ReadonlySet<string>) => translator.translate(snapshot, { settings, exclude }) };
     let report = await engine.sync(request);
     for (let attempt = 1; ; attempt += 1) {
       const stop = whyStop(report, attempt, values.once === true);

@@ -4,7 +4,7 @@ import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { objectKey, type KongConfig } from '../model/index.ts';
-import { formatFailure, translate } from '../translate/index.ts';
+import { createTranslator, formatFailure } from '../translate/index.ts';
 import type { TranslationFailure } from '../translate/index.ts';
 import { loadTranslationInput } from './manifests.ts';
 
@@ -97,7 +97,7 @@ async function runTranslate(argv: string[]): Promise<number> {
     return 2;
   }
   const { snapshot, settings, locations } = await loadTranslationInput(options.files, options.meshdoor);
-  const result = translate(snapshot, { settings });
+  const result = createTranslator().translate(snapshot, { settings });
   process.stdout.write(renderConfig(result.config, format));
   process.stderr.write(renderFailures(result.failures, locations));
   return 0;

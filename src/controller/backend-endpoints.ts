@@ -2,9 +2,9 @@
 // to them but can only answer 503 ("failure to get a peer from the
 // ring-balancer"), so they are reported although the configuration is synced.
 import type { V1EndpointSlice, V1Service } from '@kubernetes/client-node';
-import { objectKey, type ObjectRef, type TranslationFailure } from '../model/index.ts';
+import { objectKey, type FailureReason, type ObjectRef, type TranslationFailure } from '../model/index.ts';
 
-export const NO_READY_ENDPOINTS = 'NoReadyEndpoints';
+export const NO_READY_ENDPOINTS = 'NoReadyEndpoints' satisfies FailureReason;
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
 function slicesByService(slices: readonly V1EndpointSlice[]): Map<string, V1EndpointSlice[]> {

@@ -5,10 +5,10 @@
 // holds the older object. Deleting (or re-creating) the object drops it for real.
 import type { V1Ingress, V1Service } from '@kubernetes/client-node';
 import type { KubeObject } from '../translate/index.ts';
-import { objectKey, parsePartExclusionKey, type ObjectKind, type ObjectRef, type TranslateResult, type TranslationFailure } from '../model/index.ts';
+import { objectKey, parsePartExclusionKey, type FailureReason, type ObjectKind, type ObjectRef, type TranslateResult, type TranslationFailure } from '../model/index.ts';
 import type { Snapshot } from '../translate/index.ts';
 
-export const SERVING_LAST_VALID = 'ServingLastValid';
+export const SERVING_LAST_VALID = 'ServingLastValid' satisfies FailureReason;
 /** Bounds of what the MeshDoor status keeps. */
 const MAX_KEPT = 50;
 const MAX_KEPT_BYTES = 32 * 1024;

@@ -1,12 +1,13 @@
 // Kong rejections remembered per entity content ↔ their form in the MeshDoor
 // status, so a restarted controller leaves them out before its first POST.
 import type { RememberedRejection } from '../kong/index.ts';
-import type { ObjectKind } from '../model/index.ts';
+import { isFailureReason, type ObjectKind } from '../model/index.ts';
+import { TRANSLATED_KINDS } from '../translate/index.ts';
 import type { KongRejectionEntry } from './meshdoor-status.ts';
 
 const MAX_IN_STATUS = 50;
 const MAX_MESSAGE = 1024;
-const KINDS: readonly ObjectKind[] = ['Ingress', 'Service', 'Secret', 'IngressClass', 'EndpointSlice', 'MeshDoor'];
+const KINDS: readonly ObjectKind[] = [...TRANSLATED_KINDS.map((k) => k.kind), 'MeshDoor'];
 
 export function rejectionsToStatus(entries: readonly RememberedRejection[]): KongRejectionEntry[] {
   return entries.slice(0, MAX_IN_STATUS).map((e) => ({
@@ -32,7 +33,7 @@ export function rejectionsFromStatus(status: unknown): RememberedRejection[] {
       ...(typeof e.kongVersion === 'string' ? { kongVersion: e.kongVersion } : {}),
       failure: {
         object: { kind, name: e.name, ...(e.namespace ? { namespace: e.namespace } : {}), ...(e.uid ? { uid: e.uid } : {}) },
-        reason: e.reason ?? 'KongRejected', message: e.message ?? '',
+        reason: isFailureReason(e.reason) ? e.reason : 'KongRejected', message: e.message ?? '',
       },
     }];
   });

@@ -3,7 +3,7 @@
 // unchanged snapshot — including our own status writes — causes no Kong traffic.
 import { createHash } from 'node:crypto';
 import type { KubernetesObject, V1EndpointSlice, V1Ingress, V1IngressClass, V1Secret, V1Service } from '@kubernetes/client-node';
-import type { Snapshot } from '../translate/index.ts';
+import { TRANSLATED_KINDS, type Snapshot } from '../translate/index.ts';
 import type { WatchSet } from '../kube/index.ts';
 
 export function buildSnapshot(watches: Pick<WatchSet, 'list'>): Snapshot {
@@ -46,7 +46,6 @@ function listDigest(items: readonly KubernetesObject[]): string {
 
 /** Changes whenever an object the translator reads is added, removed or modified (status excluded). */
 export function snapshotFingerprint(snapshot: Snapshot): string {
-  const { ingresses, ingressClasses, services, endpointSlices, secrets } = snapshot;
-  const lists = [ingresses, ingressClasses, services, endpointSlices, secrets].map(listDigest);
+  const lists = TRANSLATED_KINDS.map((kind) => listDigest(snapshot[kind.list]));
   return createHash('sha256').update(lists.join('\n')).digest('hex');
 }

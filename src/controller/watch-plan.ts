@@ -4,7 +4,7 @@
 import type { V1Ingress, V1IngressClass } from '@kubernetes/client-node';
 import type { MeshDoorSettings } from '../config/index.ts';
 import type { WatchSpec } from '../kube/index.ts';
-import { indexSnapshot, isIngressServed, type ClassOwnership } from '../translate/index.ts';
+import { indexSnapshot, isIngressServed, SOURCE_KINDS, type ClassOwnership } from '../translate/index.ts';
 
 export type SecretWatchScope = 'namespace' | 'cluster';
 
@@ -124,7 +124,8 @@ export function desiredWatchSpecs(input: WatchPlanInput): WatchSpec[] {
   return [
     meshdoorWatchSpec(input.meshdoorName),
     { role: 'ingressClasses', kind: 'IngressClass', gate: 'hard' },
-    ...perNamespace({ role: 'ingresses', kind: 'Ingress', gate: 'hard' }, ns),
+    // Every source kind, watched whole (its role is its snapshot list).
+    ...SOURCE_KINDS.flatMap((source) => (source.namespaced ? perNamespace({ role: source.list, kind: source.kind, gate: 'hard' }, ns) : [{ role: source.list, kind: source.kind, gate: 'hard' } as const])),
     ...perNamespace({ role: 'services', kind: 'Service', gate: 'hard' }, ns),
     ...(input.settings.upstreamMode === 'endpoints'
       ? perNamespace({ role: 'endpointSlices', kind: 'EndpointSlice', gate: 'hard' }, ns)

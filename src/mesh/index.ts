@@ -2,7 +2,7 @@
 // Deployment, what keeps it out of the mesh, the Mesh read, and Kuma's names.
 export { GatewayMesh } from './ensure-gateway.ts';
 export type { GatewayMeshState } from './ensure-gateway.ts';
-export { normaliseDnsName, parseMeshAddress } from './mesh-address.ts';
+export { normaliseDnsName, parseMeshAddress } from '../model/index.ts';
 export { kubeMeshApi, MeshReader } from './mesh-reader.ts';
 export type { MeshApi } from './mesh-reader.ts';
 export { deploymentPodSelector, rolloutComplete } from './sidecar.ts';

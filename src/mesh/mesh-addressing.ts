@@ -5,7 +5,7 @@
 // MeshService names (`*.mesh.local`) and ClusterIP DNS names keep working.
 import type { V1Service } from '@kubernetes/client-node';
 import type { MeshDoorSettings } from '../config/index.ts';
-import { parseMeshAddress } from './mesh-address.ts';
+import { parseMeshAddress } from '../model/index.ts';
 
 export interface MeshAddressingInput {
   settings: Pick<MeshDoorSettings, 'upstreamMode' | 'mesh'>;

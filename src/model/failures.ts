@@ -1,6 +1,7 @@
 // Failure records: which Kubernetes object (or part of one) was left out of
 // the Kong configuration, and why. Shared by the translator, the Kong sync
 // engines (Kong's rejections map back to objects) and the controller.
+import type { FailureReason } from './failure-reasons.ts';
 
 export type ObjectKind = 'Ingress' | 'Service' | 'Secret' | 'IngressClass' | 'EndpointSlice' | 'MeshDoor';
 
@@ -15,8 +16,8 @@ export interface ObjectRef {
 /** Why an object (or part of it) was left out of the Kong configuration. */
 export interface TranslationFailure {
   object: ObjectRef;
-  /** Short CamelCase reason, e.g. `ServiceNotFound`, `InvalidAnnotation`, `HostConflict`. */
-  reason: string;
+  /** One of the named reasons (failure-reasons.ts). */
+  reason: FailureReason;
   /** One sentence naming the field and value at fault. */
   message: string;
 }

@@ -1,6 +1,7 @@
-// The shared model: Kong's declarative entities and their ids, and the
-// failure records and results the translator hands to the sync engines and
-// the controller. Plain data and pure functions; imports no other module.
+// The shared model: Kong's declarative entities and their ids, Kuma's mesh
+// DNS names, and the failure records and results the translator hands to the
+// sync engines and the controller. Plain data and pure functions; imports no
+// other module.
 export type {
   KongCertificate, KongConfig, KongProtocol, KongRoute, KongService, KongSni, KongTarget, KongUpstream, RouterFlavor,
 } from './kong-config.ts';
@@ -18,3 +19,7 @@ export {
   CHILD_KINDS, KONG_ENTITY_KINDS, KONG_ENTITY_TYPES, KONG_SERVICE_DEFAULTS, TOP_LEVEL_KINDS,
   declarativeIdOf, defaultsOf, entityKind, normalizeTarget,
 } from './kong-entity-kinds.ts';
+export { FAILURE_REASONS, isFailureReason } from './failure-reasons.ts';
+export type { FailureReason } from './failure-reasons.ts';
+export type { LegacyMeshAddress, MeshAddress, MeshAddressOptions, MeshServiceAddress } from './mesh-address.ts';
+export { normaliseDnsName, parseMeshAddress } from './mesh-address.ts';

@@ -1,6 +1,6 @@
-// Strict parsers for annotation values. A bad value throws InvalidAnnotationError,
-// which the caller turns into an `InvalidAnnotation` failure: never ignored,
-// never passed through raw.
+// Strict parsers for annotation values. A bad value throws InvalidAnnotationError
+// inside a parser only: parsedOrError hands it to the caller as a value, which
+// becomes an `InvalidAnnotation` failure: never ignored, never passed through raw.
 import { checkIngressHost } from './hosts.ts';
 
 export class InvalidAnnotationError extends Error {
@@ -11,6 +11,16 @@ export class InvalidAnnotationError extends Error {
 }
 
 export type Annotations = Readonly<Record<string, string>>;
+
+/** Runs a strict annotation parser: its InvalidAnnotationError is returned, not thrown (as every translation step reports bad input). */
+export function parsedOrError<T>(parse: () => T): T | InvalidAnnotationError {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof InvalidAnnotationError) return err;
+    throw err;
+  }
+}
 
 export function annotationBool(annotations: Annotations, name: string): boolean | undefined {
   const value = annotations[name];

@@ -2,14 +2,14 @@
 import type { V1Service } from '@kubernetes/client-node';
 import type {
   KongCertificate, KongConfig, KongRoute, KongService, KongUpstream, RouterFlavor,
-} from '../kong/declarative.ts';
-import { freezeDeep } from '../kong/frozen.ts';
-import { entityId, targetId } from './entity-ids.ts';
+} from '../model/index.ts';
+import { freezeDeep } from '../model/index.ts';
+import type { EntityIds } from './entity-ids.ts';
 import type { BackendPlan, UpstreamPlan } from './backends.ts';
 import { routeExpression, routePriority } from './expressions.ts';
 import { compareStrings, sortedStrings } from './objects.ts';
 import type { RoutePlan } from './route-plans.ts';
-import { tagsFor } from './tags.ts';
+import type { ObjectTags } from './tags.ts';
 
 function matchFields(plan: RoutePlan, flavor: RouterFlavor): Partial<KongRoute> {
   if (flavor === 'expressions') return { expression: routeExpression(plan), priority: routePriority(plan) };
@@ -29,10 +29,16 @@ function regexPriority(plan: RoutePlan, flavor: RouterFlavor): number {
   return plan.options.regexPriority + (plan.exact ? 1 : 0);
 }
 
-function toKongRoute(plan: RoutePlan, flavor: RouterFlavor): KongRoute {
+/** How entities are named and tagged: a translator's remembered ids and tags. */
+interface Labels {
+  ids: EntityIds;
+  tags: ObjectTags;
+}
+
+function toKongRoute(plan: RoutePlan, flavor: RouterFlavor, { ids, tags }: Labels): KongRoute {
   const { options } = plan;
   return {
-    id: entityId('routes', plan.name),
+    id: ids.entity('routes', plan.name),
     name: plan.name,
     protocols: [...options.protocols],
     ...matchFields(plan, flavor),
@@ -43,14 +49,14 @@ function toKongRoute(plan: RoutePlan, flavor: RouterFlavor): KongRoute {
     https_redirect_status_code: options.httpsRedirectStatusCode,
     request_buffering: options.requestBuffering,
     response_buffering: options.responseBuffering,
-    tags: tagsFor('Ingress', plan.ingress),
+    tags: tags.of('Ingress', plan.ingress),
   };
 }
 
-function toKongService(backend: BackendPlan): Omit<KongService, 'routes'> {
+function toKongService(backend: BackendPlan, { ids, tags }: Labels): Omit<KongService, 'routes'> {
   const { options } = backend;
   return {
-    id: entityId('services', backend.kongServiceName),
+    id: ids.entity('services', backend.kongServiceName),
     name: backend.kongServiceName,
     protocol: options.protocol,
     host: backend.host,
@@ -60,27 +66,22 @@ function toKongService(backend: BackendPlan): Omit<KongService, 'routes'> {
     connect_timeout: options.connectTimeout,
     read_timeout: options.readTimeout,
     write_timeout: options.writeTimeout,
-    tags: tagsFor('Service', backend.service),
+    tags: tags.of('Service', backend.service),
   };
 }
 
-function toKongUpstream(upstream: UpstreamPlan, service: V1Service): KongUpstream {
-  const id = entityId('upstreams', upstream.name);
-  const tags = tagsFor('Service', service);
+function toKongUpstream(upstream: UpstreamPlan, service: V1Service, labels: Labels): KongUpstream {
+  const id = labels.ids.entity('upstreams', upstream.name);
+  const tags = labels.tags.of('Service', service);
   return {
     id,
     name: upstream.name,
     algorithm: 'round-robin',
     ...(upstream.hostHeader === undefined ? {} : { host_header: upstream.hostHeader }),
     tags,
-    targets: upstream.targets.map((target) => ({ id: targetId(id, target), target, weight: 100, tags: [...tags] })),
+    targets: upstream.targets.map((target) => ({ id: labels.ids.target(id, target), target, weight: 100, tags: [...tags] })),
   };
 }
-
-// Incremental translation, step three: the Kong entities of a route plan or
-// backend reused from an earlier pass are the (deep-frozen) entities made then,
-// and a service whose routes are all the same is the same service object.
-const routeEntities = new WeakMap<RoutePlan, { flavor: RouterFlavor; route: KongRoute }>();
 
 export interface BackendEntities {
   service: Omit<KongService, 'routes'>;
@@ -89,24 +90,34 @@ export interface BackendEntities {
   last?: KongService;
 }
 
-const backendEntities = new WeakMap<BackendPlan, BackendEntities>();
+/**
+ * Incremental translation, step three: the Kong entities of a route plan or
+ * backend reused from an earlier pass are the (deep-frozen) entities made then,
+ * and a service whose routes are all the same is the same service object.
+ */
+export class KongEntities {
+  private readonly routes = new WeakMap<RoutePlan, { flavor: RouterFlavor; route: KongRoute }>();
+  private readonly backends = new WeakMap<BackendPlan, BackendEntities>();
 
-export function kongRouteOf(plan: RoutePlan, flavor: RouterFlavor): KongRoute {
-  const known = routeEntities.get(plan);
-  if (known?.flavor === flavor) return known.route;
-  const route = freezeDeep(toKongRoute(plan, flavor));
-  routeEntities.set(plan, { flavor, route });
-  return route;
-}
+  constructor(private readonly labels: Labels) {}
 
-export function entitiesOf(backend: BackendPlan): BackendEntities {
-  let entities = backendEntities.get(backend);
-  if (entities === undefined) {
-    entities = { service: freezeDeep(toKongService(backend)) };
-    if (backend.upstream) entities.upstream = freezeDeep(toKongUpstream(backend.upstream, backend.service));
-    backendEntities.set(backend, entities);
+  routeOf(plan: RoutePlan, flavor: RouterFlavor): KongRoute {
+    const known = this.routes.get(plan);
+    if (known?.flavor === flavor) return known.route;
+    const route = freezeDeep(toKongRoute(plan, flavor, this.labels));
+    this.routes.set(plan, { flavor, route });
+    return route;
   }
-  return entities;
+
+  backendOf(backend: BackendPlan): BackendEntities {
+    let entities = this.backends.get(backend);
+    if (entities === undefined) {
+      entities = { service: freezeDeep(toKongService(backend, this.labels)) };
+      if (backend.upstream) entities.upstream = freezeDeep(toKongUpstream(backend.upstream, backend.service, this.labels));
+      this.backends.set(backend, entities);
+    }
+    return entities;
+  }
 }
 
 export function serviceWithRoutes(entities: BackendEntities, routes: KongRoute[]): KongService {
@@ -119,6 +130,7 @@ export function serviceWithRoutes(entities: BackendEntities, routes: KongRoute[]
 export const byName = (a: { name: string }, b: { name: string }): number => compareStrings(a.name, b.name);
 
 export interface AssembleInput {
+  entities: KongEntities;
   routes: readonly RoutePlan[];
   certificates: KongCertificate[];
   flavor: RouterFlavor;
@@ -130,10 +142,10 @@ export function assembleConfig(input: AssembleInput): KongConfig {
     const name = plan.backend.kongServiceName;
     let group = groups.get(name);
     if (!group) {
-      group = { entities: entitiesOf(plan.backend), routes: [] };
+      group = { entities: input.entities.backendOf(plan.backend), routes: [] };
       groups.set(name, group);
     }
-    group.routes.push(kongRouteOf(plan, input.flavor));
+    group.routes.push(input.entities.routeOf(plan, input.flavor));
   }
   const services: KongService[] = [];
   const upstreams: KongUpstream[] = [];

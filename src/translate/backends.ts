@@ -8,6 +8,7 @@ import { endpointTargets } from './endpoints.ts';
 import { externalNameAddress } from './external-name.ts';
 import { kongServiceName, upstreamName } from './naming.ts';
 import type { ServiceOptions } from './service-annotations.ts';
+import type { FailureReason } from '../model/index.ts';
 
 export interface UpstreamPlan {
   name: string;
@@ -28,7 +29,7 @@ export interface BackendPlan {
 }
 
 export interface BackendProblem {
-  reason: string;
+  reason: FailureReason;
   message: string;
   /** Also report it on this Service (its own spec or annotations are at fault). */
   service?: V1Service;
@@ -45,7 +46,7 @@ interface ResolveInput {
   options: ServiceOptions;
 }
 
-function problem(reason: string, message: string, service?: V1Service): { problem: BackendProblem } {
+function problem(reason: FailureReason, message: string, service?: V1Service): { problem: BackendProblem } {
   return { problem: service ? { reason, message, service } : { reason, message } };
 }
 

@@ -1,8 +1,9 @@
 // The same host + path + pathType claimed twice: the older Ingress keeps it,
 // the other gets a PathConflict failure and the rest of it still translates.
 import type { TranslateContext } from './context.ts';
-import type { IngressPlan, PathClaim } from './ingress-rules.ts';
-import { compareByAge, namespacedName, precedence, refOf } from './objects.ts';
+import type { IngressPlan, PathClaim } from './plans.ts';
+import { namespacedName, precedence, refOf } from './objects.ts';
+import type { ObjectAges } from './objects.ts';
 
 function describe(claim: PathClaim): string {
   const host = claim.host === '' ? 'any host'
@@ -11,10 +12,10 @@ function describe(claim: PathClaim): string {
 }
 
 /** The claim that keeps a host + path: the oldest Ingress's, and within it the first. */
-export function winnerOf(claims: readonly PathClaim[]): PathClaim | undefined {
+export function winnerOf(ages: ObjectAges, claims: readonly PathClaim[]): PathClaim | undefined {
   let winner: PathClaim | undefined;
   for (const claim of claims) {
-    if (winner === undefined || compareByAge(claim.ingress, winner.ingress) < 0) winner = claim;
+    if (winner === undefined || ages.compare(claim.ingress, winner.ingress) < 0) winner = claim;
   }
   return winner;
 }
@@ -36,7 +37,7 @@ export function resolvePathConflicts(ctx: TranslateContext, plans: readonly Ingr
         continue;
       }
       contested.add(winner).add(claim);
-      if (compareByAge(claim.ingress, winner.ingress) < 0) winners.set(claim.conflictKey, claim);
+      if (ctx.memory.ages.compare(claim.ingress, winner.ingress) < 0) winners.set(claim.conflictKey, claim);
     }
   }
   // A claim refused for its host (host-ownership.ts) takes no path from anyone.

@@ -1,24 +1,27 @@
 // What every translation step shares: settings, lookups, exclusions, failures.
 import type { V1Service } from '@kubernetes/client-node';
-import type { MeshDoorSettings } from '../config/settings.ts';
-import { InvalidAnnotationError } from './annotation-values.ts';
+import type { MeshDoorSettings } from '../config/index.ts';
+import type { InvalidAnnotationError } from './annotation-values.ts';
 import { excludedParts, type ExcludedParts } from './excluded-parts.ts';
 import { FailureCollector } from './failures.ts';
 import { keyOf, refOf } from './objects.ts';
 import type { KubeObject } from './objects.ts';
-import { parseServiceAnnotations } from './service-annotations.ts';
+import { readServiceAnnotations } from './service-annotations.ts';
 import type { ServiceOptions } from './service-annotations.ts';
-import { indexSnapshot } from './snapshot-index.ts';
 import type { SnapshotIndex } from './snapshot-index.ts';
+import type { TranslatorMemory } from './memory.ts';
+import type { FailureReason } from '../model/index.ts';
 import type { ObjectKind, ObjectRef, Snapshot, TranslateOptions } from './types.ts';
 
 /** Where translation steps report what they leave out. */
 export interface FailureSink {
-  add(object: ObjectRef, reason: string, message: string): void;
+  add(object: ObjectRef, reason: FailureReason, message: string): void;
 }
 
 export interface TranslateContext {
   settings: MeshDoorSettings;
+  /** What this context's translator remembers between passes (never shared with another translator). */
+  memory: TranslatorMemory;
   index: SnapshotIndex;
   failures: FailureSink;
   /** Whether any object is excluded in this pass. */
@@ -32,15 +35,16 @@ export interface TranslateContext {
   serviceOptions(service: V1Service): ServiceOptions | InvalidAnnotationError;
 }
 
-export function createContext(snapshot: Snapshot, options: TranslateOptions): TranslateContext & { failures: FailureCollector } {
+export function createContext(snapshot: Snapshot, options: TranslateOptions, memory: TranslatorMemory): TranslateContext & { failures: FailureCollector } {
   const exclude = options.exclude ?? new Set<string>();
   return {
     settings: options.settings,
-    index: indexSnapshot(snapshot),
+    memory,
+    index: memory.indexes.index(snapshot),
     failures: new FailureCollector(),
     excluding: exclude.size > 0,
     isExcluded: (kind, obj) => exclude.size > 0 && exclude.has(keyOf(kind, obj)),
-    serviceOptions: parsedServiceOptions,
+    serviceOptions: (service) => parsedServiceOptions(memory.serviceOptions, service),
     ...withExcludedParts(exclude),
     ...(options.hostOwners ? { hostOwners: options.hostOwners } : {}),
   };
@@ -51,33 +55,24 @@ function withExcludedParts(exclude: ReadonlySet<string>): { excludedParts?: Excl
   return parts ? { excludedParts: parts } : {};
 }
 
-// Store objects are replaced, never mutated: a Service parses the same way every time.
-const parsedOptions = new WeakMap<V1Service, ServiceOptions | InvalidAnnotationError>();
+/** Store objects are replaced, never mutated: a Service parses the same way every time. */
+export type ParsedServiceOptions = WeakMap<V1Service, ServiceOptions | InvalidAnnotationError>;
 
-function parsedServiceOptions(service: V1Service): ServiceOptions | InvalidAnnotationError {
+function parsedServiceOptions(parsedOptions: ParsedServiceOptions, service: V1Service): ServiceOptions | InvalidAnnotationError {
   let parsed = parsedOptions.get(service);
   if (parsed === undefined) {
-    parsed = parseServiceOptionsSafely(service);
+    parsed = readServiceAnnotations(service.metadata?.annotations ?? {});
     parsedOptions.set(service, parsed);
   }
   return parsed;
 }
 
-function parseServiceOptionsSafely(service: V1Service): ServiceOptions | InvalidAnnotationError {
-  try {
-    return parseServiceAnnotations(service.metadata?.annotations ?? {});
-  } catch (err) {
-    if (err instanceof InvalidAnnotationError) return err;
-    throw err;
-  }
-}
-
-/** Runs per-Ingress work; an unexpected error becomes a failure on that Ingress only. */
-export function guarded<T>(ctx: TranslateContext, ingress: KubeObject, work: () => T): T | undefined {
+/** Runs per-object work (an Ingress by default); an unexpected error becomes a failure on that object only. */
+export function guarded<T>(ctx: TranslateContext, obj: KubeObject, work: () => T, kind: ObjectKind = 'Ingress'): T | undefined {
   try {
     return work();
   } catch (err) {
-    ctx.failures.add(refOf('Ingress', ingress), 'TranslationError', `unexpected error: ${err instanceof Error ? err.message : String(err)}`);
+    ctx.failures.add(refOf(kind, obj), 'TranslationError', `unexpected error: ${err instanceof Error ? err.message : String(err)}`);
     return undefined;
   }
 }

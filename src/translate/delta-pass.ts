@@ -5,17 +5,19 @@
 // combination step costs milliseconds, an update costs what changed. Anything
 // else starts from an empty state. Tests hold it equal to whole passes.
 import type { V1Ingress } from '@kubernetes/client-node';
-import type { KongCertificate, KongRoute, KongService, KongUpstream, RouterFlavor } from '../kong/declarative.ts';
-import { byName, entitiesOf, kongRouteOf, serviceWithRoutes } from './assemble.ts';
+import type { KongCertificate, KongRoute, KongService, KongUpstream, RouterFlavor } from '../model/index.ts';
+import { byName, serviceWithRoutes } from './assemble.ts';
+import type { KongEntities } from './assemble.ts';
 import type { BackendPlan } from './backends.ts';
 import type { FailureSink, TranslateContext } from './context.ts';
 import { reportLoser, winnerOf } from './conflicts.ts';
 import { FailureCollector } from './failures.ts';
 import { claimantOf, hostsOverlap, NO_OWNERS, OwnershipState, tlsWithinOwnership } from './host-ownership.ts';
 import type { OwnershipUpdate } from './host-ownership-state.ts';
-import { planIngressIncrementally } from './ingress-memo.ts';
-import type { IngressPlan, PathClaim } from './ingress-rules.ts';
-import { sortByAge } from './objects.ts';
+import { planIncrementally } from './ingress-memo.ts';
+import { SOURCE_KINDS } from './sources/index.ts';
+import type { SourceKind } from './sources/index.ts';
+import type { IngressPlan, PathClaim } from './plans.ts';
 import type { KubeObject } from './objects.ts';
 import { planIngressRoutes } from './route-plans.ts';
 import type { RoutePlan } from './route-plans.ts';
@@ -24,10 +26,11 @@ import { SortedByName } from './sorted-by-name.ts';
 import { translateTls } from './tls.ts';
 import type { TlsResult } from './tls.ts';
 import type { ObjectKind, ObjectRef, Snapshot } from './types.ts';
-import { configuredFrom, defaultBackendRoute, hostReport, isCatchAll, isServed, keyedRef } from './whole-pass.ts';
+import type { FailureReason } from '../model/index.ts';
+import { configuredFrom, defaultBackendRoute, hostReport, isCatchAll } from './whole-pass.ts';
 import type { PassResult } from './whole-pass.ts';
 
-type Failure = readonly [ObjectRef, string, string];
+type Failure = readonly [ObjectRef, FailureReason, string];
 
 /** A served Ingress: its plan (none when its annotations are invalid) and current routes. */
 interface Entry {
@@ -76,19 +79,20 @@ interface ServiceShare {
 }
 
 /** A contributor's routes per Kong service (usually one service). */
-function byService(routes: readonly RoutePlan[], flavor: RouterFlavor): ServiceShare[] {
+function byService(entities: KongEntities, routes: readonly RoutePlan[], flavor: RouterFlavor): ServiceShare[] {
   const shares: ServiceShare[] = [];
   for (const plan of routes) {
     const name = plan.backend.kongServiceName;
     const share = shares.find((s) => s.name === name);
-    if (share) share.routes.push(kongRouteOf(plan, flavor));
-    else shares.push({ name, backend: plan.backend, routes: [kongRouteOf(plan, flavor)] });
+    if (share) share.routes.push(entities.routeOf(plan, flavor));
+    else shares.push({ name, backend: plan.backend, routes: [entities.routeOf(plan, flavor)] });
   }
   return shares;
 }
 
 class DeltaState {
-  private ingresses: readonly V1Ingress[] = [];
+  /** Each source kind's list in the previous pass. */
+  private readonly lists = new Map<SourceKind<V1Ingress>, readonly V1Ingress[]>();
   private readonly entries = new Map<V1Ingress, Entry>();
   private readonly failing = new Set<Entry>();
   private readonly claimsByKey = new Map<string, PathClaim[]>();
@@ -119,20 +123,29 @@ class DeltaState {
     this.ownership = ctx.settings.hostOwnership === 'Namespace' ? new OwnershipState() : undefined;
   }
 
+  /** An entry's host claims (none without a plan), for host ownership. */
+  private readonly claimantsOf = (entry: Entry): ReturnType<typeof claimantOf>[] =>
+    (entry.plan ? [claimantOf(this.ctx.memory.claimants, entry.plan)] : []);
+
   get flavor(): RouterFlavor {
     return this.ctx.settings.routerFlavor;
   }
 
   update(ctx: TranslateContext, snapshot: Snapshot): PassResult {
-    const { removed, added } = listChanges(this.ingresses, snapshot.ingresses);
-    this.ingresses = snapshot.ingresses;
-    const gone = removed.flatMap((ingress) => this.forget(ingress));
-    const fresh = added.filter((ingress) => isServed(ctx, ingress)).map((ingress) => this.remember(ctx, ingress));
+    const gone: Entry[] = [];
+    const fresh: Entry[] = [];
+    for (const source of SOURCE_KINDS) {
+      const list = source.objects(snapshot);
+      const { removed, added } = listChanges(this.lists.get(source) ?? [], list);
+      this.lists.set(source, list);
+      gone.push(...removed.flatMap((obj) => this.forget(obj)));
+      fresh.push(...added.filter((obj) => source.isServed(ctx, obj)).map((obj) => this.remember(ctx, source, obj)));
+    }
     const catchAllsBefore = this.catchAlls > 0;
     for (const entry of gone) this.setRoutes(entry, entry.routes, []);
-    const owned = this.ownership?.update(ctx.hostOwners ?? NO_OWNERS, gone.flatMap(claimantsOf), fresh.flatMap(claimantsOf));
+    const owned = this.ownership?.update(ctx.hostOwners ?? NO_OWNERS, gone.flatMap(this.claimantsOf), fresh.flatMap(this.claimantsOf));
     for (const entry of this.resolveConflicts(ctx, { gone, fresh }, owned)) {
-      const routes = entry.plan ? planIngressRoutes(entry.plan, this.losers, this.flavor) : [];
+      const routes = entry.plan ? planIngressRoutes(ctx.memory, entry.plan, this.losers, this.flavor) : [];
       const before = entry.routes;
       entry.routes = routes;
       this.setRoutes(entry, before, routes);
@@ -154,9 +167,9 @@ class DeltaState {
     return [entry];
   }
 
-  private remember(ctx: TranslateContext, ingress: V1Ingress): Entry {
+  private remember(ctx: TranslateContext, source: SourceKind<V1Ingress>, ingress: V1Ingress): Entry {
     const failures: Failure[] = [];
-    const entry: Entry = { ingress, plan: planIngressIncrementally(recorder(ctx, failures), ingress), failures, routes: [] };
+    const entry: Entry = { ingress, plan: planIncrementally(recorder(ctx, failures), source, ingress), failures, routes: [] };
     this.entries.set(ingress, entry);
     if (failures.length > 0) this.failing.add(entry);
     if (entry.plan && ingress.spec?.tls?.length) this.tlsEntries.add(entry);
@@ -232,7 +245,7 @@ class DeltaState {
       if (entry) affected.add(entry);
       return;
     }
-    const winner = winnerOf(claims);
+    const winner = winnerOf(ctx.memory.ages, claims);
     const failures: Failure[] = [];
     for (const claim of claims) {
       const entry = this.entries.get(claim.ingress);
@@ -251,7 +264,7 @@ class DeltaState {
   private setRoutes(who: Contributor, before: readonly RoutePlan[], after: readonly RoutePlan[]): void {
     if (before === after) return;
     if (who !== 'default backend') this.sharedHosts.serve(who.ingress, servedHosts(before), servedHosts(after));
-    const shares = byService(after, this.flavor);
+    const shares = byService(this.ctx.memory.entities, after, this.flavor);
     for (const route of before) {
       const name = route.backend.kongServiceName;
       if (shares.some((share) => share.name === name)) continue;
@@ -277,7 +290,7 @@ class DeltaState {
   }
 
   private count(kind: ObjectKind, obj: KubeObject, delta: 1 | -1): void {
-    const { id } = keyedRef(kind, obj);
+    const { id } = this.ctx.memory.refs.of(kind, obj);
     const uses = (this.uses.get(id) ?? 0) + delta;
     if (uses === 0 || (uses === 1 && delta === 1)) this.usesMoved = true;
     if (uses === 0) this.uses.delete(id);
@@ -304,7 +317,7 @@ class DeltaState {
 
   private updateTls(ctx: TranslateContext): void {
     const failures: Failure[] = [];
-    const withTls = sortByAge(this.planned().filter((ingress) => ingress.spec?.tls?.length));
+    const withTls = ctx.memory.ages.sort(this.planned().filter((ingress) => ingress.spec?.tls?.length));
     const { ownership } = this;
     const filtered = ownership ? withTls.map((ingress) => tlsWithinOwnership(recorder(ctx, failures), ingress, ownership)) : withTls;
     const tls = translateTls(recorder(ctx, failures), filtered);
@@ -331,7 +344,7 @@ class DeltaState {
       const [first] = routes;
       const owner = members.find((m) => first !== undefined && m.routes.includes(first)) ?? members[0];
       if (owner === undefined) continue;
-      const entities = entitiesOf(owner.backend);
+      const entities = this.ctx.memory.entities.backendOf(owner.backend);
       this.services.set(serviceWithRoutes(entities, routes));
       if (entities.upstream) {
         this.upstreams.set(entities.upstream);
@@ -343,7 +356,7 @@ class DeltaState {
 
   private configuredObjects(snapshot: Snapshot): ObjectRef[] {
     if (!this.usesMoved) return this.configured;
-    this.configured = configuredFrom(snapshot, (kind, obj) => this.uses.has(keyedRef(kind, obj).id));
+    this.configured = configuredFrom(this.ctx.memory.refs, snapshot, (kind, obj) => this.uses.has(this.ctx.memory.refs.of(kind, obj).id));
     this.usesMoved = false;
     return this.configured;
   }
@@ -381,15 +394,14 @@ function tlsHostNear(ingress: V1Ingress, hosts: ReadonlySet<string>): boolean {
   return false;
 }
 
-function claimantsOf(entry: Entry): ReturnType<typeof claimantOf>[] {
-  return entry.plan ? [claimantOf(entry.plan)] : [];
-}
+/** A translator's incremental passes: each updates the previous one's result. */
+export class DeltaPasses {
+  private state: DeltaState | undefined;
 
-let state: DeltaState | undefined;
-
-/** A pass with nothing excluded: the previous pass's result, updated for what changed. */
-export function translateDelta(ctx: TranslateContext, snapshot: Snapshot): PassResult {
-  if (ctx.excluding) throw new Error('translateDelta: exclusions need a whole pass');
-  if (state?.ctx.settings !== ctx.settings || state.ctx.index !== ctx.index) state = new DeltaState(ctx);
-  return state.update(ctx, snapshot);
+  /** A pass with nothing excluded: the previous pass's result, updated for what changed. */
+  translate(ctx: TranslateContext, snapshot: Snapshot): PassResult {
+    if (ctx.excluding) throw new Error('DeltaPasses.translate: exclusions need a whole pass');
+    if (this.state?.ctx.settings !== ctx.settings || this.state.ctx.index !== ctx.index) this.state = new DeltaState(ctx);
+    return this.state.update(ctx, snapshot);
+  }
 }

@@ -1,8 +1,8 @@
 // Which ExternalName targets Kong may be sent to. Anything else is refused:
 // an ExternalName Service could otherwise make the gateway proxy to any host
 // its own network can reach (confused deputy, CVE-2021-25740).
-import type { MeshDoorSettings } from '../config/settings.ts';
-import { normaliseDnsName, parseMeshAddress } from '../mesh/mesh-address.ts';
+import type { MeshDoorSettings } from '../config/index.ts';
+import { normaliseDnsName, parseMeshAddress } from '../model/index.ts';
 
 export type ExternalNameAddress = { host: string; port: number } | { refused: string };
 

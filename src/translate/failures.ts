@@ -2,11 +2,12 @@
 import { compareStrings } from './objects.ts';
 import { objectKey } from './types.ts';
 import type { ObjectRef, TranslationFailure } from './types.ts';
+import type { FailureReason } from '../model/index.ts';
 
 export class FailureCollector {
   private readonly failures = new Map<string, TranslationFailure>();
 
-  add(object: ObjectRef, reason: string, message: string): void {
+  add(object: ObjectRef, reason: FailureReason, message: string): void {
     const key = `${objectKey(object)}\n${reason}\n${message}`;
     if (!this.failures.has(key)) this.failures.set(key, { object: { ...object }, reason, message });
   }

@@ -6,9 +6,10 @@
 // depends only on claims whose hosts overlap, transitively: an edit decides
 // again only the claims connected to the hosts it touches, in the same order a
 // whole pass uses, so both give the same answer.
+import type { FailureReason } from '../model/index.ts';
 import type { V1Ingress } from '@kubernetes/client-node';
 import { HostIndex } from './host-index.ts';
-import type { IngressPlan, PathClaim } from './ingress-rules.ts';
+import type { IngressPlan, PathClaim } from './plans.ts';
 import { compareByAge, compareStrings, namespacedName, refOf } from './objects.ts';
 import type { HostHandOver, ObjectRef } from './types.ts';
 
@@ -31,7 +32,7 @@ export interface Claimant {
   paths: readonly PathClaim[];
 }
 
-export type OwnershipFailure = readonly [ObjectRef, string, string];
+export type OwnershipFailure = readonly [ObjectRef, FailureReason, string];
 
 interface NsClaim extends HostClaim {
   key: string;
@@ -67,10 +68,10 @@ export function ownershipMessage(host: string, owner: HostClaim, namespace: stri
     + `${owner.namespace} claiming it lists ${namespace} in ${HOST_DELEGATES_ANNOTATION}`;
 }
 
-// Plans are reused while their Ingress is unchanged: their hosts are listed once.
-const claimants = new WeakMap<IngressPlan, Claimant>();
+/** Plans are reused while their Ingress is unchanged: a translator lists their hosts once. */
+export type Claimants = WeakMap<IngressPlan, Claimant>;
 
-export function claimantOf(plan: IngressPlan): Claimant {
+export function claimantOf(claimants: Claimants, plan: IngressPlan): Claimant {
   let known = claimants.get(plan);
   if (known === undefined) {
     const namespace = plan.ingress.metadata?.namespace ?? '';

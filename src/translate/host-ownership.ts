@@ -7,19 +7,19 @@
 // in host-ownership-state.ts; here, a whole pass, certificates, and the check
 // an admission webhook runs before an Ingress is stored.
 import type { V1Ingress } from '@kubernetes/client-node';
-import type { HostOwnership as OwnershipSetting } from '../config/settings.ts';
+import type { HostOwnership as OwnershipSetting } from '../config/index.ts';
 import { InvalidAnnotationError } from './annotation-values.ts';
 import type { TranslateContext } from './context.ts';
 import { checkIngressHost } from './hosts.ts';
 import { claimantOf, delegatesOf, NO_OWNERS, ownershipMessage, OwnershipState } from './host-ownership-state.ts';
 import type { Claimant, HostClaim } from './host-ownership-state.ts';
-import type { IngressPlan, PathClaim } from './ingress-rules.ts';
+import type { IngressPlan, PathClaim } from './plans.ts';
 import { compareStrings, namespacedName, refOf } from './objects.ts';
-import { parseRouteAnnotations } from './route-annotations.ts';
+import { readRouteAnnotations } from './route-annotations.ts';
 
 export { hostsOverlap } from './host-index.ts';
 export { HOST_DELEGATES_ANNOTATION, NO_OWNERS, ownershipMessage, OwnershipState, claimantOf } from './host-ownership-state.ts';
-export type { HostClaim } from './host-ownership-state.ts';
+export type { Claimants, HostClaim } from './host-ownership-state.ts';
 
 export interface HostOwnership {
   /** Path claims refused for their host (already reported). */
@@ -31,7 +31,7 @@ export interface HostOwnership {
 /** Every claim decided at once, remembered owners first; the refusals are reported. */
 export function resolveHostOwnership(ctx: TranslateContext, plans: readonly IngressPlan[]): OwnershipState {
   const state = new OwnershipState();
-  state.update(ctx.hostOwners ?? NO_OWNERS, [], plans.map(claimantOf));
+  state.update(ctx.hostOwners ?? NO_OWNERS, [], plans.map((plan) => claimantOf(ctx.memory.claimants, plan)));
   for (const [object, reason, message] of state.failures()) ctx.failures.add(object, reason, message);
   return state;
 }
@@ -107,12 +107,8 @@ function hostClaimant(ingress: V1Ingress): Claimant {
 }
 
 function aliasesOf(ingress: V1Ingress): string[] {
-  try {
-    return parseRouteAnnotations(ingress.metadata?.annotations ?? {}, 'traditional_compatible').hostAliases;
-  } catch (err) {
-    if (err instanceof InvalidAnnotationError) return [];
-    throw err;
-  }
+  const options = readRouteAnnotations(ingress.metadata?.annotations ?? {}, 'traditional_compatible');
+  return options instanceof InvalidAnnotationError ? [] : options.hostAliases;
 }
 
 function sharedWith(candidate: Claimant, claimants: readonly Claimant[], allowed: (c: Claimant, host: string) => boolean): HostClaimCheck['shared'] {

@@ -9,15 +9,15 @@
 // that made it: the pass's lookup tables (and through them every object of that
 // pass) are only recognised through a WeakRef. Holding them kept one pass's
 // tables alive per pass under churn, with every replaced object they listed.
-import type { V1Ingress } from '@kubernetes/client-node';
-import type { MeshDoorSettings } from '../config/settings.ts';
+import type { MeshDoorSettings } from '../config/index.ts';
 import { guarded } from './context.ts';
 import type { TranslateContext } from './context.ts';
-import { planIngress } from './ingress-rules.ts';
-import type { IngressPlan } from './ingress-rules.ts';
+import type { IngressPlan } from './plans.ts';
+import type { SourceKind } from './sources/kind.ts';
 import type { KubeObject } from './objects.ts';
 import type { SnapshotIndex } from './snapshot-index.ts';
 import type { ObjectKind, ObjectRef } from './types.ts';
+import type { FailureReason } from '../model/index.ts';
 
 type Lookup = keyof SnapshotIndex;
 
@@ -32,26 +32,28 @@ interface Planned {
   index: WeakRef<SnapshotIndex>;
   excluding: boolean;
   reads: Read[];
-  failures: [ObjectRef, string, string][];
+  failures: [ObjectRef, FailureReason, string][];
   plan: IngressPlan | undefined;
 }
 
-const planned = new WeakMap<V1Ingress, Planned>();
+/** A translator's remembered plans, by source object. */
+export type PlanMemo = WeakMap<KubeObject, Planned>;
 
-/** planIngress, reusing the plan of an earlier pass when nothing it read has changed. */
-export function planIngressIncrementally(ctx: TranslateContext, ingress: V1Ingress): IngressPlan | undefined {
-  const known = planned.get(ingress);
+/** The source's plan of an object, reusing the plan of an earlier pass when nothing it read has changed. */
+export function planIncrementally<T extends KubeObject>(ctx: TranslateContext, source: SourceKind<T>, obj: T): IngressPlan | undefined {
+  const planned = ctx.memory.plans;
+  const known = planned.get(obj);
   if (known && isCurrent(ctx, known)) {
     for (const [ref, reason, message] of known.failures) ctx.failures.add(ref, reason, message);
     return known.plan;
   }
   const entry: Planned = { settings: ctx.settings, index: new WeakRef(ctx.index), excluding: ctx.excluding, reads: [], failures: [], plan: undefined };
-  // An unexpected error becomes a failure of this Ingress, and nothing is remembered.
-  return guarded(ctx, ingress, () => {
-    entry.plan = planIngress(recordingContext(ctx, entry), ingress);
-    planned.set(ingress, entry);
+  // An unexpected error becomes a failure of this object, and nothing is remembered.
+  return guarded(ctx, obj, () => {
+    entry.plan = source.plan(recordingContext(ctx, entry), obj);
+    planned.set(obj, entry);
     return entry.plan;
-  });
+  }, source.kind);
 }
 
 function isCurrent(ctx: TranslateContext, entry: Planned): boolean {
@@ -72,14 +74,10 @@ function sameValue(now: unknown, then: unknown): boolean {
   return now.every((item, i) => item === then[i]);
 }
 
+/** Any lookup of the index (one per referenced kind), by name. */
 function callLookup(index: SnapshotIndex, lookup: Lookup, args: readonly string[]): unknown {
-  const [a = '', b = ''] = args;
-  switch (lookup) {
-    case 'lookupService': return index.lookupService(a, b);
-    case 'lookupSecret': return index.lookupSecret(a, b);
-    case 'lookupIngressClass': return index.lookupIngressClass(a);
-    case 'lookupEndpointSlices': return index.lookupEndpointSlices(a, b);
-  }
+  const call = index[lookup] as (...args: readonly string[]) => unknown;
+  return call(...args);
 }
 
 function recordingContext(ctx: TranslateContext, entry: Planned): TranslateContext {
@@ -88,14 +86,11 @@ function recordingContext(ctx: TranslateContext, entry: Planned): TranslateConte
     entry.reads.push({ lookup, args, value });
     return value;
   };
-  const index = {
-    lookupService: record('lookupService'),
-    lookupSecret: record('lookupSecret'),
-    lookupIngressClass: record('lookupIngressClass'),
-    lookupEndpointSlices: record('lookupEndpointSlices'),
-  } as SnapshotIndex;
+  const lookups = Object.keys(ctx.index) as Lookup[];
+  const index = Object.fromEntries(lookups.map((lookup) => [lookup, record(lookup)])) as unknown as SnapshotIndex;
   return {
     settings: ctx.settings,
+    memory: ctx.memory,
     excluding: ctx.excluding,
     index,
     serviceOptions: (service) => ctx.serviceOptions(service),

@@ -19,6 +19,29 @@ export function keyOf(kind: ObjectKind, obj: KubeObject): string {
   return objectKey(refOf(kind, obj));
 }
 
+/** An object's ref; its key (sort order); and its id, the key with the uid (a re-created object differs). */
+export interface KeyedRef {
+  key: string;
+  id: string;
+  ref: ObjectRef;
+}
+
+/** Each object's KeyedRef, made once per object. */
+export class KeyedRefs {
+  private readonly made = new WeakMap<KubeObject, KeyedRef>();
+
+  of(kind: ObjectKind, obj: KubeObject): KeyedRef {
+    let keyed = this.made.get(obj);
+    if (keyed === undefined) {
+      const ref = Object.freeze(refOf(kind, obj));
+      const key = objectKey(ref);
+      keyed = { key, id: `${key}#${ref.uid ?? ''}`, ref };
+      this.made.set(obj, keyed);
+    }
+    return keyed;
+  }
+}
+
 /** `ns/name` of a namespaced object. */
 export function namespacedName(obj: KubeObject): string {
   return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
@@ -32,11 +55,6 @@ function creationTime(obj: KubeObject): number {
   return Number.isNaN(time) ? Number.POSITIVE_INFINITY : time;
 }
 
-/** Oldest first (creationTimestamp), then by namespace/name: who wins a conflict. */
-export function compareByAge(a: KubeObject, b: KubeObject): number {
-  return compareAgeKeys(ageKey(a), ageKey(b));
-}
-
 function compareAgeKeys(a: AgeKey, b: AgeKey): number {
   return a.time !== b.time ? (a.time < b.time ? -1 : 1) : compareStrings(a.name, b.name);
 }
@@ -46,30 +64,43 @@ function compareAgeKeys(a: AgeKey, b: AgeKey): number {
  * carry creation timestamps (offline manifests usually have none).
  */
 export function precedence(winner: KubeObject, loser: KubeObject): string {
-  const [a, b] = [ageKey(winner).time, ageKey(loser).time];
+  const [a, b] = [creationTime(winner), creationTime(loser)];
   if (!Number.isFinite(a) || !Number.isFinite(b)) return 'first by namespace/name, as the Ingresses have no creationTimestamp';
   return a < b ? 'older' : 'created at the same time, first by namespace/name';
 }
 
-// Objects are replaced, never mutated: each object's age key is made once.
 interface AgeKey { time: number; name: string }
-const ageKeys = new WeakMap<KubeObject, AgeKey>();
 
-function ageKey(item: KubeObject): AgeKey {
-  let key = ageKeys.get(item);
-  if (key === undefined) {
-    key = { time: creationTime(item), name: namespacedName(item) };
-    ageKeys.set(item, key);
-  }
-  return key;
+/** Oldest first, then by namespace/name; for a few objects (ObjectAges keeps the keys for large sorts). */
+export function compareByAge(a: KubeObject, b: KubeObject): number {
+  return compareAgeKeys({ time: creationTime(a), name: namespacedName(a) }, { time: creationTime(b), name: namespacedName(b) });
 }
 
-/** Oldest first, as compareByAge, with each object's sort key made once (10k-element sorts). */
-export function sortByAge<T extends KubeObject>(items: readonly T[]): T[] {
-  return items
-    .map((item) => ({ item, key: ageKey(item) }))
-    .sort((a, b) => compareAgeKeys(a.key, b.key))
-    .map((keyed) => keyed.item);
+/** Orders objects oldest first (creationTimestamp), then by namespace/name: who wins a conflict. */
+export class ObjectAges {
+  // Objects are replaced, never mutated: each object's age key is made once.
+  private readonly keys = new WeakMap<KubeObject, AgeKey>();
+
+  compare(a: KubeObject, b: KubeObject): number {
+    return compareAgeKeys(this.keyOf(a), this.keyOf(b));
+  }
+
+  /** Oldest first, as compare, with each object's sort key made once (10k-element sorts). */
+  sort<T extends KubeObject>(items: readonly T[]): T[] {
+    return items
+      .map((item) => ({ item, key: this.keyOf(item) }))
+      .sort((a, b) => compareAgeKeys(a.key, b.key))
+      .map((keyed) => keyed.item);
+  }
+
+  private keyOf(item: KubeObject): AgeKey {
+    let key = this.keys.get(item);
+    if (key === undefined) {
+      key = { time: creationTime(item), name: namespacedName(item) };
+      this.keys.set(item, key);
+    }
+    return key;
+  }
 }
 
 /** Code-unit order, independent of locale, so output bytes are stable everywhere. */

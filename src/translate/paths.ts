@@ -3,8 +3,11 @@
 // becomes `/foo/` (sub-paths) plus the anchored regex `~/foo$` (the path itself);
 // `/foobar` matches neither. Paths are emitted percent-decoded and regexes
 // checked by Kong's own rules, because that is what Kong accepts and matches.
-import { checkRouteRegex, decodePathEscapes, lexRegex } from '../kong/rules/index.ts';
-import type { RegexToken } from '../kong/rules/index.ts';
+import { checkRouteRegex, decodePathEscapes, lexRegex } from '../kong/index.ts';
+import type { RegexToken, RegexVerdict } from '../kong/index.ts';
+
+/** Kong's verdict on a route regex: a translator passes its remembering one. */
+export type RouteRegexCheck = (re: string) => RegexVerdict;
 
 export type IngressPathType = 'Exact' | 'Prefix' | 'ImplementationSpecific';
 
@@ -86,8 +89,8 @@ function snippet(text: string, start: number, length: number): string {
   return start >= text.length ? 'the end' : `'${text.slice(start, start + Math.max(1, length))}'`;
 }
 
-function kongRegexProblem(regex: string): string | null {
-  const verdict = checkRouteRegex(regex);
+function kongRegexProblem(regex: string, check: RouteRegexCheck): string | null {
+  const verdict = check(regex);
   if (verdict.ok) return null;
   const { message, offset, length } = verdict.error;
   // Rust offsets count the `^` Kong's router puts in front of the regex.
@@ -96,11 +99,11 @@ function kongRegexProblem(regex: string): string | null {
   return `is a regex Kong refuses: ${engine} reports '${message}' at ${at}`;
 }
 
-function checkRegex(regex: string): string | null {
+function checkRegex(regex: string, check: RouteRegexCheck): string | null {
   if (!regex.startsWith('/')) return 'regex paths must start with / after the regex marker';
   // Kong embeds the regex in a raw string `r#"..."#`, and request paths hold no other whitespace.
   if (/["\t\n\r\f\v]/.test(regex)) return 'regex paths must not contain double quotes or whitespace other than spaces';
-  return kongRegexProblem(regex);
+  return kongRegexProblem(regex, check);
 }
 
 /**
@@ -141,12 +144,12 @@ function isEscapeAt(tokens: readonly RegexToken[], at: number): boolean {
     && lo?.kind === 'literal' && /^[0-9A-Fa-f]$/.test(lo.text);
 }
 
-function translateImplementationSpecific(path: string, regexPrefix: string): TranslatedPath | { error: string } {
+function translateImplementationSpecific(path: string, regexPrefix: string, check: RouteRegexCheck): TranslatedPath | { error: string } {
   if (path.startsWith(regexPrefix)) {
     const decoded = decodeRegexEscapes(path.slice(regexPrefix.length));
     if ('error' in decoded) return decoded;
     const { regex } = decoded;
-    const error = checkRegex(regex);
+    const error = checkRegex(regex, check);
     if (error) return { error };
     return {
       pathType: 'ImplementationSpecific',
@@ -176,10 +179,11 @@ export function translatePath(
   rawPath: string | undefined,
   rawType: string | undefined,
   regexPrefix: string = DEFAULT_REGEX_PREFIX,
+  check: RouteRegexCheck = checkRouteRegex,
 ): TranslatedPath | { error: string } {
   const path = collapseSlashes(rawPath === undefined || rawPath === '' ? '/' : rawPath);
   const pathType = rawType ?? 'ImplementationSpecific';
-  if (pathType === 'ImplementationSpecific') return translateImplementationSpecific(path, regexPrefix);
+  if (pathType === 'ImplementationSpecific') return translateImplementationSpecific(path, regexPrefix, check);
   if (pathType !== 'Exact' && pathType !== 'Prefix') {
     return { error: `pathType '${pathType}' is not one of Exact, Prefix, ImplementationSpecific` };
   }

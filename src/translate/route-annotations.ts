@@ -11,10 +11,10 @@
 // features meshdoor does not manage. They are ignored without a failure so
 // Ingresses written for the Kong Ingress Controller keep routing after a
 // migration; the README lists what is honoured.
-import type { KongProtocol, KongRoute, RouterFlavor } from '../kong/declarative.ts';
-import { checkRouteRegex } from '../kong/rules/index.ts';
+import type { KongProtocol, KongRoute, RouterFlavor } from '../model/index.ts';
+import { checkRouteRegex } from '../kong/index.ts';
 import {
-  annotationBool, annotationHosts, annotationInt, annotationList, annotationOneOf, InvalidAnnotationError,
+  annotationBool, annotationHosts, annotationInt, annotationList, annotationOneOf, InvalidAnnotationError, parsedOrError,
 } from './annotation-values.ts';
 import type { Annotations } from './annotation-values.ts';
 import { checkIngressHost } from './hosts.ts';
@@ -189,8 +189,12 @@ export function refuseUnsafeAnnotations(annotations: Annotations): void {
   }
 }
 
-/** The route options an Ingress's annotations ask for; throws InvalidAnnotationError. */
-export function parseRouteAnnotations(annotations: Annotations = {}, flavor: RouterFlavor = 'traditional_compatible'): RouteOptions {
+/** The route options an Ingress's annotations ask for, or why they are invalid. */
+export function readRouteAnnotations(annotations: Annotations = {}, flavor: RouterFlavor = 'traditional_compatible'): RouteOptions | InvalidAnnotationError {
+  return parsedOrError(() => parseRouteAnnotations(annotations, flavor));
+}
+
+function parseRouteAnnotations(annotations: Annotations, flavor: RouterFlavor): RouteOptions {
   refuseUnsafeAnnotations(annotations);
   const options = baseOptions(annotations, flavor);
   if (annotationBool(annotations, FORCE_SSL)) {

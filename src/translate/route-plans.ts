@@ -5,11 +5,11 @@
 // expressions router each path gets its own priority (`.<hash>` suffix).
 import { createHash } from 'node:crypto';
 import type { V1Ingress } from '@kubernetes/client-node';
-import type { RouterFlavor } from '../kong/declarative.ts';
+import type { RouterFlavor } from '../model/index.ts';
 import type { BackendPlan } from './backends.ts';
 import { hostKind } from './hosts.ts';
 import type { HostKind } from './hosts.ts';
-import type { IngressPlan, PathClaim } from './ingress-rules.ts';
+import type { IngressPlan, PathClaim } from './plans.ts';
 import { defaultBackendRouteName, kongRouteName } from './naming.ts';
 import { compareStrings, namespacedName } from './objects.ts';
 import { translatePath } from './paths.ts';
@@ -145,12 +145,15 @@ function planRoutes(claims: readonly PathClaim[], flavor: RouterFlavor): RoutePl
   return groupClaims(claims).flatMap(splitByHosts).flatMap(({ name, set }) => split(name, set));
 }
 
-// Incremental translation, step two: an Ingress plan reused from an earlier
-// pass whose claims all won again has the routes it had then.
-const routesOfPlan = new WeakMap<IngressPlan, { flavor: RouterFlavor; routes: readonly RoutePlan[] }>();
+/**
+ * Incremental translation, step two: an Ingress plan reused from an earlier
+ * pass whose claims all won again has the routes it had then.
+ */
+export type RoutesOfPlans = WeakMap<IngressPlan, { flavor: RouterFlavor; routes: readonly RoutePlan[] }>;
 
 /** The routes of one Ingress, given the claims that lost the conflict check. */
-export function planIngressRoutes(plan: IngressPlan, losers: ReadonlySet<PathClaim>, flavor: RouterFlavor): readonly RoutePlan[] {
+export function planIngressRoutes(memory: { routesOfPlan: RoutesOfPlans }, plan: IngressPlan, losers: ReadonlySet<PathClaim>, flavor: RouterFlavor): readonly RoutePlan[] {
+  const { routesOfPlan } = memory;
   if (losers.size > 0 && plan.claims.some((claim) => losers.has(claim))) {
     return planRoutes(plan.claims.filter((claim) => !losers.has(claim)), flavor);
   }

@@ -3,10 +3,10 @@
 // write-timeout, retries, host-header, and ingress.kubernetes.io/service-upstream.
 // konghq.com/plugins is refused and other konghq.com/* annotations are ignored (see route-annotations.ts).
 import { isIP } from 'node:net';
-import type { KongProtocol } from '../kong/declarative.ts';
+import type { KongProtocol } from '../model/index.ts';
 import { KONG_SERVICE_DEFAULTS } from '../model/index.ts';
 import {
-  annotationBool, annotationInt, annotationOneOf, InvalidAnnotationError,
+  annotationBool, annotationInt, annotationOneOf, InvalidAnnotationError, parsedOrError,
 } from './annotation-values.ts';
 import type { Annotations } from './annotation-values.ts';
 import { refuseUnsafeAnnotations } from './route-annotations.ts';
@@ -74,8 +74,12 @@ function parseHostHeader(annotations: Annotations): string | undefined {
   return value;
 }
 
-/** The Kong service options a Service's annotations ask for; throws InvalidAnnotationError. */
-export function parseServiceAnnotations(annotations: Annotations = {}): ServiceOptions {
+/** The Kong service options a Service's annotations ask for, or why they are invalid. */
+export function readServiceAnnotations(annotations: Annotations = {}): ServiceOptions | InvalidAnnotationError {
+  return parsedOrError(() => parseServiceAnnotations(annotations));
+}
+
+function parseServiceAnnotations(annotations: Annotations): ServiceOptions {
   refuseUnsafeAnnotations(annotations);
   const d = DEFAULT_SERVICE_OPTIONS;
   const protocol = annotationOneOf(annotations, `${K}protocol`, SERVICE_PROTOCOLS) ?? d.protocol;

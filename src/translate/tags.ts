@@ -2,36 +2,44 @@
 // per-entity errors can be mapped back, plus meshdoor's ownership tag. KIC's
 // k8s-group and k8s-version tags are left out: they are the same for every
 // object of a kind, and they were a tenth of a DB-less /config body.
-import { OWNERSHIP_TAG } from '../kong/declarative.ts';
+import { OWNERSHIP_TAG } from '../model/index.ts';
 import { compareStrings } from './objects.ts';
 import type { KubeObject } from './objects.ts';
 
-type TaggedKind = 'Ingress' | 'Service' | 'Secret';
+import { TRANSLATED_KINDS } from './sources/index.ts';
+import type { ObjectKind } from './types.ts';
 
-// Objects are replaced, never mutated: build each object's tags once. Callers
-// get their own array (shared arrays would become YAML aliases in decK output).
-const built: Record<TaggedKind, WeakMap<KubeObject, readonly string[]>> = {
-  Ingress: new WeakMap(), Service: new WeakMap(), Secret: new WeakMap(),
-};
+type TaggedKind = ObjectKind;
 
-export function tagsFor(kind: TaggedKind, obj: KubeObject): string[] {
-  let tags = built[kind].get(obj);
-  if (tags === undefined) {
-    tags = buildTags(kind, obj);
-    built[kind].set(obj, tags);
+/** Each object's tags, built once: objects are replaced, never mutated. */
+export class ObjectTags {
+  private readonly built = new Map<TaggedKind, WeakMap<KubeObject, readonly string[]>>();
+
+  /** Callers get their own array (shared arrays would become YAML aliases in decK output). */
+  of(kind: TaggedKind, obj: KubeObject): string[] {
+    let ofKind = this.built.get(kind);
+    if (ofKind === undefined) {
+      ofKind = new WeakMap();
+      this.built.set(kind, ofKind);
+    }
+    let tags = ofKind.get(obj);
+    if (tags === undefined) {
+      tags = buildTags(kind, obj);
+      ofKind.set(obj, tags);
+    }
+    return [...tags];
   }
-  return [...tags];
 }
 
 // One string per kind, not one per object.
-const KIND_TAGS: Record<TaggedKind, string> = { Ingress: 'k8s-kind:Ingress', Service: 'k8s-kind:Service', Secret: 'k8s-kind:Secret' };
+const KIND_TAGS: ReadonlyMap<TaggedKind, string> = new Map(TRANSLATED_KINDS.map((k) => [k.kind, `k8s-kind:${k.kind}`]));
 
 function buildTags(kind: TaggedKind, obj: KubeObject): string[] {
   const meta = obj.metadata ?? {};
   const tags = [
     `k8s-name:${meta.name ?? ''}`,
     `k8s-namespace:${meta.namespace ?? ''}`,
-    KIND_TAGS[kind],
+    KIND_TAGS.get(kind) ?? `k8s-kind:${kind}`,
     OWNERSHIP_TAG,
   ];
   if (meta.uid) tags.push(`k8s-uid:${meta.uid}`);

@@ -3,14 +3,13 @@
 // are still served over plain HTTP.
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import type { V1Ingress, V1IngressTLS, V1Secret } from '@kubernetes/client-node';
-import type { KongCertificate } from '../kong/declarative.ts';
-import { freezeDeep } from '../kong/frozen.ts';
-import { entityId } from './entity-ids.ts';
+import type { KongCertificate } from '../model/index.ts';
+import { freezeDeep } from '../model/index.ts';
 import { guarded } from './context.ts';
 import type { TranslateContext } from './context.ts';
+import type { TranslatorMemory } from './memory.ts';
 import { checkIngressHost } from './hosts.ts';
 import { compareStrings, namespacedName, precedence, refOf, sortedStrings } from './objects.ts';
-import { tagsFor } from './tags.ts';
 
 type KeyPair = { cert: string; key: string } | { error: string };
 
@@ -85,15 +84,20 @@ export function readKeyPair(secret: V1Secret): KeyPair {
   return { cert, key };
 }
 
-// Store objects are replaced, never mutated: a Secret object parses the same
-// way every time, and parsing 1k key pairs was a sixth of a 10k translation.
-const parsedPairs = new WeakMap<V1Secret, KeyPair>();
+/** What a translator remembers of Secrets between passes. */
+export class TlsMemory {
+  // Store objects are replaced, never mutated: a Secret object parses the same
+  // way every time, and parsing 1k key pairs was a sixth of a 10k translation.
+  readonly keyPairs = new WeakMap<V1Secret, KeyPair>();
+  /** A Secret serving the same hosts as last pass gives the same (deep-frozen) certificate. */
+  readonly certificates = new WeakMap<V1Secret, { hosts: string; certificate: KongCertificate }>();
+}
 
-function lookupKeyPair(secret: V1Secret): KeyPair {
-  let pair = parsedPairs.get(secret);
+function lookupKeyPair(memory: TlsMemory, secret: V1Secret): KeyPair {
+  let pair = memory.keyPairs.get(secret);
   if (pair === undefined) {
     pair = readKeyPair(secret);
-    parsedPairs.set(secret, pair);
+    memory.keyPairs.set(secret, pair);
   }
   return pair;
 }
@@ -110,7 +114,7 @@ function claimSecret(state: TlsState, ingress: V1Ingress, index: number, secretN
   }
   const known = state.claims.get(key);
   if (known) return known;
-  const pair = state.broken.has(key) ? { error: state.broken.get(key) ?? '' } : lookupKeyPair(secret);
+  const pair = state.broken.has(key) ? { error: state.broken.get(key) ?? '' } : lookupKeyPair(ctx.memory.tls, secret);
   if ('error' in pair) {
     state.broken.set(key, pair.error);
     const message = `Secret ${key} ${pair.error}; its hosts are served without a TLS certificate`;
@@ -144,26 +148,23 @@ function claimHosts(state: TlsState, ingress: V1Ingress, tls: V1IngressTLS, inde
   }
 }
 
-// A Secret serving the same hosts as last pass gives the same (deep-frozen) certificate.
-const certificates = new WeakMap<V1Secret, { hosts: string; certificate: KongCertificate }>();
-
-function certificateOf(claim: SecretClaim): KongCertificate {
+function certificateOf(memory: TranslatorMemory, claim: SecretClaim): KongCertificate {
   const hosts = sortedStrings(claim.hosts).join(' ');
-  const known = certificates.get(claim.secret);
+  const known = memory.tls.certificates.get(claim.secret);
   if (known?.hosts === hosts) return known.certificate;
-  const certificate = freezeDeep(toCertificate(claim));
-  certificates.set(claim.secret, { hosts, certificate });
+  const certificate = freezeDeep(toCertificate(memory, claim));
+  memory.tls.certificates.set(claim.secret, { hosts, certificate });
   return certificate;
 }
 
-function toCertificate(claim: SecretClaim): KongCertificate {
-  const tags = tagsFor('Secret', claim.secret);
+function toCertificate({ ids, tags: objectTags }: TranslatorMemory, claim: SecretClaim): KongCertificate {
+  const tags = objectTags.of('Secret', claim.secret);
   return {
-    id: claim.secret.metadata?.uid ?? entityId('certificates', namespacedName(claim.secret)),
+    id: claim.secret.metadata?.uid ?? ids.entity('certificates', namespacedName(claim.secret)),
     cert: claim.pair.cert,
     key: claim.pair.key,
     tags,
-    snis: sortedStrings(claim.hosts).map((name) => ({ id: entityId('snis', name), name, tags })),
+    snis: sortedStrings(claim.hosts).map((name) => ({ id: ids.entity('snis', name), name, tags })),
   };
 }
 
@@ -175,7 +176,7 @@ export function translateTls(ctx: TranslateContext, ingresses: readonly V1Ingres
   }
   const used = [...state.claims.values()].filter((claim) => claim.hosts.size > 0);
   return {
-    certificates: used.map(certificateOf).sort((a, b) => compareStrings(a.id, b.id)),
+    certificates: used.map((claim) => certificateOf(ctx.memory, claim)).sort((a, b) => compareStrings(a.id, b.id)),
     secrets: used.map((claim) => claim.secret),
   };
 }

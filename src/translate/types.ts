@@ -2,9 +2,10 @@
 import type {
   V1EndpointSlice, V1Ingress, V1IngressClass, V1Secret, V1Service,
 } from '@kubernetes/client-node';
-import type { MeshDoorSettings } from '../config/settings.ts';
+import type { MeshDoorSettings } from '../config/index.ts';
 
-// Moved to the model module; re-exported until the translator imports them from there.
+// The failure records and the result are the model's (the sync engines and the
+// controller read them too); re-exported as the translator's output types.
 export type {
   ExcludedPart, HostHandOver, HostReport, ObjectKind, ObjectRef, SharedHost, TranslateResult, TranslationFailure,
 } from '../model/index.ts';

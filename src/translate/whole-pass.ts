@@ -9,17 +9,15 @@ import type { TranslateContext } from './context.ts';
 import { resolvePathConflicts } from './conflicts.ts';
 import { NO_OWNERS, resolveHostOwnership, tlsWithinOwnership } from './host-ownership.ts';
 import type { OwnershipState } from './host-ownership.ts';
-import { isIngressServed } from './ingress-class.ts';
-import { planIngressIncrementally } from './ingress-memo.ts';
-import { resolveIngressBackend } from './ingress-rules.ts';
-import type { IngressPlan } from './ingress-rules.ts';
-import { compareStrings, namespacedName, precedence, refOf, sortByAge } from './objects.ts';
-import type { KubeObject } from './objects.ts';
+import { planIncrementally } from './ingress-memo.ts';
+import type { IngressPlan } from './plans.ts';
+import { resolveIngressBackend, SOURCE_KINDS } from './sources/index.ts';
+import { compareStrings, namespacedName, precedence, refOf } from './objects.ts';
+import type { KeyedRef, KeyedRefs, KubeObject } from './objects.ts';
 import { planDefaultBackendRoute, planIngressRoutes } from './route-plans.ts';
 import type { RoutePlan } from './route-plans.ts';
 import { servedHosts, SharedHosts } from './shared-hosts.ts';
 import { translateTls } from './tls.ts';
-import { objectKey } from './types.ts';
 import type { HostReport, ObjectKind, ObjectRef, SharedHost, Snapshot, TranslateResult } from './types.ts';
 
 export interface PassResult extends TranslateResult {
@@ -27,18 +25,15 @@ export interface PassResult extends TranslateResult {
   routePlans: () => RoutePlan[];
 }
 
-/** Whether this pass translates the Ingress at all (named, not excluded, of our class). */
-export function isServed(ctx: TranslateContext, ingress: V1Ingress): boolean {
-  return Boolean(ingress.metadata?.name) && !ctx.isExcluded('Ingress', ingress) && isIngressServed(ingress, ctx.settings, ctx.index);
-}
-
-/** The plans of the Ingresses this bridge serves, in snapshot order. */
-function planServedIngresses(ctx: TranslateContext, snapshot: Snapshot): IngressPlan[] {
+/** The plans of the served objects of every source kind, in registry then snapshot order. */
+function planServedObjects(ctx: TranslateContext, snapshot: Snapshot): IngressPlan[] {
   const plans: IngressPlan[] = [];
-  for (const ingress of snapshot.ingresses) {
-    if (!isServed(ctx, ingress)) continue;
-    const plan = planIngressIncrementally(ctx, ingress);
-    if (plan) plans.push(plan);
+  for (const source of SOURCE_KINDS) {
+    for (const obj of source.objects(snapshot)) {
+      if (!source.isServed(ctx, obj)) continue;
+      const plan = planIncrementally(ctx, source, obj);
+      if (plan) plans.push(plan);
+    }
   }
   return plans;
 }
@@ -55,7 +50,7 @@ export function isCatchAll(route: RoutePlan): boolean {
  * identical routes.
  */
 export function defaultBackendRoute(ctx: TranslateContext, planned: readonly V1Ingress[], caughtAll: boolean): RoutePlan | undefined {
-  const [owner, ...others] = sortByAge(planned.filter((ingress) => ingress.spec?.defaultBackend));
+  const [owner, ...others] = ctx.memory.ages.sort(planned.filter((ingress) => ingress.spec?.defaultBackend));
   for (const other of others) {
     ctx.failures.add(refOf('Ingress', other), 'DefaultBackendConflict',
       `spec.defaultBackend is not used: Ingress ${namespacedName(owner ?? {})} (${precedence(owner ?? {}, other)}) already sets the default backend`);
@@ -66,43 +61,22 @@ export function defaultBackendRoute(ctx: TranslateContext, planned: readonly V1I
   return caughtAll ? undefined : planDefaultBackendRoute(owner, backend);
 }
 
-/** An object's ref; its key (sort order); and its id, the key with the uid (a re-created object differs). */
-export interface KeyedRef {
-  key: string;
-  id: string;
-  ref: ObjectRef;
-}
-
-// Made once per object.
-const keyedRefs = new WeakMap<KubeObject, KeyedRef>();
-
-export function keyedRef(kind: ObjectKind, obj: KubeObject): KeyedRef {
-  let keyed = keyedRefs.get(obj);
-  if (keyed === undefined) {
-    const ref = Object.freeze(refOf(kind, obj));
-    const key = objectKey(ref);
-    keyed = { key, id: `${key}#${ref.uid ?? ''}`, ref };
-    keyedRefs.set(obj, keyed);
-  }
-  return keyed;
-}
-
-/** The objects the routes and certificates came from, sorted by key (the snapshot's lists usually are already). */
 /** The snapshot's objects that `isUsed`, as refs sorted by key (the snapshot's lists usually are already). */
-export function configuredFrom(snapshot: Snapshot, isUsed: (kind: ObjectKind, obj: KubeObject) => boolean): ObjectRef[] {
+export function configuredFrom(refs: KeyedRefs, snapshot: Snapshot, isUsed: (kind: ObjectKind, obj: KubeObject) => boolean): ObjectRef[] {
   const keyed = (kind: ObjectKind, list: readonly KubeObject[]): KeyedRef[] =>
-    list.filter((obj) => isUsed(kind, obj)).map((obj) => keyedRef(kind, obj));
-  return [...keyed('Ingress', snapshot.ingresses), ...keyed('Secret', snapshot.secrets), ...keyed('Service', snapshot.services)]
+    list.filter((obj) => isUsed(kind, obj)).map((obj) => refs.of(kind, obj));
+  const sources = SOURCE_KINDS.flatMap((source) => keyed(source.kind, source.objects(snapshot)));
+  return [...sources, ...keyed('Secret', snapshot.secrets), ...keyed('Service', snapshot.services)]
     .sort((a, b) => compareStrings(a.key, b.key)).map(({ ref }) => ref);
 }
 
-function configuredObjects(snapshot: Snapshot, routes: readonly RoutePlan[], secrets: readonly V1Secret[]): ObjectRef[] {
+function configuredObjects(refs: KeyedRefs, snapshot: Snapshot, routes: readonly RoutePlan[], secrets: readonly V1Secret[]): ObjectRef[] {
   const used = new Set<KubeObject>(secrets);
   for (const route of routes) {
     used.add(route.ingress);
     used.add(route.backend.service);
   }
-  return configuredFrom(snapshot, (_kind, obj) => used.has(obj));
+  return configuredFrom(refs, snapshot, (_kind, obj) => used.has(obj));
 }
 
 /** Who owns (Namespace ownership) and who serves each host. */
@@ -125,19 +99,19 @@ function sharedHostsOf(routes: readonly RoutePlan[]): readonly SharedHost[] {
 /** Every served Ingress planned (or its plan reused) and everything combined again. */
 export function translateWhole(ctx: TranslateContext & { failures: FailureCollector }, snapshot: Snapshot): PassResult {
   const flavor = ctx.settings.routerFlavor;
-  const plans = planServedIngresses(ctx, snapshot);
+  const plans = planServedObjects(ctx, snapshot);
   const ownership = ctx.settings.hostOwnership === 'Namespace' ? resolveHostOwnership(ctx, plans) : undefined;
   const losers = resolvePathConflicts(ctx, plans, ownership?.refused);
-  const planned = plans.flatMap((plan) => planIngressRoutes(plan, losers, flavor));
+  const planned = plans.flatMap((plan) => planIngressRoutes(ctx.memory, plan, losers, flavor));
   const routes = ctx.excludedParts ? ctx.excludedParts.apply(planned) : planned;
   const fallback = defaultBackendRoute(ctx, plans.map((plan) => plan.ingress), routes.some(isCatchAll));
   if (fallback) routes.push(fallback);
-  const withTls = sortByAge(plans.map((plan) => plan.ingress).filter((ingress) => ingress.spec?.tls?.length));
+  const withTls = ctx.memory.ages.sort(plans.map((plan) => plan.ingress).filter((ingress) => ingress.spec?.tls?.length));
   const tls = translateTls(ctx, ownership ? withTls.map((ingress) => tlsWithinOwnership(ctx, ingress, ownership)) : withTls);
   return {
-    config: assembleConfig({ routes, certificates: tls.certificates, flavor }),
+    config: assembleConfig({ entities: ctx.memory.entities, routes, certificates: tls.certificates, flavor }),
     failures: ctx.failures.list(),
-    configured: configuredObjects(snapshot, routes, tls.secrets),
+    configured: configuredObjects(ctx.memory.refs, snapshot, routes, tls.secrets),
     hosts: hostReport(ownership, sharedHostsOf(routes)),
     routePlans: () => routes,
   };

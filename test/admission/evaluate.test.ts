@@ -4,7 +4,7 @@ import { evaluate, evaluateIngress, evaluateMeshDoor, evaluateService, NOT_SYNCE
 import type { AdmissionInputs } from '../../src/admission/evaluate.ts';
 import { ServedIndex } from '../../src/admission/served-index.ts';
 import type { MeshDoorSettings } from '../../src/config/settings.ts';
-import { formatFailure, translate } from '../../src/translate/index.ts';
+import { createTranslator, formatFailure } from '../../src/translate/index.ts';
 import type { Snapshot } from '../../src/translate/types.ts';
 import { externalService, ingress, ingressClass, PEM, rule, service, settings, snapshot, tlsSecret } from '../translate/builders.ts';
 
@@ -26,7 +26,7 @@ function site(name: string, extra: Partial<V1Ingress['spec']> = {}, meta: { anno
 
 /** What the Event of the translator says about `ing` in that view, formatted as Events and messages are. */
 function translatorSays(inputs: AdmissionInputs, ing: V1Ingress): string[] {
-  const result = translate({ ...inputs.snapshot, ingresses: [...inputs.snapshot.ingresses, ing] }, { settings: inputs.settings });
+  const result = createTranslator().translate({ ...inputs.snapshot, ingresses: [...inputs.snapshot.ingresses, ing] }, { settings: inputs.settings });
   return result.failures.filter((f) => f.object.kind === 'Ingress' && f.object.name === ing.metadata?.name).map(formatFailure);
 }
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { V1Ingress, V1Service } from '@kubernetes/client-node';
 import { ServedIndex } from '../../src/admission/served-index.ts';
-import { translate } from '../../src/translate/index.ts';
+import { createTranslator } from '../../src/translate/index.ts';
 import type { Snapshot } from '../../src/translate/types.ts';
 import { ingress, ingressClass, rule, service, settings, snapshot } from '../translate/builders.ts';
 
@@ -24,6 +24,7 @@ function fresh(snap: Snapshot): ServedIndex {
 describe('admission: the index of what the last pass served', () => {
   it('follows edits, removals and Service changes pass by pass as a fresh index would', () => {
     const incremental = new ServedIndex();
+    const { translate } = createTranslator();
     const steps: Array<(s: Snapshot) => Snapshot> = [
       (s) => s,
       (s) => ({ ...s, ingresses: [...s.ingresses, site('c', 'web')] }),

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { LAST_APPLIED_ANNOTATION } from '../../src/kube/cache-trim.ts';
 import type { WatchKind } from '../../src/kube/watch-source.ts';
-import { translate } from '../../src/translate/index.ts';
+import { createTranslator } from '../../src/translate/index.ts';
 import type { Snapshot } from '../../src/translate/types.ts';
 import { gatewayDeployment, gatewayNamespace, ingress, ingressClass, meshdoor, publishService, service } from './fixtures.ts';
 import { startHarness, type Harness } from './harness.ts';
@@ -30,13 +30,14 @@ describe('controller: trimmed watch caches', () => {
 
   it('translates objects without the bookkeeping, and never erases it on the server', async () => {
     const snapshots: Snapshot[] = [];
+    const translator = createTranslator();
     const objects = [
       meshdoor({ gateway: { labelNamespace: true } }), ingressClass(), gatewayNamespace({}), gatewayDeployment(),
       publishService(), service('shop', 'web'), ingress('shop', 'web'),
     ].map(kubectlApplied);
     h = await startHarness({
       kong: recordingKong(), kongAdminUrls: ['http://127.0.0.1:1'], objects,
-      translate: (snapshot, options) => { snapshots.push(snapshot); return translate(snapshot, options); },
+      translate: (snapshot, options) => { snapshots.push(snapshot); return translator.translate(snapshot, options); },
     });
     const ops = () => new Set(h.cluster.writes.map((w) => w.op));
     await h.eventually(() => { expect([...ops()].sort()).to.deep.equal(['deployment', 'ingressStatus', 'meshdoorStatus', 'namespace']); });

@@ -13,7 +13,7 @@ import { FakeCluster } from '../kube/fake-cluster.ts';
 import type { MeshApi } from '../../src/mesh/mesh-reader.ts';
 import { silentLogger, type Logger } from '../../src/observe/logger.ts';
 import { Metrics } from '../../src/observe/metrics.ts';
-import { translate } from '../../src/translate/index.ts';
+import { createTranslator } from '../../src/translate/index.ts';
 
 export type TestClock = ReturnType<typeof FakeTimers.createClock>;
 
@@ -73,7 +73,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     ...o.options,
   }, {
     watchFactory: cluster.watchFactory, writer: cluster.writer, leaseApi: cluster.leaseApi, kong: backend,
-    translate: o.translate ?? translate, settingsFromMeshDoor, clock: controllerClock(clock), log: o.log ?? silentLogger(), metrics,
+    translate: o.translate ?? createTranslator().translate, settingsFromMeshDoor, clock: controllerClock(clock), log: o.log ?? silentLogger(), metrics,
     ...(o.meshApi ? { meshApi: o.meshApi } : {}),
   });
   await controller.start();

@@ -3,16 +3,15 @@
 import type { V1Ingress, V1Service } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { LastValid, SERVING_LAST_VALID, foldServingLastValid } from '../../src/controller/last-valid.ts';
-import { translate } from '../../src/translate/index.ts';
-import type { TranslateResult } from '../../src/model/index.ts';
-import type { Snapshot } from '../../src/translate/types.ts';
+import { createTranslator } from '../../src/translate/index.ts';
+import type { Snapshot, TranslateResult } from '../../src/translate/types.ts';
 import { ingress, ingressClass, rule, service, settings, snapshot } from '../translate/builders.ts';
 
 const withVersion = <T extends V1Ingress | V1Service>(obj: T, rv: string): T => ({ ...obj, metadata: { ...obj.metadata, resourceVersion: rv } });
 const web = (rv: string, annotations: Record<string, string> = {}): V1Service => withVersion(service('web', [{ port: 80 }], { namespace: 'a', uid: 'svc-uid', annotations }), rv);
 const app = (rv: string, path = '/'): V1Ingress => withVersion(ingress('app', { rules: [rule('app.example.com', [path, 'Prefix', 'web', 80])] }, { namespace: 'a', uid: 'ing-uid' }), rv);
 const snap = (ing: V1Ingress, svc: V1Service): Snapshot => snapshot({ ingresses: [ing], services: [svc], ingressClasses: [ingressClass('kong')] });
-const base = (s: Snapshot, ex: ReadonlySet<string>): TranslateResult => translate(s, { settings: settings(), exclude: ex });
+const base = (s: Snapshot, ex: ReadonlySet<string>): TranslateResult => createTranslator().translate(s, { settings: settings(), exclude: ex });
 const serviceTimeout = (r: TranslateResult): number | undefined => r.config.services[0]?.read_timeout;
 
 describe('LastValid', () => {

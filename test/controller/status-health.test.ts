@@ -15,7 +15,7 @@ const ok = { status: 'True' as const, reason: 'Ok', message: 'fine' };
 
 describe('MeshDoor status (pure)', () => {
   it('bounds the failing-objects list but counts them all', () => {
-    const failures = Array.from({ length: 80 }, (_, i) => ({ object: { kind: 'Ingress' as const, namespace: 'a', name: `i${i}` }, reason: 'R', message: 'm' }));
+    const failures = Array.from({ length: 80 }, (_, i) => ({ object: { kind: 'Ingress' as const, namespace: 'a', name: `i${i}` }, reason: 'PathConflict' as const, message: 'm' }));
     const status = desiredMeshDoorStatus({ previous: undefined, now: 0, synced: ok, gatewayInMesh: ok, gateways: 1, pods, failures });
     expect(status.failingObjects).to.have.length(50);
     expect(status.failingObjectCount).to.equal(80);

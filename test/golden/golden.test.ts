@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { loadTranslationInput } from '../../src/cli/manifests.ts';
 import { renderConfig, renderFailures } from '../../src/cli/translate-command.ts';
 import { validateDeclarativeConfig } from '../kong-model/validate/index.ts';
-import { translate } from '../../src/translate/index.ts';
+import { createTranslator } from '../../src/translate/index.ts';
 
 const root = new URL('./', import.meta.url);
 const update = process.env.UPDATE_GOLDEN === '1';
@@ -33,7 +33,7 @@ describe('golden: manifests → Kong declarative config', () => {
   for (const name of cases) {
     it(name, async () => {
       const { snapshot, settings } = await loadTranslationInput([new URL(`${name}/in.yaml`, root).pathname]);
-      const result = translate(snapshot, { settings });
+      const result = createTranslator().translate(snapshot, { settings });
       compareOrWrite(new URL(`${name}/out.yaml`, root), renderConfig(result.config, 'yaml'));
       compareOrWrite(new URL(`${name}/failures.txt`, root), renderFailures(result.failures));
       // Kong must accept every golden output as a whole (POST /config).

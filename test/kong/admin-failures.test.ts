@@ -11,7 +11,7 @@ import { Metrics } from '../../src/observe/metrics.ts';
 import { startKongDouble } from '../kong-double/index.ts';
 import type { KongDouble } from '../kong-double/index.ts';
 import { dblessBody } from '../../src/kong/dbless-body.ts';
-import { translate } from '../../src/translate/index.ts';
+import { createTranslator } from '../../src/translate/index.ts';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
 import { shopSnapshot } from './fixtures.ts';
 import { recording } from './recordings.ts';
@@ -39,7 +39,7 @@ describe('Admin API failures', () => {
     clients.push(c);
     return c;
   };
-  const body = (): string => dblessBody(translate(shopSnapshot(), { settings: DEFAULT_SETTINGS }).config);
+  const body = (): string => dblessBody(createTranslator().translate(shopSnapshot(), { settings: DEFAULT_SETTINGS }).config);
   afterEach(async () => {
     for (const c of clients.splice(0)) c.close();
     await Promise.all(doubles.splice(0).map((d) => d.close()));

@@ -8,7 +8,7 @@ import { DblessBodyWriter, dblessBody } from '../../src/kong/dbless-body.ts';
 import { OWNERSHIP_TAG, type KongConfig } from '../../src/model/index.ts';
 import { validateDeclarativeConfig } from '../kong-model/validate/index.ts';
 import type { FlatEntities } from '../kong-model/validate/index.ts';
-import { translate } from '../../src/translate/index.ts';
+import { createTranslator } from '../../src/translate/index.ts';
 import type { Snapshot } from '../../src/translate/types.ts';
 import { editIngress, generateCluster } from '../../bench/generate.ts';
 import { kongConfigurationHash } from './fixtures.ts';
@@ -75,14 +75,14 @@ function withoutOwnershipTag(entities: FlatEntities): unknown {
 describe('DB-less /config body', () => {
   for (const upstreamMode of ['service', 'endpoints'] as const) {
     it(`loads into exactly the entities of the full config (${upstreamMode} mode)`, () => {
-      const { config } = translate(cluster(), { settings: { ...DEFAULT_SETTINGS, upstreamMode } });
+      const { config } = createTranslator().translate(cluster(), { settings: { ...DEFAULT_SETTINGS, upstreamMode } });
       const body = dblessBody(config);
       expect(withoutOwnershipTag(loaded(parseBody(body)))).to.deep.equal(withoutOwnershipTag(loaded(structuredClone(config))));
     });
   }
 
   it('leaves out derivable ids, Kong defaults and the ownership tag, and keeps every other value', () => {
-    const { config } = translate(cluster(), { settings: { ...DEFAULT_SETTINGS, upstreamMode: 'endpoints' } });
+    const { config } = createTranslator().translate(cluster(), { settings: { ...DEFAULT_SETTINGS, upstreamMode: 'endpoints' } });
     const body = parseBody(dblessBody(config));
     const web = body.services.find((s) => s.name === 'shop.web.80');
     expect(web).to.not.have.any.keys('id', 'protocol', 'port', 'retries', 'connect_timeout', 'write_timeout');
@@ -101,7 +101,7 @@ describe('DB-less /config body', () => {
   });
 
   it('is the same text whether or not entity texts were remembered', () => {
-    const { config } = translate(cluster(), { settings: DEFAULT_SETTINGS });
+    const { config } = createTranslator().translate(cluster(), { settings: DEFAULT_SETTINGS });
     const first = dblessBody(config);
     expect(dblessBody(config)).to.equal(first);
     expect(dblessBody(structuredClone(config))).to.equal(first);
@@ -122,7 +122,7 @@ describe('DB-less /config body', () => {
     const writer = new DblessBodyWriter();
     for (const [step, next] of steps) {
       snap = next();
-      const { config } = translate(snap, { settings });
+      const { config } = createTranslator().translate(snap, { settings });
       const body = writer.bodyAndHash(config);
       expect(body.md5, step).to.equal(kongConfigurationHash(body.text));
       expect(body.text, step).to.equal(dblessBody(structuredClone(config)));
@@ -135,6 +135,7 @@ describe('DB-less /config body', () => {
     const ingresses = [...first.ingresses];
     ingresses[200] = editIngress(ingresses[200] as V1Ingress, 1);
     // Translated first, in this order, so the edit reuses the translator's entities.
+    const { translate } = createTranslator();
     const before = translate(first, { settings }).config;
     const after = translate({ ...first, ingresses }, { settings }).config;
     const other = translate(generateCluster({ n: 300, seed: 7 }).snapshot, { settings }).config;
@@ -156,7 +157,7 @@ describe('DB-less /config body', () => {
     const n = 10_000;
     const { snapshot: snap } = generateCluster({ n, seed: 1 });
     expect(snap.ingresses.every((i) => i.metadata?.uid !== undefined), 'objects carry uids as an API server gives them').to.equal(true);
-    const { config } = translate(snap, { settings: DEFAULT_SETTINGS });
+    const { config } = createTranslator().translate(snap, { settings: DEFAULT_SETTINGS });
     const text = dblessBody({ ...config, certificates: [] });
     expect(text.match(/k8s-uid:/g)?.length, 'one uid tag per service, and one per Ingress in each chunk').to.be.above(n);
     expect(Buffer.byteLength(text) / n).to.be.at.most(500);
@@ -164,7 +165,7 @@ describe('DB-less /config body', () => {
 
   it('loads the bench cluster with every name and tag as translated', function () {
     this.timeout(60_000);
-    const { config } = translate(generateCluster({ n: 300, seed: 1 }).snapshot, { settings: DEFAULT_SETTINGS });
+    const { config } = createTranslator().translate(generateCluster({ n: 300, seed: 1 }).snapshot, { settings: DEFAULT_SETTINGS });
     const body = parseBody(dblessBody(config));
     expect(body.services.map((s) => s.name)).to.deep.equal(config.services.map((s) => s.name));
     expect(body.services.flatMap((s) => s.routes.map((r) => r.tags))).to.deep.equal(
@@ -174,7 +175,7 @@ describe('DB-less /config body', () => {
 
   it('keeps strings YAML would read as something else quoted, and anything Kong loads unchanged', () => {
     const tricky = ['yes', 'No', 'on', 'OFF', 'y', 'null', '~', '', '1.5', '0x1F', '012', '2001-12-14', '1:20', '.inf', 'a: b', '#x', '- x', '&a', '*a', '!t', '%x', '@x', '`x', "'q'", '"q"', 'a\u2028b', 'a\u0085b', 'é', 'tab\there', 'line\nbreak'];
-    const { config } = translate(cluster(), { settings: DEFAULT_SETTINGS });
+    const { config } = createTranslator().translate(cluster(), { settings: DEFAULT_SETTINGS });
     const [web] = config.services;
     if (web === undefined) throw new Error('no service');
     const edited: KongConfig = { ...config, services: [{ ...web, tags: [...web.tags, ...tricky], routes: web.routes.map((r) => ({ ...r, headers: { on: ['yes'], 'x-n': tricky } })) }] };

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { V1Ingress, V1Service } from '@kubernetes/client-node';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
 import type { GatewayTarget, SyncRequest } from '../../src/kong/sync-types.ts';
-import { translate } from '../../src/translate/index.ts';
+import { createTranslator } from '../../src/translate/index.ts';
 import type { Snapshot } from '../../src/translate/types.ts';
 
 /** Kong's configuration_hash for a config text it loaded: its MD5 (kong/db/declarative). */
@@ -51,7 +51,7 @@ export function shopSnapshot(): Snapshot {
 /** A SyncRequest translating `snapshot` (read at call time, so tests can change it). */
 export function syncRequest(snapshot: () => Snapshot, gateways: readonly (string | GatewayTarget)[]): SyncRequest {
   return {
-    translate: (exclude) => translate(snapshot(), { settings: DEFAULT_SETTINGS, exclude }),
+    translate: (exclude) => createTranslator().translate(snapshot(), { settings: DEFAULT_SETTINGS, exclude }),
     gateways: gateways.map((g) => (typeof g === 'string' ? { url: g } : g)),
   };
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { kongEntityId } from '../../src/kong/ids.ts';
+import { kongEntityId } from '../../src/model/index.ts';
 
 describe('kongEntityId', () => {
   it('matches the ids Kong and the Kong Ingress Controller generate', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { normaliseDnsName, parseMeshAddress } from '../../src/mesh/mesh-address.ts';
+import { normaliseDnsName, parseMeshAddress } from '../../src/model/mesh-address.ts';
 
 describe('parseMeshAddress', () => {
   const legacy = [

@@ -5,8 +5,8 @@ import type {
 } from '@kubernetes/client-node';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
 import type { MeshDoorSettings } from '../../src/config/settings.ts';
-import type { KongRoute, KongService } from '../../src/kong/declarative.ts';
-import { translate } from '../../src/translate/index.ts';
+import type { KongRoute, KongService } from '../../src/model/index.ts';
+import { createTranslator } from '../../src/translate/index.ts';
 import type { Snapshot, TranslateResult } from '../../src/translate/types.ts';
 
 interface Meta {
@@ -98,7 +98,7 @@ export function settings(overrides: Partial<MeshDoorSettings> = {}): MeshDoorSet
 
 export function run(parts: Partial<Snapshot>, overrides: Partial<MeshDoorSettings> = {}, exclude?: string[]): TranslateResult {
   const options = exclude ? { settings: settings(overrides), exclude: new Set(exclude) } : { settings: settings(overrides) };
-  return translate(snapshot(parts), options);
+  return createTranslator().translate(snapshot(parts), options);
 }
 
 export function allRoutes(result: TranslateResult): Array<KongRoute & { service: KongService }> {

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { parse } from 'yaml';
 import { run as runRoutes } from '../../src/cli/routes-command.ts';
 import { run as runTranslate } from '../../src/cli/translate-command.ts';
-import type { KongConfig } from '../../src/kong/declarative.ts';
+import type { KongConfig } from '../../src/model/index.ts';
 
 const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
 const golden = (name: string) => fileURLToPath(new URL(`../golden/${name}/in.yaml`, import.meta.url));

@@ -3,7 +3,7 @@
 // path per route under derivable names; once a path is left out, the route has
 // its own name again.
 import { expect } from 'chai';
-import { translate } from '../../src/translate/index.ts';
+import { createTranslator } from '../../src/translate/index.ts';
 import { partExclusionKey, type TranslateResult } from '../../src/translate/types.ts';
 import { ingress, ingressClass, rule, service, settings, snapshot } from './builders.ts';
 
@@ -13,7 +13,7 @@ const ROUTE = 'a.web.web.web.example.com.80';
 function translateWith(paths: string[], exclude: string[] = []): TranslateResult {
   const ing = ingress('web', { rules: [rule('web.example.com', ...paths.map((p) => [p, 'Prefix', 'web', 80] as [string, string, string, number]))] }, { namespace: 'a', uid: 'u1' });
   const snap = snapshot({ ingresses: [ing], services: [service('web', [{ port: 80 }], { namespace: 'a' })], ingressClasses: [ingressClass('kong')] });
-  return translate(snap, { settings: settings(), exclude: new Set(exclude) });
+  return createTranslator().translate(snap, { settings: settings(), exclude: new Set(exclude) });
 }
 
 const routes = (r: TranslateResult) => r.config.services.flatMap((s) => s.routes.map((x) => ({ name: x.name, paths: x.paths })));

@@ -1,7 +1,7 @@
 // Aliases are hosts: konghq.com/host-aliases make Kong match those hosts, so
 // they take part in the oldest-Ingress-wins host + path rule like rules[].host.
 import { expect } from 'chai';
-import { translate } from '../../src/translate/index.ts';
+import { createTranslator } from '../../src/translate/index.ts';
 import { allRoutes, ingress, reasons, routeNamed, rule, run, service, settings, snapshot } from './builders.ts';
 import type { PathSpec } from './builders.ts';
 
@@ -90,12 +90,13 @@ describe('translate: host aliases take part in host + path conflicts', () => {
 
   it('hands the alias over when the owner is deleted, incrementally as from scratch', () => {
     const options = { settings: settings() };
+    const { translate } = createTranslator();
     const base = snapshot({ services });
     const before = translate({ ...base, ingresses: [teamA, teamB] }, options);
     expect(reasons(before)).to.deep.equal(['Ingress/team-b/site:PathConflict']);
     const after = translate({ ...base, ingresses: [teamB] }, options);
     expect(after.failures).to.deep.equal([]);
     expect(routeNamed(after, 'team-b.site.web.b.example.com.80').hosts).to.deep.equal(['b.example.com', 'a.example.com']);
-    expect(after.config).to.deep.equal(translate(snapshot({ ingresses: [structuredClone(teamB)], services: structuredClone(services) }), options).config);
+    expect(after.config).to.deep.equal(createTranslator().translate(snapshot({ ingresses: [structuredClone(teamB)], services: structuredClone(services) }), options).config);
   });
 });

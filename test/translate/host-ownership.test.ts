@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import type { V1Ingress } from '@kubernetes/client-node';
 import { checkHostClaims, HOST_DELEGATES_ANNOTATION, hostsOverlap } from '../../src/translate/host-ownership.ts';
-import { translate } from '../../src/translate/index.ts';
+import { createTranslator } from '../../src/translate/index.ts';
 import { allRoutes, ingress, PEM, reasons, rule, run, service, settings, snapshot, tlsSecret } from './builders.ts';
 import type { PathSpec } from './builders.ts';
 
@@ -122,6 +122,7 @@ describe('translate: host ownership by namespace', () => {
     const delegating = site({ namespace: 'team-a', created: OLD, annotations: { [HOST_DELEGATES_ANNOTATION]: 'team-b' } }, 'a.example.com', ROOT);
     // The same lists but the Ingresses: the translator updates its previous pass.
     const base = snapshot({ services });
+    const { translate } = createTranslator();
     const pass = (owner: V1Ingress) => translate({ ...base, ingresses: [owner, teamBOnA] }, options);
     expect(Object.keys(routesOf(pass(delegating), 'team-b'))).to.have.length(1);
     const withdrawn = pass(teamA);
@@ -159,6 +160,7 @@ describe('translate: host ownership by namespace', () => {
   describe('sticky ownership: remembered owners (TranslateOptions.hostOwners)', () => {
     const options = (hostOwners?: ReadonlyMap<string, string>) => ({ settings: settings(NAMESPACE_MODE), ...(hostOwners ? { hostOwners } : {}) });
     const base = snapshot({ services });
+    const { translate } = createTranslator();
     const pass = (ingresses: V1Ingress[], hostOwners?: ReadonlyMap<string, string>) => translate({ ...base, ingresses }, options(hostOwners));
 
     it('reports each host\'s owner, to be fed back', () => {

@@ -4,7 +4,7 @@
 // fresh copies gives, and only the edited parts are rebuilt.
 import { expect } from 'chai';
 import type { V1EndpointSlice, V1Ingress, V1Secret, V1Service } from '@kubernetes/client-node';
-import { translate } from '../../src/translate/index.ts';
+import { createTranslator } from '../../src/translate/index.ts';
 import type { Snapshot, TranslateOptions, TranslateResult } from '../../src/translate/types.ts';
 // The benchmarks' seeded generator, so a failing sequence can be replayed from its seed.
 import { seededRandom } from '../../bench/generate.ts';
@@ -81,13 +81,14 @@ function initial(random: Random): Snapshot {
 }
 
 /**
- * The same translation from copies of everything, so nothing remembered
- * applies, as a whole pass (an exclusion, even of nothing, forces one).
+ * The same translation by a new translator from copies of everything, so
+ * nothing remembered applies, as a whole pass (an exclusion, even of nothing,
+ * forces one).
  */
 function fromScratch(snap: Snapshot, options: TranslateOptions): TranslateResult {
   const fresh = structuredClone(snap);
   const owners = options.hostOwners ? { hostOwners: new Map(options.hostOwners) } : {};
-  return translate(fresh, { settings: structuredClone(options.settings), exclude: options.exclude ?? new Set(['Ingress/none/none']), ...owners });
+  return createTranslator().translate(fresh, { settings: structuredClone(options.settings), exclude: options.exclude ?? new Set(['Ingress/none/none']), ...owners });
 }
 
 /** The host report as plain data (owners is a Map). */
@@ -127,6 +128,7 @@ describe('incremental translation', () => {
   ] as const) {
     it(`gives what a translation from scratch gives after every edit (${label})`, () => {
       for (const seed of [1, 2, 3]) {
+        const { translate } = createTranslator();
         const rnd = seededRandom(seed);
         const options = { settings: settings(overrides) };
         let snap = initial(rnd);
@@ -179,6 +181,7 @@ describe('incremental translation', () => {
       let refused = 0;
       for (const seed of [11, 12, 13, 14]) {
         const rnd = seededRandom(seed);
+        const { translate } = createTranslator();
         const options = { settings: settings({ hostOwnership: 'Namespace' }) };
         const base = snapshot({ services, secrets, ingressClasses: [ingressClass('kong')] });
         let ingresses: V1Ingress[] = [];
@@ -202,6 +205,7 @@ describe('incremental translation', () => {
   });
 
   it('reuses the Kong entities of unchanged Ingresses and rebuilds the edited one', () => {
+    const { translate } = createTranslator();
     const options = { settings: settings() };
     const web = service('web', [{ port: 80 }], { namespace: 'a' });
     const api = service('api', [{ port: 80 }], { namespace: 'a' });
@@ -218,6 +222,7 @@ describe('incremental translation', () => {
   });
 
   it('reports a reused Ingress\'s failures again, and routes it once its Service appears', () => {
+    const { translate } = createTranslator();
     const options = { settings: settings() };
     const orphan = ingress('orphan', { rules: [rule('x.example.com', ['/', 'Prefix', 'later', 80])] }, { namespace: 'a' });
     const services: V1Service[] = [];
@@ -243,6 +248,7 @@ describe('incremental translation', () => {
     function passes(...ingressLists: V1Ingress[][]): void {
       // Only the Ingress list changes from pass to pass, as when only Ingresses were edited.
       const base = snapshot({ services: [web, api] });
+      const { translate } = createTranslator();
       ingressLists.forEach((ingresses, pass) => {
         const snap = { ...base, ingresses };
         expect(comparable(translate(snap, options)), `pass ${pass}`).to.deep.equal(comparable(fromScratch(snap, options)));

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { classOwnershipProblem } from '../../src/translate/ingress-class.ts';
+import { classOwnershipProblem } from '../../src/translate/index.ts';
 import { allRoutes, ingress, ingressClass, rule, run, service } from './builders.ts';
 
 const KIC = 'ingress-controllers.konghq.com/kong';

@@ -1,7 +1,7 @@
 // Whatever the translator emits must be accepted by Kong: every config here
 // goes through the Kong schema validator for the router flavor it targets.
 import { expect } from 'chai';
-import type { RouterFlavor } from '../../src/kong/declarative.ts';
+import type { RouterFlavor } from '../../src/model/index.ts';
 import { validateDeclarativeConfig } from '../kong-model/validate/index.ts';
 import type { TranslateResult } from '../../src/translate/types.ts';
 import {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { stringify } from 'yaml';
-import { kongEntityId } from '../../src/kong/ids.ts';
-import { translate } from '../../src/translate/index.ts';
+import { kongEntityId } from '../../src/model/index.ts';
+import { createTranslator } from '../../src/translate/index.ts';
 import {
   allRoutes, endpointSlice, ingress, PEM, rule, run, service, settings, snapshot, tlsSecret,
 } from './builders.ts';
@@ -113,7 +113,7 @@ describe('translate: output', () => {
   it('does not modify its input', () => {
     const parts = shop();
     const before = JSON.stringify(parts);
-    translate(snapshot(parts), { settings: settings({ upstreamMode: 'endpoints' }) });
+    createTranslator().translate(snapshot(parts), { settings: settings({ upstreamMode: 'endpoints' }) });
     expect(JSON.stringify(parts)).to.equal(before);
   });
 });

@@ -6,7 +6,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { expect } from 'chai';
 import type { V1Service } from '@kubernetes/client-node';
-import { translate } from '../../src/translate/index.ts';
+import { createTranslator } from '../../src/translate/index.ts';
 import type { Snapshot } from '../../src/translate/types.ts';
 import { endpointSlice, ingress, ingressClass, rule, service, settings } from './builders.ts';
 import { forceFullGc } from '../support/gc.ts';
@@ -27,6 +27,7 @@ async function collected(ref: WeakRef<object>): Promise<boolean> {
 
 describe('translator memory across passes', () => {
   it('a remembered plan keeps no replaced Service (nor the pass that read it) reachable', async () => {
+    const { translate } = createTranslator();
     const ingresses = [
       ingress('stays', { rules: [rule('stays.example.com', ['/', 'Prefix', 'stays', 80])] }),
       ingress('moves', { rules: [rule('moves.example.com', ['/', 'Prefix', 'moves', 80])] }),
@@ -48,6 +49,7 @@ describe('translator memory across passes', () => {
   });
 
   it('a remembered plan keeps no replaced EndpointSlice reachable', async () => {
+    const { translate } = createTranslator();
     const ingresses = [
       ingress('stays', { rules: [rule('stays.example.com', ['/', 'Prefix', 'stays', 80])] }),
       ingress('moves', { rules: [rule('moves.example.com', ['/', 'Prefix', 'moves', 80])] }),
@@ -67,6 +69,7 @@ describe('translator memory across passes', () => {
   });
 
   it('edited Ingresses do not keep earlier Ingress lists reachable', async () => {
+    const { translate } = createTranslator();
     const services = [service('a'), service('b')];
     const base: Snapshot = { ingresses: [], ingressClasses: [ingressClass('kong')], services, endpointSlices: [], secrets: [] };
     let a = ingress('a', { rules: [rule('a.example.com', ['/v0', 'Prefix', 'a', 80])] });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { kongEntityId } from '../../src/kong/ids.ts';
+import { kongEntityId } from '../../src/model/index.ts';
 import { readKeyPair } from '../../src/translate/tls.ts';
 import { allRoutes, ingress, PEM, reasons, rule, run, service, tlsSecret } from './builders.ts';
 

@@ -7,6 +7,7 @@ import { RE2JS } from 're2js';
 import { formatPcreError, pcreError } from './pcre.ts';
 import type { EngineError } from './pcre.ts';
 import { rustRegex } from './rust-regex.ts';
+import type { RustResult } from './rust-regex.ts';
 
 export type { EngineError };
 
@@ -23,7 +24,10 @@ export function formatRustRegexError(pattern: string, err: EngineError): string 
 
 /** Why Rust's regex crate refuses the pattern, or null. */
 export function rustRegexError(pattern: string): EngineError | null {
-  const result = rustRegex(pattern);
+  return errorOf(rustRegex(pattern));
+}
+
+function errorOf(result: RustResult): EngineError | null {
   return result.ok ? null : result.error;
 }
 
@@ -33,27 +37,21 @@ export function pcreCompileError(pattern: string): string | null {
   return err ? formatPcreError(pattern, err) : null;
 }
 
-const verdicts = new LRUCache<string, RegexVerdict>({ max: 50_000 });
-
 /**
  * Kong's verdict on the regex of a route path `~<re>` (pass `<re>`): PCRE2
  * first, then Rust on the `^<re>` the router builds from it.
  */
 export function checkRouteRegex(re: string): RegexVerdict {
-  const cached = verdicts.get(re);
-  if (cached) return cached;
-  const verdict = computeVerdict(re);
-  verdicts.set(re, verdict);
-  return verdict;
+  return routeVerdict(re, rustRegex);
 }
 
-function computeVerdict(re: string): RegexVerdict {
+function routeVerdict(re: string, rustOf: (pattern: string) => RustResult): RegexVerdict {
   const pcre = pcreError(re);
   if (pcre) {
     return { ok: false, engine: 'pcre', error: pcre, message: `invalid regex: '${re}' (PCRE returned: ${formatPcreError(re, pcre)})` };
   }
   const anchored = `^${re}`;
-  const rust = rustRegexError(anchored);
+  const rust = errorOf(rustOf(anchored));
   if (rust) return { ok: false, engine: 'rust', error: rust, message: formatRustRegexError(anchored, rust) };
   return { ok: true };
 }
@@ -80,17 +78,16 @@ export class KongRegexError extends Error {
   }
 }
 
-const compiled = new LRUCache<string, KongRegex>({ max: 4000 });
-
 /**
  * Compiles a regex as Kong's ATC router does. Throws KongRegexError with
  * regex-syntax's message when Rust refuses it, or when it uses a construct
  * this engine cannot evaluate exactly (named in the message).
  */
 export function compileKongRegex(pattern: string): KongRegex {
-  const cached = compiled.get(pattern);
-  if (cached) return cached;
-  const result = rustRegex(pattern);
+  return compileWith(pattern, rustRegex(pattern));
+}
+
+function compileWith(pattern: string, result: RustResult): KongRegex {
   if (!result.ok) throw new KongRegexError(pattern, result.error, formatRustRegexError(pattern, result.error));
   const { source, unsupported } = result.translation;
   if (unsupported) {
@@ -106,6 +103,40 @@ export function compileKongRegex(pattern: string): KongRegex {
     },
     test: (text) => engine.test(text),
   };
-  compiled.set(pattern, regex);
   return regex;
+}
+
+/** Kong's regex rules, remembering their answers: one per translator (or other long-lived user), never shared. */
+export interface KongRegexRules {
+  readonly checkRouteRegex: (re: string) => RegexVerdict;
+  readonly compileKongRegex: (pattern: string) => KongRegex;
+  readonly rustRegexError: (pattern: string) => EngineError | null;
+}
+
+export function createKongRegexRules(): KongRegexRules {
+  // Checking compiles the pattern with RE2 (tens of µs): a configuration
+  // validated again and again repeats the same patterns.
+  const rust = lazyCache<RustResult>(50_000);
+  const verdicts = lazyCache<RegexVerdict>(50_000);
+  const compiled = lazyCache<KongRegex>(4000);
+  const rustOf = (pattern: string): RustResult => remembered(rust(), pattern, rustRegex);
+  return {
+    checkRouteRegex: (re) => remembered(verdicts(), re, (r) => routeVerdict(r, rustOf)),
+    compileKongRegex: (pattern) => remembered(compiled(), pattern, (p) => compileWith(p, rustOf(p))),
+    rustRegexError: (pattern) => errorOf(rustOf(pattern)),
+  };
+}
+
+/** An LRU made on first use: it allocates its full size up front, and many translators never check a regex. */
+function lazyCache<V extends object>(max: number): () => LRUCache<string, V> {
+  let cache: LRUCache<string, V> | undefined;
+  return () => (cache ??= new LRUCache<string, V>({ max }));
+}
+
+function remembered<V extends object>(cache: LRUCache<string, V>, key: string, compute: (key: string) => V): V {
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const value = compute(key);
+  cache.set(key, value);
+  return value;
 }

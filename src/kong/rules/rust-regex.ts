@@ -7,7 +7,6 @@
 // (`&&` `--` `~~`), negated nested classes, Unicode properties RE2 lacks,
 // repetition counts above 1000, `\<` `\>` `\b{..}`. Approximated: `\b` `\B` are
 // ASCII word boundaries, `\W` `\S` inside a class keep their ASCII meaning.
-import { LRUCache } from 'lru-cache';
 import { RE2JS } from 're2js';
 import { classBody, classItems, escapeCodePoint, lexRegex } from './regex-lexer.ts';
 import { jsKnowsProperty, propertyCandidates } from './unicode-names.ts';
@@ -376,21 +375,12 @@ function translate(pattern: string): Translation {
 
 export type RustResult = { ok: true; translation: Translation } | { ok: false; error: EngineError };
 
-// Checking compiles the pattern with RE2 (tens of µs): a configuration
-// validated again and again repeats the same patterns.
-const results = new LRUCache<string, RustResult>({ max: 50_000 });
-
 /** Rust's verdict on a pattern, with the RE2 source to run when it compiles. */
 export function rustRegex(pattern: string): RustResult {
-  const cached = results.get(pattern);
-  if (cached) return cached;
-  let result: RustResult;
   try {
-    result = { ok: true, translation: translate(pattern) };
+    return { ok: true, translation: translate(pattern) };
   } catch (e) {
     if (!(e instanceof RustError)) throw e;
-    result = { ok: false, error: e.error };
+    return { ok: false, error: e.error };
   }
-  results.set(pattern, result);
-  return result;
 }

@@ -2,8 +2,8 @@
 // the expressions Kong builds from traditional routes and simple hand-written
 // `expressions`-flavor routes. `&&` and `||` share one precedence level and
 // associate left, as in atc-router's grammar.
-import { compileKongRegex } from '../../../src/kong/rules/index.ts';
 import type { KongRegex } from '../../../src/kong/rules/index.ts';
+import { regexRules } from '../regex-rules.ts';
 
 export type Op = '==' | '!=' | '~' | '^=' | '=^' | '>' | '>=' | '<' | '<=';
 
@@ -121,7 +121,7 @@ class Parser {
     if (op === '~') {
       if (typeof value !== 'string') throw new ExpressionError('regex operator can only be used with String operands');
       try {
-        pred.regex = compileKongRegex(value);
+        pred.regex = regexRules.compileKongRegex(value);
       } catch (e) {
         throw new ExpressionError(e instanceof Error ? e.message : String(e));
       }

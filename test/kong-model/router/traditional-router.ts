@@ -2,8 +2,9 @@
 // sorting rules: one entry per path, ordered by category (criteria bit set),
 // then submatch weight, header count, regex_priority, prefix length and
 // created_at; the first entry matching all its criteria wins.
-import { compileKongRegex, pcreCompileError } from '../../../src/kong/rules/index.ts';
+import { pcreCompileError } from '../../../src/kong/rules/index.ts';
 import type { KongRegex } from '../../../src/kong/rules/index.ts';
+import { regexRules } from '../regex-rules.ts';
 import { isEmptyField, isRegexPath, splitHostPort } from './compat-expression.ts';
 import { routerRequestPath } from './uri-normalize.ts';
 import type { KongEntity, RouterRequest } from './types.ts';
@@ -86,7 +87,7 @@ function compiled(pattern: string, anchored: boolean): KongRegex | null {
   if (pcreCompileError(pattern) !== null) return null;
   const source = anchored ? `^(?:${pattern})` : pattern;
   try {
-    return compileKongRegex(source);
+    return regexRules.compileKongRegex(source);
   } catch {
     return pcreOnly(source);
   }

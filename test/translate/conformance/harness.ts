@@ -10,11 +10,11 @@ import { expect } from 'chai';
 import { parse } from 'yaml';
 import { DEFAULT_SETTINGS } from '../../../src/config/settings.ts';
 import type { MeshDoorSettings } from '../../../src/config/settings.ts';
-import type { KongConfig, RouterFlavor } from '../../../src/kong/declarative.ts';
+import type { KongConfig, RouterFlavor } from '../../../src/model/index.ts';
 import { buildRouter, resolveBackend } from '../../kong-model/router/index.ts';
 import type { Backend, RouteMatch, Router, RouterEntities } from '../../kong-model/router/index.ts';
 import { validateDeclarativeConfig } from '../../kong-model/validate/index.ts';
-import { translate } from '../../../src/translate/index.ts';
+import { createTranslator } from '../../../src/translate/index.ts';
 import type { TranslateResult } from '../../../src/translate/types.ts';
 
 export const NAMESPACE = 'conformance';
@@ -100,7 +100,7 @@ function sender(router: Router, entities: RouterEntities): Scenario['send'] {
 export function scenario(ingress: V1Ingress, options: ScenarioOptions = {}): Scenario {
   const flavor = options.flavor ?? 'traditional_compatible';
   const settings: MeshDoorSettings = { ...DEFAULT_SETTINGS, ...options.settings, routerFlavor: flavor };
-  const result = translate({
+  const result = createTranslator().translate({
     ingresses: [ingress],
     ingressClasses: [],
     services: echoServices(ingress),

@@ -6,7 +6,7 @@ import type { V1Ingress } from '@kubernetes/client-node';
 import { DEFAULT_SETTINGS } from '../../../src/config/settings.ts';
 import { buildRouter } from '../../kong-model/router/index.ts';
 import { validateDeclarativeConfig } from '../../kong-model/validate/index.ts';
-import { translate } from '../../../src/translate/index.ts';
+import { createTranslator } from '../../../src/translate/index.ts';
 import { echoServices, FLAVORS, ingressFrom } from './harness.ts';
 
 type Rule = [name: string, host: string | undefined, path: string, pathType: string];
@@ -27,7 +27,7 @@ spec:
 }
 
 function serve(ingresses: V1Ingress[], flavor: (typeof FLAVORS)[number]): (url: string) => string | 404 {
-  const result = translate({
+  const result = createTranslator().translate({
     ingresses, ingressClasses: [], secrets: [], endpointSlices: [],
     services: ingresses.flatMap(echoServices),
   }, { settings: { ...DEFAULT_SETTINGS, routerFlavor: flavor } });

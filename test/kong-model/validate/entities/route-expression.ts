@@ -4,7 +4,8 @@
 import type { RouterFlavor } from '../../../../src/model/index.ts';
 import { compatExpression, isEmptyField } from '../../router/compat-expression.ts';
 import { ExpressionError, parseExpression } from '../../router/expression.ts';
-import { formatRustRegexError, rustRegexError } from '../../../../src/kong/rules/index.ts';
+import { formatRustRegexError } from '../../../../src/kong/rules/index.ts';
+import { regexRules } from '../../regex-rules.ts';
 
 const PREFIX = 'Router Expression failed validation: ';
 const OTHERS = "'methods', 'hosts', 'paths', 'headers', 'snis', 'sources' or 'destinations'";
@@ -19,7 +20,7 @@ export function pestError(line: string, offset: number, length: number, message:
 function compatError(route: Record<string, unknown>): string | null {
   const { expression, regexes } = compatExpression(route);
   for (const r of regexes) {
-    const err = rustRegexError(r.regex);
+    const err = regexRules.rustRegexError(r.regex);
     if (err) return PREFIX + pestError(expression, r.offset, r.length, formatRustRegexError(r.regex, err));
   }
   return null;

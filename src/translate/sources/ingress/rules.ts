@@ -1,37 +1,17 @@
 // One Ingress → the (host, path, backend) claims it makes. Bad parts become
 // failures on the Ingress; the rest of it still translates.
 import type { V1Ingress, V1IngressBackend } from '@kubernetes/client-node';
-import { InvalidAnnotationError } from './annotation-values.ts';
-import { resolveBackend } from './backends.ts';
-import type { BackendPlan } from './backends.ts';
-import type { TranslateContext } from './context.ts';
-import { checkIngressHost } from './hosts.ts';
-import { refOf } from './objects.ts';
-import { translatePath } from './paths.ts';
-import type { TranslatedPath } from './paths.ts';
-import { parseRouteAnnotations } from './route-annotations.ts';
-import type { RouteOptions } from './route-annotations.ts';
-
-export interface PathClaim {
-  ingress: V1Ingress;
-  /** The host Kong matches: the rule's own host or one of its konghq.com/host-aliases. */
-  host: string;
-  /** The rule's own host: a route holds the claims of one rule host, aliases included. */
-  ruleHost: string;
-  /** True when `host` comes from konghq.com/host-aliases. */
-  alias: boolean;
-  path: TranslatedPath;
-  /** Host and path: two claims with the same key conflict. */
-  conflictKey: string;
-  backend: BackendPlan;
-  options: RouteOptions;
-}
-
-export interface IngressPlan {
-  ingress: V1Ingress;
-  options: RouteOptions;
-  claims: PathClaim[];
-}
+import { InvalidAnnotationError } from '../../annotation-values.ts';
+import { resolveBackend } from '../../backends.ts';
+import type { BackendPlan } from '../../backends.ts';
+import type { TranslateContext } from '../../context.ts';
+import { checkIngressHost } from '../../hosts.ts';
+import { refOf } from '../../objects.ts';
+import { translatePath } from '../../paths.ts';
+import type { TranslatedPath } from '../../paths.ts';
+import { readRouteAnnotations } from '../../route-annotations.ts';
+import type { RouteOptions } from '../../route-annotations.ts';
+import type { IngressPlan, PathClaim } from '../../plans.ts';
 
 /** Resolves a backend, recording any problem on the Ingress (and the Service at fault). */
 export function resolveIngressBackend(ctx: TranslateContext, ingress: V1Ingress, backend: V1IngressBackend | undefined): BackendPlan | undefined {
@@ -46,13 +26,10 @@ export function resolveIngressBackend(ctx: TranslateContext, ingress: V1Ingress,
 }
 
 function parseOptions(ctx: TranslateContext, ingress: V1Ingress): RouteOptions | undefined {
-  try {
-    return parseRouteAnnotations(ingress.metadata?.annotations ?? {}, ctx.settings.routerFlavor);
-  } catch (err) {
-    if (!(err instanceof InvalidAnnotationError)) throw err;
-    ctx.failures.add(refOf('Ingress', ingress), 'InvalidAnnotation', `${err.message}; none of this Ingress's routes are configured`);
-    return undefined;
-  }
+  const options = readRouteAnnotations(ingress.metadata?.annotations ?? {}, ctx.settings.routerFlavor);
+  if (!(options instanceof InvalidAnnotationError)) return options;
+  ctx.failures.add(refOf('Ingress', ingress), 'InvalidAnnotation', `${options.message}; none of this Ingress's routes are configured`);
+  return undefined;
 }
 
 interface RuleInput {
@@ -73,7 +50,7 @@ function claimRule(ctx: TranslateContext, input: RuleInput): PathClaim[] {
   }
   const claims: PathClaim[] = [];
   (rule?.http?.paths ?? []).forEach((entry, pathIndex) => {
-    const path = translatePath(entry.path, entry.pathType, options.regexPrefix);
+    const path = translatePath(entry.path, entry.pathType, options.regexPrefix, ctx.memory.regex.checkRouteRegex);
     if ('error' in path) {
       ctx.failures.add(ref, 'InvalidPath', `rules[${ruleIndex}].http.paths[${pathIndex}] path '${entry.path ?? ''}' ${path.error}`);
       return;

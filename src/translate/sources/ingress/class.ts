@@ -2,7 +2,7 @@
 // its class is its own: a class whose IngressClass names another controller
 // (say the Kong Ingress Controller's `kong`) is never served.
 import type { V1Ingress, V1IngressClass } from '@kubernetes/client-node';
-import type { SnapshotIndex } from './snapshot-index.ts';
+import type { SnapshotIndex } from '../../snapshot-index.ts';
 
 export const LEGACY_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 export const DEFAULT_CLASS_ANNOTATION = 'ingressclass.kubernetes.io/is-default-class';

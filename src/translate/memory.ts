@@ -1,0 +1,56 @@
+// Everything one translator remembers between passes, so that a pass costs
+// what changed. All of it is keyed by object identity or by value: watch
+// caches replace an object on every change and never mutate it. One memory
+// per translator; two translators never share any of it.
+import { createKongRegexRules } from '../kong/index.ts';
+import type { KongRegexRules } from '../kong/index.ts';
+import { KongEntities } from './assemble.ts';
+import type { ParsedServiceOptions } from './context.ts';
+import { EntityIds } from './entity-ids.ts';
+import type { Claimants } from './host-ownership.ts';
+import type { PlanMemo } from './ingress-memo.ts';
+import { KeyedRefs, ObjectAges } from './objects.ts';
+import type { RoutesOfPlans } from './route-plans.ts';
+import { SnapshotIndexer } from './snapshot-index.ts';
+import { ObjectTags } from './tags.ts';
+import { TlsMemory } from './tls.ts';
+
+export interface TranslatorMemory {
+  /** Kong's verdicts on route regexes. */
+  readonly regex: KongRegexRules;
+  /** Lookup tables per watched list, and indexes per set of lists. */
+  readonly indexes: SnapshotIndexer;
+  /** Each Ingress's plan and what its planning read (ingress-memo.ts). */
+  readonly plans: PlanMemo;
+  readonly routesOfPlan: RoutesOfPlans;
+  /** Each plan's host claims, for host ownership. */
+  readonly claimants: Claimants;
+  readonly serviceOptions: ParsedServiceOptions;
+  readonly ages: ObjectAges;
+  readonly refs: KeyedRefs;
+  readonly ids: EntityIds;
+  readonly tags: ObjectTags;
+  /** The Kong entities made from plans (assemble.ts). */
+  readonly entities: KongEntities;
+  /** Parsed key pairs and certificates per Secret. */
+  readonly tls: TlsMemory;
+}
+
+export function createTranslatorMemory(): TranslatorMemory {
+  const ids = new EntityIds();
+  const tags = new ObjectTags();
+  return {
+    regex: createKongRegexRules(),
+    indexes: new SnapshotIndexer(),
+    plans: new WeakMap(),
+    routesOfPlan: new WeakMap(),
+    claimants: new WeakMap(),
+    serviceOptions: new WeakMap(),
+    ages: new ObjectAges(),
+    refs: new KeyedRefs(),
+    ids,
+    tags,
+    entities: new KongEntities({ ids, tags }),
+    tls: new TlsMemory(),
+  };
+}

@@ -1,0 +1,28 @@
+// The shared intermediate form every source kind plans into: the (host, path,
+// backend) claims an object makes. Conflicts, host ownership, routes and the
+// incremental passes work on this form only.
+import type { V1Ingress } from '@kubernetes/client-node';
+import type { BackendPlan } from './backends.ts';
+import type { TranslatedPath } from './paths.ts';
+import type { RouteOptions } from './route-annotations.ts';
+
+export interface PathClaim {
+  ingress: V1Ingress;
+  /** The host Kong matches: the rule's own host or one of its konghq.com/host-aliases. */
+  host: string;
+  /** The rule's own host: a route holds the claims of one rule host, aliases included. */
+  ruleHost: string;
+  /** True when `host` comes from konghq.com/host-aliases. */
+  alias: boolean;
+  path: TranslatedPath;
+  /** Host and path: two claims with the same key conflict. */
+  conflictKey: string;
+  backend: BackendPlan;
+  options: RouteOptions;
+}
+
+export interface IngressPlan {
+  ingress: V1Ingress;
+  options: RouteOptions;
+  claims: PathClaim[];
+}

@@ -1,0 +1,47 @@
+// What the translator and the controller need to know about a kind of
+// Kubernetes object. A source kind (Ingress) is translated: its objects claim
+// hosts, paths and backends in the shared form (plans.ts). A referenced kind
+// (Service, Secret, EndpointSlice, IngressClass) is only looked up while a
+// source object is planned (snapshot-index.ts).
+import type { KubeObject } from '../objects.ts';
+import type { TranslateContext } from '../context.ts';
+import type { IngressPlan } from '../plans.ts';
+import type { ObjectKind, Snapshot } from '../types.ts';
+
+/** A ClusterRole rule the controller needs for the kind. */
+export interface RbacRule {
+  apiGroups: readonly string[];
+  resources: readonly string[];
+  verbs: readonly string[];
+}
+
+/** What every kind the controller reads is: where it comes from, and where the snapshot holds it. */
+export interface KindDescription {
+  kind: ObjectKind;
+  /** `group/version` (`v1` for the core group), as in a manifest. */
+  apiVersion: string;
+  /** The API resource (plural) watched. */
+  resource: string;
+  namespaced: boolean;
+  /** The snapshot's list of these objects. */
+  list: keyof Snapshot;
+  /** Rules the controller's ClusterRole must grant (deploy/rbac.yaml, checked by a test). */
+  rbac: readonly RbacRule[];
+}
+
+/** A referenced kind: looked up by name (or label) while a source object is planned. */
+export interface ReferencedKind extends KindDescription {
+  /** How source objects find one (for people: the lookup of snapshot-index.ts). */
+  lookedUpBy: string;
+}
+
+/** A kind translated into Kong configuration. */
+export interface SourceKind<T extends KubeObject = KubeObject> extends KindDescription {
+  objects(snapshot: Snapshot): readonly T[];
+  /** Whether this pass translates the object at all (named, not excluded, meant for this bridge). */
+  isServed(ctx: TranslateContext, obj: T): boolean;
+  /** Its claims in the shared form; bad parts become failures on ctx. Undefined when none of it can be configured. */
+  plan(ctx: TranslateContext, obj: T): IngressPlan | undefined;
+  /** How the controller reports on it: `loadBalancer` writes the gateway's addresses to status.loadBalancer. */
+  status: 'loadBalancer';
+}

@@ -1,0 +1,27 @@
+// The kinds source objects refer to: read and looked up, never translated on their own.
+import type { ReferencedKind } from './kind.ts';
+
+const LIST_WATCH = ['list', 'watch'] as const;
+
+export const REFERENCED_KINDS: readonly ReferencedKind[] = [
+  {
+    kind: 'IngressClass', apiVersion: 'networking.k8s.io/v1', resource: 'ingressclasses', namespaced: false, list: 'ingressClasses',
+    rbac: [{ apiGroups: ['networking.k8s.io'], resources: ['ingressclasses'], verbs: LIST_WATCH }],
+    lookedUpBy: 'name: spec.ingressClassName of an Ingress',
+  },
+  {
+    kind: 'Service', apiVersion: 'v1', resource: 'services', namespaced: true, list: 'services',
+    rbac: [{ apiGroups: [''], resources: ['services'], verbs: LIST_WATCH }],
+    lookedUpBy: 'namespace and name: a backend of a source object',
+  },
+  {
+    kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1', resource: 'endpointslices', namespaced: true, list: 'endpointSlices',
+    rbac: [{ apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: LIST_WATCH }],
+    lookedUpBy: 'the kubernetes.io/service-name label: the endpoints of a backend Service',
+  },
+  {
+    kind: 'Secret', apiVersion: 'v1', resource: 'secrets', namespaced: true, list: 'secrets',
+    rbac: [{ apiGroups: [''], resources: ['secrets'], verbs: LIST_WATCH }],
+    lookedUpBy: 'namespace and name: a TLS section of a source object',
+  },
+];
