@@ -9,12 +9,14 @@ import { memoryWorkload } from './memory.ts';
 import { rejectedPushWorkload } from './rejected-push.ts';
 import { retranslateWorkload } from './retranslate.ts';
 import { soakWorkload } from './soak.ts';
+import { storeWorkload } from './store.ts';
 import { translateWorkload } from './translate.ts';
 import { watchesWorkload } from './watches.ts';
 
 export const WORKLOADS: Workload[] = [
   translateWorkload,
   retranslateWorkload,
+  storeWorkload,
   adminCostWorkload,
   eventPushWorkload,
   rejectedPushWorkload,
