@@ -3,6 +3,7 @@ import type { Workload } from '../workload.ts';
 import { adminCostWorkload } from './admin-cost.ts';
 import { adminTlsWorkload } from './admin-tls.ts';
 import { burstWorkload } from './burst.ts';
+import { cliTranslateWorkload } from './cli-translate.ts';
 import { coldStartWorkload } from './cold-start.ts';
 import { eventPushWorkload } from './event-push.ts';
 import { memoryWorkload } from './memory.ts';
@@ -17,6 +18,7 @@ export const WORKLOADS: Workload[] = [
   translateWorkload,
   retranslateWorkload,
   storeWorkload,
+  cliTranslateWorkload,
   adminCostWorkload,
   eventPushWorkload,
   rejectedPushWorkload,
