@@ -61,14 +61,33 @@ export async function listAllPages(get: GetJson, base: URL, pageSize = LIST_PAGE
   }
 }
 
+const keepAliveAgents = new WeakMap<object, http.Agent>();
+
+/**
+ * client-node's agent for the cluster (its TLS settings), as one that keeps
+ * connections open: pages and the lists of every kind reuse them instead of a
+ * TLS handshake per request. A proxy agent is used as it is.
+ */
+function keepAlive(agent: unknown): http.Agent | undefined {
+  if (!(agent instanceof http.Agent) || (agent as { keepAlive?: boolean }).keepAlive) return agent as http.Agent | undefined;
+  let kept = keepAliveAgents.get(agent);
+  if (!kept) {
+    const { options } = agent as http.Agent & { options: https.AgentOptions };
+    kept = agent instanceof https.Agent ? new https.Agent({ ...options, keepAlive: true }) : new http.Agent({ ...options, keepAlive: true });
+    keepAliveAgents.set(agent, kept);
+  }
+  return kept;
+}
+
 /** GETs with the kubeconfig's credentials and TLS settings (as client-node's own requests use them). */
 export function kubeGetJson(config: KubeConfig): GetJson {
   return async (url) => {
     const options: https.RequestOptions = {};
     await config.applyToHTTPSOptions(options);
+    const agent = keepAlive(options.agent);
     const transport = url.protocol === 'https:' ? https : http;
     return new Promise<JsonResponse>((resolve, reject) => {
-      const request = transport.get(url, { ...options, headers: { ...options.headers, Accept: 'application/json' } }, (response) => {
+      const request = transport.get(url, { ...options, ...(agent ? { agent } : {}), headers: { ...options.headers, Accept: 'application/json' } }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => { chunks.push(chunk); });
         response.on('end', () => { resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }); });
