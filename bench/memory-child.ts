@@ -45,14 +45,22 @@ function fullGc(flavor: GcOptions['flavor']): void {
   gc({ type: 'major', execution: 'sync', flavor });
 }
 
+/**
+ * N Ingresses with their Services and Secrets as a real API server serves them
+ * (managedFields, last-applied annotation). Only the watch holds them: the
+ * caches keep trimmed copies, and the untrimmed ones go once it is released.
+ */
+function appliedCluster(n: number): StaticWatch {
+  const { snapshot } = generateCluster({ n, kubectlApplied: true });
+  return new StaticWatch([benchMeshDoor(), ...snapshot.ingressClasses, ...snapshot.services, ...snapshot.secrets, ...snapshot.ingresses]);
+}
+
 async function main(): Promise<void> {
   const [nArg, kongUrl] = process.argv.slice(2);
   const n = Number(nArg);
   if (!kongUrl || !Number.isInteger(n)) throw new Error('usage: memory-child.ts <n> <kongUrl>');
   const started = performance.now();
-  // Objects as a real API server serves them (managedFields, last-applied annotation).
-  const { snapshot } = generateCluster({ n, kubectlApplied: true });
-  const watch = new StaticWatch([benchMeshDoor(), ...snapshot.ingressClasses, ...snapshot.services, ...snapshot.secrets, ...snapshot.ingresses]);
+  const watch = appliedCluster(n);
   const posts: PostEvent[] = [];
   const pipeline = await startInProcessController({
     watchFactory: watch.factory, kongUrl, holdoffMs: 100, maxDelayMs: 1000,

@@ -1,6 +1,8 @@
 // Workload 5: a burst of N Ingresses created at once through a real
 // kube-apiserver (their Services and Secrets already there), until every route
 // and certificate is in the Kong double. The controller runs as its own process.
+// Reported whole, and from the last create the API server accepted: the creates
+// themselves take most of the burst.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
 import { createTranslator } from '../../src/translate/index.ts';
@@ -17,6 +19,8 @@ import { runsOr } from '../workload.ts';
 import type { Workload, WorkloadContext } from '../workload.ts';
 
 const TARGET_S = 10;
+/** From the API server accepting the last create to every route in Kong (issue target). */
+const TAIL_TARGET_S = 1;
 
 async function deleteAll(bench: BenchCluster, objects: readonly KubernetesObject[]): Promise<void> {
   await Promise.all(objects.map((o) => bench.objects.delete({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace } })));
@@ -26,7 +30,7 @@ async function waitForCounts(double: Parameters<typeof doubleCounts>[0], want: {
   await waitUntil(() => {
     const counts = doubleCounts(double);
     return counts.routes === want.routes && counts.certificates === want.certificates;
-  }, `${want.routes} routes and ${want.certificates} certificates in the Kong double`, timeoutMs, 100);
+  }, `${want.routes} routes and ${want.certificates} certificates in the Kong double`, timeoutMs, 20);
 }
 
 async function measure(ctx: WorkloadContext, bench: BenchCluster, n: number): Promise<ResultRow[]> {
@@ -52,6 +56,7 @@ async function measure(ctx: WorkloadContext, bench: BenchCluster, n: number): Pr
     return [
       row({ workload: 'burst', n, metric: 'create Ingresses (API calls)', unit: 's', summary: summarize(samples.map((s) => s.createdS)), note: 'parallel REST creates, 64 in flight' }),
       row({ workload: 'burst', n, metric: 'first create → all routed', unit: 's', summary: summarize(samples.map((s) => s.routedS)), ...(n === 1000 ? { target: { op: '<=' as const, value: TARGET_S } } : {}), note: `every route (${expected.routes}) and certificate (${expected.certificates}) in the Kong double` }),
+      row({ workload: 'burst', n, metric: 'last create accepted → all routed', unit: 's', summary: summarize(samples.map((s) => s.routedS - s.createdS)), ...(n === 1000 ? { target: { op: '<=' as const, value: TAIL_TARGET_S } } : {}), note: 'from the API server answering the last create to the Kong double holding every route and certificate (polled every 20 ms)' }),
     ];
   } finally {
     await controller.process.stop('SIGTERM', 10_000);

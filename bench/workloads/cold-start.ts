@@ -18,7 +18,7 @@ import { runsOr } from '../workload.ts';
 import type { Workload, WorkloadContext } from '../workload.ts';
 
 const MIB = 2 ** 20;
-const TARGET_S: Record<number, number> = { 10000: 20 };
+const TARGET_S: Record<number, number> = { 10000: 8 };
 
 interface ColdStartSample {
   firstPushS: number;

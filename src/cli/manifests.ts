@@ -7,7 +7,6 @@ import { text } from 'node:stream/consumers';
 import type {
   V1EndpointSlice, V1Ingress, V1IngressClass, V1Secret, V1Service,
 } from '@kubernetes/client-node';
-import { parseAllDocuments } from 'yaml';
 import { settingsFromMeshDoor } from '../config/index.ts';
 import type { MeshDoorObject } from '../config/index.ts';
 import type { MeshDoorSettings } from '../config/index.ts';
@@ -16,6 +15,7 @@ import { indexSnapshot } from '../translate/index.ts';
 import { objectKey, type ObjectKind } from '../model/index.ts';
 import type { Snapshot } from '../translate/index.ts';
 import { annotationProblems, shapeProblem, skipReason } from './manifest-checks.ts';
+import { parseManifestDocuments } from './manifest-parse.ts';
 
 export interface LoadedManifests {
   snapshot: Snapshot;
@@ -83,19 +83,14 @@ async function readInput(file: string): Promise<string> {
   }
 }
 
-/** "file (document N)", N counting from 1: where every message points. */
-function location(file: string, index: number): string {
-  return `${file === STDIN ? '<stdin>' : file} (document ${index + 1})`;
+/** Where messages point: the file, `<stdin>` for standard input. */
+function sourceName(file: string): string {
+  return file === STDIN ? '<stdin>' : file;
 }
 
-function parseDocuments(file: string, text: string): unknown[] {
-  const docs = parseAllDocuments(text);
-  const list = Array.isArray(docs) ? docs : [docs];
-  return list.map((doc, i) => {
-    const error = doc.errors[0];
-    if (error) throw new Error(`${location(file, i)}: invalid YAML: ${error.message}`);
-    return doc.toJS() as unknown;
-  });
+/** "file (document N)", N counting from 1: where every message points. */
+function location(file: string, index: number): string {
+  return `${sourceName(file)} (document ${index + 1})`;
 }
 
 /** The API server turns stringData into base64 data; do the same offline. */
@@ -173,7 +168,7 @@ export async function loadManifests(paths: readonly string[], warn: Warn = toStd
   };
   const files = (await Promise.all(paths.map(listFiles))).flat();
   for (const file of files) {
-    const documents = parseDocuments(file, await readInput(file));
+    const documents = parseManifestDocuments(sourceName(file), await readInput(file));
     documents.forEach((value, i) => { addObject(state, location(file, i), value); });
   }
   const { meshdoors, ...snapshot } = state.buckets;

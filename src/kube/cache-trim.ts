@@ -27,10 +27,10 @@ function ownApplyEntries(entries: V1ManagedFieldsEntry[] | undefined): V1Managed
 }
 
 /**
- * Drops managedFields (but meshdoor's own apply entry) and the last-applied annotation from `obj`'s own metadata
- * (not from nested templates) and returns `obj`. Trims in place, because a watch
- * source may keep the same object in its own cache; metadata is replaced rather
- * than `delete`d from, which would leave V8 a slower, larger dictionary object.
+ * `obj` without managedFields (but meshdoor's own apply entry) and the
+ * last-applied annotation in its own metadata (not in nested templates): a new
+ * object sharing everything else with `obj`, or `obj` itself when it holds
+ * neither. Never edits `obj`: the caller may hold it frozen or share it.
  */
 export function trimForCache<T extends KubernetesObject>(obj: T): T {
   const meta = obj.metadata;
@@ -41,6 +41,5 @@ export function trimForCache<T extends KubernetesObject>(obj: T): T {
   const kept = annotations && lastApplied ? withoutLastApplied(annotations) : annotations;
   const own = ownApplyEntries(meta.managedFields);
   const trimmed: V1ObjectMeta = { ...rest, ...(kept ? { annotations: kept } : {}), ...(own ? { managedFields: own } : {}) };
-  obj.metadata = trimmed;
-  return obj;
+  return { ...obj, metadata: trimmed };
 }

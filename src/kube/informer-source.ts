@@ -1,55 +1,27 @@
-// WatchSource on the API server: client-node's typed list calls and its Watch
-// request, resumed from the last version seen (resuming-watch.ts). A failing
-// list rejects start(), so the supervisor restarts with backoff.
-import { Watch, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+// WatchSource on the API server: lists paged and read as plain JSON
+// (paged-list.ts), then client-node's Watch request, resumed from the last
+// version seen (resuming-watch.ts). A failing list rejects start(), so the
+// supervisor restarts with backoff.
+import { Watch, type KubernetesObject } from '@kubernetes/client-node';
 import type { KubeClients } from './clients.ts';
+import { kubeGetJson, listAllPages } from './paged-list.ts';
 import { ResumingWatchSource, type WatchTransport } from './resuming-watch.ts';
 import { keptBySpec, keptItems, type WatchKind, type WatchSourceFactory, type WatchSpec } from './watch-source.ts';
 
 interface Selectors { labelSelector?: string; fieldSelector?: string }
-type ListFn = (c: KubeClients, ns: string | undefined, sel: Selectors) => Promise<KubernetesListObject<KubernetesObject>>;
 
-interface KindInfo { prefix: string; plural: string; namespaced: boolean; list: ListFn }
-
-const MESHDOOR = { group: 'meshdoor.dev', version: 'v1alpha1', plural: 'meshdoors' } as const;
+interface KindInfo { prefix: string; plural: string; namespaced: boolean }
 
 const KINDS: Record<WatchKind, KindInfo> = {
-  Ingress: {
-    prefix: '/apis/networking.k8s.io/v1', plural: 'ingresses', namespaced: true,
-    list: (c, namespace, sel) => (namespace ? c.networking.listNamespacedIngress({ namespace, ...sel }) : c.networking.listIngressForAllNamespaces(sel)),
-  },
-  IngressClass: {
-    prefix: '/apis/networking.k8s.io/v1', plural: 'ingressclasses', namespaced: false,
-    list: (c, _ns, sel) => c.networking.listIngressClass(sel),
-  },
-  Service: {
-    prefix: '/api/v1', plural: 'services', namespaced: true,
-    list: (c, namespace, sel) => (namespace ? c.core.listNamespacedService({ namespace, ...sel }) : c.core.listServiceForAllNamespaces(sel)),
-  },
-  EndpointSlice: {
-    prefix: '/apis/discovery.k8s.io/v1', plural: 'endpointslices', namespaced: true,
-    list: (c, namespace, sel) => (namespace ? c.discovery.listNamespacedEndpointSlice({ namespace, ...sel }) : c.discovery.listEndpointSliceForAllNamespaces(sel)),
-  },
-  Secret: {
-    prefix: '/api/v1', plural: 'secrets', namespaced: true,
-    list: (c, namespace, sel) => (namespace ? c.core.listNamespacedSecret({ namespace, ...sel }) : c.core.listSecretForAllNamespaces(sel)),
-  },
-  MeshDoor: {
-    prefix: `/apis/${MESHDOOR.group}/${MESHDOOR.version}`, plural: MESHDOOR.plural, namespaced: false,
-    list: (c, _ns, sel) => c.custom.listClusterCustomObject({ ...MESHDOOR, ...sel }) as Promise<KubernetesListObject<KubernetesObject>>,
-  },
-  Deployment: {
-    prefix: '/apis/apps/v1', plural: 'deployments', namespaced: true,
-    list: (c, namespace, sel) => (namespace ? c.apps.listNamespacedDeployment({ namespace, ...sel }) : c.apps.listDeploymentForAllNamespaces(sel)),
-  },
-  Pod: {
-    prefix: '/api/v1', plural: 'pods', namespaced: true,
-    list: (c, namespace, sel) => (namespace ? c.core.listNamespacedPod({ namespace, ...sel }) : c.core.listPodForAllNamespaces(sel)),
-  },
-  Namespace: {
-    prefix: '/api/v1', plural: 'namespaces', namespaced: false,
-    list: (c, _ns, sel) => c.core.listNamespace(sel),
-  },
+  Ingress: { prefix: '/apis/networking.k8s.io/v1', plural: 'ingresses', namespaced: true },
+  IngressClass: { prefix: '/apis/networking.k8s.io/v1', plural: 'ingressclasses', namespaced: false },
+  Service: { prefix: '/api/v1', plural: 'services', namespaced: true },
+  EndpointSlice: { prefix: '/apis/discovery.k8s.io/v1', plural: 'endpointslices', namespaced: true },
+  Secret: { prefix: '/api/v1', plural: 'secrets', namespaced: true },
+  MeshDoor: { prefix: '/apis/meshdoor.dev/v1alpha1', plural: 'meshdoors', namespaced: false },
+  Deployment: { prefix: '/apis/apps/v1', plural: 'deployments', namespaced: true },
+  Pod: { prefix: '/api/v1', plural: 'pods', namespaced: true },
+  Namespace: { prefix: '/api/v1', plural: 'namespaces', namespaced: false },
 };
 
 export function watchPath(spec: WatchSpec): string {
@@ -58,7 +30,7 @@ export function watchPath(spec: WatchSpec): string {
   return `${info.prefix}${ns}/${info.plural}`;
 }
 
-/** Watch events carry raw JSON; typed lists carry Dates. Make timestamps Dates in both. */
+/** Lists and watch events carry raw JSON; the rest of the controller reads timestamps as Dates (client-node's types). */
 function normalize<T extends KubernetesObject>(obj: T): T {
   const meta = obj.metadata as { creationTimestamp?: unknown; deletionTimestamp?: unknown } | undefined;
   if (meta && typeof meta.creationTimestamp === 'string') meta.creationTimestamp = new Date(meta.creationTimestamp);
@@ -83,22 +55,30 @@ export interface InformerSourceOptions {
  */
 export const WATCH_IDLE_TIMEOUT_MS = 150_000;
 
+function listUrl(clients: KubeClients, path: string, sel: Selectors): URL {
+  const server = clients.config.getCurrentCluster()?.server;
+  if (!server) throw new Error('the kubeconfig names no current cluster');
+  const url = new URL(server + path);
+  if (sel.labelSelector) url.searchParams.set('labelSelector', sel.labelSelector);
+  if (sel.fieldSelector) url.searchParams.set('fieldSelector', sel.fieldSelector);
+  return url;
+}
+
 function clientNodeTransport(clients: KubeClients, spec: WatchSpec, minTimeoutS: number): WatchTransport {
-  const info = KINDS[spec.kind];
   const sel: Selectors = {
     ...(spec.labelSelector ? { labelSelector: spec.labelSelector } : {}),
     ...(spec.fieldSelector ? { fieldSelector: spec.fieldSelector } : {}),
   };
-  const namespace = info.namespaced ? spec.namespace : undefined;
   const watch = new Watch(clients.config);
   // The idle timeout is a private field of client-node's Watch (no option for it).
   (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = WATCH_IDLE_TIMEOUT_MS;
   const path = watchPath(spec);
+  const getJson = kubeGetJson(clients.config);
   return {
     async list() {
-      const list = await info.list(clients, namespace, sel);
+      const listed = await listAllPages(getJson, listUrl(clients, path, sel));
       // Dropped here, before the resuming source keeps its copy of the list.
-      return { items: keptItems(spec, list.items).map(normalize), resourceVersion: list.metadata?.resourceVersion ?? '' };
+      return { items: keptItems(spec, listed.items).map(normalize), resourceVersion: listed.resourceVersion };
     },
     watch(resourceVersion, onEvent, onDone) {
       const timeoutSeconds = minTimeoutS + Math.floor(Math.random() * minTimeoutS);

@@ -1,14 +1,19 @@
 // A typed in-memory cache of one watch's objects. Changes that do not move the
 // resourceVersion are not changes, so relists of an unchanged cluster trigger
 // nothing (the next pass finds the same fingerprint and skips the sync).
+// Objects are frozen all the way down as they enter: every cache built on them
+// (digests, the translator's memos and lookup index) is only right while a stored
+// object never changes, and freezing turns a change into a TypeError at the line
+// that makes it. A new version always arrives as a new object.
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { freezeDeep } from '../model/index.ts';
 import { metaKey } from './watch-source.ts';
 
 export class ObjectStore<T extends KubernetesObject = KubernetesObject> {
   private readonly objects = new Map<string, T>();
   private sorted: T[] | undefined;
 
-  /** Returns whether the store changed. */
+  /** Freezes `obj` (deeply) and stores it; returns whether the store changed. */
   upsert(obj: T): boolean {
     const key = metaKey(obj);
     const current = this.objects.get(key);
@@ -17,7 +22,7 @@ export class ObjectStore<T extends KubernetesObject = KubernetesObject> {
     if (current !== obj) {
       // Even an unchanged object is taken over: after a relist the watch's own
       // cache holds the new copy, and keeping the old one would hold two.
-      this.objects.set(key, obj);
+      this.objects.set(key, freezeDeep(obj));
       this.sorted = undefined;
     }
     return !unchanged;

@@ -49,8 +49,8 @@ function isClientTimeout(err: unknown): boolean {
 
 export class ResumingWatchSource implements WatchSource {
   private resourceVersion = '';
-  /** The last list: start() hands over this one, in case a 410 already made the source list again. */
-  private listed: readonly KubernetesObject[] = [];
+  /** The last list while start() runs: it hands over this one, in case a 410 already made the source list again. */
+  private listed: readonly KubernetesObject[] | undefined;
   private connection: WatchConnection | undefined;
   private stopped = false;
   private shortWatches = 0;
@@ -72,7 +72,10 @@ export class ResumingWatchSource implements WatchSource {
     this.resourceVersion = listed.resourceVersion;
     this.listed = listed.items;
     await this.open(handlers);
-    return this.listed;
+    const handed = this.listed ?? listed.items;
+    // The store keeps its own (trimmed) copies: holding the list too would keep a second one.
+    this.listed = undefined;
+    return handed;
   }
 
   stop(): Promise<void> {
@@ -132,7 +135,7 @@ export class ResumingWatchSource implements WatchSource {
       const listed = await this.transport.list();
       if (this.stopped) return;
       this.resourceVersion = listed.resourceVersion;
-      this.listed = listed.items;
+      if (this.listed) this.listed = listed.items;
       handlers.onRelist(listed.items);
       await this.open(handlers);
     });

@@ -79,8 +79,8 @@ export interface WatchSource<T extends KubernetesObject = KubernetesObject> {
   /**
    * Lists, then watches. Resolves with the full list; rejects when listing or connecting fails.
    * Objects handed over (listed or upserted) belong to the watch layer from then on:
-   * it trims them in place before caching (cache-trim.ts), so never hand over an
-   * object that must stay whole, such as a source's view of the server itself.
+   * the store freezes what it keeps of them, nested objects included (object-store.ts),
+   * so never hand over an object the source still edits, such as its view of the server.
    */
   start(handlers: WatchHandlers<T>): Promise<readonly T[]>;
   stop(): Promise<void>;

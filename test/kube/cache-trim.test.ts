@@ -20,11 +20,19 @@ describe('trimForCache', () => {
   it('drops managedFields and the last-applied annotation, keeping every other field', () => {
     const ingress = applied({ 'konghq.com/strip-path': 'true' });
     const trimmed = trimForCache(ingress);
-    expect(trimmed).to.equal(ingress, 'trimmed in place: a watch source may cache the same object');
     expect(trimmed.metadata).to.deep.equal({
       namespace: 'shop', name: 'web', resourceVersion: '7', labels: { app: 'web' }, annotations: { 'konghq.com/strip-path': 'true' },
     });
     expect(trimmed.spec).to.deep.equal({ ingressClassName: 'kong' });
+  });
+
+  it('returns a new object and leaves the given one as it was, frozen or not', () => {
+    const ingress = Object.freeze(applied({ 'konghq.com/strip-path': 'true' }));
+    const before = structuredClone(ingress);
+    const trimmed = trimForCache(ingress);
+    expect(trimmed).to.not.equal(ingress);
+    expect(ingress).to.deep.equal(before);
+    expect(trimmed.spec).to.equal(ingress.spec, 'what is not trimmed is shared, not copied');
   });
 
   it('leaves no empty annotations behind', () => {
@@ -37,9 +45,9 @@ describe('trimForCache', () => {
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'kong', managedFields },
       spec: { selector: {}, template: { metadata: template } },
     };
-    trimForCache(deployment);
-    expect(deployment.metadata).to.deep.equal({ name: 'kong' });
-    expect(deployment.spec?.template.metadata).to.deep.equal(template);
+    const trimmed = trimForCache(deployment);
+    expect(trimmed.metadata).to.deep.equal({ name: 'kong' });
+    expect(trimmed.spec?.template.metadata).to.deep.equal(template);
   });
 
   it('keeps meshdoor\'s own server-side-apply entry: it says which keys meshdoor may remove', () => {

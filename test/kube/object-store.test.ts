@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Ingress } from '@kubernetes/client-node';
 import { ObjectStore } from '../../src/kube/object-store.ts';
 
 const obj = (name: string, resourceVersion: string): KubernetesObject => ({ metadata: { namespace: 'shop', name, resourceVersion } });
@@ -29,5 +29,33 @@ describe('ObjectStore', () => {
     const list = store.list();
     expect(store.upsert(web)).to.equal(false);
     expect(store.list()).to.equal(list);
+  });
+
+  it('freezes what it stores, all the way down: an in-place edit throws instead of going unnoticed', () => {
+    const store = new ObjectStore<V1Ingress>();
+    const created = new Date('2026-01-01T00:00:00Z');
+    store.upsert({
+      metadata: { namespace: 'shop', name: 'web', resourceVersion: '1', annotations: { a: 'b' }, creationTimestamp: created },
+      spec: { rules: [{ host: 'shop.example', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] },
+    });
+    const stored = store.get('web', 'shop');
+    if (!stored?.metadata?.annotations || !stored.spec?.rules?.[0]?.http) throw new Error('stored ingress missing');
+    const { metadata, spec } = stored;
+    const { annotations } = stored.metadata;
+    const http = stored.spec.rules[0].http;
+    expect(() => { metadata.resourceVersion = '2'; }).to.throw(TypeError);
+    expect(() => { annotations.a = 'c'; }).to.throw(TypeError);
+    expect(() => { http.paths.push({ pathType: 'Exact', backend: {} }); }).to.throw(TypeError);
+    expect(() => { spec.ingressClassName = 'kong'; }).to.throw(TypeError);
+    expect(store.get('web', 'shop')?.metadata?.resourceVersion).to.equal('1');
+    expect(metadata.creationTimestamp).to.equal(created);
+  });
+
+  it('freezes a relisted object as it replaces the stored one', () => {
+    const store = new ObjectStore();
+    store.replaceAll([obj('web', '1')]);
+    const relisted = obj('web', '2');
+    store.replaceAll([relisted]);
+    expect(Object.isFrozen(relisted.metadata)).to.equal(true);
   });
 });

@@ -1,0 +1,21 @@
+// `translate -o yaml` writes the config an entity at a time; the text must be
+// exactly what one YAML document of the whole config gives.
+import { expect } from 'chai';
+import { stringify } from 'yaml';
+import type { KongConfig } from '../../src/model/index.ts';
+import { renderConfig } from '../../src/cli/translate-command.ts';
+
+describe('renderConfig (yaml)', () => {
+  it('writes each entity as it stands in the whole document: nested lists, block scalars, blank lines, empty lists', () => {
+    const config = {
+      _format_version: '3.0',
+      services: [
+        { name: 'shop.web.80', host: 'web.shop.svc', port: 80, tags: ['k8s-name:web', 'k8s-kind:Service'], routes: [{ name: 'r', paths: ['~/api$', '/'], hosts: ['*.example.com'], strip_path: false }] },
+        { name: 'odd', host: 'x', port: 1, routes: [], description: 'two\n\nparagraphs  \nand a "quote": yes' },
+      ],
+      certificates: [{ id: 'c1', cert: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', key: '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----', snis: [{ name: 'a.example.com' }] }],
+      upstreams: [],
+    } as unknown as KongConfig;
+    expect(renderConfig(config, 'yaml')).to.equal(stringify(config, { lineWidth: 0, aliasDuplicateObjects: false }));
+  });
+});
