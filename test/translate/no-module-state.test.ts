@@ -1,13 +1,14 @@
 // What the translator remembers belongs to a translator instance (memory.ts):
-// no file of the translator or of Kong's rules keeps a cache, or anything
-// reassignable, at module level. Constant tables (a Set of letters) are fine.
+// no file of the translator, of the Kong module (its rules, body writers and
+// engines) or of the shared model keeps a cache, or anything reassignable, at
+// module level: state lives in translator and engine instances. Constant tables (a Set of letters) are fine.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const FOLDERS = ['src/translate', 'src/kong/rules'];
+const FOLDERS = ['src/translate', 'src/kong', 'src/model'];
 const MODULE_STATE = /^(?:export )?(?:let|var) |^(?:export )?const \w+(?:: [^=]+)? = new (?:WeakMap|WeakSet|WeakRef|LRUCache)\b/;
 
 function sourceFiles(folder: string): string[] {
