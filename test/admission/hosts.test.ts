@@ -68,6 +68,20 @@ describe('admission: hosts owned by a namespace, as the translator remembers the
     expect(evaluateIngress(inputsOf([owner, restored], namespaceMode), more, undefined, NOW).allowed, 'without the remembered owners').to.equal(false);
   });
 
+  it('refuses an alias and a certificate host on an owned host, and allows a delegated namespace, as the translator does', () => {
+    const candidate = ingress('b', {
+      rules: [rule('b.example.com', ['/', 'Prefix', 'web', 80])], tls: [{ hosts: ['shop.com'], secretName: 'tls' }],
+    }, { namespace: 'team-b', annotations: { 'konghq.com/host-aliases': 'shop.com' } });
+    const verdict = evaluateIngress(inputsOf([owner], namespaceMode, owners), candidate, undefined, NOW);
+    expect(verdict.allowed).to.equal(false);
+    expect(verdict.message?.split('\n')).to.deep.equal(translatorSays([owner], candidate, namespaceMode, owners).filter((line) => line.includes('HostNotOwned')));
+    expect(verdict.message).to.contain('tls[0]: ');
+    const delegating = { ...owner, metadata: { ...owner.metadata, annotations: { 'meshdoor.dev/host-delegates': 'team-b' } } };
+    const delegated = site('team-b/b', 'shop.com', '/b');
+    expect(translatorSays([delegating], delegated, namespaceMode, owners)).to.deep.equal([]);
+    expect(evaluateIngress(inputsOf([delegating], namespaceMode, owners), delegated, undefined, NOW)).to.deep.equal({ allowed: true, warnings: [] });
+  });
+
   it('follows new remembered owners with the same Ingresses (a hand-over seen by the next pass)', () => {
     const served = new ServedIndex();
     const snap: Snapshot = { ...base, ingresses: [owner, restored] };
