@@ -1,9 +1,10 @@
 // What the controller's last pass served, indexed for one review at a time:
 // the path claims per host + path (who already holds it), host ownership
-// (decided with the owners that pass remembered, as the translator decides it),
-// which namespaces serve each host, and which served Ingresses use a Service. Updated after each pass from the
-// Ingresses that changed (their plans are the translator's memoized ones), so
-// a review never plans the other Ingresses again.
+// (decided with the owners that pass remembered, as the translator decides
+// it), which namespaces serve each host, and which served Ingresses use a
+// Service. Updated after each pass from the Ingresses that changed (their
+// plans are the translator's memoized ones), so a review never plans the
+// other Ingresses again.
 import type { V1Ingress, V1IngressBackend } from '@kubernetes/client-node';
 import type { MeshDoorSettings } from '../config/index.ts';
 import {
