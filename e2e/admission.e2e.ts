@@ -30,6 +30,20 @@ spec:
           - { path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }
 `;
 
+/** Another path of `good`'s host, from another namespace. */
+const ON_GOOD_FROM_TENANT = `
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: extra, namespace: tenant }
+spec:
+  ingressClassName: kong
+  rules:
+    - host: good.example.com
+      http:
+        paths:
+          - { path: /extra, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }
+`;
+
 interface WebhookConfiguration { webhooks: { clientConfig: { caBundle?: string } }[] }
 
 describe('admission webhook: kubectl apply is answered with meshdoor\'s reason', function () {
@@ -102,6 +116,20 @@ describe('admission webhook: kubectl apply is answered with meshdoor\'s reason',
     expect(result.code, result.stderr).to.equal(0);
     // creationTimestamp counts whole seconds: both may have been created in the same one.
     expect(result.stderr).to.match(/is already served by Ingress shop\/good \((older|created at the same time, first by namespace\/name)\)/);
+  });
+
+  it('warns of a host another namespace serves (spec.hosts.ownership Shared), naming the namespaces and their oldest Ingress', async function () {
+    await env.apply([
+      'apiVersion: v1\nkind: Namespace\nmetadata: { name: tenant }\n',
+      'apiVersion: v1\nkind: Service\nmetadata: { name: web, namespace: tenant }\nspec:\n  ports: [{ port: 80 }]\n',
+    ].join('---\n'));
+    const result = await eventually(async () => {
+      const attempt = await apply(ON_GOOD_FROM_TENANT, '--dry-run=server');
+      expect(attempt.stderr).to.contain("Warning: Ingress tenant/extra: SharedHost: host 'good.example.com' is served from namespaces shop, tenant "
+        + '(Ingresses shop/good, tenant/extra): spec.hosts.ownership Shared merges their paths');
+      return attempt;
+    }, { timeoutMs: 30_000, message: 'no SharedHost warning' });
+    expect(result.code, result.stderr).to.equal(0);
   });
 
   it('refuses a Service edit that breaks a served Ingress, and a MeshDoor spec the controller would not apply', async function () {

@@ -2,7 +2,8 @@
 // request path but TLS (AdmissionReview JSON in → verdict → JSON out) for a
 // mix of reviews — an edit of an existing Ingress, a new Ingress on a path an
 // older one holds (warning), a new Ingress with an invalid annotation
-// (refusal) and an edit of a Service that Ingresses use — plus what the
+// (refusal), an edit of a Service that Ingresses use and a new Ingress adding
+// a path to another namespace's host (SharedHost warning) — plus what the
 // controller's pass pays to keep the review index current after one Ingress
 // edit, and after a Service edit (new lookup tables).
 import type { V1Ingress, V1Service } from '@kubernetes/client-node';
@@ -25,8 +26,18 @@ type Review = { kind: { group: string; version: string; kind: string }; operatio
 
 const INGRESS = { group: 'networking.k8s.io', version: 'v1', kind: 'Ingress' };
 
+/** A new Ingress of `tenant`'s namespace (its backend) adding a path to `host`'s host. */
+function onHostOf(host: V1Ingress, tenant: V1Ingress, round: number): V1Ingress {
+  const [rule] = tenant.spec?.rules ?? [];
+  const [path] = rule?.http?.paths ?? [];
+  const paths = path ? [{ ...path, path: `/shared-${round}`, pathType: 'Prefix' }] : [];
+  const spec = { ...tenant.spec, tls: [], rules: [{ host: host.spec?.rules?.[0]?.host ?? '', http: { paths } }] };
+  return { ...tenant, metadata: { namespace: tenant.metadata?.namespace ?? '', name: `shared-${round}` }, spec };
+}
+
 function reviewsOf(snapshot: Snapshot, pick: () => number, round: number): Review[] {
   const existing = snapshot.ingresses[pick()] as V1Ingress;
+  const tenant = snapshot.ingresses[pick()] as V1Ingress;
   const rename = (ingress: V1Ingress, name: string): V1Ingress => ({ ...ingress, metadata: { namespace: ingress.metadata?.namespace ?? '', name } });
   const bad = rename(existing, `bad-${round}`);
   bad.metadata = { ...bad.metadata, annotations: { 'konghq.com/protocols': 'carrier-pigeon' } };
@@ -37,6 +48,7 @@ function reviewsOf(snapshot: Snapshot, pick: () => number, round: number): Revie
     { kind: INGRESS, operation: 'CREATE', object: rename(existing, `copy-${round}`) },
     { kind: INGRESS, operation: 'CREATE', object: bad },
     { kind: { group: '', version: 'v1', kind: 'Service' }, operation: 'UPDATE', object: edited, oldObject: service },
+    { kind: INGRESS, operation: 'CREATE', object: onHostOf(existing, tenant, round) },
   ];
 }
 
@@ -64,6 +76,7 @@ export const admissionWorkload: Workload = {
     const inputs = (): AdmissionInputs => ({ snapshot, settings, served, watchNamespaces: [] });
     const latencies: number[] = [];
     let refused = 0;
+    let sharedWarnings = 0;
     for (let round = 0; round < runsOr(ctx, 250); round += 1) {
       for (const review of reviewsOf(snapshot, pick, round)) {
         const body = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: `r${round}`, ...review } });
@@ -71,6 +84,7 @@ export const admissionWorkload: Workload = {
         const answer = handle(body, inputs());
         latencies.push(performance.now() - started);
         if (answer.includes('"allowed":false')) refused += 1;
+        if (answer.includes(': SharedHost: ')) sharedWarnings += 1;
       }
     }
     const updates = await repeat({ warmup: 2, runs: runsOr(ctx, 15) }, (run) => {
@@ -100,7 +114,7 @@ export const admissionWorkload: Workload = {
     const target = n === 10000 ? { target: { op: '<=' as const, value: REVIEW_P99_MS, on: 'p99' as const } } : {};
     return [
       row({ workload: 'admission', n, metric: 'review', unit: 'ms', summary: summarize(latencies), distribution: true, ...target,
-        note: `${latencies.length} reviews (edit, path conflict, invalid annotation, Service edit); ${refused} refused` }),
+        note: `${latencies.length} reviews (edit, path conflict, invalid annotation, Service edit, path on another namespace's host); ${refused} refused, ${sharedWarnings} SharedHost warnings` }),
       row({ workload: 'admission', n, metric: 'index update after one edit', unit: 'ms', summary: summarize(updates) }),
       row({ workload: 'admission', n, metric: 'index update after a Service edit', unit: 'ms', summary: summarize(rebuilds) }),
     ];

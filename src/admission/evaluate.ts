@@ -1,8 +1,10 @@
 // One object under review → a Verdict, with the translator's own rules over
 // the controller's caches: what the translator would report as a failure of
 // this object is refused (or, when it depends on other objects or their
-// order, returned as a warning), worded exactly as the Event. Only the
-// reviewed object is planned; other Ingresses are read from the ServedIndex.
+// order, returned as a warning), worded exactly as the Event; a host it would
+// share with another namespace (spec.hosts.ownership: Shared) is a warning
+// with the SharedHost Event's facts. Only the reviewed object is planned;
+// other Ingresses are read from the ServedIndex.
 import type { V1Ingress, V1Service } from '@kubernetes/client-node';
 import { settingsFromMeshDoor } from '../config/index.ts';
 import type { MeshDoorObject } from '../config/index.ts';
@@ -11,9 +13,9 @@ import type { AdmissionRequest, Verdict } from './review.ts';
 import type { ServedIndex } from './served-index.ts';
 import {
   createContext, formatFailure, isIngressServed, namespacedName, ownershipMessage, planIngress, refOf,
-  reportLoser, resolveIngressBackend, resolvePathConflicts, tlsWithinOwnership, translateTls, winnerOf,
+  reportLoser, resolveIngressBackend, resolvePathConflicts, sharedHostMessage, tlsWithinOwnership, translateTls, winnerOf,
 } from './translator.ts';
-import type { PathClaim, Snapshot, TranslateContext, TranslationFailure } from './translator.ts';
+import type { PathClaim, SharedHost, Snapshot, TranslateContext, TranslationFailure } from './translator.ts';
 
 /** The controller's view a review is judged against. */
 export interface AdmissionInputs {
@@ -60,15 +62,16 @@ function watched(inputs: AdmissionInputs, namespace: string | undefined): boolea
   return inputs.watchNamespaces.length === 0 || inputs.watchNamespaces.includes(namespace ?? '');
 }
 
-/** Paths the older Ingresses of the last pass hold: PathConflict, as the loser's Event reads. */
-function servedConflicts(ctx: TranslateContext, inputs: AdmissionInputs, claims: readonly PathClaim[]): void {
-  for (const claim of claims) {
+/** Paths the older Ingresses of the last pass hold: PathConflict, as the loser's Event reads. Returns the claims that win. */
+function servedConflicts(ctx: TranslateContext, inputs: AdmissionInputs, claims: readonly PathClaim[]): PathClaim[] {
+  return claims.filter((claim) => {
     const self = namespacedName(claim.ingress);
     const holders = inputs.served.claimsAt(claim.conflictKey).filter((held) => namespacedName(held.ingress) !== self);
-    if (holders.length === 0) continue;
+    if (holders.length === 0) return true;
     const winner = winnerOf(ctx.memory.ages, [...holders, claim]);
     if (winner && winner !== claim) reportLoser(ctx, claim, winner);
-  }
+    return !winner || winner === claim;
+  });
 }
 
 /** Claims on hosts another namespace owns (spec.hosts.ownership: Namespace): HostNotOwned. */
@@ -86,22 +89,58 @@ function hostRefusals(ctx: TranslateContext, inputs: AdmissionInputs, ingress: V
   return refused;
 }
 
+interface Judgement {
+  /** What the translator would report about the Ingress. */
+  failures: TranslationFailure[];
+  /** The hosts its routes would serve (path claims it keeps). */
+  hosts: ReadonlySet<string>;
+}
+
 /** Everything the translator would report about this Ingress, next to the Ingresses it serves now. */
 export function ingressFailures(inputs: AdmissionInputs, ingress: V1Ingress, service?: V1Service): TranslationFailure[] {
+  return judgeIngress(inputs, ingress, service).failures;
+}
+
+function judgeIngress(inputs: AdmissionInputs, ingress: V1Ingress, service?: V1Service): Judgement {
   const collector = new Collector();
   const ctx = reviewContext(inputs, collector, service);
   const plan = planIngress(ctx, ingress);
+  const hosts = new Set<string>();
   if (plan) {
     const refused = hostRefusals(ctx, inputs, ingress, plan.claims);
     const losers = resolvePathConflicts(ctx, [plan], refused);
-    servedConflicts(ctx, inputs, plan.claims.filter((claim) => !losers.has(claim)));
+    const kept = servedConflicts(ctx, inputs, plan.claims.filter((claim) => !losers.has(claim)));
+    for (const claim of kept) if (claim.host !== '') hosts.add(claim.host);
   }
   if (ingress.spec?.defaultBackend) resolveIngressBackend(ctx, ingress, ingress.spec.defaultBackend);
   if (ingress.spec?.tls?.length) {
     const ownership = inputs.served.ownership;
     translateTls(ctx, [ownership ? tlsWithinOwnership(ctx, ingress, ownership) : ingress]);
   }
-  return collector.failures.filter((f) => f.object.kind === 'Ingress');
+  return { failures: collector.failures.filter((f) => f.object.kind === 'Ingress'), hosts };
+}
+
+/** Code-unit order, as the SharedHost Event lists namespaces. */
+function byNamespace(a: { namespace: string }, b: { namespace: string }): number {
+  if (a.namespace === b.namespace) return 0;
+  return a.namespace < b.namespace ? -1 : 1;
+}
+
+/**
+ * spec.hosts.ownership Shared: the hosts of this Ingress that another
+ * namespace already serves, each with the SharedHost Event's sentence. Costs
+ * the hosts of the Ingress, whatever the number of served Ingresses.
+ */
+function sharedHostWarnings(inputs: AdmissionInputs, ingress: V1Ingress, hosts: ReadonlySet<string>): string[] {
+  if (inputs.settings.hostOwnership !== 'Shared') return [];
+  const namespace = ingress.metadata?.namespace ?? '';
+  return [...hosts].sort().flatMap((host) => {
+    const servedFrom = inputs.served.servedFrom(host);
+    if (!servedFrom.some((s) => s.namespace !== namespace)) return [];
+    const own = servedFrom.some((s) => s.namespace === namespace) ? [] : [{ namespace, ingress: refOf('Ingress', ingress) }];
+    const shared: SharedHost = { host, servedFrom: [...servedFrom, ...own].sort(byNamespace) };
+    return [`Ingress ${namespacedName(ingress)}: SharedHost: ${sharedHostMessage(shared)}`];
+  });
 }
 
 const failureKey = (f: TranslationFailure): string => `${f.reason}\n${f.message}`;
@@ -156,9 +195,13 @@ function withCreationTime(ingress: V1Ingress, now: Date): V1Ingress {
 export function evaluateIngress(inputs: AdmissionInputs, ingress: V1Ingress, old: V1Ingress | undefined, now: Date): Verdict {
   if (!watched(inputs, ingress.metadata?.namespace) || !isServed(inputs, ingress)) return ALLOW;
   const reviewed = withCreationTime(ingress, now);
-  const before = old && isServed(inputs, old) ? ingressFailures(inputs, old) : [];
-  const verdict = verdictOf(ingressFailures(inputs, reviewed), before);
-  return { ...verdict, warnings: [...classWarnings(inputs, ingress), ...verdict.warnings] };
+  const before = old && isServed(inputs, old) ? judgeIngress(inputs, old) : { failures: [], hosts: new Set<string>() };
+  const after = judgeIngress(inputs, reviewed);
+  const verdict = verdictOf(after.failures, before.failures);
+  // An update is told only of the sharing it starts.
+  const sharedBefore = new Set(sharedHostWarnings(inputs, old ?? reviewed, before.hosts));
+  const shared = sharedHostWarnings(inputs, reviewed, after.hosts).filter((warning) => !sharedBefore.has(warning));
+  return { ...verdict, warnings: [...classWarnings(inputs, ingress), ...verdict.warnings, ...shared] };
 }
 
 /** A Service is judged by what it does to the served Ingresses that use it. */

@@ -1,18 +1,29 @@
 // What the controller's last pass served, indexed for one review at a time:
-// the path claims per host + path (who already holds it), host ownership, and
-// which served Ingresses use a Service. Updated after each pass from the
-// Ingresses that changed (their plans are the translator's memoized ones), so
-// a review never plans the other Ingresses again.
+// the path claims per host + path (who already holds it), host ownership
+// (decided with the owners that pass remembered, as the translator decides
+// it), which namespaces serve each host, and which served Ingresses use a
+// Service. Updated after each pass from the Ingresses that changed (their
+// plans are the translator's memoized ones), so a review never plans the
+// other Ingresses again.
 import type { V1Ingress, V1IngressBackend } from '@kubernetes/client-node';
 import type { MeshDoorSettings } from '../config/index.ts';
 import {
-  createContext, createTranslatorMemory, INGRESS_SOURCE, isIngressServed, listChanges, planIncrementally, resolveHostOwnership,
+  createContext, createTranslatorMemory, INGRESS_SOURCE, isIngressServed, listChanges, planIncrementally, resolveHostOwnership, SharedHosts,
 } from './translator.ts';
-import type { HostOwnership, IngressPlan, PathClaim, Snapshot, TranslateContext, TranslatorMemory } from './translator.ts';
+import type { HostOwnership, IngressPlan, PathClaim, SharedHost, Snapshot, TranslateContext, TranslatorMemory } from './translator.ts';
 
 interface Served {
   plan: IngressPlan | undefined;
   services: string[];
+  hosts: ReadonlySet<string>;
+}
+
+const NO_HOSTS: ReadonlySet<string> = new Set();
+const NO_OWNERS: ReadonlyMap<string, string> = new Map();
+
+/** The hosts an Ingress's claims make Kong match (rule hosts and aliases). */
+function hostsOf(plan: IngressPlan | undefined): Set<string> {
+  return new Set((plan?.claims ?? []).map((claim) => claim.host).filter((host) => host !== ''));
 }
 
 const IGNORE_FAILURES = { add: (): void => {} };
@@ -47,16 +58,20 @@ export class ServedIndex {
   private readonly served = new Map<V1Ingress, Served>();
   private readonly claims = new Map<string, PathClaim[]>();
   private readonly users = new Map<string, V1Ingress[]>();
+  private hostServers = new SharedHosts();
   private ownershipOf: HostOwnership | undefined;
+  private owners: ReadonlyMap<string, string> = NO_OWNERS;
 
   /**
    * Brings the index to the pass's snapshot. New settings or IngressClasses
    * (which decide what is served) start over; other new lookup tables (a
    * Service, Secret or EndpointSlice changed) re-index only the Ingresses
-   * whose memoized plan changed with them.
+   * whose memoized plan changed with them. `hostOwners` are the owners the
+   * pass's translation remembered (TranslateOptions.hostOwners): an owner
+   * keeps its host here as there, whatever the age of a newcomer.
    */
-  update(snapshot: Snapshot, settings: MeshDoorSettings): void {
-    const ctx = { ...createContext(snapshot, { settings }, this.memory), failures: IGNORE_FAILURES };
+  update(snapshot: Snapshot, settings: MeshDoorSettings, hostOwners: ReadonlyMap<string, string> = NO_OWNERS): void {
+    const ctx = { ...createContext(snapshot, { settings, hostOwners }, this.memory), failures: IGNORE_FAILURES };
     if (this.ctx?.settings !== settings || this.classes !== snapshot.ingressClasses) this.clear();
     const replanned = this.ctx && this.ctx.index !== ctx.index ? this.replan(ctx, snapshot.services) : 0;
     this.ctx = ctx;
@@ -66,7 +81,10 @@ export class ServedIndex {
     this.ingresses = snapshot.ingresses;
     for (const ingress of removed) this.forget(ingress);
     for (const ingress of added) this.remember(ctx, ingress);
-    if (removed.length + added.length + replanned > 0) this.updateOwnership(ctx);
+    if (removed.length + added.length + replanned > 0 || hostOwners !== this.owners) this.updateOwnership(ctx);
+    this.owners = hostOwners;
+    // Settles the hosts that changed (SharedHosts lists them incrementally).
+    this.hostServers.list();
   }
 
   /** The served claims on a host + path (PathClaim.conflictKey). */
@@ -77,6 +95,11 @@ export class ServedIndex {
   /** Host ownership as the last pass decided it (spec.hosts.ownership: Namespace only). */
   get ownership(): HostOwnership | undefined {
     return this.ownershipOf;
+  }
+
+  /** Who serves `host` now: per namespace (sorted), its oldest Ingress serving it. */
+  servedFrom(host: string): SharedHost['servedFrom'] {
+    return this.hostServers.servedFrom(host);
   }
 
   /** The served Ingresses whose backends name this Service. */
@@ -110,13 +133,17 @@ export class ServedIndex {
     this.served.clear();
     this.claims.clear();
     this.users.clear();
+    this.hostServers = new SharedHosts();
     this.ownershipOf = undefined;
+    this.owners = NO_OWNERS;
   }
 
   private remember(ctx: TranslateContext, ingress: V1Ingress): void {
     if (!ingress.metadata?.name || !isIngressServed(ingress, ctx.settings, ctx.index)) return;
-    const entry = { plan: planIncrementally(ctx, INGRESS_SOURCE, ingress), services: serviceKeys(ingress) };
+    const plan = planIncrementally(ctx, INGRESS_SOURCE, ingress);
+    const entry = { plan, services: serviceKeys(ingress), hosts: hostsOf(plan) };
     this.served.set(ingress, entry);
+    this.hostServers.serve(ingress, NO_HOSTS, entry.hosts);
     for (const claim of entry.plan?.claims ?? []) push(this.claims, claim.conflictKey, claim);
     for (const key of entry.services) push(this.users, key, ingress);
   }
@@ -125,6 +152,7 @@ export class ServedIndex {
     const entry = this.served.get(ingress);
     if (!entry) return;
     this.served.delete(ingress);
+    this.hostServers.serve(ingress, entry.hosts, NO_HOSTS);
     for (const claim of entry.plan?.claims ?? []) pull(this.claims, claim.conflictKey, claim);
     for (const key of entry.services) pull(this.users, key, ingress);
   }

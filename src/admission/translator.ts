@@ -5,8 +5,8 @@
 export {
   createContext, createTranslatorMemory, formatFailure, INGRESS_SOURCE, isIngressServed, listChanges, namespacedName,
   ownershipMessage, planIncrementally, planIngress, refOf, reportLoser, resolveHostOwnership, resolveIngressBackend,
-  resolvePathConflicts, tlsWithinOwnership, translateTls, winnerOf,
+  resolvePathConflicts, sharedHostMessage, SharedHosts, tlsWithinOwnership, translateTls, winnerOf,
 } from '../translate/index.ts';
 export type {
-  HostOwnership, IngressPlan, ObjectRef, PathClaim, Snapshot, TranslateContext, TranslationFailure, TranslatorMemory,
+  HostOwnership, IngressPlan, ObjectRef, PathClaim, SharedHost, Snapshot, TranslateContext, TranslationFailure, TranslatorMemory,
 } from '../translate/index.ts';

@@ -57,9 +57,9 @@ export class AdmissionWebhook {
     });
   }
 
-  /** After each pass (Controller's onSnapshot). */
-  onSnapshot(snapshot: Snapshot, settings: MeshDoorSettings): void {
-    this.served.update(snapshot, settings);
+  /** At each pass (Controller's onSnapshot), with the host owners its translation remembers. */
+  onSnapshot(snapshot: Snapshot, settings: MeshDoorSettings, hostOwners?: ReadonlyMap<string, string>): void {
+    this.served.update(snapshot, settings, hostOwners);
     this.indexed = true;
   }
 

@@ -86,8 +86,11 @@ export interface ControllerDeps {
   metrics: Metrics;
   /** Kuma Mesh reads (optional: used only where RBAC allows them). */
   meshApi?: MeshApi;
-  /** Told each pass's snapshot and settings, before the Kong push (the admission webhook's index). */
-  onSnapshot?: (snapshot: Snapshot, settings: MeshDoorSettings) => void;
+  /**
+   * Told each pass's snapshot and settings, before the Kong push (the admission
+   * webhook's index), with the host owners the pass's translation remembers.
+   */
+  onSnapshot?: (snapshot: Snapshot, settings: MeshDoorSettings, hostOwners: ReadonlyMap<string, string>) => void;
 }
 
 const PASS_ERROR_RETRY_MS = 5000;
@@ -253,10 +256,10 @@ export class Controller {
     this.readiness.update({ cachesSynced: true, pendingWatches: [] });
     const snapshot = buildSnapshot(this.watches);
     const { settings } = resolved;
-    this.tellSnapshot(snapshot, settings);
     const adminEndpointSlices = this.watches.list<V1EndpointSlice>('adminEndpoints');
     const leader = this.isLeader();
     this.seedFromStatus(resolved, leader);
+    this.tellSnapshot(snapshot, settings);
     const deployment = this.watches.list<V1Deployment>('gatewayDeployment')[0];
     const tls = await this.adminTls.ensure({ settings, leader, secrets: this.watches.list<V1Secret>('adminTlsSecrets'), deployment });
     this.meshLoop.publish({ key: gatewayPlanKey(settings), templateAnnotations: tls.templateAnnotations });
@@ -298,7 +301,8 @@ export class Controller {
   }
 
   private tellSnapshot(snapshot: Snapshot, settings: MeshDoorSettings): void {
-    this.d.onSnapshot?.(snapshot, settings);
+    // The owners seeded from the status included: the ones the translation is given.
+    this.d.onSnapshot?.(snapshot, settings, this.kongStep.hostOwners.owners);
   }
 
   /**

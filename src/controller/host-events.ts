@@ -6,6 +6,7 @@
 import type { HostOwnership } from '../config/index.ts';
 import type { EventRecorder } from '../kube/index.ts';
 import type { Logger } from '../observe/index.ts';
+import { sharedHostMessage } from '../translate/index.ts';
 import type { HostReport, SharedHost } from '../translate/index.ts';
 import { eventTarget } from './failure-events.ts';
 
@@ -35,10 +36,8 @@ export class HostEvents {
       const namespaces = h.servedFrom.map((s) => s.namespace).join(', ');
       now.set(h.host, namespaces);
       if (this.reportedShared.get(h.host) === namespaces) continue;
-      const ingresses = h.servedFrom.map((s) => `${s.ingress.namespace ?? ''}/${s.ingress.name}`).join(', ');
       this.o.log.info('host served from more than one namespace', { host: h.host, namespaces });
-      const message = `host '${h.host}' is served from namespaces ${namespaces} (Ingresses ${ingresses}): `
-        + 'spec.hosts.ownership Shared merges their paths; Namespace keeps a host to one namespace';
+      const message = sharedHostMessage(h);
       for (const s of h.servedFrom) this.o.events.record(eventTarget(s.ingress, NO_UID), 'Normal', 'SharedHost', message);
     }
     this.reportedShared = now;

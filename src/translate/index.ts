@@ -88,3 +88,4 @@ export { namespacedName, refOf } from './objects.ts';
 export type { IngressPlan, PathClaim } from './plans.ts';
 export { INGRESS_SOURCE, planIngress, resolveIngressBackend } from './sources/index.ts';
 export { translateTls } from './tls.ts';
+export { sharedHostMessage, SharedHosts } from './shared-hosts.ts';

@@ -46,6 +46,12 @@ export class SharedHosts {
     }
   }
 
+  /** Who serves `host` now: per namespace (sorted), its oldest Ingress serving it. */
+  servedFrom(host: string): SharedHost['servedFrom'] {
+    const byNamespace = this.servers.get(host);
+    return byNamespace ? sharedHost(host, byNamespace).servedFrom : [];
+  }
+
   /** The shared hosts, sorted by host; the same array while none of them changed. */
   list(): readonly SharedHost[] {
     if (this.dirty.size === 0) return this.listed;
@@ -61,6 +67,14 @@ export class SharedHosts {
     if (changed) this.listed = [...this.shared.values()].sort((a, b) => compareStrings(a.host, b.host));
     return this.listed;
   }
+}
+
+/** What the SharedHost Event (and the admission warning) says of a shared host. */
+export function sharedHostMessage(shared: SharedHost): string {
+  const namespaces = shared.servedFrom.map((s) => s.namespace).join(', ');
+  const ingresses = shared.servedFrom.map((s) => `${s.ingress.namespace ?? ''}/${s.ingress.name}`).join(', ');
+  return `host '${shared.host}' is served from namespaces ${namespaces} (Ingresses ${ingresses}): `
+    + 'spec.hosts.ownership Shared merges their paths; Namespace keeps a host to one namespace';
 }
 
 function sharedHost(host: string, byNamespace: ReadonlyMap<string, ReadonlySet<V1Ingress>>): SharedHost {

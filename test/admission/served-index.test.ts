@@ -41,10 +41,29 @@ describe('admission: the index of what the last pass served', () => {
       translate(snap, { settings: config });
       incremental.update(snap, config);
       expect(claims(incremental, snap)).to.deep.equal(claims(fresh(snap), snap));
+      for (const host of ['shop.com', 'other.com']) expect(incremental.servedFrom(host), host).to.deep.equal(fresh(snap).servedFrom(host));
       seen.push(claims(incremental, snap));
     }
     expect(seen[2], 'web lost port 80: its users claim nothing').to.deep.equal(['shop.com Prefix /b <- b']);
     expect(seen[3], 'and claim again once it is back').to.have.length(3);
+  });
+
+  it('knows which namespaces serve a host, with their oldest Ingress, as Ingresses come and go', () => {
+    const inNamespace = (namespace: string, name: string, created: string): V1Ingress =>
+      ingress(name, { rules: [rule('shop.com', [`/${name}`, 'Prefix', 'web', 80])] }, { namespace, created });
+    const services = ['a', 'b'].map((namespace) => service('web', [{ port: 80 }], { namespace }));
+    const index = new ServedIndex();
+    const a1 = inNamespace('a', 'one', '2025-02-01T00:00:00Z');
+    const a2 = inNamespace('a', 'two', '2025-01-01T00:00:00Z');
+    const b1 = inNamespace('b', 'one', '2025-03-01T00:00:00Z');
+    const served = (ingresses: V1Ingress[]): string[] => {
+      index.update(snapshot({ ingressClasses: [ingressClass('kong')], services, ingresses }), config);
+      return index.servedFrom('shop.com').map((s) => `${s.namespace}: ${s.ingress.namespace ?? ''}/${s.ingress.name}`);
+    };
+    expect(served([a1, b1])).to.deep.equal(['a: a/one', 'b: b/one']);
+    expect(served([a1, a2, b1]), 'the oldest of a namespace').to.deep.equal(['a: a/two', 'b: b/one']);
+    expect(served([a1, a2])).to.deep.equal(['a: a/two']);
+    expect(served([])).to.deep.equal([]);
   });
 
   it('names the served Ingresses using a Service', () => {

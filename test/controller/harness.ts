@@ -4,7 +4,7 @@
 import FakeTimers from '@sinonjs/fake-timers';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { settingsFromMeshDoor } from '../../src/config/meshdoor-spec.ts';
-import { Controller, type ControllerOptions } from '../../src/controller/controller.ts';
+import { Controller, type ControllerDeps, type ControllerOptions } from '../../src/controller/controller.ts';
 import { kongBackend } from '../../src/controller/kong-backend.ts';
 import type { KongBackend, TranslateFn } from '../../src/controller/kong-step.ts';
 import { createKongSyncEngine } from '../../src/kong/sync-engine.ts';
@@ -33,6 +33,8 @@ export interface HarnessOptions {
   meshApi?: MeshApi;
   /** Where the controller logs (default: nowhere). */
   log?: Logger;
+  /** Told each pass's snapshot (the admission webhook's hook). */
+  onSnapshot?: ControllerDeps['onSnapshot'];
 }
 
 export interface Harness {
@@ -75,6 +77,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     watchFactory: cluster.watchFactory, writer: cluster.writer, leaseApi: cluster.leaseApi, kong: backend,
     translate: o.translate ?? createTranslator().translate, settingsFromMeshDoor, clock: controllerClock(clock), log: o.log ?? silentLogger(), metrics,
     ...(o.meshApi ? { meshApi: o.meshApi } : {}),
+    ...(o.onSnapshot ? { onSnapshot: o.onSnapshot } : {}),
   });
   await controller.start();
   const advance = async (ms: number, stepMs = 50): Promise<void> => {

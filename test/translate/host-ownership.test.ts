@@ -2,7 +2,7 @@
 // oldest Ingress claiming it; other namespaces need the owner's delegation.
 import { expect } from 'chai';
 import type { V1Ingress } from '@kubernetes/client-node';
-import { checkHostClaims, HOST_DELEGATES_ANNOTATION, hostsOverlap } from '../../src/translate/host-ownership.ts';
+import { HOST_DELEGATES_ANNOTATION, hostsOverlap } from '../../src/translate/host-ownership.ts';
 import { createTranslator } from '../../src/translate/index.ts';
 import { allRoutes, ingress, PEM, reasons, rule, run, service, settings, snapshot, tlsSecret } from './builders.ts';
 import type { PathSpec } from './builders.ts';
@@ -231,31 +231,6 @@ describe('translate: host ownership by namespace', () => {
     it('under Namespace, a delegated namespace shares the host', () => {
       const delegating = site({ namespace: 'team-a', created: OLD, annotations: { [HOST_DELEGATES_ANNOTATION]: 'team-b' } }, 'a.example.com', ROOT);
       expect(run({ ingresses: [delegating, teamBOnA], services }, NAMESPACE_MODE).hosts?.shared.map((h) => h.host)).to.deep.equal(['a.example.com']);
-    });
-  });
-
-  describe('checkHostClaims (for an admission webhook)', () => {
-    it('refuses another namespace\'s rule host, alias and certificate host, naming the owner', () => {
-      const candidate = site({ namespace: 'team-b', created: NEW, annotations: { 'konghq.com/host-aliases': 'a.example.com' }, tls: { hosts: ['a.example.com'], secretName: 'tls' } }, 'b.example.com', EXTRA);
-      const check = checkHostClaims({ ingress: candidate, served: [teamA], ownership: 'Namespace' });
-      expect(check.refused.map((r) => [r.host, r.owner])).to.deep.equal([['a.example.com', 'team-a'], ['a.example.com', 'team-a']]);
-      expect(check.refused[0]?.message).to.contain("host 'a.example.com' belongs to namespace team-a");
-      expect(check.refused[1]?.message).to.match(/^tls\[0\]: /);
-      expect(check.shared).to.deep.equal([]);
-    });
-
-    it('agrees with the translator on remembered owners and on an update of the stored Ingress', () => {
-      const restored = site({ namespace: 'team-b', created: '2023-06-01T00:00:00Z' }, 'a.example.com', EXTRA);
-      const owners = new Map([['a.example.com', 'team-a']]);
-      expect(checkHostClaims({ ingress: restored, served: [teamA], ownership: 'Namespace', owners }).refused.map((r) => r.owner)).to.deep.equal(['team-a']);
-      const edited = site({ namespace: 'team-a', created: OLD }, 'a.example.com', EXTRA);
-      expect(checkHostClaims({ ingress: edited, served: [teamA, teamBOnA], ownership: 'Namespace' }).refused, 'its own stored version is replaced').to.deep.equal([]);
-    });
-
-    it('lists the shared hosts: any under Shared, delegated ones under Namespace', () => {
-      expect(checkHostClaims({ ingress: teamBOnA, served: [teamA], ownership: 'Shared' })).to.deep.equal({ refused: [], shared: [{ host: 'a.example.com', namespaces: ['team-a'] }] });
-      const delegating = site({ namespace: 'team-a', created: OLD, annotations: { [HOST_DELEGATES_ANNOTATION]: 'team-b' } }, 'a.example.com', ROOT);
-      expect(checkHostClaims({ ingress: teamBOnA, served: [delegating], ownership: 'Namespace' })).to.deep.equal({ refused: [], shared: [{ host: 'a.example.com', namespaces: ['team-a'] }] });
     });
   });
 });
