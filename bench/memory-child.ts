@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   // Objects as a real API server serves them (managedFields, last-applied annotation).
   const { snapshot } = generateCluster({ n, kubectlApplied: true });
-  const watch = new StaticWatch([benchMeshDoor(), ...snapshot.ingressClasses, ...snapshot.services, ...snapshot.secrets, ...snapshot.ingresses]);
+  const watch = new StaticWatch([benchMeshDoor(), ...snapshot.IngressClass, ...snapshot.Service, ...snapshot.Secret, ...snapshot.Ingress]);
   const posts: PostEvent[] = [];
   const pipeline = await startInProcessController({
     watchFactory: watch.factory, kongUrl, holdoffMs: 100, maxDelayMs: 1000,

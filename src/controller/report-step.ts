@@ -77,7 +77,7 @@ export class Reporter {
 
   async report(input: ReportInput): Promise<void> {
     const configured = input.kong.ok === true ? input.kong.result?.configured ?? [] : [];
-    const unready = noReadyEndpointFailures(configured, input.snapshot.services, input.backendEndpointSlices);
+    const unready = noReadyEndpointFailures(configured, input.snapshot.Service, input.backendEndpointSlices);
     const failures = foldServingLastValid(mergeFailures(input.kong.result?.failures ?? [], input.kong.report?.rejected ?? [], unready));
     if (input.kong.ok === true) {
       await this.ensureIngressStatus(input);
@@ -109,10 +109,10 @@ export class Reporter {
   private async ensureIngressStatus(input: ReportInput): Promise<void> {
     const configured = new Set((input.kong.result?.configured ?? []).filter((r) => r.kind === 'Ingress').map(objectKey));
     const isConfigured = (ing: V1Ingress): boolean => configured.has(objectKey({ kind: 'Ingress', namespace: ing.metadata?.namespace, name: ing.metadata?.name ?? '' }));
-    const ingresses = input.snapshot.ingresses.filter(isConfigured);
+    const ingresses = input.snapshot.Ingress.filter(isConfigured);
     // Ours (of our class) but none of its paths is served: it must not advertise the gateway's address.
     const index = indexSnapshot(input.snapshot);
-    const unserved = input.snapshot.ingresses.filter((ing) => !isConfigured(ing) && isIngressServed(ing, input.resolved.settings, index));
+    const unserved = input.snapshot.Ingress.filter((ing) => !isConfigured(ing) && isIngressServed(ing, input.resolved.settings, index));
     const addresses = input.flagPublishAddresses.length > 0 ? input.flagPublishAddresses : input.resolved.settings.publishAddresses;
     const desired = desiredLoadBalancerIngress(addresses, input.publishService);
     const written = await this.o.statusWriter.ensure(ingresses, desired, unserved);
@@ -176,14 +176,14 @@ function kongFacts(input: ReportInput): Partial<MeshDoorStatusInput> {
 }
 
 function ownClassProblem(input: ReportInput): string | undefined {
-  const classes = input.snapshot.ingressClasses;
+  const classes = input.snapshot.IngressClass;
   return classOwnershipProblem(input.resolved.settings, { lookupIngressClass: (name) => classes.find((c) => c.metadata?.name === name) });
 }
 
 function lookupUid(snapshot: Snapshot, ref: ObjectRef): string | undefined {
   const lists: Partial<Record<ObjectRef['kind'], readonly { metadata?: { namespace?: string; name?: string; uid?: string } }[]>> = {
-    Ingress: snapshot.ingresses, Service: snapshot.services, Secret: snapshot.secrets,
-    IngressClass: snapshot.ingressClasses, EndpointSlice: snapshot.endpointSlices,
+    Ingress: snapshot.Ingress, Service: snapshot.Service, Secret: snapshot.Secret,
+    IngressClass: snapshot.IngressClass, EndpointSlice: snapshot.EndpointSlice,
   };
   return lists[ref.kind]?.find((o) => o.metadata?.name === ref.name && (o.metadata.namespace ?? undefined) === ref.namespace)?.metadata?.uid;
 }

@@ -47,7 +47,7 @@ describe('source kinds registry', () => {
   it('the controller watches every source kind, cluster-wide or per watched namespace', () => {
     for (const source of SOURCE_KINDS) {
       const all = desiredWatchSpecs({ ...watchInput, watchNamespaces: [] }).filter((s) => s.kind === source.kind);
-      expect(all).to.deep.equal([{ role: source.list, kind: source.kind, gate: 'hard' }]);
+      expect(all).to.deep.equal([{ role: source.watchRole, kind: source.kind, gate: 'hard' }]);
       const some = desiredWatchSpecs({ ...watchInput, watchNamespaces: ['b', 'a'] }).filter((s) => s.kind === source.kind);
       expect(some.map((s) => s.namespace)).to.deep.equal(['a', 'b']);
     }
