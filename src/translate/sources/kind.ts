@@ -6,7 +6,9 @@
 import type { KubeObject } from '../objects.ts';
 import type { TranslateContext } from '../context.ts';
 import type { IngressPlan } from '../plans.ts';
+import type { SnapshotIndex } from '../snapshot-index.ts';
 import type { SnapshotKind } from '../types.ts';
+import type { ClassOwnership } from './ingress/class.ts';
 
 /** A ClusterRole rule the controller needs for the kind. */
 export interface RbacRule {
@@ -38,6 +40,11 @@ export interface ReferencedKind extends KindDescription {
 
 /** A kind translated into Kong configuration. */
 export interface SourceKind<T extends KubeObject = KubeObject, K extends SnapshotKind = SnapshotKind> extends KindDescription<K> {
+  /**
+   * Whether the object is meant for this bridge (its class is ours), whatever a
+   * pass leaves out: the controller clears the status of those it could not configure.
+   */
+  isOwn(obj: T, own: ClassOwnership, index: Pick<SnapshotIndex, 'lookupIngressClass'>): boolean;
   /** Whether this pass translates the object at all (named, not excluded, meant for this bridge). */
   isServed(ctx: TranslateContext, obj: T): boolean;
   /** Its claims in the shared form; bad parts become failures on ctx. Undefined when none of it can be configured. */

@@ -21,6 +21,7 @@ export const INGRESS_SOURCE: SourceKind<V1Ingress, 'Ingress'> = {
     { apiGroups: ['networking.k8s.io'], resources: ['ingresses/status'], verbs: ['patch'] },
   ],
   status: 'loadBalancer',
+  isOwn: isIngressServed,
   isServed: (ctx, ingress) => Boolean(ingress.metadata?.name) && !ctx.isExcluded('Ingress', ingress) && isIngressServed(ingress, ctx.settings, ctx.index),
   plan: planIngress,
 };
