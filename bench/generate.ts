@@ -174,7 +174,7 @@ export function generateCluster(options: GenerateOptions): GeneratedCluster {
     ingresses.push(applied(makeIngress(slot, random)));
   }
   return {
-    snapshot: { ingresses, ingressClasses: [benchIngressClass()], services, endpointSlices: [], secrets },
+    snapshot: { Ingress: ingresses, IngressClass: [benchIngressClass()], Service: services, EndpointSlice: [], Secret: secrets },
     namespaces: [...namespaces],
   };
 }

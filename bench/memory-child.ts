@@ -52,7 +52,7 @@ function fullGc(flavor: GcOptions['flavor']): void {
  */
 function appliedCluster(n: number): StaticWatch {
   const { snapshot } = generateCluster({ n, kubectlApplied: true });
-  return new StaticWatch([benchMeshDoor(), ...snapshot.ingressClasses, ...snapshot.services, ...snapshot.secrets, ...snapshot.ingresses]);
+  return new StaticWatch([benchMeshDoor(), ...snapshot.IngressClass, ...snapshot.Service, ...snapshot.Secret, ...snapshot.Ingress]);
 }
 
 async function main(): Promise<void> {

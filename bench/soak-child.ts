@@ -89,12 +89,12 @@ const named = (obj: KubernetesObject): Named => ({ namespace: obj.metadata?.name
 /** The fake API server holds the only copy of the objects; the churn keeps their names. */
 function loadCluster(n: number): { cluster: FakeCluster; ingresses: Named[]; services: Named[]; slices: Named[] } {
   const { snapshot } = generateCluster({ n });
-  const slices = snapshot.services.map(endpointSliceFor).filter((s): s is V1EndpointSlice => s !== undefined);
+  const slices = snapshot.Service.map(endpointSliceFor).filter((s): s is V1EndpointSlice => s !== undefined);
   const meshdoor = { ...benchMeshDoor(), spec: { upstreamMode: 'endpoints' } };
   const cluster = new FakeCluster();
-  const objects: KubernetesObject[] = [meshdoor, ...snapshot.ingressClasses, ...snapshot.services, ...snapshot.secrets, ...slices, ...snapshot.ingresses];
+  const objects: KubernetesObject[] = [meshdoor, ...snapshot.IngressClass, ...snapshot.Service, ...snapshot.Secret, ...slices, ...snapshot.Ingress];
   for (const obj of objects) cluster.apply(obj);
-  return { cluster, ingresses: snapshot.ingresses.map(named), services: snapshot.services.map(named), slices: slices.map(named) };
+  return { cluster, ingresses: snapshot.Ingress.map(named), services: snapshot.Service.map(named), slices: slices.map(named) };
 }
 
 /** Strips what the API server sets, so applying it again is a re-creation. */

@@ -62,10 +62,10 @@ function countRow(n: number, metric: string, values: number[], extra: { target?:
 /** Edits one Ingress (a different one each round) and returns the translation before and after. */
 function editOne(cluster: Cluster, round: number): { before: TranslateResult; after: TranslateResult } {
   const before = cluster.translator.translate(cluster.snapshot, { settings: DEFAULT_SETTINGS });
-  const ingresses = [...cluster.snapshot.ingresses];
+  const ingresses = [...cluster.snapshot.Ingress];
   const index = (round * 7919) % ingresses.length;
   ingresses[index] = editIngress(ingresses[index] as NonNullable<(typeof ingresses)[number]>, round);
-  cluster.snapshot = { ...cluster.snapshot, ingresses };
+  cluster.snapshot = { ...cluster.snapshot, Ingress: ingresses };
   return { before, after: cluster.translator.translate(cluster.snapshot, { settings: DEFAULT_SETTINGS }) };
 }
 

@@ -36,12 +36,12 @@ function onHostOf(host: V1Ingress, tenant: V1Ingress, round: number): V1Ingress 
 }
 
 function reviewsOf(snapshot: Snapshot, pick: () => number, round: number): Review[] {
-  const existing = snapshot.ingresses[pick()] as V1Ingress;
-  const tenant = snapshot.ingresses[pick()] as V1Ingress;
+  const existing = snapshot.Ingress[pick()] as V1Ingress;
+  const tenant = snapshot.Ingress[pick()] as V1Ingress;
   const rename = (ingress: V1Ingress, name: string): V1Ingress => ({ ...ingress, metadata: { namespace: ingress.metadata?.namespace ?? '', name } });
   const bad = rename(existing, `bad-${round}`);
   bad.metadata = { ...bad.metadata, annotations: { 'konghq.com/protocols': 'carrier-pigeon' } };
-  const service = snapshot.services[pick()] as V1Service;
+  const service = snapshot.Service[pick()] as V1Service;
   const edited: V1Service = { ...service, metadata: { ...service.metadata, labels: { round: String(round) } } };
   return [
     { kind: INGRESS, operation: 'UPDATE', object: editIngress(existing, round), oldObject: existing },
@@ -88,10 +88,10 @@ export const admissionWorkload: Workload = {
       }
     }
     const updates = await repeat({ warmup: 2, runs: runsOr(ctx, 15) }, (run) => {
-      const ingresses = [...snapshot.ingresses];
+      const ingresses = [...snapshot.Ingress];
       const index = pick();
       ingresses[index] = editIngress(ingresses[index] as V1Ingress, run + 1000);
-      snapshot = { ...snapshot, ingresses };
+      snapshot = { ...snapshot, Ingress: ingresses };
       translate(snapshot, { settings });
       collectGarbage();
       const started = performance.now();
@@ -100,11 +100,11 @@ export const admissionWorkload: Workload = {
     });
     // A Service edit gives new lookup tables: only that Service's users are planned again (memo hits).
     const rebuilds = await repeat({ warmup: 1, runs: runsOr(ctx, 5) }, (run) => {
-      const services = [...snapshot.services];
+      const services = [...snapshot.Service];
       const index = pick();
       const service = services[index] as V1Service;
       services[index] = { ...service, metadata: { ...service.metadata, labels: { run: String(run) } } };
-      snapshot = { ...snapshot, services };
+      snapshot = { ...snapshot, Service: services };
       translate(snapshot, { settings });
       collectGarbage();
       const started = performance.now();

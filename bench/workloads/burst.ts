@@ -37,18 +37,18 @@ async function measure(ctx: WorkloadContext, bench: BenchCluster, n: number): Pr
   const { snapshot, namespaces } = generateCluster({ n });
   const { config } = createTranslator().translate(snapshot, { settings: DEFAULT_SETTINGS });
   const expected = { routes: routeCount(config), certificates: config.certificates.length };
-  await createObjects(bench.objects, [...namespaceObjects(namespaces), ...snapshot.services, ...snapshot.secrets], 32);
+  await createObjects(bench.objects, [...namespaceObjects(namespaces), ...snapshot.Service, ...snapshot.Secret], 32);
   const double = await startLargeKongDouble();
   const controller = await startControllerProcess(bench.cluster, double.url, `meshdoor-burst-${n}`);
   try {
     await waitForEndpoint(controller, '/readyz', 300_000);
     const samples = await repeat({ warmup: 0, runs: runsOr(ctx, ctx.quick ? 1 : 3) }, async () => {
       const started = performance.now();
-      await createObjects(bench.objects, snapshot.ingresses, 64);
+      await createObjects(bench.objects, snapshot.Ingress, 64);
       const createdS = (performance.now() - started) / 1000;
       await waitForCounts(double, expected, 600_000);
       const routedS = (performance.now() - started) / 1000;
-      await deleteAll(bench, snapshot.ingresses);
+      await deleteAll(bench, snapshot.Ingress);
       await waitForCounts(double, { routes: 0, certificates: 0 }, 600_000);
       await sleep(2000);
       return { createdS, routedS };

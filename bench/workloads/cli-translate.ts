@@ -29,7 +29,7 @@ interface CliSample { seconds: number; cpuSeconds: number; peakRssMiB: number }
 
 async function writeInputs(dir: string, n: number): Promise<{ yaml: string; json: string; bytes: number }> {
   const { snapshot } = generateCluster({ n });
-  const objects = [benchIngressClass(), ...snapshot.services, ...snapshot.secrets, ...snapshot.ingresses].map((o) => toManifest(o));
+  const objects = [benchIngressClass(), ...snapshot.Service, ...snapshot.Secret, ...snapshot.Ingress].map((o) => toManifest(o));
   const yaml = path.join(dir, 'cluster.yaml');
   const json = path.join(dir, 'cluster.json');
   await writeFile(yaml, objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n'));

@@ -36,7 +36,7 @@ async function ensureObjects(bench: BenchCluster, n: number, created: Set<string
   const missing = (objects: readonly KubernetesObject[]) => objects.filter((o) => !created.has(keyOf(o)));
   const started = performance.now();
   let count = 0;
-  for (const batch of [namespaceObjects(namespaces), [...snapshot.services, ...snapshot.secrets], snapshot.ingresses]) {
+  for (const batch of [namespaceObjects(namespaces), [...snapshot.Service, ...snapshot.Secret], snapshot.Ingress]) {
     const todo = missing(batch);
     await createObjects(bench.objects, todo, 32);
     for (const o of todo) created.add(keyOf(o));

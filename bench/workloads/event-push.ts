@@ -25,8 +25,8 @@ const QUIET_MS = 3000;
 function loadCluster(n: number): { cluster: FakeCluster; ingresses: readonly V1Ingress[] } {
   const { snapshot } = generateCluster({ n });
   const cluster = new FakeCluster();
-  for (const obj of [benchMeshDoor(), ...snapshot.ingressClasses, ...snapshot.services, ...snapshot.secrets, ...snapshot.ingresses]) cluster.apply(obj);
-  return { cluster, ingresses: snapshot.ingresses };
+  for (const obj of [benchMeshDoor(), ...snapshot.IngressClass, ...snapshot.Service, ...snapshot.Secret, ...snapshot.Ingress]) cluster.apply(obj);
+  return { cluster, ingresses: snapshot.Ingress };
 }
 
 async function measureSize(ctx: WorkloadContext, n: number): Promise<ResultRow[]> {

@@ -74,10 +74,10 @@ async function measure(ctx: WorkloadContext, n: number): Promise<ResultRow[]> {
   double.rejectPath(`${REJECTED_PATH}/`);
   const { snapshot } = generateCluster({ n });
   const cluster = new FakeCluster();
-  const first = snapshot.services[0];
+  const first = snapshot.Service[0];
   if (!first?.metadata?.namespace || !first.metadata.name) throw new Error('generated cluster has no Service');
   const rejected = rejectedIngress({ namespace: first.metadata.namespace, name: first.metadata.name, port: first.spec?.ports?.[0]?.port ?? 80 });
-  for (const obj of [benchMeshDoor(), ...snapshot.ingressClasses, ...snapshot.services, ...snapshot.secrets, ...snapshot.ingresses, rejected]) cluster.apply(obj);
+  for (const obj of [benchMeshDoor(), ...snapshot.IngressClass, ...snapshot.Service, ...snapshot.Secret, ...snapshot.Ingress, rejected]) cluster.apply(obj);
   const start = (): Promise<InProcessController> => startInProcessController({
     watchFactory: cluster.watchFactory, writer: cluster.writer, kongUrl: double.url, holdoffMs: DEFAULT_HOLDOFF_MS, maxDelayMs: DEFAULT_MAX_DELAY_MS,
   });
@@ -87,7 +87,7 @@ async function measure(ctx: WorkloadContext, n: number): Promise<ResultRow[]> {
     const startup = await settle(double, 0);
     if (double.route({ host: 'rejected.example.com', path: '/good' }).status !== 200) throw new Error('the rejected Ingress\'s good path is not served');
     ctx.log(`rejected-push N=${n}: converged in ${startup} POST(s), ${configPosts(double).refused} refused`);
-    const running = await changeWindows(ctx, { cluster, double, ingresses: snapshot.ingresses }, 21);
+    const running = await changeWindows(ctx, { cluster, double, ingresses: snapshot.Ingress }, 21);
 
     await pipeline.stop();
     await sleep(100);
@@ -95,7 +95,7 @@ async function measure(ctx: WorkloadContext, n: number): Promise<ResultRow[]> {
     pipeline = await start();
     await sleep(DEFAULT_MAX_DELAY_MS);
     const restart = await settle(double, beforeRestart.total);
-    const restarted = await changeWindows(ctx, { cluster, double, ingresses: snapshot.ingresses }, 22);
+    const restarted = await changeWindows(ctx, { cluster, double, ingresses: snapshot.Ingress }, 22);
     const note = (refused: number): string => `1 Ingress with a path Kong rejects; ${refused} POST(s) answered 400 in these windows`;
     const target = { target: { op: '<=' as const, value: 1, on: 'median' as const } };
     return [

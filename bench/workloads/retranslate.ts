@@ -18,10 +18,10 @@ import type { Workload, WorkloadContext } from '../workload.ts';
 const TARGET_MS = 20;
 
 function withEdit(snapshot: Snapshot, index: number, round: number): Snapshot {
-  const ingresses = [...snapshot.ingresses];
+  const ingresses = [...snapshot.Ingress];
   const edited = ingresses[index];
   if (edited) ingresses[index] = editIngress(edited, round);
-  return { ...snapshot, ingresses };
+  return { ...snapshot, Ingress: ingresses };
 }
 
 async function measure(ctx: WorkloadContext, settings: MeshDoorSettings, metric: string): Promise<ResultRow> {

@@ -19,7 +19,7 @@ import { repeat, summarize } from '../stats.ts';
 import { runsOr } from '../workload.ts';
 import type { Workload, WorkloadContext } from '../workload.ts';
 
-const objectsOf = (s: Snapshot): KubernetesObject[] => [...s.ingresses, ...s.services, ...s.secrets];
+const objectsOf = (s: Snapshot): KubernetesObject[] => [...s.Ingress, ...s.Service, ...s.Secret];
 
 function timed(work: () => unknown): number {
   collectGarbage();

@@ -34,9 +34,9 @@ function unreferencedSecrets(secrets: readonly V1Secret[]): V1Secret[] {
 async function measureSize(ctx: WorkloadContext, n: number, scope: SecretWatchScope): Promise<ResultRow[]> {
   const double = await startKongDouble({ mode: 'dbless', configLimitBytes: 512 * 2 ** 20 });
   const { snapshot } = generateCluster({ n });
-  const secrets = [...snapshot.secrets, ...unreferencedSecrets(snapshot.secrets)];
+  const secrets = [...snapshot.Secret, ...unreferencedSecrets(snapshot.Secret)];
   const cluster = new FakeCluster();
-  for (const obj of [benchMeshDoor(), ...snapshot.ingressClasses, ...snapshot.services, ...secrets, ...snapshot.ingresses]) cluster.apply(obj);
+  for (const obj of [benchMeshDoor(), ...snapshot.IngressClass, ...snapshot.Service, ...secrets, ...snapshot.Ingress]) cluster.apply(obj);
   const posts: PostEvent[] = [];
   const pipeline = await startInProcessController({
     watchFactory: cluster.watchFactory, writer: cluster.writer, kongUrl: double.url, holdoffMs: 100, maxDelayMs: 1000, secretWatch: scope,
@@ -48,7 +48,7 @@ async function measureSize(ctx: WorkloadContext, n: number, scope: SecretWatchSc
     const all = cluster.liveWatches();
     const secretWatches = all.filter((s) => s.role === 'secrets');
     const cached = pipeline.controller.cachedObjects('secrets').length;
-    const refs = tlsReferences(snapshot.ingresses);
+    const refs = tlsReferences(snapshot.Ingress);
     ctx.log(`watches N=${n}, --secret-watch ${scope}: ${all.length} open, ${secretWatches.length} for TLS Secrets (${refs.secrets} referenced in ${refs.namespaces} namespaces, ${cached} cached)`);
     const count = (value: number) => summarize([value]);
     return [

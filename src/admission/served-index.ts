@@ -53,8 +53,8 @@ export class ServedIndex {
   readonly memory: TranslatorMemory = createTranslatorMemory();
   private ingresses: readonly V1Ingress[] = [];
   private ctx: TranslateContext | undefined;
-  private classes: Snapshot['ingressClasses'] | undefined;
-  private services: Snapshot['services'] = [];
+  private classes: Snapshot['IngressClass'] | undefined;
+  private services: Snapshot['Service'] = [];
   private readonly served = new Map<V1Ingress, Served>();
   private readonly claims = new Map<string, PathClaim[]>();
   private readonly users = new Map<string, V1Ingress[]>();
@@ -72,13 +72,13 @@ export class ServedIndex {
    */
   update(snapshot: Snapshot, settings: MeshDoorSettings, hostOwners: ReadonlyMap<string, string> = NO_OWNERS): void {
     const ctx = { ...createContext(snapshot, { settings, hostOwners }, this.memory), failures: IGNORE_FAILURES };
-    if (this.ctx?.settings !== settings || this.classes !== snapshot.ingressClasses) this.clear();
-    const replanned = this.ctx && this.ctx.index !== ctx.index ? this.replan(ctx, snapshot.services) : 0;
+    if (this.ctx?.settings !== settings || this.classes !== snapshot.IngressClass) this.clear();
+    const replanned = this.ctx && this.ctx.index !== ctx.index ? this.replan(ctx, snapshot.Service) : 0;
     this.ctx = ctx;
-    this.classes = snapshot.ingressClasses;
-    this.services = snapshot.services;
-    const { removed, added } = listChanges(this.ingresses, snapshot.ingresses);
-    this.ingresses = snapshot.ingresses;
+    this.classes = snapshot.IngressClass;
+    this.services = snapshot.Service;
+    const { removed, added } = listChanges(this.ingresses, snapshot.Ingress);
+    this.ingresses = snapshot.Ingress;
     for (const ingress of removed) this.forget(ingress);
     for (const ingress of added) this.remember(ctx, ingress);
     if (removed.length + added.length + replanned > 0 || hostOwners !== this.owners) this.updateOwnership(ctx);
@@ -112,7 +112,7 @@ export class ServedIndex {
    * Service or port drops a claim; Secrets and EndpointSlices never do).
    * Returns how many were re-indexed.
    */
-  private replan(ctx: TranslateContext, services: Snapshot['services']): number {
+  private replan(ctx: TranslateContext, services: Snapshot['Service']): number {
     const { removed, added } = listChanges(this.services, services);
     const keys = new Set([...removed, ...added].map((service) => `${service.metadata?.namespace ?? ''}/${service.metadata?.name ?? ''}`));
     const users = new Set([...keys].flatMap((key) => this.users.get(key) ?? []));

@@ -4,16 +4,14 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import process from 'node:process';
 import { text } from 'node:stream/consumers';
-import type {
-  V1EndpointSlice, V1Ingress, V1IngressClass, V1Secret, V1Service,
-} from '@kubernetes/client-node';
+import type { V1Secret } from '@kubernetes/client-node';
 import { settingsFromMeshDoor } from '../config/index.ts';
 import type { MeshDoorObject } from '../config/index.ts';
 import type { MeshDoorSettings } from '../config/index.ts';
 import { classOwnershipProblem, isIngressServed, LEGACY_CLASS_ANNOTATION, TRANSLATED_KINDS } from '../translate/index.ts';
 import { indexSnapshot } from '../translate/index.ts';
 import { objectKey, type ObjectKind } from '../model/index.ts';
-import type { Snapshot } from '../translate/index.ts';
+import type { Snapshot, SnapshotKind, SnapshotObjects } from '../translate/index.ts';
 import { annotationProblems, shapeProblem, skipReason } from './manifest-checks.ts';
 import { parseManifestDocuments } from './manifest-parse.ts';
 
@@ -31,22 +29,16 @@ interface Manifest {
   items?: unknown;
 }
 
-interface Buckets {
-  ingresses: V1Ingress[];
-  ingressClasses: V1IngressClass[];
-  services: V1Service[];
-  endpointSlices: V1EndpointSlice[];
-  secrets: V1Secret[];
-  meshdoors: MeshDoorObject[];
-}
+/** The objects read so far, by kind: the snapshot's kinds and the MeshDoor. */
+type Buckets = { [K in SnapshotKind]: SnapshotObjects[K][] } & { MeshDoor: MeshDoorObject[] };
 
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
 /** Kinds the translator reads, by `apiVersion kind`; other objects are skipped. */
 type KindBucket = { bucket: keyof Buckets; namespaced: boolean };
 const KINDS: Record<string, KindBucket> = Object.fromEntries([
-  ...TRANSLATED_KINDS.map((k): [string, KindBucket] => [`${k.apiVersion} ${k.kind}`, { bucket: k.list, namespaced: k.namespaced }]),
-  ['meshdoor.dev/v1alpha1 MeshDoor', { bucket: 'meshdoors', namespaced: false }],
+  ...TRANSLATED_KINDS.map((k): [string, KindBucket] => [`${k.apiVersion} ${k.kind}`, { bucket: k.kind, namespaced: k.namespaced }]),
+  ['meshdoor.dev/v1alpha1 MeshDoor', { bucket: 'MeshDoor', namespaced: false }],
 ]);
 
 /** Where a warning goes (stderr in the commands). */
@@ -127,7 +119,7 @@ function addObject(state: LoadState, where: string, value: unknown): void {
   state.locations.set(key, where);
   const annotations = (manifest.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations ?? {};
   for (const problem of annotationProblems(String(manifest.kind), annotations)) state.warn(`${where}: ${id}: ${problem}`);
-  (state.buckets[bucket] as unknown[]).push(bucket === 'secrets' ? withStringData(object as V1Secret) : object);
+  (state.buckets[bucket] as unknown[]).push(bucket === 'Secret' ? withStringData(object as V1Secret) : object);
 }
 
 /** The object as the translator reads it, or undefined (with a warning) when it is skipped. */
@@ -163,7 +155,8 @@ function readable(state: LoadState, where: string, manifest: Manifest): { id: st
  */
 export async function loadManifests(paths: readonly string[], warn: Warn = toStderr): Promise<LoadedManifests> {
   const state: LoadState = {
-    buckets: { ingresses: [], ingressClasses: [], services: [], endpointSlices: [], secrets: [], meshdoors: [] },
+    // One empty list per kind read (the registry's), filled as documents are read.
+    buckets: { ...Object.fromEntries(TRANSLATED_KINDS.map((k) => [k.kind, []])), MeshDoor: [] } as unknown as Buckets,
     seen: new Map(), locations: new Map(), warn,
   };
   const files = (await Promise.all(paths.map(listFiles))).flat();
@@ -171,7 +164,7 @@ export async function loadManifests(paths: readonly string[], warn: Warn = toStd
     const documents = parseManifestDocuments(sourceName(file), await readInput(file));
     documents.forEach((value, i) => { addObject(state, location(file, i), value); });
   }
-  const { meshdoors, ...snapshot } = state.buckets;
+  const { MeshDoor: meshdoors, ...snapshot } = state.buckets;
   return { snapshot, meshdoors, locations: state.locations };
 }
 
@@ -196,7 +189,7 @@ export function warnUnservedIngresses(snapshot: Snapshot, settings: MeshDoorSett
   const index = indexSnapshot(snapshot);
   const problem = classOwnershipProblem(settings, index);
   if (problem) warn(problem);
-  for (const ingress of snapshot.ingresses) {
+  for (const ingress of snapshot.Ingress) {
     if (isIngressServed(ingress, settings, index)) continue;
     const className = ingress.metadata?.annotations?.[LEGACY_CLASS_ANNOTATION] || ingress.spec?.ingressClassName;
     const why = className ? `its class ${className} is not the one meshdoor serves (${settings.ingressClass})` : `it has no class and ${settings.ingressClass} is not marked as the default class`;

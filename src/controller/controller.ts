@@ -283,7 +283,7 @@ export class Controller {
         publishService: this.watches.list<V1Service>('publishService')[0],
         flagPublishAddresses: this.o.publishStatusAddresses,
         kongByUrl: this.o.kongAdminUrls.length > 0 || settings.kongAdmin.urls.length > 0,
-        backendEndpointSlices: settings.upstreamMode === 'endpoints' ? snapshot.endpointSlices : this.watches.list<V1EndpointSlice>('backendEndpoints'),
+        backendEndpointSlices: settings.upstreamMode === 'endpoints' ? snapshot.EndpointSlice : this.watches.list<V1EndpointSlice>('backendEndpoints'),
         ...(this.d.kong.rejections ? { kongRejections: rejectionsToStatus(this.d.kong.rejections.inUse()) } : {}),
         lastValid: this.kongStep.lastValid.servingEntries(),
         adminAccess: this.adminAccess(gateways, tls),
@@ -345,7 +345,7 @@ export class Controller {
   private logExcluded(snapshot: Snapshot, settings: MeshDoorSettings): void {
     if (!this.d.log.isDebugEnabled()) return;
     const index = indexSnapshot(snapshot);
-    const excluded = snapshot.ingresses.filter((ing) => !isIngressServed(ing, settings, index)).map((ing) => `${ing.metadata?.namespace ?? ''}/${ing.metadata?.name ?? ''}`);
+    const excluded = snapshot.Ingress.filter((ing) => !isIngressServed(ing, settings, index)).map((ing) => `${ing.metadata?.namespace ?? ''}/${ing.metadata?.name ?? ''}`);
     if (excluded.length === 0) return;
     this.d.log.debug('Ingresses not served: their class is not this bridge\'s', {
       ingressClass: settings.ingressClass, controllerName: settings.controllerName, count: excluded.length, ingresses: excluded.slice(0, 20),

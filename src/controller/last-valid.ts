@@ -26,7 +26,7 @@ export function lastValidFromStatus(status: unknown): LastValidEntry[] {
 }
 
 type Kept = 'Ingress' | 'Service';
-const LISTS: Record<Kept, 'ingresses' | 'services'> = { Ingress: 'ingresses', Service: 'services' };
+const KEPT: readonly Kept[] = ['Ingress', 'Service'];
 
 function keyOf(kind: ObjectKind, obj: KubeObject): string {
   return objectKey({ kind, name: obj.metadata?.name ?? '', ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}) });
@@ -114,8 +114,8 @@ export class LastValid {
     this.serving = [...substituted.entries()].map(([key, object]) => ({ kind: this.valid.get(key)?.kind ?? 'Ingress', object }));
     const failing = new Set([...applied.failures, ...rejected].map((f) => objectKey(f.object)));
     const configured = new Set(applied.configured.map(objectKey));
-    for (const kind of Object.keys(LISTS) as Kept[]) {
-      for (const obj of snapshot[LISTS[kind]]) {
+    for (const kind of KEPT) {
+      for (const obj of snapshot[kind]) {
         const key = keyOf(kind, obj);
         if (configured.has(key) && !failing.has(key) && !substituted.has(key)) this.valid.set(key, { kind, obj });
       }
@@ -155,7 +155,7 @@ export class LastValid {
 
   private prune(snapshot: Snapshot): void {
     const live = new Map<string, KubeObject>();
-    for (const kind of Object.keys(LISTS) as Kept[]) for (const obj of snapshot[LISTS[kind]]) live.set(keyOf(kind, obj), obj);
+    for (const kind of KEPT) for (const obj of snapshot[kind]) live.set(keyOf(kind, obj), obj);
     for (const [key, { obj }] of this.valid) {
       const current = live.get(key);
       if (!current || current.metadata?.uid !== obj.metadata?.uid) this.valid.delete(key);
@@ -165,7 +165,7 @@ export class LastValid {
   private offer(snapshot: Snapshot, key: string, subs: Map<string, KubeObject>): void {
     const kept = this.valid.get(key);
     if (!kept || subs.has(key)) return;
-    const current = snapshot[LISTS[kept.kind]].find((o: KubeObject) => keyOf(kept.kind, o) === key);
+    const current = (snapshot[kept.kind] as readonly KubeObject[]).find((o: KubeObject) => keyOf(kept.kind, o) === key);
     if (!current || current.metadata?.uid !== kept.obj.metadata?.uid || sameVersion(current, kept.obj)) return;
     subs.set(key, kept.obj);
   }
@@ -174,7 +174,7 @@ export class LastValid {
     if (subs.size === 0) return { result: base(snapshot, exclude), substituted: subs };
     const swap = <T extends KubeObject>(kind: Kept, list: readonly T[]): readonly T[] =>
       list.map((o) => (subs.get(keyOf(kind, o)) as T | undefined) ?? o);
-    const swapped: Snapshot = { ...snapshot, ingresses: swap<V1Ingress>('Ingress', snapshot.ingresses), services: swap<V1Service>('Service', snapshot.services) };
+    const swapped: Snapshot = { ...snapshot, Ingress: swap<V1Ingress>('Ingress', snapshot.Ingress), Service: swap<V1Service>('Service', snapshot.Service) };
     const kept = new Set([...exclude].filter((k) => !subs.has(excludedObject(k))));
     return { result: base(swapped, kept), substituted: new Map(subs) };
   }
@@ -184,7 +184,7 @@ export class LastValid {
     const serving: TranslationFailure[] = [];
     for (const [key, obj] of t.substituted) {
       const kind = this.valid.get(key)?.kind ?? 'Ingress';
-      const current = snapshot[LISTS[kind]].find((o: KubeObject) => keyOf(kind, o) === key);
+      const current = (snapshot[kind] as readonly KubeObject[]).find((o: KubeObject) => keyOf(kind, o) === key);
       const ref: ObjectRef = { kind, name: obj.metadata?.name ?? '', ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}), ...(current?.metadata?.uid ? { uid: current.metadata.uid } : {}) };
       const version = current?.metadata?.resourceVersion ? ` resourceVersion ${current.metadata.resourceVersion}` : ' the current version';
       serving.push({ object: ref, reason: SERVING_LAST_VALID, message: `${version.trim()} is not served; ${describeServed(kind, obj)}` });

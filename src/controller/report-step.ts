@@ -1,13 +1,13 @@
 // What the leader reports after a pass: Ingress status for configured
 // Ingresses, Events for failing and recovered objects, and the MeshDoor status.
-import type { V1EndpointSlice, V1Ingress, V1Service } from '@kubernetes/client-node';
+import type { V1EndpointSlice, V1Service } from '@kubernetes/client-node';
 import type { Clock } from '../kube/index.ts';
 import type { EventRecorder } from '../kube/index.ts';
 import { desiredLoadBalancerIngress, type IngressStatusWriter } from '../kube/index.ts';
 import type { KubeWriter } from '../kube/index.ts';
 import type { GatewayMeshState } from '../mesh/index.ts';
 import { errorField, type Logger } from '../observe/index.ts';
-import { classOwnershipProblem, isIngressServed } from '../translate/index.ts';
+import { classOwnershipProblem, refOf, SOURCE_KINDS, type KubeObject, type SourceKind } from '../translate/index.ts';
 import { indexSnapshot } from '../translate/index.ts';
 import { objectKey, type ObjectRef, type TranslationFailure } from '../model/index.ts';
 import type { Snapshot } from '../translate/index.ts';
@@ -77,10 +77,10 @@ export class Reporter {
 
   async report(input: ReportInput): Promise<void> {
     const configured = input.kong.ok === true ? input.kong.result?.configured ?? [] : [];
-    const unready = noReadyEndpointFailures(configured, input.snapshot.services, input.backendEndpointSlices);
+    const unready = noReadyEndpointFailures(configured, input.snapshot.Service, input.backendEndpointSlices);
     const failures = foldServingLastValid(mergeFailures(input.kong.result?.failures ?? [], input.kong.report?.rejected ?? [], unready));
     if (input.kong.ok === true) {
-      await this.ensureIngressStatus(input);
+      for (const source of SOURCE_KINDS) await this.ensureSourceStatus(input, source);
     }
     if (input.kong.result) {
       this.failureEvents.report(failures, input.kong.result.configured, (ref) => lookupUid(input.snapshot, ref));
@@ -106,16 +106,18 @@ export class Reporter {
     );
   }
 
-  private async ensureIngressStatus(input: ReportInput): Promise<void> {
-    const configured = new Set((input.kong.result?.configured ?? []).filter((r) => r.kind === 'Ingress').map(objectKey));
-    const isConfigured = (ing: V1Ingress): boolean => configured.has(objectKey({ kind: 'Ingress', namespace: ing.metadata?.namespace, name: ing.metadata?.name ?? '' }));
-    const ingresses = input.snapshot.ingresses.filter(isConfigured);
+  /** The status of one source kind's objects, written the way the kind reports (its `status`). */
+  private async ensureSourceStatus(input: ReportInput, source: (typeof SOURCE_KINDS)[number]): Promise<void> {
+    const writers: Record<SourceKind['status'], IngressStatusWriter> = { loadBalancer: this.o.statusWriter };
+    const configured = new Set((input.kong.result?.configured ?? []).filter((r) => r.kind === source.kind).map(objectKey));
+    const isConfigured = (obj: KubeObject): boolean => configured.has(objectKey(refOf(source.kind, obj)));
+    const objects = input.snapshot[source.kind];
     // Ours (of our class) but none of its paths is served: it must not advertise the gateway's address.
     const index = indexSnapshot(input.snapshot);
-    const unserved = input.snapshot.ingresses.filter((ing) => !isConfigured(ing) && isIngressServed(ing, input.resolved.settings, index));
+    const unserved = objects.filter((obj) => !isConfigured(obj) && source.isOwn(obj, input.resolved.settings, index));
     const addresses = input.flagPublishAddresses.length > 0 ? input.flagPublishAddresses : input.resolved.settings.publishAddresses;
     const desired = desiredLoadBalancerIngress(addresses, input.publishService);
-    const written = await this.o.statusWriter.ensure(ingresses, desired, unserved);
+    const written = await writers[source.status].ensure(objects.filter(isConfigured), desired, unserved);
     if (written > 0) this.o.log.info('updated ingress status', { count: written });
   }
 
@@ -176,14 +178,11 @@ function kongFacts(input: ReportInput): Partial<MeshDoorStatusInput> {
 }
 
 function ownClassProblem(input: ReportInput): string | undefined {
-  const classes = input.snapshot.ingressClasses;
+  const classes = input.snapshot.IngressClass;
   return classOwnershipProblem(input.resolved.settings, { lookupIngressClass: (name) => classes.find((c) => c.metadata?.name === name) });
 }
 
 function lookupUid(snapshot: Snapshot, ref: ObjectRef): string | undefined {
-  const lists: Partial<Record<ObjectRef['kind'], readonly { metadata?: { namespace?: string; name?: string; uid?: string } }[]>> = {
-    Ingress: snapshot.ingresses, Service: snapshot.services, Secret: snapshot.secrets,
-    IngressClass: snapshot.ingressClasses, EndpointSlice: snapshot.endpointSlices,
-  };
+  const lists: Partial<Record<ObjectRef['kind'], readonly KubeObject[]>> = snapshot;
   return lists[ref.kind]?.find((o) => o.metadata?.name === ref.name && (o.metadata.namespace ?? undefined) === ref.namespace)?.metadata?.uid;
 }

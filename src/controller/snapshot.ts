@@ -2,18 +2,14 @@
 // of what the translator reads (not status, not bookkeeping metadata), so an
 // unchanged snapshot — including our own status writes — causes no Kong traffic.
 import { createHash } from 'node:crypto';
-import type { KubernetesObject, V1EndpointSlice, V1Ingress, V1IngressClass, V1Secret, V1Service } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { TRANSLATED_KINDS, type Snapshot } from '../translate/index.ts';
 import type { WatchSet } from '../kube/index.ts';
 
+/** Every kind the translator reads, from the watches of its role (the registry's order). */
 export function buildSnapshot(watches: Pick<WatchSet, 'list'>): Snapshot {
-  return {
-    ingresses: watches.list<V1Ingress>('ingresses'),
-    ingressClasses: watches.list<V1IngressClass>('ingressClasses'),
-    services: watches.list<V1Service>('services'),
-    endpointSlices: watches.list<V1EndpointSlice>('endpointSlices'),
-    secrets: watches.list<V1Secret>('secrets'),
-  };
+  // Each kind's watches are of its resource: the role holds objects of the kind's type.
+  return Object.fromEntries(TRANSLATED_KINDS.map((k) => [k.kind, watches.list(k.watchRole)])) as unknown as Snapshot;
 }
 
 // Objects are replaced, never mutated, in the store: cache one digest per object.
@@ -46,6 +42,6 @@ function listDigest(items: readonly KubernetesObject[]): string {
 
 /** Changes whenever an object the translator reads is added, removed or modified (status excluded). */
 export function snapshotFingerprint(snapshot: Snapshot): string {
-  const lists = TRANSLATED_KINDS.map((kind) => listDigest(snapshot[kind.list]));
+  const lists = TRANSLATED_KINDS.map((kind) => listDigest(snapshot[kind.kind]));
   return createHash('sha256').update(lists.join('\n')).digest('hex');
 }

@@ -124,8 +124,8 @@ export function desiredWatchSpecs(input: WatchPlanInput): WatchSpec[] {
   return [
     meshdoorWatchSpec(input.meshdoorName),
     { role: 'ingressClasses', kind: 'IngressClass', gate: 'hard' },
-    // Every source kind, watched whole (its role is its snapshot list).
-    ...SOURCE_KINDS.flatMap((source) => (source.namespaced ? perNamespace({ role: source.list, kind: source.kind, gate: 'hard' }, ns) : [{ role: source.list, kind: source.kind, gate: 'hard' } as const])),
+    // Every source kind, watched whole (under the role its description names).
+    ...SOURCE_KINDS.flatMap((source) => (source.namespaced ? perNamespace({ role: source.watchRole, kind: source.kind, gate: 'hard' }, ns) : [{ role: source.watchRole, kind: source.kind, gate: 'hard' } as const])),
     ...perNamespace({ role: 'services', kind: 'Service', gate: 'hard' }, ns),
     ...(input.settings.upstreamMode === 'endpoints'
       ? perNamespace({ role: 'endpointSlices', kind: 'EndpointSlice', gate: 'hard' }, ns)
@@ -140,7 +140,7 @@ export function desiredWatchSpecs(input: WatchPlanInput): WatchSpec[] {
 export function referencedSecrets(
   ingresses: readonly V1Ingress[], ingressClasses: readonly V1IngressClass[], own: ClassOwnership,
 ): NamespacedName[] {
-  const index = indexSnapshot({ ingresses, ingressClasses, services: [], endpointSlices: [], secrets: [] });
+  const index = indexSnapshot({ Ingress: ingresses, IngressClass: ingressClasses, Service: [], EndpointSlice: [], Secret: [] });
   const refs = new Map<string, NamespacedName>();
   for (const ingress of ingresses) {
     const namespace = ingress.metadata?.namespace;

@@ -2,14 +2,12 @@
 // k8s-* tags, and the loop that leaves rejected objects out and tries again,
 // so one broken object never blocks the rest of the configuration.
 import type { FlattenedEntityError } from './admin-errors.ts';
-import { objectKey, parsePartExclusionKey, partExclusionKey, type ObjectKind, type ObjectRef, type TranslateResult, type TranslationFailure } from '../model/index.ts';
+import { OBJECT_KINDS, objectKey, parsePartExclusionKey, partExclusionKey, type ObjectRef, type TranslateResult, type TranslationFailure } from '../model/index.ts';
 
-const KINDS: readonly ObjectKind[] = ['Ingress', 'Service', 'Secret', 'IngressClass', 'EndpointSlice', 'MeshDoor'];
-
-/** Pure: the object named by an entity's `k8s-kind:`/`k8s-namespace:`/`k8s-name:` tags. */
+/** Pure: the object named by an entity's `k8s-kind:`/`k8s-namespace:`/`k8s-name:` tags (a kind the model knows). */
 export function objectRefFromTags(tags: readonly string[]): ObjectRef | undefined {
   const value = (prefix: string): string | undefined => tags.find((t) => t.startsWith(prefix))?.slice(prefix.length);
-  const kind = KINDS.find((k) => k === value('k8s-kind:'));
+  const kind = OBJECT_KINDS.find((k) => k === value('k8s-kind:'));
   const name = value('k8s-name:');
   if (kind === undefined || name === undefined || name === '') return undefined;
   const ref: ObjectRef = { kind, name };

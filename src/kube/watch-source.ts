@@ -8,13 +8,18 @@ export type WatchKind =
   | 'Ingress' | 'IngressClass' | 'Service' | 'EndpointSlice' | 'Secret'
   | 'MeshDoor' | 'Deployment' | 'Pod' | 'Namespace';
 
-/** What the controller uses a watch for; several watches may share a role. */
+/**
+ * What the controller uses a watch for; several watches may share a role.
+ * A translated kind's watches take the role its description names (the
+ * controller's to give: this module knows no translated kind), hence any string.
+ */
 export type WatchRole =
   | 'ingresses' | 'ingressClasses' | 'services' | 'endpointSlices' | 'secrets'
   | 'meshdoor' | 'gatewayDeployment' | 'gatewayPods' | 'gatewayNamespace'
   | 'adminEndpoints' | 'publishService' | 'gatewayServices' | 'adminTlsSecrets'
   /** EndpointSlices outside `endpoints` mode: read only to report backends without ready endpoints. */
-  | 'backendEndpoints';
+  | 'backendEndpoints'
+  | (string & {});
 
 export interface WatchSpec {
   role: WatchRole;

@@ -3,7 +3,13 @@
 // engines (Kong's rejections map back to objects) and the controller.
 import type { FailureReason } from './failure-reasons.ts';
 
-export type ObjectKind = 'Ingress' | 'Service' | 'Secret' | 'IngressClass' | 'EndpointSlice' | 'MeshDoor';
+/**
+ * Every kind of object a failure (and a Kong entity's `k8s-kind:` tag) can
+ * name: the kinds the translator reads, and the MeshDoor. A new kind is one entry here.
+ */
+export const OBJECT_KINDS = ['Ingress', 'Service', 'Secret', 'IngressClass', 'EndpointSlice', 'MeshDoor'] as const;
+
+export type ObjectKind = typeof OBJECT_KINDS[number];
 
 /** Identifies one Kubernetes object in failures, reports and Events. */
 export interface ObjectRef {

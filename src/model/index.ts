@@ -10,7 +10,7 @@ export type { KongEntityTable } from './kong-ids.ts';
 export { kongEntityId, kongTargetId } from './kong-ids.ts';
 export { freezeDeep, isDeeplyFrozen } from './frozen.ts';
 export type { ExcludedPart, ObjectKind, ObjectRef, TranslationFailure } from './failures.ts';
-export { objectKey, parsePartExclusionKey, partExclusionKey } from './failures.ts';
+export { OBJECT_KINDS, objectKey, parsePartExclusionKey, partExclusionKey } from './failures.ts';
 export type { HostHandOver, HostReport, SharedHost, TranslateResult } from './translate-result.ts';
 export type { HostResult, HostType, ParsedHost } from './kong-hosts.ts';
 export { formatHost, normalizeIp } from './kong-hosts.ts';

@@ -135,7 +135,7 @@ class DeltaState {
     const gone: Entry[] = [];
     const fresh: Entry[] = [];
     for (const source of SOURCE_KINDS) {
-      const list = source.objects(snapshot);
+      const list = snapshot[source.kind];
       const { removed, added } = listChanges(this.lists.get(source) ?? [], list);
       this.lists.set(source, list);
       gone.push(...removed.flatMap((obj) => this.forget(obj)));

@@ -21,7 +21,9 @@ import type { Snapshot, TranslateOptions, TranslateResult } from './types.ts';
 import { translateWhole } from './whole-pass.ts';
 import type { PassResult } from './whole-pass.ts';
 
-export type { HostHandOver, HostReport, ObjectRef, SharedHost, Snapshot, TranslateOptions, TranslateResult, TranslationFailure } from './types.ts';
+export type {
+  HostHandOver, HostReport, ObjectRef, SharedHost, Snapshot, SnapshotKind, SnapshotObjects, TranslateOptions, TranslateResult, TranslationFailure,
+} from './types.ts';
 export { formatFailure } from './failures.ts';
 export type { RouteSummary } from './summary.ts';
 export { indexSnapshot } from './snapshot-index.ts';

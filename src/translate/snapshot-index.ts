@@ -56,7 +56,7 @@ function lazy<T>(make: () => T): () => T {
 // Ingress list (the list that changes most) would otherwise live as long as
 // the index does.
 function buildIndex(snapshot: Snapshot, tableOf: TableOf): SnapshotIndex {
-  const { services: serviceList, secrets: secretList, ingressClasses, endpointSlices } = snapshot;
+  const { Service: serviceList, Secret: secretList, IngressClass: ingressClasses, EndpointSlice: endpointSlices } = snapshot;
   const services = lazy(() => byNamespacedName(serviceList, tableOf));
   const secrets = lazy(() => byNamespacedName(secretList, tableOf));
   const classes = lazy(() => byName(ingressClasses, tableOf));
@@ -96,7 +96,7 @@ export class SnapshotIndexer {
   private readonly indexes: Level<Level<Level<Level<SnapshotIndex>>>> = new WeakMap();
 
   index(snapshot: Snapshot): SnapshotIndex {
-    const [a, b, c, d]: Lists = [snapshot.services, snapshot.secrets, snapshot.ingressClasses, snapshot.endpointSlices];
+    const [a, b, c, d]: Lists = [snapshot.Service, snapshot.Secret, snapshot.IngressClass, snapshot.EndpointSlice];
     const byLast = level(level(level(this.indexes, a, () => new WeakMap()), b, () => new WeakMap()), c, () => new WeakMap());
     return level(byLast, d, () => buildIndex(snapshot, this.tableOf));
   }

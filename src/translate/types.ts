@@ -11,13 +11,19 @@ export type {
 } from '../model/index.ts';
 export { objectKey, parsePartExclusionKey, partExclusionKey } from '../model/index.ts';
 
-export interface Snapshot {
-  ingresses: readonly V1Ingress[];
-  ingressClasses: readonly V1IngressClass[];
-  services: readonly V1Service[];
-  endpointSlices: readonly V1EndpointSlice[];
-  secrets: readonly V1Secret[];
+/** The object type of each kind the translator reads: a new kind is one line here. */
+export interface SnapshotObjects {
+  Ingress: V1Ingress;
+  IngressClass: V1IngressClass;
+  Service: V1Service;
+  EndpointSlice: V1EndpointSlice;
+  Secret: V1Secret;
 }
+
+export type SnapshotKind = keyof SnapshotObjects;
+
+/** The translator's input: every object of each kind it reads, keyed by kind. */
+export type Snapshot = { [K in SnapshotKind]: readonly SnapshotObjects[K][] };
 
 export interface TranslateOptions {
   settings: MeshDoorSettings;

@@ -29,7 +29,7 @@ export interface PassResult extends TranslateResult {
 function planServedObjects(ctx: TranslateContext, snapshot: Snapshot): IngressPlan[] {
   const plans: IngressPlan[] = [];
   for (const source of SOURCE_KINDS) {
-    for (const obj of source.objects(snapshot)) {
+    for (const obj of snapshot[source.kind]) {
       if (!source.isServed(ctx, obj)) continue;
       const plan = planIncrementally(ctx, source, obj);
       if (plan) plans.push(plan);
@@ -65,8 +65,8 @@ export function defaultBackendRoute(ctx: TranslateContext, planned: readonly V1I
 export function configuredFrom(refs: KeyedRefs, snapshot: Snapshot, isUsed: (kind: ObjectKind, obj: KubeObject) => boolean): ObjectRef[] {
   const keyed = (kind: ObjectKind, list: readonly KubeObject[]): KeyedRef[] =>
     list.filter((obj) => isUsed(kind, obj)).map((obj) => refs.of(kind, obj));
-  const sources = SOURCE_KINDS.flatMap((source) => keyed(source.kind, source.objects(snapshot)));
-  return [...sources, ...keyed('Secret', snapshot.secrets), ...keyed('Service', snapshot.services)]
+  const sources = SOURCE_KINDS.flatMap((source) => keyed(source.kind, snapshot[source.kind]));
+  return [...sources, ...keyed('Secret', snapshot.Secret), ...keyed('Service', snapshot.Service)]
     .sort((a, b) => compareStrings(a.key, b.key)).map(({ ref }) => ref);
 }
 

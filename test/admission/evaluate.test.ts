@@ -5,14 +5,14 @@ import type { AdmissionInputs } from '../../src/admission/evaluate.ts';
 import { ServedIndex } from '../../src/admission/served-index.ts';
 import type { MeshDoorSettings } from '../../src/config/settings.ts';
 import { createTranslator, formatFailure } from '../../src/translate/index.ts';
-import type { Snapshot } from '../../src/translate/types.ts';
+import type { SnapshotParts } from '../translate/builders.ts';
 import { externalService, ingress, ingressClass, PEM, rule, service, settings, snapshot, tlsSecret } from '../translate/builders.ts';
 
 const NOW = new Date('2025-06-01T00:00:00Z');
 const OLD = '2025-01-01T00:00:00Z';
 
 /** The controller's view after a pass over `parts`. */
-function inputsOf(parts: Partial<Snapshot>, overrides: Partial<MeshDoorSettings> = {}): AdmissionInputs {
+function inputsOf(parts: SnapshotParts, overrides: Partial<MeshDoorSettings> = {}): AdmissionInputs {
   const snap = snapshot({ ingressClasses: [ingressClass('kong')], services: [service('web')], ...parts });
   const config = settings(overrides);
   const served = new ServedIndex();
@@ -26,12 +26,12 @@ function site(name: string, extra: Partial<V1Ingress['spec']> = {}, meta: { anno
 
 /** What the Event of the translator says about `ing` in that view, formatted as Events and messages are. */
 function translatorSays(inputs: AdmissionInputs, ing: V1Ingress): string[] {
-  const result = createTranslator().translate({ ...inputs.snapshot, ingresses: [...inputs.snapshot.ingresses, ing] }, { settings: inputs.settings });
+  const result = createTranslator().translate({ ...inputs.snapshot, Ingress: [...inputs.snapshot.Ingress, ing] }, { settings: inputs.settings });
   return result.failures.filter((f) => f.object.kind === 'Ingress' && f.object.name === ing.metadata?.name).map(formatFailure);
 }
 
 describe('admission: an Ingress under review', () => {
-  const refusals: Array<[string, V1Ingress, string, Partial<Snapshot>?, Partial<MeshDoorSettings>?]> = [
+  const refusals: Array<[string, V1Ingress, string, SnapshotParts?, Partial<MeshDoorSettings>?]> = [
     ['an invalid annotation', site('a', {}, { annotations: { 'konghq.com/protocols': 'carrier-pigeon' } }), 'InvalidAnnotation'],
     ['a regex Kong would reject', ingress('a', { rules: [rule('a.com', ['/~/(', 'ImplementationSpecific', 'web', 80])] }), 'InvalidPath'],
     ['an unknown pathType', ingress('a', { rules: [rule('a.com', ['/', 'Sometimes', 'web', 80])] }), 'InvalidPath'],

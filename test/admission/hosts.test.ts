@@ -20,14 +20,14 @@ function site(key: string, host: string, path: string, meta: { created?: string;
 
 /** The webhook's view after a pass over `ingresses` that remembered `hostOwners`. */
 function inputsOf(ingresses: V1Ingress[], config: MeshDoorSettings, hostOwners?: ReadonlyMap<string, string>): AdmissionInputs {
-  const snap: Snapshot = { ...base, ingresses };
+  const snap: Snapshot = { ...base, Ingress: ingresses };
   const served = new ServedIndex();
   served.update(snap, config, hostOwners);
   return { snapshot: snap, settings: config, served, watchNamespaces: [] };
 }
 
 function translate(ingresses: V1Ingress[], config: MeshDoorSettings, hostOwners?: ReadonlyMap<string, string>): TranslateResult {
-  return createTranslator().translate({ ...base, ingresses }, { settings: config, ...(hostOwners ? { hostOwners } : {}) });
+  return createTranslator().translate({ ...base, Ingress: ingresses }, { settings: config, ...(hostOwners ? { hostOwners } : {}) });
 }
 
 /** The translator's failures for `ing` in a pass with it added, formatted as its Events read. */
@@ -84,7 +84,7 @@ describe('admission: hosts owned by a namespace, as the translator remembers the
 
   it('follows new remembered owners with the same Ingresses (a hand-over seen by the next pass)', () => {
     const served = new ServedIndex();
-    const snap: Snapshot = { ...base, ingresses: [owner, restored] };
+    const snap: Snapshot = { ...base, Ingress: [owner, restored] };
     served.update(snap, namespaceMode, owners);
     served.update(snap, namespaceMode, new Map([['shop.com', 'team-b']]));
     const inputs = { snapshot: snap, settings: namespaceMode, served, watchNamespaces: [] };

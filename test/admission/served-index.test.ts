@@ -11,7 +11,7 @@ const site = (name: string, svc: string, host = 'shop.com', path = `/${name}`): 
 
 /** Every claim of the index, as `host path ← namespace/name`. */
 function claims(index: ServedIndex, snap: Snapshot): string[] {
-  const keys = snap.ingresses.flatMap((ing) => (ing.spec?.rules ?? []).flatMap((r) => (r.http?.paths ?? []).map((p) => `${r.host ?? ''}\n${p.pathType} ${p.path ?? ''}`)));
+  const keys = snap.Ingress.flatMap((ing) => (ing.spec?.rules ?? []).flatMap((r) => (r.http?.paths ?? []).map((p) => `${r.host ?? ''}\n${p.pathType} ${p.path ?? ''}`)));
   return [...new Set(keys)].flatMap((key) => index.claimsAt(key).map((c) => `${c.host} ${c.path.conflictKey} <- ${c.ingress.metadata?.name ?? ''}`)).sort();
 }
 
@@ -27,12 +27,12 @@ describe('admission: the index of what the last pass served', () => {
     const { translate } = createTranslator();
     const steps: Array<(s: Snapshot) => Snapshot> = [
       (s) => s,
-      (s) => ({ ...s, ingresses: [...s.ingresses, site('c', 'web')] }),
-      (s) => ({ ...s, services: s.services.map((svc): V1Service => (svc.metadata?.name === 'web' ? service('web', [{ port: 8080 }]) : svc)) }),
-      (s) => ({ ...s, services: s.services.map((svc): V1Service => (svc.metadata?.name === 'web' ? service('web') : svc)) }),
-      (s) => ({ ...s, ingresses: s.ingresses.filter((i) => i.metadata?.name !== 'a') }),
-      (s) => ({ ...s, ingresses: s.ingresses.map((i) => (i.metadata?.name === 'b' ? site('b', 'api', 'other.com', '/moved') : i)) }),
-      (s) => ({ ...s, ingressClasses: [] }),
+      (s) => ({ ...s, Ingress: [...s.Ingress, site('c', 'web')] }),
+      (s) => ({ ...s, Service: s.Service.map((svc): V1Service => (svc.metadata?.name === 'web' ? service('web', [{ port: 8080 }]) : svc)) }),
+      (s) => ({ ...s, Service: s.Service.map((svc): V1Service => (svc.metadata?.name === 'web' ? service('web') : svc)) }),
+      (s) => ({ ...s, Ingress: s.Ingress.filter((i) => i.metadata?.name !== 'a') }),
+      (s) => ({ ...s, Ingress: s.Ingress.map((i) => (i.metadata?.name === 'b' ? site('b', 'api', 'other.com', '/moved') : i)) }),
+      (s) => ({ ...s, IngressClass: [] }),
     ];
     let snap = snapshot({ ingressClasses: [ingressClass('kong')], services: [service('web'), service('api')], ingresses: [site('a', 'web'), site('b', 'api')] });
     const seen: string[][] = [];

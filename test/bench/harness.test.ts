@@ -31,18 +31,18 @@ describe('bench harness', function () {
       const b = generateCluster({ n: 60, seed: 3 }).snapshot;
       const c = generateCluster({ n: 60, seed: 4 }).snapshot;
       expect(JSON.stringify(a)).to.equal(JSON.stringify(b));
-      expect(JSON.stringify(a.ingresses)).to.not.equal(JSON.stringify(c.ingresses));
-      expect(a.ingresses).to.have.length(60);
-      expect(a.services).to.have.length(60);
-      expect(a.services.filter((s) => s.spec?.type === 'ExternalName')).to.have.length(6);
-      expect(a.secrets).to.have.length(6);
-      for (const ing of a.ingresses) expect(ing.spec?.rules?.[0]?.http?.paths).to.have.length(2);
-      const types = new Set(a.ingresses.flatMap((i) => i.spec?.rules?.[0]?.http?.paths.map((p) => p.pathType) ?? []));
+      expect(JSON.stringify(a.Ingress)).to.not.equal(JSON.stringify(c.Ingress));
+      expect(a.Ingress).to.have.length(60);
+      expect(a.Service).to.have.length(60);
+      expect(a.Service.filter((s) => s.spec?.type === 'ExternalName')).to.have.length(6);
+      expect(a.Secret).to.have.length(6);
+      for (const ing of a.Ingress) expect(ing.spec?.rules?.[0]?.http?.paths).to.have.length(2);
+      const types = new Set(a.Ingress.flatMap((i) => i.spec?.rules?.[0]?.http?.paths.map((p) => p.pathType) ?? []));
       expect([...types].sort()).to.deep.equal(['Exact', 'Prefix']);
     });
 
     it('edits one path and leaves the original object alone', function () {
-      const ingress = generateCluster({ n: 1 }).snapshot.ingresses[0];
+      const ingress = generateCluster({ n: 1 }).snapshot.Ingress[0];
       if (!ingress) throw new Error('no Ingress generated');
       const edited = editIngress(ingress, 7);
       expect(edited.spec?.rules?.[0]?.http?.paths[1]?.path).to.equal('/edited/r7');

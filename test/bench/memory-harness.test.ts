@@ -46,7 +46,7 @@ describe('bench: memory workload harness', function () {
   it('generates objects as kubectl apply leaves them, and only adds what the caches drop', function () {
     const applied = generateCluster({ n: 20, kubectlApplied: true }).snapshot;
     const plain = generateCluster({ n: 20 }).snapshot;
-    const objects = (s: typeof plain): KubernetesObject[] => [...s.ingresses, ...s.services, ...s.secrets];
+    const objects = (s: typeof plain): KubernetesObject[] => [...s.Ingress, ...s.Service, ...s.Secret];
     for (const obj of objects(applied)) {
       const manifest = JSON.parse(obj.metadata?.annotations?.[LAST_APPLIED_ANNOTATION] ?? '{}') as KubernetesObject;
       expect(manifest.metadata?.name).to.equal(obj.metadata?.name);

@@ -43,10 +43,10 @@ describe('controller: trimmed watch caches', () => {
     await h.eventually(() => { expect([...ops()].sort()).to.deep.equal(['deployment', 'ingressStatus', 'meshdoorStatus', 'namespace']); });
 
     const cached = snapshots.at(-1);
-    for (const obj of [...cached?.ingresses ?? [], ...cached?.services ?? [], ...cached?.ingressClasses ?? []]) {
+    for (const obj of [...cached?.Ingress ?? [], ...cached?.Service ?? [], ...cached?.IngressClass ?? []]) {
       expect(bookkeeping(obj), `${obj.kind ?? ''} ${obj.metadata?.name ?? ''} in the cache`).to.deep.equal({ managedFields: 0, lastApplied: false });
     }
-    expect(cached?.ingresses).to.have.length(1);
+    expect(cached?.Ingress).to.have.length(1);
     const written: [WatchKind, string | undefined, string][] = [
       ['Ingress', 'shop', 'web'], ['Deployment', 'kong', 'kong-gateway'], ['Namespace', undefined, 'kong'], ['MeshDoor', undefined, 'default'],
     ];

@@ -111,13 +111,13 @@ describe('DB-less /config body', () => {
     const settings = { ...DEFAULT_SETTINGS };
     let snap = generateCluster({ n: 400 }).snapshot;
     const edit = (index: number, round: number): Snapshot => {
-      const ingresses = [...snap.ingresses];
+      const ingresses = [...snap.Ingress];
       ingresses[index] = editIngress(ingresses[index] as V1Ingress, round);
-      return { ...snap, ingresses };
+      return { ...snap, Ingress: ingresses };
     };
     const steps: [string, () => Snapshot][] = [
       ['first', () => snap], ['unchanged', () => snap], ['last chunk', () => edit(399, 1)], ['first chunk', () => edit(0, 2)],
-      ['middle', () => edit(200, 3)], ['one deleted: later chunks shift', () => ({ ...snap, ingresses: snap.ingresses.slice(1) })],
+      ['middle', () => edit(200, 3)], ['one deleted: later chunks shift', () => ({ ...snap, Ingress: snap.Ingress.slice(1) })],
     ];
     const writer = new DblessBodyWriter();
     for (const [step, next] of steps) {
@@ -132,12 +132,12 @@ describe('DB-less /config body', () => {
   it('keeps each writer\'s memory its own: bodies another writer writes in between change nothing', () => {
     const settings = { ...DEFAULT_SETTINGS };
     const first = generateCluster({ n: 400 }).snapshot;
-    const ingresses = [...first.ingresses];
+    const ingresses = [...first.Ingress];
     ingresses[200] = editIngress(ingresses[200] as V1Ingress, 1);
     // Translated first, in this order, so the edit reuses the translator's entities.
     const { translate } = createTranslator();
     const before = translate(first, { settings }).config;
-    const after = translate({ ...first, ingresses }, { settings }).config;
+    const after = translate({ ...first, Ingress: ingresses }, { settings }).config;
     const other = translate(generateCluster({ n: 300, seed: 7 }).snapshot, { settings }).config;
     const mine = new DblessBodyWriter();
     const theirs = new DblessBodyWriter();
@@ -156,7 +156,7 @@ describe('DB-less /config body', () => {
     this.timeout(60_000);
     const n = 10_000;
     const { snapshot: snap } = generateCluster({ n, seed: 1 });
-    expect(snap.ingresses.every((i) => i.metadata?.uid !== undefined), 'objects carry uids as an API server gives them').to.equal(true);
+    expect(snap.Ingress.every((i) => i.metadata?.uid !== undefined), 'objects carry uids as an API server gives them').to.equal(true);
     const { config } = createTranslator().translate(snap, { settings: DEFAULT_SETTINGS });
     const text = dblessBody({ ...config, certificates: [] });
     expect(text.match(/k8s-uid:/g)?.length, 'one uid tag per service, and one per Ingress in each chunk').to.be.above(n);

@@ -92,7 +92,7 @@ describe('DB-less sync engine (against the Kong double)', () => {
     const engine = engineWith();
     const request = syncRequest(() => snapshot, [double.url]);
     await engine.sync(request);
-    snapshot = { ...snapshot, ingresses: [...snapshot.ingresses, ingress('blog', [{ host: 'blog.example.com', path: '/', service: 'frontend' }])] };
+    snapshot = { ...snapshot, Ingress: [...snapshot.Ingress, ingress('blog', [{ host: 'blog.example.com', path: '/', service: 'frontend' }])] };
     const report = await engine.sync(request);
     expect(report.gateways[0]?.status).to.equal('pushed');
     expect(configPosts(double)).to.equal(2);
@@ -128,7 +128,7 @@ describe('DB-less sync engine (against the Kong double)', () => {
   it('does not push an empty config again although Kong shows an all-zero hash for it', async () => {
     const double = await start();
     const engine = engineWith();
-    snapshot = { ...snapshot, ingresses: [] };
+    snapshot = { ...snapshot, Ingress: [] };
     const request = syncRequest(() => snapshot, [double.url]);
     expect((await engine.sync(request)).gateways[0]?.status).to.equal('pushed');
     expect(double.configurationHash()).to.equal('00000000000000000000000000000000');
@@ -138,7 +138,7 @@ describe('DB-less sync engine (against the Kong double)', () => {
   it('leaves out an object Kong rejects, reports it, and applies the rest', async () => {
     const double = await start();
     const engine = engineWith();
-    snapshot = { ...snapshot, ingresses: [...snapshot.ingresses, ingress('broken', [{ host: 'bad.example.com', path: '/', service: 'orders' }])] };
+    snapshot = { ...snapshot, Ingress: [...snapshot.Ingress, ingress('broken', [{ host: 'bad.example.com', path: '/', service: 'orders' }])] };
     const broken = 'shop.broken.orders.bad.example.com.80';
     double.rejectEntity(broken);
     const request = syncRequest(() => snapshot, [double.url]);

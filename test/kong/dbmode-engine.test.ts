@@ -61,7 +61,7 @@ describe('DB-mode sync engine (against the Kong double)', () => {
   it('makes exactly the writes one changed Ingress needs', async () => {
     await engine.sync(request);
     double.clearRequests();
-    snapshot = { ...snapshot, ingresses: snapshot.ingresses.map((i) => (i.metadata?.name === 'api' ? ingress('api', [{ host: 'api.example.com', path: '/v2', service: 'orders' }]) : i)) };
+    snapshot = { ...snapshot, Ingress: snapshot.Ingress.map((i) => (i.metadata?.name === 'api' ? ingress('api', [{ host: 'api.example.com', path: '/v2', service: 'orders' }]) : i)) };
     const report = await engine.sync(request);
     expect(report.gateways[0]).to.include({ created: 0, updated: 1, deleted: 0, writes: 1 });
     expect(writesSummary(double)).to.deep.equal(['PUT routes']);
@@ -72,7 +72,7 @@ describe('DB-mode sync engine (against the Kong double)', () => {
   it('deletes the entities of a removed Ingress, children before parents', async () => {
     await engine.sync(request);
     double.clearRequests();
-    snapshot = { ...snapshot, ingresses: snapshot.ingresses.filter((i) => i.metadata?.name !== 'api') };
+    snapshot = { ...snapshot, Ingress: snapshot.Ingress.filter((i) => i.metadata?.name !== 'api') };
     const report = await engine.sync(request);
     expect(report.gateways[0]).to.include({ created: 0, updated: 0, deleted: 2 });
     expect(double.writes().map((w) => `${w.method} ${w.path.split('/')[1] ?? ''}`)).to.deep.equal(['DELETE routes', 'DELETE services']);
@@ -99,7 +99,7 @@ describe('DB-mode sync engine (against the Kong double)', () => {
     const foreignRoute = await admin(double, 'POST', '/services/legacy/routes', { name: 'legacy-route', paths: ['/legacy'] });
     const before = JSON.stringify([foreignService.body, foreignRoute.body]);
     await engine.sync(request);
-    snapshot = { ...snapshot, ingresses: [] };
+    snapshot = { ...snapshot, Ingress: [] };
     await engine.sync(request);
 
     expect(double.state.services.map((s) => s.name)).to.deep.equal(['legacy']);
@@ -113,7 +113,7 @@ describe('DB-mode sync engine (against the Kong double)', () => {
     await engine.sync(request);
     const orders = double.state.services.find((s) => s.name === 'shop.orders.80');
     expect((await admin(double, 'POST', `/services/${String(orders?.id)}/routes`, { name: 'foreign', paths: ['/foreign'] })).status).to.equal(201);
-    snapshot = { ...snapshot, ingresses: snapshot.ingresses.filter((i) => i.metadata?.name !== 'api') };
+    snapshot = { ...snapshot, Ingress: snapshot.Ingress.filter((i) => i.metadata?.name !== 'api') };
     const report = await engine.sync(request);
     expect(report.gateways[0]).to.include({ status: 'pushed', deleted: 1 });
     expect(report.rejected).to.deep.equal([]);
@@ -124,7 +124,7 @@ describe('DB-mode sync engine (against the Kong double)', () => {
   it('writes nothing when the tag-filtered listing fails, even with stale owned entities around', async () => {
     await admin(double, 'POST', '/services', { name: 'foreign', host: 'foreign.internal' });
     await engine.sync(request);
-    snapshot = { ...snapshot, ingresses: [] };
+    snapshot = { ...snapshot, Ingress: [] };
     double.clearRequests();
     double.failNext(50, 500);
 
@@ -150,7 +150,7 @@ describe('DB-mode sync engine (against the Kong double)', () => {
   });
 
   it('leaves out an object whose entity Kong rejects and applies the rest', async () => {
-    snapshot = { ...snapshot, ingresses: [...snapshot.ingresses, ingress('broken', [{ host: 'bad.example.com', path: '/', service: 'orders' }])] };
+    snapshot = { ...snapshot, Ingress: [...snapshot.Ingress, ingress('broken', [{ host: 'bad.example.com', path: '/', service: 'orders' }])] };
     double.rejectEntity('shop.broken.orders.bad.example.com.80');
     const report = await engine.sync(request);
 

@@ -37,14 +37,14 @@ export function ingress(name: string, rules: { host?: string; path: string; serv
 /** A small shop: two Services, two Ingresses. */
 export function shopSnapshot(): Snapshot {
   return {
-    ingresses: [
+    Ingress: [
       ingress('web', [{ host: 'shop.example.com', path: '/', service: 'frontend' }]),
       ingress('api', [{ host: 'api.example.com', path: '/v1', service: 'orders' }]),
     ],
-    ingressClasses: [{ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'kong' }, spec: { controller: 'meshdoor.dev/ingress-controller' } }],
-    services: [service('frontend'), service('orders')],
-    endpointSlices: [],
-    secrets: [],
+    IngressClass: [{ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'kong' }, spec: { controller: 'meshdoor.dev/ingress-controller' } }],
+    Service: [service('frontend'), service('orders')],
+    EndpointSlice: [],
+    Secret: [],
   };
 }
 

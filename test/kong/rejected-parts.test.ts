@@ -29,7 +29,7 @@ describe('Kong rejections: finest grain and one POST per change (DB-less double)
   const configPosts = (): number => double.writes().filter((r) => r.path === '/config').length;
   const engine = (rejections?: RejectionMemory): DblessSyncEngine =>
     new DblessSyncEngine({ clientFor: (t) => pool.get(t), ...(rejections ? { rejections } : {}) });
-  const withIngress = (ing: V1Ingress): Snapshot => ({ ...shopSnapshot(), ingresses: [...shopSnapshot().ingresses, ing], services: [service('frontend'), service('orders')] });
+  const withIngress = (ing: V1Ingress): Snapshot => ({ ...shopSnapshot(), Ingress: [...shopSnapshot().Ingress, ing], Service: [service('frontend'), service('orders')] });
   const served = (path: string): boolean => double.route({ host: 'multi.example.com', path }).status === 200;
 
   beforeEach(async () => {
@@ -81,7 +81,7 @@ describe('Kong rejections: finest grain and one POST per change (DB-less double)
     expect(configPosts()).to.equal(2);
 
     double.clearRequests();
-    snapshot = { ...snapshot, ingresses: [...snapshot.ingresses, ingress('extra', [{ host: 'extra.example.com', path: '/', service: 'orders' }])] };
+    snapshot = { ...snapshot, Ingress: [...snapshot.Ingress, ingress('extra', [{ host: 'extra.example.com', path: '/', service: 'orders' }])] };
     const next = await e.sync(request);
     expect(next.gateways[0]?.status).to.equal('pushed');
     expect(configPosts(), 'one POST: the rejected path is left out up front').to.equal(1);
@@ -90,7 +90,7 @@ describe('Kong rejections: finest grain and one POST per change (DB-less double)
 
     double.clearRequests();
     const edited = multiPath('multi', 'multi.example.com', ['/a', '/bad', '/d']);
-    snapshot = { ...snapshot, ingresses: snapshot.ingresses.map((i) => (i.metadata?.name === 'multi' ? edited : i)) };
+    snapshot = { ...snapshot, Ingress: snapshot.Ingress.map((i) => (i.metadata?.name === 'multi' ? edited : i)) };
     await e.sync(request);
     expect(configPosts(), 'the edited object is tried again').to.equal(2);
   });
@@ -131,7 +131,7 @@ describe('Kong rejections: finest grain and one POST per change (DB-less double)
   });
 
   it('reports the configuration_hash Kong shows, also for an empty config (all zeros)', async () => {
-    snapshot = { ...snapshot, ingresses: [] };
+    snapshot = { ...snapshot, Ingress: [] };
     const report = await engine().sync(syncRequest(() => snapshot, [double.url]));
     expect(report.gateways[0]?.configHash).to.equal('00000000000000000000000000000000');
     snapshot = shopSnapshot();

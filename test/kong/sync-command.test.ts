@@ -40,7 +40,7 @@ describe('meshdoor sync / diff commands', () => {
     dir = mkdtempSync(join(tmpdir(), 'meshdoor-sync-'));
     const s = shopSnapshot();
     manifests = join(dir, 'shop.yaml');
-    writeFileSync(manifests, [...s.ingressClasses, ...s.services, ...s.ingresses].map((o) => stringify(o)).join('---\n'));
+    writeFileSync(manifests, [...s.IngressClass, ...s.Service, ...s.Ingress].map((o) => stringify(o)).join('---\n'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
   afterEach(async () => { await Promise.all(doubles.splice(0).map((d) => d.close())); });
@@ -119,11 +119,11 @@ describe('meshdoor sync / diff commands', () => {
       await capture(runSync, ['--once', '-f', manifests, '--kong-admin-url', kong.url]);
       expect((await capture(runDiff, ['-f', manifests, '--kong-admin-url', kong.url])).code, 'no differences: exit 0').to.equal(0);
       const edited = shopSnapshot();
-      const api = edited.ingresses.find((i) => i.metadata?.name === 'api');
+      const api = edited.Ingress.find((i) => i.metadata?.name === 'api');
       const path = api?.spec?.rules?.[0]?.http?.paths[0];
       if (path) path.path = '/v2';
       const changed = join(dir, `changed-${mode}.yaml`);
-      writeFileSync(changed, [...edited.ingressClasses, ...edited.services, ...edited.ingresses.filter((i) => i.metadata?.name === 'api')].map((o) => stringify(o)).join('---\n'));
+      writeFileSync(changed, [...edited.IngressClass, ...edited.Service, ...edited.Ingress.filter((i) => i.metadata?.name === 'api')].map((o) => stringify(o)).join('---\n'));
       kong.clearRequests();
       const after = await capture(runDiff, ['-f', changed, '--kong-admin-url', kong.url]);
       expect(after.out).to.contain('~ route shop.api.orders.api.example.com.80 (fields: paths)');

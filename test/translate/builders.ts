@@ -88,15 +88,31 @@ export function endpointSlice(serviceName: string, ports: Array<{ name?: string;
   };
 }
 
-export function snapshot(parts: Partial<Snapshot>): Snapshot {
-  return { ingresses: [], ingressClasses: [], services: [], endpointSlices: [], secrets: [], ...parts };
+/** A test's objects by plural name (`{ ingresses, services }` reads well at the call site). */
+export interface SnapshotParts {
+  ingresses?: readonly V1Ingress[];
+  ingressClasses?: readonly V1IngressClass[];
+  services?: readonly V1Service[];
+  endpointSlices?: readonly V1EndpointSlice[];
+  secrets?: readonly V1Secret[];
+}
+
+/** The snapshot (keyed by kind) holding these objects; kinds not given are empty. */
+export function snapshot(parts: SnapshotParts): Snapshot {
+  return {
+    Ingress: parts.ingresses ?? [],
+    IngressClass: parts.ingressClasses ?? [],
+    Service: parts.services ?? [],
+    EndpointSlice: parts.endpointSlices ?? [],
+    Secret: parts.secrets ?? [],
+  };
 }
 
 export function settings(overrides: Partial<MeshDoorSettings> = {}): MeshDoorSettings {
   return { ...DEFAULT_SETTINGS, ...overrides };
 }
 
-export function run(parts: Partial<Snapshot>, overrides: Partial<MeshDoorSettings> = {}, exclude?: string[]): TranslateResult {
+export function run(parts: SnapshotParts, overrides: Partial<MeshDoorSettings> = {}, exclude?: string[]): TranslateResult {
   const options = exclude ? { settings: settings(overrides), exclude: new Set(exclude) } : { settings: settings(overrides) };
   return createTranslator().translate(snapshot(parts), options);
 }

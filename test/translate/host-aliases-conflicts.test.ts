@@ -92,9 +92,9 @@ describe('translate: host aliases take part in host + path conflicts', () => {
     const options = { settings: settings() };
     const { translate } = createTranslator();
     const base = snapshot({ services });
-    const before = translate({ ...base, ingresses: [teamA, teamB] }, options);
+    const before = translate({ ...base, Ingress: [teamA, teamB] }, options);
     expect(reasons(before)).to.deep.equal(['Ingress/team-b/site:PathConflict']);
-    const after = translate({ ...base, ingresses: [teamB] }, options);
+    const after = translate({ ...base, Ingress: [teamB] }, options);
     expect(after.failures).to.deep.equal([]);
     expect(routeNamed(after, 'team-b.site.web.b.example.com.80').hosts).to.deep.equal(['b.example.com', 'a.example.com']);
     expect(after.config).to.deep.equal(createTranslator().translate(snapshot({ ingresses: [structuredClone(teamB)], services: structuredClone(services) }), options).config);

@@ -123,7 +123,7 @@ describe('translate: host ownership by namespace', () => {
     // The same lists but the Ingresses: the translator updates its previous pass.
     const base = snapshot({ services });
     const { translate } = createTranslator();
-    const pass = (owner: V1Ingress) => translate({ ...base, ingresses: [owner, teamBOnA] }, options);
+    const pass = (owner: V1Ingress) => translate({ ...base, Ingress: [owner, teamBOnA] }, options);
     expect(Object.keys(routesOf(pass(delegating), 'team-b'))).to.have.length(1);
     const withdrawn = pass(teamA);
     expect(reasons(withdrawn)).to.deep.equal(['Ingress/team-b/site:HostNotOwned']);
@@ -161,7 +161,7 @@ describe('translate: host ownership by namespace', () => {
     const options = (hostOwners?: ReadonlyMap<string, string>) => ({ settings: settings(NAMESPACE_MODE), ...(hostOwners ? { hostOwners } : {}) });
     const base = snapshot({ services });
     const { translate } = createTranslator();
-    const pass = (ingresses: V1Ingress[], hostOwners?: ReadonlyMap<string, string>) => translate({ ...base, ingresses }, options(hostOwners));
+    const pass = (ingresses: V1Ingress[], hostOwners?: ReadonlyMap<string, string>) => translate({ ...base, Ingress: ingresses }, options(hostOwners));
 
     it('reports each host\'s owner, to be fed back', () => {
       const result = pass([teamA, teamBOnA]);

@@ -63,13 +63,13 @@ function edit(snap: Snapshot, random: Random, round: number): Snapshot {
     return next ? [...others, next] : others;
   };
   const roll = random();
-  if (roll < 0.45) return { ...snap, ingresses: replace(snap.ingresses, randomIngress(random, namespace, `ing-${name}`, round)) };
-  if (roll < 0.55) return { ...snap, ingresses: snap.ingresses.filter((i) => i !== pick(random, snap.ingresses)) };
-  if (roll < 0.75) return { ...snap, services: replace(snap.services, randomService(random, namespace, name, round)) };
-  if (roll < 0.8) return { ...snap, services: snap.services.filter((s) => s !== pick(random, snap.services)) };
-  if (roll < 0.9) return { ...snap, endpointSlices: replace(snap.endpointSlices, randomSlice(random, namespace, name)) };
+  if (roll < 0.45) return { ...snap, Ingress: replace(snap.Ingress, randomIngress(random, namespace, `ing-${name}`, round)) };
+  if (roll < 0.55) return { ...snap, Ingress: snap.Ingress.filter((i) => i !== pick(random, snap.Ingress)) };
+  if (roll < 0.75) return { ...snap, Service: replace(snap.Service, randomService(random, namespace, name, round)) };
+  if (roll < 0.8) return { ...snap, Service: snap.Service.filter((s) => s !== pick(random, snap.Service)) };
+  if (roll < 0.9) return { ...snap, EndpointSlice: replace(snap.EndpointSlice, randomSlice(random, namespace, name)) };
   const secretName = pick(random, ['tls-a', 'tls-b']);
-  return { ...snap, secrets: random() < 0.3 ? snap.secrets.filter((s) => s.metadata?.name !== secretName) : replace(snap.secrets, secretFor(random, secretName, namespace, round)) };
+  return { ...snap, Secret: random() < 0.3 ? snap.Secret.filter((s) => s.metadata?.name !== secretName) : replace(snap.Secret, secretFor(random, secretName, namespace, round)) };
 }
 
 function initial(random: Random): Snapshot {
@@ -188,7 +188,7 @@ describe('incremental translation', () => {
         let owners: ReadonlyMap<string, string> | undefined;
         for (let round = 1; round <= 120; round += 1) {
           ingresses = editIngresses(rnd, ingresses, round);
-          const snap = { ...base, ingresses };
+          const snap = { ...base, Ingress: ingresses };
           const opts = owners ? { ...options, hostOwners: owners } : options;
           const incremental = translate(snap, opts);
           const scratch = fromScratch(snap, opts);
@@ -250,7 +250,7 @@ describe('incremental translation', () => {
       const base = snapshot({ services: [web, api] });
       const { translate } = createTranslator();
       ingressLists.forEach((ingresses, pass) => {
-        const snap = { ...base, ingresses };
+        const snap = { ...base, Ingress: ingresses };
         expect(comparable(translate(snap, options)), `pass ${pass}`).to.deep.equal(comparable(fromScratch(snap, options)));
       });
     }

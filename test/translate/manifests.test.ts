@@ -27,18 +27,18 @@ describe('loadManifests', () => {
     write('c.json', JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'e1' } }] }));
     write('notes.txt', 'not a manifest');
     const { snapshot, meshdoors } = await loadManifests([dir]);
-    expect(snapshot.ingresses.map((i) => [i.metadata?.namespace, i.metadata?.name])).to.deep.equal([['default', 'i1']]);
-    expect(snapshot.services.map((s) => [s.metadata?.namespace, s.metadata?.name])).to.deep.equal([['kong', 's1']]);
-    expect(snapshot.ingressClasses.map((c) => c.metadata)).to.deep.equal([{ name: 'kong' }]);
-    expect(snapshot.endpointSlices.map((e) => e.metadata?.namespace)).to.deep.equal(['default']);
+    expect(snapshot.Ingress.map((i) => [i.metadata?.namespace, i.metadata?.name])).to.deep.equal([['default', 'i1']]);
+    expect(snapshot.Service.map((s) => [s.metadata?.namespace, s.metadata?.name])).to.deep.equal([['kong', 's1']]);
+    expect(snapshot.IngressClass.map((c) => c.metadata)).to.deep.equal([{ name: 'kong' }]);
+    expect(snapshot.EndpointSlice.map((e) => e.metadata?.namespace)).to.deep.equal(['default']);
     expect(meshdoors.map((m) => m.metadata?.name)).to.deep.equal(['default']);
   });
 
   it('turns Secret stringData into base64 data as the API server does', async () => {
     const file = write('s.yaml', 'apiVersion: v1\nkind: Secret\nmetadata: {name: t}\ntype: kubernetes.io/tls\ndata: {other: eA==}\nstringData: {tls.crt: hello}');
     const { snapshot } = await loadManifests([file]);
-    expect(snapshot.secrets[0]?.data).to.deep.equal({ other: 'eA==', 'tls.crt': Buffer.from('hello').toString('base64') });
-    expect(snapshot.secrets[0]).to.not.have.property('stringData');
+    expect(snapshot.Secret[0]?.data).to.deep.equal({ other: 'eA==', 'tls.crt': Buffer.from('hello').toString('base64') });
+    expect(snapshot.Secret[0]).to.not.have.property('stringData');
   });
 
   it('names the file when YAML is invalid', async () => {

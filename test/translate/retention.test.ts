@@ -36,14 +36,14 @@ describe('translator memory across passes', () => {
     const slices = [endpointSlice('stays', [{ port: 8080 }], [{ ip: '10.0.0.1' }]), endpointSlice('moves', [{ port: 8080 }], [{ ip: '10.0.0.2' }])];
     const stays = service('stays');
     let moves = service('moves');
-    const base: Snapshot = { ingresses, ingressClasses: classes, services: [], endpointSlices: slices, secrets: [] };
-    translate({ ...base, services: [stays, moves] }, { settings: SETTINGS });
+    const base: Snapshot = { Ingress: ingresses, IngressClass: classes, Service: [], EndpointSlice: slices, Secret: [] };
+    translate({ ...base, Service: [stays, moves] }, { settings: SETTINGS });
     const replaced = new WeakRef(moves);
     // Annotation touches: each pass gets a new Service list, so new lookup tables;
     // the Ingress `stays` reads nothing that changed, so its plan is reused throughout.
     for (let round = 1; round <= 3; round += 1) {
       moves = touched(moves, round);
-      translate({ ...base, services: [stays, moves] }, { settings: SETTINGS });
+      translate({ ...base, Service: [stays, moves] }, { settings: SETTINGS });
     }
     expect(await collected(replaced), 'the Service replaced in the first pass is still reachable').to.equal(true);
   });
@@ -57,13 +57,13 @@ describe('translator memory across passes', () => {
     const services = [service('stays'), service('moves')];
     const stays = endpointSlice('stays', [{ port: 8080 }], [{ ip: '10.0.0.1' }]);
     let moves = endpointSlice('moves', [{ port: 8080 }], [{ ip: '10.0.0.2' }]);
-    const base: Snapshot = { ingresses, ingressClasses: [ingressClass('kong')], services, endpointSlices: [], secrets: [] };
-    translate({ ...base, endpointSlices: [stays, moves] }, { settings: SETTINGS });
+    const base: Snapshot = { Ingress: ingresses, IngressClass: [ingressClass('kong')], Service: services, EndpointSlice: [], Secret: [] };
+    translate({ ...base, EndpointSlice: [stays, moves] }, { settings: SETTINGS });
     const replaced = new WeakRef(moves);
     // Port flips.
     for (let round = 1; round <= 3; round += 1) {
       moves = endpointSlice('moves', [{ port: 8080 + round }], [{ ip: '10.0.0.2' }]);
-      translate({ ...base, endpointSlices: [stays, moves] }, { settings: SETTINGS });
+      translate({ ...base, EndpointSlice: [stays, moves] }, { settings: SETTINGS });
     }
     expect(await collected(replaced), 'the EndpointSlice replaced in the first pass is still reachable').to.equal(true);
   });
@@ -71,14 +71,14 @@ describe('translator memory across passes', () => {
   it('edited Ingresses do not keep earlier Ingress lists reachable', async () => {
     const { translate } = createTranslator();
     const services = [service('a'), service('b')];
-    const base: Snapshot = { ingresses: [], ingressClasses: [ingressClass('kong')], services, endpointSlices: [], secrets: [] };
+    const base: Snapshot = { Ingress: [], IngressClass: [ingressClass('kong')], Service: services, EndpointSlice: [], Secret: [] };
     let a = ingress('a', { rules: [rule('a.example.com', ['/v0', 'Prefix', 'a', 80])] });
     const b = ingress('b', { rules: [rule('b.example.com', ['/', 'Prefix', 'b', 80])] });
-    translate({ ...base, ingresses: [a, b] }, { settings: SETTINGS });
+    translate({ ...base, Ingress: [a, b] }, { settings: SETTINGS });
     const replaced = new WeakRef(a);
     for (let round = 1; round <= 3; round += 1) {
       a = ingress('a', { rules: [rule('a.example.com', [`/v${round}`, 'Prefix', 'a', 80])] });
-      translate({ ...base, ingresses: [a, b] }, { settings: SETTINGS });
+      translate({ ...base, Ingress: [a, b] }, { settings: SETTINGS });
     }
     expect(await collected(replaced), 'the Ingress replaced in the first pass is still reachable').to.equal(true);
   });

@@ -11,10 +11,10 @@ const options = { settings: DEFAULT_SETTINGS };
 const comparable = (result: TranslateResult): unknown => JSON.parse(JSON.stringify(result));
 
 function withEdit(snapshot: Snapshot, index: number, round: number): Snapshot {
-  const ingresses = [...snapshot.ingresses];
+  const ingresses = [...snapshot.Ingress];
   const edited = ingresses[index];
   if (edited) ingresses[index] = editIngress(edited, round);
-  return { ...snapshot, ingresses };
+  return { ...snapshot, Ingress: ingresses };
 }
 
 const fresh = (snapshot: Snapshot): TranslateResult => createTranslator().translate(structuredClone(snapshot), options);

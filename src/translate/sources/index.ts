@@ -13,7 +13,7 @@ export * from './ingress/index.ts';
  * Translated kinds, in the order their objects are planned. Typed by the
  * shared form, which still carries the Ingress it came from (plans.ts).
  */
-export const SOURCE_KINDS: readonly SourceKind<V1Ingress>[] = [INGRESS_SOURCE];
+export const SOURCE_KINDS: readonly SourceKind<V1Ingress, 'Ingress'>[] = [INGRESS_SOURCE];
 
 /** Every kind the translator reads: source kinds, then referenced ones. */
 export const TRANSLATED_KINDS: readonly KindDescription[] = [...SOURCE_KINDS, ...REFERENCED_KINDS];

@@ -6,7 +6,9 @@
 import type { KubeObject } from '../objects.ts';
 import type { TranslateContext } from '../context.ts';
 import type { IngressPlan } from '../plans.ts';
-import type { ObjectKind, Snapshot } from '../types.ts';
+import type { SnapshotIndex } from '../snapshot-index.ts';
+import type { SnapshotKind } from '../types.ts';
+import type { ClassOwnership } from './ingress/class.ts';
 
 /** A ClusterRole rule the controller needs for the kind. */
 export interface RbacRule {
@@ -16,15 +18,16 @@ export interface RbacRule {
 }
 
 /** What every kind the controller reads is: where it comes from, and where the snapshot holds it. */
-export interface KindDescription {
-  kind: ObjectKind;
+export interface KindDescription<K extends SnapshotKind = SnapshotKind> {
+  /** Also its list in the snapshot (`snapshot[kind]`). */
+  kind: K;
   /** `group/version` (`v1` for the core group), as in a manifest. */
   apiVersion: string;
   /** The API resource (plural) watched. */
   resource: string;
   namespaced: boolean;
-  /** The snapshot's list of these objects. */
-  list: keyof Snapshot;
+  /** The role of the controller's watches of these objects (also the `role` label of the watch metrics). */
+  watchRole: string;
   /** Rules the controller's ClusterRole must grant (deploy/rbac.yaml, checked by a test). */
   rbac: readonly RbacRule[];
 }
@@ -36,8 +39,12 @@ export interface ReferencedKind extends KindDescription {
 }
 
 /** A kind translated into Kong configuration. */
-export interface SourceKind<T extends KubeObject = KubeObject> extends KindDescription {
-  objects(snapshot: Snapshot): readonly T[];
+export interface SourceKind<T extends KubeObject = KubeObject, K extends SnapshotKind = SnapshotKind> extends KindDescription<K> {
+  /**
+   * Whether the object is meant for this bridge (its class is ours), whatever a
+   * pass leaves out: the controller clears the status of those it could not configure.
+   */
+  isOwn(obj: T, own: ClassOwnership, index: Pick<SnapshotIndex, 'lookupIngressClass'>): boolean;
   /** Whether this pass translates the object at all (named, not excluded, meant for this bridge). */
   isServed(ctx: TranslateContext, obj: T): boolean;
   /** Its claims in the shared form; bad parts become failures on ctx. Undefined when none of it can be configured. */

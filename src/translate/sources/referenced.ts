@@ -5,22 +5,22 @@ const LIST_WATCH = ['list', 'watch'] as const;
 
 export const REFERENCED_KINDS: readonly ReferencedKind[] = [
   {
-    kind: 'IngressClass', apiVersion: 'networking.k8s.io/v1', resource: 'ingressclasses', namespaced: false, list: 'ingressClasses',
+    kind: 'IngressClass', apiVersion: 'networking.k8s.io/v1', resource: 'ingressclasses', namespaced: false, watchRole: 'ingressClasses',
     rbac: [{ apiGroups: ['networking.k8s.io'], resources: ['ingressclasses'], verbs: LIST_WATCH }],
     lookedUpBy: 'name: spec.ingressClassName of an Ingress',
   },
   {
-    kind: 'Service', apiVersion: 'v1', resource: 'services', namespaced: true, list: 'services',
+    kind: 'Service', apiVersion: 'v1', resource: 'services', namespaced: true, watchRole: 'services',
     rbac: [{ apiGroups: [''], resources: ['services'], verbs: LIST_WATCH }],
     lookedUpBy: 'namespace and name: a backend of a source object',
   },
   {
-    kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1', resource: 'endpointslices', namespaced: true, list: 'endpointSlices',
+    kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1', resource: 'endpointslices', namespaced: true, watchRole: 'endpointSlices',
     rbac: [{ apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: LIST_WATCH }],
     lookedUpBy: 'the kubernetes.io/service-name label: the endpoints of a backend Service',
   },
   {
-    kind: 'Secret', apiVersion: 'v1', resource: 'secrets', namespaced: true, list: 'secrets',
+    kind: 'Secret', apiVersion: 'v1', resource: 'secrets', namespaced: true, watchRole: 'secrets',
     rbac: [{ apiGroups: [''], resources: ['secrets'], verbs: LIST_WATCH }],
     lookedUpBy: 'namespace and name: a TLS section of a source object',
   },

@@ -101,11 +101,11 @@ export function scenario(ingress: V1Ingress, options: ScenarioOptions = {}): Sce
   const flavor = options.flavor ?? 'traditional_compatible';
   const settings: MeshDoorSettings = { ...DEFAULT_SETTINGS, ...options.settings, routerFlavor: flavor };
   const result = createTranslator().translate({
-    ingresses: [ingress],
-    ingressClasses: [],
-    services: echoServices(ingress),
-    endpointSlices: options.endpointSlices ?? [],
-    secrets: options.secrets ?? [],
+    Ingress: [ingress],
+    IngressClass: [],
+    Service: echoServices(ingress),
+    EndpointSlice: options.endpointSlices ?? [],
+    Secret: options.secrets ?? [],
   }, { settings });
   const verdict = validateDeclarativeConfig(structuredClone(result.config), { routerFlavor: flavor, flattenErrors: true });
   if (!verdict.ok) expect.fail(`Kong rejects the translated config: ${JSON.stringify(verdict.body)}`);

@@ -28,8 +28,8 @@ spec:
 
 function serve(ingresses: V1Ingress[], flavor: (typeof FLAVORS)[number]): (url: string) => string | 404 {
   const result = createTranslator().translate({
-    ingresses, ingressClasses: [], secrets: [], endpointSlices: [],
-    services: ingresses.flatMap(echoServices),
+    Ingress: ingresses, IngressClass: [], Secret: [], EndpointSlice: [],
+    Service: ingresses.flatMap(echoServices),
   }, { settings: { ...DEFAULT_SETTINGS, routerFlavor: flavor } });
   expect(result.failures).to.deep.equal([]);
   const verdict = validateDeclarativeConfig(structuredClone(result.config), { routerFlavor: flavor, flattenErrors: false });

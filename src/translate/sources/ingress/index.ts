@@ -10,18 +10,18 @@ export {
 export type { ClassOwnership } from './class.ts';
 export { planIngress, resolveIngressBackend } from './rules.ts';
 
-export const INGRESS_SOURCE: SourceKind<V1Ingress> = {
+export const INGRESS_SOURCE: SourceKind<V1Ingress, 'Ingress'> = {
   kind: 'Ingress',
   apiVersion: 'networking.k8s.io/v1',
   resource: 'ingresses',
   namespaced: true,
-  list: 'ingresses',
+  watchRole: 'ingresses',
   rbac: [
     { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: ['list', 'watch'] },
     { apiGroups: ['networking.k8s.io'], resources: ['ingresses/status'], verbs: ['patch'] },
   ],
   status: 'loadBalancer',
-  objects: (snapshot) => snapshot.ingresses,
+  isOwn: isIngressServed,
   isServed: (ctx, ingress) => Boolean(ingress.metadata?.name) && !ctx.isExcluded('Ingress', ingress) && isIngressServed(ingress, ctx.settings, ctx.index),
   plan: planIngress,
 };
