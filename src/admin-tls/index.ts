@@ -12,3 +12,4 @@ export { signedBy } from './x509.ts';
 export { splitBundle } from './x509.ts';
 export { createCa } from './x509.ts';
 export { issueLeaf } from './x509.ts';
+export { applyDataPatch } from './secret-data.ts';
