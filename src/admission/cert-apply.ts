@@ -1,6 +1,6 @@
 // A certificate step → the keys to write into the webhook Secret. Generates
 // keys and certificates; writes nothing itself.
-import { applyDataPatch, createCa, issueLeaf, type KeyPairPem } from '../admin-tls/index.ts';
+import { createCa, issueLeaf, type KeyPairPem } from '../admin-tls/index.ts';
 import { WEBHOOK_KEYS, type SecretText, type WebhookCertPolicy, type WebhookCertStep } from './cert-plan.ts';
 
 /** Keys to set; `null` removes a key. */
@@ -51,5 +51,3 @@ export async function secretWrite(step: WebhookCertStep, secret: SecretText | un
   }
 }
 
-/** The Secret as it reads after `patch` (the admin TLS Secrets' rule: null deletes a key). */
-export const patched = applyDataPatch;

@@ -6,8 +6,7 @@
 // expires.
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
-import { usableCa } from '../admin-tls/index.ts';
-import { certFacts, keyMatches, signedBy, splitBundle } from '../admin-tls/index.ts';
+import { certFacts, keyMatches, signedBy, splitBundle, usableCa } from '../admin-tls/index.ts';
 
 /** Keys of the webhook's Secret (a kubernetes.io/tls-shaped Secret plus meshdoor's CA). */
 export const WEBHOOK_KEYS = { cert: 'tls.crt', key: 'tls.key', ca: 'ca.crt', caKey: 'ca.key', previousCa: 'previous-ca.crt' } as const;

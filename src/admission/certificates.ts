@@ -6,7 +6,8 @@
 import { keyMatches, type KeyPairPem } from '../admin-tls/index.ts';
 import type { Clock } from '../kube/index.ts';
 import { errorField, type Logger } from '../observe/index.ts';
-import { patched, secretWrite } from './cert-apply.ts';
+import { applyDataPatch } from '../admin-tls/index.ts';
+import { secretWrite } from './cert-apply.ts';
 import { planWebhookCerts, WEBHOOK_KEYS, type SecretText, type WebhookCertPolicy } from './cert-plan.ts';
 import type { WebhookApi } from './webhook-api.ts';
 
@@ -75,7 +76,7 @@ export class WebhookCertificates {
       }
       const write = await secretWrite(step, secret, this.o.clock.now(), policy);
       await api.patchSecret(namespace, secretName, write);
-      secret = patched(secret, write);
+      secret = applyDataPatch(secret, write);
     }
     return secret;
   }

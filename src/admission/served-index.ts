@@ -58,7 +58,7 @@ export class ServedIndex {
   private readonly served = new Map<V1Ingress, Served>();
   private readonly claims = new Map<string, PathClaim[]>();
   private readonly users = new Map<string, V1Ingress[]>();
-  private hostServers = new SharedHosts();
+  private hostServers = new SharedHosts(this.memory.ages);
   private ownershipOf: HostOwnership | undefined;
   private owners: ReadonlyMap<string, string> = NO_OWNERS;
 
@@ -133,7 +133,7 @@ export class ServedIndex {
     this.served.clear();
     this.claims.clear();
     this.users.clear();
-    this.hostServers = new SharedHosts();
+    this.hostServers = new SharedHosts(this.memory.ages);
     this.ownershipOf = undefined;
     this.owners = NO_OWNERS;
   }

@@ -99,7 +99,7 @@ class DeltaState {
   private readonly losers = new Set<PathClaim>();
   /** Namespace host ownership: who owns each host, the claims refused for their host, and their failures. */
   private readonly ownership: OwnershipState | undefined;
-  private readonly sharedHosts = new SharedHosts();
+  private readonly sharedHosts: SharedHosts;
   /** Served Ingresses with a tls section. */
   private readonly tlsEntries = new Set<Entry>();
   private readonly conflictFailures = new Map<string, Failure[]>();
@@ -120,7 +120,8 @@ class DeltaState {
   private pendingReleases: (() => void)[] = [];
 
   constructor(readonly ctx: TranslateContext) {
-    this.ownership = ctx.settings.hostOwnership === 'Namespace' ? new OwnershipState() : undefined;
+    this.ownership = ctx.settings.hostOwnership === 'Namespace' ? new OwnershipState(ctx.memory.ages) : undefined;
+    this.sharedHosts = new SharedHosts(ctx.memory.ages);
   }
 
   /** An entry's host claims (none without a plan), for host ownership. */

@@ -10,7 +10,8 @@ import type { FailureReason } from '../model/index.ts';
 import type { V1Ingress } from '@kubernetes/client-node';
 import { HostIndex } from './host-index.ts';
 import type { IngressPlan, PathClaim } from './plans.ts';
-import { compareByAge, compareStrings, namespacedName, refOf } from './objects.ts';
+import { compareStrings, namespacedName, refOf } from './objects.ts';
+import type { ObjectAges } from './objects.ts';
 import type { HostHandOver, ObjectRef } from './types.ts';
 
 export const HOST_DELEGATES_ANNOTATION = 'meshdoor.dev/host-delegates';
@@ -82,8 +83,8 @@ export function claimantOf(claimants: Claimants, plan: IngressPlan): Claimant {
   return known;
 }
 
-function precedes(a: NsClaim, b: NsClaim): number {
-  return Number(b.sticky) - Number(a.sticky) || compareByAge(a.oldest, b.oldest)
+function precedes(ages: ObjectAges, a: NsClaim, b: NsClaim): number {
+  return Number(b.sticky) - Number(a.sticky) || ages.compare(a.oldest, b.oldest)
     || compareStrings(a.host, b.host) || compareStrings(a.namespace, b.namespace);
 }
 
@@ -119,6 +120,9 @@ export class OwnershipState {
   private readonly handOverOf = new Map<string, HostHandOver>();
   private grantsMoved = new Set<string>();
   private listed: { contested: readonly string[]; handOvers: readonly HostHandOver[] } = { contested: [], handOvers: [] };
+
+  /** `ages`: the translator's age keys (who claimed a host first). */
+  constructor(private readonly ages: ObjectAges) {}
 
   /** Path claims refused for their host (their failures are in `failures()`). */
   get refused(): ReadonlySet<PathClaim> {
@@ -161,7 +165,7 @@ export class OwnershipState {
     let blocker: NsClaim | undefined;
     for (const g of this.granted.overlapping(host)) {
       if (g.namespace === namespace || g.delegates.has(namespace)) continue;
-      if (blocker === undefined || precedes(g, blocker) < 0) blocker = g;
+      if (blocker === undefined || precedes(this.ages, g, blocker) < 0) blocker = g;
     }
     return blocker;
   }
@@ -191,7 +195,7 @@ export class OwnershipState {
       touched.add(host);
       c.claimants.delete(claimant);
       for (const path of claimant.paths) this.refusedPaths.delete(path);
-      refresh(c);
+      refresh(this.ages, c);
     }
   }
 
@@ -219,7 +223,7 @@ export class OwnershipState {
         this.all.add(c);
       }
       c.claimants.add(claimant);
-      refresh(c);
+      refresh(this.ages, c);
       touched.add(host);
     }
   }
@@ -258,7 +262,7 @@ export class OwnershipState {
 
   private decide(claims: NsClaim[]): void {
     for (const c of claims) c.sticky = this.remembered.get(c.host) === c.namespace;
-    claims.sort(precedes);
+    claims.sort((a, b) => precedes(this.ages, a, b));
     for (const c of claims) {
       const blocker = this.blockerOf(c.host, c.namespace) as NsClaim | undefined;
       if (blocker) this.refuse(c, blocker);
@@ -314,11 +318,11 @@ export class OwnershipState {
 }
 
 /** A claim's oldest Ingress and delegates, from the Ingresses claiming it now. */
-function refresh(c: NsClaim): void {
+function refresh(ages: ObjectAges, c: NsClaim): void {
   c.delegates = new Set();
   let oldest: V1Ingress | undefined;
   for (const claimant of c.claimants) {
-    if (oldest === undefined || compareByAge(claimant.ingress, oldest) < 0) oldest = claimant.ingress;
+    if (oldest === undefined || ages.compare(claimant.ingress, oldest) < 0) oldest = claimant.ingress;
     for (const ns of claimant.delegates) c.delegates.add(ns);
   }
   if (oldest) c.oldest = oldest;

@@ -25,7 +25,7 @@ export interface HostOwnership {
 
 /** Every claim decided at once, remembered owners first; the refusals are reported. */
 export function resolveHostOwnership(ctx: TranslateContext, plans: readonly IngressPlan[]): OwnershipState {
-  const state = new OwnershipState();
+  const state = new OwnershipState(ctx.memory.ages);
   state.update(ctx.hostOwners ?? NO_OWNERS, [], plans.map((plan) => claimantOf(ctx.memory.claimants, plan)));
   for (const [object, reason, message] of state.failures()) ctx.failures.add(object, reason, message);
   return state;

@@ -71,11 +71,6 @@ export function precedence(winner: KubeObject, loser: KubeObject): string {
 
 interface AgeKey { time: number; name: string }
 
-/** Oldest first, then by namespace/name; for a few objects (ObjectAges keeps the keys for large sorts). */
-export function compareByAge(a: KubeObject, b: KubeObject): number {
-  return compareAgeKeys({ time: creationTime(a), name: namespacedName(a) }, { time: creationTime(b), name: namespacedName(b) });
-}
-
 /** Orders objects oldest first (creationTimestamp), then by namespace/name: who wins a conflict. */
 export class ObjectAges {
   // Objects are replaced, never mutated: each object's age key is made once.

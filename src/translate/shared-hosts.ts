@@ -4,7 +4,8 @@
 // name under it count as two hosts. Kept per Ingress, so an edit costs the
 // hosts it touches.
 import type { V1Ingress } from '@kubernetes/client-node';
-import { compareByAge, compareStrings, refOf } from './objects.ts';
+import { compareStrings, refOf } from './objects.ts';
+import type { ObjectAges } from './objects.ts';
 import type { RoutePlan } from './route-plans.ts';
 import type { SharedHost } from './types.ts';
 
@@ -21,6 +22,9 @@ export class SharedHosts {
   private readonly dirty = new Set<string>();
   private readonly shared = new Map<string, SharedHost>();
   private listed: readonly SharedHost[] = [];
+
+  /** `ages`: the translator's age keys (each namespace's oldest Ingress is named). */
+  constructor(private readonly ages: ObjectAges) {}
 
   /** An Ingress that served the hosts `before` now serves `after`. */
   serve(ingress: V1Ingress, before: ReadonlySet<string>, after: ReadonlySet<string>): void {
@@ -49,7 +53,7 @@ export class SharedHosts {
   /** Who serves `host` now: per namespace (sorted), its oldest Ingress serving it. */
   servedFrom(host: string): SharedHost['servedFrom'] {
     const byNamespace = this.servers.get(host);
-    return byNamespace ? sharedHost(host, byNamespace).servedFrom : [];
+    return byNamespace ? sharedHost(this.ages, host, byNamespace).servedFrom : [];
   }
 
   /** The shared hosts, sorted by host; the same array while none of them changed. */
@@ -59,7 +63,7 @@ export class SharedHosts {
     for (const host of this.dirty) {
       const byNamespace = this.servers.get(host);
       if (byNamespace && byNamespace.size > 1) {
-        this.shared.set(host, sharedHost(host, byNamespace));
+        this.shared.set(host, sharedHost(this.ages, host, byNamespace));
         changed = true;
       } else changed = this.shared.delete(host) || changed;
     }
@@ -77,9 +81,9 @@ export function sharedHostMessage(shared: SharedHost): string {
     + 'spec.hosts.ownership Shared merges their paths; Namespace keeps a host to one namespace';
 }
 
-function sharedHost(host: string, byNamespace: ReadonlyMap<string, ReadonlySet<V1Ingress>>): SharedHost {
+function sharedHost(ages: ObjectAges, host: string, byNamespace: ReadonlyMap<string, ReadonlySet<V1Ingress>>): SharedHost {
   const servedFrom = [...byNamespace].map(([namespace, ingresses]) => {
-    const [oldest] = [...ingresses].sort(compareByAge);
+    const [oldest] = ages.sort([...ingresses]);
     return { namespace, ingress: refOf('Ingress', oldest ?? {}) };
   });
   return { host, servedFrom: servedFrom.sort((a, b) => compareStrings(a.namespace, b.namespace)) };

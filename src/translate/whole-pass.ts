@@ -13,7 +13,7 @@ import { planIncrementally } from './ingress-memo.ts';
 import type { IngressPlan } from './plans.ts';
 import { resolveIngressBackend, SOURCE_KINDS } from './sources/index.ts';
 import { compareStrings, namespacedName, precedence, refOf } from './objects.ts';
-import type { KeyedRef, KeyedRefs, KubeObject } from './objects.ts';
+import type { KeyedRef, KeyedRefs, KubeObject, ObjectAges } from './objects.ts';
 import { planDefaultBackendRoute, planIngressRoutes } from './route-plans.ts';
 import type { RoutePlan } from './route-plans.ts';
 import { servedHosts, SharedHosts } from './shared-hosts.ts';
@@ -84,14 +84,14 @@ export function hostReport(ownership: OwnershipState | undefined, shared: readon
   return { owners: ownership?.owners ?? NO_OWNERS, contested: ownership?.contested ?? [], handOvers: ownership?.handOvers ?? [], shared };
 }
 
-function sharedHostsOf(routes: readonly RoutePlan[]): readonly SharedHost[] {
+function sharedHostsOf(ages: ObjectAges, routes: readonly RoutePlan[]): readonly SharedHost[] {
   const byIngress = new Map<V1Ingress, RoutePlan[]>();
   for (const route of routes) {
     const own = byIngress.get(route.ingress);
     if (own) own.push(route);
     else byIngress.set(route.ingress, [route]);
   }
-  const shared = new SharedHosts();
+  const shared = new SharedHosts(ages);
   for (const [ingress, own] of byIngress) shared.serve(ingress, new Set(), servedHosts(own));
   return shared.list();
 }
@@ -112,7 +112,7 @@ export function translateWhole(ctx: TranslateContext & { failures: FailureCollec
     config: assembleConfig({ entities: ctx.memory.entities, routes, certificates: tls.certificates, flavor }),
     failures: ctx.failures.list(),
     configured: configuredObjects(ctx.memory.refs, snapshot, routes, tls.secrets),
-    hosts: hostReport(ownership, sharedHostsOf(routes)),
+    hosts: hostReport(ownership, sharedHostsOf(ctx.memory.ages, routes)),
     routePlans: () => routes,
   };
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { certFacts, signedBy, splitBundle } from '../../src/admin-tls/x509.ts';
 import type { KeyPairPem } from '../../src/admin-tls/x509.ts';
-import { patched } from '../../src/admission/cert-apply.ts';
+import { applyDataPatch } from '../../src/admin-tls/index.ts';
 import { planWebhookCerts, WEBHOOK_KEYS, type SecretText } from '../../src/admission/cert-plan.ts';
 import { WebhookCertificates, type WebhookCertMode } from '../../src/admission/certificates.ts';
 import type { WebhookApi } from '../../src/admission/webhook-api.ts';
@@ -17,7 +17,7 @@ class FakeApi implements WebhookApi {
   bundleWrites = 0;
   readSecret(): Promise<SecretText | undefined> { return Promise.resolve(this.secret); }
   patchSecret(_ns: string, _name: string, data: Record<string, string | null>): Promise<void> {
-    this.secret = patched(this.secret, data);
+    this.secret = applyDataPatch(this.secret, data);
     return Promise.resolve();
   }
   readCaBundle(): Promise<string | undefined> { return Promise.resolve(this.bundle); }
