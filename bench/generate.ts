@@ -6,7 +6,7 @@
 import type {
   V1HTTPIngressPath, V1Ingress, V1IngressClass, V1IngressSpec, V1ObjectMeta, V1Secret, V1Service,
 } from '@kubernetes/client-node';
-import type { Snapshot } from '../src/translate/types.ts';
+import { snapshotOf, type Snapshot } from '../src/translate/types.ts';
 import { withKubectlApplyMetadata } from './applied-metadata.ts';
 import { benchTlsPair } from './tls-pair.ts';
 import type { TlsPair } from './tls-pair.ts';
@@ -174,7 +174,7 @@ export function generateCluster(options: GenerateOptions): GeneratedCluster {
     ingresses.push(applied(makeIngress(slot, random)));
   }
   return {
-    snapshot: { Ingress: ingresses, IngressClass: [benchIngressClass()], Service: services, EndpointSlice: [], Secret: secrets },
+    snapshot: snapshotOf({ Ingress: ingresses, IngressClass: [benchIngressClass()], Service: services, Secret: secrets }),
     namespaces: [...namespaces],
   };
 }

@@ -11,6 +11,9 @@ const API_VERSIONS: Record<ObjectKind, string> = {
   Secret: 'v1',
   EndpointSlice: 'discovery.k8s.io/v1',
   MeshDoor: 'meshdoor.dev/v1alpha1',
+  KongPlugin: 'configuration.konghq.com/v1',
+  KongClusterPlugin: 'configuration.konghq.com/v1',
+  KongConsumer: 'configuration.konghq.com/v1',
 };
 
 const MAX_TRACKED = 10_000;

@@ -4,7 +4,7 @@
 import type { V1Ingress, V1IngressClass } from '@kubernetes/client-node';
 import type { MeshDoorSettings } from '../config/index.ts';
 import type { WatchSpec } from '../kube/index.ts';
-import { indexSnapshot, isIngressServed, SOURCE_KINDS, type ClassOwnership } from '../translate/index.ts';
+import { indexSnapshot, isIngressServed, snapshotOf, SOURCE_KINDS, type ClassOwnership } from '../translate/index.ts';
 
 export type SecretWatchScope = 'namespace' | 'cluster';
 
@@ -140,7 +140,7 @@ export function desiredWatchSpecs(input: WatchPlanInput): WatchSpec[] {
 export function referencedSecrets(
   ingresses: readonly V1Ingress[], ingressClasses: readonly V1IngressClass[], own: ClassOwnership,
 ): NamespacedName[] {
-  const index = indexSnapshot({ Ingress: ingresses, IngressClass: ingressClasses, Service: [], EndpointSlice: [], Secret: [] });
+  const index = indexSnapshot(snapshotOf({ Ingress: ingresses, IngressClass: ingressClasses }));
   const refs = new Map<string, NamespacedName>();
   for (const ingress of ingresses) {
     const namespace = ingress.metadata?.namespace;

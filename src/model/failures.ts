@@ -7,7 +7,9 @@ import type { FailureReason } from './failure-reasons.ts';
  * Every kind of object a failure (and a Kong entity's `k8s-kind:` tag) can
  * name: the kinds the translator reads, and the MeshDoor. A new kind is one entry here.
  */
-export const OBJECT_KINDS = ['Ingress', 'Service', 'Secret', 'IngressClass', 'EndpointSlice', 'MeshDoor'] as const;
+export const OBJECT_KINDS = [
+  'Ingress', 'Service', 'Secret', 'IngressClass', 'EndpointSlice', 'MeshDoor', 'KongPlugin', 'KongClusterPlugin', 'KongConsumer',
+] as const;
 
 export type ObjectKind = typeof OBJECT_KINDS[number];
 

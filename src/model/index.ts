@@ -4,6 +4,8 @@
 // other module.
 export type {
   KongCertificate, KongConfig, KongProtocol, KongRoute, KongService, KongSni, KongTarget, KongUpstream, RouterFlavor,
+  KongPlugin, KongConsumer, KongConsumerCredentials, KongKeyAuthCredential, KongBasicAuthCredential,
+  KongHmacAuthCredential, KongJwtSecret, KongAclGroup,
 } from './kong-config.ts';
 export { OWNERSHIP_TAG, emptyKongConfig } from './kong-config.ts';
 export type { KongEntityTable } from './kong-ids.ts';

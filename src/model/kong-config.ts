@@ -74,11 +74,56 @@ export interface KongCertificate {
   snis: KongSni[];
 }
 
+/**
+ * A plugin as the Admin API takes and lists it: its attachment as `{ id }`
+ * (none at all: a global plugin). The DB-less body writes the ids as strings.
+ */
+export interface KongPlugin {
+  id: string;
+  name: string;
+  instance_name?: string;
+  config: Record<string, unknown>;
+  /** Absent: the plugin's own default (most plugins: grpc, grpcs, http, https). */
+  protocols?: string[];
+  enabled: boolean;
+  route?: { id: string };
+  service?: { id: string };
+  consumer?: { id: string };
+  tags: string[];
+}
+
+export interface KongKeyAuthCredential { id: string; key: string; tags: string[] }
+export interface KongBasicAuthCredential { id: string; username: string; password: string; tags: string[] }
+export interface KongHmacAuthCredential { id: string; username: string; secret: string; tags: string[] }
+export interface KongJwtSecret {
+  id: string; key: string; algorithm: string; secret?: string; rsa_public_key?: string; tags: string[];
+}
+export interface KongAclGroup { id: string; group: string; tags: string[] }
+
+/** Credential lists by their table name in Kong's declarative configuration, nested under their consumer. */
+export interface KongConsumerCredentials {
+  keyauth_credentials: KongKeyAuthCredential[];
+  basicauth_credentials: KongBasicAuthCredential[];
+  hmacauth_credentials: KongHmacAuthCredential[];
+  jwt_secrets: KongJwtSecret[];
+  acls: KongAclGroup[];
+}
+
+export interface KongConsumer extends KongConsumerCredentials {
+  id: string;
+  username?: string;
+  custom_id?: string;
+  tags: string[];
+}
+
 export interface KongConfig {
   _format_version: '3.0';
   services: KongService[];
   upstreams: KongUpstream[];
   certificates: KongCertificate[];
+  /** Left out when there are none, so configs without plugins keep their bytes. */
+  plugins?: KongPlugin[];
+  consumers?: KongConsumer[];
 }
 
 /** The tag that marks an entity as meshdoor's (DB mode never touches others). */

@@ -72,7 +72,7 @@ export function createTranslator(): Translator {
 
 // What the controller and the CLI use besides the translation itself.
 export type { KubeObject } from './objects.ts';
-export { objectKey, parsePartExclusionKey, partExclusionKey } from './types.ts';
+export { objectKey, parsePartExclusionKey, partExclusionKey, snapshotOf } from './types.ts';
 export type { ObjectKind } from './types.ts';
 
 // The per-object rules, for the admission webhook: it plans one object under

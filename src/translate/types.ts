@@ -3,6 +3,7 @@ import type {
   V1EndpointSlice, V1Ingress, V1IngressClass, V1Secret, V1Service,
 } from '@kubernetes/client-node';
 import type { MeshDoorSettings } from '../config/index.ts';
+import type { KongConsumerResource, KongPluginResource } from '../plugins/index.ts';
 
 // The failure records and the result are the model's (the sync engines and the
 // controller read them too); re-exported as the translator's output types.
@@ -18,12 +19,25 @@ export interface SnapshotObjects {
   Service: V1Service;
   EndpointSlice: V1EndpointSlice;
   Secret: V1Secret;
+  KongPlugin: KongPluginResource;
+  KongClusterPlugin: KongPluginResource;
+  KongConsumer: KongConsumerResource;
 }
 
 export type SnapshotKind = keyof SnapshotObjects;
 
 /** The translator's input: every object of each kind it reads, keyed by kind. */
 export type Snapshot = { [K in SnapshotKind]: readonly SnapshotObjects[K][] };
+
+const NO_OBJECTS: readonly never[] = Object.freeze([]);
+
+/** A snapshot holding these lists; kinds not given are empty. */
+export function snapshotOf(lists: Partial<Snapshot>): Snapshot {
+  return {
+    Ingress: NO_OBJECTS, IngressClass: NO_OBJECTS, Service: NO_OBJECTS, EndpointSlice: NO_OBJECTS, Secret: NO_OBJECTS,
+    KongPlugin: NO_OBJECTS, KongClusterPlugin: NO_OBJECTS, KongConsumer: NO_OBJECTS, ...lists,
+  };
+}
 
 export interface TranslateOptions {
   settings: MeshDoorSettings;

@@ -45,6 +45,9 @@ export function shopSnapshot(): Snapshot {
     Service: [service('frontend'), service('orders')],
     EndpointSlice: [],
     Secret: [],
+    KongPlugin: [],
+    KongClusterPlugin: [],
+    KongConsumer: [],
   };
 }
 

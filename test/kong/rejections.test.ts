@@ -11,7 +11,8 @@ describe('Kong rejections mapped back to objects', () => {
   it('reads the object from k8s-* tags', () => {
     expect(objectRefFromTags([...tagsOf('Ingress', 'shop', 'web'), 'k8s-uid:123'])).to.deep.equal({ kind: 'Ingress', namespace: 'shop', name: 'web', uid: '123' });
     expect(objectRefFromTags(['k8s-kind:Service', 'k8s-name:x'])).to.deep.equal({ kind: 'Service', name: 'x' });
-    expect(objectRefFromTags(['k8s-kind:KongPlugin', 'k8s-name:x'])).to.equal(undefined);
+    expect(objectRefFromTags(['k8s-kind:KongPlugin', 'k8s-name:x'])).to.deep.equal({ kind: 'KongPlugin', name: 'x' });
+    expect(objectRefFromTags(['k8s-kind:KongIngress', 'k8s-name:x'])).to.equal(undefined);
     expect(objectRefFromTags(['managed-by:meshdoor'])).to.equal(undefined);
   });
 

@@ -95,6 +95,9 @@ export interface SnapshotParts {
   services?: readonly V1Service[];
   endpointSlices?: readonly V1EndpointSlice[];
   secrets?: readonly V1Secret[];
+  kongPlugins?: Snapshot['KongPlugin'];
+  kongClusterPlugins?: Snapshot['KongClusterPlugin'];
+  kongConsumers?: Snapshot['KongConsumer'];
 }
 
 /** The snapshot (keyed by kind) holding these objects; kinds not given are empty. */
@@ -105,6 +108,9 @@ export function snapshot(parts: SnapshotParts): Snapshot {
     Service: parts.services ?? [],
     EndpointSlice: parts.endpointSlices ?? [],
     Secret: parts.secrets ?? [],
+    KongPlugin: parts.kongPlugins ?? [],
+    KongClusterPlugin: parts.kongClusterPlugins ?? [],
+    KongConsumer: parts.kongConsumers ?? [],
   };
 }
 

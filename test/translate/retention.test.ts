@@ -7,7 +7,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { expect } from 'chai';
 import type { V1Service } from '@kubernetes/client-node';
 import { createTranslator } from '../../src/translate/index.ts';
-import type { Snapshot } from '../../src/translate/types.ts';
+import { snapshotOf, type Snapshot } from '../../src/translate/types.ts';
 import { endpointSlice, ingress, ingressClass, rule, service, settings } from './builders.ts';
 import { forceFullGc } from '../support/gc.ts';
 
@@ -36,7 +36,7 @@ describe('translator memory across passes', () => {
     const slices = [endpointSlice('stays', [{ port: 8080 }], [{ ip: '10.0.0.1' }]), endpointSlice('moves', [{ port: 8080 }], [{ ip: '10.0.0.2' }])];
     const stays = service('stays');
     let moves = service('moves');
-    const base: Snapshot = { Ingress: ingresses, IngressClass: classes, Service: [], EndpointSlice: slices, Secret: [] };
+    const base: Snapshot = snapshotOf({ Ingress: ingresses, IngressClass: classes, Service: [], EndpointSlice: slices, Secret: [] });
     translate({ ...base, Service: [stays, moves] }, { settings: SETTINGS });
     const replaced = new WeakRef(moves);
     // Annotation touches: each pass gets a new Service list, so new lookup tables;
@@ -57,7 +57,7 @@ describe('translator memory across passes', () => {
     const services = [service('stays'), service('moves')];
     const stays = endpointSlice('stays', [{ port: 8080 }], [{ ip: '10.0.0.1' }]);
     let moves = endpointSlice('moves', [{ port: 8080 }], [{ ip: '10.0.0.2' }]);
-    const base: Snapshot = { Ingress: ingresses, IngressClass: [ingressClass('kong')], Service: services, EndpointSlice: [], Secret: [] };
+    const base: Snapshot = snapshotOf({ Ingress: ingresses, IngressClass: [ingressClass('kong')], Service: services, EndpointSlice: [], Secret: [] });
     translate({ ...base, EndpointSlice: [stays, moves] }, { settings: SETTINGS });
     const replaced = new WeakRef(moves);
     // Port flips.
@@ -71,7 +71,7 @@ describe('translator memory across passes', () => {
   it('edited Ingresses do not keep earlier Ingress lists reachable', async () => {
     const { translate } = createTranslator();
     const services = [service('a'), service('b')];
-    const base: Snapshot = { Ingress: [], IngressClass: [ingressClass('kong')], Service: services, EndpointSlice: [], Secret: [] };
+    const base: Snapshot = snapshotOf({ Ingress: [], IngressClass: [ingressClass('kong')], Service: services, EndpointSlice: [], Secret: [] });
     let a = ingress('a', { rules: [rule('a.example.com', ['/v0', 'Prefix', 'a', 80])] });
     const b = ingress('b', { rules: [rule('b.example.com', ['/', 'Prefix', 'b', 80])] });
     translate({ ...base, Ingress: [a, b] }, { settings: SETTINGS });

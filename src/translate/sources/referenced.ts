@@ -24,4 +24,19 @@ export const REFERENCED_KINDS: readonly ReferencedKind[] = [
     rbac: [{ apiGroups: [''], resources: ['secrets'], verbs: LIST_WATCH }],
     lookedUpBy: 'namespace and name: a TLS section of a source object',
   },
+  {
+    kind: 'KongPlugin', apiVersion: 'configuration.konghq.com/v1', resource: 'kongplugins', namespaced: true, watchRole: 'kongPlugins',
+    rbac: [{ apiGroups: ['configuration.konghq.com'], resources: ['kongplugins'], verbs: LIST_WATCH }],
+    lookedUpBy: 'namespace and name: the konghq.com/plugins annotation of an Ingress, a Service or a KongConsumer',
+  },
+  {
+    kind: 'KongClusterPlugin', apiVersion: 'configuration.konghq.com/v1', resource: 'kongclusterplugins', namespaced: false, watchRole: 'kongClusterPlugins',
+    rbac: [{ apiGroups: ['configuration.konghq.com'], resources: ['kongclusterplugins'], verbs: LIST_WATCH }],
+    lookedUpBy: 'name: the konghq.com/plugins annotation, or the label global: "true" (every route)',
+  },
+  {
+    kind: 'KongConsumer', apiVersion: 'configuration.konghq.com/v1', resource: 'kongconsumers', namespaced: true, watchRole: 'kongConsumers',
+    rbac: [{ apiGroups: ['configuration.konghq.com'], resources: ['kongconsumers'], verbs: LIST_WATCH }],
+    lookedUpBy: 'all of them: each is a Kong consumer with its credentials',
+  },
 ];

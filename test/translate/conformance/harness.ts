@@ -14,7 +14,7 @@ import type { KongConfig, RouterFlavor } from '../../../src/model/index.ts';
 import { buildRouter, resolveBackend } from '../../kong-model/router/index.ts';
 import type { Backend, RouteMatch, Router, RouterEntities } from '../../kong-model/router/index.ts';
 import { validateDeclarativeConfig } from '../../kong-model/validate/index.ts';
-import { createTranslator } from '../../../src/translate/index.ts';
+import { createTranslator, snapshotOf } from '../../../src/translate/index.ts';
 import type { TranslateResult } from '../../../src/translate/types.ts';
 
 export const NAMESPACE = 'conformance';
@@ -100,13 +100,12 @@ function sender(router: Router, entities: RouterEntities): Scenario['send'] {
 export function scenario(ingress: V1Ingress, options: ScenarioOptions = {}): Scenario {
   const flavor = options.flavor ?? 'traditional_compatible';
   const settings: MeshDoorSettings = { ...DEFAULT_SETTINGS, ...options.settings, routerFlavor: flavor };
-  const result = createTranslator().translate({
+  const result = createTranslator().translate(snapshotOf({
     Ingress: [ingress],
-    IngressClass: [],
     Service: echoServices(ingress),
     EndpointSlice: options.endpointSlices ?? [],
     Secret: options.secrets ?? [],
-  }, { settings });
+  }), { settings });
   const verdict = validateDeclarativeConfig(structuredClone(result.config), { routerFlavor: flavor, flattenErrors: true });
   if (!verdict.ok) expect.fail(`Kong rejects the translated config: ${JSON.stringify(verdict.body)}`);
   const entities: RouterEntities = verdict.entities;

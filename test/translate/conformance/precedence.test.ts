@@ -6,7 +6,7 @@ import type { V1Ingress } from '@kubernetes/client-node';
 import { DEFAULT_SETTINGS } from '../../../src/config/settings.ts';
 import { buildRouter } from '../../kong-model/router/index.ts';
 import { validateDeclarativeConfig } from '../../kong-model/validate/index.ts';
-import { createTranslator } from '../../../src/translate/index.ts';
+import { createTranslator, snapshotOf } from '../../../src/translate/index.ts';
 import { echoServices, FLAVORS, ingressFrom } from './harness.ts';
 
 type Rule = [name: string, host: string | undefined, path: string, pathType: string];
@@ -27,10 +27,10 @@ spec:
 }
 
 function serve(ingresses: V1Ingress[], flavor: (typeof FLAVORS)[number]): (url: string) => string | 404 {
-  const result = createTranslator().translate({
-    Ingress: ingresses, IngressClass: [], Secret: [], EndpointSlice: [],
+  const result = createTranslator().translate(snapshotOf({
+    Ingress: ingresses,
     Service: ingresses.flatMap(echoServices),
-  }, { settings: { ...DEFAULT_SETTINGS, routerFlavor: flavor } });
+  }), { settings: { ...DEFAULT_SETTINGS, routerFlavor: flavor } });
   expect(result.failures).to.deep.equal([]);
   const verdict = validateDeclarativeConfig(structuredClone(result.config), { routerFlavor: flavor, flattenErrors: false });
   if (!verdict.ok) return expect.fail(JSON.stringify(verdict.body));
