@@ -7,6 +7,7 @@ import { objectKey, type KongConfig } from '../model/index.ts';
 import { createTranslator, formatFailure } from '../translate/index.ts';
 import type { TranslationFailure } from '../translate/index.ts';
 import { loadTranslationInput } from './manifests.ts';
+import { YAML_OPTIONS, yamlListItem } from './yaml-writer.ts';
 
 const USAGE = `usage: meshdoor translate -f <file|dir> [-f ...] [-o yaml|json] [--meshdoor <name>]
 
@@ -30,8 +31,6 @@ listed on stderr), 1 the input could not be read, 2 usage error.`;
 
 export type OutputFormat = 'yaml' | 'json';
 
-const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
-
 /**
  * The YAML of `config` one top-level entity at a time: the same text as one
  * stringify of the whole config (nothing is wider than a line, so an entity's
@@ -45,7 +44,7 @@ function* yamlChunks(config: KongConfig): Generator<string> {
       continue;
     }
     yield `${key}:\n`;
-    for (const item of value as readonly unknown[]) yield stringify([item], YAML_OPTIONS).replace(/^(?=.)/gm, '  ');
+    for (const item of value as readonly unknown[]) yield yamlListItem(item);
   }
 }
 
