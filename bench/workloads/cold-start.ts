@@ -6,6 +6,9 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
 import { createTranslator } from '../../src/translate/index.ts';
 import { startController } from '../../e2e/harness/meshdoor-processes.ts';
+import type { ControllerOptions } from '../../e2e/harness/meshdoor-processes.ts';
+import { childCommand } from '../child-process.ts';
+import { imageRuntime } from '../image-runtime.ts';
 import { createObjects, doubleCounts, namespaceObjects, processRssBytes, startBenchCluster, startLargeKongDouble } from '../api-server.ts';
 import type { BenchCluster } from '../api-server.ts';
 import { generateCluster } from '../generate.ts';
@@ -45,10 +48,14 @@ async function ensureObjects(bench: BenchCluster, n: number, created: Set<string
   return { seconds: (performance.now() - started) / 1000, count, expected };
 }
 
-async function coldStartOnce(bench: BenchCluster, name: string, expected: { routes: number; certificates: number }): Promise<ColdStartSample> {
+/** The controller as the image runs it: compiled JavaScript, the Dockerfile's Node flags and environment. */
+type Entry = NonNullable<ControllerOptions['entry']>;
+
+async function coldStartOnce(bench: BenchCluster, entry: Entry | undefined, run: { name: string; expected: { routes: number; certificates: number } }): Promise<ColdStartSample> {
+  const { name, expected } = run;
   const double = await startLargeKongDouble();
   const started = performance.now();
-  const controller = await startController(bench.cluster, { name, kongAdminUrl: double.url, extraArgs: ['--log-level', 'info'] });
+  const controller = await startController(bench.cluster, { name, kongAdminUrl: double.url, extraArgs: ['--log-level', 'info'], ...(entry ? { entry } : {}) });
   try {
     const accepted = () => double.requests.some((r) => r.method === 'POST' && r.path === '/config' && r.status < 300);
     await waitUntil(() => accepted() || !controller.process.running, 'the first accepted push', 600_000, 20);
@@ -67,17 +74,19 @@ async function coldStartOnce(bench: BenchCluster, name: string, expected: { rout
   }
 }
 
-async function measureSize(ctx: WorkloadContext, bench: BenchCluster, n: number, created: Set<string>): Promise<ResultRow[]> {
+interface SizeRun { ctx: WorkloadContext; bench: BenchCluster; entry: Entry | undefined; created: Set<string> }
+
+async function measureSize({ ctx, bench, entry, created }: SizeRun, n: number): Promise<ResultRow[]> {
   const setup = await ensureObjects(bench, n, created);
   ctx.log(`cold-start N=${n}: created ${setup.count} objects in ${setup.seconds.toFixed(1)} s`);
-  const samples = await repeat({ warmup: 0, runs: runsOr(ctx, ctx.quick ? 1 : 3) }, (run) => coldStartOnce(bench, `meshdoor-cold-${n}-${run}`, setup.expected));
+  const samples = await repeat({ warmup: 0, runs: runsOr(ctx, ctx.quick ? 1 : 3) }, (run) => coldStartOnce(bench, entry, { name: `meshdoor-cold-${n}-${run}`, expected: setup.expected }));
   const target = TARGET_S[n];
   const summary = (f: (s: ColdStartSample) => number) => summarize(samples.map(f));
   return [
     row({ workload: 'cold-start', n, metric: 'create objects (setup)', unit: 's', summary: summarize([setup.seconds]), note: `${setup.count} objects (namespaces, Services, Secrets, Ingresses) by parallel REST calls, 32 in flight` }),
     row({ workload: 'cold-start', n, metric: 'start → first accepted push', unit: 's', summary: summary((s) => s.firstPushS), ...(target ? { target: { op: '<=', value: target } } : {}) }),
     row({ workload: 'cold-start', n, metric: 'start → complete config', unit: 's', summary: summary((s) => s.completeS), note: 'every route and certificate in the Kong double' }),
-    row({ workload: 'cold-start', n, metric: 'controller rss at that point', unit: 'MiB', summary: summary((s) => s.rssMiB), note: 'real informers; includes tsx compiling the sources (no dist/ build)' }),
+    row({ workload: 'cold-start', n, metric: 'controller rss at that point', unit: 'MiB', summary: summary((s) => s.rssMiB), note: entry ? 'real informers; compiled JavaScript with the image\'s Node flags and environment' : 'real informers; through tsx (MESHDOOR_BENCH_CHILD=tsx): includes compiling the sources' }),
   ];
 }
 
@@ -85,14 +94,19 @@ export const coldStartWorkload: Workload = {
   name: 'cold-start',
   description: 'controller process start → first accepted push, N objects in a real kube-apiserver',
   async run(ctx) {
+    const cmd = await childCommand('src/cli/main.ts');
+    const runtime = imageRuntime();
+    // Through tsx (MESHDOOR_BENCH_CHILD=tsx) the checkout's bin/meshdoor.js runs, as in the e2e tests.
+    const entry = cmd.loader.length === 0 ? { file: cmd.file, nodeFlags: runtime.nodeFlags, env: runtime.env } : undefined;
     const bench = await startBenchCluster();
     try {
       const created = new Set<string>();
       const rows: ResultRow[] = [];
-      for (const n of ctx.quick ? [100] : [1000, 10000]) rows.push(...await measureSize(ctx, bench, n, created));
+      for (const n of ctx.quick ? [100] : [1000, 10000]) rows.push(...await measureSize({ ctx, bench, entry, created }, n));
       return rows;
     } finally {
       await bench.stop();
+      await cmd.cleanup();
     }
   },
 };

@@ -59,6 +59,11 @@ export interface ControllerOptions {
   serviceAccount?: { namespace: string; name: string };
   meshdoor?: string;
   extraArgs?: string[];
+  /**
+   * What to run instead of bin/meshdoor.js from the checkout (tsx): a compiled
+   * entry with the Node flags and environment the image starts it with.
+   */
+  entry?: { file: string; nodeFlags: readonly string[]; env: Readonly<Record<string, string>> };
 }
 
 export interface ControllerProcess {
@@ -82,7 +87,7 @@ export async function startController(cluster: Cluster, options: ControllerOptio
     name,
     command: process.execPath,
     args: [
-      path.join(REPO_ROOT, 'bin', 'meshdoor.js'), 'controller',
+      ...(options.entry ? [...options.entry.nodeFlags, options.entry.file] : [path.join(REPO_ROOT, 'bin', 'meshdoor.js')]), 'controller',
       '--kubeconfig', kubeconfig,
       '--meshdoor', options.meshdoor ?? 'default',
       ...(options.kongAdminUrl !== undefined ? ['--kong-admin-url', options.kongAdminUrl] : []),
@@ -94,7 +99,7 @@ export async function startController(cluster: Cluster, options: ControllerOptio
     ],
     logFile: path.join(cluster.dir, `${name}.log`),
     cwd: REPO_ROOT,
-    env: { ...process.env, POD_NAME: name, POD_NAMESPACE: sa.namespace },
+    env: { ...process.env, ...options.entry?.env, POD_NAME: name, POD_NAMESPACE: sa.namespace },
   });
   return {
     process: proc,
