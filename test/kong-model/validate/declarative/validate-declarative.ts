@@ -120,7 +120,7 @@ export function validateDeclarativeConfig(config: unknown, opts: DeclarativeOpti
   }
   const migrated = migrate(config);
   const errors = validateDocument(migrated, { routerFlavor: opts.routerFlavor }) ?? {};
-  pluginErrors(migrated, errors, opts.routerFlavor);
+  pluginErrors(migrated, errors);
   const refused = consumerProblems(migrated);
   if (Object.keys(errors).length > 0 || refused.length > 0) {
     return { ok: false, body: withConsumerProblems(errorBody(config, withPhantomSniErrors(config, errors), opts.flattenErrors), refused) };
