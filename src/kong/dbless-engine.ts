@@ -7,7 +7,7 @@ import type { KongAdminClient } from './admin-client.ts';
 import { DblessBodyWriter } from './dbless-body.ts';
 import { RejectionMemory } from './rejection-memory.ts';
 import { applyWithExclusions, failuresFromRejections, rejectionSummary, rejectionsFromFlattened } from './rejections.ts';
-import { attributeCredentialRejections, danglingPluginReferences, isUnexpectedError, unexpectedConfigError } from './plugin-rejections.ts';
+import { attributeCredentialRejections, danglingPluginReferences, isUnexpectedError, unexpectedConfigError, withoutSecrets } from './plugin-rejections.ts';
 import type { ApplyAttempt, EntityRejection } from './rejections.ts';
 import { isRetryable } from './retry.ts';
 import { GatewayBackoff, finalReport, memoizedTranslate } from './sync-shared.ts';
@@ -217,7 +217,7 @@ export class DblessSyncEngine implements KongSyncEngine {
       if (!(error instanceof KongAdminError) || error.status !== 400) throw error;
       const rejections = attributeCredentialRejections(rejectionsFromFlattened(error.flattenedErrors ?? []), result.config);
       this.#logger.warn('kong rejected the configuration', { gateway: client.gateway, entities: rejections.map((r) => r.entity) });
-      const summary = rejections.length > 0 ? rejectionSummary(rejections) : error.message;
+      const summary = rejections.length > 0 ? rejectionSummary(rejections) : withoutSecrets(error.message, result.config);
       memory.refused.set(hash, { rejections, error: summary });
       return { ok: false, rejections, error: summary };
     }

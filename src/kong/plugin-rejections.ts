@@ -32,14 +32,46 @@ function secretName(tags: readonly string[]): string {
   return ref === undefined ? 'a Secret' : `Secret ${ref.namespace === undefined ? '' : `${ref.namespace}/`}${ref.name}`;
 }
 
+/** The values of the credentials' secret fields (keys, passwords, secrets), longest first. */
+function secretValues(config: KongConfig): string[] {
+  const values = new Set<string>();
+  for (const consumer of config.consumers ?? []) {
+    for (const table of CREDENTIAL_TABLES) {
+      const list = (consumer as unknown as Record<string, Record<string, unknown>[] | undefined>)[table] ?? [];
+      for (const credential of list) {
+        for (const field of entityKind(table).secret ?? []) {
+          const value = credential[field];
+          if (typeof value === 'string' && value !== '') values.add(value);
+        }
+      }
+    }
+  }
+  return [...values].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Pure: `text` with every credential secret of `config` replaced. Kong's
+ * messages may quote a value (`UNIQUE violation detected on '{key="…"}'`),
+ * and messages end up in logs, Events and the MeshDoor status.
+ */
+export function withoutSecrets(text: string, config: KongConfig): string {
+  return scrubbed(text, secretValues(config));
+}
+
+function scrubbed(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((out, secret) => out.replaceAll(secret, '(secret)'), text);
+}
+
 /**
  * Pure: rejections of credentials attributed to the KongConsumer holding them
- * (found in the config that was sent), their messages naming the Secret.
+ * (found in the config that was sent), their messages naming the Secret; no
+ * message of any rejection quotes a credential secret.
  */
 export function attributeCredentialRejections(rejections: readonly EntityRejection[], config: KongConfig): EntityRejection[] {
   if ((config.consumers ?? []).length === 0) return [...rejections];
   const owners = credentialOwners(config);
-  return rejections.map((rejection) => {
+  const secrets = secretValues(config);
+  return rejections.map((r) => ({ ...r, messages: r.messages.map((m) => scrubbed(m, secrets)) })).map((rejection) => {
     const type = rejection.detail?.type;
     const id = rejection.entityId;
     if (type === undefined || id === undefined || !CREDENTIAL_SINGULARS.has(type)) return rejection;

@@ -128,6 +128,23 @@ describe('Kong rejections of plugins, consumers and credentials', () => {
     });
   });
 
+  it('DB mode: a key another consumer holds fails the KongConsumer, and no report quotes the key', async () => {
+    const kong = await startKongDouble({ mode: 'db' });
+    const pool = new KongClientPool({ retry: fastRetry, timeoutMs: 2000 });
+    try {
+      const post = (path: string, body: unknown): Promise<Response> => fetch(`${kong.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect((await post('/consumers', { username: 'someone-else' })).status).to.equal(201);
+      expect((await post('/consumers/someone-else/key-auth', { key: 'alice-secret-key' })).status).to.equal(201);
+      const report = await new DbModeSyncEngine({ clientFor: (t) => pool.get(t) }).sync(requestFor(kong.url, (c) => c));
+      expect(report.rejected.map((f) => objectKey(f.object))).to.deep.equal(['KongConsumer/shop/alice']);
+      expect(report.rejected[0]?.message).to.include('Secret shop/alice-key').and.include('(secret)');
+      expect(JSON.stringify(report)).to.not.include('alice-secret-key');
+    } finally {
+      pool.close();
+      await kong.close();
+    }
+  });
+
   it('DB mode: a refused credential fails its KongConsumer, which is left out', async () => {
     const kong = await startKongDouble({ mode: 'db' });
     const pool = new KongClientPool({ retry: fastRetry, timeoutMs: 2000 });
