@@ -15,15 +15,22 @@ const CREDENTIAL_TABLES: readonly KongEntityType[] = entityKind('consumers').nes
 
 const CREDENTIAL_SINGULARS: ReadonlySet<string> = new Set(CREDENTIAL_TABLES.map((table) => entityKind(table).singular));
 
+type Credential = Record<string, unknown> & { id: string; tags: string[] };
+
+/** Every credential of the config's consumers, with its table and consumer. */
+function* credentialsOf(config: KongConfig): Generator<{ table: KongEntityType; credential: Credential; consumerTags: string[] }> {
+  for (const consumer of config.consumers ?? []) {
+    for (const table of CREDENTIAL_TABLES) {
+      const list = (consumer as unknown as Record<string, Credential[] | undefined>)[table] ?? [];
+      for (const credential of list) yield { table, credential, consumerTags: consumer.tags };
+    }
+  }
+}
+
 /** The consumer holding each credential, by credential id, with the credential's tags. */
 function credentialOwners(config: KongConfig): Map<string, { consumerTags: string[]; credentialTags: string[] }> {
   const owners = new Map<string, { consumerTags: string[]; credentialTags: string[] }>();
-  for (const consumer of config.consumers ?? []) {
-    for (const table of CREDENTIAL_TABLES) {
-      const list = (consumer as unknown as Record<string, { id: string; tags: string[] }[] | undefined>)[table] ?? [];
-      for (const credential of list) owners.set(credential.id, { consumerTags: consumer.tags, credentialTags: credential.tags });
-    }
-  }
+  for (const { credential, consumerTags } of credentialsOf(config)) owners.set(credential.id, { consumerTags, credentialTags: credential.tags });
   return owners;
 }
 
@@ -35,15 +42,9 @@ function secretName(tags: readonly string[]): string {
 /** The values of the credentials' secret fields (keys, passwords, secrets), longest first. */
 function secretValues(config: KongConfig): string[] {
   const values = new Set<string>();
-  for (const consumer of config.consumers ?? []) {
-    for (const table of CREDENTIAL_TABLES) {
-      const list = (consumer as unknown as Record<string, Record<string, unknown>[] | undefined>)[table] ?? [];
-      for (const credential of list) {
-        for (const field of entityKind(table).secret ?? []) {
-          const value = credential[field];
-          if (typeof value === 'string' && value !== '') values.add(value);
-        }
-      }
+  for (const { table, credential } of credentialsOf(config)) {
+    for (const value of (entityKind(table).secret ?? []).map((field) => credential[field])) {
+      if (typeof value === 'string' && value !== '') values.add(value);
     }
   }
   return [...values].sort((a, b) => b.length - a.length);
