@@ -33,6 +33,7 @@ import { lastValidFromStatus } from './last-valid.ts';
 import { rejectionsFromStatus, rejectionsToStatus } from './rejection-status.ts';
 import { Reporter, type ReportInput } from './report-step.ts';
 import { SettingsState, type ResolvedSettings } from './settings-state.ts';
+import type { SchemaLookup } from '../plugins/index.ts';
 import { PluginSecretPlan } from './plugin-secret-refs.ts';
 import { desiredWatchSpecs, meshdoorWatchSpec, referencedSecrets, type SecretWatchScope } from './watch-plan.ts';
 
@@ -91,7 +92,7 @@ export interface ControllerDeps {
    * Told each pass's snapshot and settings, before the Kong push (the admission
    * webhook's index), with the host owners the pass's translation remembers.
    */
-  onSnapshot?: (snapshot: Snapshot, settings: MeshDoorSettings, hostOwners: ReadonlyMap<string, string>) => void;
+  onSnapshot?: (snapshot: Snapshot, settings: MeshDoorSettings, hostOwners: ReadonlyMap<string, string>, pluginSchemas: SchemaLookup) => void;
 }
 
 const PASS_ERROR_RETRY_MS = 5000;
@@ -305,7 +306,8 @@ export class Controller {
 
   private tellSnapshot(snapshot: Snapshot, settings: MeshDoorSettings): void {
     // The owners seeded from the status included: the ones the translation is given.
-    this.d.onSnapshot?.(snapshot, settings, this.kongStep.hostOwners.owners);
+    // With the plugin schemas the last pass read from the gateways.
+    this.d.onSnapshot?.(snapshot, settings, this.kongStep.hostOwners.owners, this.kongStep.pluginSchemas);
   }
 
   /**

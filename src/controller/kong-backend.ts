@@ -5,14 +5,30 @@
 import type { AutoSyncEngine } from '../kong/index.ts';
 import type { ClientDefaults } from '../kong/index.ts';
 import type { GatewayTarget, KongMode } from '../kong/index.ts';
+import { PluginSchemaFetcher } from '../plugins/index.ts';
 import type { KongBackend } from './kong-step.ts';
+import { combineAnswers, type PluginSchemaAnswers } from './plugin-schemas.ts';
 
 /** How long a `/status` probe may take: it runs every second or so. */
 const PROBE_TIMEOUT_MS = 1000;
 
+/** Each gateway's answers for the plugins, asked of its Kong version (read once per gateway by the engine). */
+async function gatewaySchemas(engine: AutoSyncEngine, fetcher: PluginSchemaFetcher, gateway: GatewayTarget, plugins: readonly string[]): Promise<PluginSchemaAnswers> {
+  const info = engine.gatewayInfo(gateway.url) ?? await engine.detect(gateway).catch(() => undefined);
+  const reason = 'the gateway did not answer: structure checked only';
+  if (!info) return new Map(plugins.map((name) => [name, { kind: 'unavailable', reason }]));
+  return fetcher.schemasFor(engine.clientFor(gateway), info.version, plugins);
+}
+
 export function kongBackend(engine: AutoSyncEngine, mode: 'auto' | KongMode, client: ClientDefaults = {}): KongBackend & { close(): void } {
   const probeTimeoutMs = Math.min(client.timeoutMs ?? PROBE_TIMEOUT_MS, PROBE_TIMEOUT_MS);
+  const schemas = new PluginSchemaFetcher();
   return {
+    async pluginSchemas(gateways, plugins) {
+      if (plugins.length === 0) return new Map();
+      const perGateway = await Promise.all(gateways.map((g) => gatewaySchemas(engine, schemas, g, plugins)));
+      return combineAnswers(perGateway, plugins);
+    },
     rejections: engine.rejections,
     forget(url: string) {
       engine.forgetGateway(url);
