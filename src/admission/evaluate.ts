@@ -11,6 +11,8 @@ import type { MeshDoorObject } from '../config/index.ts';
 import type { MeshDoorSettings } from '../config/index.ts';
 import type { AdmissionRequest, Verdict } from './review.ts';
 import type { ServedIndex } from './served-index.ts';
+import { evaluatePlugin, pluginReferenceProblems } from './plugins.ts';
+import type { KongPluginResource, SchemaLookup } from '../plugins/index.ts';
 import {
   createContext, formatFailure, isIngressServed, namespacedName, ownershipMessage, planIngress, refOf,
   reportLoser, resolveIngressBackend, resolvePathConflicts, sharedHostMessage, tlsWithinOwnership, translateTls, winnerOf,
@@ -25,13 +27,19 @@ export interface AdmissionInputs {
   served: ServedIndex;
   /** `--watch-namespace`: Ingresses and Services elsewhere are not meshdoor's (empty: all). */
   watchNamespaces: readonly string[];
+  /** Plugin schemas the controller's last pass read from the gateways (none: structure checked only). */
+  pluginSchemas?: SchemaLookup;
 }
 
 /**
  * Failures that depend on other objects or on their order (a Service or Secret
  * created later, an older Ingress on the same path): legal, but surprising.
  */
-const WARNING_REASONS: ReadonlySet<string> = new Set(['ServiceNotFound', 'SecretNotFound', 'PathConflict', 'HostConflict', 'DefaultBackendConflict']);
+const WARNING_REASONS: ReadonlySet<string> = new Set([
+  'ServiceNotFound', 'SecretNotFound', 'PathConflict', 'HostConflict', 'DefaultBackendConflict',
+  // A plugin named by konghq.com/plugins: the plugin object (or its Secret) may come later, and is at fault itself.
+  'PluginNotFound', 'PluginSecretMissing', 'InvalidPlugin', 'InvalidPluginConfig', 'DuplicatePlugin',
+]);
 
 const CREATED_SERVICE: Leniency = new Set(['PortNotFound']);
 
@@ -197,11 +205,29 @@ export function evaluateIngress(inputs: AdmissionInputs, ingress: V1Ingress, old
   const reviewed = withCreationTime(ingress, now);
   const before = old && isServed(inputs, old) ? judgeIngress(inputs, old) : { failures: [], hosts: new Set<string>() };
   const after = judgeIngress(inputs, reviewed);
-  const verdict = verdictOf(after.failures, before.failures);
+  const verdict = withPluginReferences(verdictOf(after.failures, before.failures), inputs, { ...reviewed, kind: 'Ingress' }, old && { ...old, kind: 'Ingress' });
   // An update is told only of the sharing it starts.
   const sharedBefore = new Set(sharedHostWarnings(inputs, old ?? reviewed, before.hosts));
   const shared = sharedHostWarnings(inputs, reviewed, after.hosts).filter((warning) => !sharedBefore.has(warning));
   return { ...verdict, warnings: [...classWarnings(inputs, ingress), ...verdict.warnings, ...shared] };
+}
+
+type PluginReferrer = Parameters<typeof pluginReferenceProblems>[1];
+
+/**
+ * The object's `konghq.com/plugins` problems added to a verdict (each said
+ * once, if the translator reported it already). A refusal its earlier version
+ * already had is only warned about.
+ */
+function withPluginReferences(verdict: Verdict, inputs: AdmissionInputs, referrer: PluginReferrer, old: PluginReferrer | undefined): Verdict {
+  const found = pluginReferenceProblems(inputs, referrer);
+  const had = new Set(old ? pluginReferenceProblems(inputs, old).refusals : []);
+  const said = new Set([...(verdict.message ?? '').split('\n'), ...verdict.warnings]);
+  const refusals = found.refusals.filter((r) => !had.has(r) && !said.has(r));
+  const warnings = [...found.warnings, ...found.refusals.filter((r) => had.has(r))].filter((w) => !said.has(w));
+  if (refusals.length === 0) return { ...verdict, warnings: [...verdict.warnings, ...warnings] };
+  const message = [...(verdict.allowed ? [] : [verdict.message ?? '']), ...refusals].join('\n');
+  return { allowed: false, message, warnings: [...verdict.warnings, ...warnings] };
 }
 
 /** A Service is judged by what it does to the served Ingresses that use it. */
@@ -213,7 +239,9 @@ export function evaluateService(inputs: AdmissionInputs, service: V1Service, old
   const failures = users.flatMap((ingress) => ingressFailures(inputs, ingress, service));
   const before = users.flatMap((ingress) => ingressFailures(inputs, ingress, baseline));
   // A new Service lacking the port an Ingress names: the Ingress is at fault, so only say so.
-  return verdictOf(failures, before, old ? STRICT : CREATED_SERVICE);
+  const verdict = verdictOf(failures, before, old ? STRICT : CREATED_SERVICE);
+  // Its konghq.com/plugins matter when a served Ingress uses it (another controller may read it otherwise).
+  return users.length === 0 ? verdict : withPluginReferences(verdict, inputs, { ...service, kind: 'Service' }, old && { ...old, kind: 'Service' });
 }
 
 function meshDoorProblem(obj: MeshDoorObject & { metadata?: { name?: string } }): string | undefined {
@@ -233,15 +261,22 @@ export function evaluateMeshDoor(meshdoor: MeshDoorObject & { metadata?: { name?
   return { allowed: false, message, warnings: [] };
 }
 
+function evaluateKongPlugin(inputs: AdmissionInputs, resource: KongPluginResource, kind: 'KongPlugin' | 'KongClusterPlugin', old: KongPluginResource | undefined): Verdict {
+  if (kind === 'KongPlugin' && !watched(inputs, resource.metadata?.namespace)) return ALLOW;
+  return evaluatePlugin(inputs, resource, kind, old);
+}
+
 /** The verdict on one request; `inputs` is undefined until the caches have synced (then: allow, and say so). */
 export function evaluate(request: AdmissionRequest, inputs: AdmissionInputs | undefined, now: Date): Verdict {
   if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return ALLOW;
   const { group, kind } = request.kind;
   const object = request.object as never;
   const old = (request.operation === 'UPDATE' ? request.oldObject : undefined) as never;
-  const ours = (group === 'networking.k8s.io' && kind === 'Ingress') || (group === '' && kind === 'Service') || (group === 'meshdoor.dev' && kind === 'MeshDoor');
+  const plugin = group === 'configuration.konghq.com' && (kind === 'KongPlugin' || kind === 'KongClusterPlugin');
+  const ours = plugin || (group === 'networking.k8s.io' && kind === 'Ingress') || (group === '' && kind === 'Service') || (group === 'meshdoor.dev' && kind === 'MeshDoor');
   if (!ours || object === undefined || object === null) return ALLOW;
   if (kind === 'MeshDoor') return evaluateMeshDoor(object, old);
   if (!inputs) return { allowed: true, warnings: [NOT_SYNCED_WARNING] };
+  if (plugin) return evaluateKongPlugin(inputs, object, kind, old);
   return kind === 'Ingress' ? evaluateIngress(inputs, object, old, now) : evaluateService(inputs, object, old);
 }

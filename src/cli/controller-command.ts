@@ -82,7 +82,7 @@ async function runController(flags: ControllerFlags): Promise<number> {
   }, {
     watchFactory: informerSourceFactory(clients, { minWatchTimeoutMs: flags.watchTimeoutMs }), writer: kubeWriter(clients), leaseApi: kubeLeaseApi(clients),
     kong, translate: createTranslator().translate, settingsFromMeshDoor, clock: systemClock, log, metrics, meshApi: kubeMeshApi(clients),
-    onSnapshot: (snapshot, settings, hostOwners) => { webhook?.onSnapshot(snapshot, settings, hostOwners); },
+    onSnapshot: (snapshot, settings, hostOwners, pluginSchemas) => { webhook?.onSnapshot(snapshot, settings, hostOwners, pluginSchemas); },
   });
   const webhook = flags.webhook.port > 0 ? admissionWebhook(flags, clients, controller, log) : undefined;
   const health = await startHealthServer({ port: flags.metricsPort, host: flags.bindAddress, readiness: controller.readiness, registry: metrics.registry });
