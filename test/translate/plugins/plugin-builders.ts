@@ -50,6 +50,6 @@ export function consumersOf(result: TranslateResult): KongConsumer[] {
 export function kongVerdict(result: TranslateResult): string {
   const { plugins, ...rest } = structuredClone(result.config);
   const body = { ...rest, ...(plugins ? { plugins: plugins.map(declarativePlugin) } : {}) };
-  const verdict = validateDeclarativeConfig(body as unknown as Record<string, unknown>, { routerFlavor: 'traditional_compatible', flattenErrors: true });
+  const verdict = validateDeclarativeConfig(body, { routerFlavor: 'traditional_compatible', flattenErrors: true });
   return verdict.ok ? 'accepted' : JSON.stringify(verdict.body, null, 1);
 }

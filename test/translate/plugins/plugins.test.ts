@@ -151,7 +151,7 @@ describe('translate: plugin failures withhold the referrer', () => {
     const offline = translate({ ...base, kongPlugins: [rl] }, { schemas: OFFLINE_SCHEMAS });
     expect(offline.failures).to.deep.equal([]);
     expect(pluginsOf(offline)).to.have.length(2);
-    const broken = translate({ ...base, kongPlugins: [kongPlugin('rl', { plugin: 'rate-limiting', config: 'minute=5' as unknown as Record<string, unknown> })] }, { schemas: OFFLINE_SCHEMAS });
+    const broken = translate({ ...base, kongPlugins: [kongPlugin('rl', { plugin: 'rate-limiting', config: 'minute=5' })] }, { schemas: OFFLINE_SCHEMAS });
     expect(reasons(broken)).to.deep.equal(['Ingress/default/site:InvalidPluginConfig', 'KongPlugin/default/rl:InvalidPluginConfig']);
     withheld(broken);
   });
