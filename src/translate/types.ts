@@ -53,6 +53,10 @@ export interface TranslateOptions {
    * newcomer. Without it the oldest claimant owns a host.
    */
   hostOwners?: ReadonlyMap<string, string>;
-  /** Plugin schemas as the gateways report them (default: OFFLINE_SCHEMAS, structure checked only). */
+  /**
+   * The gateway's plugin schemas, to check plugin configurations against
+   * (default OFFLINE_SCHEMAS: structure only). Answers are compared by
+   * identity: return the same answer object while it holds.
+   */
   pluginSchemas?: SchemaLookup;
 }
