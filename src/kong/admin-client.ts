@@ -159,10 +159,10 @@ export class KongAdminClient {
     }
   }
 
-  /** Every entity of a type (targets: of one upstream), typed as Kong returns it. */
-  listEntities<T extends KongEntityType>(type: T, options: ListOptions & { upstream?: string } = {}): Promise<KongRecords[T][]> {
-    const { upstream, ...list } = options;
-    return this.listAll<KongRecords[T]>(collectionPath(type, upstream), list);
+  /** Every entity of a type (targets, credentials: of one parent), typed as Kong returns it. */
+  listEntities<T extends KongEntityType>(type: T, options: ListOptions & { parent?: string } = {}): Promise<KongRecords[T][]> {
+    const { parent, ...list } = options;
+    return this.listAll<KongRecords[T]>(collectionPath(type, parent), list);
   }
 
   get<T>(path: string): Promise<T> {

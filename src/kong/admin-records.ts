@@ -77,6 +77,32 @@ export interface KongSniRecord extends KongRecordBase {
   certificate: ForeignKey;
 }
 
+export interface KongPluginRecord extends KongRecordBase {
+  name: string;
+  instance_name: string | null;
+  /** As Kong stores it: every field of the plugin's schema, defaults filled in. */
+  config: Record<string, unknown>;
+  protocols: string[];
+  enabled: boolean;
+  route: ForeignKey | null;
+  service: ForeignKey | null;
+  consumer: ForeignKey | null;
+}
+
+export interface KongConsumerRecord extends KongRecordBase {
+  username: string | null;
+  custom_id: string | null;
+}
+
+/** A consumer's credential (key-auth, basic-auth with the password hashed, hmac-auth, jwt, acl). */
+export interface KongCredentialRecord {
+  id: string;
+  created_at: number;
+  consumer: ForeignKey;
+  tags: string[] | null;
+  [field: string]: unknown;
+}
+
 export interface KongRecords {
   services: KongServiceRecord;
   routes: KongRouteRecord;
@@ -84,12 +110,19 @@ export interface KongRecords {
   targets: KongTargetRecord;
   certificates: KongCertificateRecord;
   snis: KongSniRecord;
+  plugins: KongPluginRecord;
+  consumers: KongConsumerRecord;
+  keyauth_credentials: KongCredentialRecord;
+  basicauth_credentials: KongCredentialRecord;
+  hmacauth_credentials: KongCredentialRecord;
+  jwt_secrets: KongCredentialRecord;
+  acls: KongCredentialRecord;
 }
 
-/** Collection path of an entity type; targets only exist under their upstream. */
+/** Collection path of an entity type; targets and credentials only exist under their parent. */
 export function collectionPath(type: KongEntityType, parentId?: string): string {
   const kind = entityKind(type);
   if (!kind.underParent || kind.parent === undefined) return `/${type}`;
   if (parentId === undefined) throw new Error(`${type} are listed per ${entityKind(kind.parent.table).singular}`);
-  return `/${kind.parent.table}/${encodeURIComponent(parentId)}/${type}`;
+  return `/${kind.parent.table}/${encodeURIComponent(parentId)}/${kind.adminPath ?? type}`;
 }

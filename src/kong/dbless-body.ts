@@ -6,6 +6,9 @@
 //   and target; certificates have no name and keep theirs;
 // - fields equal to Kong's schema default (docs/kong-admin-api.md#what-kong-fills-in);
 // - the ownership tag: a DB-less gateway runs meshdoor's config and nothing else.
+// Plugins and consumers (credentials nested) are written only when there are
+// some, so a config without them keeps its bytes; a plugin's route, service and
+// consumer are written as plain ids, Kong's declarative form of a reference.
 // It is written as YAML flow collections (JSON-like, keys sorted) in which the
 // tags, hosts and names an entity repeats from its neighbours are anchored
 // once and aliased after (flow-yaml.ts): the k8s-* tags were over 40 % of it.
@@ -13,7 +16,9 @@
 // entities are the same (deep-frozen) entities as before is reused; the MD5
 // goes on from the state after the unchanged leading pieces. So a pass that
 // changed one Ingress serializes one chunk and hashes from there on.
-import { TOP_LEVEL_KINDS, OWNERSHIP_TAG, defaultsOf, entityKind, type KongConfig, type KongEntityKind } from '../model/index.ts';
+import {
+  TOP_LEVEL_KINDS, OWNERSHIP_TAG, declarativeIdOf, defaultsOf, entityKind, type KongConfig, type KongEntityKind, type KongEntityType,
+} from '../model/index.ts';
 import { canonicalJson } from './config-hash.ts';
 import { BodyChunks, type ChunkCounts } from './body-chunks.ts';
 import { flowChunk, yamlQuoted } from './flow-yaml.ts';
@@ -29,21 +34,38 @@ function sameValue(kind: KongEntityKind, field: string, a: unknown, b: unknown):
 }
 
 /**
- * The fields Kong needs: no id it derives or that nothing refers to (an entity
- * with an endpoint key is known by it), no default, no ownership tag; nested
- * children written the same way.
+ * The id when Kong cannot do without it: an entity with an endpoint key is
+ * known by it, unless other lists refer to it by an id Kong would not derive.
+ */
+function keepsId(kind: KongEntityKind, entity: Fields): boolean {
+  if (kind.endpointKey === undefined) return true;
+  return kind.referencedById === true && declarativeIdOf(kind, entity) !== entity.id;
+}
+
+/** The declarative form of a reference: the id itself (the Admin API's `{id}`). */
+function referenceValue(value: unknown): unknown {
+  return value !== null && typeof value === 'object' && typeof (value as { id?: unknown }).id === 'string' ? (value as { id: string }).id : value;
+}
+
+/**
+ * The fields Kong needs: no id it derives or that nothing refers to, no
+ * default, no ownership tag, references as plain ids; nested children written
+ * the same way (a kind with several nested lists leaves its empty ones out).
  */
 function ownFields(kind: KongEntityKind, entity: Fields): Fields {
   const defaults = defaultsOf(kind, entity);
   const fields: Fields = {};
   for (const [key, value] of Object.entries(entity)) {
-    if (key === kind.nested || (key === 'id' && kind.endpointKey !== undefined)) continue;
+    if (kind.nested.includes(key as KongEntityType) || (key === 'id' && !keepsId(kind, entity))) continue;
     if (key in defaults && sameValue(kind, key, value, defaults[key])) continue;
-    fields[key] = key === 'tags' && Array.isArray(value) ? value.filter((tag) => tag !== OWNERSHIP_TAG) : value;
+    if (kind.references?.[key] !== undefined) fields[key] = referenceValue(value);
+    else fields[key] = key === 'tags' && Array.isArray(value) ? value.filter((tag) => tag !== OWNERSHIP_TAG) : value;
   }
-  if (kind.nested !== undefined) {
-    const child = entityKind(kind.nested);
-    fields[kind.nested] = (entity[kind.nested] as Fields[]).map((item) => ownFields(child, item));
+  for (const nested of kind.nested) {
+    const items = (entity[nested] ?? []) as Fields[];
+    if (items.length === 0 && kind.nested.length > 1) continue;
+    const child = entityKind(nested);
+    fields[nested] = items.map((item) => ownFields(child, item));
   }
   return fields;
 }
@@ -92,12 +114,13 @@ export class DblessBodyWriter {
   /**
    * The body in pieces, in order: `{_format_version: …`, then each list's key
    * and the list as `[`, chunks, `,` between them, `]`, in the sorted order
-   * flowChunk writes keys in.
+   * flowChunk writes keys in. Plugins and consumers only when there are some.
    */
   #bodyParts(config: KongConfig): string[] {
     const lists = config as unknown as Record<string, readonly object[]>;
     const parts = [`{_format_version: ${yamlQuoted(config._format_version)}`];
     for (const kind of LISTS) {
+      if (kind.optionalList === true && (lists[kind.table] ?? []).length === 0) continue;
       parts.push(`,${kind.table}: `, ...this.#chunks.listParts(kind.table, lists[kind.table] ?? [], WRITERS.get(kind) as ChunkWriter));
     }
     parts.push('}');

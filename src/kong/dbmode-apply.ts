@@ -8,7 +8,7 @@ import type { EntityChange } from './dbmode-diff.ts';
 import { writeBody } from './entity-compare.ts';
 import type { EntityType, FlatEntity } from './entities.ts';
 import { entityLabel, entityPath, entityTags, foreignId } from './entities.ts';
-import { CHILD_KINDS, TOP_LEVEL_KINDS, entityKind } from '../model/index.ts';
+import { KIND_LEVELS, entityKind, foreignKeysOf } from '../model/index.ts';
 import { describeFieldErrors, objectRefFromTags } from './rejections.ts';
 import type { EntityRejection } from './rejections.ts';
 
@@ -39,15 +39,15 @@ export interface ApplyResult {
   writes: number;
 }
 
-const PARENTS: EntityType[] = TOP_LEVEL_KINDS.map((kind) => kind.table);
-const CHILDREN: EntityType[] = CHILD_KINDS.map((kind) => kind.table);
-
-/** Parents are written before their children and deleted after them. */
-const PHASES: readonly (readonly [EntityChange['action'][], EntityType[]])[] = [
-  [['create', 'update'], PARENTS],
-  [['create', 'update'], CHILDREN],
-  [['delete'], CHILDREN],
-  [['delete'], PARENTS],
+/**
+ * What others refer to is written before them and deleted after them, level
+ * by level: services and consumers, then routes and credentials, then plugins.
+ */
+const UPSERTS: readonly EntityChange['action'][] = ['create', 'update'];
+const DELETES: readonly EntityChange['action'][] = ['delete'];
+const PHASES: readonly (readonly [readonly EntityChange['action'][], readonly EntityType[]])[] = [
+  ...KIND_LEVELS.map((types) => [UPSERTS, types] as const),
+  ...[...KIND_LEVELS].reverse().map((types) => [DELETES, types] as const),
 ];
 
 async function writeChange(client: KongAdminClient, change: EntityChange): Promise<Record<string, unknown> | undefined> {
@@ -57,12 +57,13 @@ async function writeChange(client: KongAdminClient, change: EntityChange): Promi
     return undefined;
   }
   const body = writeBody(entity);
-  const parent = entityKind(entity.type).underParent ? entityKind(entity.type).parent : undefined;
+  const kind = entityKind(entity.type);
+  const parent = kind.underParent ? kind.parent : undefined;
   if (parent === undefined) return client.put(entityPath(entity), body);
-  // Under a parent (targets): PUT only updates an existing entity; creating one is a POST.
+  // Under a parent (targets, credentials): PUT only updates an existing entity; creating one is a POST.
   const { [parent.field]: _parent, ...childBody } = body;
   if (change.action === 'update') return client.put(entityPath(entity), childBody);
-  return client.post(`/${parent.table}/${pathSegment(entity.parentId ?? '')}/${entity.type}`, { id: entity.id, ...childBody });
+  return client.post(`/${parent.table}/${pathSegment(entity.parentId ?? '')}/${kind.adminPath ?? entity.type}`, { id: entity.id, ...childBody });
 }
 
 /**
@@ -112,9 +113,10 @@ export async function applyChanges(client: KongAdminClient, changes: readonly En
   return result;
 }
 
+/** Whether the entity refers to one Kong refused (its parent, a plugin's route, service or consumer). */
 function dependsOnFailed(entity: FlatEntity, failedParents: ReadonlySet<string>): boolean {
-  const field = entityKind(entity.type).parent?.field;
-  if (field === undefined) return false;
-  const parent = foreignId(entity.body[field]);
-  return parent !== undefined && failedParents.has(parent);
+  return Object.keys(foreignKeysOf(entityKind(entity.type))).some((field) => {
+    const id = foreignId(entity.body[field]);
+    return id !== undefined && failedParents.has(id);
+  });
 }

@@ -1,10 +1,10 @@
 // Pure DB-mode diff: desired flat entities against the owned entities read
 // from Kong, by id and content. The result is exactly the writes to make:
-// creates/updates parents first, deletes children first.
+// creates/updates what others refer to first, deletes in reverse.
 import { changedFields, entityContentHash } from './entity-compare.ts';
 import type { EntityType, FlatEntity } from './entities.ts';
 import { entityKey } from './entities.ts';
-import { CHILD_KINDS, TOP_LEVEL_KINDS } from '../model/index.ts';
+import { KIND_LEVELS } from '../model/index.ts';
 
 export interface EntityChange {
   action: 'create' | 'update' | 'delete';
@@ -29,10 +29,9 @@ export interface EntityDiff {
   unchanged: { desired: FlatEntity; current: FlatEntity }[];
 }
 
-const PARENT_TYPES = TOP_LEVEL_KINDS.map((kind) => kind.table);
-const CHILD_TYPES = CHILD_KINDS.map((kind) => kind.table);
-const UPSERT_ORDER: readonly EntityType[] = [...PARENT_TYPES, ...CHILD_TYPES];
-const DELETE_ORDER: readonly EntityType[] = [...CHILD_TYPES, ...PARENT_TYPES];
+// What others refer to first (services, consumers), then routes and credentials, then plugins.
+const UPSERT_ORDER: readonly EntityType[] = KIND_LEVELS.flat();
+const DELETE_ORDER: readonly EntityType[] = [...KIND_LEVELS].reverse().flat();
 
 function byTypeOrder(order: readonly EntityType[]) {
   return (a: EntityChange, b: EntityChange): number =>

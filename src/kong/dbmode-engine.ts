@@ -21,6 +21,15 @@ import type { KongLogger, KongSyncObserver } from './sync-observer.ts';
 import { silentLogger } from './sync-observer.ts';
 import type { GatewayOutcome, GatewayTarget, KongSyncEngine, SyncReport, SyncRequest } from './sync-types.ts';
 
+/**
+ * A plugin's config as the gateway at `gatewayUrl` stores it: its schema's
+ * defaults filled in, unset fields null (src/plugins completePluginConfig with
+ * the gateway's schema); undefined when the schema is not known. With it an
+ * unchanged plugin compares equal and a field changed on Kong behind meshdoor's
+ * back is put back; without it only the fields meshdoor sets are compared.
+ */
+export type PluginConfigCompleter = (gatewayUrl: string, plugin: { name: string; config: Record<string, unknown> }) => Record<string, unknown> | undefined;
+
 export interface DbModeEngineOptions {
   clientFor(target: GatewayTarget): KongAdminClient;
   logger?: KongLogger;
@@ -29,13 +38,26 @@ export interface DbModeEngineOptions {
   /** Bound of the per-entity hash cache (entries over all gateways). */
   cacheSize?: number;
   random?: () => number;
+  completePluginConfig?: PluginConfigCompleter;
 }
 
 interface Counts { created: number; updated: number; deleted: number; writes: number }
 
-/** Pure: the desired entities, each carrying the ownership tag. */
-export function desiredOwnedEntities(config: KongConfig): FlatEntity[] {
-  return flattenKongConfig(config).map((entity) => {
+type ConfigOf = (plugin: { name: string; config: Record<string, unknown> }) => Record<string, unknown> | undefined;
+
+function withCompletedConfig(entity: FlatEntity, complete: ConfigOf | undefined): FlatEntity {
+  if (entity.type !== 'plugins' || complete === undefined) return entity;
+  const { name, config } = entity.body;
+  const completed = typeof name === 'string' && config !== null && typeof config === 'object'
+    ? complete({ name, config: config as Record<string, unknown> })
+    : undefined;
+  return completed === undefined ? entity : { ...entity, body: { ...entity.body, config: completed } };
+}
+
+/** Pure: the desired entities, each carrying the ownership tag; plugin configs completed when `complete` knows the schema. */
+export function desiredOwnedEntities(config: KongConfig, complete?: ConfigOf): FlatEntity[] {
+  return flattenKongConfig(config).map((flat) => {
+    const entity = withCompletedConfig(flat, complete);
     const tags = Array.isArray(entity.body.tags) ? (entity.body.tags as string[]) : [];
     return tags.includes(OWNERSHIP_TAG) ? entity : { ...entity, body: { ...entity.body, tags: [...tags, OWNERSHIP_TAG] } };
   });
@@ -92,7 +114,8 @@ export class DbModeSyncEngine implements KongSyncEngine {
   }
 
   async #applyRound(client: KongAdminClient, url: string, translated: TranslateResult, counts: Counts): Promise<ApplyAttempt<undefined>> {
-    const desired = desiredOwnedEntities(translated.config);
+    const completer = this.#options.completePluginConfig;
+    const desired = desiredOwnedEntities(translated.config, completer === undefined ? undefined : (plugin) => completer(url, plugin));
     const known = desired.flatMap((e) => this.#refused.get(refusedKey(url, e)) ?? []);
     if (known.length > 0) return { ok: false, rejections: known, error: rejectionSummary(known) };
     const owned = await readOwnedEntities(client);

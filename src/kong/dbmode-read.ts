@@ -2,14 +2,15 @@
 // 1000 per page. Anything without the ownership tag is dropped even if Kong
 // returned it, so a sync can never change or delete a foreign entity.
 import type { KongAdminClient } from './admin-client.ts';
-import { KONG_ENTITY_KINDS, OWNERSHIP_TAG } from '../model/index.ts';
+import { KONG_ENTITY_KINDS, OWNERSHIP_TAG, type KongEntityKind } from '../model/index.ts';
 import type { EntityType, FlatEntity } from './entities.ts';
 import { entityKey, flatEntityFromRecord } from './entities.ts';
 
 export const OWNED_PAGE_SIZE = 1000;
 
-/** Kinds listed by tag; the rest (targets) only under their parent. */
+/** Kinds listed by tag; the rest (targets, credentials) only under their parent. */
 const TAG_LISTED: readonly EntityType[] = KONG_ENTITY_KINDS.filter((kind) => !kind.underParent).map((kind) => kind.table);
+const LISTED_UNDER_PARENT: readonly KongEntityKind[] = KONG_ENTITY_KINDS.filter((kind) => kind.underParent && kind.parent !== undefined);
 
 type KongRecord = Record<string, unknown>;
 
@@ -17,7 +18,7 @@ export interface OwnedEntities {
   entities: FlatEntity[];
   /**
    * Owned parents that foreign children hang off (targets under an upstream,
-   * SNIs under a certificate). Kong deletes those children with the parent,
+   * SNIs under a certificate, credentials under a consumer). Kong deletes those children with the parent,
    * so such a parent must not be deleted. Keyed by `entityKey`.
    */
   parentsWithForeignChildren: Set<string>;
@@ -40,10 +41,21 @@ async function listOwned(client: KongAdminClient, type: EntityType): Promise<Kon
   return (records as KongRecord[]).filter(isOwned);
 }
 
-/** Targets are listed per owned upstream; nested lists ignore tags, so the caller filters. */
-async function listTargets(client: KongAdminClient, upstreamId: string): Promise<KongRecord[]> {
-  const records: object[] = await client.listEntities('targets', { upstream: upstreamId, size: OWNED_PAGE_SIZE });
+/** Children listed per owned parent; nested lists ignore tags, so the caller filters. */
+async function listChildren(client: KongAdminClient, type: EntityType, parentId: string): Promise<KongRecord[]> {
+  const records: object[] = await client.listEntities(type, { parent: parentId, size: OWNED_PAGE_SIZE });
   return records as KongRecord[];
+}
+
+/** The owned children of each owned parent, as flat entities; a parent with foreign children is protected. */
+async function readChildren(client: KongAdminClient, byType: ReadonlyMap<EntityType, KongRecord[]>, out: OwnedEntities): Promise<void> {
+  const lists = LISTED_UNDER_PARENT.flatMap((kind) => (byType.get(kind.parent?.table ?? kind.table) ?? []).map((parent) => ({ kind, parent })));
+  await Promise.all(lists.map(async ({ kind, parent }) => {
+    const parentId = String(parent.id);
+    const children = await listChildren(client, kind.table, parentId);
+    if (children.some((c) => !isOwned(c))) out.parentsWithForeignChildren.add(entityKey({ type: kind.parent?.table ?? kind.table, id: parentId }));
+    for (const c of children.filter(isOwned)) out.entities.push({ ...flatEntityFromRecord(kind.table, c), parentId });
+  }));
 }
 
 /** Every owned entity on the gateway, or OwnedReadError. */
@@ -58,13 +70,9 @@ export async function readOwnedEntities(client: KongAdminClient): Promise<OwnedE
       const names = Array.isArray(certificate.snis) ? (certificate.snis as unknown[]) : [];
       if (names.some((n) => !ownedSniNames.has(n))) parentsWithForeignChildren.add(entityKey({ type: 'certificates', id: String(certificate.id) }));
     }
-    await Promise.all((byType.get('upstreams') ?? []).map(async (upstream) => {
-      const upstreamId = String(upstream.id);
-      const targets = await listTargets(client, upstreamId);
-      if (targets.some((t) => !isOwned(t))) parentsWithForeignChildren.add(entityKey({ type: 'upstreams', id: upstreamId }));
-      for (const t of targets.filter(isOwned)) entities.push({ ...flatEntityFromRecord('targets', t), parentId: upstreamId });
-    }));
-    return { entities, parentsWithForeignChildren };
+    const owned: OwnedEntities = { entities, parentsWithForeignChildren };
+    await readChildren(client, byType, owned);
+    return owned;
   } catch (error) {
     throw new OwnedReadError(error);
   }

@@ -17,16 +17,23 @@ export interface FlatEntity {
 
 type Nested = Record<string, unknown> & { id: string };
 
+function withoutNested(kind: KongEntityKind, entity: Nested): Record<string, unknown> {
+  const own: Record<string, unknown> = { ...entity };
+  for (const nested of kind.nested) delete own[nested];
+  return own;
+}
+
 function flattenKind(kind: KongEntityKind, entities: readonly Nested[], out: FlatEntity[]): void {
-  const child = kind.nested === undefined ? undefined : entityKind(kind.nested);
   for (const entity of entities) {
-    const { [kind.nested ?? '']: children, ...own } = entity;
-    out.push({ type: kind.table, id: entity.id, body: own });
-    if (child?.parent === undefined) continue;
-    for (const item of (children ?? []) as Nested[]) {
-      const flat: FlatEntity = { type: child.table, id: item.id, body: { ...item, [child.parent.field]: { id: entity.id } } };
-      if (child.underParent) flat.parentId = entity.id;
-      out.push(flat);
+    out.push({ type: kind.table, id: entity.id, body: withoutNested(kind, entity) });
+    for (const nested of kind.nested) {
+      const child = entityKind(nested);
+      if (child.parent === undefined) continue;
+      for (const item of (entity[nested] ?? []) as Nested[]) {
+        const flat: FlatEntity = { type: child.table, id: item.id, body: { ...item, [child.parent.field]: { id: entity.id } } };
+        if (child.underParent) flat.parentId = entity.id;
+        out.push(flat);
+      }
     }
   }
 }
@@ -71,10 +78,11 @@ export function entityKey(entity: Pick<FlatEntity, 'type' | 'id'>): string {
   return `${entity.type}:${entity.id}`;
 }
 
-/** Admin API path of one entity (targets are only addressable under their upstream). */
+/** Admin API path of one entity (targets and credentials are only addressable under their parent). */
 export function entityPath(entity: Pick<FlatEntity, 'type' | 'id' | 'parentId'>): string {
-  const parent = entityKind(entity.type).underParent ? entityKind(entity.type).parent : undefined;
-  if (parent !== undefined) return `/${parent.table}/${pathSegment(entity.parentId ?? '')}/${entity.type}/${pathSegment(entity.id)}`;
+  const kind = entityKind(entity.type);
+  const parent = kind.underParent ? kind.parent : undefined;
+  if (parent !== undefined) return `/${parent.table}/${pathSegment(entity.parentId ?? '')}/${kind.adminPath ?? entity.type}/${pathSegment(entity.id)}`;
   return `/${entity.type}/${pathSegment(entity.id)}`;
 }
 

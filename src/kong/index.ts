@@ -8,6 +8,7 @@ export { KongClientPool } from './client-pool.ts';
 export type { ClientDefaults } from './client-pool.ts';
 export { canonicalJson, contentHash } from './config-hash.ts';
 export type { EntityChange } from './dbmode-diff.ts';
+export type { PluginConfigCompleter } from './dbmode-engine.ts';
 // Kong's entity types and ids are the model's; re-exported for the Kong module's callers.
 export { OWNERSHIP_TAG } from '../model/index.ts';
 export type { KongCertificate, KongConfig, KongProtocol, KongRoute, KongService, KongUpstream, RouterFlavor } from '../model/index.ts';

@@ -25,7 +25,7 @@ const MAX_REMEMBERED = 2000;
 
 /** The entity as digested: without its children, and never a secret (digests are kept in the MeshDoor status). */
 function digested(kind: KongEntityKind, entity: Record<string, unknown>): Record<string, unknown> {
-  const left = [kind.nested, ...(kind.secret ?? [])];
+  const left: string[] = [...kind.nested, ...(kind.secret ?? [])];
   return Object.fromEntries(Object.entries(entity).filter(([field]) => !left.includes(field)));
 }
 
@@ -36,7 +36,7 @@ export function entityDigests(config: KongConfig, wanted: ReadonlySet<string>): 
     for (const entity of entities) {
       const label = `${kind.singular} ${String(entity[kind.endpointKey ?? 'id'])}`;
       if (wanted.has(label) && !out.has(label)) out.set(label, contentHash(digested(kind, entity)));
-      if (kind.nested !== undefined) visit(entityKind(kind.nested), entity[kind.nested] as Record<string, unknown>[]);
+      for (const nested of kind.nested) visit(entityKind(nested), (entity[nested] ?? []) as Record<string, unknown>[]);
     }
   };
   const lists = config as unknown as Record<string, readonly Record<string, unknown>[]>;

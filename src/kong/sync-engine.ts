@@ -5,7 +5,7 @@
 import type { KongAdminClient } from './admin-client.ts';
 import type { ClientDefaults } from './client-pool.ts';
 import { KongClientPool } from './client-pool.ts';
-import { DbModeSyncEngine } from './dbmode-engine.ts';
+import { DbModeSyncEngine, type PluginConfigCompleter } from './dbmode-engine.ts';
 import { DblessSyncEngine } from './dbless-engine.ts';
 import { detectKongGateway } from './gateway-info.ts';
 import type { RejectionMemory } from './rejection-memory.ts';
@@ -28,6 +28,8 @@ export interface KongSyncEngineOptions {
   cacheSize?: number;
   maxRounds?: number;
   random?: () => number;
+  /** DB mode: plugin configs as Kong stores them, when the gateway's plugin schema is known (see DbModeEngineOptions). */
+  completePluginConfig?: PluginConfigCompleter;
 }
 
 type Translate = (exclude: ReadonlySet<string>) => TranslateResult;
@@ -52,7 +54,10 @@ export class AutoSyncEngine implements KongSyncEngine {
     const shared = { clientFor, logger: this.#logger, ...pick(options) };
     this.#dbless = new DblessSyncEngine({ ...shared, ...(options.warnBodyBytes ? { warnBodyBytes: options.warnBodyBytes } : {}) });
     this.rejections = this.#dbless.rejections;
-    this.#db = new DbModeSyncEngine({ ...shared, ...(options.cacheSize ? { cacheSize: options.cacheSize } : {}) });
+    this.#db = new DbModeSyncEngine({
+      ...shared, ...(options.cacheSize ? { cacheSize: options.cacheSize } : {}),
+      ...(options.completePluginConfig ? { completePluginConfig: options.completePluginConfig } : {}),
+    });
     this.#mode = options.mode ?? 'auto';
     this.#backoff = new GatewayBackoff(options.random);
   }

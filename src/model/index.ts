@@ -9,7 +9,7 @@ export type {
 } from './kong-config.ts';
 export { OWNERSHIP_TAG, emptyKongConfig } from './kong-config.ts';
 export type { KongEntityTable } from './kong-ids.ts';
-export { kongEntityId, kongTargetId } from './kong-ids.ts';
+export { kongEntityId, kongPluginId, kongTargetId } from './kong-ids.ts';
 export { freezeDeep, isDeeplyFrozen } from './frozen.ts';
 export type { ExcludedPart, ObjectKind, ObjectRef, TranslationFailure } from './failures.ts';
 export { OBJECT_KINDS, objectKey, parsePartExclusionKey, partExclusionKey } from './failures.ts';
@@ -18,8 +18,8 @@ export type { HostResult, HostType, ParsedHost } from './kong-hosts.ts';
 export { formatHost, normalizeIp } from './kong-hosts.ts';
 export type { KongEntityKind, KongEntityType } from './kong-entity-kinds.ts';
 export {
-  CHILD_KINDS, KONG_ENTITY_KINDS, KONG_ENTITY_TYPES, KONG_SERVICE_DEFAULTS, TOP_LEVEL_KINDS,
-  declarativeIdOf, defaultsOf, entityKind, normalizeTarget,
+  CHILD_KINDS, KIND_LEVELS, KONG_ENTITY_KINDS, KONG_ENTITY_TYPES, KONG_SERVICE_DEFAULTS, TOP_LEVEL_KINDS,
+  childKindAt, declarativeIdOf, defaultsOf, entityKind, foreignKeysOf, normalizeTarget,
 } from './kong-entity-kinds.ts';
 export { FAILURE_REASONS, isFailureReason } from './failure-reasons.ts';
 export type { FailureReason } from './failure-reasons.ts';

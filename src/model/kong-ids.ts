@@ -5,9 +5,8 @@ import type { KongEntityType } from './kong-entity-kinds.ts';
 
 const KONG_DECLARATIVE_NAMESPACE = 'fd02801f-0957-4a15-a55a-c8d9606f30b5';
 
-/** The kinds meshdoor writes, and the plugin and consumer tables (src/plugins derives their ids). */
-export type KongEntityTable = KongEntityType | 'plugins'
-  | 'consumers' | 'keyauth_credentials' | 'basicauth_credentials' | 'hmacauth_credentials' | 'jwt_secrets' | 'acls';
+/** The tables meshdoor writes. */
+export type KongEntityTable = KongEntityType;
 
 /** Every table, checked against the type; their namespaces are computed once, at load. */
 const TABLES: Readonly<Record<KongEntityTable, true>> = {
@@ -27,4 +26,16 @@ export function kongEntityId(table: KongEntityTable, key: string): string {
 /** Targets are keyed by their cache key: "targets:*:<upstream id>:<target>". */
 export function kongTargetId(upstreamId: string, target: string): string {
   return kongEntityId('targets', `targets:*:${upstreamId}:${target}`);
+}
+
+/** Where a plugin applies; no id at all is a global plugin. */
+export interface PluginAttachmentIds {
+  routeId?: string;
+  serviceId?: string;
+  consumerId?: string;
+}
+
+/** Plugins are keyed by their cache key: `plugins:*:<name>:<route>:<service>:<consumer>`. */
+export function kongPluginId(name: string, at: PluginAttachmentIds): string {
+  return kongEntityId('plugins', `plugins:*:${name}:${at.routeId ?? ''}:${at.serviceId ?? ''}:${at.consumerId ?? ''}`);
 }

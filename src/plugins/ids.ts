@@ -4,12 +4,9 @@
 // the Kong Ingress Controller show. Credentials are keyed by their consumer
 // and Secret, never by the secret material itself.
 import { kongEntityId, type KongEntityTable } from '../kong/index.ts';
-import type { PluginAttachment } from './entities.ts';
 
-/** Kong's plugin cache key: `plugins:*:<name>:<route>:<service>:<consumer>`. */
-export function kongPluginId(name: string, at: PluginAttachment): string {
-  return kongEntityId('plugins', `plugins:*:${name}:${at.routeId ?? ''}:${at.serviceId ?? ''}:${at.consumerId ?? ''}`);
-}
+/** Kong's plugin cache key: `plugins:*:<name>:<route>:<service>:<consumer>` (the model derives it, for Kong's entity kinds too). */
+export { kongPluginId } from '../model/index.ts';
 
 /**
  * By username, Kong's endpoint key; a consumer with only a custom_id by a

@@ -3,7 +3,7 @@
 // flatten_errors / 413), GET returns it as YAML.
 import { createHash, randomUUID } from 'node:crypto';
 import { stringify as toYaml } from 'yaml';
-import { CHILD_KINDS, TOP_LEVEL_KINDS, entityKind, normalizeTarget } from '../../src/model/index.ts';
+import { KONG_ENTITY_KINDS, TOP_LEVEL_KINDS, entityKind, foreignKeysOf, normalizeTarget } from '../../src/model/index.ts';
 import type { ApiResponse } from './admin-api.ts';
 import { REJECTED_MESSAGE } from './crud.ts';
 import { EMPTY_HASH } from './double-state.ts';
@@ -111,7 +111,7 @@ function rejectedErrors(state: DoubleState, config: DoubleRecord): Record<string
   const visit = (table: DoubleEntityType, items: unknown): void => {
     const kind = entityKind(table);
     const type = kind.singular;
-    const childKeys: string[] = kind.nested === undefined ? [] : [kind.nested];
+    const childKeys: string[] = [...kind.nested];
     for (const item of Array.isArray(items) ? (items as DoubleRecord[]) : []) {
       const name = item.name ?? item.target;
       const errors = [
@@ -123,7 +123,7 @@ function rejectedErrors(state: DoubleState, config: DoubleRecord): Record<string
         const entity = Object.fromEntries(Object.entries(item).filter(([k]) => !childKeys.includes(k)));
         out.push({ entity_type: type, ...(typeof name === 'string' ? { entity_name: name } : {}), entity_tags: item.tags ?? [], entity, ...(typeof item.id === 'string' ? { entity_id: item.id } : {}), errors });
       }
-      if (kind.nested !== undefined) visit(kind.nested, item[kind.nested]);
+      for (const nested of kind.nested) visit(nested, item[nested]);
     }
   };
   for (const kind of TOP_LEVEL_KINDS) visit(kind.table, config[kind.table]);
@@ -159,28 +159,23 @@ function withNestedSnis(response: Record<string, Record<string, DoubleRecord>>):
   }
 }
 
-/**
- * Plugins, consumers and credentials are answered (POST /config's map) but not
- * kept: the double serves no endpoints for them. Credentials have no updated_at.
- */
-function withOthers(response: Record<string, Record<string, DoubleRecord>>, others: Record<string, DoubleRecord[]>, stamp: number): void {
-  for (const [type, list] of Object.entries(others)) {
-    for (const entity of list) {
-      const updated = type.endsWith('_credentials') ? {} : { updated_at: stamp };
-      (response[type] ??= {})[String(entity.id)] = { ...entity, created_at: stamp, ...updated };
-    }
-  }
+/** Credentials have no updated_at. */
+function stamped(type: DoubleEntityType, entity: DoubleRecord, now: number): DoubleRecord {
+  const stamp = type === 'targets' ? now / 1000 : Math.floor(now / 1000);
+  const kind = entityKind(type);
+  const updated = kind.parent?.table === 'consumers' ? {} : { updated_at: entity.updated_at ?? stamp };
+  return { ...entity, created_at: entity.created_at ?? stamp, ...updated };
 }
 
-function load(state: DoubleState, entities: Record<DoubleEntityType, DoubleRecord[]>, others: Record<string, DoubleRecord[]>, hashSource: string): Record<string, unknown> {
+/** Loads the validated entities (the core kinds, then plugins, consumers and credentials) and answers with them by table and id. */
+function load(state: DoubleState, entities: Record<DoubleEntityType, DoubleRecord[] | undefined>, others: Record<string, DoubleRecord[]>, hashSource: string): Record<string, unknown> {
   state.store.clear();
   const now = state.now();
   const response: Record<string, Record<string, DoubleRecord>> = {};
   const targets = new Map<string, DoubleRecord>();
   for (const type of DOUBLE_ENTITY_TYPES) {
-    for (const entity of entities[type]) {
-      const stamp = type === 'targets' ? now / 1000 : Math.floor(now / 1000);
-      const record: DoubleRecord = { ...entity, created_at: entity.created_at ?? stamp, updated_at: entity.updated_at ?? stamp };
+    for (const entity of entities[type] ?? others[type] ?? []) {
+      const record = stamped(type, entity, now);
       (response[type] ??= {})[String(record.id)] = { ...record };
       if (type === 'targets') keepTarget(record, targets);
       else state.store.set(type, record);
@@ -188,7 +183,6 @@ function load(state: DoubleState, entities: Record<DoubleEntityType, DoubleRecor
   }
   for (const target of targets.values()) state.store.set('targets', target);
   withNestedSnis(response);
-  withOthers(response, others, Math.floor(now / 1000));
   state.configurationHash = state.store.count() === 0 ? EMPTY_HASH : createHash('md5').update(hashSource).digest('hex');
   return response;
 }
@@ -210,7 +204,7 @@ export function postConfig(state: DoubleState, req: ConfigRequest): ApiResponse 
   return { status: 201, body: load(state, result.entities, result.others, hashSource) };
 }
 
-const PARENT_FIELDS = CHILD_KINDS.flatMap((kind) => (kind.parent === undefined ? [] : [kind.parent.field]));
+const REFERENCE_FIELDS = new Set(KONG_ENTITY_KINDS.flatMap((kind) => Object.keys(foreignKeysOf(kind))));
 
 /**
  * GET /config: flat arrays, foreign keys as plain ids, `_transform: false`;
@@ -221,7 +215,7 @@ export function getConfig(state: DoubleState): ApiResponse {
   for (const type of DOUBLE_ENTITY_TYPES) {
     const records = state.store.list(type).map((r) => {
       const out: DoubleRecord = { ...r };
-      for (const fk of PARENT_FIELDS) if (fk in out) out[fk] = foreignIdOf(out[fk]) ?? null;
+      for (const fk of REFERENCE_FIELDS) if (fk in out) out[fk] = foreignIdOf(out[fk]) ?? null;
       if (type === 'certificates') {
         const snis = state.store.children('snis', String(r.id)).map((s) => ({ ...s, _comment: null, _ignore: null }));
         if (snis.length > 0) out.snis = snis;

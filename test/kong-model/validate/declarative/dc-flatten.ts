@@ -136,7 +136,7 @@ function checkReferences(located: Located[], reg: Record<EntityType, Registry>, 
   let ok = true;
   for (const loc of located) {
     if (loc.parent) continue;
-    const fks = Object.entries(FOREIGN_KEYS[loc.type]).sort(([a], [b]) => a.localeCompare(b));
+    const fks = Object.entries(FOREIGN_KEYS[loc.type] ?? {}).sort(([a], [b]) => a.localeCompare(b));
     for (const [fk, table] of fks) {
       const value = loc.item[fk];
       if (value === undefined || value === null || resolve(reg[table], value)) continue;
@@ -154,7 +154,7 @@ function toEntity(loc: Located, reg: Record<EntityType, Registry>, opts: Validat
   const data: Entity = { ...loc.item };
   delete data['_comment'];
   delete data['_ignore'];
-  for (const [fk, table] of Object.entries(FOREIGN_KEYS[loc.type])) {
+  for (const [fk, table] of Object.entries(FOREIGN_KEYS[loc.type] ?? {})) {
     if (loc.parent && loc.parentFk === fk) data[fk] = { id: loc.parent.item['id'] };
     else if (data[fk] !== undefined && data[fk] !== null) data[fk] = { id: resolve(reg[table], data[fk])?.item['id'] };
   }
@@ -176,23 +176,35 @@ interface PluginCheck {
   crash: string | null;
 }
 
+/** The config's consumers by id and by username (a top-level plugin's `consumer` names one of them). */
+function consumerRegistry(config: Record<string, unknown>): Registry {
+  const reg: Registry = { byId: new Map(), byKey: new Map() };
+  for (const item of Array.isArray(config['consumers']) ? config['consumers'].filter(isPlainObject) : []) {
+    const loc: Located = { type: 'consumers', raw: item, item, path: [], children: [] };
+    if (typeof item['id'] === 'string') reg.byId.set(item['id'], loc);
+    if (typeof item['username'] === 'string') reg.byKey.set(item['username'], loc);
+  }
+  return reg;
+}
+
 /** Plugin ids and their uniqueness, and the plugin entities. */
 function checkPlugins(config: Record<string, unknown>, reg: Record<EntityType, Registry>, errors: FieldErrors, opts: ValidateOptions): PluginCheck {
   const seen = new Set<string>();
   const plugins: Entity[] = [];
+  const registries: Partial<Record<EntityType, Registry>> = { ...reg, consumers: consumerRegistry(config) };
   let crash: string | null = null;
   for (const site of pluginSites(config)) {
     const parentId = site.parent ? String((at(config, site.parent.path) as Entity)['id']) : '';
-    const ref = (fk: 'route' | 'service', table: EntityType): string => {
+    const ref = (fk: 'route' | 'service' | 'consumer', table: EntityType): string => {
       if (site.parent) return site.parent.type === `${fk}s` ? parentId : '';
       const value = site.plugin[fk];
       if (value === undefined || value === null) return '';
-      const found = resolve(reg[table], value);
+      const found = resolve(registries[table] ?? { byId: new Map(), byKey: new Map() }, value);
       if (!found) crash ??= `plugin ${String(site.plugin['name'])}: no ${fk} ${JSON.stringify(value)}`;
       return found ? String(found.item['id']) : '';
     };
-    const refs = { route: ref('route', 'routes'), service: ref('service', 'services') };
-    const id = pluginId(String(site.plugin['name']), refs.route, refs.service);
+    const refs = { route: ref('route', 'routes'), service: ref('service', 'services'), consumer: ref('consumer', 'consumers') };
+    const id = pluginId(String(site.plugin['name']), refs.route, refs.service, refs.consumer);
     plugins.push(pluginEntity(site, id, refs, opts.routerFlavor));
     if (seen.has(id)) {
       const { path, parent } = site;

@@ -10,7 +10,7 @@ import { schemaFor, type EntityType } from '../validate-entity.ts';
 export const KNOWN_ENTITIES: readonly EntityType[] = ['certificates', 'services', 'routes', 'snis', 'upstreams', 'targets'];
 
 /** Foreign key fields: entity → field → referenced table. */
-export const FOREIGN_KEYS: Record<EntityType, Record<string, EntityType>> = {
+export const FOREIGN_KEYS: Partial<Record<EntityType, Record<string, EntityType>>> = {
   certificates: {},
   services: { client_certificate: 'certificates' },
   routes: { service: 'services' },
@@ -29,7 +29,7 @@ export interface ChildRelation {
 export function childrenOf(parent: EntityType): ChildRelation[] {
   const out: ChildRelation[] = [];
   for (const child of KNOWN_ENTITIES) {
-    for (const [fk, ref] of Object.entries(FOREIGN_KEYS[child])) {
+    for (const [fk, ref] of Object.entries(FOREIGN_KEYS[child] ?? {})) {
       if (ref === parent) out.push({ child, fk });
     }
   }

@@ -81,7 +81,7 @@ function hoistPlugins(entity: Table, errT: Table, out: FlattenedEntityErrors[]):
 
 function hoistRelations(type: EntityType | 'plugins', entity: Table, errT: Table, out: FlattenedEntityErrors[]): void {
   if (type === 'plugins') return;
-  for (const [fk, ref] of Object.entries(FOREIGN_KEYS[type])) {
+  for (const [fk, ref] of Object.entries(FOREIGN_KEYS[type] ?? {})) {
     const value = entity[fk];
     if (!isPlainObject(value)) continue;
     const fieldErr = errT[fk];

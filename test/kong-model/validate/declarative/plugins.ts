@@ -4,7 +4,7 @@
 // violation; and a top-level plugin naming a route or service the config does
 // not have makes Kong fail (500). Configurations are validated for the plugins
 // whose schema the model has (../plugins).
-import { kongEntityId, type RouterFlavor } from '../../../../src/model/index.ts';
+import { kongPluginId, type RouterFlavor } from '../../../../src/model/index.ts';
 import { pluginSchema } from '../plugins/plugin-schemas.ts';
 import type { FieldErrors } from '../schema/types.ts';
 import { isPlainObject } from '../schema/types.ts';
@@ -95,14 +95,15 @@ export function pluginErrors(config: Record<string, unknown>, errors: FieldError
 }
 
 /** The plugin entity Kong loads: defaults filled (modelled plugins), id and foreign keys set. */
-export function pluginEntity(site: PluginSite, id: string, refs: { route: string; service: string }, flavor: RouterFlavor): Record<string, unknown> {
+export function pluginEntity(site: PluginSite, id: string, refs: { route: string; service: string; consumer: string }, flavor: RouterFlavor): Record<string, unknown> {
   const schema = pluginSchema(String(site.plugin['name']));
   const own = { ...ownFields(site), id };
   const entity = schema ? validateWithDefaults(schema, own, { routerFlavor: flavor }).entity : own;
-  return { ...entity, route: refs.route ? { id: refs.route } : null, service: refs.service ? { id: refs.service } : null, consumer: null };
+  const ref = (value: string): { id: string } | null => (value ? { id: value } : null);
+  return { ...entity, route: ref(refs.route), service: ref(refs.service), consumer: ref(refs.consumer) };
 }
 
 /** The id Kong derives for a plugin: its cache key `plugins:*:<name>:<route>:<service>:<consumer>`. */
-export function pluginId(name: string, route: string, service: string): string {
-  return kongEntityId('plugins', `plugins:*:${name}:${route}:${service}:`);
+export function pluginId(name: string, route: string, service: string, consumer = ''): string {
+  return kongPluginId(name, { ...(route ? { routeId: route } : {}), ...(service ? { serviceId: service } : {}), ...(consumer ? { consumerId: consumer } : {}) });
 }
