@@ -11,7 +11,7 @@ import type { MeshDoorObject } from '../config/index.ts';
 import type { MeshDoorSettings } from '../config/index.ts';
 import type { AdmissionRequest, Verdict } from './review.ts';
 import type { ServedIndex } from './served-index.ts';
-import { evaluatePlugin, pluginReferenceProblems } from './plugins.ts';
+import { evaluatePlugin } from './plugins.ts';
 import type { KongPluginResource, SchemaLookup } from '../plugins/index.ts';
 import {
   createContext, formatFailure, isIngressServed, namespacedName, ownershipMessage, planIngress, refOf,
@@ -37,7 +37,8 @@ export interface AdmissionInputs {
  */
 const WARNING_REASONS: ReadonlySet<string> = new Set([
   'ServiceNotFound', 'SecretNotFound', 'PathConflict', 'HostConflict', 'DefaultBackendConflict',
-  // A plugin named by konghq.com/plugins: the plugin object (or its Secret) may come later, and is at fault itself.
+  // A plugin named by konghq.com/plugins: the plugin object (or its Secret) may come later, and is at fault itself;
+  // naming another namespace's KongPlugin (PluginWrongNamespace) is the referrer's own mistake: refused.
   'PluginNotFound', 'PluginSecretMissing', 'InvalidPlugin', 'InvalidPluginConfig', 'DuplicatePlugin',
 ]);
 
@@ -58,7 +59,8 @@ class Collector {
 }
 
 function reviewContext(inputs: AdmissionInputs, failures: Collector, service?: V1Service): TranslateContext {
-  const ctx = { ...createContext(inputs.snapshot, { settings: inputs.settings }, inputs.served.memory), failures };
+  const options = { settings: inputs.settings, ...(inputs.pluginSchemas ? { pluginSchemas: inputs.pluginSchemas } : {}) };
+  const ctx = { ...createContext(inputs.snapshot, options, inputs.served.memory), failures };
   if (!service) return ctx;
   // The Service under review replaces the cached one.
   const [namespace, name] = [service.metadata?.namespace ?? '', service.metadata?.name ?? ''];
@@ -205,30 +207,13 @@ export function evaluateIngress(inputs: AdmissionInputs, ingress: V1Ingress, old
   const reviewed = withCreationTime(ingress, now);
   const before = old && isServed(inputs, old) ? judgeIngress(inputs, old) : { failures: [], hosts: new Set<string>() };
   const after = judgeIngress(inputs, reviewed);
-  const verdict = withPluginReferences(verdictOf(after.failures, before.failures), inputs, { ...reviewed, kind: 'Ingress' }, old && { ...old, kind: 'Ingress' });
+  const verdict = verdictOf(after.failures, before.failures);
   // An update is told only of the sharing it starts.
   const sharedBefore = new Set(sharedHostWarnings(inputs, old ?? reviewed, before.hosts));
   const shared = sharedHostWarnings(inputs, reviewed, after.hosts).filter((warning) => !sharedBefore.has(warning));
   return { ...verdict, warnings: [...classWarnings(inputs, ingress), ...verdict.warnings, ...shared] };
 }
 
-type PluginReferrer = Parameters<typeof pluginReferenceProblems>[1];
-
-/**
- * The object's `konghq.com/plugins` problems added to a verdict (each said
- * once, if the translator reported it already). A refusal its earlier version
- * already had is only warned about.
- */
-function withPluginReferences(verdict: Verdict, inputs: AdmissionInputs, referrer: PluginReferrer, old: PluginReferrer | undefined): Verdict {
-  const found = pluginReferenceProblems(inputs, referrer);
-  const had = new Set(old ? pluginReferenceProblems(inputs, old).refusals : []);
-  const said = new Set([...(verdict.message ?? '').split('\n'), ...verdict.warnings]);
-  const refusals = found.refusals.filter((r) => !had.has(r) && !said.has(r));
-  const warnings = [...found.warnings, ...found.refusals.filter((r) => had.has(r))].filter((w) => !said.has(w));
-  if (refusals.length === 0) return { ...verdict, warnings: [...verdict.warnings, ...warnings] };
-  const message = [...(verdict.allowed ? [] : [verdict.message ?? '']), ...refusals].join('\n');
-  return { allowed: false, message, warnings: [...verdict.warnings, ...warnings] };
-}
 
 /** A Service is judged by what it does to the served Ingresses that use it. */
 export function evaluateService(inputs: AdmissionInputs, service: V1Service, old: V1Service | undefined): Verdict {
@@ -239,9 +224,7 @@ export function evaluateService(inputs: AdmissionInputs, service: V1Service, old
   const failures = users.flatMap((ingress) => ingressFailures(inputs, ingress, service));
   const before = users.flatMap((ingress) => ingressFailures(inputs, ingress, baseline));
   // A new Service lacking the port an Ingress names: the Ingress is at fault, so only say so.
-  const verdict = verdictOf(failures, before, old ? STRICT : CREATED_SERVICE);
-  // Its konghq.com/plugins matter when a served Ingress uses it (another controller may read it otherwise).
-  return users.length === 0 ? verdict : withPluginReferences(verdict, inputs, { ...service, kind: 'Service' }, old && { ...old, kind: 'Service' });
+  return verdictOf(failures, before, old ? STRICT : CREATED_SERVICE);
 }
 
 function meshDoorProblem(obj: MeshDoorObject & { metadata?: { name?: string } }): string | undefined {

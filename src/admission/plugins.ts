@@ -1,12 +1,12 @@
 // Kong plugins under review: a KongPlugin / KongClusterPlugin is checked as
 // the translator will check it (its config against the schema the controller
-// last read from the gateways, else its structure); a `konghq.com/plugins`
-// annotation is checked against the plugin objects the caches hold. What
-// depends on objects applied in any order (a plugin or a Secret not there
-// yet) is a warning; what is wrong with the object itself is refused.
+// last read from the gateways, else its structure). What depends on objects
+// applied in any order (a Secret not there yet, a plugin the gateway may
+// enable later) is a warning; what is wrong with the object itself is refused.
+// (`konghq.com/plugins` on Ingresses and Services is judged by the
+// translator's own planning, in evaluate.ts.)
 import {
-  indexPluginSources, OFFLINE_SCHEMAS, pluginsForReferrer, PLUGINS_ANNOTATION, resolvePlugin,
-  type PluginAttachment, type PluginFailure, type PluginKind, type KongPluginResource, type PluginSources, type SchemaLookup,
+  indexPluginSources, OFFLINE_SCHEMAS, resolvePlugin, type PluginFailure, type PluginKind, type KongPluginResource, type PluginSources, type SchemaLookup,
 } from '../plugins/index.ts';
 import type { Verdict } from './review.ts';
 import type { Snapshot } from './translator.ts';
@@ -19,13 +19,9 @@ export interface PluginInputs {
 
 /** Refused: the object itself is wrong, whatever else exists. */
 const REFUSED_PLUGIN_REASONS: ReadonlySet<PluginFailure['reason']> = new Set(['InvalidPlugin', 'InvalidPluginConfig']);
-const REFUSED_REFERENCE_REASONS: ReadonlySet<PluginFailure['reason']> = new Set(['PluginWrongNamespace']);
 
 // A Secret meshdoor does not read yet reads as missing: say both.
 const UNREAD_SECRET = 'meshdoor reads it once a served object uses this plugin; the configuration in it is checked then';
-
-// Any fixed id: only whether the plugin may attach to a route or a service is checked.
-const REVIEW_ID = '00000000-0000-0000-0000-000000000000';
 
 function sourcesOf(snapshot: Snapshot): PluginSources {
   return indexPluginSources({ kongPlugins: snapshot.KongPlugin, kongClusterPlugins: snapshot.KongClusterPlugin, secrets: snapshot.Secret });
@@ -65,22 +61,4 @@ export function evaluatePlugin(inputs: PluginInputs, resource: KongPluginResourc
   const known = before !== undefined && formatPluginFailure(before) === text;
   if (!REFUSED_PLUGIN_REASONS.has(failure.reason) || now.notEnabled || known) return { allowed: true, warnings: [...warnings, text] };
   return { allowed: false, message: text, warnings };
-}
-
-/** An Ingress's or Service's `konghq.com/plugins`: failures it would have, as refusals and warnings. */
-export function pluginReferenceProblems(
-  inputs: PluginInputs, referrer: { kind: 'Ingress' | 'Service'; metadata?: { namespace?: string; name?: string; annotations?: Record<string, string> } },
-): { refusals: string[]; warnings: string[] } {
-  const annotation = referrer.metadata?.annotations?.[PLUGINS_ANNOTATION];
-  if (annotation === undefined) return { refusals: [], warnings: [] };
-  const at: PluginAttachment = referrer.kind === 'Ingress' ? { routeId: REVIEW_ID } : { serviceId: REVIEW_ID };
-  const ref = { kind: referrer.kind, name: referrer.metadata?.name ?? '', ...(referrer.metadata?.namespace ? { namespace: referrer.metadata.namespace } : {}) };
-  const result = pluginsForReferrer(annotation, at, { sources: sourcesOf(inputs.snapshot), schemas: inputs.pluginSchemas ?? OFFLINE_SCHEMAS, referrer: ref });
-  if (result.ok) return { refusals: [], warnings: [] };
-  const refused = result.failures.filter((f) => REFUSED_REFERENCE_REASONS.has(f.reason));
-  const warned = result.failures.filter((f) => !REFUSED_REFERENCE_REASONS.has(f.reason));
-  return {
-    refusals: refused.map(formatPluginFailure),
-    warnings: warned.map((f) => `${formatPluginFailure(f)}${f.reason === 'PluginNotFound' ? '; its routes are not served until it exists' : ''}`),
-  };
 }

@@ -5,18 +5,20 @@
 import type { AutoSyncEngine } from '../kong/index.ts';
 import type { ClientDefaults } from '../kong/index.ts';
 import type { GatewayTarget, KongMode } from '../kong/index.ts';
-import { PluginSchemaFetcher } from '../plugins/index.ts';
+import { PluginSchemaFetcher, type SchemaAnswer } from '../plugins/index.ts';
 import type { KongBackend } from './kong-step.ts';
 import { combineAnswers, type PluginSchemaAnswers } from './plugin-schemas.ts';
 
 /** How long a `/status` probe may take: it runs every second or so. */
 const PROBE_TIMEOUT_MS = 1000;
 
+/** One answer object (the translator compares answers by identity). */
+const GATEWAY_SILENT: SchemaAnswer = Object.freeze({ kind: 'unavailable', reason: 'the gateway did not answer: structure checked only' });
+
 /** Each gateway's answers for the plugins, asked of its Kong version (read once per gateway by the engine). */
 async function gatewaySchemas(engine: AutoSyncEngine, fetcher: PluginSchemaFetcher, gateway: GatewayTarget, plugins: readonly string[]): Promise<PluginSchemaAnswers> {
   const info = engine.gatewayInfo(gateway.url) ?? await engine.detect(gateway).catch(() => undefined);
-  const reason = 'the gateway did not answer: structure checked only';
-  if (!info) return new Map(plugins.map((name) => [name, { kind: 'unavailable', reason }]));
+  if (!info) return new Map(plugins.map((name) => [name, GATEWAY_SILENT]));
   return fetcher.schemasFor(engine.clientFor(gateway), info.version, plugins);
 }
 

@@ -7,8 +7,7 @@
 // namespace's KongPlugin is refused.
 import { expect } from 'chai';
 import type { V1Ingress, V1Secret } from '@kubernetes/client-node';
-import { evaluate, type AdmissionInputs } from '../../src/admission/evaluate.ts';
-import { pluginReferenceProblems } from '../../src/admission/plugins.ts';
+import { evaluate, evaluateIngress, type AdmissionInputs } from '../../src/admission/evaluate.ts';
 import { ServedIndex } from '../../src/admission/served-index.ts';
 import type { AdmissionRequest } from '../../src/admission/review.ts';
 import type { KongPluginResource, SchemaAnswer, SchemaLookup } from '../../src/plugins/index.ts';
@@ -111,21 +110,46 @@ describe('admission: a KongPlugin under review', () => {
 
 describe('admission: konghq.com/plugins under review', () => {
   const withPlugins = (value: string): V1Ingress => ingress('a', { rules: [rule('a.example.com', ['/', 'Prefix', 'web', 80])] }, { annotations: { 'konghq.com/plugins': value } });
-
-  it('warns of a plugin that does not exist yet, and that its routes wait for it', () => {
-    const found = pluginReferenceProblems(inputsOf({}, RECORDED), { ...withPlugins('rl'), kind: 'Ingress' });
-    expect(found.refusals).to.deep.equal([]);
-    expect(found.warnings).to.have.length(1);
-    expect(found.warnings[0]).to.match(/^Ingress default\/a: PluginNotFound: konghq.com\/plugins: 'rl': no KongPlugin default\/rl and no KongClusterPlugin rl; its routes are not served until it exists$/);
+  const reviewOf = (object: unknown, kind: string, group: string, oldObject?: unknown): AdmissionRequest => ({
+    uid: 'u', kind: { group, version: 'v1', kind }, operation: oldObject ? 'UPDATE' : 'CREATE', object, ...(oldObject ? { oldObject } : {}),
   });
 
-  it('refuses a reference to another namespace\'s KongPlugin', () => {
-    const found = pluginReferenceProblems(inputsOf({ kongPlugins: [plugin('rl', { config: { minute: 5 } }, 'other')] }, RECORDED), { ...withPlugins('other:rl'), kind: 'Ingress' });
-    expect(found.refusals.join('\n')).to.contain('PluginWrongNamespace');
+  it('allows an Ingress naming a plugin that does not exist yet, warning that its routes wait for it', () => {
+    const verdict = evaluateIngress(inputsOf({}, RECORDED), withPlugins('rl'), undefined, NOW);
+    expect(verdict.allowed, verdict.message).to.equal(true);
+    expect(verdict.warnings).to.deep.equal([
+      "Ingress default/a: PluginNotFound: konghq.com/plugins: 'rl': no KongPlugin default/rl and no KongClusterPlugin rl; none of this Ingress's routes are configured",
+    ]);
   });
 
-  it('says nothing of references that resolve', () => {
+  it('allows an Ingress whose plugins resolve without a word', () => {
     const inputs = inputsOf({ kongPlugins: [plugin('rl', { config: { minute: 5 } })], kongClusterPlugins: [{ ...plugin('cors', { plugin: 'cors', config: {} }), kind: 'KongClusterPlugin', metadata: { name: 'cors' } }] }, RECORDED);
-    expect(pluginReferenceProblems(inputs, { ...withPlugins('rl, cors'), kind: 'Ingress' })).to.deep.equal({ refusals: [], warnings: [] });
+    const verdict = evaluateIngress(inputs, withPlugins('rl, cors'), undefined, NOW);
+    expect(verdict, verdict.message).to.deep.equal({ allowed: true, warnings: [] });
+  });
+
+  it('refuses an Ingress naming another namespace\'s KongPlugin', () => {
+    const verdict = evaluateIngress(inputsOf({ kongPlugins: [plugin('rl', { config: { minute: 5 } }, 'other')] }, RECORDED), withPlugins('other:rl'), undefined, NOW);
+    expect(verdict.allowed).to.equal(false);
+    expect(verdict.message).to.contain('Ingress default/a: PluginWrongNamespace: ');
+  });
+
+  it('only warns of an Ingress naming a plugin whose config is broken (the plugin is at fault, and refused itself)', () => {
+    const verdict = evaluateIngress(inputsOf({ kongPlugins: [plugin('rl', { config: { minute: 'five' } })] }, RECORDED), withPlugins('rl'), undefined, NOW);
+    expect(verdict.allowed).to.equal(true);
+    expect(verdict.warnings.join('\n')).to.contain('InvalidPluginConfig').and.to.contain('config.minute: expected a number');
+  });
+
+  it('checks the plugin against the schema the controller read: without it, the same config passes the structural check', () => {
+    const parts = { kongPlugins: [plugin('rl', { config: { minute: 'five' } })] };
+    expect(evaluateIngress(inputsOf(parts), withPlugins('rl'), undefined, NOW)).to.deep.equal({ allowed: true, warnings: [] });
+  });
+
+  it('warns of a Service a served Ingress uses naming a plugin that does not exist yet', () => {
+    const inputs = inputsOf({ ingresses: [ingress('a', { rules: [rule('a.example.com', ['/', 'Prefix', 'web', 80])] })] }, RECORDED);
+    const svc = service('web', [{ port: 80 }], { annotations: { 'konghq.com/plugins': 'rl' } });
+    const verdict = evaluate(reviewOf(svc, 'Service', '', service('web')), inputs, NOW);
+    expect(verdict.allowed).to.equal(true);
+    expect(verdict.warnings.join('\n')).to.contain('PluginNotFound').and.to.contain("Service default/web: konghq.com/plugins: 'rl'");
   });
 });
