@@ -1,12 +1,13 @@
 // The Admin API surface the double serves: `/`, `/status`, entity collections
 // and items (plain and nested), with DB-less write rejection (405 code 12).
 import { hostname } from 'node:os';
-import { entityKind } from '../../src/model/index.ts';
+import { childKindAt, entityKind } from '../../src/model/index.ts';
 import { createEntity, deleteEntity, presentRecord, updateEntity, upsertEntity } from './crud.ts';
 import type { CrudContext } from './crud.ts';
 import type { DoubleState } from './double-state.ts';
 import { DoubleHttpError, methodNotAllowed, notFound, operationUnsupported } from './errors.ts';
 import { pageOf } from './paging.ts';
+import { pluginSchemaAnswer } from './plugin-entities.ts';
 import type { DoubleEntityType, DoubleRecord } from './store.ts';
 import { DOUBLE_ENTITY_TYPES, PARENTS, foreignIdOf, isUuid } from './store.ts';
 
@@ -163,11 +164,18 @@ function tagsListing({ ctx, state }: Api, req: ApiRequest): ApiResponse | undefi
   return { status: 200, body: { data, next: null } };
 }
 
-/** `/E`, `/E/{x}`, `/P/{p}/E`, `/P/{p}/E/{e}`, `/routes/{r}/service`, `/tags`. */
+/** `GET /schemas/plugins/{name}`: the plugin's schema as the recorded Kong published it. */
+function pluginSchema(req: ApiRequest): ApiResponse | undefined {
+  const [root, kind, name, more] = req.segments;
+  if (root !== 'schemas' || kind !== 'plugins' || name === undefined || more !== undefined || req.method !== 'GET') return undefined;
+  return pluginSchemaAnswer(name);
+}
+
+/** `/E`, `/E/{x}`, `/P/{p}/E`, `/P/{p}/E/{e}`, `/routes/{r}/service`, `/tags`, `/schemas/plugins/{name}`. */
 export function handleEntities(ctx: CrudContext, state: DoubleState, req: ApiRequest): ApiResponse | undefined {
   const api: Api = { ctx, state };
-  const tags = tagsListing(api, req);
-  if (tags) return tags;
+  const answered = pluginSchema(req) ?? tagsListing(api, req);
+  if (answered) return answered;
   const [first, key, childSegment, childKey, extra] = req.segments;
   const type = entityType(first);
   if (type === undefined || extra !== undefined) return undefined;
@@ -176,9 +184,14 @@ export function handleEntities(ctx: CrudContext, state: DoubleState, req: ApiReq
   if (key === undefined) return collection(api, req, { type });
   if (childSegment === undefined) return item(api, req, { type, key });
   if (type === 'routes' && childSegment === 'service' && childKey === undefined && req.method === 'GET') return routeService(ctx, key);
-  const child = entityType(childSegment);
+  return nested(api, req, { type, key }, [childSegment, childKey]);
+}
+
+/** `/P/{p}/E` and `/P/{p}/E/{e}` (`/upstreams/{u}/targets`, `/consumers/{c}/key-auth`). */
+function nested(api: Api, req: ApiRequest, { type, key }: Target & { key: string }, [segment, childKey]: [string, string | undefined]): ApiResponse {
+  const child = childKindAt(type, segment)?.table;
   if (child === undefined || PARENTS[child]?.[1] !== type) throw notFound();
-  const parent = ctx.store.resolve(type, key);
+  const parent = api.ctx.store.resolve(type, key);
   if (!parent) throw notFound();
   const parentId = String(parent.id);
   if (childKey === undefined) return collection(api, req, { type: child, parentId });

@@ -2,12 +2,13 @@
 // POST 201, PUT upsert 200 (targets: update only), PATCH merge (missing 404),
 // DELETE 204 even when missing, restricted delete of a service with routes,
 // cascades upstream → targets and certificate → SNIs, unique names (409).
-import { CHILD_KINDS, entityKind, type RouterFlavor } from '../../src/model/index.ts';
+import { CHILD_KINDS, KONG_ENTITY_KINDS, entityKind, type RouterFlavor } from '../../src/model/index.ts';
 import {
   entityNotFound, foreignKeyInvalid, foreignKeyUnresolved, notFound, primaryKeyViolation, referencedBy, uniqueViolation,
 } from './errors.ts';
 import type { DoubleEntityType, DoubleRecord, EntityStore } from './store.ts';
 import { ENDPOINT_KEYS, PARENTS, foreignIdOf, isUuid } from './store.ts';
+import { UNIQUE_FIELDS, pluginCacheKey, validatePluginKind } from './plugin-entities.ts';
 import { schemaViolationError, validateDoubleEntity } from './validation.ts';
 
 export interface CrudContext {
@@ -41,16 +42,19 @@ function validate(ctx: CrudContext, type: DoubleEntityType, input: DoubleRecord)
   if (typeof name === 'string' && ctx.rejectedNames.has(name)) {
     throw schemaViolationError({ [input.name !== undefined ? 'name' : 'target']: REJECTED_MESSAGE });
   }
-  const { entity, errors } = validateDoubleEntity(type, input, ctx.routerFlavor);
+  const { entity, errors } = validatePluginKind(type, input) ?? validateDoubleEntity(type, input, ctx.routerFlavor);
   if (errors) throw schemaViolationError(errors);
   return entity;
 }
 
-/** Foreign keys given as `{id}` must exist; `{name}` is resolved to `{id}`. */
+/** Foreign keys given as `{id}` must exist; `{name}` is resolved to `{id}` (a plugin's route, service and consumer too). */
 function resolveForeign(ctx: CrudContext, type: DoubleEntityType, entity: DoubleRecord): void {
   const parent = PARENTS[type];
-  if (!parent) return;
-  const [field, table] = parent;
+  if (parent) resolveReference(ctx, entity, parent);
+  for (const reference of Object.entries(entityKind(type).references ?? {})) resolveReference(ctx, entity, reference);
+}
+
+function resolveReference(ctx: CrudContext, entity: DoubleRecord, [field, table]: [string, DoubleEntityType]): void {
   const value = entity[field];
   if (value === null || value === undefined || typeof value !== 'object') return;
   const ref = value as Record<string, unknown>;
@@ -79,8 +83,20 @@ function checkUnique(ctx: CrudContext, type: DoubleEntityType, entity: DoubleRec
     return;
   }
   const key = ENDPOINT_KEYS[type];
-  if (key !== undefined && entity[key] !== null && entity[key] !== undefined && clash(key)) {
-    throw uniqueViolation({ [key]: entity[key] });
+  for (const field of [...(key === undefined ? [] : [key]), ...(UNIQUE_FIELDS[type] ?? [])]) {
+    if (entity[field] !== null && entity[field] !== undefined && clash(field)) throw uniqueViolation({ [field]: entity[field] });
+  }
+  checkCacheKeys(ctx, type, entity);
+}
+
+/** One plugin of a name per route, service and consumer; one ACL group per consumer. */
+function checkCacheKeys(ctx: CrudContext, type: DoubleEntityType, entity: DoubleRecord): void {
+  const others = ctx.store.list(type).filter((r) => r.id !== entity.id);
+  if (type === 'plugins' && others.some((r) => pluginCacheKey(r) === pluginCacheKey(entity))) {
+    throw uniqueViolation({ cache_key: `plugins:${pluginCacheKey(entity)}::` });
+  }
+  if (type === 'acls' && others.some((r) => r.group === entity.group && foreignIdOf(r.consumer) === foreignIdOf(entity.consumer))) {
+    throw uniqueViolation({ cache_key: `acls:${foreignIdOf(entity.consumer) ?? ''}:${String(entity.group)}::` });
   }
 }
 
@@ -158,7 +174,10 @@ function mergeRecords(current: DoubleRecord, patch: DoubleRecord): DoubleRecord 
   }
   return out;
 }
-const PARENT_FIELDS: Readonly<Record<string, true>> = Object.fromEntries(CHILD_KINDS.map((kind): [string, true] => [kind.parent?.field ?? '', true]));
+const PARENT_FIELDS: Readonly<Record<string, true>> = Object.fromEntries([
+  ...CHILD_KINDS.map((kind): [string, true] => [kind.parent?.field ?? '', true]),
+  ...KONG_ENTITY_KINDS.flatMap((kind) => Object.keys(kind.references ?? {})).map((field): [string, true] => [field, true]),
+]);
 
 /** PATCH /E/{x}: partial update; a missing entity is 404. */
 export function updateEntity(ctx: CrudContext, { type, key, parentId }: EntityAddress, input: DoubleRecord): DoubleRecord {
@@ -187,6 +206,11 @@ export function deleteEntity(ctx: CrudContext, { type, key, parentId }: EntityAd
   }
   for (const child of children) {
     if (child.parent?.onDelete === 'cascade') for (const c of ctx.store.children(child.table, id)) ctx.store.delete(child.table, String(c.id));
+  }
+  // Plugins go with the route, service or consumer they are on.
+  for (const kind of KONG_ENTITY_KINDS) {
+    const fields = Object.entries(kind.references ?? {}).filter(([, table]) => table === type).map(([field]) => field);
+    for (const r of ctx.store.list(kind.table).filter((x) => fields.some((f) => foreignIdOf(x[f]) === id))) ctx.store.delete(kind.table, String(r.id));
   }
   ctx.store.delete(type, id);
 }
