@@ -38,6 +38,9 @@ export interface SupervisedWatchOptions {
   seed?: readonly KubernetesObject[];
 }
 
+/** An optional resource not served is asked for again at least this often. */
+export const ABSENT_RECHECK_MAX_MS = 15_000;
+
 export class SupervisedWatch {
   readonly id: string;
   readonly spec: WatchSpec;
@@ -131,7 +134,8 @@ export class SupervisedWatch {
    * until the resource is installed.
    */
   private markAbsent(): void {
-    const delay = backoffDelay(this.attempt, this.timings.backoffBaseMs, this.timings.backoffMaxMs);
+    // A 404 list is cheap: look often enough that installing the CRD takes effect soon.
+    const delay = backoffDelay(this.attempt, this.timings.backoffBaseMs, Math.min(this.timings.backoffMaxMs, ABSENT_RECHECK_MAX_MS));
     this.attempt += 1;
     const first = !this.absent;
     if (first) this.options.log.warn('resource not served by the API server (its CRD is not installed): read as none; checking again in the background', { watch: this.id });
