@@ -162,6 +162,22 @@ describe('Kong plugins and consumers: KongPlugin, KongClusterPlugin, KongConsume
     expect(keys.map((k) => k.key)).to.deep.equal(['alice-secret-key']);
   });
 
+  it('reads Secrets only through a credential-labelled watch of the consumer\'s namespace, and nothing is refused by RBAC', async function () {
+    const ownAdminSecrets = new Set(['meshdoor-admin-ca', 'kong-admin-tls', 'meshdoor-admin-client', 'meshdoor-webhook-tls']);
+    const requests = (await env.cluster.auditEvents())
+      .filter((e) => e.user.username === env.controller.username && e.objectRef?.resource === 'secrets')
+      .filter((e) => !(e.objectRef?.namespace === 'kong' && ownAdminSecrets.has(e.objectRef.name ?? '')))
+      .map((e) => {
+        const url = new URL(e.requestURI, 'https://apiserver');
+        return `${e.verb} ${url.pathname} ${url.searchParams.get('fieldSelector') ?? ''} ${url.searchParams.get('labelSelector') ?? ''}`.trim();
+      });
+    expect([...new Set(requests)].sort()).to.deep.equal([
+      'list /api/v1/namespaces/apps/secrets  konghq.com/credential',
+      'watch /api/v1/namespaces/apps/secrets  konghq.com/credential',
+    ]);
+    expect(await env.forbiddenControllerRequests()).to.deep.equal([]);
+  });
+
   it('takes the protected route out when its KongPlugin is deleted, and never served it without key-auth', async function () {
     const before = tap.served.length;
     await env.cluster.kubectl(['delete', 'kongplugin', 'auth', '-n', 'apps']);
