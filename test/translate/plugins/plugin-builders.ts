@@ -1,7 +1,7 @@
 // Builders for plugin and consumer resources, as the Kong Ingress Controller's
 // users write them (group configuration.konghq.com/v1).
 import type { V1Secret } from '@kubernetes/client-node';
-import type { KongConsumerResource, KongPluginResource } from '../../../src/plugins/index.ts';
+import type { KongConsumerResource, KongPluginResource, SchemaAnswer, SchemaLookup } from '../../../src/plugins/index.ts';
 import type { KongPlugin, KongConsumer } from '../../../src/model/index.ts';
 import { declarativePlugin } from '../../../src/plugins/index.ts';
 import type { TranslateResult } from '../../../src/translate/types.ts';
@@ -52,4 +52,17 @@ export function kongVerdict(result: TranslateResult): string {
   const body = { ...rest, ...(plugins ? { plugins: plugins.map(declarativePlugin) } : {}) };
   const verdict = validateDeclarativeConfig(body, { routerFlavor: 'traditional_compatible', flattenErrors: true });
   return verdict.ok ? 'accepted' : JSON.stringify(verdict.body, null, 1);
+}
+
+/** One answer object per plugin name, as the controller's schema cache gives (answers are compared by identity). */
+export function cachedSchemas(lookup: SchemaLookup): SchemaLookup {
+  const answers = new Map<string, SchemaAnswer>();
+  return (name) => {
+    let answer = answers.get(name);
+    if (answer === undefined) {
+      answer = lookup(name);
+      answers.set(name, answer);
+    }
+    return answer;
+  };
 }
