@@ -7,6 +7,7 @@ import type { KongAdminClient } from './admin-client.ts';
 import { DblessBodyWriter } from './dbless-body.ts';
 import { RejectionMemory } from './rejection-memory.ts';
 import { applyWithExclusions, failuresFromRejections, rejectionSummary, rejectionsFromFlattened } from './rejections.ts';
+import { attributeCredentialRejections, danglingPluginReferences, isUnexpectedError, unexpectedConfigError, withoutSecrets } from './plugin-rejections.ts';
 import type { ApplyAttempt, EntityRejection } from './rejections.ts';
 import { isRetryable } from './retry.ts';
 import { GatewayBackoff, finalReport, memoizedTranslate } from './sync-shared.ts';
@@ -196,6 +197,8 @@ export class DblessSyncEngine implements KongSyncEngine {
     const refused = memory.refused.get(hash);
     if (refused !== undefined) return { ok: false, ...refused };
     const empty = result.config.services.length + result.config.upstreams.length + result.config.certificates.length === 0;
+    const dangling = danglingPluginReferences(result.config);
+    if (dangling.length > 0) return { ok: false, rejections: dangling, error: rejectionSummary(dangling) };
     const state = await this.#isCurrent(client, memory, { hash, empty });
     if (state.current) return { ok: true, value: { status: 'skipped', hash, ...(state.running !== undefined ? { kongHash: state.running } : {}) } };
     // Sent as the raw body with a YAML content type (JSON is YAML to Kong's parser), so
@@ -210,10 +213,11 @@ export class DblessSyncEngine implements KongSyncEngine {
       await client.postConfig(body, { flattenErrors: true, checkHash: true, contentType: 'application/yaml' });
     } catch (error) {
       if (isBodyTooLarge(error)) return this.#tooLarge(client, memory, hash, bytes);
+      if (isUnexpectedError(error)) return this.#unexpected(client, memory, hash, error);
       if (!(error instanceof KongAdminError) || error.status !== 400) throw error;
-      const rejections = rejectionsFromFlattened(error.flattenedErrors ?? []);
+      const rejections = attributeCredentialRejections(rejectionsFromFlattened(error.flattenedErrors ?? []), result.config);
       this.#logger.warn('kong rejected the configuration', { gateway: client.gateway, entities: rejections.map((r) => r.entity) });
-      const summary = rejections.length > 0 ? rejectionSummary(rejections) : error.message;
+      const summary = rejections.length > 0 ? rejectionSummary(rejections) : withoutSecrets(error.message, result.config);
       memory.refused.set(hash, { rejections, error: summary });
       return { ok: false, rejections, error: summary };
     }
@@ -238,6 +242,18 @@ export class DblessSyncEngine implements KongSyncEngine {
     this.#options.observer?.bodyTooLarge?.(client.gateway, bytes, limit);
     memory.refused.set(hash, { rejections: [], error }, { ttl: TOO_LARGE_RETRY_MS });
     return { ok: false, rejections: [], error };
+  }
+
+  /**
+   * Kong's own 500 to a config (its loader failed): the same body would fail
+   * again, so it is not sent again for a while, and the failure says what
+   * Kong does this for instead of retrying it forever.
+   */
+  #unexpected(client: KongAdminClient, memory: GatewayMemory, hash: string, error: KongAdminError): ApplyAttempt<PushResult> {
+    const message = unexpectedConfigError(error);
+    this.#logger.error('kong failed to load the configuration', { gateway: client.gateway, error: message });
+    memory.refused.set(hash, { rejections: [], error: message }, { ttl: TOO_LARGE_RETRY_MS });
+    return { ok: false, rejections: [], error: message };
   }
 
   #checkBodySize(gateway: string, bytes: number): void {

@@ -77,7 +77,9 @@ export function rejectionFor(entity: FlatEntity, error: KongAdminError): EntityR
   const messages = error.fields !== undefined ? describeFieldErrors(error.fields) : [];
   const rejection: EntityRejection = {
     entity: entityLabel(entity),
+    entityId: entity.id,
     messages: messages.length > 0 ? messages : [error.message],
+    detail: { type: entityKind(entity.type).singular, fields: [] },
   };
   const object = objectRefFromTags(entityTags(entity));
   if (object !== undefined) rejection.object = object;

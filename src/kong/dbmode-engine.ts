@@ -14,6 +14,7 @@ import { entityContentHash } from './entity-compare.ts';
 import type { FlatEntity } from './entities.ts';
 import { entityKey, entityLabel, flattenKongConfig } from './entities.ts';
 import { applyWithExclusions, rejectionSummary } from './rejections.ts';
+import { attributeCredentialRejections } from './plugin-rejections.ts';
 import type { ApplyAttempt, EntityRejection } from './rejections.ts';
 import { GatewayBackoff, finalReport, memoizedTranslate } from './sync-shared.ts';
 import type { GatewaySyncResult } from './sync-shared.ts';
@@ -116,7 +117,7 @@ export class DbModeSyncEngine implements KongSyncEngine {
   async #applyRound(client: KongAdminClient, url: string, translated: TranslateResult, counts: Counts): Promise<ApplyAttempt<undefined>> {
     const completer = this.#options.completePluginConfig;
     const desired = desiredOwnedEntities(translated.config, completer === undefined ? undefined : (plugin) => completer(url, plugin));
-    const known = desired.flatMap((e) => this.#refused.get(refusedKey(url, e)) ?? []);
+    const known = attributeCredentialRejections(desired.flatMap((e) => this.#refused.get(refusedKey(url, e)) ?? []), translated.config);
     if (known.length > 0) return { ok: false, rejections: known, error: rejectionSummary(known) };
     const owned = await readOwnedEntities(client);
     const diff = diffEntities(desired, owned.entities, (key) => this.#known.get(`${url}|${key}`));
@@ -127,7 +128,7 @@ export class DbModeSyncEngine implements KongSyncEngine {
       this.#logger.warn('kong refused to delete a stale owned entity; leaving it', { gateway: client.gateway, entity: rejection.entity, error: rejection.messages.join('; ') });
     }
     if (applied.failed.length === 0) return { ok: true, value: undefined };
-    const rejections = applied.failed.map((f) => f.rejection);
+    const rejections = attributeCredentialRejections(applied.failed.map((f) => f.rejection), translated.config);
     this.#logger.warn('kong rejected entities', { gateway: client.gateway, entities: rejections.map((r) => r.entity) });
     return { ok: false, rejections, error: rejectionSummary(rejections) };
   }

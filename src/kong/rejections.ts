@@ -2,7 +2,7 @@
 // k8s-* tags, and the loop that leaves rejected objects out and tries again,
 // so one broken object never blocks the rest of the configuration.
 import type { FlattenedEntityError } from './admin-errors.ts';
-import { OBJECT_KINDS, objectKey, parsePartExclusionKey, partExclusionKey, type ObjectRef, type TranslateResult, type TranslationFailure } from '../model/index.ts';
+import { KONG_ENTITY_KINDS, OBJECT_KINDS, objectKey, parsePartExclusionKey, partExclusionKey, type ObjectRef, type TranslateResult, type TranslationFailure } from '../model/index.ts';
 
 /** Pure: the object named by an entity's `k8s-kind:`/`k8s-namespace:`/`k8s-name:` tags (a kind the model knows). */
 export function objectRefFromTags(tags: readonly string[]): ObjectRef | undefined {
@@ -33,6 +33,8 @@ export function describeFieldErrors(fields: unknown, prefix = ''): string[] {
 export interface EntityRejection {
   /** e.g. `route default.web.example.com.80` */
   entity: string;
+  /** The entity's id, when Kong's answer or the request shows it. */
+  entityId?: string;
   object?: ObjectRef;
   messages: string[];
   /** From POST /config's flattened errors: what is needed to leave out only the part at fault. */
@@ -48,13 +50,22 @@ export interface RejectionDetail {
   fields: string[];
 }
 
+/** Entity types whose name is not unique (a plugin's is its plugin name): they are named by id. */
+const NAMED_BY_ID: ReadonlySet<string> = new Set(KONG_ENTITY_KINDS.filter((kind) => kind.endpointKey === undefined).map((kind) => kind.singular));
+
+function flattenedLabel(e: FlattenedEntityError): string {
+  const name = NAMED_BY_ID.has(e.entity_type) ? e.entity_id ?? e.entity_name : e.entity_name ?? e.entity_id;
+  return `${e.entity_type} ${name ?? '(unnamed)'}`;
+}
+
 /** Pure: `flattened_errors` entries as rejections. */
 export function rejectionsFromFlattened(errors: readonly FlattenedEntityError[]): EntityRejection[] {
   return errors.map((e) => {
     const rejection: EntityRejection = {
-      entity: `${e.entity_type} ${e.entity_name ?? e.entity_id ?? '(unnamed)'}`,
+      entity: flattenedLabel(e),
       messages: e.errors.map((err) => (err.field ? `${err.field}: ${err.message}` : err.message)),
     };
+    if (e.entity_id !== undefined) rejection.entityId = e.entity_id;
     const object = objectRefFromTags(e.entity_tags ?? []);
     if (object !== undefined) rejection.object = object;
     const paths = e.entity?.paths;

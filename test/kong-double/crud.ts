@@ -8,6 +8,7 @@ import {
 } from './errors.ts';
 import type { DoubleEntityType, DoubleRecord, EntityStore } from './store.ts';
 import { ENDPOINT_KEYS, PARENTS, foreignIdOf, isUuid } from './store.ts';
+import { listedPlugin } from '../kong-model/validate/plugins/recorded-plugins.ts';
 import { UNIQUE_FIELDS, pluginCacheKey, validatePluginKind } from './plugin-entities.ts';
 import { schemaViolationError, validateDoubleEntity } from './validation.ts';
 
@@ -30,8 +31,9 @@ export interface EntityAddress {
 
 export const REJECTED_MESSAGE = 'rejected by the Kong test double';
 
-/** The record as Kong shows it: certificates list their SNI names, sorted. */
+/** The record as Kong shows it: certificates list their SNI names, sorted; plugin configs their shorthand fields. */
 export function presentRecord(ctx: CrudContext, type: DoubleEntityType, record: DoubleRecord): DoubleRecord {
+  if (type === 'plugins') return listedPlugin(record);
   if (type !== 'certificates') return record;
   const snis = ctx.store.children('snis', String(record.id)).map((s) => String(s.name)).sort();
   return { ...record, snis };

@@ -23,7 +23,8 @@ export interface Faults {
   /** `reset`: accept connections and drop them (the out-of-process "down"). */
   reset: boolean;
   slowMs: number;
-  failNext: { count: number; status: number };
+  /** The next `count` requests (to `path` only, when set) answer `status`. */
+  failNext: { count: number; status: number; path?: string };
   tooManyRequests: { count: number; retryAfterSec: number };
   /** The next `count` requests answer a redirect to `location`. */
   redirectNext: { count: number; status: number; location: string };

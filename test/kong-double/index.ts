@@ -72,8 +72,8 @@ export interface KongDouble {
   up(): Promise<void>;
   /** Delay every answer by `ms` (0 = off). */
   slow(ms: number): void;
-  /** The next `count` requests answer `status` (default 500). */
-  failNext(count: number, status?: number): void;
+  /** The next `count` requests (to `path` only, when given) answer `status` (default 500) with Kong's `An unexpected error occurred`. */
+  failNext(count: number, status?: number, path?: string): void;
   /** The next `count` requests answer 429 with `Retry-After: retryAfterSec`. */
   tooManyRequests(retryAfterSec: number, count?: number): void;
   /** The next `count` requests answer `status` (301/302/307/308) with `Location: location`. */
@@ -153,7 +153,7 @@ export async function startKongDouble(options: KongDoubleOptions): Promise<KongD
     down: async () => { if (listening) { listening = false; await closeServer(server, sockets); } },
     up: async () => { if (!listening) { await listen(server, port, host); listening = true; } },
     slow: (ms) => { state.faults.slowMs = ms; },
-    failNext: (count, status = 500) => { state.faults.failNext = { count, status }; },
+    failNext: (count, status = 500, path?: string) => { state.faults.failNext = { count, status, ...(path === undefined ? {} : { path }) }; },
     tooManyRequests: (retryAfterSec, count = 1) => { state.faults.tooManyRequests = { count, retryAfterSec }; },
     redirectNext: (status, location, count = 1) => { state.faults.redirectNext = { count, status, location }; },
     restartEmpty: () => state.restartEmpty(),

@@ -1,28 +1,15 @@
 // Plugins, consumers and credentials in the double's Admin API (DB mode):
 // the plugin schemas a real Kong 3.9.3 published (GET /schemas/plugins/<name>,
 // from the recordings) served and used to check and complete plugin configs
-// with the product's own schema validation (src/plugins), consumers needing a
+// (the model's recorded plugins, validated by src/plugins), consumers needing a
 // username or custom_id, credentials with their required fields, basic-auth
 // passwords stored hashed, and the fields Kong keeps unique.
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { basicAuthPasswordHash } from '../../src/kong/entity-compare.ts';
-import { completePluginConfig, validatePluginEntity, type PluginSchema } from '../../src/plugins/index.ts';
-import { readRecording, recordingsDir } from '../recordings/recordings-dir.ts';
+import { pluginFieldErrors, recordedPluginSchema, storedPlugin } from '../kong-model/validate/plugins/recorded-plugins.ts';
+import { notEnabled } from '../kong-model/validate/declarative/plugins.ts';
 import type { FieldErrors } from '../kong-model/validate/schema/types.ts';
 import type { DoubleEntityType, DoubleRecord } from './store.ts';
 import { foreignIdOf } from './store.ts';
-
-const schemas = new Map<string, PluginSchema | null>();
-
-/** The recorded schema of a plugin; undefined for a plugin the recorded Kong did not enable. */
-export function recordedPluginSchema(name: string): PluginSchema | undefined {
-  if (!schemas.has(name)) {
-    const files = readdirSync(path.join(recordingsDir(), 'plugin-schemas'));
-    schemas.set(name, /^[a-z0-9-]+$/.test(name) && files.includes(`${name}.json`) ? readRecording<PluginSchema>(`plugin-schemas/${name}.json`) : null);
-  }
-  return schemas.get(name) ?? undefined;
-}
 
 /** `GET /schemas/plugins/<name>`: the schema, or Kong's 404. */
 export function pluginSchemaAnswer(name: string): { status: number; body: unknown } {
@@ -30,42 +17,12 @@ export function pluginSchemaAnswer(name: string): { status: number; body: unknow
   return schema === undefined ? { status: 404, body: { message: `No plugin named '${name}'` } } : { status: 200, body: schema };
 }
 
-/** A dotted field (`config.add.headers.1`, 1-based list positions) put into Kong's `fields` tree. */
-function setField(tree: FieldErrors, field: string, message: string): void {
-  const keys = field.split('.');
-  let node: Record<string, unknown> | unknown[] = tree;
-  keys.forEach((key, i) => {
-    const last = i === keys.length - 1;
-    const nextIsIndex = /^\d+$/.test(keys[i + 1] ?? '');
-    const slot = Array.isArray(node) ? Number(key) - 1 : key;
-    const holder = node as Record<string | number, unknown>;
-    if (last) holder[slot] = message;
-    else holder[slot] ??= nextIsIndex ? [] : {};
-    if (Array.isArray(node)) for (let j = 0; j < node.length; j += 1) node[j] ??= null;
-    if (!last) node = holder[slot] as Record<string, unknown> | unknown[];
-  });
-}
-
-const PLUGIN_BASE: DoubleRecord = { instance_name: null, route: null, service: null, consumer: null, protocols: ['grpc', 'grpcs', 'http', 'https'], enabled: true, tags: null };
-
 function validatePlugin(input: DoubleRecord): { entity: DoubleRecord; errors: FieldErrors | null } {
-  const name = typeof input.name === 'string' ? input.name : '';
-  const schema = recordedPluginSchema(name);
-  if (schema === undefined) return { entity: input, errors: { name: `plugin '${name}' not enabled; add it to the 'plugins' configuration property` } };
+  const schema = recordedPluginSchema(typeof input.name === 'string' ? input.name : '');
+  if (schema === undefined) return { entity: input, errors: { name: notEnabled(input.name) ?? '' } };
   const config = input.config !== null && typeof input.config === 'object' ? input.config as Record<string, unknown> : {};
-  const problems = validatePluginEntity(schema, {
-    config, ...(Array.isArray(input.protocols) ? { protocols: input.protocols as string[] } : {}),
-    ...(input.route ? { route: input.route } : {}), ...(input.service ? { service: input.service } : {}), ...(input.consumer ? { consumer: input.consumer } : {}),
-  });
-  if (problems.length > 0) {
-    const errors: FieldErrors = {};
-    for (const p of problems) {
-      if (p.field === undefined) ((errors['@entity'] ??= []) as string[]).push(p.message);
-      else setField(errors, p.field, p.message);
-    }
-    return { entity: input, errors };
-  }
-  return { entity: { ...PLUGIN_BASE, ...input, config: completePluginConfig(schema, config) }, errors: null };
+  const errors = pluginFieldErrors(schema, { ...input, config });
+  return errors === null ? { entity: storedPlugin(schema, input), errors: null } : { entity: input, errors };
 }
 
 function validateConsumer(input: DoubleRecord): { entity: DoubleRecord; errors: FieldErrors | null } {

@@ -82,11 +82,11 @@ function dispatch(state: DoubleState, ctx: CrudContext, req: { method: string; u
 }
 
 /** Faults that answer instead of Kong; undefined when the request goes through. */
-async function injectedFault(state: DoubleState): Promise<ApiResponse | 'reset' | undefined> {
+async function injectedFault(state: DoubleState, path: string): Promise<ApiResponse | 'reset' | undefined> {
   const faults = state.faults;
   if (faults.reset) return 'reset';
   if (faults.slowMs > 0) await sleep(faults.slowMs);
-  if (faults.failNext.count > 0) {
+  if (faults.failNext.count > 0 && (faults.failNext.path === undefined || faults.failNext.path === path)) {
     faults.failNext.count -= 1;
     return { status: faults.failNext.status, body: { message: 'An unexpected error occurred' } };
   }
@@ -144,7 +144,7 @@ export function createRequestHandler(state: DoubleState, ctx: CrudContext, contr
       state.requests.push({ method, path: url.pathname, query: url.search, status: 400, bytes: Buffer.byteLength(text), headers: {} });
       return;
     }
-    const fault = await injectedFault(state);
+    const fault = await injectedFault(state, url.pathname);
     if (fault === 'reset') {
       req.socket.destroy();
       return;

@@ -5,7 +5,9 @@
 // them: the same ids, attachments and credentials.
 import { expect } from 'chai';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
+import { KongClientPool } from '../../src/kong/client-pool.ts';
 import { DblessBodyWriter, dblessBody } from '../../src/kong/dbless-body.ts';
+import { diffGateway } from '../../src/kong/gateway-diff.ts';
 import type { KongConfig } from '../../src/model/index.ts';
 import { createTranslator } from '../../src/translate/index.ts';
 import { startKongDouble } from '../kong-double/index.ts';
@@ -68,6 +70,18 @@ describe('DB-less /config body with plugins and consumers', () => {
       expect(kong.state.keyauth_credentials.map((c) => c['consumer'])).to.deep.equal([{ id: ALICE }]);
       expect(kong.state.acls.map((c) => c['group'])).to.deep.equal(['partners']);
       expect(kong.state.basicauth_credentials[0]?.['password'], 'Kong keeps a basic-auth password hashed').to.not.equal('open-sesame');
+      const pool = new KongClientPool({});
+      try {
+        const diff = await diffGateway(pool.get({ url: kong.url }), config, 'dbless');
+        expect(diff.changes.map((c) => `${c.action} ${c.entity.type} ${(c.fields ?? []).join(',')}`), 'the running config is the desired one').to.deep.equal([]);
+        const changed = withPlugins(shopConfig());
+        const basic = changed.consumers?.find((c) => c.id === ALICE)?.basicauth_credentials[0];
+        if (basic) basic.password = 'another';
+        const after = await diffGateway(pool.get({ url: kong.url }), changed, 'dbless');
+        expect(after.changes.map((c) => `${c.action} ${c.entity.type} ${(c.fields ?? []).join(',')}`)).to.deep.equal(['update basicauth_credentials password']);
+      } finally {
+        pool.close();
+      }
     } finally {
       await kong.close();
     }

@@ -46,3 +46,50 @@ export function consumerEntities(config: Record<string, unknown>): ConsumerTable
   }
   return out;
 }
+
+/** Fields a credential cannot do without (those Kong would generate are required too: meshdoor always sends them). */
+const REQUIRED: Readonly<Record<string, readonly string[]>> = {
+  keyauth_credentials: ['key'], basicauth_credentials: ['username', 'password'], hmacauth_credentials: ['username'], jwt_secrets: ['key'], acls: ['group'],
+};
+
+/** One refused consumer or credential, as `flattened_errors` reports it. */
+export interface ConsumerProblem {
+  entity_type: string;
+  entity_id?: string;
+  entity_tags?: unknown;
+  entity: Entity;
+  errors: { type: 'field' | 'entity'; field?: string; message: string }[];
+}
+
+function fieldProblems(item: Entity, required: readonly string[]): ConsumerProblem['errors'] {
+  return required.flatMap((field) => {
+    const value = item[field];
+    if (value === undefined || value === null) return [{ type: 'field' as const, field, message: 'required field missing' }];
+    if (value === '') return [{ type: 'field' as const, field, message: 'length must be at least 1' }];
+    return [];
+  });
+}
+
+function problem(type: string, item: Entity, errors: ConsumerProblem['errors'], nested: readonly string[] = []): ConsumerProblem {
+  const entity = Object.fromEntries(Object.entries(item).filter(([k]) => !nested.includes(k)));
+  return {
+    entity_type: type, entity, errors,
+    ...(typeof item['id'] === 'string' ? { entity_id: item['id'] } : {}), ...(item['tags'] !== undefined ? { entity_tags: item['tags'] } : {}),
+  };
+}
+
+/** Consumers without a username or custom_id, and credentials missing a required field or with an empty one. */
+export function consumerProblems(config: Record<string, unknown>): ConsumerProblem[] {
+  const out: ConsumerProblem[] = [];
+  for (const consumer of records(config['consumers'])) {
+    const named = ['username', 'custom_id'].some((f) => typeof consumer[f] === 'string' && consumer[f] !== '');
+    if (!named) out.push(problem('consumer', consumer, [{ type: 'entity', message: "at least one of these fields must be non-empty: 'custom_id', 'username'" }], CREDENTIAL_TABLES));
+    for (const table of CREDENTIAL_TABLES) {
+      for (const credential of records(consumer[table])) {
+        const errors = fieldProblems(credential, REQUIRED[table] ?? []);
+        if (errors.length > 0) out.push(problem(entityKind(table).singular, credential, errors));
+      }
+    }
+  }
+  return out;
+}

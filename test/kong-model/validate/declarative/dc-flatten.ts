@@ -188,7 +188,7 @@ function consumerRegistry(config: Record<string, unknown>): Registry {
 }
 
 /** Plugin ids and their uniqueness, and the plugin entities. */
-function checkPlugins(config: Record<string, unknown>, reg: Record<EntityType, Registry>, errors: FieldErrors, opts: ValidateOptions): PluginCheck {
+function checkPlugins(config: Record<string, unknown>, reg: Record<EntityType, Registry>, errors: FieldErrors): PluginCheck {
   const seen = new Set<string>();
   const plugins: Entity[] = [];
   const registries: Partial<Record<EntityType, Registry>> = { ...reg, consumers: consumerRegistry(config) };
@@ -205,7 +205,7 @@ function checkPlugins(config: Record<string, unknown>, reg: Record<EntityType, R
     };
     const refs = { route: ref('route', 'routes'), service: ref('service', 'services'), consumer: ref('consumer', 'consumers') };
     const id = pluginId(String(site.plugin['name']), refs.route, refs.service, refs.consumer);
-    plugins.push(pluginEntity(site, id, refs, opts.routerFlavor));
+    plugins.push(pluginEntity(site, id, refs));
     if (seen.has(id)) {
       const { path, parent } = site;
       const local = path[path.length - 1] ?? 0;
@@ -224,7 +224,7 @@ export function flattenConfig(config: Record<string, unknown>, opts: ValidateOpt
   for (const loc of located) generateId(loc, newId);
   const errors: FieldErrors = {};
   const reg = registerAll(located, errors);
-  const { plugins, crash } = checkPlugins(config, reg, errors, opts);
+  const { plugins, crash } = checkPlugins(config, reg, errors);
   const referencesOk = checkReferences(located, reg, errors);
   if (!referencesOk || Object.keys(errors).length > 0) return { ok: false, errors };
   if (crash !== null) return { ok: false, crash };

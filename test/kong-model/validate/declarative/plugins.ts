@@ -1,25 +1,13 @@
 // Plugins in a declarative config, as far as the model goes: a plugin must be
-// one Kong 3.9 OSS bundles and enables by default; its id is Kong's (UUIDv5 of
+// one Kong 3.9 OSS enables (the recorded list); its id is Kong's (UUIDv5 of
 // its cache key), so the same plugin twice on one route is a uniqueness
-// violation; and a top-level plugin naming a route or service the config does
-// not have makes Kong fail (500). Configurations are validated for the plugins
-// whose schema the model has (../plugins).
-import { kongPluginId, type RouterFlavor } from '../../../../src/model/index.ts';
-import { pluginSchema } from '../plugins/plugin-schemas.ts';
+// violation; a top-level plugin naming a route, service or consumer the
+// config does not have makes Kong fail (500). Configurations are checked and
+// completed against the recorded schema with the product's plugin validation.
+import { kongPluginId } from '../../../../src/model/index.ts';
+import { pluginFieldErrors, recordedPluginSchema, storedPlugin, enabledPlugins } from '../plugins/recorded-plugins.ts';
 import type { FieldErrors } from '../schema/types.ts';
 import { isPlainObject } from '../schema/types.ts';
-import { validateWithDefaults } from '../validate-entity.ts';
-
-/** `plugins` of kong.conf's default `bundled`. */
-export const ENABLED_PLUGINS: ReadonlySet<string> = new Set([
-  'acl', 'acme', 'ai-prompt-decorator', 'ai-prompt-guard', 'ai-prompt-template', 'ai-proxy', 'ai-request-transformer',
-  'ai-response-transformer', 'aws-lambda', 'azure-functions', 'basic-auth', 'bot-detection', 'correlation-id', 'cors',
-  'datadog', 'file-log', 'grpc-gateway', 'grpc-web', 'hmac-auth', 'http-log', 'ip-restriction', 'jwt', 'key-auth',
-  'ldap-auth', 'loggly', 'oauth2', 'opentelemetry', 'post-function', 'pre-function', 'prometheus', 'proxy-cache',
-  'rate-limiting', 'redirect', 'request-size-limiting', 'request-termination', 'request-transformer',
-  'response-ratelimiting', 'response-transformer', 'session', 'standard-webhooks', 'statsd', 'syslog', 'tcp-log',
-  'udp-log', 'zipkin',
-]);
 
 export type Path = (string | number)[];
 
@@ -55,7 +43,7 @@ export function pluginSites(config: Record<string, unknown>): PluginSite[] {
 }
 
 export function notEnabled(name: unknown): string | null {
-  return typeof name === 'string' && ENABLED_PLUGINS.has(name) ? null : `plugin '${String(name)}' not enabled; add it to the 'plugins' configuration property`;
+  return typeof name === 'string' && enabledPlugins().has(name) ? null : `plugin '${String(name)}' not enabled; add it to the 'plugins' configuration property`;
 }
 
 /** A plugin's own fields: a top-level plugin's route/service/consumer are references, resolved later. */
@@ -78,27 +66,29 @@ function errorTable(tree: FieldErrors, path: Path): FieldErrors {
 }
 
 /**
- * Schema phase: a plugin Kong does not know fails on its name; a modelled one
- * is validated against its schema, its errors at the plugin's place.
+ * Schema phase: a plugin Kong does not know fails on its name; a known one
+ * is validated against its recorded schema, its errors at the plugin's place.
  */
-export function pluginErrors(config: Record<string, unknown>, errors: FieldErrors, flavor: RouterFlavor): void {
+export function pluginErrors(config: Record<string, unknown>, errors: FieldErrors): void {
   for (const site of pluginSites(config)) {
     const notKnown = notEnabled(site.plugin['name']);
     if (notKnown) {
       errorTable(errors, site.path)['name'] = notKnown;
       continue;
     }
-    const schema = pluginSchema(String(site.plugin['name']));
-    const found = schema ? validateWithDefaults(schema, ownFields(site), { routerFlavor: flavor }).errors : null;
+    const schema = recordedPluginSchema(String(site.plugin['name']));
+    const own = ownFields(site);
+    const config = isPlainObject(own['config']) ? own['config'] : {};
+    const found = schema ? pluginFieldErrors(schema, { ...own, config }) : null;
     if (found) Object.assign(errorTable(errors, site.path), found);
   }
 }
 
-/** The plugin entity Kong loads: defaults filled (modelled plugins), id and foreign keys set. */
-export function pluginEntity(site: PluginSite, id: string, refs: { route: string; service: string; consumer: string }, flavor: RouterFlavor): Record<string, unknown> {
-  const schema = pluginSchema(String(site.plugin['name']));
+/** The plugin entity Kong loads: defaults filled, id and foreign keys set. */
+export function pluginEntity(site: PluginSite, id: string, refs: { route: string; service: string; consumer: string }): Record<string, unknown> {
+  const schema = recordedPluginSchema(String(site.plugin['name']));
   const own = { ...ownFields(site), id };
-  const entity = schema ? validateWithDefaults(schema, own, { routerFlavor: flavor }).entity : own;
+  const entity = schema ? storedPlugin(schema, own) : own;
   const ref = (value: string): { id: string } | null => (value ? { id: value } : null);
   return { ...entity, route: ref(refs.route), service: ref(refs.service), consumer: ref(refs.consumer) };
 }

@@ -7,7 +7,7 @@ import type { FieldErrors, FieldErrorValue } from '../schema/types.ts';
 import { isPlainObject } from '../schema/types.ts';
 import type { ValidateOptions } from '../validate-entity.ts';
 import { flattenConfig, type FlatEntities } from './dc-flatten.ts';
-import { consumerEntities } from './consumers.ts';
+import { consumerEntities, consumerProblems, type ConsumerProblem } from './consumers.ts';
 import { pluginErrors } from './plugins.ts';
 import { validateDocument } from './dc-validate.ts';
 import { flattenErrors, type FlattenedEntityErrors } from './flatten-errors.ts';
@@ -41,6 +41,13 @@ function errorBody(input: Record<string, unknown>, fields: FieldErrors, flatten:
     fields: remaining,
     ...(flattened ? { flattened_errors: flattened } : {}),
   };
+}
+
+/** Refused consumers and credentials: flattened entries (the model keeps no `fields` tree for them). */
+function withConsumerProblems(body: DeclarativeErrorBody, problems: readonly ConsumerProblem[]): DeclarativeErrorBody {
+  if (problems.length === 0 || body.flattened_errors === undefined) return body;
+  const existing = Array.isArray(body.flattened_errors) ? body.flattened_errors : [];
+  return { ...body, flattened_errors: [...existing, ...(problems as unknown as FlattenedEntityErrors[])] };
 }
 
 /**
@@ -113,8 +120,11 @@ export function validateDeclarativeConfig(config: unknown, opts: DeclarativeOpti
   }
   const migrated = migrate(config);
   const errors = validateDocument(migrated, { routerFlavor: opts.routerFlavor }) ?? {};
-  pluginErrors(migrated, errors, opts.routerFlavor);
-  if (Object.keys(errors).length > 0) return { ok: false, body: errorBody(config, withPhantomSniErrors(config, errors), opts.flattenErrors) };
+  pluginErrors(migrated, errors);
+  const refused = consumerProblems(migrated);
+  if (Object.keys(errors).length > 0 || refused.length > 0) {
+    return { ok: false, body: withConsumerProblems(errorBody(config, withPhantomSniErrors(config, errors), opts.flattenErrors), refused) };
+  }
   // Ids are written into the input, so entities reported from here on carry them.
   const working = structuredClone(migrated);
   const flat = flattenConfig(working, opts);
