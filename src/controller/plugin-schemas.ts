@@ -4,8 +4,10 @@
 // gateways (a rolling upgrade) must all accept a config: a plugin one of them
 // lacks is not enabled; otherwise the first schema found is used. A gateway
 // that does not answer leaves the structural check: the pass goes on.
-import type { GatewayTarget } from '../kong/index.ts';
-import { OFFLINE_SCHEMAS, type SchemaAnswer, type SchemaLookup } from '../plugins/index.ts';
+import type { GatewayTarget, PluginConfigCompleter } from '../kong/index.ts';
+import {
+  completePluginConfig, OFFLINE_SCHEMAS, PluginSchemaFetcher, type SchemaAnswer, type SchemaClient, type SchemaLookup,
+} from '../plugins/index.ts';
 import type { Snapshot } from '../translate/index.ts';
 
 export type PluginSchemaAnswers = ReadonlyMap<string, SchemaAnswer>;
@@ -42,3 +44,43 @@ export function answersKey(answers: PluginSchemaAnswers): string {
 
 export type PluginSchemaSource = (gateways: readonly GatewayTarget[], plugins: readonly string[]) => Promise<PluginSchemaAnswers>;
 
+
+/**
+ * The schema fetcher, and the answers each gateway gave last: the DB-mode
+ * engine completes plugin configs with them as Kong stores them (defaults
+ * filled in), so an unchanged plugin compares equal and a field changed on
+ * Kong behind meshdoor's back is put back.
+ */
+export class GatewaySchemas {
+  readonly #fetcher = new PluginSchemaFetcher();
+  readonly #lastRead = new Map<string, PluginSchemaAnswers>();
+
+  /** The gateway's answers for these plugins (cached per gateway, Kong version and plugin by the fetcher). */
+  async read(client: SchemaClient, url: string, version: string, plugins: readonly string[]): Promise<PluginSchemaAnswers> {
+    const answers = await this.#fetcher.schemasFor(client, version, plugins);
+    this.#lastRead.set(url, answers);
+    return answers;
+  }
+
+  /** A gateway gone or restarted (perhaps as another Kong version). */
+  forget(url: string): void {
+    this.#lastRead.delete(url);
+  }
+
+  /** Only these gateways are left. */
+  retain(urls: readonly string[]): void {
+    const kept = new Set(urls);
+    for (const url of [...this.#lastRead.keys()]) if (!kept.has(url)) this.#lastRead.delete(url);
+  }
+
+  readonly completePluginConfig: PluginConfigCompleter = (url, plugin) => {
+    const answer = this.#lastRead.get(url)?.get(plugin.name);
+    if (answer?.kind !== 'schema') return undefined;
+    try {
+      return completePluginConfig(answer.schema, plugin.config);
+    } catch {
+      // A schema in a shape this code does not know (a custom plugin's): compare meshdoor's fields only.
+      return undefined;
+    }
+  };
+}

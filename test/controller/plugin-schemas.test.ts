@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { kongBackend } from '../../src/controller/kong-backend.ts';
-import { combineAnswers, pluginNamesInUse } from '../../src/controller/plugin-schemas.ts';
+import { combineAnswers, GatewaySchemas, pluginNamesInUse } from '../../src/controller/plugin-schemas.ts';
 import { KongAdminError } from '../../src/kong/admin-errors.ts';
 import type { AutoSyncEngine } from '../../src/kong/sync-engine.ts';
 import type { SchemaAnswer, SchemaLookup } from '../../src/plugins/index.ts';
@@ -24,6 +24,7 @@ function kongPlugin(ns: string, name: string, plugin: string): KubernetesObject 
 /** An engine stand-in: each gateway's version, and an Admin API answering schema requests from the recordings. */
 function fakeEngine(versions: Record<string, string | undefined>, enabled: Record<string, readonly string[]>, hits: string[]): AutoSyncEngine {
   const engine = {
+    retain: () => undefined,
     gatewayInfo: (url: string) => (versions[url] ? { version: versions[url], mode: 'dbless' } : undefined),
     detect: (target: { url: string }) => (versions[target.url] ? Promise.resolve({ version: versions[target.url], mode: 'dbless' }) : Promise.reject(new Error('connect ECONNREFUSED'))),
     clientFor: (target: { url: string }) => ({
@@ -66,6 +67,20 @@ describe('plugin schemas for a pass', () => {
     expect(hits).to.deep.equal(['http://g1/schemas/plugins/rate-limiting', 'http://g1/schemas/plugins/no-such']);
     const withDown = await backend.pluginSchemas?.([{ url: 'http://g2' }], ['rate-limiting']);
     expect(withDown?.get('rate-limiting')?.kind, 'a gateway that does not answer: structure only').to.equal('unavailable');
+  });
+});
+
+describe('plugin schemas for the DB-mode engine', () => {
+  it('completes a plugin config with the schema its gateway gave last, and nothing for another gateway or a forgotten one', async () => {
+    const schemas = new GatewaySchemas();
+    const backend = kongBackend(fakeEngine({ 'http://g1': '3.9.3' }, { 'http://g1': ['rate-limiting'] }, []), 'db', {}, schemas);
+    await backend.pluginSchemas?.([{ url: 'http://g1' }], ['rate-limiting']);
+    const completed = schemas.completePluginConfig('http://g1', { name: 'rate-limiting', config: { minute: 5 } });
+    expect(completed).to.include({ minute: 5, policy: 'local', hour: null });
+    expect(schemas.completePluginConfig('http://g2', { name: 'rate-limiting', config: { minute: 5 } })).to.equal(undefined);
+    expect(schemas.completePluginConfig('http://g1', { name: 'cors', config: {} }), 'a plugin not asked for').to.equal(undefined);
+    backend.retain?.([]);
+    expect(schemas.completePluginConfig('http://g1', { name: 'rate-limiting', config: { minute: 5 } }), 'a gateway gone').to.equal(undefined);
   });
 });
 
