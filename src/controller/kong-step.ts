@@ -124,7 +124,7 @@ export class KongStep {
       this.lastKey = undefined;
       return { pushing: false };
     }
-    const schemas = await this.readSchemas(input);
+    const schemas = await this.readSchemas(input, mode);
     const key = `${input.fingerprint}|${input.gateways.map((g) => g.url).join(',')}|${mode ?? ''}|${answersKey(schemas)}`;
     const period = checkPeriod(input, mode);
     const fresh = period === undefined || this.o.clock.now() - this.lastRunAt < period;
@@ -145,9 +145,10 @@ export class KongStep {
    * Schemas of the plugins the cluster uses, before the translation needs them.
    * A gateway that cannot say leaves the structural check (the failure is in the answer).
    */
-  private async readSchemas(input: KongStepInput): Promise<PluginSchemaAnswers> {
+  private async readSchemas(input: KongStepInput, mode: KongMode | undefined): Promise<PluginSchemaAnswers> {
     const plugins = pluginNamesInUse(input.snapshot);
-    if (plugins.length === 0 || input.gateways.length === 0 || !this.o.backend.pluginSchemas) return new Map();
+    // No gateway answered (no mode): asking for schemas would only wait on it again.
+    if (plugins.length === 0 || !mode || !this.o.backend.pluginSchemas) return new Map();
     try {
       return this.keepSchemas(await this.o.backend.pluginSchemas(input.gateways, plugins));
     } catch (err) {
