@@ -12,10 +12,10 @@ import path from 'node:path';
 import { Environment as EnvironmentClass, expectNotRouted, expectRoutedTo, startEnvironment } from './harness/environment.ts';
 import type { Environment } from './harness/environment.ts';
 import { startConfigTap, type ConfigTap } from './harness/config-tap.ts';
-import { eventually } from './harness/eventually.ts';
+import { consistently, eventually } from './harness/eventually.ts';
 import type { DoubleState } from './harness/kong-double-client.ts';
 import { startCluster } from './harness/cluster.ts';
-import { CRDS_DIR, DEPLOY_DIR } from './harness/install.ts';
+import { CRDS_DIR, DEPLOY_DIR, installMeshdoor } from './harness/install.ts';
 import { meshdoorStatus, warningEvents } from './harness/kube-reads.ts';
 import { startKongDouble } from './harness/meshdoor-processes.ts';
 
@@ -279,5 +279,54 @@ describe('Kong plugins without the Kong CRDs installed', function () {
       const [secure] = routesOfHost(entities, 'secure.example.com');
       expect(secure && pluginsOn(entities, secure)).to.deep.equal(['key-auth']);
     }, { timeoutMs: 60_000, message: 'plugins not picked up after the CRDs were installed' });
+  });
+});
+
+describe('Kong plugins and consumers on a DB-mode gateway', function () {
+  let env: Environment;
+
+  before(async function () {
+    const cluster = await startCluster();
+    try {
+      await installMeshdoor(cluster);
+      env = new EnvironmentClass(cluster, await startKongDouble(cluster, { mode: 'db' }), []);
+      // Through the engine every 2 s even without changes: an unchanged sync must write nothing.
+      await env.startController(['--kong-mode', 'db', '--resync-period', '2s']);
+    } catch (err) {
+      await cluster.stop();
+      throw err;
+    }
+    await env.apply(BASE + '---\n' + PLUGINS + '---\n' + [ingressYaml('limited', 'rl'), ingressYaml('secure', 'auth')].join('---\n'));
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') console.error(env.logs());
+  });
+
+  after(async function () {
+    await env?.stop();
+  });
+
+  it('creates the plugins, the consumer and its credential, and a resync with nothing changed writes nothing', async function () {
+    await eventually(async () => {
+      const { entities } = await env.double.state();
+      const [secure] = routesOfHost(entities, 'secure.example.com');
+      const [limited] = routesOfHost(entities, 'limited.example.com');
+      expect(secure && pluginsOn(entities, secure)).to.deep.equal(['key-auth']);
+      expect(limited && pluginsOn(entities, limited)).to.deep.equal(['rate-limiting']);
+      const alice = (entities.consumers ?? []).find((c) => c.username === 'alice');
+      expect((entities.keyauth_credentials ?? []).filter((k) => refId(k.consumer) === alice?.id).map((k) => k.key)).to.deep.equal(['alice-secret-key']);
+    }, { timeoutMs: 60_000, message: 'plugins and consumer not created in DB mode' });
+    await expectRoutedTo(env, { host: 'secure.example.com', path: '/' }, BACKEND);
+    // Let the creation settle, then watch resyncs go by.
+    await eventually(async () => {
+      await env.double.clearRequests();
+      await consistently(async () => {
+        const writes = (await env.double.requests()).filter((r) => r.method !== 'GET');
+        expect(writes.map((r) => `${r.method} ${r.path}`)).to.deep.equal([]);
+      }, { timeoutMs: 5_000 });
+    }, { timeoutMs: 30_000, message: 'unchanged syncs kept writing' });
+    const reads = (await env.double.requests()).filter((r) => r.method === 'GET' && r.path !== '/status');
+    expect(reads.length, 'the resyncs read the gateway meanwhile').to.be.greaterThan(0);
   });
 });
