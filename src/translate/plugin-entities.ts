@@ -12,6 +12,7 @@ import type { UsedObject } from './plugin-refs.ts';
 import type { RoutePlan } from './route-plans.ts';
 
 const NONE: readonly KongPlugin[] = Object.freeze([]);
+const NO_USES: readonly UsedObject[] = Object.freeze([]);
 
 interface Memories {
   entities: KongEntities;
@@ -20,23 +21,24 @@ interface Memories {
 
 /** A route's plugins: its Ingress's on the route, its Service's on the Kong service. */
 export function routePluginEntities(memory: Memories, plan: RoutePlan, flavor: RouterFlavor): readonly KongPlugin[] {
-  const own = plan.options.plugins?.plugins ?? [];
-  const ofService = plan.backend.plugins?.plugins ?? [];
-  if (own.length === 0 && ofService.length === 0) return NONE;
+  const own = plan.options.plugins?.plugins;
+  const ofService = plan.backend.plugins?.plugins;
+  if (own === undefined && ofService === undefined) return NONE;
   const known = memory.plugins.routeEntities.get(plan);
   if (known?.flavor === flavor) return known.entities;
   const routeId = memory.entities.routeOf(plan, flavor).id;
   const serviceId = memory.entities.backendOf(plan.backend).service.id;
-  const entities = [...own.map((p) => pluginEntity(p, { routeId })), ...ofService.map((p) => pluginEntity(p, { serviceId }))].map((e) => freezeDeep(e));
+  const entities = [...(own ?? []).map((p) => pluginEntity(p, { routeId })), ...(ofService ?? []).map((p) => pluginEntity(p, { serviceId }))].map((e) => freezeDeep(e));
   memory.plugins.routeEntities.set(plan, { flavor, entities });
   return entities;
 }
 
 /** The objects a route's plugins were made from. */
 export function routePluginUses(plan: RoutePlan): readonly UsedObject[] {
-  const own = plan.options.plugins?.uses ?? [];
-  const ofService = plan.backend.plugins?.uses ?? [];
-  return own.length === 0 ? ofService : ofService.length === 0 ? own : [...own, ...ofService];
+  const own = plan.options.plugins?.uses;
+  const ofService = plan.backend.plugins?.uses;
+  if (own === undefined) return ofService ?? NO_USES;
+  return ofService === undefined ? own : [...own, ...ofService];
 }
 
 export function addPluginUses(into: Set<KubeObject>, plan: RoutePlan): void {
