@@ -135,7 +135,7 @@ function computeExtras(ctx: TranslateContext, snapshot: Snapshot): PluginExtras 
   const into = collector();
   const globals = globalPlugins(ctx, snapshot, into);
   const made = consumers(ctx, snapshot, into);
-  return { plugins: [...globals, ...made.plugins], consumers: made.consumers, failures: into.failures, uses: into.uses };
+  return { plugins: Object.freeze([...globals, ...made.plugins]), consumers: Object.freeze(made.consumers), failures: into.failures, uses: into.uses };
 }
 
 /**
