@@ -7,7 +7,7 @@ import type { TranslateContext } from './context.ts';
 import { endpointTargets } from './endpoints.ts';
 import { externalNameAddress } from './external-name.ts';
 import { kongServiceName, upstreamName } from './naming.ts';
-import { referrerPlugins, reportPluginFailures } from './plugin-refs.ts';
+import { ON_SERVICE, referrerPlugins, reportPluginFailures } from './plugin-refs.ts';
 import type { AttachedPlugins, PluginProblem } from './plugin-refs.ts';
 import type { ServiceOptions } from './service-annotations.ts';
 import type { FailureReason } from '../model/index.ts';
@@ -72,15 +72,16 @@ function withHostHeader(plan: BackendPlan, input: ResolveInput): BackendPlan {
 }
 
 function basePlan(input: ResolveInput, host: string, port: number): BackendPlan {
-  return {
+  const plan: BackendPlan = {
     kongServiceName: kongServiceName(input.namespace, input.name, input.portToken),
     service: input.service,
     portToken: input.portToken,
     host,
     port,
     options: input.options,
-    ...(input.plugins ? { plugins: input.plugins } : {}),
   };
+  if (input.plugins) plan.plugins = input.plugins;
+  return plan;
 }
 
 /**
@@ -146,7 +147,7 @@ export function resolveBackend(ctx: TranslateContext, namespace: string, backend
   if (!service) return problem('ServiceNotFound', `Service ${namespace}/${ref.name} does not exist`);
   const options = ctx.serviceOptions(service);
   if (options instanceof InvalidAnnotationError) return problem('InvalidAnnotation', `Service ${namespace}/${ref.name}: ${options.message}`, service);
-  const plugins = referrerPlugins(ctx, 'Service', service, { serviceId: '' });
+  const plugins = referrerPlugins(ctx, 'Service', service, ON_SERVICE);
   if (!plugins.ok) return servicePluginsProblem(ctx, service, plugins.failures);
   const input: ResolveInput = { namespace, name: ref.name, service, portToken: String(portNumber ?? portName), options };
   if (portNumber !== undefined) input.portNumber = portNumber;

@@ -15,7 +15,7 @@ import { FailureCollector } from './failures.ts';
 import { claimantOf, hostsOverlap, NO_OWNERS, OwnershipState, tlsWithinOwnership } from './host-ownership.ts';
 import type { OwnershipUpdate } from './host-ownership-state.ts';
 import { planIncrementally } from './ingress-memo.ts';
-import { routePluginEntities, routePluginUses, RoutePluginSet, withPlugins } from './plugin-entities.ts';
+import { ConfigPlugins, routePluginEntities, routePluginUses, RoutePluginSet } from './plugin-entities.ts';
 import { pluginExtras } from './plugin-extras.ts';
 import type { PluginExtras } from './plugin-memory.ts';
 import type { SchemaAnswer } from '../plugins/index.ts';
@@ -123,6 +123,7 @@ class DeltaState {
   private fallback: { route: RoutePlan | undefined; failures: Failure[] } = { route: undefined, failures: [] };
   private pendingReleases: (() => void)[] = [];
   private readonly routePlugins = new RoutePluginSet();
+  private readonly configPlugins = new ConfigPlugins();
   /** The global plugins and consumers of the last pass (their objects count as configured). */
   private extras: PluginExtras | undefined;
   /** Plugin schema answers this state's plans were checked against: another answer starts a new state. */
@@ -396,7 +397,7 @@ class DeltaState {
     const entries = this.entries;
     const fallback = this.fallback.route;
     return {
-      config: withPlugins({ _format_version: '3.0', services: this.services.array(), upstreams: this.upstreams.array(), certificates }, this.routePlugins.list(), extras),
+      config: this.configPlugins.withPlugins({ _format_version: '3.0', services: this.services.array(), upstreams: this.upstreams.array(), certificates }, this.routePlugins.list(), extras),
       failures: this.failures(extras).list(),
       configured: this.configuredObjects(snapshot, extras),
       hosts: hostReport(this.ownership, this.sharedHosts.list()),

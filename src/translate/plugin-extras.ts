@@ -13,7 +13,7 @@ import type { FailureSink, TranslateContext } from './context.ts';
 import { compareStrings, refOf } from './objects.ts';
 import type { KubeObject } from './objects.ts';
 import { indexSources, rejectedPlugins, reportPluginFailures, usesOfPlugin } from './plugin-refs.ts';
-import type { UsedObject } from './plugin-refs.ts';
+import type { PluginProblem, UsedObject } from './plugin-refs.ts';
 import type { PluginExtras } from './plugin-memory.ts';
 import { isIngressServed } from './sources/index.ts';
 import type { Snapshot } from './types.ts';
@@ -95,12 +95,27 @@ function usesOfConsumer(ctx: TranslateContext, consumer: KongConsumerResource): 
 
 const CONSUMER_LEFT_OUT = 'the consumer is left out, with its credentials and plugins';
 
+/** Credential Secrets Kong refused (excluded: their entities are tagged with the Secret): served whole or not at all. */
+function rejectedCredentials(ctx: TranslateContext, consumer: KongConsumerResource): PluginProblem[] {
+  const namespace = consumer.metadata?.namespace ?? '';
+  const names = Array.isArray(consumer.credentials) ? consumer.credentials : [];
+  return names.flatMap((name) => {
+    const secret = ctx.index.lookupSecret(namespace, name);
+    if (!secret || !ctx.isExcluded('Secret', secret)) return [];
+    const object = { ...refOf('KongConsumer', consumer), kind: 'KongConsumer' as const };
+    return [{ object, reason: 'KongRejected' as const, message: `credentials: Kong refused the credential made from Secret ${namespace}/${name} (see its failure)` }];
+  });
+}
+
 function consumers(ctx: TranslateContext, snapshot: Snapshot, into: Collected): Pick<PluginExtras, 'consumers' | 'plugins'> {
   const candidates: KongConsumerResource[] = [];
   for (const consumer of snapshot.KongConsumer) {
     if (!isClassServed(ctx, consumer) || ctx.isExcluded('KongConsumer', consumer)) continue;
     const annotation = consumer.metadata?.annotations?.[PLUGINS_ANNOTATION];
-    const rejected = annotation === undefined ? [] : rejectedPlugins(ctx, { ...refOf('KongConsumer', consumer), kind: 'KongConsumer' }, annotation);
+    const rejected = [
+      ...rejectedCredentials(ctx, consumer),
+      ...(annotation === undefined ? [] : rejectedPlugins(ctx, { ...refOf('KongConsumer', consumer), kind: 'KongConsumer' }, annotation)),
+    ];
     if (rejected.length > 0) {
       reportPluginFailures(into.sink, rejected, { kind: 'KongConsumer', consequence: CONSUMER_LEFT_OUT });
       continue;
@@ -120,7 +135,7 @@ function computeExtras(ctx: TranslateContext, snapshot: Snapshot): PluginExtras 
   const into = collector();
   const globals = globalPlugins(ctx, snapshot, into);
   const made = consumers(ctx, snapshot, into);
-  return { plugins: [...globals, ...made.plugins], consumers: made.consumers, failures: into.failures, uses: into.uses };
+  return { plugins: Object.freeze([...globals, ...made.plugins]), consumers: Object.freeze(made.consumers), failures: into.failures, uses: into.uses };
 }
 
 /**

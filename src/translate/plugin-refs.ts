@@ -37,6 +37,13 @@ export type PluginsOutcome = { ok: true; attached: AttachedPlugins | undefined }
 
 type ReferrerKind = 'Ingress' | 'Service' | 'KongConsumer';
 
+/** Most objects name no plugin: one answer for all of them. */
+const NO_PLUGINS: PluginsOutcome = Object.freeze({ ok: true, attached: undefined });
+
+/** Attachments of each kind, for the checks a plugin's schema makes on them (which ids are set, not their values). */
+export const ON_ROUTE: PluginAttachment = Object.freeze({ routeId: '' });
+export const ON_SERVICE: PluginAttachment = Object.freeze({ serviceId: '' });
+
 /** The plugin objects and Secrets of the pass, looked up through its (recorded) index. */
 export function indexSources(ctx: TranslateContext, clusterPlugins: readonly KongPluginResource[] = []): PluginSources {
   return {
@@ -74,7 +81,7 @@ export function rejectedPlugins(ctx: TranslateContext, referrer: PluginObjectRef
 /** The plugins an object's konghq.com/plugins annotation asks for, at an attachment of this kind. */
 export function referrerPlugins(ctx: TranslateContext, kind: ReferrerKind, obj: KubeObject, at: PluginAttachment): PluginsOutcome {
   const annotation = obj.metadata?.annotations?.[PLUGINS_ANNOTATION];
-  if (annotation === undefined || String(annotation).trim() === '') return { ok: true, attached: undefined };
+  if (annotation === undefined || String(annotation).trim() === '') return NO_PLUGINS;
   const referrer = referrerRef(kind, obj);
   const rejected = rejectedPlugins(ctx, referrer, annotation);
   if (rejected.length > 0) return { ok: false, failures: rejected };

@@ -10,7 +10,7 @@ import { resolvePathConflicts } from './conflicts.ts';
 import { NO_OWNERS, resolveHostOwnership, tlsWithinOwnership } from './host-ownership.ts';
 import type { OwnershipState } from './host-ownership.ts';
 import { planIncrementally } from './ingress-memo.ts';
-import { addPluginUses, routePluginEntities, RoutePluginSet, withPlugins } from './plugin-entities.ts';
+import { addPluginUses, ConfigPlugins, routePluginEntities, RoutePluginSet } from './plugin-entities.ts';
 import { pluginExtras } from './plugin-extras.ts';
 import type { PluginExtras } from './plugin-memory.ts';
 import { ingressPluginsOf } from './plugin-refs.ts';
@@ -128,7 +128,7 @@ export function translateWhole(ctx: TranslateContext & { failures: FailureCollec
   for (const route of routes) routePlugins.add(routePluginEntities(ctx.memory, route, flavor));
   const config = assembleConfig({ entities: ctx.memory.entities, routes, certificates: tls.certificates, flavor });
   return {
-    config: withPlugins(config, routePlugins.list(), extras),
+    config: new ConfigPlugins().withPlugins(config, routePlugins.list(), extras),
     failures: ctx.failures.list(),
     configured: configuredObjects(ctx.memory.refs, snapshot, routes, { secrets: tls.secrets, extras }),
     hosts: hostReport(ownership, sharedHostsOf(ctx.memory.ages, routes)),

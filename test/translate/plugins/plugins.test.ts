@@ -276,6 +276,23 @@ describe('translate: KongConsumers', () => {
     expect(routeNames(result)).to.have.length(3);
   });
 
+  it('a consumer whose credential Kong refused (its Secret excluded) is left out whole', () => {
+    const alice = kongConsumer('alice', { username: 'alice', credentials: names });
+    const result = translate({ ...base, ingresses: [siteIngress(), other], kongConsumers: [alice], secrets: credentials }, { exclude: ['Secret/default/alice-key'] });
+    expect(reasons(result)).to.deep.equal(['KongConsumer/default/alice:KongRejected']);
+    expect(result.failures[0]?.message).to.contain('Secret default/alice-key');
+    expect(consumersOf(result)).to.deep.equal([]);
+  });
+
+  it('a consumer naming a broken plugin is left out; the plugin object is reported too', () => {
+    const alice = kongConsumer('alice', { username: 'alice' }, { 'kubernetes.io/ingress.class': 'kong', [PLUGINS]: 'rl' });
+    const broken = kongPlugin('rl', { plugin: 'rate-limiting', config: { minute: 'many' } });
+    const result = translate({ ...base, ingresses: [siteIngress(), other], kongPlugins: [broken], kongConsumers: [alice] });
+    expect(reasons(result)).to.deep.equal(['KongConsumer/default/alice:InvalidPluginConfig', 'KongPlugin/default/rl:InvalidPluginConfig']);
+    expect(consumersOf(result)).to.deep.equal([]);
+    expect(routeNames(result)).to.have.length(3);
+  });
+
   it('a consumer naming a plugin Kong refused is left out', () => {
     const alice = kongConsumer('alice', { username: 'alice' }, { 'kubernetes.io/ingress.class': 'kong', [PLUGINS]: 'rl' });
     const result = translate({ ...base, ingresses: [siteIngress(), other], kongPlugins: [rl], kongConsumers: [alice] }, { exclude: ['KongPlugin/default/rl'] });

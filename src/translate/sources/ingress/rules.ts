@@ -12,7 +12,7 @@ import type { TranslatedPath } from '../../paths.ts';
 import { readRouteAnnotations } from '../../route-annotations.ts';
 import type { RouteOptions } from '../../route-annotations.ts';
 import type { IngressPlan, PathClaim } from '../../plans.ts';
-import { referrerPlugins, reportPluginFailures } from '../../plugin-refs.ts';
+import { ON_ROUTE, referrerPlugins, reportPluginFailures } from '../../plugin-refs.ts';
 
 /** Resolves a backend, recording any problem on the Ingress (and the Service at fault). */
 export function resolveIngressBackend(ctx: TranslateContext, ingress: V1Ingress, backend: V1IngressBackend | undefined): BackendPlan | undefined {
@@ -34,7 +34,7 @@ function parseOptions(ctx: TranslateContext, ingress: V1Ingress): RouteOptions |
     ctx.failures.add(refOf('Ingress', ingress), 'InvalidAnnotation', `${options.message}; ${NOT_CONFIGURED}`);
     return undefined;
   }
-  const plugins = referrerPlugins(ctx, 'Ingress', ingress, { routeId: '' });
+  const plugins = referrerPlugins(ctx, 'Ingress', ingress, ON_ROUTE);
   if (!plugins.ok) {
     reportPluginFailures(ctx.failures, plugins.failures, { kind: 'Ingress', consequence: NOT_CONFIGURED });
     return undefined;
