@@ -7,7 +7,10 @@ import { KongClientPool } from '../../src/kong/client-pool.ts';
 import { DbModeSyncEngine } from '../../src/kong/dbmode-engine.ts';
 import { DblessSyncEngine, KONG_ADMIN_BODY_LIMIT } from '../../src/kong/dbless-engine.ts';
 import { dblessBody } from '../../src/kong/dbless-body.ts';
-import type { KongConfig } from '../../src/model/index.ts';
+import type { KongConfig, KongConsumer, KongPlugin } from '../../src/model/index.ts';
+import { completePluginConfig, kongConsumerId, kongCredentialId, kongPluginId, type PluginSchema } from '../../src/plugins/index.ts';
+import { tagsOf } from '../../src/plugins/tags.ts';
+import { readRecording } from '../../test/recordings/recordings-dir.ts';
 import type { KongSyncEngine, SyncReport } from '../../src/kong/sync-types.ts';
 import { createTranslator } from '../../src/translate/index.ts';
 import type { Translator } from '../../src/translate/index.ts';
@@ -159,6 +162,76 @@ async function dbMode(ctx: WorkloadContext, n: number): Promise<ResultRow[]> {
   }
 }
 
+/**
+ * Plugins and consumers on top of the translated cluster, as the plugin
+ * translation makes them: a rate limit on every route, a global CORS plugin,
+ * and `consumers` consumers each with a key-auth and a basic-auth credential.
+ */
+function withBenchPlugins(config: KongConfig, consumers: number): KongConfig {
+  const routes = config.services.flatMap((s) => s.routes);
+  const plugins: KongPlugin[] = routes.map((route) => ({
+    id: kongPluginId('rate-limiting', { routeId: route.id }), name: 'rate-limiting', config: { minute: 100, policy: 'local' }, enabled: true,
+    route: { id: route.id }, tags: tagsOf({ kind: 'KongPlugin', namespace: 'bench', name: 'limit' }),
+  }));
+  plugins.push({ id: kongPluginId('cors', {}), name: 'cors', config: { origins: ['*'] }, enabled: true, tags: tagsOf({ kind: 'KongClusterPlugin', name: 'cors' }) });
+  const list: KongConsumer[] = Array.from({ length: consumers }, (_, i) => {
+    const username = `user-${String(i)}`;
+    const id = kongConsumerId({ username });
+    const secret = (name: string): { namespace: string; name: string } => ({ namespace: 'bench', name: `${username}-${name}` });
+    const secretTags = (name: string): string[] => tagsOf({ kind: 'Secret', ...secret(name) });
+    return {
+      id, username, tags: tagsOf({ kind: 'KongConsumer', namespace: 'bench', name: username }),
+      keyauth_credentials: [{ id: kongCredentialId('keyauth_credentials', id, secret('key')), key: `key-${String(i)}`, tags: secretTags('key') }],
+      basicauth_credentials: [{ id: kongCredentialId('basicauth_credentials', id, secret('basic')), username, password: `password-${String(i)}`, tags: secretTags('basic') }],
+      hmacauth_credentials: [], jwt_secrets: [], acls: [],
+    };
+  });
+  const byId = <T extends { id: string }>(items: T[]): T[] => items.sort((a, b) => (a.id < b.id ? -1 : 1));
+  return { ...config, plugins: byId(plugins), consumers: byId(list) };
+}
+
+/** DB mode with a plugin on every route and consumers with credentials: an unchanged sync must write nothing. */
+async function dbModeWithPlugins(ctx: WorkloadContext, n: number): Promise<ResultRow[]> {
+  const pool = new KongClientPool({ configTimeoutMs: 600_000 });
+  const consumers = Math.max(10, Math.floor(n / 10));
+  try {
+    return await withDoubles('db', 1, async (doubles) => {
+      const translator = createTranslator();
+      const snapshot = generateCluster({ n }).snapshot;
+      const engine = new DbModeSyncEngine({
+        clientFor: (t) => pool.get(t),
+        completePluginConfig: (_url, plugin) => completePluginConfig(readRecording<PluginSchema>(`plugin-schemas/${plugin.name}.json`), plugin.config),
+      });
+      const sync = async (): Promise<GatewayCounts> => {
+        const [double] = doubles;
+        double?.clearRequests();
+        const report = await engine.sync({
+          translate: (exclude) => {
+            const result = translator.translate(snapshot, { settings: DEFAULT_SETTINGS, exclude });
+            return { ...result, config: withBenchPlugins(result.config, consumers) };
+          },
+          gateways: doubles.map((d) => ({ url: d.url })),
+        });
+        const failed = report.gateways.filter((g) => g.status === 'failed');
+        if (failed.length > 0) throw new Error(`sync failed: ${failed.map((g) => g.error ?? '?').join('; ')}`);
+        return { posts: 0, writes: double?.writes().length ?? 0, reads: double?.requests.filter((r) => r.method === 'GET').length ?? 0, bytes: 0 };
+      };
+      const first = await sync();
+      ctx.log(`admin-cost db+plugins N=${n}: first sync ${first.writes} writes`);
+      const unchanged: GatewayCounts[] = [];
+      for (let round = 0; round < runsOr(ctx, 3); round += 1) unchanged.push(await sync());
+      const note = `a rate-limiting plugin on every route, a global plugin, ${consumers} consumers with key-auth and basic-auth; plugin configs completed from the recorded schemas`;
+      return [
+        countRow(n, 'db+plugins writes, first sync', [first.writes], { note }),
+        countRow(n, 'db+plugins writes, unchanged', unchanged.map((u) => u.writes), { target: { op: '==', value: 0 }, note }),
+        countRow(n, 'db+plugins reads/sync', unchanged.map((u) => u.reads), { note: 'GETs: tag-filtered lists per entity type, targets per upstream, credentials per consumer and type' }),
+      ];
+    });
+  } finally {
+    pool.close();
+  }
+}
+
 export const adminCostWorkload: Workload = {
   name: 'admin-cost',
   description: 'Admin API requests and bytes per sync (Kong double, DB-less and DB mode)',
@@ -166,6 +239,7 @@ export const adminCostWorkload: Workload = {
     const rows: ResultRow[] = [];
     for (const n of ctx.quick ? [100, 1000] : [1000, 10000]) rows.push(...await dbless(ctx, n));
     for (const n of ctx.quick ? [100] : [1000, 10000]) rows.push(...await dbMode(ctx, n));
+    rows.push(...await dbModeWithPlugins(ctx, ctx.quick ? 100 : 1000));
     return rows;
   },
 };

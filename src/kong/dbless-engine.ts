@@ -15,11 +15,16 @@ import type { GatewaySyncResult } from './sync-shared.ts';
 import type { KongLogger, KongSyncObserver } from './sync-observer.ts';
 import { silentLogger } from './sync-observer.ts';
 import type { GatewayOutcome, GatewayTarget, KongSyncEngine, SyncReport, SyncRequest } from './sync-types.ts';
-import type { TranslateResult, TranslationFailure } from '../model/index.ts';
+import type { KongConfig, TranslateResult, TranslationFailure } from '../model/index.ts';
 
 /** Kong's default `nginx_admin_client_max_body_size` (10m). */
 export const KONG_ADMIN_BODY_LIMIT = 10 * 1024 * 1024;
 export const EMPTY_CONFIGURATION_HASH = '00000000000000000000000000000000';
+/** Nothing for Kong to load (global plugins and consumers alone are something: Kong's hash is then not all zeros). */
+function isEmptyConfig({ services, upstreams, certificates, plugins = [], consumers = [] }: KongConfig): boolean {
+  return services.length + upstreams.length + certificates.length + plugins.length + consumers.length === 0;
+}
+
 /** How long a body refused as too large is not sent again (unless the config changes). */
 const TOO_LARGE_RETRY_MS = 10 * 60_000;
 
@@ -196,7 +201,7 @@ export class DblessSyncEngine implements KongSyncEngine {
     const { text, md5: hash } = this.#bodies.bodyAndHash(result.config);
     const refused = memory.refused.get(hash);
     if (refused !== undefined) return { ok: false, ...refused };
-    const empty = result.config.services.length + result.config.upstreams.length + result.config.certificates.length === 0;
+    const empty = isEmptyConfig(result.config);
     const dangling = danglingPluginReferences(result.config);
     if (dangling.length > 0) return { ok: false, rejections: dangling, error: rejectionSummary(dangling) };
     const state = await this.#isCurrent(client, memory, { hash, empty });

@@ -34,6 +34,17 @@ function credentialOwners(config: KongConfig): Map<string, { consumerTags: strin
   return owners;
 }
 
+/** Without an id (Kong names none): the one credential made from the Secret the tags name, if only one is. */
+function onlyOwnerOf(rejection: EntityRejection, owners: ReadonlyMap<string, { consumerTags: string[]; credentialTags: string[] }>): { consumerTags: string[]; credentialTags: string[] } | undefined {
+  const secret = rejection.object;
+  if (secret?.kind !== 'Secret') return undefined;
+  const matching = [...owners.values()].filter((o) => {
+    const ref = objectRefFromTags(o.credentialTags);
+    return ref?.name === secret.name && ref.namespace === secret.namespace;
+  });
+  return matching.length === 1 ? matching[0] : undefined;
+}
+
 function secretName(tags: readonly string[]): string {
   const ref = objectRefFromTags(tags);
   return ref === undefined ? 'a Secret' : `Secret ${ref.namespace === undefined ? '' : `${ref.namespace}/`}${ref.name}`;
@@ -74,9 +85,8 @@ export function attributeCredentialRejections(rejections: readonly EntityRejecti
   const secrets = secretValues(config);
   return rejections.map((r) => ({ ...r, messages: r.messages.map((m) => scrubbed(m, secrets)) })).map((rejection) => {
     const type = rejection.detail?.type;
-    const id = rejection.entityId;
-    if (type === undefined || id === undefined || !CREDENTIAL_SINGULARS.has(type)) return rejection;
-    const owner = owners.get(id);
+    if (type === undefined || !CREDENTIAL_SINGULARS.has(type)) return rejection;
+    const owner = rejection.entityId !== undefined ? owners.get(rejection.entityId) : onlyOwnerOf(rejection, owners);
     const consumer = owner === undefined ? undefined : objectRefFromTags(owner.consumerTags);
     if (owner === undefined || consumer === undefined) return rejection;
     const from = secretName(owner.credentialTags);

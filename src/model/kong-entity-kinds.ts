@@ -157,7 +157,7 @@ export function entityKind(table: KongEntityType): KongEntityKind {
 
 export const KONG_ENTITY_TYPES: readonly KongEntityType[] = KONG_ENTITY_KINDS.map((kind) => kind.table);
 
-/** Kinds without a parent (certificates, services, upstreams): the top level of a declarative config. */
+/** Kinds without a parent (certificates, services, upstreams, consumers, plugins): the top level of a declarative config. */
 export const TOP_LEVEL_KINDS: readonly KongEntityKind[] = KONG_ENTITY_KINDS.filter((kind) => kind.parent === undefined);
 
 /** Kinds with a parent (SNIs, routes, targets, credentials). */

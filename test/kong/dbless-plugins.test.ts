@@ -7,7 +7,9 @@ import { expect } from 'chai';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
 import { KongClientPool } from '../../src/kong/client-pool.ts';
 import { DblessBodyWriter, dblessBody } from '../../src/kong/dbless-body.ts';
+import { DblessSyncEngine } from '../../src/kong/dbless-engine.ts';
 import { diffGateway } from '../../src/kong/gateway-diff.ts';
+import type { SyncRequest } from '../../src/kong/sync-types.ts';
 import type { KongConfig } from '../../src/model/index.ts';
 import { createTranslator } from '../../src/translate/index.ts';
 import { startKongDouble } from '../kong-double/index.ts';
@@ -48,6 +50,26 @@ describe('DB-less /config body with plugins and consumers', () => {
     expect(partner, 'a plugin refers to it by an id Kong would not derive').to.include({ id: PARTNER });
     expect(partner?.['keyauth_credentials']).to.equal(undefined);
     expect(JSON.stringify(body)).to.not.include('managed-by:meshdoor');
+  });
+
+  it('pushes a config of global plugins and consumers alone again to a gateway that restarted empty', async () => {
+    const kong = await startKongDouble({ mode: 'dbless' });
+    const pool = new KongClientPool({});
+    try {
+      const config = withPlugins(shopConfig());
+      const onlyPlugins: KongConfig = { ...config, services: [], upstreams: [], certificates: [], plugins: config.plugins?.filter((p) => p.route === undefined) ?? [] };
+      const engine = new DblessSyncEngine({ clientFor: (t) => pool.get(t) });
+      const request: SyncRequest = { translate: () => ({ ...createTranslator().translate(shopSnapshot(), { settings: DEFAULT_SETTINGS }), config: onlyPlugins }), gateways: [{ url: kong.url }] };
+      expect((await engine.sync(request)).gateways[0]).to.include({ status: 'pushed' });
+      expect(kong.state.consumers).to.have.length(2);
+      await fetch(`${kong.url}/config`, { method: 'POST', headers: { 'content-type': 'application/yaml' }, body: '_format_version: "3.0"\n' });
+      expect(kong.state.consumers, 'the gateway lost its configuration').to.have.length(0);
+      expect((await engine.sync(request)).gateways[0]).to.include({ status: 'pushed' });
+      expect(kong.state.consumers).to.have.length(2);
+    } finally {
+      pool.close();
+      await kong.close();
+    }
   });
 
   it('hashes what it sends: the MD5 is Kong\'s configuration_hash of the body', () => {

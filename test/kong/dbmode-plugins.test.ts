@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { KongClientPool } from '../../src/kong/client-pool.ts';
 import { DbModeSyncEngine, type PluginConfigCompleter } from '../../src/kong/dbmode-engine.ts';
+import { createKongSyncEngine } from '../../src/kong/sync-engine.ts';
 import type { KongConfig } from '../../src/model/index.ts';
 import { completePluginConfig } from '../../src/plugins/index.ts';
 import type { SyncRequest } from '../../src/kong/sync-types.ts';
@@ -109,6 +110,19 @@ describe('DB-mode sync of plugins, consumers and credentials (against the Kong d
     const report = await sync.sync(request);
     expect(report.gateways[0]).to.include({ updated: 1 });
     expect(double.state.plugins.find((p) => p['route'] !== null)?.['config']).to.include({ error_code: 429 });
+  });
+
+  it('gets the plugin schemas through createKongSyncEngine too (the controller\'s way in)', async () => {
+    const sync = createKongSyncEngine({ mode: 'db', client: { retry: fastRetry }, completePluginConfig: completer });
+    try {
+      await sync.sync(request);
+      const plugin = double.state.plugins.find((p) => p['route'] !== null);
+      await admin(double, 'PATCH', `/plugins/${String(plugin?.['id'])}`, { config: { error_message: 'slow down' } });
+      expect((await sync.sync(request)).gateways[0]).to.include({ updated: 1 });
+    } finally {
+      sync.close();
+    }
+    expect(double.state.plugins.find((p) => p['route'] !== null)?.['config']).to.include({ error_message: 'API rate limit exceeded' });
   });
 
   it('deletes a removed consumer\'s plugin before its credentials, and those before the consumer', async () => {

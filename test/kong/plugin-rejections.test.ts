@@ -68,6 +68,16 @@ describe('Kong rejections of plugins, consumers and credentials', () => {
     expect(JSON.stringify(rejection)).to.not.include('alice-secret-key');
   });
 
+  it('finds the KongConsumer by the credential\'s Secret when Kong names no id', () => {
+    const config = shopConfig();
+    const credential = config.consumers?.find((c) => c.id === ALICE)?.basicauth_credentials[0];
+    const [rejection] = attributeCredentialRejections(rejectionsFromFlattened([{
+      entity_type: 'basicauth_credential', entity_tags: credential?.tags ?? [], errors: [{ type: 'field', field: 'username', message: 'length must be at least 1' }],
+    }]), config);
+    expect(rejection?.object).to.deep.equal({ kind: 'KongConsumer', name: 'alice', namespace: 'shop' });
+    expect(rejection?.messages[0]).to.equal('credential from Secret shop/alice-basic: username: length must be at least 1');
+  });
+
   it('finds a plugin whose route is not in the config before Kong would answer 500', () => {
     const config = shopConfig();
     const dangling = { ...config, services: config.services.map((s) => ({ ...s, routes: [] })) };
