@@ -62,7 +62,7 @@ describe('admission webhook: kubectl apply is answered with meshdoor\'s reason',
     env = await startEnvironment({ replicas: 0 });
     port = await freePort();
     const url = `https://127.0.0.1:${port}/validate`;
-    const patch = [0, 1, 2].flatMap((i) => [
+    const patch = [0, 1, 2, 3].flatMap((i) => [
       { op: 'remove', path: `/webhooks/${i}/clientConfig/service` },
       { op: 'add', path: `/webhooks/${i}/clientConfig/url`, value: url },
     ]);
@@ -140,6 +140,22 @@ describe('admission webhook: kubectl apply is answered with meshdoor\'s reason',
     const meshdoor = await env.cluster.kubectl(['patch', 'meshdoor', 'default', '--type=merge', '-p', '{"spec":{"kongAdmin":{"urls":["http://[oops"]}}}'], { allowFailure: true });
     expect(meshdoor.code).to.not.equal(0);
     expect(meshdoor.stderr).to.contain('admission webhook "meshdoors.meshdoor.dev" denied the request: MeshDoor default: InvalidSpec: spec.kongAdmin.urls[0] must be http(s) URLs (got "http://[oops")');
+  });
+
+  it('refuses a KongPlugin whose config the gateway\'s schema refuses, and only warns of a configFrom Secret not there yet', async function () {
+    const kongPlugin = (name: string, body: string): string => `apiVersion: configuration.konghq.com/v1\nkind: KongPlugin\nmetadata: { name: ${name}, namespace: shop }\nplugin: rate-limiting\n${body}\n`;
+    const good = await apply(kongPlugin('rl', 'config: { minute: 5, policy: local }'));
+    expect(good.code, good.stderr).to.equal(0);
+    // Once a rate-limiting plugin exists, the controller has read the gateway's schema for it.
+    const refused = await eventually(async () => {
+      const attempt = await apply(kongPlugin('rl-bad', 'config: { minute: five }'), '--dry-run=server');
+      expect(attempt.stderr).to.contain('admission webhook "kongplugins.meshdoor.dev" denied the request: KongPlugin shop/rl-bad: InvalidPluginConfig: plugin rate-limiting: config.minute: expected a number');
+      return attempt;
+    }, { timeoutMs: 30_000, message: 'the KongPlugin was not refused' });
+    expect(refused.code).to.not.equal(0);
+    const later = await apply(kongPlugin('rl-secret', 'configFrom: { secretKeyRef: { name: rl-config, key: config } }'));
+    expect(later.code, later.stderr).to.equal(0);
+    expect(later.stderr).to.contain('Warning: KongPlugin shop/rl-secret: PluginSecretMissing:');
   });
 
   it('leaves Ingresses of other classes alone, however broken', async function () {

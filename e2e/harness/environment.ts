@@ -40,12 +40,15 @@ export class Environment {
     return latest;
   }
 
-  /** Starts one more replica (named meshdoor-1, meshdoor-2, ...) and waits for /healthz. */
-  async startController(extraArgs: string[] = []): Promise<ControllerProcess> {
+  /**
+   * Starts one more replica (named meshdoor-1, meshdoor-2, ...) and waits for
+   * /healthz; pointed at the double, or at `kongAdminUrl` (a tap in front of it).
+   */
+  async startController(extraArgs: string[] = [], kongAdminUrl = this.kong.url): Promise<ControllerProcess> {
     this.started += 1;
     const controller = await startController(this.cluster, {
       name: `meshdoor-${this.started}`,
-      kongAdminUrl: this.kong.url,
+      kongAdminUrl,
       extraArgs: [...this.controllerArgs, ...extraArgs],
     });
     this.controllers.push(controller);

@@ -26,8 +26,8 @@ export interface DoubleTlsFiles {
   clientCaFile?: string;
 }
 
-/** Starts the Kong double (DB-less) on a free port, or on `port` to restart it in place. */
-export async function startKongDouble(cluster: Cluster, options: { name?: string; port?: number; host?: string; tls?: DoubleTlsFiles } = {}): Promise<KongDouble> {
+/** Starts the Kong double (DB-less, or DB mode) on a free port, or on `port` to restart it in place. */
+export async function startKongDouble(cluster: Cluster, options: { name?: string; port?: number; host?: string; tls?: DoubleTlsFiles; mode?: 'dbless' | 'db' } = {}): Promise<KongDouble> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? await freePort();
   const name = options.name ?? 'kong-double';
@@ -36,7 +36,7 @@ export async function startKongDouble(cluster: Cluster, options: { name?: string
   const proc = startProcess({
     name,
     command: process.execPath,
-    args: ['--import', 'tsx', path.join(REPO_ROOT, 'test', 'kong-double', 'main.ts'), '--mode', 'dbless', '--host', host, '--port', String(port), ...tlsArgs],
+    args: ['--import', 'tsx', path.join(REPO_ROOT, 'test', 'kong-double', 'main.ts'), '--mode', options.mode ?? 'dbless', '--host', host, '--port', String(port), ...tlsArgs],
     logFile: path.join(cluster.dir, `${name}.log`),
     cwd: REPO_ROOT,
   });

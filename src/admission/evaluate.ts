@@ -11,6 +11,8 @@ import type { MeshDoorObject } from '../config/index.ts';
 import type { MeshDoorSettings } from '../config/index.ts';
 import type { AdmissionRequest, Verdict } from './review.ts';
 import type { ServedIndex } from './served-index.ts';
+import { evaluatePlugin } from './plugins.ts';
+import type { KongPluginResource, SchemaLookup } from '../plugins/index.ts';
 import {
   createContext, formatFailure, isIngressServed, namespacedName, ownershipMessage, planIngress, refOf,
   reportLoser, resolveIngressBackend, resolvePathConflicts, sharedHostMessage, tlsWithinOwnership, translateTls, winnerOf,
@@ -25,13 +27,20 @@ export interface AdmissionInputs {
   served: ServedIndex;
   /** `--watch-namespace`: Ingresses and Services elsewhere are not meshdoor's (empty: all). */
   watchNamespaces: readonly string[];
+  /** Plugin schemas the controller's last pass read from the gateways (none: structure checked only). */
+  pluginSchemas?: SchemaLookup;
 }
 
 /**
  * Failures that depend on other objects or on their order (a Service or Secret
  * created later, an older Ingress on the same path): legal, but surprising.
  */
-const WARNING_REASONS: ReadonlySet<string> = new Set(['ServiceNotFound', 'SecretNotFound', 'PathConflict', 'HostConflict', 'DefaultBackendConflict']);
+const WARNING_REASONS: ReadonlySet<string> = new Set([
+  'ServiceNotFound', 'SecretNotFound', 'PathConflict', 'HostConflict', 'DefaultBackendConflict',
+  // A plugin named by konghq.com/plugins: the plugin object (or its Secret) may come later, and is at fault itself;
+  // naming another namespace's KongPlugin (PluginWrongNamespace) is the referrer's own mistake: refused.
+  'PluginNotFound', 'PluginSecretMissing', 'InvalidPlugin', 'InvalidPluginConfig', 'DuplicatePlugin',
+]);
 
 const CREATED_SERVICE: Leniency = new Set(['PortNotFound']);
 
@@ -50,7 +59,8 @@ class Collector {
 }
 
 function reviewContext(inputs: AdmissionInputs, failures: Collector, service?: V1Service): TranslateContext {
-  const ctx = { ...createContext(inputs.snapshot, { settings: inputs.settings }, inputs.served.memory), failures };
+  const options = { settings: inputs.settings, ...(inputs.pluginSchemas ? { pluginSchemas: inputs.pluginSchemas } : {}) };
+  const ctx = { ...createContext(inputs.snapshot, options, inputs.served.memory), failures };
   if (!service) return ctx;
   // The Service under review replaces the cached one.
   const [namespace, name] = [service.metadata?.namespace ?? '', service.metadata?.name ?? ''];
@@ -204,6 +214,7 @@ export function evaluateIngress(inputs: AdmissionInputs, ingress: V1Ingress, old
   return { ...verdict, warnings: [...classWarnings(inputs, ingress), ...verdict.warnings, ...shared] };
 }
 
+
 /** A Service is judged by what it does to the served Ingresses that use it. */
 export function evaluateService(inputs: AdmissionInputs, service: V1Service, old: V1Service | undefined): Verdict {
   const [namespace, name] = [service.metadata?.namespace ?? '', service.metadata?.name ?? ''];
@@ -233,15 +244,22 @@ export function evaluateMeshDoor(meshdoor: MeshDoorObject & { metadata?: { name?
   return { allowed: false, message, warnings: [] };
 }
 
+function evaluateKongPlugin(inputs: AdmissionInputs, resource: KongPluginResource, kind: 'KongPlugin' | 'KongClusterPlugin', old: KongPluginResource | undefined): Verdict {
+  if (kind === 'KongPlugin' && !watched(inputs, resource.metadata?.namespace)) return ALLOW;
+  return evaluatePlugin(inputs, resource, kind, old);
+}
+
 /** The verdict on one request; `inputs` is undefined until the caches have synced (then: allow, and say so). */
 export function evaluate(request: AdmissionRequest, inputs: AdmissionInputs | undefined, now: Date): Verdict {
   if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return ALLOW;
   const { group, kind } = request.kind;
   const object = request.object as never;
   const old = (request.operation === 'UPDATE' ? request.oldObject : undefined) as never;
-  const ours = (group === 'networking.k8s.io' && kind === 'Ingress') || (group === '' && kind === 'Service') || (group === 'meshdoor.dev' && kind === 'MeshDoor');
+  const plugin = group === 'configuration.konghq.com' && (kind === 'KongPlugin' || kind === 'KongClusterPlugin');
+  const ours = plugin || (group === 'networking.k8s.io' && kind === 'Ingress') || (group === '' && kind === 'Service') || (group === 'meshdoor.dev' && kind === 'MeshDoor');
   if (!ours || object === undefined || object === null) return ALLOW;
   if (kind === 'MeshDoor') return evaluateMeshDoor(object, old);
   if (!inputs) return { allowed: true, warnings: [NOT_SYNCED_WARNING] };
+  if (plugin) return evaluateKongPlugin(inputs, object, kind, old);
   return kind === 'Ingress' ? evaluateIngress(inputs, object, old, now) : evaluateService(inputs, object, old);
 }

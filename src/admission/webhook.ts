@@ -4,6 +4,7 @@
 import type { MeshDoorSettings } from '../config/index.ts';
 import type { Clock } from '../kube/index.ts';
 import type { Logger } from '../observe/index.ts';
+import type { SchemaLookup } from '../plugins/index.ts';
 import { WebhookCertificates, type WebhookCertMode } from './certificates.ts';
 import { evaluate, type AdmissionInputs } from './evaluate.ts';
 import { ServedIndex } from './served-index.ts';
@@ -42,6 +43,7 @@ export function servingNames(o: Pick<AdmissionWebhookOptions, 'service' | 'names
 export class AdmissionWebhook {
   private readonly served = new ServedIndex();
   private indexed = false;
+  private pluginSchemas: SchemaLookup | undefined;
   private readonly server: WebhookServer;
   private readonly certificates: WebhookCertificates;
 
@@ -57,16 +59,17 @@ export class AdmissionWebhook {
     });
   }
 
-  /** At each pass (Controller's onSnapshot), with the host owners its translation remembers. */
-  onSnapshot(snapshot: Snapshot, settings: MeshDoorSettings, hostOwners?: ReadonlyMap<string, string>): void {
+  /** At each pass (Controller's onSnapshot), with the host owners its translation remembers and the plugin schemas it read. */
+  onSnapshot(snapshot: Snapshot, settings: MeshDoorSettings, hostOwners?: ReadonlyMap<string, string>, pluginSchemas?: SchemaLookup): void {
     this.served.update(snapshot, settings, hostOwners);
+    this.pluginSchemas = pluginSchemas;
     this.indexed = true;
   }
 
   /** What a review is judged against; undefined (fail open) until the caches synced and a pass indexed them. */
   inputs(): AdmissionInputs | undefined {
     const caches = this.indexed ? this.o.caches() : undefined;
-    return caches && { ...caches, served: this.served, watchNamespaces: this.o.watchNamespaces };
+    return caches && { ...caches, served: this.served, watchNamespaces: this.o.watchNamespaces, ...(this.pluginSchemas ? { pluginSchemas: this.pluginSchemas } : {}) };
   }
 
   start(): void {

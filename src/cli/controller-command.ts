@@ -6,7 +6,7 @@ import process from 'node:process';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { AdmissionWebhook, kubeWebhookApi } from '../admission/index.ts';
 import { settingsFromMeshDoor } from '../config/index.ts';
-import { buildSnapshot, Controller, CONTROLLER_USAGE, kongBackend, parseControllerFlags } from '../controller/index.ts';
+import { buildSnapshot, Controller, CONTROLLER_USAGE, GatewaySchemas, kongBackend, parseControllerFlags } from '../controller/index.ts';
 import type { ControllerFlags } from '../controller/index.ts';
 import { createKongSyncEngine, type ClientDefaults } from '../kong/index.ts';
 import {
@@ -63,8 +63,9 @@ async function runController(flags: ControllerFlags): Promise<number> {
   }
   const metrics = new Metrics({ defaultMetrics: true });
   const client = { ...kongClientDefaults(flags), logger: log };
-  const engine = createKongSyncEngine({ mode: flags.kongMode, client, logger: log, observer: metrics.kongObserver('db-less') });
-  const kong = kongBackend(engine, flags.kongMode, client);
+  const schemas = new GatewaySchemas();
+  const engine = createKongSyncEngine({ mode: flags.kongMode, client, logger: log, observer: metrics.kongObserver('db-less'), completePluginConfig: schemas.completePluginConfig });
+  const kong = kongBackend(engine, flags.kongMode, client, schemas);
   const identity = leaderIdentity();
   const leaseNamespace = flags.leaderElectNamespace ?? process.env.POD_NAMESPACE ?? podNamespace('kong');
   const controller = new Controller({
@@ -82,7 +83,7 @@ async function runController(flags: ControllerFlags): Promise<number> {
   }, {
     watchFactory: informerSourceFactory(clients, { minWatchTimeoutMs: flags.watchTimeoutMs }), writer: kubeWriter(clients), leaseApi: kubeLeaseApi(clients),
     kong, translate: createTranslator().translate, settingsFromMeshDoor, clock: systemClock, log, metrics, meshApi: kubeMeshApi(clients),
-    onSnapshot: (snapshot, settings, hostOwners) => { webhook?.onSnapshot(snapshot, settings, hostOwners); },
+    onSnapshot: (snapshot, settings, hostOwners, pluginSchemas) => { webhook?.onSnapshot(snapshot, settings, hostOwners, pluginSchemas); },
   });
   const webhook = flags.webhook.port > 0 ? admissionWebhook(flags, clients, controller, log) : undefined;
   const health = await startHealthServer({ port: flags.metricsPort, host: flags.bindAddress, readiness: controller.readiness, registry: metrics.registry });

@@ -11,8 +11,10 @@ import { YAML_OPTIONS, yamlListItem } from './yaml-writer.ts';
 
 const USAGE = `usage: meshdoor translate -f <file|dir> [-f ...] [-o yaml|json] [--meshdoor <name>]
 
-Translates Ingresses (with their Services, EndpointSlices, Secrets, IngressClasses
-and MeshDoor) from manifests into a Kong declarative config (decK format 3.0).
+Translates Ingresses (with their Services, EndpointSlices, Secrets, IngressClasses,
+KongPlugins, KongClusterPlugins, KongConsumers and MeshDoor) from manifests into a
+Kong declarative config (decK format 3.0). Without a gateway, plugin configurations
+are checked for structure only (stderr says so, naming the plugins).
 
   -f, --filename <path>   manifest file or directory (recursive: .yaml .yml .json), or - for
                           standard input; repeatable
@@ -64,6 +66,16 @@ export function renderFailures(failures: readonly TranslationFailure[], location
     const where = locations.get(objectKey(failure.object));
     return `${where ? `${where}: ` : ''}${formatFailure(failure)}\n`;
   }).join('');
+}
+
+/**
+ * Offline there is no gateway to give the plugin schemas: one line naming the
+ * plugins whose configuration was checked for structure only (none: undefined).
+ */
+export function schemaSkippedNote(config: KongConfig): string | undefined {
+  const names = [...new Set((config.plugins ?? []).map((p) => p.name))].sort();
+  if (names.length === 0) return undefined;
+  return `meshdoor: plugin schema check skipped (offline, no gateway to ask): the configurations of ${names.join(', ')} were checked for structure only; Kong may still refuse a value\n`;
 }
 
 export interface CommonOptions {
@@ -123,6 +135,8 @@ async function runTranslate(argv: string[]): Promise<number> {
   const result = createTranslator().translate(snapshot, { settings });
   for (const chunk of renderConfigChunks(result.config, format)) process.stdout.write(chunk);
   process.stderr.write(renderFailures(result.failures, locations));
+  const note = schemaSkippedNote(result.config);
+  if (note !== undefined) process.stderr.write(note);
   return 0;
 }
 

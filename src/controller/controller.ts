@@ -13,10 +13,10 @@ import { canonicalJson, contentHash, redactUrl, type GatewayTarget } from '../ko
 import type { MeshDoorObject, MeshDoorSettings } from '../config/index.ts';
 import { EventRecorder, IngressStatusWriter, LeaderElector, missingMeshDoorMessage, WatchSet } from '../kube/index.ts';
 import type {
-  Clock, KubeWriter, LeaderElectionTimings, LeaseApi, SupervisorTimings, WatchRole, WatchSourceFactory,
+  Clock, KubeWriter, LeaderElectionTimings, LeaseApi, SupervisorTimings, WatchRole, WatchSourceFactory, WatchSpec,
 } from '../kube/index.ts';
 import { buildSnapshot, snapshotFingerprint } from './snapshot.ts';
-import { indexSnapshot, isIngressServed, type Snapshot } from '../translate/index.ts';
+import { indexSnapshot, isIngressServed, TRANSLATED_KINDS, type Snapshot } from '../translate/index.ts';
 import { deploymentPodSelector, GatewayMesh, MeshReader, type MeshApi } from '../mesh/index.ts';
 import { errorField, VERSION, type Logger, type Metrics } from '../observe/index.ts';
 import { CoalescingTrigger } from './coalescing-trigger.ts';
@@ -33,6 +33,8 @@ import { lastValidFromStatus } from './last-valid.ts';
 import { rejectionsFromStatus, rejectionsToStatus } from './rejection-status.ts';
 import { Reporter, type ReportInput } from './report-step.ts';
 import { SettingsState, type ResolvedSettings } from './settings-state.ts';
+import type { SchemaLookup } from '../plugins/index.ts';
+import { PluginSecretPlan } from './plugin-secret-refs.ts';
 import { desiredWatchSpecs, meshdoorWatchSpec, referencedSecrets, type SecretWatchScope } from './watch-plan.ts';
 
 export interface ControllerOptions {
@@ -90,7 +92,7 @@ export interface ControllerDeps {
    * Told each pass's snapshot and settings, before the Kong push (the admission
    * webhook's index), with the host owners the pass's translation remembers.
    */
-  onSnapshot?: (snapshot: Snapshot, settings: MeshDoorSettings, hostOwners: ReadonlyMap<string, string>) => void;
+  onSnapshot?: (snapshot: Snapshot, settings: MeshDoorSettings, hostOwners: ReadonlyMap<string, string>, pluginSchemas: SchemaLookup) => void;
 }
 
 const PASS_ERROR_RETRY_MS = 5000;
@@ -114,6 +116,7 @@ export class Controller {
   private readonly failureLog: FailureLog;
   /** Gateways the poll saw change since the last pass: their mode and version are read again. */
   private readonly changedGateways = new Set<string>();
+  private readonly pluginSecrets = new PluginSecretPlan();
 
   constructor(private readonly o: ControllerOptions, private readonly d: ControllerDeps) {
     this.softWaitMs = o.softWatchWaitMs ?? 5000;
@@ -287,6 +290,7 @@ export class Controller {
         ...(this.d.kong.rejections ? { kongRejections: rejectionsToStatus(this.d.kong.rejections.inUse()) } : {}),
         lastValid: this.kongStep.lastValid.servingEntries(),
         adminAccess: this.adminAccess(gateways, tls),
+        absentResources: this.watches.absent().map(resourceName),
       });
     }
     return { outcome: kong.ok === false ? 'failed' : 'ok', next: kongNext(kong) };
@@ -302,7 +306,8 @@ export class Controller {
 
   private tellSnapshot(snapshot: Snapshot, settings: MeshDoorSettings): void {
     // The owners seeded from the status included: the ones the translation is given.
-    this.d.onSnapshot?.(snapshot, settings, this.kongStep.hostOwners.owners);
+    // With the plugin schemas the last pass read from the gateways.
+    this.d.onSnapshot?.(snapshot, settings, this.kongStep.hostOwners.owners, this.kongStep.pluginSchemas);
   }
 
   /**
@@ -391,6 +396,11 @@ export class Controller {
   /** Reconciles the watches with the plan derived from the caches; returns whether they changed. */
   private async replan(settings: MeshDoorSettings): Promise<boolean> {
     const ingresses = this.watches.list('ingresses');
+    const pluginSecrets = this.pluginSecrets.refs({
+      ingresses, ingressClasses: this.watches.list('ingressClasses'), services: this.watches.list('services'),
+      kongPlugins: this.watches.list('kongPlugins'), kongClusterPlugins: this.watches.list('kongClusterPlugins'),
+      kongConsumers: this.watches.list('kongConsumers'), own: settings,
+    });
     return this.watches.reconcile(desiredWatchSpecs({
       settings,
       meshdoorName: this.o.meshdoorName,
@@ -398,6 +408,8 @@ export class Controller {
       ...(this.o.secretLabelSelector ? { secretLabelSelector: this.o.secretLabelSelector } : {}),
       ...(this.o.secretWatch ? { secretWatch: this.o.secretWatch } : {}),
       secretRefs: referencedSecrets(ingresses, this.watches.list('ingressClasses'), settings),
+      credentialSecretRefs: pluginSecrets.credentials,
+      pluginSecretRefs: pluginSecrets.pluginConfig,
       ...withPodSelector(this.watches.list<V1Deployment>('gatewayDeployment')[0]),
       staticAdminUrls: this.o.kongAdminUrls.length > 0 || settings.kongAdmin.urls.length > 0,
       staticPublishAddresses: this.o.publishStatusAddresses.length > 0 || settings.publishAddresses.length > 0,
@@ -421,6 +433,13 @@ function kongNext(kong: KongStepOutput): PassResult {
     kong.retryInMs !== undefined ? retryAfter(kong.retryInMs, `kong sync failed: ${kong.error ?? 'unknown error'}`) : DONE,
     kong.recheckInMs !== undefined ? requeueAfter(kong.recheckInMs, 'periodic check of the gateways') : DONE,
   );
+}
+
+/** `kongplugins.configuration.konghq.com`, as `kubectl get crd` names it. */
+function resourceName(spec: WatchSpec): string {
+  const kind = TRANSLATED_KINDS.find((k) => k.watchRole === spec.role);
+  const group = kind?.apiVersion.includes('/') ? kind.apiVersion.split('/')[0] : undefined;
+  return kind ? `${kind.resource}${group ? `.${group}` : ''}` : spec.kind;
 }
 
 function withPodSelector(deployment: V1Deployment | undefined): { gatewayPodSelector?: string } {

@@ -10,8 +10,10 @@ import type { Clock } from '../kube/index.ts';
 import { errorField, type Logger } from '../observe/index.ts';
 import type { Metrics } from '../observe/index.ts';
 import type { Snapshot, TranslateOptions } from '../translate/index.ts';
+import { OFFLINE_SCHEMAS, type SchemaLookup } from '../plugins/index.ts';
 import { HostOwnerMemory } from './host-owners.ts';
 import { LastValid } from './last-valid.ts';
+import { answersKey, pluginNamesInUse, schemaLookup, type PluginSchemaAnswers, type PluginSchemaSource } from './plugin-schemas.ts';
 
 export interface KongBackend {
   /** The gateways' mode: fixed by a flag, or detected from a gateway. Undefined when none answered. */
@@ -25,6 +27,8 @@ export interface KongBackend {
   rejections?: RejectionMemory;
   /** A gateway restarted (or came back): read its mode and version again. */
   forget?(gateway: string): void;
+  /** The gateways' schemas of these plugins (cached per gateway and Kong version); never throws. */
+  pluginSchemas?: PluginSchemaSource;
 }
 
 export type TranslateFn = (snapshot: Snapshot, options: TranslateOptions) => TranslateResult;
@@ -68,6 +72,9 @@ export interface KongStepOutput {
   gatewayHashes?: ReadonlyMap<string, string>;
 }
 
+/** The input with the plugin schemas read for it. */
+type SchemaInput = KongStepInput & { schemas: PluginSchemaAnswers };
+
 const NO_MODE_RETRY_MS = 5000;
 /** A gateway that failed is tried again at least this often (a gateway back from an outage is found in time). */
 export const MAX_GATEWAY_RETRY_MS = 2000;
@@ -98,6 +105,9 @@ export class KongStep {
   readonly lastValid = new LastValid();
   /** Host owners decided by the last translation, given to the next (spec.hosts.ownership: Namespace). */
   readonly hostOwners = new HostOwnerMemory();
+  /** The plugin schemas the last pass read (the admission webhook checks KongPlugins against them). */
+  pluginSchemas: SchemaLookup = OFFLINE_SCHEMAS;
+  private schemaAnswers: PluginSchemaAnswers = new Map();
 
   constructor(private readonly o: { backend: KongBackend; translate: TranslateFn; metrics: Metrics; clock: Clock; log: Logger }) {}
 
@@ -114,7 +124,8 @@ export class KongStep {
       this.lastKey = undefined;
       return { pushing: false };
     }
-    const key = `${input.fingerprint}|${input.gateways.map((g) => g.url).join(',')}|${mode ?? ''}`;
+    const schemas = await this.readSchemas(input, mode);
+    const key = `${input.fingerprint}|${input.gateways.map((g) => g.url).join(',')}|${mode ?? ''}|${answersKey(schemas)}`;
     const period = checkPeriod(input, mode);
     const fresh = period === undefined || this.o.clock.now() - this.lastRunAt < period;
     if (key === this.lastKey && this.last && this.last.ok !== false && fresh) {
@@ -123,14 +134,40 @@ export class KongStep {
     }
     this.lastRunAt = this.o.clock.now();
     this.o.backend.retain?.(input.gateways);
-    const out = await this.translateAndPush(input, mode);
+    const out = await this.translateAndPush({ ...input, schemas }, mode);
     this.hostOwners.commit(out.result?.hosts);
     this.lastKey = key;
     this.last = { ...out, lastSyncTime: out.lastSyncTime ?? this.last?.lastSyncTime, ...(this.held ? { held: this.held } : {}) };
     return { ...this.last, ...(period !== undefined && input.gateways.length > 0 ? { recheckInMs: period } : {}) };
   }
 
-  private async translateAndPush(input: KongStepInput, mode: KongMode | undefined): Promise<KongStepOutput> {
+  /**
+   * Schemas of the plugins the cluster uses, before the translation needs them.
+   * A gateway that cannot say leaves the structural check (the failure is in the answer).
+   */
+  private async readSchemas(input: KongStepInput, mode: KongMode | undefined): Promise<PluginSchemaAnswers> {
+    const plugins = pluginNamesInUse(input.snapshot);
+    // No gateway answered (no mode): asking for schemas would only wait on it again.
+    if (plugins.length === 0 || !mode || !this.o.backend.pluginSchemas) return new Map();
+    try {
+      return this.keepSchemas(await this.o.backend.pluginSchemas(input.gateways, plugins));
+    } catch (err) {
+      this.o.log.warn('reading plugin schemas failed: plugin configs checked structurally', { error: errorField(err) });
+      return new Map();
+    }
+  }
+
+  /** The same answers as last pass give the same lookup (the translator remembers resolutions per answer). */
+  private keepSchemas(answers: PluginSchemaAnswers): PluginSchemaAnswers {
+    const last = this.schemaAnswers;
+    const same = answers.size === last.size && [...answers].every(([name, answer]) => last.get(name) === answer);
+    if (same) return last;
+    this.schemaAnswers = answers;
+    this.pluginSchemas = schemaLookup(answers);
+    return answers;
+  }
+
+  private async translateAndPush(input: SchemaInput, mode: KongMode | undefined): Promise<KongStepOutput> {
     const translate = (exclude: ReadonlySet<string>): TranslateResult => this.translate(input, exclude);
     if (input.gateways.length === 0) {
       this.o.log.debug('nothing to push to: no ready Kong admin endpoint and no static admin URL');
@@ -149,11 +186,11 @@ export class KongStep {
     }
   }
 
-  private translate(input: KongStepInput, exclude: ReadonlySet<string>): TranslateResult {
+  private translate(input: SchemaInput, exclude: ReadonlySet<string>): TranslateResult {
     const started = this.o.clock.now();
     try {
       const hostOwners = this.hostOwners.owners;
-      const base = (snapshot: Snapshot, ex: ReadonlySet<string>): TranslateResult => this.o.translate(snapshot, { settings: input.settings, exclude: ex, hostOwners });
+      const base = (snapshot: Snapshot, ex: ReadonlySet<string>): TranslateResult => this.o.translate(snapshot, { settings: input.settings, exclude: ex, hostOwners, pluginSchemas: input.schemas === this.schemaAnswers ? this.pluginSchemas : schemaLookup(input.schemas) });
       if (!input.settings.serveLastValid) this.lastValid.clear();
       const result = input.settings.serveLastValid ? this.lastValid.translate(input.snapshot, exclude, base) : base(input.snapshot, exclude);
       this.o.metrics.translationCount.inc({ success: String(result.failures.length === 0) });
@@ -167,7 +204,7 @@ export class KongStep {
     }
   }
 
-  private async push(mode: KongMode, input: KongStepInput, translate: (ex: ReadonlySet<string>) => TranslateResult): Promise<KongStepOutput> {
+  private async push(mode: KongMode, input: SchemaInput, translate: (ex: ReadonlySet<string>) => TranslateResult): Promise<KongStepOutput> {
     let report: SyncReport;
     const started = this.o.clock.now();
     try {

@@ -39,6 +39,8 @@ export interface ReportInput {
   /** Objects served in their last valid version, kept in the status. */
   lastValid?: readonly LastValidEntry[];
   adminAccess?: MeshDoorStatusInput['adminAccess'];
+  /** Optional resources the API server does not serve (`kongplugins.configuration.konghq.com`): read as none. */
+  absentResources?: readonly string[];
 }
 
 export interface ReporterOptions {
@@ -69,6 +71,7 @@ export class Reporter {
   private readonly hostEvents: HostEvents;
   private statusWrittenFrom: string | undefined;
   private lastClassError: string | undefined;
+  private lastAbsent = '';
 
   constructor(private readonly o: ReporterOptions) {
     this.failureEvents = new FailureEvents(o.events);
@@ -89,6 +92,7 @@ export class Reporter {
     this.reportSpecError(input);
     const classError = ownClassProblem(input);
     this.reportClassError(input, classError);
+    this.reportAbsentResources(input);
     await this.ensureMeshDoorStatus(input, failures, classError);
   }
 
@@ -103,6 +107,20 @@ export class Reporter {
     this.o.events.record(
       { apiVersion: 'meshdoor.dev/v1alpha1', kind: 'MeshDoor', name: md.metadata.name, ...(md.metadata.uid ? { uid: md.metadata.uid } : {}) },
       'Warning', 'IngressClassNotOwned', classError,
+    );
+  }
+
+  /** Said once per change (the watch logs it): resources whose CRDs are not installed are read as none. */
+  private reportAbsentResources(input: ReportInput): void {
+    const absent = [...(input.absentResources ?? [])].sort().join(', ');
+    const md = input.resolved.meshdoor;
+    if (absent === this.lastAbsent || !md?.metadata?.name) return;
+    this.lastAbsent = absent;
+    if (absent === '') return;
+    this.o.events.record(
+      { apiVersion: 'meshdoor.dev/v1alpha1', kind: 'MeshDoor', name: md.metadata.name, ...(md.metadata.uid ? { uid: md.metadata.uid } : {}) },
+      'Warning', 'CustomResourcesNotInstalled',
+      `the API server does not serve ${absent}: read as none (konghq.com/plugins references to them fail, no consumers); install the CRDs of deploy/crds to use them, meshdoor picks them up without a restart`,
     );
   }
 

@@ -4,6 +4,7 @@
 import type { V1Ingress, V1IngressClass } from '@kubernetes/client-node';
 import type { MeshDoorSettings } from '../config/index.ts';
 import type { WatchSpec } from '../kube/index.ts';
+import { CREDENTIAL_LABEL } from '../plugins/index.ts';
 import { indexSnapshot, isIngressServed, snapshotOf, SOURCE_KINDS, type ClassOwnership } from '../translate/index.ts';
 
 export type SecretWatchScope = 'namespace' | 'cluster';
@@ -24,6 +25,10 @@ export interface WatchPlanInput {
   secretWatch?: SecretWatchScope;
   /** Secrets referenced by served Ingresses' TLS sections. */
   secretRefs: readonly NamespacedName[];
+  /** Credential Secrets named by served KongConsumers (plugin-secret-refs.ts). */
+  credentialSecretRefs?: readonly NamespacedName[];
+  /** Secrets named by the configFrom / configPatches of plugins in use. */
+  pluginSecretRefs?: readonly NamespacedName[];
   /** matchLabels selector of the gateway Deployment's pods, once the Deployment is known. */
   gatewayPodSelector?: string;
   /** Static Kong admin URLs (flags or MeshDoor): no discovery watch needed. */
@@ -51,33 +56,75 @@ function perNamespace(base: Omit<WatchSpec, 'namespace'>, namespaces: readonly s
 /** The API server's field selector for TLS Secrets (the only type the translator accepts). */
 export const TLS_SECRET_FIELD_SELECTOR = 'type=kubernetes.io/tls';
 
+/** What one class of referenced Secrets is watched through. */
+interface SecretClass {
+  refs: readonly NamespacedName[];
+  fieldSelector?: string;
+  labelSelector?: string;
+  /** The label selector was asked for by the user: the watch must work (hard gate). */
+  userSelector: boolean;
+}
+
 /**
- * TLS Secrets with a number of watches that does not grow with the number of
- * Secrets. By default one watch per namespace that holds a referenced Secret;
- * with `--secret-watch cluster` or `--secret-label-selector`, one cluster-wide
- * watch (under `--watch-namespace`, one per watched namespace holding a
- * referenced Secret: RBAC may be granted per namespace). Either way the watch
- * keeps only the referenced Secrets and drops every other on arrival.
+ * Referenced Secrets with a number of watches that does not grow with the
+ * number of Secrets. By default one watch per namespace that holds a referenced
+ * Secret; with `--secret-watch cluster` (or, for TLS Secrets,
+ * `--secret-label-selector`), one cluster-wide watch (under
+ * `--watch-namespace`, one per watched namespace holding a referenced Secret:
+ * RBAC may be granted per namespace). Either way the watch keeps only the
+ * referenced Secrets and drops every other on arrival.
  */
-function secretSpecs(input: WatchPlanInput): WatchSpec[] {
+function secretSpecsOf(input: WatchPlanInput, secrets: SecretClass): WatchSpec[] {
   const watched = new Set(input.watchNamespaces);
   const byNamespace = new Map<string, string[]>();
-  for (const ref of input.secretRefs) {
+  for (const ref of secrets.refs) {
     if (watched.size > 0 && !watched.has(ref.namespace)) continue;
     byNamespace.set(ref.namespace, [...(byNamespace.get(ref.namespace) ?? []), `${ref.namespace}/${ref.name}`]);
   }
-  const base = { role: 'secrets', kind: 'Secret', fieldSelector: TLS_SECRET_FIELD_SELECTOR } as const;
-  const selector = input.secretLabelSelector;
-  if ((selector || input.secretWatch === 'cluster') && watched.size === 0) {
+  const base = {
+    role: 'secrets', kind: 'Secret',
+    ...(secrets.fieldSelector ? { fieldSelector: secrets.fieldSelector } : {}),
+    ...(secrets.labelSelector ? { labelSelector: secrets.labelSelector } : {}),
+  } as const;
+  // One unreadable namespace must not block every other route (a label-selected watch was asked for: it must work).
+  const gate = secrets.userSelector ? 'hard' : 'soft';
+  if ((secrets.userSelector || input.secretWatch === 'cluster') && watched.size === 0) {
     const keep = [...new Set([...byNamespace.values()].flat())].sort();
-    if (keep.length === 0) return [];
-    return [selector ? { ...base, labelSelector: selector, keep, gate: 'hard' } : { ...base, keep, gate: 'soft' }];
+    return keep.length === 0 ? [] : [{ ...base, keep, gate }];
   }
   return [...byNamespace.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([namespace, keys]) => ({
-    ...base, namespace, ...(selector ? { labelSelector: selector } : {}), keep: [...new Set(keys)].sort(),
-    // One unreadable namespace must not block every other route (a label-selected watch was asked for: it must work).
-    gate: selector ? 'hard' : 'soft',
+    ...base, namespace, keep: [...new Set(keys)].sort(), gate,
   }));
+}
+
+/**
+ * TLS Secrets (typed kubernetes.io/tls, or carrying `--secret-label-selector`),
+ * credential Secrets of KongConsumers (labelled konghq.com/credential, as the
+ * Kong Ingress Controller requires) and Secrets a plugin's configuration
+ * names (any type: the plugin object names them one by one).
+ */
+function secretSpecs(input: WatchPlanInput): WatchSpec[] {
+  const selector = input.secretLabelSelector;
+  return [
+    ...secretSpecsOf(input, { refs: input.secretRefs, fieldSelector: TLS_SECRET_FIELD_SELECTOR, ...(selector ? { labelSelector: selector } : {}), userSelector: Boolean(selector) }),
+    ...secretSpecsOf(input, { refs: input.credentialSecretRefs ?? [], labelSelector: CREDENTIAL_LABEL, userSelector: false }),
+    ...secretSpecsOf(input, { refs: input.pluginSecretRefs ?? [], userSelector: false }),
+  ];
+}
+
+/**
+ * The Kong plugin and consumer resources, read-only. Their CRDs may not be
+ * installed: such a watch counts as synced and empty (nothing can reference a
+ * KongPlugin that cannot exist) and looks again in the background. Otherwise
+ * they gate the push like every input: a global plugin not listed yet must
+ * not let routes out without it.
+ */
+function kongResourceSpecs(namespaces: readonly string[]): WatchSpec[] {
+  return [
+    ...perNamespace({ role: 'kongPlugins', kind: 'KongPlugin', gate: 'hard', optionalResource: true }, namespaces),
+    { role: 'kongClusterPlugins', kind: 'KongClusterPlugin', gate: 'hard', optionalResource: true },
+    ...perNamespace({ role: 'kongConsumers', kind: 'KongConsumer', gate: 'hard', optionalResource: true }, namespaces),
+  ];
 }
 
 function gatewaySpecs(input: WatchPlanInput): WatchSpec[] {
@@ -131,6 +178,7 @@ export function desiredWatchSpecs(input: WatchPlanInput): WatchSpec[] {
       ? perNamespace({ role: 'endpointSlices', kind: 'EndpointSlice', gate: 'hard' }, ns)
       // Not translated in the other modes (not in the snapshot, so endpoint churn costs no translation), only reported on.
       : perNamespace({ role: 'backendEndpoints', kind: 'EndpointSlice', gate: 'soft' }, ns)),
+    ...kongResourceSpecs(ns),
     ...secretSpecs(input),
     ...gatewaySpecs(input),
   ];

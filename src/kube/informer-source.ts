@@ -22,6 +22,9 @@ const KINDS: Record<WatchKind, KindInfo> = {
   Deployment: { prefix: '/apis/apps/v1', plural: 'deployments', namespaced: true },
   Pod: { prefix: '/api/v1', plural: 'pods', namespaced: true },
   Namespace: { prefix: '/api/v1', plural: 'namespaces', namespaced: false },
+  KongPlugin: { prefix: '/apis/configuration.konghq.com/v1', plural: 'kongplugins', namespaced: true },
+  KongClusterPlugin: { prefix: '/apis/configuration.konghq.com/v1', plural: 'kongclusterplugins', namespaced: false },
+  KongConsumer: { prefix: '/apis/configuration.konghq.com/v1', plural: 'kongconsumers', namespaced: true },
 };
 
 export function watchPath(spec: WatchSpec): string {

@@ -3,6 +3,7 @@
 // with backoff, and a periodic relist replaces the cache from scratch.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { trimForCache } from './cache-trim.ts';
+import { httpStatus } from './clients.ts';
 import { backoffDelay, type Clock } from './clock.ts';
 import { ObjectStore } from './object-store.ts';
 import { keptBySpec, keptItems, watchSpecId, type WatchSource, type WatchSourceFactory, type WatchSpec } from './watch-source.ts';
@@ -37,12 +38,17 @@ export interface SupervisedWatchOptions {
   seed?: readonly KubernetesObject[];
 }
 
+/** An optional resource not served is asked for again at least this often. */
+export const ABSENT_RECHECK_MAX_MS = 15_000;
+
 export class SupervisedWatch {
   readonly id: string;
   readonly spec: WatchSpec;
   readonly store = new ObjectStore<KubernetesObject>();
   readonly createdAt: number;
   private synced = false;
+  /** An optional resource the API server does not serve (its list answered 404). */
+  private absent = false;
   private stopped = false;
   private epoch = 0;
   private attempt = 0;
@@ -61,6 +67,11 @@ export class SupervisedWatch {
   /** True once the first list has completed (stays true across restarts: the cache is still good). */
   hasSynced(): boolean {
     return this.synced;
+  }
+
+  /** Whether the resource is not served (an optional resource whose CRD is not installed): read as empty. */
+  isAbsent(): boolean {
+    return this.absent;
   }
 
   start(): void {
@@ -92,22 +103,49 @@ export class SupervisedWatch {
       if (!live()) return;
       const changed = this.store.replaceAll(keptItems(this.spec, items).map(trimForCache));
       const first = !this.synced;
+      const appeared = this.absent;
+      if (appeared) this.options.log.info('resource served now: watching it', { watch: this.id });
       this.synced = true;
+      this.absent = false;
       this.attempt = 0;
       this.schedule(this.timings.relistMs, () => { this.relist(); });
-      if (changed || first) this.options.onChange();
+      if (changed || first || appeared) this.options.onChange();
     } catch (err) {
       if (live()) this.fail(err);
     }
   }
 
   private fail(err: unknown): void {
+    if (this.spec.optionalResource && httpStatus(err) === 404) {
+      this.markAbsent();
+      return;
+    }
     const delay = backoffDelay(this.attempt, this.timings.backoffBaseMs, this.timings.backoffMaxMs);
     this.attempt += 1;
     this.options.log.warn('watch failed, restarting', { watch: this.id, error: errorField(err), retryInMs: delay });
     this.options.onRestart?.(this.spec);
     this.retire();
     this.schedule(delay, () => { void this.connect(); });
+  }
+
+  /**
+   * The resource is not served: none of its objects can exist, so the cache is
+   * empty and synced (nothing waits for it). Said once; asked again with backoff
+   * until the resource is installed.
+   */
+  private markAbsent(): void {
+    // A 404 list is cheap: look often enough that installing the CRD takes effect soon.
+    const delay = backoffDelay(this.attempt, this.timings.backoffBaseMs, Math.min(this.timings.backoffMaxMs, ABSENT_RECHECK_MAX_MS));
+    this.attempt += 1;
+    const first = !this.absent;
+    if (first) this.options.log.warn('resource not served by the API server (its CRD is not installed): read as none; checking again in the background', { watch: this.id });
+    const changed = this.store.replaceAll([]);
+    const wasSynced = this.synced;
+    this.absent = true;
+    this.synced = true;
+    this.retire();
+    this.schedule(delay, () => { void this.connect(); });
+    if (changed || first || !wasSynced) this.options.onChange();
   }
 
   private relist(): void {

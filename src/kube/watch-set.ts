@@ -93,6 +93,11 @@ export class WatchSet {
     return watches.length > 0 && watches.every((w) => w.hasSynced());
   }
 
+  /** Watches of optional resources the API server does not serve (CRDs not installed), read as empty. */
+  absent(): WatchSpec[] {
+    return [...this.watches.values()].filter((w) => w.isAbsent()).map((w) => w.spec);
+  }
+
   /** Ids of watches that have not synced yet (for logs and readiness messages). */
   pending(): string[] {
     return [...this.watches.values()].filter((w) => !w.hasSynced()).map((w) => w.id).sort();

@@ -6,7 +6,8 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 
 export type WatchKind =
   | 'Ingress' | 'IngressClass' | 'Service' | 'EndpointSlice' | 'Secret'
-  | 'MeshDoor' | 'Deployment' | 'Pod' | 'Namespace';
+  | 'MeshDoor' | 'Deployment' | 'Pod' | 'Namespace'
+  | 'KongPlugin' | 'KongClusterPlugin' | 'KongConsumer';
 
 /**
  * What the controller uses a watch for; several watches may share a role.
@@ -40,6 +41,12 @@ export interface WatchSpec {
    * Secret cannot block every other route.
    */
   gate: 'hard' | 'soft';
+  /**
+   * The resource may not be served at all (a CRD that is not installed): a
+   * list answered 404 counts as synced and empty, and is retried in the
+   * background until the resource appears. Any other failure gates as usual.
+   */
+  optionalResource?: boolean;
 }
 
 /** The watch's request: role, kind, namespace and selectors (what the API server sees). */

@@ -19,6 +19,17 @@ export const FAILURE_REASONS = {
   InvalidCertificate: 'a TLS Secret holds no certificate and key Kong could serve',
   TranslationError: 'translating the object failed unexpectedly (a meshdoor bug); the rest is still configured',
   InvalidSpec: 'a MeshDoor spec the controller refuses (its settings stay as they were)',
+  // Plugins and consumers (konghq.com/plugins, KongPlugin, KongClusterPlugin, KongConsumer).
+  PluginNotFound: 'konghq.com/plugins names a KongPlugin or KongClusterPlugin that does not exist',
+  PluginWrongNamespace: 'konghq.com/plugins names a KongPlugin of another namespace',
+  InvalidPlugin: 'a KongPlugin or KongClusterPlugin is malformed (no plugin name, config and configFrom both set, ...)',
+  PluginSecretMissing: 'a Secret, or a key of it, named by configFrom or configPatches does not exist',
+  InvalidPluginConfig: 'a plugin configuration Kong would refuse (checked against the plugin schema, or its structure offline)',
+  DuplicatePlugin: 'two plugins of the same Kong plugin name on one route, service, consumer or globally',
+  InvalidConsumer: 'a KongConsumer is malformed (no username or custom_id, an unsupported field)',
+  ConsumerConflict: 'an older KongConsumer already uses this username, custom_id or credential',
+  CredentialSecretMissing: 'a KongConsumer credentials entry names a Secret that does not exist',
+  InvalidCredential: 'a credential Secret lacks its konghq.com/credential type or a field that type needs',
   // Kong and the controller: found after translation.
   KongRejected: 'Kong refused the entities made from the object; they are left out',
   NoReadyEndpoints: 'a configured Service has no ready endpoint, so Kong answers 503 for it',

@@ -5,7 +5,7 @@ import type { ObjectRef, TranslationFailure } from './failures.ts';
 export interface TranslateResult {
   config: KongConfig;
   failures: TranslationFailure[];
-  /** Objects that made it into the config (Ingresses, Services, Secrets), sorted. */
+  /** Objects that made it into the config (Ingresses, Services, Secrets, plugin objects, KongConsumers), sorted. */
   configured: ObjectRef[];
   /** Who owns and who serves each host (absent from passes that do not report it). */
   hosts?: HostReport;

@@ -79,7 +79,7 @@ export interface ResolveContext {
   resolver?: PluginResolver;
 }
 
-interface ReferrerContext extends ResolveContext {
+export interface ReferrerContext extends ResolveContext {
   referrer: PluginObjectRef;
 }
 
@@ -87,7 +87,18 @@ function resolveWith(ctx: ResolveContext, resource: KongPluginResource, kind: Pl
   return ctx.resolver ? ctx.resolver.resolve(resource, kind, ctx.sources, ctx.schemas) : resolvePlugin(resource, kind, ctx.sources, ctx.schemas);
 }
 
-function lookup(ref: PluginReference, ctx: ReferrerContext): { plugin: ResolvedPlugin } | { failure: PluginFailure } {
+/** The object a reference names: the referrer's namespace's KongPlugin, else the KongClusterPlugin of that name. */
+export function pluginObjectOf(ref: PluginReference, ownNamespace: string, sources: PluginSources): { resource: KongPluginResource; kind: PluginKind } | undefined {
+  if (ref.namespace !== undefined && ref.namespace !== ownNamespace) return undefined;
+  const namespaced = sources.kongPlugin(ownNamespace, ref.name);
+  if (namespaced) return { resource: namespaced, kind: 'KongPlugin' };
+  const cluster = sources.kongClusterPlugin(ref.name);
+  return cluster ? { resource: cluster, kind: 'KongClusterPlugin' } : undefined;
+}
+
+type Lookup = { plugin: ResolvedPlugin } | { failure: PluginFailure; objectFailure?: PluginFailure };
+
+function lookup(ref: PluginReference, ctx: ReferrerContext): Lookup {
   const { referrer, sources } = ctx;
   const own = referrer.namespace ?? '';
   const fail = (reason: PluginFailure['reason'], message: string): { failure: PluginFailure } => ({
@@ -96,12 +107,10 @@ function lookup(ref: PluginReference, ctx: ReferrerContext): { plugin: ResolvedP
   if (ref.namespace !== undefined && ref.namespace !== own) {
     return fail('PluginWrongNamespace', `'${ref.namespace}:${ref.name}' names a KongPlugin of namespace ${ref.namespace}; only KongPlugins of ${own} apply here (share one across namespaces with a KongClusterPlugin)`);
   }
-  const namespaced = sources.kongPlugin(own, ref.name);
-  const cluster = namespaced ? undefined : sources.kongClusterPlugin(ref.name);
-  const resource = namespaced ?? cluster;
-  if (!resource) return fail('PluginNotFound', `'${ref.name}': no KongPlugin ${own}/${ref.name} and no KongClusterPlugin ${ref.name}`);
-  const resolved = resolveWith(ctx, resource, namespaced ? 'KongPlugin' : 'KongClusterPlugin');
-  if (!resolved.ok) return fail(resolved.failure.reason, `'${ref.name}' cannot be used: ${resolved.failure.message}`);
+  const found = pluginObjectOf(ref, own, sources);
+  if (!found) return fail('PluginNotFound', `'${ref.name}': no KongPlugin ${own}/${ref.name} and no KongClusterPlugin ${ref.name}`);
+  const resolved = resolveWith(ctx, found.resource, found.kind);
+  if (!resolved.ok) return { ...fail(resolved.failure.reason, `'${ref.name}' cannot be used: ${resolved.failure.message}`), objectFailure: resolved.failure };
   return { plugin: resolved.plugin };
 }
 
@@ -112,13 +121,26 @@ function duplicateFailure(referrer: PluginObjectRef, first: ResolvedPlugin, seco
   };
 }
 
-/** The plugins a referrer's annotation asks for, at its attachment; all of them, or failures. */
-export function pluginsForReferrer(annotation: string | undefined, at: PluginAttachment, ctx: ReferrerContext): ReferrerPlugins {
+export type ReferrerResolution =
+  | { ok: true; plugins: ResolvedPlugin[] }
+  /** `objectFailures`: the plugin objects at fault, besides the referrer. */
+  | { ok: false; failures: PluginFailure[]; objectFailures: PluginFailure[] };
+
+/**
+ * The plugins a referrer's annotation asks for, resolved and checked against
+ * an attachment of that kind (only which ids are set matters); all of them, or failures.
+ */
+export function resolveReferrer(annotation: string | undefined, at: PluginAttachment, ctx: ReferrerContext): ReferrerResolution {
   const failures: PluginFailure[] = [];
+  const objectFailures: PluginFailure[] = [];
   const byName = new Map<string, ResolvedPlugin>();
   for (const ref of parsePluginsAnnotation(annotation)) {
     const found = lookup(ref, ctx);
-    if ('failure' in found) { failures.push(found.failure); continue; }
+    if ('failure' in found) {
+      failures.push(found.failure);
+      if (found.objectFailure) objectFailures.push(found.objectFailure);
+      continue;
+    }
     const plugin = found.plugin;
     const earlier = byName.get(plugin.name);
     if (earlier) { failures.push(duplicateFailure(ctx.referrer, earlier, plugin)); continue; }
@@ -129,9 +151,21 @@ export function pluginsForReferrer(annotation: string | undefined, at: PluginAtt
     }
     byName.set(plugin.name, plugin);
   }
-  if (failures.length > 0) return { ok: false, failures };
-  const plugins = [...byName.values()];
-  return { ok: true, entities: plugins.map((p) => pluginEntity(p, at)), schemaSkipped: plugins.flatMap((p) => (p.schemaSkipped === undefined ? [] : [`${describeRef(p.ref)}: ${p.schemaSkipped}`])) };
+  if (failures.length > 0) return { ok: false, failures, objectFailures };
+  return { ok: true, plugins: [...byName.values()] };
+}
+
+/** Why only the structure of each plugin could be checked, one line per plugin object. */
+export function schemaSkips(plugins: readonly ResolvedPlugin[]): string[] {
+  return plugins.flatMap((p) => (p.schemaSkipped === undefined ? [] : [`${describeRef(p.ref)}: ${p.schemaSkipped}`]));
+}
+
+/** The plugins a referrer's annotation asks for, at its attachment; all of them, or failures. */
+export function pluginsForReferrer(annotation: string | undefined, at: PluginAttachment, ctx: ReferrerContext): ReferrerPlugins {
+  const resolution = resolveReferrer(annotation, at, ctx);
+  if (!resolution.ok) return { ok: false, failures: resolution.failures };
+  const { plugins } = resolution;
+  return { ok: true, entities: plugins.map((p) => pluginEntity(p, at)), schemaSkipped: schemaSkips(plugins) };
 }
 
 export interface GlobalPlugins {

@@ -9,7 +9,7 @@ import { describeRef, refOf } from './failures.ts';
 import type { Credential } from './credentials.ts';
 import { credentialFromSecret, groupCredentials } from './credentials.ts';
 import { kongConsumerId } from './ids.ts';
-import { pluginsForReferrer } from './attach.ts';
+import { pluginEntity, resolveReferrer } from './attach.ts';
 import type { ResolveContext } from './attach.ts';
 import type { KongConsumerResource } from './resources.ts';
 import { PLUGINS_ANNOTATION } from './resources.ts';
@@ -90,10 +90,12 @@ function buildCandidate(resource: KongConsumerResource, ctx: ResolveContext): Bu
   }
   const aclProblem = duplicateAclGroup(credentials);
   if (aclProblem !== undefined) failures.push(fail('InvalidCredential', aclProblem));
-  const plugins = pluginsForReferrer(resource.metadata?.annotations?.[PLUGINS_ANNOTATION], { consumerId: entity.id }, { ...ctx, referrer: ref });
-  if (!plugins.ok) failures.push(...plugins.failures);
+  const at = { consumerId: entity.id };
+  const plugins = resolveReferrer(resource.metadata?.annotations?.[PLUGINS_ANNOTATION], at, { ...ctx, referrer: ref });
+  // The plugin objects at fault are reported too, after the consumer's own failures.
+  if (!plugins.ok) failures.push(...plugins.failures, ...plugins.objectFailures);
   if (failures.length > 0 || !plugins.ok) return { ok: false, failures };
-  return { ok: true, candidate: { ref, entity, credentials, plugins: plugins.entities } };
+  return { ok: true, candidate: { ref, entity, credentials, plugins: plugins.plugins.map((p) => pluginEntity(p, at)) } };
 }
 
 /** Keys Kong keeps unique across consumers, each with the consumer holding it. */

@@ -114,3 +114,12 @@ export function resolvePluginConfig(resource: KongPluginResource, kind: PluginKi
   const config: Record<string, unknown> = structuredClone(resource.config ?? {});
   return applyPatches(config, resource.configPatches ?? [], where, sources);
 }
+
+/** The Secrets a plugin resource's configFrom and configPatches name (namespace and name), for reports. */
+export function pluginSecretNames(resource: KongPluginResource, kind: PluginKind): { namespace: string; name: string }[] {
+  const refs = [resource.configFrom?.secretKeyRef, ...(Array.isArray(resource.configPatches) ? resource.configPatches.map((p) => p.valueFrom?.secretKeyRef) : [])];
+  return refs.flatMap((ref) => {
+    const namespace = kind === 'KongPlugin' ? resource.metadata?.namespace : ref?.namespace;
+    return ref?.name && namespace ? [{ namespace, name: ref.name }] : [];
+  });
+}

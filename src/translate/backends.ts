@@ -7,8 +7,11 @@ import type { TranslateContext } from './context.ts';
 import { endpointTargets } from './endpoints.ts';
 import { externalNameAddress } from './external-name.ts';
 import { kongServiceName, upstreamName } from './naming.ts';
+import { ON_SERVICE, referrerPlugins, reportPluginFailures } from './plugin-refs.ts';
+import type { AttachedPlugins, PluginProblem } from './plugin-refs.ts';
 import type { ServiceOptions } from './service-annotations.ts';
 import type { FailureReason } from '../model/index.ts';
+
 
 export interface UpstreamPlan {
   name: string;
@@ -26,6 +29,8 @@ export interface BackendPlan {
   port: number;
   upstream?: UpstreamPlan;
   options: ServiceOptions;
+  /** The Service's konghq.com/plugins, on its Kong service. */
+  plugins?: AttachedPlugins;
 }
 
 export interface BackendProblem {
@@ -44,6 +49,7 @@ interface ResolveInput {
   portToken: string;
   portNumber?: number;
   options: ServiceOptions;
+  plugins?: AttachedPlugins;
 }
 
 function problem(reason: FailureReason, message: string, service?: V1Service): { problem: BackendProblem } {
@@ -66,7 +72,7 @@ function withHostHeader(plan: BackendPlan, input: ResolveInput): BackendPlan {
 }
 
 function basePlan(input: ResolveInput, host: string, port: number): BackendPlan {
-  return {
+  const plan: BackendPlan = {
     kongServiceName: kongServiceName(input.namespace, input.name, input.portToken),
     service: input.service,
     portToken: input.portToken,
@@ -74,6 +80,8 @@ function basePlan(input: ResolveInput, host: string, port: number): BackendPlan 
     port,
     options: input.options,
   };
+  if (input.plugins) plan.plugins = input.plugins;
+  return plan;
 }
 
 /**
@@ -114,6 +122,16 @@ function resolveClusterService(ctx: TranslateContext, input: ResolveInput, servi
   return { plan: withHostHeader(plan, input) };
 }
 
+/** Plugins of a Service that cannot all be applied: no route reaches its Kong services. */
+function servicePluginsProblem(ctx: TranslateContext, service: V1Service, failures: PluginProblem[]): { problem: BackendProblem } {
+  const own = failures.filter((f) => f.object.kind === 'Service');
+  reportPluginFailures(ctx.failures, failures.filter((f) => f.object.kind !== 'Service'));
+  const first = own[0] ?? failures[0];
+  const where = `Service ${service.metadata?.namespace ?? ''}/${service.metadata?.name ?? ''}`;
+  const message = `${own.map((f) => f.message).join('; ')}; no route to ${where} is configured`;
+  return problem(first?.reason ?? 'PluginNotFound', message.startsWith(where) ? message : `${where}: ${message}`, service);
+}
+
 /** Resolves the backend of an Ingress path (or default backend) in `namespace`. */
 export function resolveBackend(ctx: TranslateContext, namespace: string, backend: V1IngressBackend | undefined): BackendResult {
   if (backend?.resource) return problem('UnsupportedBackend', `resource backend ${backend.resource.kind}/${backend.resource.name} is not supported; use a Service backend`);
@@ -129,8 +147,11 @@ export function resolveBackend(ctx: TranslateContext, namespace: string, backend
   if (!service) return problem('ServiceNotFound', `Service ${namespace}/${ref.name} does not exist`);
   const options = ctx.serviceOptions(service);
   if (options instanceof InvalidAnnotationError) return problem('InvalidAnnotation', `Service ${namespace}/${ref.name}: ${options.message}`, service);
+  const plugins = referrerPlugins(ctx, 'Service', service, ON_SERVICE);
+  if (!plugins.ok) return servicePluginsProblem(ctx, service, plugins.failures);
   const input: ResolveInput = { namespace, name: ref.name, service, portToken: String(portNumber ?? portName), options };
   if (portNumber !== undefined) input.portNumber = portNumber;
+  if (plugins.attached) input.plugins = plugins.attached;
   if (service.spec?.type === 'ExternalName') return resolveExternalName(ctx, input);
   const servicePort = findServicePort(service, { number: portNumber, name: portName });
   if (!servicePort) return problem('PortNotFound', `Service ${namespace}/${ref.name} has no port ${input.portToken}`);

@@ -1,6 +1,8 @@
 // What every translation step shares: settings, lookups, exclusions, failures.
 import type { V1Service } from '@kubernetes/client-node';
 import type { MeshDoorSettings } from '../config/index.ts';
+import { OFFLINE_SCHEMAS } from '../plugins/index.ts';
+import type { SchemaLookup } from '../plugins/index.ts';
 import type { InvalidAnnotationError } from './annotation-values.ts';
 import { excludedParts, type ExcludedParts } from './excluded-parts.ts';
 import { FailureCollector } from './failures.ts';
@@ -33,6 +35,8 @@ export interface TranslateContext {
   hostOwners?: ReadonlyMap<string, string>;
   /** A Service's konghq.com annotations, parsed once per Service object. */
   serviceOptions(service: V1Service): ServiceOptions | InvalidAnnotationError;
+  /** What is known of each plugin's schema (TranslateOptions.pluginSchemas). */
+  pluginSchemas: SchemaLookup;
 }
 
 export function createContext(snapshot: Snapshot, options: TranslateOptions, memory: TranslatorMemory): TranslateContext & { failures: FailureCollector } {
@@ -45,6 +49,7 @@ export function createContext(snapshot: Snapshot, options: TranslateOptions, mem
     excluding: exclude.size > 0,
     isExcluded: (kind, obj) => exclude.size > 0 && exclude.has(keyOf(kind, obj)),
     serviceOptions: (service) => parsedServiceOptions(memory.serviceOptions, service),
+    pluginSchemas: options.pluginSchemas ?? OFFLINE_SCHEMAS,
     ...withExcludedParts(exclude),
     ...(options.hostOwners ? { hostOwners: options.hostOwners } : {}),
   };

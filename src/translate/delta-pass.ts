@@ -15,6 +15,10 @@ import { FailureCollector } from './failures.ts';
 import { claimantOf, hostsOverlap, NO_OWNERS, OwnershipState, tlsWithinOwnership } from './host-ownership.ts';
 import type { OwnershipUpdate } from './host-ownership-state.ts';
 import { planIncrementally } from './ingress-memo.ts';
+import { ConfigPlugins, routePluginEntities, routePluginUses, RoutePluginSet } from './plugin-entities.ts';
+import { pluginExtras } from './plugin-extras.ts';
+import type { PluginExtras } from './plugin-memory.ts';
+import type { SchemaAnswer } from '../plugins/index.ts';
 import { SOURCE_KINDS } from './sources/index.ts';
 import type { SourceKind } from './sources/index.ts';
 import type { IngressPlan, PathClaim } from './plans.ts';
@@ -118,6 +122,12 @@ class DeltaState {
   private tlsFailures: Failure[] = [];
   private fallback: { route: RoutePlan | undefined; failures: Failure[] } = { route: undefined, failures: [] };
   private pendingReleases: (() => void)[] = [];
+  private readonly routePlugins = new RoutePluginSet();
+  private readonly configPlugins = new ConfigPlugins();
+  /** The global plugins and consumers of the last pass (their objects count as configured). */
+  private extras: PluginExtras | undefined;
+  /** Plugin schema answers this state's plans were checked against: another answer starts a new state. */
+  readonly schemas = new Map<string, SchemaAnswer>();
 
   constructor(readonly ctx: TranslateContext) {
     this.ownership = ctx.settings.hostOwnership === 'Namespace' ? new OwnershipState(ctx.memory.ages) : undefined;
@@ -156,7 +166,7 @@ class DeltaState {
     // Under Namespace ownership a host that changed hands changes who may serve its certificate.
     if (changed.some((e) => e.plan && e.ingress.spec?.tls?.length) || this.tlsNear(owned?.grantsMoved)) this.updateTls(ctx);
     this.releaseUses();
-    return this.result(snapshot);
+    return this.result(ctx, snapshot);
   }
 
   private forget(ingress: V1Ingress): Entry[] {
@@ -281,13 +291,18 @@ class DeltaState {
     }
     if (who !== 'default backend') this.catchAlls += after.filter(isCatchAll).length - before.filter(isCatchAll).length;
     for (const route of after) this.countRoute(route, 1);
+    for (const route of after) this.routePlugins.add(routePluginEntities(this.ctx.memory, route, this.flavor));
     // Released after every addition, so an object that stays never counts zero.
-    this.pendingReleases.push(() => { for (const route of before) this.countRoute(route, -1); });
+    this.pendingReleases.push(() => {
+      for (const route of before) this.countRoute(route, -1);
+      for (const route of before) this.routePlugins.remove(routePluginEntities(this.ctx.memory, route, this.flavor));
+    });
   }
 
   private countRoute(route: RoutePlan, delta: 1 | -1): void {
     this.count('Ingress', route.ingress, delta);
     this.count('Service', route.backend.service, delta);
+    for (const { kind, obj } of routePluginUses(route)) this.count(kind, obj, delta);
   }
 
   private count(kind: ObjectKind, obj: KubeObject, delta: 1 | -1): void {
@@ -355,14 +370,15 @@ class DeltaState {
     this.dirtyServices.clear();
   }
 
-  private configuredObjects(snapshot: Snapshot): ObjectRef[] {
-    if (!this.usesMoved) return this.configured;
-    this.configured = configuredFrom(this.ctx.memory.refs, snapshot, (kind, obj) => this.uses.has(this.ctx.memory.refs.of(kind, obj).id));
+  private configuredObjects(snapshot: Snapshot, extras: PluginExtras): ObjectRef[] {
+    if (!this.usesMoved && extras === this.extras) return this.configured;
+    this.extras = extras;
+    this.configured = configuredFrom(this.ctx.memory.refs, snapshot, (kind, obj) => this.uses.has(this.ctx.memory.refs.of(kind, obj).id) || extras.uses.has(obj));
     this.usesMoved = false;
     return this.configured;
   }
 
-  private failures(): FailureCollector {
+  private failures(extras: PluginExtras): FailureCollector {
     const collector = new FailureCollector();
     const addAll = (failures: Iterable<Failure>): void => { for (const [object, reason, message] of failures) collector.add(object, reason, message); };
     for (const entry of this.failing) addAll(entry.failures);
@@ -370,18 +386,20 @@ class DeltaState {
     addAll(this.tlsFailures);
     addAll(this.ownership?.failures() ?? []);
     addAll(this.fallback.failures);
+    addAll(extras.failures);
     return collector;
   }
 
-  private result(snapshot: Snapshot): PassResult {
+  private result(ctx: TranslateContext, snapshot: Snapshot): PassResult {
     this.rebuildServices();
+    const extras = pluginExtras(ctx, snapshot);
     const certificates: KongCertificate[] = this.tls.certificates;
     const entries = this.entries;
     const fallback = this.fallback.route;
     return {
-      config: { _format_version: '3.0', services: this.services.array(), upstreams: this.upstreams.array(), certificates },
-      failures: this.failures().list(),
-      configured: this.configuredObjects(snapshot),
+      config: this.configPlugins.withPlugins({ _format_version: '3.0', services: this.services.array(), upstreams: this.upstreams.array(), certificates }, this.routePlugins.list(), extras),
+      failures: this.failures(extras).list(),
+      configured: this.configuredObjects(snapshot, extras),
       hosts: hostReport(this.ownership, this.sharedHosts.list()),
       routePlans: () => [...[...entries.values()].flatMap((entry) => entry.routes), ...(fallback ? [fallback] : [])],
     };
@@ -402,7 +420,21 @@ export class DeltaPasses {
   /** A pass with nothing excluded: the previous pass's result, updated for what changed. */
   translate(ctx: TranslateContext, snapshot: Snapshot): PassResult {
     if (ctx.excluding) throw new Error('DeltaPasses.translate: exclusions need a whole pass');
-    if (this.state?.ctx.settings !== ctx.settings || this.state.ctx.index !== ctx.index) this.state = new DeltaState(ctx);
-    return this.state.update(ctx, snapshot);
+    let current = this.state;
+    const schemasHold = current !== undefined && [...current.schemas].every(([plugin, answer]) => ctx.pluginSchemas(plugin) === answer);
+    if (current?.ctx.settings !== ctx.settings || current.ctx.index !== ctx.index || !schemasHold) {
+      current = new DeltaState(ctx);
+      this.state = current;
+    }
+    const state = current;
+    const recording: TranslateContext = {
+      ...ctx,
+      pluginSchemas: (plugin) => {
+        const answer = ctx.pluginSchemas(plugin);
+        state.schemas.set(plugin, answer);
+        return answer;
+      },
+    };
+    return state.update(recording, snapshot);
   }
 }

@@ -18,6 +18,7 @@ import type { KubeObject } from './objects.ts';
 import type { SnapshotIndex } from './snapshot-index.ts';
 import type { ObjectKind, ObjectRef } from './types.ts';
 import type { FailureReason } from '../model/index.ts';
+import type { SchemaAnswer } from '../plugins/index.ts';
 
 type Lookup = keyof SnapshotIndex;
 
@@ -32,6 +33,8 @@ interface Planned {
   index: WeakRef<SnapshotIndex>;
   excluding: boolean;
   reads: Read[];
+  /** Plugin schema answers planning checked configurations against: not part of the index. */
+  schemas: [string, SchemaAnswer][];
   failures: [ObjectRef, FailureReason, string][];
   plan: IngressPlan | undefined;
 }
@@ -47,7 +50,7 @@ export function planIncrementally<T extends KubeObject>(ctx: TranslateContext, s
     for (const [ref, reason, message] of known.failures) ctx.failures.add(ref, reason, message);
     return known.plan;
   }
-  const entry: Planned = { settings: ctx.settings, index: new WeakRef(ctx.index), excluding: ctx.excluding, reads: [], failures: [], plan: undefined };
+  const entry: Planned = { settings: ctx.settings, index: new WeakRef(ctx.index), excluding: ctx.excluding, reads: [], schemas: [], failures: [], plan: undefined };
   // An unexpected error becomes a failure of this object, and nothing is remembered.
   return guarded(ctx, obj, () => {
     entry.plan = source.plan(recordingContext(ctx, entry), obj);
@@ -58,6 +61,7 @@ export function planIncrementally<T extends KubeObject>(ctx: TranslateContext, s
 
 function isCurrent(ctx: TranslateContext, entry: Planned): boolean {
   if (entry.settings !== ctx.settings) return false;
+  if (!entry.schemas.every(([plugin, answer]) => ctx.pluginSchemas(plugin) === answer)) return false;
   if (entry.index.deref() === ctx.index && !entry.excluding && !ctx.excluding) return true;
   return entry.reads.every((read) => readsTheSame(ctx, read));
 }
@@ -94,6 +98,11 @@ function recordingContext(ctx: TranslateContext, entry: Planned): TranslateConte
     excluding: ctx.excluding,
     index,
     serviceOptions: (service) => ctx.serviceOptions(service),
+    pluginSchemas: (plugin) => {
+      const answer = ctx.pluginSchemas(plugin);
+      entry.schemas.push([plugin, answer]);
+      return answer;
+    },
     isExcluded(kind, obj) {
       const value = ctx.isExcluded(kind, obj);
       entry.reads.push({ excluded: kind, obj, value });

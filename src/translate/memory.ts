@@ -3,12 +3,14 @@
 // caches replace an object on every change and never mutate it. One memory
 // per translator; two translators never share any of it.
 import { createKongRegexRules } from '../kong/index.ts';
+import { PluginResolver } from '../plugins/index.ts';
 import type { KongRegexRules } from '../kong/index.ts';
 import { KongEntities } from './assemble.ts';
 import type { ParsedServiceOptions } from './context.ts';
 import { EntityIds } from './entity-ids.ts';
 import type { Claimants } from './host-ownership.ts';
 import type { PlanMemo } from './ingress-memo.ts';
+import { PluginMemory } from './plugin-memory.ts';
 import { KeyedRefs, ObjectAges } from './objects.ts';
 import type { RoutesOfPlans } from './route-plans.ts';
 import { SnapshotIndexer } from './snapshot-index.ts';
@@ -34,6 +36,10 @@ export interface TranslatorMemory {
   readonly entities: KongEntities;
   /** Parsed key pairs and certificates per Secret. */
   readonly tls: TlsMemory;
+  /** Each plugin object's resolution (Secrets read, config checked), by object. */
+  readonly pluginResolver: PluginResolver;
+  /** Plugin entities per route, global plugins last resolved, consumers per set of lists. */
+  readonly plugins: PluginMemory;
 }
 
 export function createTranslatorMemory(): TranslatorMemory {
@@ -52,5 +58,7 @@ export function createTranslatorMemory(): TranslatorMemory {
     tags,
     entities: new KongEntities({ ids, tags }),
     tls: new TlsMemory(),
+    pluginResolver: new PluginResolver(),
+    plugins: new PluginMemory(),
   };
 }

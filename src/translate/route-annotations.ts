@@ -5,8 +5,8 @@
 // headers.<name>, headers-separator, path-handling, request-buffering,
 // response-buffering, snis, and ingress.kubernetes.io/force-ssl-redirect.
 //
-// konghq.com/plugins is refused (fails closed): the plugins it names are often
-// authentication, and serving the route without them would expose the backend.
+// konghq.com/plugins is read where the plan is made (plugin-refs.ts): the
+// route gets every plugin it names, or the Ingress is a failure.
 // Other konghq.com/* annotations (override, rewrite, tags, ...) name Kong
 // features meshdoor does not manage. They are ignored without a failure so
 // Ingresses written for the Kong Ingress Controller keep routing after a
@@ -19,6 +19,7 @@ import {
 import type { Annotations } from './annotation-values.ts';
 import { checkIngressHost } from './hosts.ts';
 import { DEFAULT_REGEX_PREFIX } from './paths.ts';
+import type { AttachedPlugins } from './plugin-refs.ts';
 
 export interface RouteOptions {
   stripPath: boolean;
@@ -35,12 +36,13 @@ export interface RouteOptions {
   responseBuffering: boolean;
   hostAliases: string[];
   regexPrefix: string;
+  /** konghq.com/plugins, resolved when the Ingress is planned: every route of it gets them. */
+  plugins?: AttachedPlugins;
 }
 
 const K = 'konghq.com/';
 const HEADER_PREFIX = `${K}headers.`;
 const FORCE_SSL = 'ingress.kubernetes.io/force-ssl-redirect';
-const PLUGINS = `${K}plugins`;
 const REDIRECT_CODES = [426, 301, 302, 307, 308] as const;
 /** Kong's router packs regex_priority next to other fields (docs/kong-router.md#priority-on-traditional_compatible): keep it small. */
 export const REGEX_PRIORITY_LIMIT = 256;
@@ -181,21 +183,12 @@ function checkCombinations(options: RouteOptions, annotations: Annotations): voi
   }
 }
 
-/** Refuses annotations whose meaning meshdoor cannot honour safely. */
-export function refuseUnsafeAnnotations(annotations: Annotations): void {
-  const plugins = annotations[PLUGINS];
-  if (plugins !== undefined && plugins.trim() !== '') {
-    throw new InvalidAnnotationError(PLUGINS, plugins, 'Kong plugins are not managed by meshdoor; serving without them (often authentication) would expose the backend, so the object is left out');
-  }
-}
-
 /** The route options an Ingress's annotations ask for, or why they are invalid. */
 export function readRouteAnnotations(annotations: Annotations = {}, flavor: RouterFlavor = 'traditional_compatible'): RouteOptions | InvalidAnnotationError {
   return parsedOrError(() => parseRouteAnnotations(annotations, flavor));
 }
 
 function parseRouteAnnotations(annotations: Annotations, flavor: RouterFlavor): RouteOptions {
-  refuseUnsafeAnnotations(annotations);
   const options = baseOptions(annotations, flavor);
   if (annotationBool(annotations, FORCE_SSL)) {
     // As KIC: plain-text requests are redirected (302 unless a code is given).

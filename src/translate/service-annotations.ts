@@ -1,7 +1,8 @@
 // Service annotations that shape the Kong service (docs/kic-compatibility.md#annotations), validated strictly.
 // Supported: konghq.com/path, protocol, connect-timeout, read-timeout,
 // write-timeout, retries, host-header, and ingress.kubernetes.io/service-upstream.
-// konghq.com/plugins is refused and other konghq.com/* annotations are ignored (see route-annotations.ts).
+// konghq.com/plugins is resolved with the backend (plugin-refs.ts); other
+// konghq.com/* annotations are ignored (see route-annotations.ts).
 import { isIP } from 'node:net';
 import type { KongProtocol } from '../model/index.ts';
 import { KONG_SERVICE_DEFAULTS } from '../model/index.ts';
@@ -9,7 +10,6 @@ import {
   annotationBool, annotationInt, annotationOneOf, InvalidAnnotationError, parsedOrError,
 } from './annotation-values.ts';
 import type { Annotations } from './annotation-values.ts';
-import { refuseUnsafeAnnotations } from './route-annotations.ts';
 
 export interface ServiceOptions {
   protocol: KongProtocol;
@@ -80,7 +80,6 @@ export function readServiceAnnotations(annotations: Annotations = {}): ServiceOp
 }
 
 function parseServiceAnnotations(annotations: Annotations): ServiceOptions {
-  refuseUnsafeAnnotations(annotations);
   const d = DEFAULT_SERVICE_OPTIONS;
   const protocol = annotationOneOf(annotations, `${K}protocol`, SERVICE_PROTOCOLS) ?? d.protocol;
   const path = parsePath(annotations);

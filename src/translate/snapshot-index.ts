@@ -4,6 +4,7 @@
 import type {
   V1EndpointSlice, V1IngressClass, V1Secret, V1Service,
 } from '@kubernetes/client-node';
+import type { KongPluginResource } from '../plugins/index.ts';
 import type { Snapshot } from './types.ts';
 import { namespacedName } from './objects.ts';
 
@@ -14,6 +15,9 @@ export interface SnapshotIndex {
   readonly lookupIngressClass: (name: string) => V1IngressClass | undefined;
   /** EndpointSlices of a Service (by the `kubernetes.io/service-name` label). */
   readonly lookupEndpointSlices: (namespace: string, service: string) => readonly V1EndpointSlice[];
+  /** By konghq.com/plugins: a KongPlugin of the referrer's namespace, else a KongClusterPlugin. */
+  readonly lookupKongPlugin: (namespace: string, name: string) => KongPluginResource | undefined;
+  readonly lookupKongClusterPlugin: (name: string) => KongPluginResource | undefined;
 }
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -27,7 +31,7 @@ function byNamespacedName<T extends { metadata?: { namespace?: string; name?: st
   return tableOf(items, () => new Map(items.map((item) => [namespacedName(item), item])));
 }
 
-function byName(items: readonly V1IngressClass[], tableOf: TableOf): Map<string, V1IngressClass> {
+function byName<T extends { metadata?: { name?: string } }>(items: readonly T[], tableOf: TableOf): Map<string, T> {
   return tableOf(items, () => new Map(items.map((c) => [c.metadata?.name ?? '', c])));
 }
 
@@ -52,7 +56,7 @@ function lazy<T>(make: () => T): () => T {
   return () => (value ??= make());
 }
 
-// The lookups close over the four lists only: never over the snapshot, whose
+// The lookups close over the lists they look in only: never over the snapshot, whose
 // Ingress list (the list that changes most) would otherwise live as long as
 // the index does.
 function buildIndex(snapshot: Snapshot, tableOf: TableOf): SnapshotIndex {
@@ -61,11 +65,16 @@ function buildIndex(snapshot: Snapshot, tableOf: TableOf): SnapshotIndex {
   const secrets = lazy(() => byNamespacedName(secretList, tableOf));
   const classes = lazy(() => byName(ingressClasses, tableOf));
   const slices = lazy(() => slicesByService(endpointSlices, tableOf));
+  const { KongPlugin: pluginList, KongClusterPlugin: clusterPluginList } = snapshot;
+  const plugins = lazy(() => byNamespacedName(pluginList, tableOf));
+  const clusterPlugins = lazy(() => byName(clusterPluginList, tableOf));
   return {
     lookupService: (namespace, name) => services().get(`${namespace}/${name}`),
     lookupSecret: (namespace, name) => secrets().get(`${namespace}/${name}`),
     lookupIngressClass: (name) => classes().get(name),
     lookupEndpointSlices: (namespace, service) => slices().get(`${namespace}/${service}`) ?? [],
+    lookupKongPlugin: (namespace, name) => plugins().get(`${namespace}/${name}`),
+    lookupKongClusterPlugin: (name) => clusterPlugins().get(name),
   };
 }
 
@@ -74,7 +83,6 @@ export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
   return buildIndex(snapshot, buildEveryTime);
 }
 
-type Lists = [readonly object[], readonly object[], readonly object[], readonly object[]];
 type Level<V> = WeakMap<readonly object[], V>;
 
 function level<K extends object, V extends object>(map: WeakMap<K, V>, key: K, create: () => V): V {
@@ -93,12 +101,13 @@ export class SnapshotIndexer {
   // edited Ingress changes none of them), so plans made with it stay valid.
   // Keyed list by list, so that translations of other snapshots in between
   // (a dry run, another test) do not evict it.
-  private readonly indexes: Level<Level<Level<Level<SnapshotIndex>>>> = new WeakMap();
+  private readonly indexes: Level<Level<Level<Level<Level<Level<SnapshotIndex>>>>>> = new WeakMap();
 
   index(snapshot: Snapshot): SnapshotIndex {
-    const [a, b, c, d]: Lists = [snapshot.Service, snapshot.Secret, snapshot.IngressClass, snapshot.EndpointSlice];
-    const byLast = level(level(level(this.indexes, a, () => new WeakMap()), b, () => new WeakMap()), c, () => new WeakMap());
-    return level(byLast, d, () => buildIndex(snapshot, this.tableOf));
+    const next = <V extends object>(map: Level<Level<V>>, list: readonly object[]): Level<V> => level(map, list, () => new WeakMap());
+    const byFour = next(next(next(this.indexes, snapshot.Service), snapshot.Secret), snapshot.IngressClass);
+    const bySix = next(next(byFour, snapshot.EndpointSlice), snapshot.KongPlugin);
+    return level(bySix, snapshot.KongClusterPlugin, () => buildIndex(snapshot, this.tableOf));
   }
 
   private readonly tableOf: TableOf = <V>(items: readonly object[], build: () => Map<string, V>): Map<string, V> => {

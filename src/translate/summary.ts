@@ -16,6 +16,8 @@ export interface RouteSummary {
   service: string;
   /** Where Kong sends it: `host:port`, or the upstream's targets. */
   target: string;
+  /** Kong plugins on the route and its Kong service (global ones apply to every route), comma-separated; absent when none. */
+  plugins?: string;
 }
 
 function pathText(path: TranslatedPath): string {
@@ -30,8 +32,14 @@ function targetText(backend: BackendPlan): string {
   return `upstream ${upstream.name} -> ${targets}`;
 }
 
+function pluginNames(plan: RoutePlan): string | undefined {
+  const names = [...(plan.options.plugins?.plugins ?? []), ...(plan.backend.plugins?.plugins ?? [])].map((p) => p.name);
+  return names.length > 0 ? [...new Set(names)].sort(compareStrings).join(',') : undefined;
+}
+
 export function summarizeRoutes(routes: readonly RoutePlan[]): RouteSummary[] {
   const rows = routes.flatMap((plan) => {
+    const plugins = pluginNames(plan);
     const service = `${plan.backend.service.metadata?.name ?? ''}.${plan.backend.service.metadata?.namespace ?? ''}:${plan.backend.portToken}`;
     const hosts = plan.hosts.length > 0 ? plan.hosts : ['*'];
     return hosts.flatMap((host) => plan.paths.map((path) => ({
@@ -41,6 +49,7 @@ export function summarizeRoutes(routes: readonly RoutePlan[]): RouteSummary[] {
       route: plan.name,
       service,
       target: targetText(plan.backend),
+      ...(plugins === undefined ? {} : { plugins }),
     })));
   });
   return rows.sort((a, b) => compareStrings(a.host, b.host) || compareStrings(a.path, b.path) || compareStrings(a.type, b.type) || compareStrings(a.route, b.route));

@@ -3,7 +3,7 @@ import type {
   V1EndpointSlice, V1Ingress, V1IngressClass, V1Secret, V1Service,
 } from '@kubernetes/client-node';
 import type { MeshDoorSettings } from '../config/index.ts';
-import type { KongConsumerResource, KongPluginResource } from '../plugins/index.ts';
+import type { KongConsumerResource, KongPluginResource, SchemaLookup } from '../plugins/index.ts';
 
 // The failure records and the result are the model's (the sync engines and the
 // controller read them too); re-exported as the translator's output types.
@@ -53,4 +53,10 @@ export interface TranslateOptions {
    * newcomer. Without it the oldest claimant owns a host.
    */
   hostOwners?: ReadonlyMap<string, string>;
+  /**
+   * The gateway's plugin schemas, to check plugin configurations against
+   * (default OFFLINE_SCHEMAS: structure only). Answers are compared by
+   * identity: return the same answer object while it holds.
+   */
+  pluginSchemas?: SchemaLookup;
 }

@@ -10,6 +10,10 @@ import { resolvePathConflicts } from './conflicts.ts';
 import { NO_OWNERS, resolveHostOwnership, tlsWithinOwnership } from './host-ownership.ts';
 import type { OwnershipState } from './host-ownership.ts';
 import { planIncrementally } from './ingress-memo.ts';
+import { addPluginUses, ConfigPlugins, routePluginEntities, RoutePluginSet } from './plugin-entities.ts';
+import { pluginExtras } from './plugin-extras.ts';
+import type { PluginExtras } from './plugin-memory.ts';
+import { ingressPluginsOf } from './plugin-refs.ts';
 import type { IngressPlan } from './plans.ts';
 import { resolveIngressBackend, SOURCE_KINDS } from './sources/index.ts';
 import { compareStrings, namespacedName, precedence, refOf } from './objects.ts';
@@ -57,8 +61,10 @@ export function defaultBackendRoute(ctx: TranslateContext, planned: readonly V1I
   }
   if (!owner) return undefined;
   const backend = guarded(ctx, owner, () => resolveIngressBackend(ctx, owner, owner.spec?.defaultBackend));
-  if (!backend) return undefined;
-  return caughtAll ? undefined : planDefaultBackendRoute(owner, backend);
+  if (!backend || caughtAll) return undefined;
+  const route = planDefaultBackendRoute(owner, backend);
+  const plugins = ingressPluginsOf(ctx, owner);
+  return plugins ? { ...route, options: { ...route.options, plugins } } : route;
 }
 
 /** The snapshot's objects that `isUsed`, as refs sorted by key (the snapshot's lists usually are already). */
@@ -66,15 +72,23 @@ export function configuredFrom(refs: KeyedRefs, snapshot: Snapshot, isUsed: (kin
   const keyed = (kind: ObjectKind, list: readonly KubeObject[]): KeyedRef[] =>
     list.filter((obj) => isUsed(kind, obj)).map((obj) => refs.of(kind, obj));
   const sources = SOURCE_KINDS.flatMap((source) => keyed(source.kind, snapshot[source.kind]));
-  return [...sources, ...keyed('Secret', snapshot.Secret), ...keyed('Service', snapshot.Service)]
+  const plugins = [...keyed('KongPlugin', snapshot.KongPlugin), ...keyed('KongClusterPlugin', snapshot.KongClusterPlugin), ...keyed('KongConsumer', snapshot.KongConsumer)];
+  return [...sources, ...keyed('Secret', snapshot.Secret), ...keyed('Service', snapshot.Service), ...plugins]
     .sort((a, b) => compareStrings(a.key, b.key)).map(({ ref }) => ref);
 }
 
-function configuredObjects(refs: KeyedRefs, snapshot: Snapshot, routes: readonly RoutePlan[], secrets: readonly V1Secret[]): ObjectRef[] {
-  const used = new Set<KubeObject>(secrets);
+/** What the config was made from besides routes: TLS Secrets, global plugins and consumers. */
+interface OtherUses {
+  secrets: readonly V1Secret[];
+  extras: PluginExtras;
+}
+
+function configuredObjects(refs: KeyedRefs, snapshot: Snapshot, routes: readonly RoutePlan[], other: OtherUses): ObjectRef[] {
+  const used = new Set<KubeObject>([...other.secrets, ...other.extras.uses]);
   for (const route of routes) {
     used.add(route.ingress);
     used.add(route.backend.service);
+    addPluginUses(used, route);
   }
   return configuredFrom(refs, snapshot, (_kind, obj) => used.has(obj));
 }
@@ -108,10 +122,15 @@ export function translateWhole(ctx: TranslateContext & { failures: FailureCollec
   if (fallback) routes.push(fallback);
   const withTls = ctx.memory.ages.sort(plans.map((plan) => plan.ingress).filter((ingress) => ingress.spec?.tls?.length));
   const tls = translateTls(ctx, ownership ? withTls.map((ingress) => tlsWithinOwnership(ctx, ingress, ownership)) : withTls);
+  const extras = pluginExtras(ctx, snapshot);
+  for (const [object, reason, message] of extras.failures) ctx.failures.add(object, reason, message);
+  const routePlugins = new RoutePluginSet();
+  for (const route of routes) routePlugins.add(routePluginEntities(ctx.memory, route, flavor));
+  const config = assembleConfig({ entities: ctx.memory.entities, routes, certificates: tls.certificates, flavor });
   return {
-    config: assembleConfig({ entities: ctx.memory.entities, routes, certificates: tls.certificates, flavor }),
+    config: new ConfigPlugins().withPlugins(config, routePlugins.list(), extras),
     failures: ctx.failures.list(),
-    configured: configuredObjects(ctx.memory.refs, snapshot, routes, tls.secrets),
+    configured: configuredObjects(ctx.memory.refs, snapshot, routes, { secrets: tls.secrets, extras }),
     hosts: hostReport(ownership, sharedHostsOf(ctx.memory.ages, routes)),
     routePlans: () => routes,
   };

@@ -111,6 +111,8 @@ export class FakeCluster {
   private readonly objects = new Map<string, KubernetesObject>();
   private readonly sources = new Set<FakeSource>();
   private readonly failingStarts = new Map<WatchKind, number>();
+  /** Kinds whose CRD is not installed: their lists answer 404. */
+  private readonly absentKinds = new Set<WatchKind>();
   private readonly failingWrites = new Map<RecordedWrite['op'] | 'event' | 'lease', number>();
   private rv = 1;
   private uid = 1;
@@ -166,6 +168,17 @@ export class FakeCluster {
     this.failingStarts.set(kind, count);
   }
 
+  /** The kind's CRD is removed: lists answer 404 and live watches break with 404, as the API server does. */
+  uninstallKind(kind: WatchKind): void {
+    this.absentKinds.add(kind);
+    this.breakWatches(kind, new ApiError(404, `the server could not find the requested resource (${kind})`));
+  }
+
+  /** The kind's CRD is installed again: lists succeed. */
+  installKind(kind: WatchKind): void {
+    this.absentKinds.delete(kind);
+  }
+
   /** Breaks every live watch of this kind, as a dropped connection or 403 would. */
   breakWatches(kind: WatchKind, err: Error = new ApiError(500, 'watch broke')): void {
     for (const source of [...this.sources]) {
@@ -192,6 +205,7 @@ export class FakeCluster {
   startSource(source: FakeSource, handlers: WatchHandlers<KubernetesObject>): Promise<readonly KubernetesObject[]> {
     const kind = source.spec.kind;
     this.lists.set(kind, (this.lists.get(kind) ?? 0) + 1);
+    if (this.absentKinds.has(kind)) return Promise.reject(new ApiError(404, `the server could not find the requested resource (${kind})`));
     const failing = this.failingStarts.get(kind) ?? 0;
     if (failing > 0) {
       this.failingStarts.set(kind, failing - 1);

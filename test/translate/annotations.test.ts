@@ -80,8 +80,6 @@ describe('translate: Ingress annotations', () => {
     [`${K}snis`, 'a.com,-bad.com'],
     [`${K}regex-prefix`, 'no-slash'],
     ['ingress.kubernetes.io/force-ssl-redirect', 'on'],
-    // Fails closed: the plugins are often authentication.
-    [`${K}plugins`, 'key-auth'],
   ];
   for (const [name, value] of invalid) {
     it(`rejects ${name}: ${JSON.stringify(value)} and leaves only that Ingress out`, () => {
@@ -174,7 +172,6 @@ describe('translate: Service annotations', () => {
     [`${K}host-header`, 'bad host'],
     [`${K}host-header`, 'a.com:99999'],
     ['ingress.kubernetes.io/service-upstream', 'maybe'],
-    [`${K}plugins`, 'basic-auth'],
   ];
   for (const [name, value] of invalid) {
     it(`rejects ${name}: ${JSON.stringify(value)} and leaves that Kong service out`, () => {

@@ -27,10 +27,11 @@ async function capture(body: () => Promise<number>): Promise<{ code: number; std
 }
 
 describe('meshdoor translate', () => {
-  it('prints decK-compatible YAML for the examples, both scenarios, no failures', async () => {
+  it('prints decK-compatible YAML for the examples, both scenarios and the plugin one, no failures', async () => {
     const { code, stdout, stderr } = await capture(() => runTranslate(['-f', examples]));
     expect(code).to.equal(0);
-    expect(stderr).to.equal('');
+    // Offline: said once, naming the plugins, and nothing else.
+    expect(stderr).to.equal('meshdoor: plugin schema check skipped (offline, no gateway to ask): the configurations of key-auth, rate-limiting were checked for structure only; Kong may still refuse a value\n');
     expect(stdout).to.match(/^_format_version: "3.0"\n/);
     const config = parse(stdout) as KongConfig;
     expect(config.services.map((s) => [s.name, s.host, s.port])).to.deep.equal([
@@ -38,7 +39,22 @@ describe('meshdoor translate', () => {
       ['kong.front-zone2.8080', 'frontend.kong.svc.zone-2.mesh.local', 8080],
       ['kong.front.80', 'frontend.kong.svc.80.mesh', 80],
       ['kong.frontend.80', 'frontend.kong.svc.cluster.local', 80],
+      ['kong.orders.80', 'orders.kong.svc.cluster.local', 80],
     ]);
+    const routeIds = new Map(config.services.flatMap((s) => s.routes).map((r) => [r.id, r.name]));
+    expect((config.plugins ?? []).map((p) => [p.name, routeIds.get(p.route?.id ?? '')]).sort()).to.deep.equal([
+      ['key-auth', 'kong.orders-keyauth.orders.keyauth.example.com.80'],
+      ['rate-limiting', 'kong.orders-limited.orders.ratelimited.example.com.80'],
+    ]);
+    expect((config.consumers ?? []).map((c) => [c.username, c.keyauth_credentials.length])).to.deep.equal([['demo-user', 1]]);
+  });
+
+  it('reads KongPlugins from manifests and withholds an Ingress whose plugin is missing', async () => {
+    const { code, stdout, stderr } = await capture(() => runTranslate(['-f', golden('plugins')]));
+    expect(code).to.equal(0);
+    expect(stderr).to.match(/in\.yaml \(document \d+\): Ingress shop\/typo: PluginNotFound: konghq\.com\/plugins: 'rate-limit'/);
+    expect(stderr.match(/plugin schema check skipped/g)).to.have.length(1);
+    expect(stdout).to.not.contain('typo.example.com');
   });
 
   it('prints JSON with -o json', async () => {
@@ -86,13 +102,20 @@ describe('meshdoor routes', () => {
     const { code, stdout } = await capture(() => runRoutes(['-f', examples]));
     expect(code).to.equal(0);
     const lines = stdout.trimEnd().split('\n');
-    expect(lines[0]).to.match(/^HOST\s+PATH\s+TYPE\s+ROUTE\s+BACKEND$/);
+    expect(lines[0]).to.match(/^HOST\s+PATH\s+TYPE\s+ROUTE\s+BACKEND\s+PLUGINS$/);
     expect(lines.slice(1).map((l) => l.split(/\s{2,}/))).to.deep.equal([
-      ['*', '/', 'Prefix', 'kong.demo.frontend..80', 'frontend.kong:80 -> frontend.kong.svc.cluster.local:80'],
-      ['anyzone.example.com', '/', 'Prefix', 'kong.demo-meshservice.front-anyzone.anyzone.example.com.http', 'front-anyzone.kong:http -> frontend.mzsvc.mesh.local:8080'],
-      ['multizone.example.com', '/', 'Prefix', 'kong.demo-multizone.front.multizone.example.com.80', 'front.kong:80 -> frontend.kong.svc.80.mesh:80'],
-      ['zone2.example.com', '/', 'Prefix', 'kong.demo-meshservice.front-zone2.zone2.example.com.8080', 'front-zone2.kong:8080 -> frontend.kong.svc.zone-2.mesh.local:8080'],
+      ['*', '/', 'Prefix', 'kong.demo.frontend..80', 'frontend.kong:80 -> frontend.kong.svc.cluster.local:80', '-'],
+      ['anyzone.example.com', '/', 'Prefix', 'kong.demo-meshservice.front-anyzone.anyzone.example.com.http', 'front-anyzone.kong:http -> frontend.mzsvc.mesh.local:8080', '-'],
+      ['keyauth.example.com', '/', 'Prefix', 'kong.orders-keyauth.orders.keyauth.example.com.80', 'orders.kong:80 -> orders.kong.svc.cluster.local:80', 'key-auth'],
+      ['multizone.example.com', '/', 'Prefix', 'kong.demo-multizone.front.multizone.example.com.80', 'front.kong:80 -> frontend.kong.svc.80.mesh:80', '-'],
+      ['ratelimited.example.com', '/', 'Prefix', 'kong.orders-limited.orders.ratelimited.example.com.80', 'orders.kong:80 -> orders.kong.svc.cluster.local:80', 'rate-limiting'],
+      ['zone2.example.com', '/', 'Prefix', 'kong.demo-meshservice.front-zone2.zone2.example.com.8080', 'front-zone2.kong:8080 -> frontend.kong.svc.zone-2.mesh.local:8080', '-'],
     ]);
+  });
+
+  it('has no PLUGINS column when no route has plugins', async () => {
+    const { stdout } = await capture(() => runRoutes(['-f', golden('single-zone')]));
+    expect(stdout.split('\n')[0]).to.match(/^HOST\s+PATH\s+TYPE\s+ROUTE\s+BACKEND$/);
   });
 
   it('lists failures below the table', async () => {

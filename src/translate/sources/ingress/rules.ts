@@ -12,6 +12,7 @@ import type { TranslatedPath } from '../../paths.ts';
 import { readRouteAnnotations } from '../../route-annotations.ts';
 import type { RouteOptions } from '../../route-annotations.ts';
 import type { IngressPlan, PathClaim } from '../../plans.ts';
+import { ON_ROUTE, referrerPlugins, reportPluginFailures } from '../../plugin-refs.ts';
 
 /** Resolves a backend, recording any problem on the Ingress (and the Service at fault). */
 export function resolveIngressBackend(ctx: TranslateContext, ingress: V1Ingress, backend: V1IngressBackend | undefined): BackendPlan | undefined {
@@ -25,11 +26,20 @@ export function resolveIngressBackend(ctx: TranslateContext, ingress: V1Ingress,
   return undefined;
 }
 
+const NOT_CONFIGURED = "none of this Ingress's routes are configured";
+
 function parseOptions(ctx: TranslateContext, ingress: V1Ingress): RouteOptions | undefined {
   const options = readRouteAnnotations(ingress.metadata?.annotations ?? {}, ctx.settings.routerFlavor);
-  if (!(options instanceof InvalidAnnotationError)) return options;
-  ctx.failures.add(refOf('Ingress', ingress), 'InvalidAnnotation', `${options.message}; none of this Ingress's routes are configured`);
-  return undefined;
+  if (options instanceof InvalidAnnotationError) {
+    ctx.failures.add(refOf('Ingress', ingress), 'InvalidAnnotation', `${options.message}; ${NOT_CONFIGURED}`);
+    return undefined;
+  }
+  const plugins = referrerPlugins(ctx, 'Ingress', ingress, ON_ROUTE);
+  if (!plugins.ok) {
+    reportPluginFailures(ctx.failures, plugins.failures, { kind: 'Ingress', consequence: NOT_CONFIGURED });
+    return undefined;
+  }
+  return plugins.attached ? { ...options, plugins: plugins.attached } : options;
 }
 
 interface RuleInput {
