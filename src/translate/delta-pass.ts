@@ -2,8 +2,10 @@
 // same settings and lookup tables, nothing excluded (so only Ingresses were
 // added, edited or deleted), updates that pass's result for the Ingresses that
 // changed instead of combining every plan again: at 10k Ingresses each whole
-// combination step costs milliseconds, an update costs what changed. Anything
-// else starts from an empty state. Tests hold it equal to whole passes.
+// combination step costs milliseconds, an update costs what changed. When
+// only plugin objects changed, the Ingresses whose plans read one of them are
+// treated as edited. Anything else starts from an empty state. Tests hold it
+// equal to whole passes.
 import type { V1Ingress } from '@kubernetes/client-node';
 import type { KongCertificate, KongRoute, KongService, KongUpstream, RouterFlavor } from '../model/index.ts';
 import { byName, serviceWithRoutes } from './assemble.ts';
