@@ -9,7 +9,9 @@ import { diffGateway } from '../kong/index.ts';
 import type { GatewayDiff } from '../kong/index.ts';
 import { AutoSyncEngine } from '../kong/index.ts';
 import { createTranslator, formatFailure } from '../translate/index.ts';
+import { gatewaySchemas } from './plugin-schemas.ts';
 import { commandTargets, KONG_OPTIONS, kongCommandOptions, translationInput, withKongUsage } from './sync-command.ts';
+import { schemaSkippedNote } from './translate-command.ts';
 
 const USAGE = `usage: meshdoor diff -f <file|dir> --kong-admin-url <url> [--kong-admin-url <url> ...] [options]
 
@@ -52,7 +54,8 @@ async function runDiff(argv: string[]): Promise<number> {
   const engine = new AutoSyncEngine({ client: options.client, mode: options.mode });
   try {
     const { snapshot, settings } = await translationInput(options, engine);
-    const result = createTranslator().translate(snapshot, { settings });
+    const schemas = await gatewaySchemas(engine, commandTargets(options), snapshot);
+    const result = createTranslator().translate(snapshot, { settings, pluginSchemas: schemas.lookup });
     let failed = false;
     let different = false;
     for (const target of commandTargets(options)) {
@@ -67,6 +70,8 @@ async function runDiff(argv: string[]): Promise<number> {
       }
     }
     process.stderr.write(result.failures.map((f) => `${formatFailure(f)}\n`).join(''));
+    const note = schemas.offline ? schemaSkippedNote(result.config) : undefined;
+    if (note !== undefined) process.stderr.write(note);
     if (failed) return DIFF_EXIT.unreadable;
     return different ? DIFF_EXIT.different : DIFF_EXIT.same;
   } finally {

@@ -14,7 +14,8 @@ import { redactUrl } from '../kong/index.ts';
 import { createTranslator, formatFailure } from '../translate/index.ts';
 import type { Snapshot } from '../translate/index.ts';
 import { loadManifests, selectMeshDoor } from './manifests.ts';
-import { withUsage } from './translate-command.ts';
+import { gatewaySchemas } from './plugin-schemas.ts';
+import { schemaSkippedNote, withUsage } from './translate-command.ts';
 
 const USAGE = `usage: meshdoor sync -f <file|dir> --kong-admin-url <url> [--kong-admin-url <url> ...] [options]
 
@@ -192,7 +193,9 @@ async function runSync(argv: string[]): Promise<number> {
   try {
     const { snapshot, settings } = await translationInput(options, engine);
     const translator = createTranslator();
-    const request = { gateways: commandTargets(options), translate: (exclude: ReadonlySet<string>) => translator.translate(snapshot, { settings, exclude }) };
+    const gateways = commandTargets(options);
+    const schemas = await gatewaySchemas(engine, gateways, snapshot);
+    const request = { gateways, translate: (exclude: ReadonlySet<string>) => translator.translate(snapshot, { settings, exclude, pluginSchemas: schemas.lookup }) };
     let report = await engine.sync(request);
     for (let attempt = 1; ; attempt += 1) {
       const stop = whyStop(report, attempt, values.once === true);
@@ -205,6 +208,8 @@ async function runSync(argv: string[]): Promise<number> {
     }
     process.stdout.write(renderSyncReport(report));
     process.stderr.write(report.applied.failures.map((f) => `${formatFailure(f)}\n`).join(''));
+    const note = schemas.offline ? schemaSkippedNote(report.applied.config) : undefined;
+    if (note !== undefined) process.stderr.write(note);
     return syncExitCode(report);
   } finally {
     engine.close();

@@ -75,7 +75,7 @@ export function renderFailures(failures: readonly TranslationFailure[], location
 export function schemaSkippedNote(config: KongConfig): string | undefined {
   const names = [...new Set((config.plugins ?? []).map((p) => p.name))].sort();
   if (names.length === 0) return undefined;
-  return `meshdoor: plugin schema check skipped (offline, no gateway to ask): the configurations of ${names.join(', ')} were checked for structure only; Kong may still refuse a value\n`;
+  return `meshdoor: plugin schema check skipped (no gateway gave the plugin schemas): the configurations of ${names.join(', ')} were checked for structure only; Kong may still refuse a value\n`;
 }
 
 export interface CommonOptions {

@@ -44,9 +44,12 @@ function instanceNameFor(plugin: ResolvedPlugin, at: PluginAttachment): string |
   return `${plugin.instanceName}-${createHash('sha256').update(ids.join(':')).digest('hex').slice(0, 8)}`;
 }
 
-/** The Kong plugin entity of a resolved plugin at one attachment. */
-export function pluginEntity(plugin: ResolvedPlugin, at: PluginAttachment): KongPluginEntity {
-  const entity: KongPluginEntity = { id: kongPluginId(plugin.name, at), name: plugin.name, config: structuredClone(plugin.config), enabled: plugin.enabled, tags: tagsOf(plugin.ref) };
+/**
+ * The Kong plugin entity of a resolved plugin at one attachment, with its own
+ * copy of the config unless one is given (a deep-frozen one may be shared).
+ */
+export function pluginEntity(plugin: ResolvedPlugin, at: PluginAttachment, config: Record<string, unknown> = structuredClone(plugin.config)): KongPluginEntity {
+  const entity: KongPluginEntity = { id: kongPluginId(plugin.name, at), name: plugin.name, config, enabled: plugin.enabled, tags: tagsOf(plugin.ref) };
   const instanceName = instanceNameFor(plugin, at);
   if (instanceName !== undefined) entity.instance_name = instanceName;
   if (plugin.protocols) entity.protocols = [...plugin.protocols];

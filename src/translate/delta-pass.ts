@@ -2,8 +2,10 @@
 // same settings and lookup tables, nothing excluded (so only Ingresses were
 // added, edited or deleted), updates that pass's result for the Ingresses that
 // changed instead of combining every plan again: at 10k Ingresses each whole
-// combination step costs milliseconds, an update costs what changed. Anything
-// else starts from an empty state. Tests hold it equal to whole passes.
+// combination step costs milliseconds, an update costs what changed. When
+// only plugin objects changed, the Ingresses whose plans read one of them are
+// treated as edited. Anything else starts from an empty state. Tests hold it
+// equal to whole passes.
 import type { V1Ingress } from '@kubernetes/client-node';
 import type { KongCertificate, KongRoute, KongService, KongUpstream, RouterFlavor } from '../model/index.ts';
 import { byName, serviceWithRoutes } from './assemble.ts';
@@ -14,7 +16,7 @@ import { reportLoser, winnerOf } from './conflicts.ts';
 import { FailureCollector } from './failures.ts';
 import { claimantOf, hostsOverlap, NO_OWNERS, OwnershipState, tlsWithinOwnership } from './host-ownership.ts';
 import type { OwnershipUpdate } from './host-ownership-state.ts';
-import { planIncrementally } from './ingress-memo.ts';
+import { isPlanCurrent, planIncrementally } from './ingress-memo.ts';
 import { ConfigPlugins, routePluginEntities, routePluginUses, RoutePluginSet } from './plugin-entities.ts';
 import { pluginExtras } from './plugin-extras.ts';
 import type { PluginExtras } from './plugin-memory.ts';
@@ -39,6 +41,7 @@ type Failure = readonly [ObjectRef, FailureReason, string];
 /** A served Ingress: its plan (none when its annotations are invalid) and current routes. */
 interface Entry {
   ingress: V1Ingress;
+  source: SourceKind<V1Ingress>;
   plan: IngressPlan | undefined;
   failures: readonly Failure[];
   routes: readonly RoutePlan[];
@@ -129,7 +132,15 @@ class DeltaState {
   /** Plugin schema answers this state's plans were checked against: another answer starts a new state. */
   readonly schemas = new Map<string, SchemaAnswer>();
 
-  constructor(readonly ctx: TranslateContext) {
+  /**
+   * The lists plans read besides the plugin objects, as this state found them:
+   * other lists start a new state; other plugin lists only re-plan the
+   * Ingresses that read a plugin object that changed.
+   */
+  readonly baseLists: readonly (readonly object[])[];
+
+  constructor(public ctx: TranslateContext, snapshot: Snapshot) {
+    this.baseLists = baseListsOf(snapshot);
     this.ownership = ctx.settings.hostOwnership === 'Namespace' ? new OwnershipState(ctx.memory.ages) : undefined;
     this.sharedHosts = new SharedHosts(ctx.memory.ages);
   }
@@ -142,7 +153,7 @@ class DeltaState {
     return this.ctx.settings.routerFlavor;
   }
 
-  update(ctx: TranslateContext, snapshot: Snapshot): PassResult {
+  update(ctx: TranslateContext, snapshot: Snapshot, recheck: boolean): PassResult {
     const gone: Entry[] = [];
     const fresh: Entry[] = [];
     for (const source of SOURCE_KINDS) {
@@ -152,6 +163,7 @@ class DeltaState {
       gone.push(...removed.flatMap((obj) => this.forget(obj)));
       fresh.push(...added.filter((obj) => source.isServed(ctx, obj)).map((obj) => this.remember(ctx, source, obj)));
     }
+    if (recheck) this.replanReaders(ctx, gone, fresh);
     const catchAllsBefore = this.catchAlls > 0;
     for (const entry of gone) this.setRoutes(entry, entry.routes, []);
     const owned = this.ownership?.update(ctx.hostOwners ?? NO_OWNERS, gone.flatMap(this.claimantsOf), fresh.flatMap(this.claimantsOf));
@@ -169,6 +181,17 @@ class DeltaState {
     return this.result(ctx, snapshot);
   }
 
+  /** After plugin objects changed: the entries whose plans read one that changed are planned again. */
+  private replanReaders(ctx: TranslateContext, gone: Entry[], fresh: Entry[]): void {
+    const planned = new Set(fresh);
+    // A whole pass in between (exclusions) may have remembered another plan: that entry is stale too.
+    const stale = [...this.entries.values()].filter((entry) => !planned.has(entry) && !isPlanCurrent(ctx, entry.ingress, entry.plan));
+    for (const entry of stale) {
+      gone.push(...this.forget(entry.ingress));
+      fresh.push(this.remember(ctx, entry.source, entry.ingress));
+    }
+  }
+
   private forget(ingress: V1Ingress): Entry[] {
     const entry = this.entries.get(ingress);
     if (!entry) return [];
@@ -180,7 +203,7 @@ class DeltaState {
 
   private remember(ctx: TranslateContext, source: SourceKind<V1Ingress>, ingress: V1Ingress): Entry {
     const failures: Failure[] = [];
-    const entry: Entry = { ingress, plan: planIncrementally(recorder(ctx, failures), source, ingress), failures, routes: [] };
+    const entry: Entry = { ingress, source, plan: planIncrementally(recorder(ctx, failures), source, ingress), failures, routes: [] };
     this.entries.set(ingress, entry);
     if (failures.length > 0) this.failing.add(entry);
     if (entry.plan && ingress.spec?.tls?.length) this.tlsEntries.add(entry);
@@ -406,6 +429,10 @@ class DeltaState {
   }
 }
 
+function baseListsOf(snapshot: Snapshot): readonly (readonly object[])[] {
+  return [snapshot.Service, snapshot.Secret, snapshot.IngressClass, snapshot.EndpointSlice];
+}
+
 function tlsHostNear(ingress: V1Ingress, hosts: ReadonlySet<string>): boolean {
   for (const tls of ingress.spec?.tls ?? []) {
     for (const host of tls.hosts ?? []) for (const near of hosts) if (hostsOverlap(host, near)) return true;
@@ -422,11 +449,15 @@ export class DeltaPasses {
     if (ctx.excluding) throw new Error('DeltaPasses.translate: exclusions need a whole pass');
     let current = this.state;
     const schemasHold = current !== undefined && [...current.schemas].every(([plugin, answer]) => ctx.pluginSchemas(plugin) === answer);
-    if (current?.ctx.settings !== ctx.settings || current.ctx.index !== ctx.index || !schemasHold) {
-      current = new DeltaState(ctx);
+    const base = baseListsOf(snapshot);
+    if (current?.ctx.settings !== ctx.settings || !current.baseLists.every((list, i) => list === base[i]) || !schemasHold) {
+      current = new DeltaState(ctx, snapshot);
       this.state = current;
     }
     const state = current;
+    // Same lists but the plugin objects' (the index is keyed by every list plans read).
+    const recheck = state.ctx.index !== ctx.index;
+    state.ctx = ctx;
     const recording: TranslateContext = {
       ...ctx,
       pluginSchemas: (plugin) => {
@@ -435,6 +466,6 @@ export class DeltaPasses {
         return answer;
       },
     };
-    return state.update(recording, snapshot);
+    return state.update(recording, snapshot, recheck);
   }
 }

@@ -59,6 +59,12 @@ export function planIncrementally<T extends KubeObject>(ctx: TranslateContext, s
   }, source.kind);
 }
 
+/** Whether `plan` is the object's remembered plan and still holds for this pass. */
+export function isPlanCurrent(ctx: TranslateContext, obj: KubeObject, plan: IngressPlan | undefined): boolean {
+  const known = ctx.memory.plans.get(obj);
+  return known !== undefined && known.plan === plan && isCurrent(ctx, known);
+}
+
 function isCurrent(ctx: TranslateContext, entry: Planned): boolean {
   if (entry.settings !== ctx.settings) return false;
   if (!entry.schemas.every(([plugin, answer]) => ctx.pluginSchemas(plugin) === answer)) return false;

@@ -4,6 +4,7 @@
 import { freezeDeep } from '../model/index.ts';
 import type { KongConfig, KongConsumer, KongPlugin, RouterFlavor } from '../model/index.ts';
 import { pluginEntity } from '../plugins/index.ts';
+import type { ResolvedPlugin } from '../plugins/index.ts';
 import type { KongEntities } from './assemble.ts';
 import { compareStrings } from './objects.ts';
 import type { KubeObject } from './objects.ts';
@@ -28,7 +29,18 @@ export function routePluginEntities(memory: Memories, plan: RoutePlan, flavor: R
   if (known?.flavor === flavor) return known.entities;
   const routeId = memory.entities.routeOf(plan, flavor).id;
   const serviceId = memory.entities.backendOf(plan.backend).service.id;
-  const entities = [...(own ?? []).map((p) => pluginEntity(p, { routeId })), ...(ofService ?? []).map((p) => pluginEntity(p, { serviceId }))].map((e) => freezeDeep(e));
+  const configOf = (plugin: ResolvedPlugin): Record<string, unknown> => {
+    let config = memory.plugins.frozenConfigs.get(plugin);
+    if (config === undefined) {
+      config = freezeDeep(structuredClone(plugin.config));
+      memory.plugins.frozenConfigs.set(plugin, config);
+    }
+    return config;
+  };
+  const entities = [
+    ...(own ?? []).map((p) => pluginEntity(p, { routeId }, configOf(p))),
+    ...(ofService ?? []).map((p) => pluginEntity(p, { serviceId }, configOf(p))),
+  ].map((e) => freezeDeep(e));
   memory.plugins.routeEntities.set(plan, { flavor, entities });
   return entities;
 }

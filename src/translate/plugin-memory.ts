@@ -28,6 +28,8 @@ interface ExtrasMemo {
 
 export class PluginMemory {
   readonly routeEntities = new WeakMap<RoutePlan, { flavor: RouterFlavor; entities: readonly KongPlugin[] }>();
+  /** Each resolved plugin's config, deep-frozen: the entities of all its routes share it. */
+  readonly frozenConfigs = new WeakMap<ResolvedPlugin, Readonly<Record<string, unknown>>>();
   /** Per global KongClusterPlugin (by name), its last version that resolved in this process. */
   readonly lastGoodGlobals = new Map<string, ResolvedPlugin>();
   extras: ExtrasMemo | undefined;

@@ -31,7 +31,7 @@ describe('meshdoor translate', () => {
     const { code, stdout, stderr } = await capture(() => runTranslate(['-f', examples]));
     expect(code).to.equal(0);
     // Offline: said once, naming the plugins, and nothing else.
-    expect(stderr).to.equal('meshdoor: plugin schema check skipped (offline, no gateway to ask): the configurations of key-auth, rate-limiting were checked for structure only; Kong may still refuse a value\n');
+    expect(stderr).to.equal('meshdoor: plugin schema check skipped (no gateway gave the plugin schemas): the configurations of key-auth, rate-limiting were checked for structure only; Kong may still refuse a value\n');
     expect(stdout).to.match(/^_format_version: "3.0"\n/);
     const config = parse(stdout) as KongConfig;
     expect(config.services.map((s) => [s.name, s.host, s.port])).to.deep.equal([
