@@ -11,7 +11,7 @@ import { hostKind } from './hosts.ts';
 import type { HostKind } from './hosts.ts';
 import type { IngressPlan, PathClaim } from './plans.ts';
 import { defaultBackendRouteName, kongRouteName } from './naming.ts';
-import { compareStrings, namespacedName } from './objects.ts';
+import { compareStrings } from './objects.ts';
 import { translatePath } from './paths.ts';
 import type { TranslatedPath } from './paths.ts';
 import { DEFAULT_ROUTE_OPTIONS } from './route-annotations.ts';
@@ -37,14 +37,14 @@ function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }
 
-function groupKey(claim: PathClaim): string {
-  return [namespacedName(claim.ingress), claim.ruleHost, claim.backend.kongServiceName].join('\n');
-}
-
+/**
+ * The claims of one Ingress by (rule host, Kong service), in first-claim order.
+ * A plan holds the claims of one Ingress, so the key needs no Ingress name.
+ */
 function groupClaims(claims: readonly PathClaim[]): PathClaim[][] {
   const groups = new Map<string, PathClaim[]>();
   for (const claim of claims) {
-    const key = groupKey(claim);
+    const key = `${claim.ruleHost}\n${claim.backend.kongServiceName}`;
     const group = groups.get(key);
     if (group) group.push(claim);
     else groups.set(key, [claim]);
@@ -67,6 +67,8 @@ function splitByHosts(group: PathClaim[]): { name: string; set: HostSet }[] {
   const first = group[0];
   if (!first) return [];
   const allHosts = first.ruleHost === '' ? [] : [first.ruleHost, ...first.options.hostAliases.filter((a) => a !== first.ruleHost)];
+  // One host or none (nearly every rule): every path kept it, nothing to split.
+  if (allHosts.length <= 1) return [{ name: baseName(first), set: { hosts: allHosts, claims: group } }];
   const hostsOfPath = new Map<string, Set<string>>();
   for (const claim of group) {
     const hosts = hostsOfPath.get(claim.path.conflictKey) ?? new Set<string>();
@@ -88,6 +90,11 @@ function splitByHosts(group: PathClaim[]): { name: string; set: HostSet }[] {
 }
 
 function uniquePaths(claims: readonly PathClaim[]): TranslatedPath[] {
+  const [a, b] = claims;
+  if (claims.length === 1 && a) return [a.path];
+  if (claims.length === 2 && a && b && a.path.conflictKey !== b.path.conflictKey) {
+    return a.path.conflictKey < b.path.conflictKey ? [a.path, b.path] : [b.path, a.path];
+  }
   const byKey = new Map(claims.map((c) => [c.path.conflictKey, c.path]));
   return [...byKey.values()].sort((a, b) => compareStrings(a.conflictKey, b.conflictKey));
 }
