@@ -7,17 +7,18 @@ import { freezeDeep } from '../model/index.ts';
 import type { EntityIds } from './entity-ids.ts';
 import type { BackendPlan, UpstreamPlan } from './backends.ts';
 import { routeExpression, routePriority } from './expressions.ts';
-import { compareStrings } from './objects.ts';
+import { compareStrings, sortSmall } from './objects.ts';
+import type { TranslatedPath } from './paths.ts';
 import type { RoutePlan } from './route-plans.ts';
 import type { ObjectTags } from './tags.ts';
 
 /** Kong `paths`: every path's, sorted and unique (sorted first: no Set per route). */
 function kongPathsOf(plan: RoutePlan): string[] {
   const all: string[] = [];
-  for (const path of plan.paths) for (const kongPath of path.kongPaths) all.push(kongPath);
-  all.sort(compareStrings);
+  for (let p = 0; p < plan.paths.length; p += 1) all.push(...(plan.paths[p] as TranslatedPath).kongPaths);
+  sortSmall(all, compareStrings);
   let kept = 0;
-  for (const kongPath of all) if (kept === 0 || all[kept - 1] !== kongPath) all[kept++] = kongPath;
+  for (let i = 0; i < all.length; i += 1) if (kept === 0 || all[kept - 1] !== all[i]) all[kept++] = all[i] as string;
   all.length = kept;
   return all;
 }

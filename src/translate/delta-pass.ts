@@ -18,6 +18,7 @@ import { planIncrementally } from './ingress-memo.ts';
 import { SOURCE_KINDS } from './sources/index.ts';
 import type { SourceKind } from './sources/index.ts';
 import type { IngressPlan, PathClaim } from './plans.ts';
+import { sortSmall } from './objects.ts';
 import type { KubeObject } from './objects.ts';
 import { planIngressRoutes } from './route-plans.ts';
 import type { RoutePlan } from './route-plans.ts';
@@ -340,7 +341,7 @@ class DeltaState {
         this.services.delete(name);
         continue;
       }
-      const routes = members.flatMap((m) => m.routes).sort(byName);
+      const routes = sortSmall(members.flatMap((m) => m.routes), byName);
       // Every member's backend has the same content; the first route's keeps the service object stable.
       const [first] = routes;
       const owner = members.find((m) => first !== undefined && m.routes.includes(first)) ?? members[0];

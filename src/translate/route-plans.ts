@@ -11,7 +11,7 @@ import { hostKind } from './hosts.ts';
 import type { HostKind } from './hosts.ts';
 import type { IngressPlan, PathClaim } from './plans.ts';
 import { defaultBackendRouteName, kongRouteName } from './naming.ts';
-import { compareStrings } from './objects.ts';
+import { compareStrings, sortSmall } from './objects.ts';
 import { translatePath } from './paths.ts';
 import type { TranslatedPath } from './paths.ts';
 import { DEFAULT_ROUTE_OPTIONS } from './route-annotations.ts';
@@ -92,11 +92,12 @@ function splitByHosts(group: PathClaim[]): { name: string; set: HostSet }[] {
 function uniquePaths(claims: readonly PathClaim[]): TranslatedPath[] {
   const [a, b] = claims;
   if (claims.length === 1 && a) return [a.path];
+  // Two different paths (most rules): no map to drop duplicates.
   if (claims.length === 2 && a && b && a.path.conflictKey !== b.path.conflictKey) {
-    return a.path.conflictKey < b.path.conflictKey ? [a.path, b.path] : [b.path, a.path];
+    return compareStrings(a.path.conflictKey, b.path.conflictKey) < 0 ? [a.path, b.path] : [b.path, a.path];
   }
   const byKey = new Map(claims.map((c) => [c.path.conflictKey, c.path]));
-  return [...byKey.values()].sort((a, b) => compareStrings(a.conflictKey, b.conflictKey));
+  return sortSmall([...byKey.values()], (a, b) => compareStrings(a.conflictKey, b.conflictKey));
 }
 
 function planFor(first: PathClaim, name: string, hosts: string[], paths: TranslatedPath[]): RoutePlan {
