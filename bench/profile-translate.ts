@@ -59,8 +59,11 @@ const samples: string[] = [];
 for (let i = 0; i < runs; i += 1) {
   const { input, settings } = nextInput();
   collectGarbage();
+  // CPU time too (every thread of the process, GC helpers included): on a loaded host it moves less than wall time.
+  const cpuBefore = process.cpuUsage();
   const { ms, allocatedBytes } = measureAllocation(() => translate(input, { settings }));
-  samples.push(`${ms.toFixed(0)} ms/${(allocatedBytes / 2 ** 20).toFixed(0)} MiB`);
+  const cpu = process.cpuUsage(cpuBefore);
+  samples.push(`${ms.toFixed(0)} ms (cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)})/${(allocatedBytes / 2 ** 20).toFixed(0)} MiB`);
 }
 console.log(`translate N=${n} ${mode}: ${samples.join(', ')}`);
 if (alloc) {

@@ -138,6 +138,8 @@ export function serviceWithRoutes(entities: BackendEntities, routes: KongRoute[]
   const { last } = entities;
   if (last?.routes.length === routes.length && last.routes.every((route, i) => route === routes[i])) return last;
   entities.last = freezeDeep({ ...entities.service, routes });
+  // Its fields are the service's: keep them once (the next spread replaces routes).
+  entities.service = entities.last;
   return entities.last;
 }
 

@@ -33,6 +33,8 @@ import type { PassResult } from './whole-pass.ts';
 
 type Failure = readonly [ObjectRef, FailureReason, string];
 
+const NO_HOSTS: ReadonlySet<string> = new Set();
+
 /** A served Ingress: its plan (none when its annotations are invalid) and current routes. */
 interface Entry {
   ingress: V1Ingress;
@@ -265,7 +267,7 @@ class DeltaState {
   /** Moves a contributor's routes between Kong services, counting the objects they use. */
   private setRoutes(who: Contributor, before: readonly RoutePlan[], after: readonly RoutePlan[]): void {
     if (before === after) return;
-    if (who !== 'default backend') this.sharedHosts.serve(who.ingress, servedHosts(before), servedHosts(after));
+    if (who !== 'default backend') this.sharedHosts.serve(who.ingress, before.length === 0 ? NO_HOSTS : servedHosts(before), servedHosts(after));
     const shares = byService(this.ctx.memory.entities, after, this.flavor);
     for (const route of before) {
       const name = route.backend.kongServiceName;
@@ -283,7 +285,7 @@ class DeltaState {
     if (who !== 'default backend') this.catchAlls += after.filter(isCatchAll).length - before.filter(isCatchAll).length;
     for (const route of after) this.countRoute(route, 1);
     // Released after every addition, so an object that stays never counts zero.
-    this.pendingReleases.push(() => { for (const route of before) this.countRoute(route, -1); });
+    if (before.length > 0) this.pendingReleases.push(() => { for (const route of before) this.countRoute(route, -1); });
   }
 
   private countRoute(route: RoutePlan, delta: 1 | -1): void {

@@ -60,6 +60,8 @@ export function planIncrementally<T extends KubeObject>(ctx: TranslateContext, s
 function isCurrent(ctx: TranslateContext, entry: Planned): boolean {
   if (entry.settings !== ctx.settings) return false;
   if (entry.index.deref() === ctx.index && !entry.excluding && !ctx.excluding) return true;
+  // Planned with nothing excluded, it recorded no exclusion checks: plan again.
+  if (ctx.excluding && !entry.excluding) return false;
   return entry.reads.every((read) => readsTheSame(ctx, read));
 }
 
@@ -132,6 +134,8 @@ class RecordingContext implements TranslateContext {
   }
 
   isExcluded(kind: ObjectKind, obj: KubeObject): boolean {
+    // Nothing excluded (nearly every pass): nothing to record, see isCurrent.
+    if (!this.ctx.excluding) return false;
     const value = this.ctx.isExcluded(kind, obj);
     this.entry.reads.push({ excluded: kind, obj, value });
     return value;
