@@ -14,13 +14,16 @@ import type { ObjectTags } from './tags.ts';
 
 /** Kong `paths`: every path's, sorted and unique (sorted first: no Set per route). */
 function kongPathsOf(plan: RoutePlan): string[] {
+  const [only] = plan.paths;
+  // One path (most routes): its Kong paths are sorted and unique already.
+  if (plan.paths.length === 1 && only) return [...only.kongPaths];
   const all: string[] = [];
   for (let p = 0; p < plan.paths.length; p += 1) all.push(...(plan.paths[p] as TranslatedPath).kongPaths);
   sortSmall(all, compareStrings);
   let kept = 0;
   for (let i = 0; i < all.length; i += 1) if (kept === 0 || all[kept - 1] !== all[i]) all[kept++] = all[i] as string;
-  all.length = kept;
-  return all;
+  // An exact copy: the array grown by push would keep its spare slots for the route's life.
+  return all.slice(0, kept);
 }
 
 /** Adds the match fields in the order Kong's schema lists them (byte-stable output). */
@@ -137,7 +140,8 @@ export class KongEntities {
 export function serviceWithRoutes(entities: BackendEntities, routes: KongRoute[]): KongService {
   const { last } = entities;
   if (last?.routes.length === routes.length && last.routes.every((route, i) => route === routes[i])) return last;
-  entities.last = freezeDeep({ ...entities.service, routes });
+  // An exact copy: the caller's list was grown by push, with spare slots.
+  entities.last = freezeDeep({ ...entities.service, routes: routes.slice() });
   // Its fields are the service's: keep them once (the next spread replaces routes).
   entities.service = entities.last;
   return entities.last;

@@ -52,6 +52,8 @@ export function planIncrementally<T extends KubeObject>(ctx: TranslateContext, s
   // An unexpected error becomes a failure of this object, and nothing is remembered.
   return guarded(ctx, obj, () => {
     entry.plan = source.plan(recordingContext(ctx, entry), obj);
+    // Kept for the object's life: exact copies, without the spare slots push left.
+    entry.reads = entry.reads.slice();
     planned.set(obj, entry);
     return entry.plan;
   }, source.kind);

@@ -150,7 +150,8 @@ function splitExpressions(name: string, set: HostSet): RoutePlan[] {
 
 function planRoutes(claims: readonly PathClaim[], flavor: RouterFlavor): RoutePlan[] {
   const split = flavor === 'expressions' ? splitExpressions : splitTraditional;
-  return groupClaims(claims).flatMap(splitByHosts).flatMap(({ name, set }) => split(name, set));
+  // slice: an exact-length copy of what flatMap grew (kept while the plan lives).
+  return groupClaims(claims).flatMap(splitByHosts).flatMap(({ name, set }) => split(name, set)).slice();
 }
 
 /**

@@ -38,12 +38,9 @@ const KIND_TAGS: ReadonlyMap<TaggedKind, string> = new Map(TRANSLATED_KINDS.map(
 // ownership tag sorts after every k8s- tag.
 function buildTags(kind: TaggedKind, obj: KubeObject): string[] {
   const meta = obj.metadata ?? {};
-  const tags = [
-    KIND_TAGS.get(kind) ?? `k8s-kind:${kind}`,
-    `k8s-name:${meta.name ?? ''}`,
-    `k8s-namespace:${meta.namespace ?? ''}`,
-  ];
-  if (meta.uid) tags.push(`k8s-uid:${meta.uid}`);
-  tags.push(OWNERSHIP_TAG);
-  return tags;
+  const kindTag = KIND_TAGS.get(kind) ?? `k8s-kind:${kind}`;
+  const name = `k8s-name:${meta.name ?? ''}`;
+  const namespace = `k8s-namespace:${meta.namespace ?? ''}`;
+  // Literals of the exact length: an array grown by push keeps spare slots for life.
+  return meta.uid ? [kindTag, name, namespace, `k8s-uid:${meta.uid}`, OWNERSHIP_TAG] : [kindTag, name, namespace, OWNERSHIP_TAG];
 }

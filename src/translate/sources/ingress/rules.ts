@@ -104,5 +104,6 @@ export function planIngress(ctx: TranslateContext, ingress: V1Ingress): IngressP
   if (!options) return undefined;
   const resolved: ResolvedBackends = [];
   const claims = (ingress.spec?.rules ?? []).flatMap((_rule, ruleIndex) => claimRule(ctx, { ingress, options, ruleIndex, resolved }));
-  return { ingress, options, claims: [...claims, ...aliasClaims(claims, options.hostAliases)] };
+  // concat: an exact-length array (the plan is kept while the Ingress lives).
+  return { ingress, options, claims: claims.concat(aliasClaims(claims, options.hostAliases)) };
 }
