@@ -37,6 +37,9 @@ interface Planned {
   plan: IngressPlan | undefined;
 }
 
+/** Shared by every plan that reported nothing (most): never added to. */
+const NO_FAILURES: Planned['failures'] = Object.freeze([]) as unknown as Planned['failures'];
+
 /** A translator's remembered plans, by source object. */
 export type PlanMemo = WeakMap<KubeObject, Planned>;
 
@@ -48,12 +51,13 @@ export function planIncrementally<T extends KubeObject>(ctx: TranslateContext, s
     for (const [ref, reason, message] of known.failures) ctx.failures.add(ref, reason, message);
     return known.plan;
   }
-  const entry: Planned = { settings: ctx.settings, index: new WeakRef(ctx.index), excluding: ctx.excluding, reads: [], failures: [], plan: undefined };
+  const entry: Planned = { settings: ctx.settings, index: ctx.memory.indexes.weakRefOf(ctx.index), excluding: ctx.excluding, reads: [], failures: [], plan: undefined };
   // An unexpected error becomes a failure of this object, and nothing is remembered.
   return guarded(ctx, obj, () => {
     entry.plan = source.plan(recordingContext(ctx, entry), obj);
     // Kept for the object's life: exact copies, without the spare slots push left.
     entry.reads = entry.reads.slice();
+    if (entry.failures.length === 0) entry.failures = NO_FAILURES;
     planned.set(obj, entry);
     return entry.plan;
   }, source.kind);
