@@ -53,8 +53,30 @@ interface Labels {
   tags: ObjectTags;
 }
 
-// Built field by field, no spreads: a 10k-Ingress pass makes these by the ten thousand.
-function toKongRoute(plan: RoutePlan, flavor: RouterFlavor, { ids, tags }: Labels): KongRoute {
+// No spreads: a 10k-Ingress pass makes these by the ten thousand.
+function toKongRoute(plan: RoutePlan, flavor: RouterFlavor, labels: Labels): KongRoute {
+  const { options } = plan;
+  if (flavor === 'expressions' || plan.hosts.length === 0 || options.methods || options.headers || options.snis) return routeFieldByField(plan, flavor, labels);
+  // The common shape as one literal: its fields sit in the object itself, not
+  // in a property array grown (and copied) field by field.
+  return {
+    id: labels.ids.entity('routes', plan.name),
+    name: plan.name,
+    protocols: [...options.protocols],
+    hosts: [...plan.hosts],
+    paths: kongPathsOf(plan),
+    strip_path: options.stripPath,
+    preserve_host: options.preserveHost,
+    regex_priority: regexPriority(plan, flavor),
+    path_handling: options.pathHandling,
+    https_redirect_status_code: options.httpsRedirectStatusCode,
+    request_buffering: options.requestBuffering,
+    response_buffering: options.responseBuffering,
+    tags: labels.tags.of('Ingress', plan.ingress),
+  };
+}
+
+function routeFieldByField(plan: RoutePlan, flavor: RouterFlavor, { ids, tags }: Labels): KongRoute {
   const { options } = plan;
   const route = { id: ids.entity('routes', plan.name), name: plan.name, protocols: [...options.protocols] } as KongRoute;
   addMatchFields(route, plan, flavor);
