@@ -3,8 +3,9 @@
 //   node --import tsx bench/profile-summary.ts prof/<file>.cpuprofile
 //   node --import tsx bench/profile-translate.ts 10000 1 cold --alloc   # who allocates, garbage included
 // mode: cold (copies of every object and new settings each run, as the
-// translate workload's "cold" row), replanned (same objects, new settings) or
-// same (the same snapshot and settings object: the unchanged pass).
+// translate workload's "cold" row), fresh (copies and a new translator: its
+// "new translator" row), replanned (same objects, new settings) or same (the
+// same snapshot and settings object: the unchanged pass).
 // With --alloc the last run is sampled by V8's heap profiler, objects the GC
 // collected included, and the functions that allocated most are printed (for
 // file:line figures, compile first: `compileEntry` in compile.ts).
@@ -27,11 +28,15 @@ const n = Number(args[0] ?? 10000);
 const runs = Number(args[1] ?? 10);
 const mode = args[2] ?? 'cold';
 const { snapshot } = generateCluster({ n });
-const { translate } = createTranslator();
+const kept = createTranslator();
 const sameSettings = { ...DEFAULT_SETTINGS };
 
-function nextInput(): { input: typeof snapshot; settings: typeof DEFAULT_SETTINGS } {
-  return { input: mode === 'cold' ? structuredClone(snapshot) : snapshot, settings: mode === 'same' ? sameSettings : { ...DEFAULT_SETTINGS } };
+function nextInput(): { input: typeof snapshot; settings: typeof DEFAULT_SETTINGS; translate: typeof kept.translate } {
+  return {
+    input: mode === 'cold' || mode === 'fresh' ? structuredClone(snapshot) : snapshot,
+    settings: mode === 'same' ? sameSettings : { ...DEFAULT_SETTINGS },
+    translate: mode === 'fresh' ? createTranslator().translate : kept.translate,
+  };
 }
 
 function frameName(node: SampledNode): string {
@@ -57,7 +62,7 @@ function printAllocations(head: SampledNode): void {
 
 const samples: string[] = [];
 for (let i = 0; i < runs; i += 1) {
-  const { input, settings } = nextInput();
+  const { input, settings, translate } = nextInput();
   collectGarbage();
   // CPU time too (every thread of the process, GC helpers included): on a loaded host it moves less than wall time.
   const cpuBefore = process.cpuUsage();
@@ -67,7 +72,7 @@ for (let i = 0; i < runs; i += 1) {
 }
 console.log(`translate N=${n} ${mode}: ${samples.join(', ')}`);
 if (alloc) {
-  const { input, settings } = nextInput();
+  const { input, settings, translate } = nextInput();
   const session = new Session();
   session.connect();
   await session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
