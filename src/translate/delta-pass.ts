@@ -59,6 +59,7 @@ function recorder(ctx: TranslateContext, into: Failure[]): TranslateContext {
 
 /** What left and joined a list, by identity; a list edited in place compares slot by slot. */
 export function listChanges<T>(before: readonly T[], after: readonly T[]): { removed: T[]; added: T[] } {
+  if (before.length === 0) return { removed: [], added: [...after] };
   if (before.length === after.length) {
     const removed: T[] = [];
     const added: T[] = [];
