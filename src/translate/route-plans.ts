@@ -42,6 +42,9 @@ function shortHash(text: string): string {
  * A plan holds the claims of one Ingress, so the key needs no Ingress name.
  */
 function groupClaims(claims: readonly PathClaim[]): PathClaim[][] {
+  const [first] = claims;
+  // One rule host and one Kong service (nearly every Ingress): one group, no keys built.
+  if (first && claims.every((c) => c.ruleHost === first.ruleHost && c.backend.kongServiceName === first.backend.kongServiceName)) return [[...claims]];
   const groups = new Map<string, PathClaim[]>();
   for (const claim of claims) {
     const key = `${claim.ruleHost}\n${claim.backend.kongServiceName}`;

@@ -82,7 +82,7 @@ function claimRule(ctx: TranslateContext, input: RuleInput): PathClaim[] {
 }
 
 function conflictKeyOf(host: string, path: TranslatedPath): string {
-  return `${host}\n${path.conflictKey}`;
+  return [host, path.conflictKey].join('\n');
 }
 
 /**
