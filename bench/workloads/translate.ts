@@ -33,7 +33,7 @@ async function measureSize(ctx: WorkloadContext, n: number): Promise<ResultRow[]
   const target = TIME_TARGET[n];
   const translator = createTranslator();
   // Cold: copies of every object and new settings, so nothing remembered per object applies;
-  // the translator's ids and regex verdicts (by name and pattern) are warm.
+  // the translator's ids, regex verdicts and translated paths (by name, pattern and path as written) are warm.
   const cold = await measureWholePass(ctx, n, () => ({ translator, snapshot: structuredClone(snapshot), options: { settings: { ...DEFAULT_SETTINGS } } }));
   // A new translator on copies: nothing remembered at all, as at the controller's start.
   const fresh = await measureWholePass(ctx, n, () => ({ translator: createTranslator(), snapshot: structuredClone(snapshot), options: { settings: { ...DEFAULT_SETTINGS } } }));
@@ -47,7 +47,7 @@ async function measureSize(ctx: WorkloadContext, n: number): Promise<ResultRow[]
   return [
     row({ workload: 'translate', n, metric: 'time, cold', unit: 'ms', summary: summarize(cold.map((s) => s.ms)), ...(target ? { target: { op: '<=', value: target } } : {}), note: 'copies of every object, new settings: nothing remembered (cold start)' }),
     row({ workload: 'translate', n, metric: 'allocated, cold', unit: 'MiB', summary: summarize(cold.map((s) => s.allocatedBytes / MIB)) }),
-    row({ workload: 'translate', n, metric: 'time, new translator', unit: 'ms', summary: summarize(fresh.map((s) => s.ms)), note: 'copies of every object, a new translator: nothing remembered, ids and regex verdicts included' }),
+    row({ workload: 'translate', n, metric: 'time, new translator', unit: 'ms', summary: summarize(fresh.map((s) => s.ms)), note: 'copies of every object, a new translator: nothing remembered, ids, regex verdicts and translated paths included' }),
     row({ workload: 'translate', n, metric: 'time, re-planned', unit: 'ms', summary: summarize(replanned.map((s) => s.ms)), note: 'same objects, new settings: every Ingress planned again, per-object caches warm' }),
     row({ workload: 'translate', n, metric: 'time, unchanged', unit: 'ms', summary: summarize(unchanged.map((s) => s.ms)), note: 'the same snapshot again: the previous pass is the answer' }),
   ];

@@ -1,6 +1,6 @@
 // Deterministic entity ids, computed the way Kong's declarative loader does:
 // id = uuid5(uuid5(NAMESPACE, "<entity table>"), key). See docs/kong-ids.md.
-import { v5 as uuidv5 } from 'uuid';
+import { parse as uuidParse, v5 as uuidv5 } from 'uuid';
 import type { KongEntityType } from './kong-entity-kinds.ts';
 
 const KONG_DECLARATIVE_NAMESPACE = 'fd02801f-0957-4a15-a55a-c8d9606f30b5';
@@ -14,9 +14,10 @@ const TABLES: Readonly<Record<KongEntityTable, true>> = {
   consumers: true, keyauth_credentials: true, basicauth_credentials: true, hmacauth_credentials: true, jwt_secrets: true, acls: true,
 };
 
+// As bytes: uuid parses a namespace given as a string twice per id.
 const TABLE_NAMESPACES = Object.freeze(Object.fromEntries(
-  Object.keys(TABLES).map((table) => [table, uuidv5(table, KONG_DECLARATIVE_NAMESPACE)]),
-)) as Readonly<Record<KongEntityTable, string>>;
+  Object.keys(TABLES).map((table) => [table, uuidParse(uuidv5(table, KONG_DECLARATIVE_NAMESPACE))]),
+)) as Readonly<Record<KongEntityTable, Uint8Array>>;
 
 /** The id Kong itself would give an entity whose unique key is `key`. */
 export function kongEntityId(table: KongEntityTable, key: string): string {

@@ -7,20 +7,38 @@ import { freezeDeep } from '../model/index.ts';
 import type { EntityIds } from './entity-ids.ts';
 import type { BackendPlan, UpstreamPlan } from './backends.ts';
 import { routeExpression, routePriority } from './expressions.ts';
-import { compareStrings, sortedStrings } from './objects.ts';
+import { compareStrings, sortSmall } from './objects.ts';
+import type { TranslatedPath } from './paths.ts';
 import type { RoutePlan } from './route-plans.ts';
 import type { ObjectTags } from './tags.ts';
 
-function matchFields(plan: RoutePlan, flavor: RouterFlavor): Partial<KongRoute> {
-  if (flavor === 'expressions') return { expression: routeExpression(plan), priority: routePriority(plan) };
+/** Kong `paths`: every path's, sorted and unique (sorted first: no Set per route). */
+function kongPathsOf(plan: RoutePlan): string[] {
+  const [only] = plan.paths;
+  // One path (most routes): its Kong paths are sorted and unique already.
+  if (plan.paths.length === 1 && only) return [...only.kongPaths];
+  const all: string[] = [];
+  for (let p = 0; p < plan.paths.length; p += 1) all.push(...(plan.paths[p] as TranslatedPath).kongPaths);
+  sortSmall(all, compareStrings);
+  let kept = 0;
+  for (let i = 0; i < all.length; i += 1) if (kept === 0 || all[kept - 1] !== all[i]) all[kept++] = all[i] as string;
+  // An exact copy: the array grown by push would keep its spare slots for the route's life.
+  return all.slice(0, kept);
+}
+
+/** Adds the match fields in the order Kong's schema lists them (byte-stable output). */
+function addMatchFields(route: KongRoute, plan: RoutePlan, flavor: RouterFlavor): void {
+  if (flavor === 'expressions') {
+    route.expression = routeExpression(plan);
+    route.priority = routePriority(plan);
+    return;
+  }
   const { methods, headers, snis } = plan.options;
-  return {
-    ...(plan.hosts.length > 0 ? { hosts: [...plan.hosts] } : {}),
-    paths: sortedStrings(plan.paths.flatMap((p) => p.kongPaths)),
-    ...(methods ? { methods: [...methods] } : {}),
-    ...(headers ? { headers: structuredClone(headers) } : {}),
-    ...(snis ? { snis: [...snis] } : {}),
-  };
+  if (plan.hosts.length > 0) route.hosts = [...plan.hosts];
+  route.paths = kongPathsOf(plan);
+  if (methods) route.methods = [...methods];
+  if (headers) route.headers = structuredClone(headers);
+  if (snis) route.snis = [...snis];
 }
 
 function regexPriority(plan: RoutePlan, flavor: RouterFlavor): number {
@@ -35,13 +53,18 @@ interface Labels {
   tags: ObjectTags;
 }
 
-function toKongRoute(plan: RoutePlan, flavor: RouterFlavor, { ids, tags }: Labels): KongRoute {
+// No spreads: a 10k-Ingress pass makes these by the ten thousand.
+function toKongRoute(plan: RoutePlan, flavor: RouterFlavor, labels: Labels): KongRoute {
   const { options } = plan;
+  if (flavor === 'expressions' || plan.hosts.length === 0 || options.methods || options.headers || options.snis) return routeFieldByField(plan, flavor, labels);
+  // The common shape as one literal: its fields sit in the object itself, not
+  // in a property array grown (and copied) field by field.
   return {
-    id: ids.entity('routes', plan.name),
+    id: labels.ids.entity('routes', plan.name),
     name: plan.name,
     protocols: [...options.protocols],
-    ...matchFields(plan, flavor),
+    hosts: [...plan.hosts],
+    paths: kongPathsOf(plan),
     strip_path: options.stripPath,
     preserve_host: options.preserveHost,
     regex_priority: regexPriority(plan, flavor),
@@ -49,25 +72,41 @@ function toKongRoute(plan: RoutePlan, flavor: RouterFlavor, { ids, tags }: Label
     https_redirect_status_code: options.httpsRedirectStatusCode,
     request_buffering: options.requestBuffering,
     response_buffering: options.responseBuffering,
-    tags: tags.of('Ingress', plan.ingress),
+    tags: labels.tags.of('Ingress', plan.ingress),
   };
+}
+
+function routeFieldByField(plan: RoutePlan, flavor: RouterFlavor, { ids, tags }: Labels): KongRoute {
+  const { options } = plan;
+  const route = { id: ids.entity('routes', plan.name), name: plan.name, protocols: [...options.protocols] } as KongRoute;
+  addMatchFields(route, plan, flavor);
+  route.strip_path = options.stripPath;
+  route.preserve_host = options.preserveHost;
+  route.regex_priority = regexPriority(plan, flavor);
+  route.path_handling = options.pathHandling;
+  route.https_redirect_status_code = options.httpsRedirectStatusCode;
+  route.request_buffering = options.requestBuffering;
+  route.response_buffering = options.responseBuffering;
+  route.tags = tags.of('Ingress', plan.ingress);
+  return route;
 }
 
 function toKongService(backend: BackendPlan, { ids, tags }: Labels): Omit<KongService, 'routes'> {
   const { options } = backend;
-  return {
+  const service = {
     id: ids.entity('services', backend.kongServiceName),
     name: backend.kongServiceName,
     protocol: options.protocol,
     host: backend.host,
     port: backend.port,
-    ...(options.path === undefined ? {} : { path: options.path }),
-    retries: options.retries,
-    connect_timeout: options.connectTimeout,
-    read_timeout: options.readTimeout,
-    write_timeout: options.writeTimeout,
-    tags: tags.of('Service', backend.service),
-  };
+  } as Omit<KongService, 'routes'>;
+  if (options.path !== undefined) service.path = options.path;
+  service.retries = options.retries;
+  service.connect_timeout = options.connectTimeout;
+  service.read_timeout = options.readTimeout;
+  service.write_timeout = options.writeTimeout;
+  service.tags = tags.of('Service', backend.service);
+  return service;
 }
 
 function toKongUpstream(upstream: UpstreamPlan, service: V1Service, labels: Labels): KongUpstream {
@@ -123,7 +162,10 @@ export class KongEntities {
 export function serviceWithRoutes(entities: BackendEntities, routes: KongRoute[]): KongService {
   const { last } = entities;
   if (last?.routes.length === routes.length && last.routes.every((route, i) => route === routes[i])) return last;
-  entities.last = freezeDeep({ ...entities.service, routes });
+  // An exact copy: the caller's list was grown by push, with spare slots.
+  entities.last = freezeDeep({ ...entities.service, routes: routes.slice() });
+  // Its fields are the service's: keep them once (the next spread replaces routes).
+  entities.service = entities.last;
   return entities.last;
 }
 

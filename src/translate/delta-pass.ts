@@ -24,6 +24,7 @@ import type { SchemaAnswer } from '../plugins/index.ts';
 import { SOURCE_KINDS } from './sources/index.ts';
 import type { SourceKind } from './sources/index.ts';
 import type { IngressPlan, PathClaim } from './plans.ts';
+import { sortSmall } from './objects.ts';
 import type { KubeObject } from './objects.ts';
 import { planIngressRoutes } from './route-plans.ts';
 import type { RoutePlan } from './route-plans.ts';
@@ -37,6 +38,8 @@ import { configuredFrom, defaultBackendRoute, hostReport, isCatchAll } from './w
 import type { PassResult } from './whole-pass.ts';
 
 type Failure = readonly [ObjectRef, FailureReason, string];
+
+const NO_HOSTS: ReadonlySet<string> = new Set();
 
 /** A served Ingress: its plan (none when its annotations are invalid) and current routes. */
 interface Entry {
@@ -63,6 +66,7 @@ function recorder(ctx: TranslateContext, into: Failure[]): TranslateContext {
 
 /** What left and joined a list, by identity; a list edited in place compares slot by slot. */
 export function listChanges<T>(before: readonly T[], after: readonly T[]): { removed: T[]; added: T[] } {
+  if (before.length === 0) return { removed: [], added: [...after] };
   if (before.length === after.length) {
     const removed: T[] = [];
     const added: T[] = [];
@@ -297,7 +301,7 @@ class DeltaState {
   /** Moves a contributor's routes between Kong services, counting the objects they use. */
   private setRoutes(who: Contributor, before: readonly RoutePlan[], after: readonly RoutePlan[]): void {
     if (before === after) return;
-    if (who !== 'default backend') this.sharedHosts.serve(who.ingress, servedHosts(before), servedHosts(after));
+    if (who !== 'default backend') this.sharedHosts.serve(who.ingress, before.length === 0 ? NO_HOSTS : servedHosts(before), servedHosts(after));
     const shares = byService(this.ctx.memory.entities, after, this.flavor);
     for (const route of before) {
       const name = route.backend.kongServiceName;
@@ -316,6 +320,7 @@ class DeltaState {
     for (const route of after) this.countRoute(route, 1);
     for (const route of after) this.routePlugins.add(routePluginEntities(this.ctx.memory, route, this.flavor));
     // Released after every addition, so an object that stays never counts zero.
+    if (before.length === 0) return;
     this.pendingReleases.push(() => {
       for (const route of before) this.countRoute(route, -1);
       for (const route of before) this.routePlugins.remove(routePluginEntities(this.ctx.memory, route, this.flavor));
@@ -378,7 +383,7 @@ class DeltaState {
         this.services.delete(name);
         continue;
       }
-      const routes = members.flatMap((m) => m.routes).sort(byName);
+      const routes = sortSmall(members.flatMap((m) => m.routes), byName);
       // Every member's backend has the same content; the first route's keeps the service object stable.
       const [first] = routes;
       const owner = members.find((m) => first !== undefined && m.routes.includes(first)) ?? members[0];

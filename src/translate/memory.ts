@@ -12,6 +12,7 @@ import type { Claimants } from './host-ownership.ts';
 import type { PlanMemo } from './ingress-memo.ts';
 import { PluginMemory } from './plugin-memory.ts';
 import { KeyedRefs, ObjectAges } from './objects.ts';
+import { TranslatedPaths } from './paths.ts';
 import type { RoutesOfPlans } from './route-plans.ts';
 import { SnapshotIndexer } from './snapshot-index.ts';
 import { ObjectTags } from './tags.ts';
@@ -20,6 +21,8 @@ import { TlsMemory } from './tls.ts';
 export interface TranslatorMemory {
   /** Kong's verdicts on route regexes. */
   readonly regex: KongRegexRules;
+  /** Ingress paths translated, by path as written (paths.ts). */
+  readonly paths: TranslatedPaths;
   /** Lookup tables per watched list, and indexes per set of lists. */
   readonly indexes: SnapshotIndexer;
   /** Each Ingress's plan and what its planning read (ingress-memo.ts). */
@@ -45,8 +48,10 @@ export interface TranslatorMemory {
 export function createTranslatorMemory(): TranslatorMemory {
   const ids = new EntityIds();
   const tags = new ObjectTags();
+  const regex = createKongRegexRules();
   return {
-    regex: createKongRegexRules(),
+    regex,
+    paths: new TranslatedPaths(regex.checkRouteRegex),
     indexes: new SnapshotIndexer(),
     plans: new WeakMap(),
     routesOfPlan: new WeakMap(),

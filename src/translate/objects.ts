@@ -104,6 +104,21 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
+/**
+ * Sorts in place, as Array.prototype.sort (stable), without the work array
+ * it allocates: most lists sorted per route or service hold one or two items.
+ */
+export function sortSmall<T>(items: T[], compare: (a: T, b: T) => number): T[] {
+  if (items.length > 16) return items.sort(compare);
+  for (let i = 1; i < items.length; i += 1) {
+    const item = items[i] as T;
+    let j = i - 1;
+    for (; j >= 0 && compare(items[j] as T, item) > 0; j -= 1) items[j + 1] = items[j] as T;
+    items[j + 1] = item;
+  }
+  return items;
+}
+
 export function sortedStrings(values: Iterable<string>): string[] {
   return [...new Set(values)].sort(compareStrings);
 }

@@ -5,6 +5,7 @@
 // checked by Kong's own rules, because that is what Kong accepts and matches.
 import { checkRouteRegex, decodePathEscapes, lexRegex } from '../kong/index.ts';
 import type { RegexToken, RegexVerdict } from '../kong/index.ts';
+import { freezeDeep } from '../model/index.ts';
 
 /** Kong's verdict on a route regex: a translator passes its remembering one. */
 export type RouteRegexCheck = (re: string) => RegexVerdict;
@@ -190,4 +191,48 @@ export function translatePath(
   const checked = kongLiteralPath(path);
   if ('error' in checked) return checked;
   return pathType === 'Exact' ? translateExact(checked.literal) : translatePrefix(checked.literal);
+}
+
+type PathResult = TranslatedPath | { error: string };
+
+const DEFAULT_MARKER_SCOPE = `ImplementationSpecific ${DEFAULT_REGEX_PREFIX}`;
+
+/** Translations kept per generation (as EntityIds: in-use entries are copied forward). */
+const PATH_GENERATION_SIZE = 50_000;
+
+/**
+ * A translator's translated paths, by pathType, regex marker and path as
+ * written: the same few paths (`/`, `/api`) recur across Ingresses, and a
+ * translation is pure, so equal inputs share one (never mutated) result.
+ */
+export class TranslatedPaths {
+  private current = new Map<string, Map<string, PathResult>>();
+  private previous = new Map<string, Map<string, PathResult>>();
+  private currentSize = 0;
+
+  constructor(private readonly check: RouteRegexCheck) {}
+
+  translate(rawPath: string | undefined, rawType: string | undefined, regexPrefix: string): PathResult {
+    // A missing pathType is ImplementationSpecific, which is the only type reading the marker.
+    const scope = rawType !== undefined && rawType !== 'ImplementationSpecific' ? rawType
+      : regexPrefix === DEFAULT_REGEX_PREFIX ? DEFAULT_MARKER_SCOPE : `ImplementationSpecific ${regexPrefix}`;
+    const path = rawPath ?? '';
+    let result = this.current.get(scope)?.get(path);
+    if (result !== undefined) return result;
+    // Frozen: claims of many Ingresses share it.
+    result = this.previous.get(scope)?.get(path) ?? freezeDeep(translatePath(rawPath, rawType, regexPrefix, this.check));
+    if (this.currentSize >= PATH_GENERATION_SIZE) {
+      this.previous = this.current;
+      this.current = new Map();
+      this.currentSize = 0;
+    }
+    let ofScope = this.current.get(scope);
+    if (ofScope === undefined) {
+      ofScope = new Map();
+      this.current.set(scope, ofScope);
+    }
+    ofScope.set(path, result);
+    this.currentSize += 1;
+    return result;
+  }
 }

@@ -185,7 +185,14 @@ function checkCombinations(options: RouteOptions, annotations: Annotations): voi
 
 /** The route options an Ingress's annotations ask for, or why they are invalid. */
 export function readRouteAnnotations(annotations: Annotations = {}, flavor: RouterFlavor = 'traditional_compatible'): RouteOptions | InvalidAnnotationError {
+  if (!readsAny(annotations)) return UNANNOTATED_OPTIONS;
   return parsedOrError(() => parseRouteAnnotations(annotations, flavor));
+}
+
+/** Whether any annotation is one this file reads (most Ingresses carry none). */
+function readsAny(annotations: Annotations): boolean {
+  for (const name in annotations) if (name.startsWith(K) || name === FORCE_SSL) return true;
+  return false;
 }
 
 function parseRouteAnnotations(annotations: Annotations, flavor: RouterFlavor): RouteOptions {
@@ -199,3 +206,9 @@ function parseRouteAnnotations(annotations: Annotations, flavor: RouterFlavor): 
   checkCombinations(options, annotations);
   return options;
 }
+
+/**
+ * The options of an Ingress without route annotations, whatever the router
+ * flavor: one frozen object shared by all of them, not one per Ingress.
+ */
+const UNANNOTATED_OPTIONS: Readonly<RouteOptions> = Object.freeze(parseRouteAnnotations({}, 'traditional_compatible'));

@@ -11,7 +11,7 @@ import { hostKind } from './hosts.ts';
 import type { HostKind } from './hosts.ts';
 import type { IngressPlan, PathClaim } from './plans.ts';
 import { defaultBackendRouteName, kongRouteName } from './naming.ts';
-import { compareStrings, namespacedName } from './objects.ts';
+import { compareStrings, sortSmall } from './objects.ts';
 import { translatePath } from './paths.ts';
 import type { TranslatedPath } from './paths.ts';
 import { DEFAULT_ROUTE_OPTIONS } from './route-annotations.ts';
@@ -37,14 +37,17 @@ function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }
 
-function groupKey(claim: PathClaim): string {
-  return [namespacedName(claim.ingress), claim.ruleHost, claim.backend.kongServiceName].join('\n');
-}
-
+/**
+ * The claims of one Ingress by (rule host, Kong service), in first-claim order.
+ * A plan holds the claims of one Ingress, so the key needs no Ingress name.
+ */
 function groupClaims(claims: readonly PathClaim[]): PathClaim[][] {
+  const [first] = claims;
+  // One rule host and one Kong service (nearly every Ingress): one group, no keys built.
+  if (first && claims.every((c) => c.ruleHost === first.ruleHost && c.backend.kongServiceName === first.backend.kongServiceName)) return [[...claims]];
   const groups = new Map<string, PathClaim[]>();
   for (const claim of claims) {
-    const key = groupKey(claim);
+    const key = `${claim.ruleHost}\n${claim.backend.kongServiceName}`;
     const group = groups.get(key);
     if (group) group.push(claim);
     else groups.set(key, [claim]);
@@ -67,6 +70,8 @@ function splitByHosts(group: PathClaim[]): { name: string; set: HostSet }[] {
   const first = group[0];
   if (!first) return [];
   const allHosts = first.ruleHost === '' ? [] : [first.ruleHost, ...first.options.hostAliases.filter((a) => a !== first.ruleHost)];
+  // One host or none (nearly every rule): every path kept it, nothing to split.
+  if (allHosts.length <= 1) return [{ name: baseName(first), set: { hosts: allHosts, claims: group } }];
   const hostsOfPath = new Map<string, Set<string>>();
   for (const claim of group) {
     const hosts = hostsOfPath.get(claim.path.conflictKey) ?? new Set<string>();
@@ -88,8 +93,14 @@ function splitByHosts(group: PathClaim[]): { name: string; set: HostSet }[] {
 }
 
 function uniquePaths(claims: readonly PathClaim[]): TranslatedPath[] {
+  const [a, b] = claims;
+  if (claims.length === 1 && a) return [a.path];
+  // Two different paths (most rules): no map to drop duplicates.
+  if (claims.length === 2 && a && b && a.path.conflictKey !== b.path.conflictKey) {
+    return compareStrings(a.path.conflictKey, b.path.conflictKey) < 0 ? [a.path, b.path] : [b.path, a.path];
+  }
   const byKey = new Map(claims.map((c) => [c.path.conflictKey, c.path]));
-  return [...byKey.values()].sort((a, b) => compareStrings(a.conflictKey, b.conflictKey));
+  return sortSmall([...byKey.values()], (a, b) => compareStrings(a.conflictKey, b.conflictKey));
 }
 
 function planFor(first: PathClaim, name: string, hosts: string[], paths: TranslatedPath[]): RoutePlan {
@@ -142,7 +153,8 @@ function splitExpressions(name: string, set: HostSet): RoutePlan[] {
 
 function planRoutes(claims: readonly PathClaim[], flavor: RouterFlavor): RoutePlan[] {
   const split = flavor === 'expressions' ? splitExpressions : splitTraditional;
-  return groupClaims(claims).flatMap(splitByHosts).flatMap(({ name, set }) => split(name, set));
+  // slice: an exact-length copy of what flatMap grew (kept while the plan lives).
+  return groupClaims(claims).flatMap(splitByHosts).flatMap(({ name, set }) => split(name, set)).slice();
 }
 
 /**

@@ -16,9 +16,16 @@ export function servedHosts(routes: readonly RoutePlan[]): Set<string> {
   return hosts;
 }
 
+/** Namespace → the Ingresses of that namespace serving a host. */
+type Servers = Map<string, Set<V1Ingress>>;
+
 export class SharedHosts {
-  /** Host → namespace → the Ingresses of that namespace serving it. */
-  private readonly servers = new Map<string, Map<string, Set<V1Ingress>>>();
+  /**
+   * Host → who serves it: the Ingress itself while only one does (nearly
+   * every host: a Map and a Set per host were a third of a pass's state),
+   * else namespace → the Ingresses of that namespace serving it.
+   */
+  private readonly servers = new Map<string, V1Ingress | Servers>();
   private readonly dirty = new Set<string>();
   private readonly shared = new Map<string, SharedHost>();
   private listed: readonly SharedHost[] = [];
@@ -28,32 +35,48 @@ export class SharedHosts {
 
   /** An Ingress that served the hosts `before` now serves `after`. */
   serve(ingress: V1Ingress, before: ReadonlySet<string>, after: ReadonlySet<string>): void {
-    const namespace = ingress.metadata?.namespace ?? '';
-    for (const host of before) {
-      if (after.has(host)) continue;
-      const byNamespace = this.servers.get(host);
-      const ingresses = byNamespace?.get(namespace);
-      if (!byNamespace || !ingresses) continue;
-      ingresses.delete(ingress);
-      if (ingresses.size === 0) byNamespace.delete(namespace);
-      if (byNamespace.size === 0) this.servers.delete(host);
-      this.dirty.add(host);
+    for (const host of before) if (!after.has(host)) this.remove(host, ingress);
+    for (const host of after) if (!before.has(host)) this.add(host, ingress);
+  }
+
+  private add(host: string, ingress: V1Ingress): void {
+    const served = this.servers.get(host);
+    this.dirty.add(host);
+    if (served === undefined || served === ingress) {
+      this.servers.set(host, ingress);
+      return;
     }
-    for (const host of after) {
-      if (before.has(host)) continue;
-      let byNamespace = this.servers.get(host);
-      if (!byNamespace) this.servers.set(host, byNamespace = new Map<string, Set<V1Ingress>>());
-      let ingresses = byNamespace.get(namespace);
-      if (!ingresses) byNamespace.set(namespace, ingresses = new Set<V1Ingress>());
-      ingresses.add(ingress);
+    const byNamespace = served instanceof Map ? served : serversOf(served);
+    if (byNamespace !== served) this.servers.set(host, byNamespace);
+    const namespace = namespaceOf(ingress);
+    const ingresses = byNamespace.get(namespace);
+    if (ingresses) ingresses.add(ingress);
+    else byNamespace.set(namespace, new Set([ingress]));
+  }
+
+  private remove(host: string, ingress: V1Ingress): void {
+    const served = this.servers.get(host);
+    if (served === undefined) return;
+    if (!(served instanceof Map)) {
+      if (served !== ingress) return;
+      this.servers.delete(host);
       this.dirty.add(host);
+      return;
     }
+    const namespace = namespaceOf(ingress);
+    const ingresses = served.get(namespace);
+    if (!ingresses) return;
+    ingresses.delete(ingress);
+    if (ingresses.size === 0) served.delete(namespace);
+    if (served.size === 0) this.servers.delete(host);
+    this.dirty.add(host);
   }
 
   /** Who serves `host` now: per namespace (sorted), its oldest Ingress serving it. */
   servedFrom(host: string): SharedHost['servedFrom'] {
-    const byNamespace = this.servers.get(host);
-    return byNamespace ? sharedHost(this.ages, host, byNamespace).servedFrom : [];
+    const served = this.servers.get(host);
+    if (served === undefined) return [];
+    return sharedHost(this.ages, host, served instanceof Map ? served : serversOf(served)).servedFrom;
   }
 
   /** The shared hosts, sorted by host; the same array while none of them changed. */
@@ -61,9 +84,9 @@ export class SharedHosts {
     if (this.dirty.size === 0) return this.listed;
     let changed = false;
     for (const host of this.dirty) {
-      const byNamespace = this.servers.get(host);
-      if (byNamespace && byNamespace.size > 1) {
-        this.shared.set(host, sharedHost(this.ages, host, byNamespace));
+      const served = this.servers.get(host);
+      if (served instanceof Map && served.size > 1) {
+        this.shared.set(host, sharedHost(this.ages, host, served));
         changed = true;
       } else changed = this.shared.delete(host) || changed;
     }
@@ -71,6 +94,14 @@ export class SharedHosts {
     if (changed) this.listed = [...this.shared.values()].sort((a, b) => compareStrings(a.host, b.host));
     return this.listed;
   }
+}
+
+function namespaceOf(ingress: V1Ingress): string {
+  return ingress.metadata?.namespace ?? '';
+}
+
+function serversOf(ingress: V1Ingress): Servers {
+  return new Map([[namespaceOf(ingress), new Set([ingress])]]);
 }
 
 /** What the SharedHost Event (and the admission warning) says of a shared host. */

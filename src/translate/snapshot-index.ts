@@ -102,6 +102,13 @@ export class SnapshotIndexer {
   // Keyed list by list, so that translations of other snapshots in between
   // (a dry run, another test) do not evict it.
   private readonly indexes: Level<Level<Level<Level<Level<Level<SnapshotIndex>>>>>> = new WeakMap();
+  /** One WeakRef per index, shared by the plans made with it (not one per plan). */
+  private readonly weakRefs = new WeakMap<SnapshotIndex, WeakRef<SnapshotIndex>>();
+
+  /** A WeakRef to `index`, the same one for every caller while the index lives. */
+  weakRefOf(index: SnapshotIndex): WeakRef<SnapshotIndex> {
+    return level(this.weakRefs, index, () => new WeakRef(index));
+  }
 
   index(snapshot: Snapshot): SnapshotIndex {
     const next = <V extends object>(map: Level<Level<V>>, list: readonly object[]): Level<V> => level(map, list, () => new WeakMap());

@@ -1,13 +1,12 @@
 // One Ingress → the (host, path, backend) claims it makes. Bad parts become
 // failures on the Ingress; the rest of it still translates.
-import type { V1Ingress, V1IngressBackend } from '@kubernetes/client-node';
+import type { V1Ingress, V1IngressBackend, V1IngressServiceBackend } from '@kubernetes/client-node';
 import { InvalidAnnotationError } from '../../annotation-values.ts';
 import { resolveBackend } from '../../backends.ts';
 import type { BackendPlan } from '../../backends.ts';
 import type { TranslateContext } from '../../context.ts';
 import { checkIngressHost } from '../../hosts.ts';
 import { refOf } from '../../objects.ts';
-import { translatePath } from '../../paths.ts';
 import type { TranslatedPath } from '../../paths.ts';
 import { readRouteAnnotations } from '../../route-annotations.ts';
 import type { RouteOptions } from '../../route-annotations.ts';
@@ -46,6 +45,27 @@ interface RuleInput {
   ingress: V1Ingress;
   options: RouteOptions;
   ruleIndex: number;
+  resolved: ResolvedBackends;
+}
+
+/**
+ * The backends this Ingress's paths resolved so far: its paths usually name
+ * one Service port, which resolves to the same plan every time (one plan, not
+ * one per path; a problem is not kept, so each path still reports it).
+ */
+type ResolvedBackends = { service: V1IngressServiceBackend; plan: BackendPlan }[];
+
+function sameServicePort(a: V1IngressServiceBackend, b: V1IngressServiceBackend): boolean {
+  return a.name === b.name && a.port?.number === b.port?.number && a.port?.name === b.port?.name;
+}
+
+function pathBackend(ctx: TranslateContext, input: RuleInput, backend: V1IngressBackend | undefined): BackendPlan | undefined {
+  const service = backend?.service;
+  const known = service && !backend.resource ? input.resolved.find((r) => sameServicePort(r.service, service)) : undefined;
+  if (known) return known.plan;
+  const plan = resolveIngressBackend(ctx, input.ingress, backend);
+  if (plan && service && !backend.resource && input.resolved.length < 8) input.resolved.push({ service, plan });
+  return plan;
 }
 
 function claimRule(ctx: TranslateContext, input: RuleInput): PathClaim[] {
@@ -60,19 +80,19 @@ function claimRule(ctx: TranslateContext, input: RuleInput): PathClaim[] {
   }
   const claims: PathClaim[] = [];
   (rule?.http?.paths ?? []).forEach((entry, pathIndex) => {
-    const path = translatePath(entry.path, entry.pathType, options.regexPrefix, ctx.memory.regex.checkRouteRegex);
+    const path = ctx.memory.paths.translate(entry.path, entry.pathType, options.regexPrefix);
     if ('error' in path) {
       ctx.failures.add(ref, 'InvalidPath', `rules[${ruleIndex}].http.paths[${pathIndex}] path '${entry.path ?? ''}' ${path.error}`);
       return;
     }
-    const backend = resolveIngressBackend(ctx, ingress, entry.backend);
+    const backend = pathBackend(ctx, input, entry.backend);
     if (backend) claims.push({ ingress, host, ruleHost: host, alias: false, path, conflictKey: conflictKeyOf(host, path), backend, options });
   });
   return claims;
 }
 
 function conflictKeyOf(host: string, path: TranslatedPath): string {
-  return `${host}\n${path.conflictKey}`;
+  return [host, path.conflictKey].join('\n');
 }
 
 /**
@@ -92,6 +112,8 @@ function aliasClaims(claims: readonly PathClaim[], aliases: readonly string[]): 
 export function planIngress(ctx: TranslateContext, ingress: V1Ingress): IngressPlan | undefined {
   const options = parseOptions(ctx, ingress);
   if (!options) return undefined;
-  const claims = (ingress.spec?.rules ?? []).flatMap((_rule, ruleIndex) => claimRule(ctx, { ingress, options, ruleIndex }));
-  return { ingress, options, claims: [...claims, ...aliasClaims(claims, options.hostAliases)] };
+  const resolved: ResolvedBackends = [];
+  const claims = (ingress.spec?.rules ?? []).flatMap((_rule, ruleIndex) => claimRule(ctx, { ingress, options, ruleIndex, resolved }));
+  // concat: an exact-length array (the plan is kept while the Ingress lives).
+  return { ingress, options, claims: claims.concat(aliasClaims(claims, options.hostAliases)) };
 }

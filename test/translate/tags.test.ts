@@ -1,0 +1,36 @@
+// Kong tags are emitted sorted (byte-stable output); they are built in that
+// order without a sort, which holds only while the prefixes decide the order.
+import { expect } from 'chai';
+import { compareStrings } from '../../src/translate/objects.ts';
+import { ObjectTags } from '../../src/translate/tags.ts';
+import type { ObjectKind } from '../../src/translate/types.ts';
+
+const KINDS: ObjectKind[] = ['Ingress', 'Service', 'Secret'];
+const NAMES = ['a', 'zzz', 'name', 'namespace', '~', '0', ''];
+
+describe('translate: Kong tags of an object', () => {
+  it('are sorted whatever the name, namespace, uid and kind', () => {
+    const tags = new ObjectTags();
+    for (const kind of KINDS) {
+      for (const name of NAMES) {
+        for (const namespace of NAMES) {
+          for (const uid of [undefined, '00000000-aaaa', 'ffff']) {
+            const of = tags.of(kind, { metadata: { name, namespace, ...(uid ? { uid } : {}) } });
+            expect(of).to.deep.equal([...of].sort(compareStrings), `${kind} ${namespace}/${name} ${uid ?? ''}`);
+            expect(of).to.include(`k8s-name:${name}`).and.include(`k8s-kind:${kind}`).and.include('managed-by:meshdoor');
+            expect(of.some((tag) => tag.startsWith('k8s-uid:'))).to.equal(uid !== undefined);
+          }
+        }
+      }
+    }
+  });
+
+  it('hands every caller its own array', () => {
+    const tags = new ObjectTags();
+    const obj = { metadata: { name: 'a', namespace: 'b' } };
+    const first = tags.of('Ingress', obj);
+    const second = tags.of('Ingress', obj);
+    expect(second).to.deep.equal(first);
+    expect(second).to.not.equal(first);
+  });
+});
