@@ -8,7 +8,7 @@ import {
   GLOBAL_PLUGIN_LABEL, parsePluginsAnnotation, PLUGINS_ANNOTATION,
   type KongConsumerResource, type KongPluginResource, type SecretKeyRef,
 } from '../plugins/index.ts';
-import { indexSnapshot, isIngressServed, snapshotOf, type ClassOwnership, type SnapshotIndex } from '../translate/index.ts';
+import { indexSnapshot, isClassAnnotationServed, isIngressServed, snapshotOf, type ClassOwnership, type SnapshotIndex } from '../translate/index.ts';
 import type { NamespacedName } from './watch-plan.ts';
 
 export interface PluginSecretInput {
@@ -32,14 +32,7 @@ type Named = { metadata?: { namespace?: string; name?: string; annotations?: Rec
 
 const keyOf = (ns: string | undefined, name: string | undefined): string => `${ns ?? ''}/${name ?? ''}`;
 
-/**
- * KongConsumers and global KongClusterPlugins follow the Ingress class rule
- * through their `kubernetes.io/ingress.class` annotation alone (as the Kong
- * Ingress Controller does): that class, or none when meshdoor's is the default.
- */
-function classServed(obj: Named, own: ClassOwnership, index: Pick<SnapshotIndex, 'lookupIngressClass'>): boolean {
-  return isIngressServed({ metadata: { annotations: obj.metadata?.annotations ?? {} } }, own, index);
-}
+const classServed = isClassAnnotationServed;
 
 function backendServices(ingress: V1Ingress): string[] {
   const backends: (V1IngressBackend | undefined)[] = [ingress.spec?.defaultBackend];

@@ -22,6 +22,11 @@ function isPluginSchema(body: unknown): body is PluginSchema {
   return typeof body === 'object' && body !== null && Array.isArray((body as { fields?: unknown }).fields);
 }
 
+// Translators compare answers by identity (a plan checked against an answer is
+// still good while the answer is the same object): the same verdict asked
+// again must be the same object, or every referrer is planned again.
+const NOT_ENABLED: SchemaAnswer = Object.freeze({ kind: 'not-enabled' });
+
 function unavailable(error: unknown): SchemaAnswer {
   const why = error instanceof Error ? error.message : String(error);
   return { kind: 'unavailable', reason: `the gateway's schema could not be read: ${why}` };
@@ -29,11 +34,14 @@ function unavailable(error: unknown): SchemaAnswer {
 
 export class PluginSchemaFetcher {
   readonly #answers: LRUCache<string, Promise<SchemaAnswer>>;
+  /** The last failure per gateway, version and plugin: a gateway down answers the same object each pass. */
+  readonly #failures: LRUCache<string, SchemaAnswer & { kind: 'unavailable' }>;
   readonly #notEnabledTtlMs: number;
 
   constructor(options: PluginSchemaFetcherOptions = {}) {
     this.#notEnabledTtlMs = options.notEnabledTtlMs ?? 60_000;
     this.#answers = new LRUCache({ max: options.max ?? 2_000, ttlAutopurge: false });
+    this.#failures = new LRUCache({ max: options.max ?? 2_000 });
   }
 
   /** The answer for one plugin on one gateway running `version`; concurrent asks share one request. */
@@ -41,7 +49,7 @@ export class PluginSchemaFetcher {
     const key = `${client.gateway}\n${version}\n${plugin}`;
     const known = this.#answers.get(key);
     if (known) return known;
-    const answer = this.#fetch(client, plugin);
+    const answer = this.#fetch(client, plugin).then((fetched) => this.#sameAsLastFailure(key, fetched));
     this.#answers.set(key, answer);
     void answer.then((a) => this.#settle(key, answer, a));
     return answer;
@@ -52,6 +60,17 @@ export class PluginSchemaFetcher {
     const names = [...new Set(plugins)];
     const answers = await Promise.all(names.map((name) => this.schemaFor(client, version, name)));
     return new Map(names.map((name, i) => [name, answers[i] as SchemaAnswer]));
+  }
+
+  #sameAsLastFailure(key: string, answer: SchemaAnswer): SchemaAnswer {
+    if (answer.kind !== 'unavailable') {
+      this.#failures.delete(key);
+      return answer;
+    }
+    const last = this.#failures.get(key);
+    if (last?.reason === answer.reason) return last;
+    this.#failures.set(key, answer);
+    return answer;
   }
 
   #settle(key: string, promise: Promise<SchemaAnswer>, answer: SchemaAnswer): void {
@@ -66,7 +85,7 @@ export class PluginSchemaFetcher {
       if (isPluginSchema(body)) return { kind: 'schema', schema: body };
       return { kind: 'unavailable', reason: `the gateway's schema for '${plugin}' has no fields list` };
     } catch (error) {
-      if (error instanceof KongAdminError && error.status === 404) return { kind: 'not-enabled' };
+      if (error instanceof KongAdminError && error.status === 404) return NOT_ENABLED;
       return unavailable(error);
     }
   }

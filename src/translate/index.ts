@@ -29,7 +29,7 @@ export type { RouteSummary } from './summary.ts';
 export { indexSnapshot } from './snapshot-index.ts';
 export type { SnapshotIndex } from './snapshot-index.ts';
 export {
-  classOwnershipProblem, DEFAULT_CLASS_ANNOTATION, isIngressServed, LEGACY_CLASS_ANNOTATION, REFERENCED_KINDS, SOURCE_KINDS, TRANSLATED_KINDS,
+  classOwnershipProblem, DEFAULT_CLASS_ANNOTATION, isClassAnnotationServed, isIngressServed, LEGACY_CLASS_ANNOTATION, REFERENCED_KINDS, SOURCE_KINDS, TRANSLATED_KINDS,
 } from './sources/index.ts';
 export type { ClassOwnership, KindDescription, RbacRule, ReferencedKind, SourceKind } from './sources/index.ts';
 

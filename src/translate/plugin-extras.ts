@@ -15,7 +15,7 @@ import type { KubeObject } from './objects.ts';
 import { indexSources, rejectedPlugins, reportPluginFailures, usesOfPlugin } from './plugin-refs.ts';
 import type { PluginProblem, UsedObject } from './plugin-refs.ts';
 import type { PluginExtras } from './plugin-memory.ts';
-import { isIngressServed } from './sources/index.ts';
+import { isClassAnnotationServed } from './sources/index.ts';
 import type { Snapshot } from './types.ts';
 
 type Failure = PluginExtras['failures'][number];
@@ -35,10 +35,7 @@ function use(into: Collected, used: readonly UsedObject[]): void {
   for (const { obj } of used) into.uses.add(obj);
 }
 
-/** The class rule for KongConsumers and global KongClusterPlugins (as for a class-less Ingress with the legacy annotation). */
-function isClassServed(ctx: TranslateContext, obj: KubeObject): boolean {
-  return isIngressServed({ metadata: obj.metadata ?? {} }, ctx.settings, ctx.index);
-}
+const isClassServed = (ctx: TranslateContext, obj: KubeObject): boolean => isClassAnnotationServed(obj, ctx.settings, ctx.index);
 
 const byObjectName = (a: KubeObject, b: KubeObject): number => compareStrings(a.metadata?.name ?? '', b.metadata?.name ?? '');
 

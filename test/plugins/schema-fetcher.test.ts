@@ -75,8 +75,11 @@ describe('plugin schema fetcher', () => {
     const fetcher = new PluginSchemaFetcher({ notEnabledTtlMs: 1 });
     await fetcher.schemaFor(client, '3.9.3', 'my-custom');
     await new Promise((resolve) => setTimeout(resolve, 10));
-    await fetcher.schemaFor(client, '3.9.3', 'my-custom');
-    expect(server.hits).to.deep.equal(['/schemas/plugins/my-custom', '/schemas/plugins/my-custom']);
+    const first = await fetcher.schemaFor(client, '3.9.3', 'my-custom');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const again = await fetcher.schemaFor(client, '3.9.3', 'my-custom');
+    expect(server.hits).to.have.length(3);
+    expect(again, 'the same verdict is the same answer (translators compare answers by identity)').to.equal(first);
   });
 
   it('does not remember a gateway that failed, and says the schema check was skipped', async () => {
@@ -87,8 +90,11 @@ describe('plugin schema fetcher', () => {
     const check = checkPlugin({ name: 'cors', config: { origins: 'not-a-list' } }, failed);
     expect(check.schemaChecked).to.equal(false);
     expect(check.skipped).to.match(/^the gateway's schema could not be read: GET .*\/schemas\/plugins\/cors: 500/);
+    const failedAgain = await fetcher.schemaFor(client, '3.9.3', 'cors');
+    expect(server.hits, 'a failure is asked again').to.have.length(2);
+    expect(failedAgain, 'the same failure is the same answer, so plans checked against it stay good').to.equal(failed);
     delete server.failWith;
     expect((await fetcher.schemaFor(client, '3.9.3', 'cors')).kind).to.equal('schema');
-    expect(server.hits).to.have.length(2);
+    expect(server.hits).to.have.length(3);
   });
 });

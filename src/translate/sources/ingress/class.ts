@@ -42,3 +42,12 @@ export function isIngressServed(ingress: V1Ingress, own: ClassOwnership, index: 
   const ownClass = index.lookupIngressClass(own.ingressClass);
   return ownClass?.spec?.controller === own.controllerName && ownClass.metadata?.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true';
 }
+
+/**
+ * KongConsumers and global KongClusterPlugins follow the Ingress class rule
+ * through their `kubernetes.io/ingress.class` annotation alone (as the Kong
+ * Ingress Controller does): that class, or none when meshdoor's is the default.
+ */
+export function isClassAnnotationServed(obj: { metadata?: { annotations?: Record<string, string> } }, own: ClassOwnership, index: ClassLookup): boolean {
+  return isIngressServed({ metadata: { annotations: obj.metadata?.annotations ?? {} } }, own, index);
+}

@@ -5,7 +5,7 @@ import { isIngressServed } from './class.ts';
 import { planIngress } from './rules.ts';
 
 export {
-  classOwnershipProblem, DEFAULT_CLASS_ANNOTATION, isIngressServed, LEGACY_CLASS_ANNOTATION,
+  classOwnershipProblem, DEFAULT_CLASS_ANNOTATION, isClassAnnotationServed, isIngressServed, LEGACY_CLASS_ANNOTATION,
 } from './class.ts';
 export type { ClassOwnership } from './class.ts';
 export { planIngress, resolveIngressBackend } from './rules.ts';
