@@ -140,3 +140,15 @@ export async function expectNotRouted(env: Environment, request: { host?: string
     if (result.status !== 404) throw new Error(`${request.host ?? ''}${request.path} still routed to ${result.backend ?? '?'}`);
   }, { timeoutMs, message: 'route still present' });
 }
+
+/**
+ * Waits until the Kong double, restarted empty, accepted a config push (its
+ * request log starts with the new process). Its hash is no witness: the
+ * controller may refill it before any read after the restart.
+ */
+export async function expectRefilled(env: Environment, timeoutMs = 60_000): Promise<void> {
+  await eventually(async () => {
+    const statuses = (await env.double.configPushes()).map((p) => p.status);
+    if (!statuses.includes(201)) throw new Error(`config pushes to the restarted Kong: [${statuses.join(', ')}]`);
+  }, { timeoutMs, message: 'the restarted Kong got no accepted config' });
+}

@@ -2,27 +2,18 @@
 // alive: under churn every pass has new lookup tables, and a remembered plan
 // that held on to them kept every replaced Service, EndpointSlice and Ingress
 // of that pass reachable (the live heap grew until a relist replaced every
-// object). Checked with WeakRefs after a forced full GC.
-import { setImmediate as nextTurn } from 'node:timers/promises';
+// object). Checked with WeakRefs after forced full GCs.
 import { expect } from 'chai';
 import type { V1Service } from '@kubernetes/client-node';
 import { createTranslator } from '../../src/translate/index.ts';
 import { snapshotOf, type Snapshot } from '../../src/translate/types.ts';
 import { endpointSlice, ingress, ingressClass, rule, service, settings } from './builders.ts';
-import { forceFullGc } from '../support/gc.ts';
+import { collectedEventually } from '../support/gc.ts';
 
 const SETTINGS = settings({ upstreamMode: 'endpoints' });
 
 function touched(svc: V1Service, round: number): V1Service {
   return { ...svc, metadata: { ...svc.metadata, annotations: { touched: String(round) } } };
-}
-
-/** Whether `ref`'s object is gone once the current job ended and a full GC ran. */
-async function collected(ref: WeakRef<object>): Promise<boolean> {
-  // A WeakRef keeps its target alive until the job that made or read it ends.
-  await nextTurn();
-  forceFullGc();
-  return ref.deref() === undefined;
 }
 
 describe('translator memory across passes', () => {
@@ -45,7 +36,7 @@ describe('translator memory across passes', () => {
       moves = touched(moves, round);
       translate({ ...base, Service: [stays, moves] }, { settings: SETTINGS });
     }
-    expect(await collected(replaced), 'the Service replaced in the first pass is still reachable').to.equal(true);
+    expect(await collectedEventually(replaced), 'the Service replaced in the first pass is still reachable').to.equal(true);
   });
 
   it('a remembered plan keeps no replaced EndpointSlice reachable', async () => {
@@ -65,7 +56,7 @@ describe('translator memory across passes', () => {
       moves = endpointSlice('moves', [{ port: 8080 + round }], [{ ip: '10.0.0.2' }]);
       translate({ ...base, EndpointSlice: [stays, moves] }, { settings: SETTINGS });
     }
-    expect(await collected(replaced), 'the EndpointSlice replaced in the first pass is still reachable').to.equal(true);
+    expect(await collectedEventually(replaced), 'the EndpointSlice replaced in the first pass is still reachable').to.equal(true);
   });
 
   it('edited Ingresses do not keep earlier Ingress lists reachable', async () => {
@@ -80,6 +71,6 @@ describe('translator memory across passes', () => {
       a = ingress('a', { rules: [rule('a.example.com', [`/v${round}`, 'Prefix', 'a', 80])] });
       translate({ ...base, Ingress: [a, b] }, { settings: SETTINGS });
     }
-    expect(await collected(replaced), 'the Ingress replaced in the first pass is still reachable').to.equal(true);
+    expect(await collectedEventually(replaced), 'the Ingress replaced in the first pass is still reachable').to.equal(true);
   });
 });
