@@ -11,13 +11,16 @@ import type { KongCertificate, KongRoute, KongService, KongUpstream, RouterFlavo
 import { byName, serviceWithRoutes } from './assemble.ts';
 import type { KongEntities } from './assemble.ts';
 import type { BackendPlan } from './backends.ts';
-import type { FailureSink, TranslateContext } from './context.ts';
+import type { TranslateContext } from './context.ts';
 import { reportLoser, winnerOf } from './conflicts.ts';
 import { FailureCollector } from './failures.ts';
 import { claimantOf, hostsOverlap, NO_OWNERS, OwnershipState, tlsWithinOwnership } from './host-ownership.ts';
 import type { OwnershipUpdate } from './host-ownership-state.ts';
-import { isPlanCurrent, planIncrementally } from './ingress-memo.ts';
+import { isPlanCurrent } from './ingress-memo.ts';
 import { ConfigPlugins, routePluginEntities, routePluginUses, RoutePluginSet } from './plugin-entities.ts';
+import { countOf, PlanningRecorder, recorder } from './delta-recording.ts';
+import type { Failure } from './delta-recording.ts';
+import { listChanges } from './list-changes.ts';
 import { pluginExtras } from './plugin-extras.ts';
 import type { PluginExtras } from './plugin-memory.ts';
 import type { SchemaAnswer } from '../plugins/index.ts';
@@ -33,13 +36,12 @@ import { SortedByName } from './sorted-by-name.ts';
 import { translateTls } from './tls.ts';
 import type { TlsResult } from './tls.ts';
 import type { ObjectKind, ObjectRef, Snapshot } from './types.ts';
-import type { FailureReason } from '../model/index.ts';
 import { configuredFrom, defaultBackendRoute, hostReport, isCatchAll } from './whole-pass.ts';
 import type { PassResult } from './whole-pass.ts';
 
-type Failure = readonly [ObjectRef, FailureReason, string];
 
 const NO_HOSTS: ReadonlySet<string> = new Set();
+const NO_ROUTES: readonly RoutePlan[] = Object.freeze([]);
 
 /** A served Ingress: its plan (none when its annotations are invalid) and current routes. */
 interface Entry {
@@ -59,30 +61,6 @@ interface Member {
   routes: KongRoute[];
 }
 
-function recorder(ctx: TranslateContext, into: Failure[]): TranslateContext {
-  const failures: FailureSink = { add: (object, reason, message) => { into.push([object, reason, message]); } };
-  return { ...ctx, failures };
-}
-
-/** What left and joined a list, by identity; a list edited in place compares slot by slot. */
-export function listChanges<T>(before: readonly T[], after: readonly T[]): { removed: T[]; added: T[] } {
-  if (before.length === 0) return { removed: [], added: [...after] };
-  if (before.length === after.length) {
-    const removed: T[] = [];
-    const added: T[] = [];
-    for (let i = 0; i < after.length; i += 1) {
-      if (before[i] !== after[i]) {
-        removed.push(before[i] as T);
-        added.push(after[i] as T);
-      }
-    }
-    if (removed.length <= 64) return { removed, added };
-  }
-  const was = new Set(before);
-  const is = new Set(after);
-  return { removed: before.filter((item) => !is.has(item)), added: after.filter((item) => !was.has(item)) };
-}
-
 interface ServiceShare {
   name: string;
   backend: BackendPlan;
@@ -91,6 +69,10 @@ interface ServiceShare {
 
 /** A contributor's routes per Kong service (usually one service). */
 function byService(entities: KongEntities, routes: readonly RoutePlan[], flavor: RouterFlavor): ServiceShare[] {
+  const [first] = routes;
+  if (first !== undefined && routes.every((plan) => plan.backend.kongServiceName === first.backend.kongServiceName)) {
+    return [{ name: first.backend.kongServiceName, backend: first.backend, routes: routes.map((plan) => entities.routeOf(plan, flavor)) }];
+  }
   const shares: ServiceShare[] = [];
   for (const plan of routes) {
     const name = plan.backend.kongServiceName;
@@ -160,14 +142,15 @@ class DeltaState {
   update(ctx: TranslateContext, snapshot: Snapshot, recheck: boolean): PassResult {
     const gone: Entry[] = [];
     const fresh: Entry[] = [];
+    const planning = new PlanningRecorder(ctx);
     for (const source of SOURCE_KINDS) {
       const list = snapshot[source.kind];
       const { removed, added } = listChanges(this.lists.get(source) ?? [], list);
       this.lists.set(source, list);
-      gone.push(...removed.flatMap((obj) => this.forget(obj)));
-      fresh.push(...added.filter((obj) => source.isServed(ctx, obj)).map((obj) => this.remember(ctx, source, obj)));
+      for (const obj of removed) this.forget(obj, gone);
+      for (const obj of added) if (source.isServed(ctx, obj)) fresh.push(this.remember(planning, source, obj));
     }
-    if (recheck) this.replanReaders(ctx, gone, fresh);
+    if (recheck) this.replanReaders(planning, gone, fresh);
     const catchAllsBefore = this.catchAlls > 0;
     for (const entry of gone) this.setRoutes(entry, entry.routes, []);
     const owned = this.ownership?.update(ctx.hostOwners ?? NO_OWNERS, gone.flatMap(this.claimantsOf), fresh.flatMap(this.claimantsOf));
@@ -186,28 +169,29 @@ class DeltaState {
   }
 
   /** After plugin objects changed: the entries whose plans read one that changed are planned again. */
-  private replanReaders(ctx: TranslateContext, gone: Entry[], fresh: Entry[]): void {
+  private replanReaders(planning: PlanningRecorder, gone: Entry[], fresh: Entry[]): void {
     const planned = new Set(fresh);
     // A whole pass in between (exclusions) may have remembered another plan: that entry is stale too.
-    const stale = [...this.entries.values()].filter((entry) => !planned.has(entry) && !isPlanCurrent(ctx, entry.ingress, entry.plan));
+    const stale = [...this.entries.values()].filter((entry) => !planned.has(entry) && !isPlanCurrent(planning.ctx, entry.ingress, entry.plan));
     for (const entry of stale) {
-      gone.push(...this.forget(entry.ingress));
-      fresh.push(this.remember(ctx, entry.source, entry.ingress));
+      this.forget(entry.ingress, gone);
+      fresh.push(this.remember(planning, entry.source, entry.ingress));
     }
   }
 
-  private forget(ingress: V1Ingress): Entry[] {
+  /** Drops an Ingress's entry, if it had one, into `gone`. */
+  private forget(ingress: V1Ingress, gone: Entry[]): void {
     const entry = this.entries.get(ingress);
-    if (!entry) return [];
+    if (!entry) return;
     this.entries.delete(ingress);
     this.failing.delete(entry);
     this.tlsEntries.delete(entry);
-    return [entry];
+    gone.push(entry);
   }
 
-  private remember(ctx: TranslateContext, source: SourceKind<V1Ingress>, ingress: V1Ingress): Entry {
-    const failures: Failure[] = [];
-    const entry: Entry = { ingress, source, plan: planIncrementally(recorder(ctx, failures), source, ingress), failures, routes: [] };
+  private remember(planning: PlanningRecorder, source: SourceKind<V1Ingress>, ingress: V1Ingress): Entry {
+    const { plan, failures } = planning.plan(source, ingress);
+    const entry: Entry = { ingress, source, plan, failures, routes: NO_ROUTES };
     this.entries.set(ingress, entry);
     if (failures.length > 0) this.failing.add(entry);
     if (entry.plan && ingress.spec?.tls?.length) this.tlsEntries.add(entry);
@@ -233,22 +217,31 @@ class DeltaState {
         this.removeClaim(claim);
       }
     }
-    const freshClaims = new Set(fresh.flatMap((entry) => entry.plan?.claims ?? []));
     const refused = this.ownership?.refused;
-    for (const claim of freshClaims) {
-      keys.add(claim.conflictKey);
-      if (refused?.has(claim)) this.losers.add(claim);
-      else this.addClaim(claim);
+    for (const entry of fresh) {
+      for (const claim of entry.plan?.claims ?? []) {
+        keys.add(claim.conflictKey);
+        if (refused?.has(claim)) this.losers.add(claim);
+        else this.addClaim(claim);
+      }
     }
-    // Claims of unchanged Ingresses whose host was handed over, or taken away.
-    for (const claim of owned?.allowed ?? []) {
+    if (owned) this.moveOwnedClaims(owned, fresh, keys, affected);
+    for (const key of keys) this.resolveKey(ctx, key, affected);
+    return affected;
+  }
+
+  /** Claims of unchanged Ingresses whose host was handed over, or taken away. */
+  private moveOwnedClaims(owned: OwnershipUpdate, fresh: readonly Entry[], keys: Set<string>, affected: Set<Entry>): void {
+    if (owned.allowed.length === 0 && owned.refused.length === 0) return;
+    const freshClaims = new Set(fresh.flatMap((entry) => entry.plan?.claims ?? []));
+    for (const claim of owned.allowed) {
       const entry = this.entries.get(claim.ingress);
       if (freshClaims.has(claim) || !entry) continue;
       keys.add(claim.conflictKey);
       affected.add(entry);
       this.addClaim(claim);
     }
-    for (const claim of owned?.refused ?? []) {
+    for (const claim of owned.refused) {
       const entry = this.entries.get(claim.ingress);
       if (freshClaims.has(claim) || !entry) continue;
       keys.add(claim.conflictKey);
@@ -256,8 +249,6 @@ class DeltaState {
       this.losers.add(claim);
       this.removeClaim(claim);
     }
-    for (const key of keys) this.resolveKey(ctx, key, affected);
-    return affected;
   }
 
   private addClaim(claim: PathClaim): void {
@@ -313,10 +304,12 @@ class DeltaState {
       const members = this.members.get(name);
       const member = { who, backend, routes };
       if (members === undefined) this.members.set(name, [member]);
+      // A contributor without routes before is no member yet (every one of a cold pass).
+      else if (before.length === 0) members.push(member);
       else this.members.set(name, [...members.filter((m) => m.who !== who), member]);
       this.dirtyServices.add(name);
     }
-    if (who !== 'default backend') this.catchAlls += after.filter(isCatchAll).length - before.filter(isCatchAll).length;
+    if (who !== 'default backend') this.catchAlls += countOf(after, isCatchAll) - countOf(before, isCatchAll);
     for (const route of after) this.countRoute(route, 1);
     for (const route of after) this.routePlugins.add(routePluginEntities(this.ctx.memory, route, this.flavor));
     // Released after every addition, so an object that stays never counts zero.
@@ -330,6 +323,7 @@ class DeltaState {
   private countRoute(route: RoutePlan, delta: 1 | -1): void {
     this.count('Ingress', route.ingress, delta);
     this.count('Service', route.backend.service, delta);
+    if (route.options.plugins === undefined && route.backend.plugins === undefined) return;
     for (const { kind, obj } of routePluginUses(route)) this.count(kind, obj, delta);
   }
 
