@@ -153,8 +153,12 @@ function splitExpressions(name: string, set: HostSet): RoutePlan[] {
 
 function planRoutes(claims: readonly PathClaim[], flavor: RouterFlavor): RoutePlan[] {
   const split = flavor === 'expressions' ? splitExpressions : splitTraditional;
-  // slice: an exact-length copy of what flatMap grew (kept while the plan lives).
-  return groupClaims(claims).flatMap(splitByHosts).flatMap(({ name, set }) => split(name, set)).slice();
+  const routes: RoutePlan[] = [];
+  for (const group of groupClaims(claims)) {
+    for (const { name, set } of splitByHosts(group)) for (const route of split(name, set)) routes.push(route);
+  }
+  // slice: an exact-length copy of what push grew (kept while the plan lives).
+  return routes.slice();
 }
 
 /**

@@ -93,7 +93,7 @@ function claimRule(ctx: TranslateContext, input: RuleInput, claims: PathClaim[])
 }
 
 function conflictKeyOf(host: string, path: TranslatedPath): string {
-  return `${host}\n${path.conflictKey}`;
+  return [host, path.conflictKey].join('\n');
 }
 
 /**
