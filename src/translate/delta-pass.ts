@@ -9,7 +9,6 @@
 import type { V1Ingress } from '@kubernetes/client-node';
 import type { KongCertificate, KongRoute, KongService, KongUpstream, RouterFlavor } from '../model/index.ts';
 import { byName, serviceWithRoutes } from './assemble.ts';
-import type { KongEntities } from './assemble.ts';
 import type { BackendPlan } from './backends.ts';
 import type { TranslateContext } from './context.ts';
 import { reportLoser, winnerOf } from './conflicts.ts';
@@ -21,6 +20,7 @@ import { ConfigPlugins, routePluginEntities, routePluginUses, RoutePluginSet } f
 import { countOf, PlanningRecorder, recorder } from './delta-recording.ts';
 import type { Failure } from './delta-recording.ts';
 import { listChanges } from './list-changes.ts';
+import { byService } from './service-shares.ts';
 import { pluginExtras } from './plugin-extras.ts';
 import type { PluginExtras } from './plugin-memory.ts';
 import type { SchemaAnswer } from '../plugins/index.ts';
@@ -59,28 +59,6 @@ interface Member {
   who: Contributor;
   backend: BackendPlan;
   routes: KongRoute[];
-}
-
-interface ServiceShare {
-  name: string;
-  backend: BackendPlan;
-  routes: KongRoute[];
-}
-
-/** A contributor's routes per Kong service (usually one service). */
-function byService(entities: KongEntities, routes: readonly RoutePlan[], flavor: RouterFlavor): ServiceShare[] {
-  const [first] = routes;
-  if (first !== undefined && routes.every((plan) => plan.backend.kongServiceName === first.backend.kongServiceName)) {
-    return [{ name: first.backend.kongServiceName, backend: first.backend, routes: routes.map((plan) => entities.routeOf(plan, flavor)) }];
-  }
-  const shares: ServiceShare[] = [];
-  for (const plan of routes) {
-    const name = plan.backend.kongServiceName;
-    const share = shares.find((s) => s.name === name);
-    if (share) share.routes.push(entities.routeOf(plan, flavor));
-    else shares.push({ name, backend: plan.backend, routes: [entities.routeOf(plan, flavor)] });
-  }
-  return shares;
 }
 
 class DeltaState {
@@ -206,8 +184,9 @@ class DeltaState {
   }
 
   /** Moves the claims of changed Ingresses; returns the entries whose winning claims may differ. */
-  private resolveConflicts(ctx: TranslateContext, changed: { gone: readonly Entry[]; fresh: readonly Entry[] }, owned: OwnershipUpdate | undefined): Set<Entry> {
+  private resolveConflicts(ctx: TranslateContext, changed: { gone: readonly Entry[]; fresh: readonly Entry[] }, owned: OwnershipUpdate | undefined): Iterable<Entry> {
     const { gone, fresh } = changed;
+    if (this.claimsByKey.size === 0 && this.losers.size === 0 && gone.length === 0) return this.resolveFirst(ctx, fresh);
     const keys = new Set<string>();
     const affected = new Set<Entry>(fresh);
     for (const entry of gone) {
@@ -228,6 +207,22 @@ class DeltaState {
     if (owned) this.moveOwnedClaims(owned, fresh, keys, affected);
     for (const key of keys) this.resolveKey(ctx, key, affected);
     return affected;
+  }
+
+  /**
+   * The first pass of a state: every entry is fresh and every key new, so no
+   * set of keys or entries is built (they would list them all).
+   */
+  private resolveFirst(ctx: TranslateContext, fresh: readonly Entry[]): readonly Entry[] {
+    const refused = this.ownership?.refused;
+    for (const entry of fresh) {
+      for (const claim of entry.plan?.claims ?? []) {
+        if (refused?.has(claim)) this.losers.add(claim);
+        else this.addClaim(claim);
+      }
+    }
+    for (const key of this.claimsByKey.keys()) this.resolveKey(ctx, key, undefined);
+    return fresh;
   }
 
   /** Claims of unchanged Ingresses whose host was handed over, or taken away. */
@@ -263,21 +258,22 @@ class DeltaState {
     else this.claimsByKey.delete(claim.conflictKey);
   }
 
-  private resolveKey(ctx: TranslateContext, key: string, affected: Set<Entry>): void {
+  /** Decides a key's winner; the entries of its claims join `affected` (none to collect in a first pass). */
+  private resolveKey(ctx: TranslateContext, key: string, affected: Set<Entry> | undefined): void {
     const claims = this.claimsByKey.get(key) ?? [];
     this.conflictFailures.delete(key);
     const [only] = claims;
     if (claims.length === 1 && only) {
       // Nearly every host + path has one claim: it wins.
       this.losers.delete(only);
-      const entry = this.entries.get(only.ingress);
+      const entry = affected && this.entries.get(only.ingress);
       if (entry) affected.add(entry);
       return;
     }
     const winner = winnerOf(ctx.memory.ages, claims);
     const failures: Failure[] = [];
     for (const claim of claims) {
-      const entry = this.entries.get(claim.ingress);
+      const entry = affected && this.entries.get(claim.ingress);
       if (entry) affected.add(entry);
       if (claim === winner || winner === undefined) {
         this.losers.delete(claim);
