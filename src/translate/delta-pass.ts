@@ -40,7 +40,6 @@ import { configuredFrom, defaultBackendRoute, hostReport, isCatchAll } from './w
 import type { PassResult } from './whole-pass.ts';
 
 
-const NO_HOSTS: ReadonlySet<string> = new Set();
 const NO_ROUTES: readonly RoutePlan[] = Object.freeze([]);
 
 /** A served Ingress: its plan (none when its annotations are invalid) and current routes. */
@@ -288,7 +287,8 @@ class DeltaState {
   /** Moves a contributor's routes between Kong services, counting the objects they use. */
   private setRoutes(who: Contributor, before: readonly RoutePlan[], after: readonly RoutePlan[]): void {
     if (before === after) return;
-    if (who !== 'default backend') this.sharedHosts.serve(who.ingress, before.length === 0 ? NO_HOSTS : servedHosts(before), servedHosts(after));
+    if (who !== 'default backend' && before.length === 0) this.sharedHosts.start(who.ingress, after);
+    else if (who !== 'default backend') this.sharedHosts.serve(who.ingress, servedHosts(before), servedHosts(after));
     const shares = byService(this.ctx.memory.entities, after, this.flavor);
     for (const route of before) {
       const name = route.backend.kongServiceName;
