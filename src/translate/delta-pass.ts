@@ -9,15 +9,18 @@
 import type { V1Ingress } from '@kubernetes/client-node';
 import type { KongCertificate, KongRoute, KongService, KongUpstream, RouterFlavor } from '../model/index.ts';
 import { byName, serviceWithRoutes } from './assemble.ts';
-import type { KongEntities } from './assemble.ts';
 import type { BackendPlan } from './backends.ts';
-import type { FailureSink, TranslateContext } from './context.ts';
+import type { TranslateContext } from './context.ts';
 import { reportLoser, winnerOf } from './conflicts.ts';
 import { FailureCollector } from './failures.ts';
 import { claimantOf, hostsOverlap, NO_OWNERS, OwnershipState, tlsWithinOwnership } from './host-ownership.ts';
 import type { OwnershipUpdate } from './host-ownership-state.ts';
-import { isPlanCurrent, planIncrementally } from './ingress-memo.ts';
+import { isPlanCurrent } from './ingress-memo.ts';
 import { ConfigPlugins, routePluginEntities, routePluginUses, RoutePluginSet } from './plugin-entities.ts';
+import { countOf, PlanningRecorder, recorder } from './delta-recording.ts';
+import type { Failure } from './delta-recording.ts';
+import { listChanges } from './list-changes.ts';
+import { byService } from './service-shares.ts';
 import { pluginExtras } from './plugin-extras.ts';
 import type { PluginExtras } from './plugin-memory.ts';
 import type { SchemaAnswer } from '../plugins/index.ts';
@@ -33,13 +36,11 @@ import { SortedByName } from './sorted-by-name.ts';
 import { translateTls } from './tls.ts';
 import type { TlsResult } from './tls.ts';
 import type { ObjectKind, ObjectRef, Snapshot } from './types.ts';
-import type { FailureReason } from '../model/index.ts';
 import { configuredFrom, defaultBackendRoute, hostReport, isCatchAll } from './whole-pass.ts';
 import type { PassResult } from './whole-pass.ts';
 
-type Failure = readonly [ObjectRef, FailureReason, string];
 
-const NO_HOSTS: ReadonlySet<string> = new Set();
+const NO_ROUTES: readonly RoutePlan[] = Object.freeze([]);
 
 /** A served Ingress: its plan (none when its annotations are invalid) and current routes. */
 interface Entry {
@@ -57,48 +58,6 @@ interface Member {
   who: Contributor;
   backend: BackendPlan;
   routes: KongRoute[];
-}
-
-function recorder(ctx: TranslateContext, into: Failure[]): TranslateContext {
-  const failures: FailureSink = { add: (object, reason, message) => { into.push([object, reason, message]); } };
-  return { ...ctx, failures };
-}
-
-/** What left and joined a list, by identity; a list edited in place compares slot by slot. */
-export function listChanges<T>(before: readonly T[], after: readonly T[]): { removed: T[]; added: T[] } {
-  if (before.length === 0) return { removed: [], added: [...after] };
-  if (before.length === after.length) {
-    const removed: T[] = [];
-    const added: T[] = [];
-    for (let i = 0; i < after.length; i += 1) {
-      if (before[i] !== after[i]) {
-        removed.push(before[i] as T);
-        added.push(after[i] as T);
-      }
-    }
-    if (removed.length <= 64) return { removed, added };
-  }
-  const was = new Set(before);
-  const is = new Set(after);
-  return { removed: before.filter((item) => !is.has(item)), added: after.filter((item) => !was.has(item)) };
-}
-
-interface ServiceShare {
-  name: string;
-  backend: BackendPlan;
-  routes: KongRoute[];
-}
-
-/** A contributor's routes per Kong service (usually one service). */
-function byService(entities: KongEntities, routes: readonly RoutePlan[], flavor: RouterFlavor): ServiceShare[] {
-  const shares: ServiceShare[] = [];
-  for (const plan of routes) {
-    const name = plan.backend.kongServiceName;
-    const share = shares.find((s) => s.name === name);
-    if (share) share.routes.push(entities.routeOf(plan, flavor));
-    else shares.push({ name, backend: plan.backend, routes: [entities.routeOf(plan, flavor)] });
-  }
-  return shares;
 }
 
 class DeltaState {
@@ -160,14 +119,15 @@ class DeltaState {
   update(ctx: TranslateContext, snapshot: Snapshot, recheck: boolean): PassResult {
     const gone: Entry[] = [];
     const fresh: Entry[] = [];
+    const planning = new PlanningRecorder(ctx);
     for (const source of SOURCE_KINDS) {
       const list = snapshot[source.kind];
       const { removed, added } = listChanges(this.lists.get(source) ?? [], list);
       this.lists.set(source, list);
-      gone.push(...removed.flatMap((obj) => this.forget(obj)));
-      fresh.push(...added.filter((obj) => source.isServed(ctx, obj)).map((obj) => this.remember(ctx, source, obj)));
+      for (const obj of removed) this.forget(obj, gone);
+      for (const obj of added) if (source.isServed(ctx, obj)) fresh.push(this.remember(planning, source, obj));
     }
-    if (recheck) this.replanReaders(ctx, gone, fresh);
+    if (recheck) this.replanReaders(planning, gone, fresh);
     const catchAllsBefore = this.catchAlls > 0;
     for (const entry of gone) this.setRoutes(entry, entry.routes, []);
     const owned = this.ownership?.update(ctx.hostOwners ?? NO_OWNERS, gone.flatMap(this.claimantsOf), fresh.flatMap(this.claimantsOf));
@@ -186,28 +146,29 @@ class DeltaState {
   }
 
   /** After plugin objects changed: the entries whose plans read one that changed are planned again. */
-  private replanReaders(ctx: TranslateContext, gone: Entry[], fresh: Entry[]): void {
+  private replanReaders(planning: PlanningRecorder, gone: Entry[], fresh: Entry[]): void {
     const planned = new Set(fresh);
     // A whole pass in between (exclusions) may have remembered another plan: that entry is stale too.
-    const stale = [...this.entries.values()].filter((entry) => !planned.has(entry) && !isPlanCurrent(ctx, entry.ingress, entry.plan));
+    const stale = [...this.entries.values()].filter((entry) => !planned.has(entry) && !isPlanCurrent(planning.ctx, entry.ingress, entry.plan));
     for (const entry of stale) {
-      gone.push(...this.forget(entry.ingress));
-      fresh.push(this.remember(ctx, entry.source, entry.ingress));
+      this.forget(entry.ingress, gone);
+      fresh.push(this.remember(planning, entry.source, entry.ingress));
     }
   }
 
-  private forget(ingress: V1Ingress): Entry[] {
+  /** Drops an Ingress's entry, if it had one, into `gone`. */
+  private forget(ingress: V1Ingress, gone: Entry[]): void {
     const entry = this.entries.get(ingress);
-    if (!entry) return [];
+    if (!entry) return;
     this.entries.delete(ingress);
     this.failing.delete(entry);
     this.tlsEntries.delete(entry);
-    return [entry];
+    gone.push(entry);
   }
 
-  private remember(ctx: TranslateContext, source: SourceKind<V1Ingress>, ingress: V1Ingress): Entry {
-    const failures: Failure[] = [];
-    const entry: Entry = { ingress, source, plan: planIncrementally(recorder(ctx, failures), source, ingress), failures, routes: [] };
+  private remember(planning: PlanningRecorder, source: SourceKind<V1Ingress>, ingress: V1Ingress): Entry {
+    const { plan, failures } = planning.plan(source, ingress);
+    const entry: Entry = { ingress, source, plan, failures, routes: NO_ROUTES };
     this.entries.set(ingress, entry);
     if (failures.length > 0) this.failing.add(entry);
     if (entry.plan && ingress.spec?.tls?.length) this.tlsEntries.add(entry);
@@ -222,8 +183,9 @@ class DeltaState {
   }
 
   /** Moves the claims of changed Ingresses; returns the entries whose winning claims may differ. */
-  private resolveConflicts(ctx: TranslateContext, changed: { gone: readonly Entry[]; fresh: readonly Entry[] }, owned: OwnershipUpdate | undefined): Set<Entry> {
+  private resolveConflicts(ctx: TranslateContext, changed: { gone: readonly Entry[]; fresh: readonly Entry[] }, owned: OwnershipUpdate | undefined): Iterable<Entry> {
     const { gone, fresh } = changed;
+    if (this.claimsByKey.size === 0 && this.losers.size === 0 && gone.length === 0) return this.resolveFirst(ctx, fresh);
     const keys = new Set<string>();
     const affected = new Set<Entry>(fresh);
     for (const entry of gone) {
@@ -233,22 +195,47 @@ class DeltaState {
         this.removeClaim(claim);
       }
     }
-    const freshClaims = new Set(fresh.flatMap((entry) => entry.plan?.claims ?? []));
     const refused = this.ownership?.refused;
-    for (const claim of freshClaims) {
-      keys.add(claim.conflictKey);
-      if (refused?.has(claim)) this.losers.add(claim);
-      else this.addClaim(claim);
+    for (const entry of fresh) {
+      for (const claim of entry.plan?.claims ?? []) {
+        keys.add(claim.conflictKey);
+        if (refused?.has(claim)) this.losers.add(claim);
+        else this.addClaim(claim);
+      }
     }
-    // Claims of unchanged Ingresses whose host was handed over, or taken away.
-    for (const claim of owned?.allowed ?? []) {
+    if (owned) this.moveOwnedClaims(owned, fresh, keys, affected);
+    for (const key of keys) this.resolveKey(ctx, key, affected);
+    return affected;
+  }
+
+  /**
+   * The first pass of a state: every entry is fresh and every key new, so no
+   * set of keys or entries is built (they would list them all).
+   */
+  private resolveFirst(ctx: TranslateContext, fresh: readonly Entry[]): readonly Entry[] {
+    const refused = this.ownership?.refused;
+    for (const entry of fresh) {
+      for (const claim of entry.plan?.claims ?? []) {
+        if (refused?.has(claim)) this.losers.add(claim);
+        else this.addClaim(claim);
+      }
+    }
+    for (const key of this.claimsByKey.keys()) this.resolveKey(ctx, key, undefined);
+    return fresh;
+  }
+
+  /** Claims of unchanged Ingresses whose host was handed over, or taken away. */
+  private moveOwnedClaims(owned: OwnershipUpdate, fresh: readonly Entry[], keys: Set<string>, affected: Set<Entry>): void {
+    if (owned.allowed.length === 0 && owned.refused.length === 0) return;
+    const freshClaims = new Set(fresh.flatMap((entry) => entry.plan?.claims ?? []));
+    for (const claim of owned.allowed) {
       const entry = this.entries.get(claim.ingress);
       if (freshClaims.has(claim) || !entry) continue;
       keys.add(claim.conflictKey);
       affected.add(entry);
       this.addClaim(claim);
     }
-    for (const claim of owned?.refused ?? []) {
+    for (const claim of owned.refused) {
       const entry = this.entries.get(claim.ingress);
       if (freshClaims.has(claim) || !entry) continue;
       keys.add(claim.conflictKey);
@@ -256,8 +243,6 @@ class DeltaState {
       this.losers.add(claim);
       this.removeClaim(claim);
     }
-    for (const key of keys) this.resolveKey(ctx, key, affected);
-    return affected;
   }
 
   private addClaim(claim: PathClaim): void {
@@ -272,21 +257,22 @@ class DeltaState {
     else this.claimsByKey.delete(claim.conflictKey);
   }
 
-  private resolveKey(ctx: TranslateContext, key: string, affected: Set<Entry>): void {
+  /** Decides a key's winner; the entries of its claims join `affected` (none to collect in a first pass). */
+  private resolveKey(ctx: TranslateContext, key: string, affected: Set<Entry> | undefined): void {
     const claims = this.claimsByKey.get(key) ?? [];
     this.conflictFailures.delete(key);
     const [only] = claims;
     if (claims.length === 1 && only) {
       // Nearly every host + path has one claim: it wins.
       this.losers.delete(only);
-      const entry = this.entries.get(only.ingress);
+      const entry = affected && this.entries.get(only.ingress);
       if (entry) affected.add(entry);
       return;
     }
     const winner = winnerOf(ctx.memory.ages, claims);
     const failures: Failure[] = [];
     for (const claim of claims) {
-      const entry = this.entries.get(claim.ingress);
+      const entry = affected && this.entries.get(claim.ingress);
       if (entry) affected.add(entry);
       if (claim === winner || winner === undefined) {
         this.losers.delete(claim);
@@ -301,7 +287,8 @@ class DeltaState {
   /** Moves a contributor's routes between Kong services, counting the objects they use. */
   private setRoutes(who: Contributor, before: readonly RoutePlan[], after: readonly RoutePlan[]): void {
     if (before === after) return;
-    if (who !== 'default backend') this.sharedHosts.serve(who.ingress, before.length === 0 ? NO_HOSTS : servedHosts(before), servedHosts(after));
+    if (who !== 'default backend' && before.length === 0) this.sharedHosts.start(who.ingress, after);
+    else if (who !== 'default backend') this.sharedHosts.serve(who.ingress, servedHosts(before), servedHosts(after));
     const shares = byService(this.ctx.memory.entities, after, this.flavor);
     for (const route of before) {
       const name = route.backend.kongServiceName;
@@ -313,10 +300,12 @@ class DeltaState {
       const members = this.members.get(name);
       const member = { who, backend, routes };
       if (members === undefined) this.members.set(name, [member]);
+      // A contributor without routes before is no member yet (every one of a cold pass).
+      else if (before.length === 0) members.push(member);
       else this.members.set(name, [...members.filter((m) => m.who !== who), member]);
       this.dirtyServices.add(name);
     }
-    if (who !== 'default backend') this.catchAlls += after.filter(isCatchAll).length - before.filter(isCatchAll).length;
+    if (who !== 'default backend') this.catchAlls += countOf(after, isCatchAll) - countOf(before, isCatchAll);
     for (const route of after) this.countRoute(route, 1);
     for (const route of after) this.routePlugins.add(routePluginEntities(this.ctx.memory, route, this.flavor));
     // Released after every addition, so an object that stays never counts zero.
@@ -330,6 +319,7 @@ class DeltaState {
   private countRoute(route: RoutePlan, delta: 1 | -1): void {
     this.count('Ingress', route.ingress, delta);
     this.count('Service', route.backend.service, delta);
+    if (route.options.plugins === undefined && route.backend.plugins === undefined) return;
     for (const { kind, obj } of routePluginUses(route)) this.count(kind, obj, delta);
   }
 

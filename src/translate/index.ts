@@ -85,7 +85,7 @@ export type { HostOwnership } from './host-ownership.ts';
 export { planIncrementally } from './ingress-memo.ts';
 export { createTranslatorMemory } from './memory.ts';
 export type { TranslatorMemory } from './memory.ts';
-export { listChanges } from './delta-pass.ts';
+export { listChanges } from './list-changes.ts';
 export { namespacedName, refOf } from './objects.ts';
 export type { IngressPlan, PathClaim } from './plans.ts';
 export { INGRESS_SOURCE, planIngress, resolveIngressBackend } from './sources/index.ts';

@@ -40,8 +40,10 @@ interface Planned {
   plan: IngressPlan | undefined;
 }
 
-/** Shared by every plan that reported nothing (most): never added to. */
+/** Shared by every plan that reported nothing (most): never added to (a planning that reports makes its own list). */
 const NO_FAILURES: Planned['failures'] = Object.freeze([]) as unknown as Planned['failures'];
+/** Shared by every plan that checked no plugin schema (every plan of a cluster without plugins), likewise. */
+const NO_SCHEMAS: Planned['schemas'] = Object.freeze([]) as unknown as Planned['schemas'];
 
 /** A translator's remembered plans, by source object. */
 export type PlanMemo = WeakMap<KubeObject, Planned>;
@@ -54,13 +56,12 @@ export function planIncrementally<T extends KubeObject>(ctx: TranslateContext, s
     for (const [ref, reason, message] of known.failures) ctx.failures.add(ref, reason, message);
     return known.plan;
   }
-  const entry: Planned = { settings: ctx.settings, index: ctx.memory.indexes.weakRefOf(ctx.index), excluding: ctx.excluding, reads: [], schemas: [], failures: [], plan: undefined };
+  const entry: Planned = { settings: ctx.settings, index: ctx.memory.indexes.weakRefOf(ctx.index), excluding: ctx.excluding, reads: [], schemas: NO_SCHEMAS, failures: NO_FAILURES, plan: undefined };
   // An unexpected error becomes a failure of this object, and nothing is remembered.
   return guarded(ctx, obj, () => {
     entry.plan = source.plan(recordingContext(ctx, entry), obj);
     // Kept for the object's life: exact copies, without the spare slots push left.
     entry.reads = entry.reads.slice();
-    if (entry.failures.length === 0) entry.failures = NO_FAILURES;
     planned.set(obj, entry);
     return entry.plan;
   }, source.kind);
@@ -150,19 +151,22 @@ class RecordingContext implements TranslateContext {
     this.memory = ctx.memory;
     this.excluding = ctx.excluding;
     this.index = new RecordingIndex(ctx.index, entry.reads);
-    this.failures = new RecordingFailures(ctx.failures, entry.failures);
+    this.failures = new RecordingFailures(ctx.failures, entry);
   }
 
   serviceOptions(service: V1Service): ReturnType<TranslateContext['serviceOptions']> {
     return this.ctx.serviceOptions(service);
   }
 
-  /** A property, not a method: plugin resolution takes it as a plain function. */
-  readonly pluginSchemas: TranslateContext['pluginSchemas'] = (plugin) => {
-    const answer = this.ctx.pluginSchemas(plugin);
-    this.entry.schemas.push([plugin, answer]);
-    return answer;
-  };
+  /** A plain function, as plugin resolution takes it: made only when a planning resolves plugins. */
+  get pluginSchemas(): TranslateContext['pluginSchemas'] {
+    return (plugin) => {
+      const answer = this.ctx.pluginSchemas(plugin);
+      if (this.entry.schemas === NO_SCHEMAS) this.entry.schemas = [];
+      this.entry.schemas.push([plugin, answer]);
+      return answer;
+    };
+  }
 
   isExcluded(kind: ObjectKind, obj: KubeObject): boolean {
     // Nothing excluded (nearly every pass): nothing to record, see isCurrent.
@@ -174,10 +178,11 @@ class RecordingContext implements TranslateContext {
 }
 
 class RecordingFailures implements FailureSink {
-  constructor(private readonly sink: FailureSink, private readonly into: Planned['failures']) {}
+  constructor(private readonly sink: FailureSink, private readonly entry: Planned) {}
 
   add(object: ObjectRef, reason: FailureReason, message: string): void {
-    this.into.push([object, reason, message]);
+    if (this.entry.failures === NO_FAILURES) this.entry.failures = [];
+    this.entry.failures.push([object, reason, message]);
     this.sink.add(object, reason, message);
   }
 }

@@ -153,8 +153,20 @@ function splitExpressions(name: string, set: HostSet): RoutePlan[] {
 
 function planRoutes(claims: readonly PathClaim[], flavor: RouterFlavor): RoutePlan[] {
   const split = flavor === 'expressions' ? splitExpressions : splitTraditional;
-  // slice: an exact-length copy of what flatMap grew (kept while the plan lives).
-  return groupClaims(claims).flatMap(splitByHosts).flatMap(({ name, set }) => split(name, set)).slice();
+  const groups = groupClaims(claims);
+  const [only] = groups;
+  if (groups.length === 1 && only) {
+    const sets = splitByHosts(only);
+    const [set] = sets;
+    // One route set (nearly every Ingress): split's own array is exact-length already.
+    if (set && sets.length === 1) return split(set.name, set.set);
+  }
+  const routes: RoutePlan[] = [];
+  for (const group of groups) {
+    for (const { name, set } of splitByHosts(group)) for (const route of split(name, set)) routes.push(route);
+  }
+  // slice: an exact-length copy of what push grew (kept while the plan lives).
+  return routes.slice();
 }
 
 /**

@@ -39,6 +39,11 @@ export class SharedHosts {
     for (const host of after) if (!before.has(host)) this.add(host, ingress);
   }
 
+  /** An Ingress that served no host now serves those of `routes` (no sets built: adding a host twice is harmless). */
+  start(ingress: V1Ingress, routes: readonly RoutePlan[]): void {
+    for (const route of routes) for (const host of route.hosts) this.add(host, ingress);
+  }
+
   private add(host: string, ingress: V1Ingress): void {
     const served = this.servers.get(host);
     this.dirty.add(host);

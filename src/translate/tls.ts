@@ -84,22 +84,55 @@ export function readKeyPair(secret: V1Secret): KeyPair {
   return { cert, key };
 }
 
+/** A key pair read from a Secret's content: its type and both fields as stored. */
+interface ReadContent {
+  type: string | undefined;
+  key: string | undefined;
+  pair: KeyPair;
+}
+
 /** What a translator remembers of Secrets between passes. */
 export class TlsMemory {
   // Store objects are replaced, never mutated: a Secret object parses the same
   // way every time, and parsing 1k key pairs was a sixth of a 10k translation.
-  readonly keyPairs = new WeakMap<V1Secret, KeyPair>();
+  private readonly keyPairs = new WeakMap<V1Secret, KeyPair>();
   /** A Secret serving the same hosts as last pass gives the same (deep-frozen) certificate. */
   readonly certificates = new WeakMap<V1Secret, { hosts: string; certificate: KongCertificate }>();
-}
+  /**
+   * Key pairs by content (keyed by tls.crt as stored): a re-listed Secret is a
+   * new object with the same data and is not parsed again. Holds what the
+   * last TLS translation read, and what the current one read so far.
+   */
+  private byContent = new Map<string, ReadContent[]>();
+  private readNow = new Map<string, ReadContent[]>();
 
-function lookupKeyPair(memory: TlsMemory, secret: V1Secret): KeyPair {
-  let pair = memory.keyPairs.get(secret);
-  if (pair === undefined) {
-    pair = readKeyPair(secret);
-    memory.keyPairs.set(secret, pair);
+  /** Starts a TLS translation: contents the previous one did not read are forgotten after this one. */
+  begin(): void {
+    this.byContent = this.readNow;
+    this.readNow = new Map();
   }
-  return pair;
+
+  keyPairOf(secret: V1Secret): KeyPair {
+    const cert = secret.data?.['tls.crt'];
+    if (cert === undefined) return this.parsed(secret);
+    const key = secret.data?.['tls.key'];
+    const same = (read: ReadContent): boolean => read.type === secret.type && read.key === key;
+    const found = this.readNow.get(cert)?.find(same) ?? this.byContent.get(cert)?.find(same);
+    const content = found ?? { type: secret.type, key, pair: this.parsed(secret) };
+    const read = this.readNow.get(cert);
+    if (read === undefined) this.readNow.set(cert, [content]);
+    else if (!read.includes(content)) read.push(content);
+    return content.pair;
+  }
+
+  private parsed(secret: V1Secret): KeyPair {
+    let pair = this.keyPairs.get(secret);
+    if (pair === undefined) {
+      pair = readKeyPair(secret);
+      this.keyPairs.set(secret, pair);
+    }
+    return pair;
+  }
 }
 
 function claimSecret(state: TlsState, ingress: V1Ingress, index: number, secretName: string): SecretClaim | undefined {
@@ -114,7 +147,7 @@ function claimSecret(state: TlsState, ingress: V1Ingress, index: number, secretN
   }
   const known = state.claims.get(key);
   if (known) return known;
-  const pair = state.broken.has(key) ? { error: state.broken.get(key) ?? '' } : lookupKeyPair(ctx.memory.tls, secret);
+  const pair = state.broken.has(key) ? { error: state.broken.get(key) ?? '' } : ctx.memory.tls.keyPairOf(secret);
   if ('error' in pair) {
     state.broken.set(key, pair.error);
     const message = `Secret ${key} ${pair.error}; its hosts are served without a TLS certificate`;
@@ -171,6 +204,7 @@ function toCertificate({ ids, tags: objectTags }: TranslatorMemory, claim: Secre
 /** Certificates for the given Ingresses, which must be sorted oldest first. */
 export function translateTls(ctx: TranslateContext, ingresses: readonly V1Ingress[]): TlsResult {
   const state: TlsState = { ctx, claims: new Map(), broken: new Map(), owners: new Map() };
+  ctx.memory.tls.begin();
   for (const ingress of ingresses) {
     guarded(ctx, ingress, () => (ingress.spec?.tls ?? []).forEach((tls, index) => claimHosts(state, ingress, tls, index)));
   }

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { kongEntityId } from '../../src/model/index.ts';
+import { createTranslator } from '../../src/translate/index.ts';
 import { readKeyPair } from '../../src/translate/tls.ts';
-import { allRoutes, ingress, PEM, reasons, rule, run, service, tlsSecret } from './builders.ts';
+import { allRoutes, ingress, PEM, reasons, rule, run, service, settings, snapshot, tlsSecret } from './builders.ts';
 
 function secured(name: string, hosts: string[], secretName: string, created?: string) {
   return ingress(name, {
@@ -108,6 +109,24 @@ describe('translate: TLS', () => {
 
   it('accepts a certificate followed by its intermediate', () => {
     expect(readKeyPair(tlsSecret('x', `${PEM.certA}${PEM.certB}`, PEM.keyA))).to.deep.equal({ cert: `${PEM.certA}${PEM.certB}`, key: PEM.keyA });
+  });
+
+  it('reads a re-listed Secret (a new object, same data) as before, and other data anew, whatever a translator read before', () => {
+    const translator = createTranslator();
+    const options = { settings: settings() };
+    const passWith = (secret: ReturnType<typeof tlsSecret>) =>
+      translator.translate(snapshot({ ingresses: [secured('site', ['a.example.com'], 'site-tls')], services: [web], secrets: [secret] }), options);
+    const good = tlsSecret('site-tls', PEM.certA, PEM.keyA);
+    const first = passWith(good);
+    expect(first.config.certificates.map((c) => c.cert)).to.deep.equal([PEM.certA]);
+    expect(passWith(structuredClone(good)).config).to.deep.equal(first.config);
+    const otherKey = passWith(tlsSecret('site-tls', PEM.certA, PEM.keyB));
+    expect(reasons(otherKey)).to.deep.equal(['Ingress/default/site:InvalidCertificate', 'Secret/default/site-tls:InvalidCertificate']);
+    const opaque = passWith({ ...structuredClone(good), type: 'Opaque' });
+    expect(opaque.failures[0]?.message).to.contain('type is Opaque');
+    const again = passWith(structuredClone(good));
+    expect(again.failures).to.deep.equal([]);
+    expect(again.config).to.deep.equal(first.config);
   });
 
   it('validates key pairs with node:crypto', () => {

@@ -68,27 +68,28 @@ function pathBackend(ctx: TranslateContext, input: RuleInput, backend: V1Ingress
   return plan;
 }
 
-function claimRule(ctx: TranslateContext, input: RuleInput): PathClaim[] {
+/** Adds a rule's claims to `claims` (a loop without closures: it runs for every path of every Ingress). */
+function claimRule(ctx: TranslateContext, input: RuleInput, claims: PathClaim[]): void {
   const { ingress, options, ruleIndex } = input;
   const rule = ingress.spec?.rules?.[ruleIndex];
   const host = rule?.host ?? '';
-  const ref = refOf('Ingress', ingress);
   const hostProblem = host === '' ? null : checkIngressHost(host);
   if (hostProblem) {
-    ctx.failures.add(ref, 'InvalidHost', `rules[${ruleIndex}].host '${host}' ${hostProblem}`);
-    return [];
+    ctx.failures.add(refOf('Ingress', ingress), 'InvalidHost', `rules[${ruleIndex}].host '${host}' ${hostProblem}`);
+    return;
   }
-  const claims: PathClaim[] = [];
-  (rule?.http?.paths ?? []).forEach((entry, pathIndex) => {
+  const paths = rule?.http?.paths ?? [];
+  for (let pathIndex = 0; pathIndex < paths.length; pathIndex += 1) {
+    const entry = paths[pathIndex];
+    if (entry === undefined) continue;
     const path = ctx.memory.paths.translate(entry.path, entry.pathType, options.regexPrefix);
     if ('error' in path) {
-      ctx.failures.add(ref, 'InvalidPath', `rules[${ruleIndex}].http.paths[${pathIndex}] path '${entry.path ?? ''}' ${path.error}`);
-      return;
+      ctx.failures.add(refOf('Ingress', ingress), 'InvalidPath', `rules[${ruleIndex}].http.paths[${pathIndex}] path '${entry.path ?? ''}' ${path.error}`);
+      continue;
     }
     const backend = pathBackend(ctx, input, entry.backend);
     if (backend) claims.push({ ingress, host, ruleHost: host, alias: false, path, conflictKey: conflictKeyOf(host, path), backend, options });
-  });
-  return claims;
+  }
 }
 
 function conflictKeyOf(host: string, path: TranslatedPath): string {
@@ -113,7 +114,8 @@ export function planIngress(ctx: TranslateContext, ingress: V1Ingress): IngressP
   const options = parseOptions(ctx, ingress);
   if (!options) return undefined;
   const resolved: ResolvedBackends = [];
-  const claims = (ingress.spec?.rules ?? []).flatMap((_rule, ruleIndex) => claimRule(ctx, { ingress, options, ruleIndex, resolved }));
+  const claims: PathClaim[] = [];
+  (ingress.spec?.rules ?? []).forEach((_rule, ruleIndex) => { claimRule(ctx, { ingress, options, ruleIndex, resolved }, claims); });
   // concat: an exact-length array (the plan is kept while the Ingress lives).
   return { ingress, options, claims: claims.concat(aliasClaims(claims, options.hostAliases)) };
 }
