@@ -6,6 +6,7 @@
 import { checkRouteRegex, decodePathEscapes, lexRegex } from '../kong/index.ts';
 import type { RegexToken, RegexVerdict } from '../kong/index.ts';
 import { freezeDeep } from '../model/index.ts';
+import { TwoGenerations } from './two-generations.ts';
 
 /** Kong's verdict on a route regex: a translator passes its remembering one. */
 export type RouteRegexCheck = (re: string) => RegexVerdict;
@@ -197,7 +198,7 @@ type PathResult = TranslatedPath | { error: string };
 
 const DEFAULT_MARKER_SCOPE = `ImplementationSpecific ${DEFAULT_REGEX_PREFIX}`;
 
-/** Translations kept per generation (as EntityIds: in-use entries are copied forward). */
+/** Translations kept per generation (two-generations.ts: in-use entries are copied forward). */
 const PATH_GENERATION_SIZE = 50_000;
 
 /**
@@ -206,9 +207,7 @@ const PATH_GENERATION_SIZE = 50_000;
  * translation is pure, so equal inputs share one (never mutated) result.
  */
 export class TranslatedPaths {
-  private current = new Map<string, Map<string, PathResult>>();
-  private previous = new Map<string, Map<string, PathResult>>();
-  private currentSize = 0;
+  private readonly translations = new TwoGenerations<PathResult>(PATH_GENERATION_SIZE);
 
   constructor(private readonly check: RouteRegexCheck) {}
 
@@ -216,23 +215,7 @@ export class TranslatedPaths {
     // A missing pathType is ImplementationSpecific, which is the only type reading the marker.
     const scope = rawType !== undefined && rawType !== 'ImplementationSpecific' ? rawType
       : regexPrefix === DEFAULT_REGEX_PREFIX ? DEFAULT_MARKER_SCOPE : `ImplementationSpecific ${regexPrefix}`;
-    const path = rawPath ?? '';
-    let result = this.current.get(scope)?.get(path);
-    if (result !== undefined) return result;
     // Frozen: claims of many Ingresses share it.
-    result = this.previous.get(scope)?.get(path) ?? freezeDeep(translatePath(rawPath, rawType, regexPrefix, this.check));
-    if (this.currentSize >= PATH_GENERATION_SIZE) {
-      this.previous = this.current;
-      this.current = new Map();
-      this.currentSize = 0;
-    }
-    let ofScope = this.current.get(scope);
-    if (ofScope === undefined) {
-      ofScope = new Map();
-      this.current.set(scope, ofScope);
-    }
-    ofScope.set(path, result);
-    this.currentSize += 1;
-    return result;
+    return this.translations.get(scope, rawPath ?? '', () => freezeDeep(translatePath(rawPath, rawType, regexPrefix, this.check)));
   }
 }

@@ -1,0 +1,32 @@
+// A memo in two generations instead of an LRU list (whose bookkeeping cost as
+// much as it saved): entries in use are copied forward to the current
+// generation, the rest go with the previous one when the current fills up.
+// Keyed by scope, then key, so no key string is built for a lookup.
+export class TwoGenerations<V> {
+  private current = new Map<string, Map<string, V>>();
+  private previous = new Map<string, Map<string, V>>();
+  private currentSize = 0;
+
+  /** `generationSize`: entries the current generation takes before it becomes the previous one. */
+  constructor(private readonly generationSize: number) {}
+
+  /** The remembered value, or `compute()`'s, remembered. */
+  get(scope: string, key: string, compute: () => V): V {
+    let value = this.current.get(scope)?.get(key);
+    if (value !== undefined) return value;
+    value = this.previous.get(scope)?.get(key) ?? compute();
+    if (this.currentSize >= this.generationSize) {
+      this.previous = this.current;
+      this.current = new Map();
+      this.currentSize = 0;
+    }
+    let ofScope = this.current.get(scope);
+    if (ofScope === undefined) {
+      ofScope = new Map();
+      this.current.set(scope, ofScope);
+    }
+    ofScope.set(key, value);
+    this.currentSize += 1;
+    return value;
+  }
+}
