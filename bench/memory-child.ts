@@ -65,13 +65,19 @@ async function main(): Promise<void> {
   const pipeline = await startInProcessController({
     watchFactory: watch.factory, kongUrl, holdoffMs: 100, maxDelayMs: 1000,
     onPost: (event) => { posts.push(event); },
+    // A real controller's list responses are garbage once the caches hold their
+    // trimmed copies, before the first push: drop the source's copies as soon as
+    // the first push is answered, not after converging (its freed pages would
+    // count against the controller). A watch started later would list nothing:
+    // the run fails then.
+    onPostDone: () => { watch.release(); },
   });
   // Converged: the last push was answered and nothing new was sent for a while
   // (the first pass may push before the Secret watches exist; a second one follows).
   const quietSince = (): number => posts.at(-1)?.doneAt ?? Number.POSITIVE_INFINITY;
   await waitUntil(() => performance.now() - quietSince() > QUIET_MS, 'a converged, quiet pipeline', 1_800_000, 50);
   const convergeMs = quietSince() - started;
-  watch.release();
+  if (watch.startsAfterRelease > 0) throw new Error(`${watch.startsAfterRelease} watch(es) started after the first push: they listed nothing`);
   fullGc('regular');
   const usage = process.memoryUsage();
   fullGc('last-resort');

@@ -21,6 +21,9 @@ function matches(spec: WatchSpec, obj: KubernetesObject): boolean {
 
 export class StaticWatch {
   private byKind = new Map<string, KubernetesObject[]>();
+  private released = false;
+  /** Watches started after `release()`: they listed nothing, so a measurement taken then is wrong. */
+  startsAfterRelease = 0;
 
   constructor(objects: Iterable<KubernetesObject>) {
     for (const obj of objects) {
@@ -32,7 +35,10 @@ export class StaticWatch {
 
   readonly factory: WatchSourceFactory = (spec) => {
     const source: WatchSource = {
-      start: () => Promise.resolve((this.byKind.get(spec.kind) ?? []).filter((obj) => matches(spec, obj))),
+      start: () => {
+        if (this.released) this.startsAfterRelease += 1;
+        return Promise.resolve((this.byKind.get(spec.kind) ?? []).filter((obj) => matches(spec, obj)));
+      },
       stop: () => Promise.resolve(),
     };
     return source;
@@ -40,6 +46,7 @@ export class StaticWatch {
 
   /** Drops the source's references; later watch starts list nothing. */
   release(): void {
+    this.released = true;
     this.byKind = new Map();
   }
 }

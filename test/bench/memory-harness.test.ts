@@ -9,6 +9,8 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { compileEntry } from '../../bench/compile.ts';
 import { generateCluster } from '../../bench/generate.ts';
 import { DOCKERFILE, imageRuntime } from '../../bench/image-runtime.ts';
+import { StaticWatch } from '../../bench/static-watch.ts';
+import type { WatchSpec } from '../../src/kube/watch-source.ts';
 import { LAST_APPLIED_ANNOTATION, trimForCache } from '../../src/kube/cache-trim.ts';
 import * as source from '../../src/model/kong-ids.ts';
 
@@ -54,5 +56,14 @@ describe('bench: memory workload harness', function () {
       expect(obj.metadata?.managedFields?.[0]?.fieldsV1).to.have.property('f:metadata');
     }
     expect(objects(applied).map((o) => trimForCache(structuredClone(o)))).to.deep.equal(objects(plain));
+  });
+
+  it('counts watches started after the source dropped its objects (they list nothing)', async function () {
+    const watch = new StaticWatch(generateCluster({ n: 2 }).snapshot.Ingress);
+    const spec: WatchSpec = { role: 'ingresses', kind: 'Ingress', gate: 'hard' };
+    expect(await watch.factory(spec).start({} as Parameters<ReturnType<StaticWatch['factory']>['start']>[0])).to.have.length(2);
+    watch.release();
+    expect(await watch.factory(spec).start({} as Parameters<ReturnType<StaticWatch['factory']>['start']>[0])).to.deep.equal([]);
+    expect(watch.startsAfterRelease).to.equal(1);
   });
 });
