@@ -231,6 +231,7 @@ export class Controller {
 
   private async pass(): Promise<PassResult> {
     const started = this.d.clock.now();
+    this.memory.passStarted();
     this.d.metrics.queueDepth.set(this.trigger.pending);
     try {
       const { outcome, next } = await this.passSteps();

@@ -52,6 +52,16 @@ export class MemoryReclaim {
     this.committedAfterLast = this.heapCommitted();
   }
 
+  /**
+   * A pass starts: no reclaim while it runs. The collection stops everything
+   * for a few hundred milliseconds, and a long pass (a first push of 10k
+   * Ingresses) would otherwise be cut by the timer a short pass before it set.
+   */
+  passStarted(): void {
+    if (this.timer !== undefined) this.o.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
   /** A pass ended: reclaim once no other pass ran for the quiet time, if the heap grew enough. */
   passEnded(): void {
     if (!this.o.reclaim || this.stopped) return;

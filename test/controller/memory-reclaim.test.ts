@@ -36,6 +36,19 @@ describe('MemoryReclaim', () => {
     expect(reclaims).to.have.length(1);
   });
 
+  it('never reclaims while a pass runs, however long, only the quiet time after it ends', () => {
+    const { fake, heap, reclaims, memory } = setup();
+    heap.committed = 300 * MIB;
+    memory.passEnded(); // a short pass (watches not synced yet)
+    fake.tick(200);
+    memory.passStarted(); // the first real pass: its push takes seconds
+    fake.tick(6000);
+    expect(reclaims, 'not in the middle of the pass').to.deep.equal([]);
+    memory.passEnded();
+    fake.tick(1000);
+    expect(reclaims).to.deep.equal([7200]);
+  });
+
   it('does not reclaim after passes that grew the heap by less than the threshold since the last reclaim', () => {
     const { fake, heap, reclaims, memory } = setup();
     heap.committed = 300 * MIB;
