@@ -17,32 +17,10 @@ const BAD = ingress('bad', 'web', '  annotations:\n    konghq.com/protocols: "ca
 const REFUSAL = /admission webhook "ingresses\.meshdoor\.dev" denied the request: Ingress shop\/bad: InvalidAnnotation: annotation konghq\.com\/protocols has invalid value 'carrier-pigeon'/;
 
 /** Same host and path as `good`, created later. */
-const CONFLICTING = `
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: { name: later, namespace: shop }
-spec:
-  ingressClassName: kong
-  rules:
-    - host: good.example.com
-      http:
-        paths:
-          - { path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }
-`;
+const CONFLICTING = hostIngressYaml({ name: 'later', namespace: 'shop', service: 'web', host: 'good.example.com' });
 
 /** Another path of `good`'s host, from another namespace. */
-const ON_GOOD_FROM_TENANT = `
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: { name: extra, namespace: tenant }
-spec:
-  ingressClassName: kong
-  rules:
-    - host: good.example.com
-      http:
-        paths:
-          - { path: /extra, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }
-`;
+const ON_GOOD_FROM_TENANT = hostIngressYaml({ name: 'extra', namespace: 'tenant', service: 'web', host: 'good.example.com', path: '/extra' });
 
 interface WebhookConfiguration { webhooks: { clientConfig: { caBundle?: string } }[] }
 

@@ -17,6 +17,7 @@ import type { DoubleState } from './harness/kong-double-client.ts';
 import { startCluster } from './harness/cluster.ts';
 import { CRDS_DIR, DEPLOY_DIR, installMeshdoor } from './harness/install.ts';
 import { meshdoorStatus, warningEvents } from './harness/kube-reads.ts';
+import { hostIngressYaml } from './harness/manifests.ts';
 import { startKongDouble } from './harness/meshdoor-processes.ts';
 
 const BACKEND = 'web.apps.svc.cluster.local:80';
@@ -47,20 +48,8 @@ endpoints: [{ addresses: [10.1.0.7], conditions: { ready: true } }]
 `;
 
 function ingressYaml(name: string, plugins?: string): string {
-  return `
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: ${name}
-  namespace: apps
-${plugins ? `  annotations: { konghq.com/plugins: "${plugins}" }\n` : ''}spec:
-  ingressClassName: kong
-  rules:
-    - host: ${name}.example.com
-      http:
-        paths:
-          - { path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }
-`;
+  const metadataExtra = plugins ? `  annotations: { konghq.com/plugins: "${plugins}" }` : '';
+  return hostIngressYaml({ name, namespace: 'apps', service: 'web', metadataExtra });
 }
 
 const PLUGINS = `

@@ -6,6 +6,10 @@ export interface HostIngress {
   service: string;
   /** Extra YAML lines under `metadata:` (indented two spaces), e.g. annotations. */
   metadataExtra?: string;
+  /** Default `<name>.example.com`. */
+  host?: string;
+  /** A Prefix path; default `/`. */
+  path?: string;
 }
 
 export function hostIngressYaml(ingress: HostIngress): string {
@@ -19,9 +23,9 @@ ${ingress.metadataExtra ?? ''}
 spec:
   ingressClassName: kong
   rules:
-    - host: ${ingress.name}.example.com
+    - host: ${ingress.host ?? `${ingress.name}.example.com`}
       http:
         paths:
-          - { path: /, pathType: Prefix, backend: { service: { name: ${ingress.service}, port: { number: 80 } } } }
+          - { path: ${ingress.path ?? '/'}, pathType: Prefix, backend: { service: { name: ${ingress.service}, port: { number: 80 } } } }
 `;
 }
