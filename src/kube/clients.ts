@@ -7,6 +7,7 @@ import process from 'node:process';
 import {
   AppsV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi, DiscoveryV1Api, KubeConfig, NetworkingV1Api,
 } from '@kubernetes/client-node';
+import { shareDispatchers } from './shared-dispatcher.ts';
 
 export interface KubeClients {
   config: KubeConfig;
@@ -54,6 +55,7 @@ export function createKubeClients(options: KubeClientOptions = {}): KubeClients 
   if (!config.getCurrentCluster()) {
     throw new Error('no kubeconfig found and not running in a cluster: pass --kubeconfig <file> (or set KUBECONFIG), or run meshdoor in a pod');
   }
+  shareDispatchers(config);
   return {
     config,
     core: config.makeApiClient(CoreV1Api),
