@@ -276,9 +276,10 @@ export class Controller {
     this.meshLoop.publish({ key: gatewayPlanKey(settings), templateAnnotations: tls.templateAnnotations });
     this.forgetChangedGateways();
     const gateways = withClientTls(discoverGateways({ settings, flagUrls: this.o.kongAdminUrls, adminEndpointSlices, ...(this.o.kongAdminServerName !== undefined ? { staticServerName: this.o.kongAdminServerName } : {}) }), tls.clientTls, this.o.staticClientTls !== undefined);
+    const ownersRevision = String(this.kongStep.hostOwners.revision);
     const kong = await this.kongStep.run({
       snapshot, settings, gateways, leader, dblessPushFromAllReplicas: this.o.dblessPushFromAllReplicas,
-      fingerprint: contentHash([snapshotFingerprint(snapshot), canonicalJson(settings), gatewayStateKey(adminEndpointSlices), String(this.kongStep.hostOwners.revision)]),
+      fingerprint: () => contentHash([snapshotFingerprint(snapshot), canonicalJson(settings), gatewayStateKey(adminEndpointSlices), ownersRevision]),
       resyncMs: this.o.resyncMs ?? 0, dblessCheckMs: this.o.dblessCheckMs ?? 0,
     });
     if (kong.result) {

@@ -40,8 +40,12 @@ export interface KongStepInput {
   leader: boolean;
   /** DB-less: every replica pushes (the config is the same for every gateway). */
   dblessPushFromAllReplicas: boolean;
-  /** Fingerprint of everything the translation reads (snapshot and settings) and of the gateways' state. */
-  fingerprint: string;
+  /**
+   * Fingerprint of everything the translation reads (snapshot and settings) and
+   * of the gateways' state. A function: hashing every object costs a fraction of
+   * a second at 10k, which a first pass pays only after its push is out.
+   */
+  fingerprint: () => string;
   /** Go through the engine even when nothing changed if the last run is older than this (0: never). */
   resyncMs: number;
   /**
@@ -125,10 +129,11 @@ export class KongStep {
       return { pushing: false };
     }
     const schemas = await this.readSchemas(input, mode);
-    const key = `${input.fingerprint}|${input.gateways.map((g) => g.url).join(',')}|${mode ?? ''}|${answersKey(schemas)}`;
+    let key: string | undefined;
+    const keyOf = (): string => (key ??= `${input.fingerprint()}|${input.gateways.map((g) => g.url).join(',')}|${mode ?? ''}|${answersKey(schemas)}`);
     const period = checkPeriod(input, mode);
     const fresh = period === undefined || this.o.clock.now() - this.lastRunAt < period;
-    if (key === this.lastKey && this.last && this.last.ok !== false && fresh) {
+    if (this.lastKey !== undefined && this.last && this.last.ok !== false && fresh && keyOf() === this.lastKey) {
       this.o.log.debug('pass skips Kong: cluster state, settings and gateways unchanged since the last push');
       return { ...this.last, ...(period !== undefined ? { recheckInMs: Math.max(1, this.lastRunAt + period - this.o.clock.now()) } : {}) };
     }
@@ -136,7 +141,7 @@ export class KongStep {
     this.o.backend.retain?.(input.gateways);
     const out = await this.translateAndPush({ ...input, schemas }, mode);
     this.hostOwners.commit(out.result?.hosts);
-    this.lastKey = key;
+    this.lastKey = keyOf();
     this.last = { ...out, lastSyncTime: out.lastSyncTime ?? this.last?.lastSyncTime, ...(this.held ? { held: this.held } : {}) };
     return { ...this.last, ...(period !== undefined && input.gateways.length > 0 ? { recheckInMs: period } : {}) };
   }
