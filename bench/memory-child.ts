@@ -29,11 +29,23 @@ export interface MemoryReport {
    * memory reducer runs (about two minutes later in a run with light allocation).
    */
   settledRssBytes: number;
+  /** Where the RSS after converging lives: V8's heap (committed), other anonymous memory (malloc, buffers), mapped files (code). */
+  rssParts: { v8HeapCommittedBytes: number; otherAnonymousBytes: number; fileBytes: number };
+}
+
+function statusBytes(field: string, status = readFileSync('/proc/self/status', 'utf8')): number {
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
+  return match ? Number(match[1]) * 1024 : Number.NaN;
 }
 
 function peakRss(): number {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-  return match ? Number(match[1]) * 1024 : Number.NaN;
+  return statusBytes('VmHWM');
+}
+
+function rssParts(heapCommittedBytes: number): MemoryReport['rssParts'] {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const anonymous = statusBytes('RssAnon', status);
+  return { v8HeapCommittedBytes: heapCommittedBytes, otherAnonymousBytes: anonymous - heapCommittedBytes, fileBytes: statusBytes('RssFile', status) };
 }
 
 type GcOptions = { type: 'major'; execution: 'sync'; flavor: 'regular' | 'last-resort' };
@@ -80,10 +92,11 @@ async function main(): Promise<void> {
   if (watch.startsAfterRelease > 0) throw new Error(`${watch.startsAfterRelease} watch(es) started after the first push: they listed nothing`);
   fullGc('regular');
   const usage = process.memoryUsage();
+  const parts = rssParts(usage.heapTotal);
   fullGc('last-resort');
   const report: MemoryReport = {
     n, convergeMs, pushes: posts.length, rssBytes: usage.rss, heapUsedBytes: usage.heapUsed, heapTotalBytes: usage.heapTotal,
-    externalBytes: usage.external, peakRssBytes: peakRss(), settledRssBytes: process.memoryUsage.rss(),
+    externalBytes: usage.external, peakRssBytes: peakRss(), settledRssBytes: process.memoryUsage.rss(), rssParts: parts,
   };
   process.stdout.write(`${JSON.stringify(report)}\n`);
   await pipeline.stop();

@@ -17,6 +17,8 @@ export interface RequestLogEntry {
   bytes: number;
   /** Request headers (lower-case names), for tests that check what was sent. */
   headers: Record<string, string>;
+  /** `performance.now()` when the request's headers arrived, its body was read and it was answered (benchmarks). */
+  timing?: { arrivedMs: number; bodyReadMs: number; answeredMs: number };
 }
 
 export interface Faults {

@@ -132,9 +132,11 @@ function authorized(state: DoubleState, req: IncomingMessage): boolean {
 
 export function createRequestHandler(state: DoubleState, ctx: CrudContext, control: ControlHandler, requireClientCert = false) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const arrivedMs = performance.now();
     const url = new URL(req.url ?? '/', 'http://double.local');
     const method = (req.method ?? 'GET').toUpperCase();
     const text = await readBody(req);
+    const bodyReadMs = performance.now();
     // The control API is the double's, not Kong's: tests reach it without a client certificate.
     if (url.pathname.startsWith('/__double/')) {
       send(res, state, await control(method, url, text), false);
@@ -176,7 +178,8 @@ export function createRequestHandler(state: DoubleState, ctx: CrudContext, contr
       }
     }
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v ?? '']));
-    state.requests.push({ method, path: url.pathname, query: url.search, status: answer.status, bytes: Buffer.byteLength(text), headers });
+    const timing = { arrivedMs, bodyReadMs, answeredMs: performance.now() };
+    state.requests.push({ method, path: url.pathname, query: url.search, status: answer.status, bytes: Buffer.byteLength(text), headers, timing });
     send(res, state, answer, method === 'HEAD');
   };
 }
