@@ -14,8 +14,13 @@ export interface AutoFieldOptions {
 
 type FieldsLike = Pick<EntitySchema, 'fields' | 'subschemaKey' | 'subschemas' | 'shorthands'>;
 
+/** A copy of JSON-like data (schema defaults, config values); structuredClone costs microseconds even for a number. */
 export function deepCopy<T>(value: T): T {
-  return structuredClone(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((item: unknown) => deepCopy(item)) as T;
+  if (Object.getPrototypeOf(value) !== Object.prototype) return structuredClone(value);
+  // fromEntries defines own properties: a "__proto__" key stays a key.
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, deepCopy(item)])) as T;
 }
 
 /** get_subschema: the first protocol (set) or the key itself (string) that has a subschema. */
