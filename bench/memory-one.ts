@@ -18,7 +18,7 @@ try {
   const report = await runChild<MemoryReport>({ cmd, runtime, nodeFlags: ['--expose-gc'], args: [String(n), double.url], label: `memory child N=${n}` });
   const mib = (bytes: number) => Math.round(bytes / MIB);
   const { rssParts: parts } = report;
-  console.log(JSON.stringify({ n, convergeS: Math.round(report.convergeMs / 100) / 10, pushes: report.pushes, rss: mib(report.rssBytes), settled: mib(report.settledRssBytes), peak: mib(report.peakRssBytes), heapUsed: mib(report.heapUsedBytes), heapCommitted: mib(parts.v8HeapCommittedBytes), otherAnonymous: mib(parts.otherAnonymousBytes), file: mib(parts.fileBytes), external: mib(report.externalBytes) }));
+  console.log(JSON.stringify({ n, ...(runtime.missingPreload ? { missingPreload: runtime.missingPreload } : {}), convergeS: Math.round(report.convergeMs / 100) / 10, pushes: report.pushes, rss: mib(report.rssBytes), settled: mib(report.settledRssBytes), peak: mib(report.peakRssBytes), heapUsed: mib(report.heapUsedBytes), heapCommitted: mib(parts.v8HeapCommittedBytes), otherAnonymous: mib(parts.otherAnonymousBytes), file: mib(parts.fileBytes), external: mib(report.externalBytes) }));
 } finally {
   await double.close();
   await cmd.cleanup();

@@ -9,6 +9,7 @@ import { startController } from '../../e2e/harness/meshdoor-processes.ts';
 import type { ControllerOptions } from '../../e2e/harness/meshdoor-processes.ts';
 import { childCommand } from '../child-process.ts';
 import { imageRuntime } from '../image-runtime.ts';
+import { preloadNote } from './memory.ts';
 import { createObjects, doubleCounts, namespaceObjects, processRssBytes, startBenchCluster, startLargeKongDouble } from '../api-server.ts';
 import type { BenchCluster } from '../api-server.ts';
 import { generateCluster } from '../generate.ts';
@@ -93,7 +94,7 @@ async function measureSize({ ctx, bench, entry, created }: SizeRun, n: number): 
     row({ workload: 'cold-start', n, metric: 'start → first push body sent', unit: 's', summary: summary((s) => s.pushSentS), note: 'meshdoor\'s share: the whole body read by Kong' }),
     row({ workload: 'cold-start', n, metric: 'start → first accepted push', unit: 's', summary: summary((s) => s.firstPushS), ...(target ? { target: { op: '<=', value: target } } : {}), note: 'Kong\'s answer: includes the Kong double checking the config (in the bench process)' }),
     row({ workload: 'cold-start', n, metric: 'start → complete config', unit: 's', summary: summary((s) => s.completeS), note: 'every route and certificate in the Kong double' }),
-    row({ workload: 'cold-start', n, metric: 'controller rss at that point', unit: 'MiB', summary: summary((s) => s.rssMiB), note: entry ? 'real informers; compiled JavaScript with the image\'s Node flags and environment' : 'real informers; through tsx (MESHDOOR_BENCH_CHILD=tsx): includes compiling the sources' }),
+    row({ workload: 'cold-start', n, metric: 'controller rss at that point', unit: 'MiB', summary: summary((s) => s.rssMiB), note: entry ? `real informers; compiled JavaScript with the image's Node flags and environment${preloadNote(imageRuntime())}` : 'real informers; through tsx (MESHDOOR_BENCH_CHILD=tsx): includes compiling the sources' }),
   ];
 }
 

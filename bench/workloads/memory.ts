@@ -27,6 +27,11 @@ function runMemoryChild(cmd: ChildCommand, n: number, double: KongDouble, runtim
   return runChild<MemoryReport>({ cmd, runtime, nodeFlags: ['--expose-gc'], args: [String(n), double.url], label: `memory child N=${n}` });
 }
 
+/** A host without the image's malloc measures another allocator: the rows say so. */
+export function preloadNote(runtime: ImageRuntime): string {
+  return runtime.missingPreload ? `; measured WITHOUT the image's ${runtime.missingPreload} (not on this host: apt-get install libjemalloc2)` : '';
+}
+
 interface SizeRun { ctx: WorkloadContext; cmd: ChildCommand; double: KongDouble; runtime: ImageRuntime }
 
 function rssRows(n: number, reports: readonly MemoryReport[], label: string, note: string): ResultRow[] {
@@ -47,7 +52,7 @@ async function measureSize(run: SizeRun, n: number): Promise<ResultRow[]> {
   ctx.log(`memory N=${n}: converged in ${(converge / 1000).toFixed(1)} s with ${summarize(reports.map((r) => r.pushes)).median} push(es)`);
   const baseline = `N=0 is the process baseline (Node${cmd.loader.length > 0 ? ', tsx' : ''}, libraries)`;
   return [
-    ...rssRows(n, reports, '', `after two full GCs; ${baseline}`),
+    ...rssRows(n, reports, '', `after two full GCs; ${baseline}${preloadNote(run.runtime)}`),
     row({ workload: 'memory', n, metric: 'heap used', unit: 'MiB', summary: summarize(reports.map((r) => r.heapUsedBytes / MIB)) }),
   ];
 }
@@ -55,7 +60,7 @@ async function measureSize(run: SizeRun, n: number): Promise<ResultRow[]> {
 /** One more 10k run in a variant: V8 sized as in the shipped container, or plain `node`. */
 async function measureVariant(run: SizeRun, label: string, runtime: ImageRuntime, note: string): Promise<ResultRow[]> {
   const report = await runMemoryChild(run.cmd, 10000, run.double, runtime);
-  return rssRows(10000, [report], `, ${label}`, note);
+  return rssRows(10000, [report], `, ${label}`, `${note}${preloadNote(runtime)}`);
 }
 
 /** The variants, one after the other (children share the Kong double). */

@@ -2,13 +2,13 @@
 // the image's Node flags and environment, and fed objects as a real API server
 // stores them. Nothing here measures memory.
 import { expect } from 'chai';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { compileEntry } from '../../bench/compile.ts';
 import { generateCluster } from '../../bench/generate.ts';
-import { DOCKERFILE, imageRuntime } from '../../bench/image-runtime.ts';
+import { DOCKERFILE, imageRuntime, withHostPreload } from '../../bench/image-runtime.ts';
 import { StaticWatch } from '../../bench/static-watch.ts';
 import type { WatchSpec } from '../../src/kube/watch-source.ts';
 import { LAST_APPLIED_ANNOTATION, trimForCache } from '../../src/kube/cache-trim.ts';
@@ -32,6 +32,16 @@ describe('bench: memory workload harness', function () {
       env: { NODE_ENV: 'production', MALLOC_ARENA_MAX: '2' },
     });
     expect(imageRuntime(DOCKERFILE).env).to.have.property('NODE_ENV', 'production');
+  });
+
+  it('runs the child with the image\'s preloaded malloc found on this host by name, or says it measured without', async function () {
+    const image = { nodeFlags: [], env: { NODE_ENV: 'production', LD_PRELOAD: '/usr/local/lib/libjemalloc.so.2', MALLOC_CONF: 'background_thread:true' } };
+    const libs = path.join(dir, 'lib');
+    await mkdir(libs);
+    expect(withHostPreload(image, [libs])).to.deep.equal({ nodeFlags: [], env: { NODE_ENV: 'production', MALLOC_CONF: 'background_thread:true' }, missingPreload: 'libjemalloc.so.2' });
+    await writeFile(path.join(libs, 'libjemalloc.so.2'), '');
+    expect(withHostPreload(image, [libs]).env).to.have.property('LD_PRELOAD', path.join(libs, 'libjemalloc.so.2'));
+    expect(withHostPreload(image, [libs])).to.not.have.property('missingPreload');
   });
 
   it('compiles an entry point to JavaScript that runs on plain node, dependencies included', async function () {
