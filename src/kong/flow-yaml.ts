@@ -38,17 +38,8 @@ type Mapping = Record<string, Value>;
 const isMapping = (value: Value): value is Mapping => value !== null && typeof value === 'object' && !Array.isArray(value);
 const isFlag = (value: Value): boolean => typeof value === 'boolean' || typeof value === 'number';
 
-const membersText = (mapping: Mapping, keys: readonly string[], text: (value: Value) => string): string =>
-  keys.map((k) => `${yamlString(k)}: ${text(mapping[k])}`).join(',');
-
-/** Sorted keys of the members that are not undefined. */
-const keysOf = (mapping: Mapping): string[] => Object.keys(mapping).filter((k) => mapping[k] !== undefined).sort();
-
-/** A mapping's boolean and number members (`preserve_host: true,strip_path: false`): shared through a `<<` merge key. */
-function flagsText(mapping: Mapping): string | undefined {
-  const keys = keysOf(mapping).filter((k) => isFlag(mapping[k]));
-  return keys.length === 0 ? undefined : membersText(mapping, keys, (v) => JSON.stringify(v));
-}
+/** A mapping's members as written: sorted keys (undefined left out), its flags (booleans and numbers) and the rest. */
+interface Layout { keys: string[]; flags: string | undefined; rest: string[] }
 
 /**
  * How a repeated value is written: `plain` each time, or once with an anchor
@@ -65,83 +56,126 @@ const anchoredCost = (entry: Shared, name: string): number => (entry.merge
 /** Anchor names: 0-9a-z, then two characters, and so on (YAML 1.1 anchor characters). */
 const anchorName = (index: number): string => index.toString(36);
 
-function note(shared: Map<string, Shared>, key: string, plain: () => number, merge: boolean): boolean {
-  const known = shared.get(key);
-  if (known !== undefined) {
-    known.uses += 1;
-    return true;
-  }
-  shared.set(key, { uses: 1, plain: plain(), merge });
-  return false;
-}
-
 /**
- * Visits the values in writing order. A shared list seen before is not
- * entered again (its alias stands for it), so counts match what is written.
+ * One chunk: its values counted, then written. Each mapping's layout and each
+ * string's scalar are made once per chunk (counting and writing both need them).
  */
-function count(value: Value, shared: Map<string, Shared>): void {
-  if (typeof value === 'string') {
-    note(shared, `s${value}`, () => yamlString(value).length, false);
-  } else if (isScalarList(value)) {
-    if (!note(shared, `l${JSON.stringify(value)}`, () => plainText(value).length, false)) for (const item of value) count(item, shared);
-  } else if (Array.isArray(value)) {
-    for (const item of value) count(item, shared);
-  } else if (isMapping(value)) {
-    const flags = flagsText(value);
-    if (flags !== undefined) note(shared, `m${flags}`, () => flags.length, true);
-    for (const k of keysOf(value)) if (!isFlag(value[k])) count(value[k], shared);
+class ChunkWriter {
+  // Strings, scalar lists (by their JSON) and flag sets apart: a string is its own
+  // key (its hash is kept on it), no prefixed copy per lookup. `order` keeps the
+  // order they were first seen in, which numbers the anchors.
+  private readonly strings = new Map<string, Shared>();
+  private readonly lists = new Map<string, Shared>();
+  private readonly merges = new Map<string, Shared>();
+  private readonly order: Shared[] = [];
+  private readonly layouts = new Map<Mapping, Layout>();
+  private readonly scalars = new Map<string, string>();
+
+  text(items: readonly Value[]): string {
+    for (const item of items) this.count(item);
+    this.nameAnchors();
+    return items.map((item) => this.write(item)).join(',');
   }
-}
 
-/** Names the values worth an anchor: written once plus aliases must be shorter than written each time. */
-function nameAnchors(shared: Map<string, Shared>): void {
-  let next = 0;
-  for (const entry of shared.values()) {
-    if (entry.uses < 2) continue;
-    const name = anchorName(next);
-    if (anchoredCost(entry, name) >= entry.uses * entry.plain) continue;
-    entry.name = name;
-    next += 1;
+  private scalar(text: string): string {
+    let written = this.scalars.get(text);
+    if (written === undefined) {
+      written = yamlString(text);
+      this.scalars.set(text, written);
+    }
+    return written;
   }
-}
 
-function plainText(value: Value): string {
-  if (typeof value === 'string') return yamlString(value);
-  if (Array.isArray(value)) return `[${value.map(plainText).join(',')}]`;
-  return JSON.stringify(value);
-}
+  private layout(mapping: Mapping): Layout {
+    let layout = this.layouts.get(mapping);
+    if (layout === undefined) {
+      const keys = Object.keys(mapping).filter((k) => mapping[k] !== undefined).sort();
+      const flagKeys = keys.filter((k) => isFlag(mapping[k]));
+      const flags = flagKeys.length === 0 ? undefined : this.members(mapping, flagKeys, (v) => JSON.stringify(v));
+      layout = { keys, flags, rest: flagKeys.length === 0 ? keys : keys.filter((k) => !isFlag(mapping[k])) };
+      this.layouts.set(mapping, layout);
+    }
+    return layout;
+  }
 
-function write(value: Value, shared: Map<string, Shared>): string {
-  const key = typeof value === 'string' ? `s${value}` : isScalarList(value) ? `l${JSON.stringify(value)}` : undefined;
-  const entry = key === undefined ? undefined : shared.get(key);
-  if (entry?.name === undefined) return body(value, shared);
-  if (entry.written === true) return `*${entry.name}`;
-  entry.written = true;
-  return `&${entry.name} ${body(value, shared)}`;
-}
+  private members(mapping: Mapping, keys: readonly string[], text: (value: Value) => string): string {
+    return keys.map((k) => `${this.scalar(k)}: ${text(mapping[k])}`).join(',');
+  }
 
-function mappingText(mapping: Mapping, shared: Map<string, Shared>): string {
-  const flags = flagsText(mapping);
-  const entry = flags === undefined ? undefined : shared.get(`m${flags}`);
-  const keys = keysOf(mapping);
-  if (entry?.name === undefined) return `{${membersText(mapping, keys, (v) => write(v, shared))}}`;
-  const merge = entry.written === true ? `<<: *${entry.name}` : `<<: &${entry.name} {${flags}}`;
-  entry.written = true;
-  const rest = keys.filter((k) => !isFlag(mapping[k]));
-  return `{${[merge, ...(rest.length > 0 ? [membersText(mapping, rest, (v) => write(v, shared))] : [])].join(',')}}`;
-}
+  private note(shared: Map<string, Shared>, key: string, plain: () => number): boolean {
+    const known = shared.get(key);
+    if (known !== undefined) {
+      known.uses += 1;
+      return true;
+    }
+    const entry: Shared = { uses: 1, plain: plain(), merge: shared === this.merges };
+    shared.set(key, entry);
+    this.order.push(entry);
+    return false;
+  }
 
-function body(value: Value, shared: Map<string, Shared>): string {
-  if (typeof value === 'string') return yamlString(value);
-  if (Array.isArray(value)) return `[${value.map((item) => write(item, shared)).join(',')}]`;
-  if (isMapping(value)) return mappingText(value, shared);
-  return JSON.stringify(value);
+  /**
+   * Visits the values in writing order. A shared list seen before is not
+   * entered again (its alias stands for it), so counts match what is written.
+   */
+  private count(value: Value): void {
+    if (typeof value === 'string') {
+      this.note(this.strings, value, () => this.scalar(value).length);
+    } else if (isScalarList(value)) {
+      if (!this.note(this.lists, JSON.stringify(value), () => this.plainText(value).length)) for (const item of value) this.count(item);
+    } else if (Array.isArray(value)) {
+      for (const item of value) this.count(item);
+    } else if (isMapping(value)) {
+      const { flags, rest } = this.layout(value);
+      if (flags !== undefined) this.note(this.merges, flags, () => flags.length);
+      for (const k of rest) this.count(value[k]);
+    }
+  }
+
+  /** Names the values worth an anchor: written once plus aliases must be shorter than written each time. */
+  private nameAnchors(): void {
+    let next = 0;
+    for (const entry of this.order) {
+      if (entry.uses < 2) continue;
+      const name = anchorName(next);
+      if (anchoredCost(entry, name) >= entry.uses * entry.plain) continue;
+      entry.name = name;
+      next += 1;
+    }
+  }
+
+  private plainText(value: Value): string {
+    if (typeof value === 'string') return this.scalar(value);
+    if (Array.isArray(value)) return `[${value.map((item) => this.plainText(item)).join(',')}]`;
+    return JSON.stringify(value);
+  }
+
+  private write(value: Value): string {
+    const entry = typeof value === 'string' ? this.strings.get(value) : isScalarList(value) ? this.lists.get(JSON.stringify(value)) : undefined;
+    if (entry?.name === undefined) return this.body(value);
+    if (entry.written === true) return `*${entry.name}`;
+    entry.written = true;
+    return `&${entry.name} ${this.body(value)}`;
+  }
+
+  private mappingText(mapping: Mapping): string {
+    const { keys, flags, rest } = this.layout(mapping);
+    const entry = flags === undefined ? undefined : this.merges.get(flags);
+    if (entry?.name === undefined) return `{${this.members(mapping, keys, (v) => this.write(v))}}`;
+    const merge = entry.written === true ? `<<: *${entry.name}` : `<<: &${entry.name} {${flags}}`;
+    entry.written = true;
+    return `{${[merge, ...(rest.length > 0 ? [this.members(mapping, rest, (v) => this.write(v))] : [])].join(',')}}`;
+  }
+
+  private body(value: Value): string {
+    if (typeof value === 'string') return this.scalar(value);
+    if (Array.isArray(value)) return `[${value.map((item) => this.write(item)).join(',')}]`;
+    if (isMapping(value)) return this.mappingText(value);
+    return JSON.stringify(value);
+  }
 }
 
 /** The items as YAML flow nodes joined by `,`, sharing repeated values within them. */
 export function flowChunk(items: readonly Value[]): string {
-  const shared = new Map<string, Shared>();
-  for (const item of items) count(item, shared);
-  nameAnchors(shared);
-  return items.map((item) => write(item, shared)).join(',');
+  return new ChunkWriter().text(items);
 }
