@@ -91,7 +91,8 @@ function routeFieldByField(plan: RoutePlan, flavor: RouterFlavor, { ids, tags }:
   return route;
 }
 
-function toKongService(backend: BackendPlan, { ids, tags }: Labels): Omit<KongService, 'routes'> {
+/** A Kong service with its routes, built once (routes last, as Kong's schema lists them). */
+function toKongService(backend: BackendPlan, { ids, tags }: Labels, routes: KongRoute[]): KongService {
   const { options } = backend;
   const service = {
     id: ids.entity('services', backend.kongServiceName),
@@ -99,13 +100,14 @@ function toKongService(backend: BackendPlan, { ids, tags }: Labels): Omit<KongSe
     protocol: options.protocol,
     host: backend.host,
     port: backend.port,
-  } as Omit<KongService, 'routes'>;
+  } as KongService;
   if (options.path !== undefined) service.path = options.path;
   service.retries = options.retries;
   service.connect_timeout = options.connectTimeout;
   service.read_timeout = options.readTimeout;
   service.write_timeout = options.writeTimeout;
   service.tags = tags.of('Service', backend.service);
+  service.routes = routes;
   return service;
 }
 
@@ -123,7 +125,7 @@ function toKongUpstream(upstream: UpstreamPlan, service: V1Service, labels: Labe
 }
 
 export interface BackendEntities {
-  service: Omit<KongService, 'routes'>;
+  backend: BackendPlan;
   upstream?: KongUpstream;
   /** The service last assembled from this backend, routes included. */
   last?: KongService;
@@ -151,22 +153,27 @@ export class KongEntities {
   backendOf(backend: BackendPlan): BackendEntities {
     let entities = this.backends.get(backend);
     if (entities === undefined) {
-      entities = { service: freezeDeep(toKongService(backend, this.labels)) };
+      entities = { backend };
       if (backend.upstream) entities.upstream = freezeDeep(toKongUpstream(backend.upstream, backend.service, this.labels));
       this.backends.set(backend, entities);
     }
     return entities;
   }
-}
 
-export function serviceWithRoutes(entities: BackendEntities, routes: KongRoute[]): KongService {
-  const { last } = entities;
-  if (last?.routes.length === routes.length && last.routes.every((route, i) => route === routes[i])) return last;
-  // An exact copy: the caller's list was grown by push, with spare slots.
-  entities.last = freezeDeep({ ...entities.service, routes: routes.slice() });
-  // Its fields are the service's: keep them once (the next spread replaces routes).
-  entities.service = entities.last;
-  return entities.last;
+  /** The id of a backend's Kong service (its name's: no service built for it). */
+  serviceIdOf(backend: BackendPlan): string {
+    return this.labels.ids.entity('services', backend.kongServiceName);
+  }
+
+  /** The backend's Kong service with `routes`: the last one made while its routes are the same. */
+  serviceWithRoutes(entities: BackendEntities, routes: KongRoute[]): KongService {
+    const { last } = entities;
+    if (last?.routes.length === routes.length && last.routes.every((route, i) => route === routes[i])) return last;
+    // An exact copy: the caller's list was grown by push, with spare slots.
+    // The first service of a backend is built with its routes (not built, then copied with them).
+    entities.last = freezeDeep(last ? { ...last, routes: routes.slice() } : toKongService(entities.backend, this.labels, routes.slice()));
+    return entities.last;
+  }
 }
 
 export const byName = (a: { name: string }, b: { name: string }): number => compareStrings(a.name, b.name);
@@ -192,7 +199,7 @@ export function assembleConfig(input: AssembleInput): KongConfig {
   const services: KongService[] = [];
   const upstreams: KongUpstream[] = [];
   for (const { entities, routes } of groups.values()) {
-    services.push(serviceWithRoutes(entities, routes.sort(byName)));
+    services.push(input.entities.serviceWithRoutes(entities, routes.sort(byName)));
     if (entities.upstream) upstreams.push(entities.upstream);
   }
   return {

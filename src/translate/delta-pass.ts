@@ -8,7 +8,7 @@
 // equal to whole passes.
 import type { V1Ingress } from '@kubernetes/client-node';
 import type { KongCertificate, KongRoute, KongService, KongUpstream, RouterFlavor } from '../model/index.ts';
-import { byName, serviceWithRoutes } from './assemble.ts';
+import { byName } from './assemble.ts';
 import type { BackendPlan } from './backends.ts';
 import type { TranslateContext } from './context.ts';
 import { reportLoser, winnerOf } from './conflicts.ts';
@@ -16,11 +16,13 @@ import { FailureCollector } from './failures.ts';
 import { claimantOf, hostsOverlap, NO_OWNERS, OwnershipState, tlsWithinOwnership } from './host-ownership.ts';
 import type { OwnershipUpdate } from './host-ownership-state.ts';
 import { isPlanCurrent } from './ingress-memo.ts';
-import { ConfigPlugins, routePluginEntities, routePluginUses, RoutePluginSet } from './plugin-entities.ts';
+import { ObjectUses } from './object-uses.ts';
+import { ConfigPlugins, routePluginEntities, RoutePluginSet } from './plugin-entities.ts';
 import { countOf, PlanningRecorder, recorder } from './delta-recording.ts';
 import type { Failure } from './delta-recording.ts';
 import { listChanges } from './list-changes.ts';
 import { byService } from './service-shares.ts';
+import type { ServiceShare } from './service-shares.ts';
 import { pluginExtras } from './plugin-extras.ts';
 import type { PluginExtras } from './plugin-memory.ts';
 import type { SchemaAnswer } from '../plugins/index.ts';
@@ -28,14 +30,13 @@ import { SOURCE_KINDS } from './sources/index.ts';
 import type { SourceKind } from './sources/index.ts';
 import type { IngressPlan, PathClaim } from './plans.ts';
 import { sortSmall } from './objects.ts';
-import type { KubeObject } from './objects.ts';
 import { planIngressRoutes } from './route-plans.ts';
 import type { RoutePlan } from './route-plans.ts';
 import { servedHosts, SharedHosts } from './shared-hosts.ts';
 import { SortedByName } from './sorted-by-name.ts';
 import { translateTls } from './tls.ts';
 import type { TlsResult } from './tls.ts';
-import type { ObjectKind, ObjectRef, Snapshot } from './types.ts';
+import type { ObjectRef, Snapshot } from './types.ts';
 import { configuredFrom, defaultBackendRoute, hostReport, isCatchAll } from './whole-pass.ts';
 import type { PassResult } from './whole-pass.ts';
 
@@ -78,9 +79,8 @@ class DeltaState {
   private readonly services = new SortedByName<KongService>();
   private readonly upstreams = new SortedByName<KongUpstream>();
   private readonly upstreamOfService = new Map<string, string>();
-  /** How many routes or certificates use each object (by key and uid: an edit is the same object, a re-creation not). */
-  private readonly uses = new Map<string, number>();
-  private usesMoved = true;
+  /** How many routes or certificates use each object. */
+  private readonly uses: ObjectUses;
   /** Host-less `/` routes of Ingresses (the default backend's own route is not one that shadows it). */
   private catchAlls = 0;
   private configured: ObjectRef[] = [];
@@ -106,6 +106,7 @@ class DeltaState {
     this.baseLists = baseListsOf(snapshot);
     this.ownership = ctx.settings.hostOwnership === 'Namespace' ? new OwnershipState(ctx.memory.ages) : undefined;
     this.sharedHosts = new SharedHosts(ctx.memory.ages);
+    this.uses = new ObjectUses(ctx.memory.refs);
   }
 
   /** An entry's host claims (none without a plan), for host ownership. */
@@ -296,7 +297,9 @@ class DeltaState {
       this.members.set(name, (this.members.get(name) ?? []).filter((m) => m.who !== who));
       this.dirtyServices.add(name);
     }
-    for (const { name, backend, routes } of shares) {
+    // Index loops: this runs for every Ingress of a cold pass.
+    for (let i = 0; i < shares.length; i += 1) {
+      const { name, backend, routes } = shares[i] as ServiceShare;
       const members = this.members.get(name);
       const member = { who, backend, routes };
       if (members === undefined) this.members.set(name, [member]);
@@ -306,29 +309,14 @@ class DeltaState {
       this.dirtyServices.add(name);
     }
     if (who !== 'default backend') this.catchAlls += countOf(after, isCatchAll) - countOf(before, isCatchAll);
-    for (const route of after) this.countRoute(route, 1);
-    for (const route of after) this.routePlugins.add(routePluginEntities(this.ctx.memory, route, this.flavor));
+    this.uses.countRoutes(after, 1);
+    for (let i = 0; i < after.length; i += 1) this.routePlugins.add(routePluginEntities(this.ctx.memory, after[i] as RoutePlan, this.flavor));
     // Released after every addition, so an object that stays never counts zero.
     if (before.length === 0) return;
     this.pendingReleases.push(() => {
-      for (const route of before) this.countRoute(route, -1);
+      this.uses.countRoutes(before, -1);
       for (const route of before) this.routePlugins.remove(routePluginEntities(this.ctx.memory, route, this.flavor));
     });
-  }
-
-  private countRoute(route: RoutePlan, delta: 1 | -1): void {
-    this.count('Ingress', route.ingress, delta);
-    this.count('Service', route.backend.service, delta);
-    if (route.options.plugins === undefined && route.backend.plugins === undefined) return;
-    for (const { kind, obj } of routePluginUses(route)) this.count(kind, obj, delta);
-  }
-
-  private count(kind: ObjectKind, obj: KubeObject, delta: 1 | -1): void {
-    const { id } = this.ctx.memory.refs.of(kind, obj);
-    const uses = (this.uses.get(id) ?? 0) + delta;
-    if (uses === 0 || (uses === 1 && delta === 1)) this.usesMoved = true;
-    if (uses === 0) this.uses.delete(id);
-    else this.uses.set(id, uses);
   }
 
   private releaseUses(): void {
@@ -355,9 +343,9 @@ class DeltaState {
     const { ownership } = this;
     const filtered = ownership ? withTls.map((ingress) => tlsWithinOwnership(recorder(ctx, failures), ingress, ownership)) : withTls;
     const tls = translateTls(recorder(ctx, failures), filtered);
-    for (const secret of tls.secrets) this.count('Secret', secret, 1);
+    for (const secret of tls.secrets) this.uses.count('Secret', secret, 1);
     const before = this.tls.secrets;
-    this.pendingReleases.push(() => { for (const secret of before) this.count('Secret', secret, -1); });
+    this.pendingReleases.push(() => { for (const secret of before) this.uses.count('Secret', secret, -1); });
     this.tls = tls;
     this.tlsFailures = failures;
   }
@@ -373,13 +361,15 @@ class DeltaState {
         this.services.delete(name);
         continue;
       }
-      const routes = sortSmall(members.flatMap((m) => m.routes), byName);
+      const [only] = members;
+      // One member (nearly every service): its own list, sorted in place (members keep no order).
+      const routes = sortSmall(members.length === 1 && only ? only.routes : members.flatMap((m) => m.routes), byName);
       // Every member's backend has the same content; the first route's keeps the service object stable.
       const [first] = routes;
-      const owner = members.find((m) => first !== undefined && m.routes.includes(first)) ?? members[0];
+      const owner = members.length === 1 ? only : members.find((m) => first !== undefined && m.routes.includes(first)) ?? members[0];
       if (owner === undefined) continue;
       const entities = this.ctx.memory.entities.backendOf(owner.backend);
-      this.services.set(serviceWithRoutes(entities, routes));
+      this.services.set(this.ctx.memory.entities.serviceWithRoutes(entities, routes));
       if (entities.upstream) {
         this.upstreams.set(entities.upstream);
         this.upstreamOfService.set(name, entities.upstream.name);
@@ -389,10 +379,10 @@ class DeltaState {
   }
 
   private configuredObjects(snapshot: Snapshot, extras: PluginExtras): ObjectRef[] {
-    if (!this.usesMoved && extras === this.extras) return this.configured;
+    if (!this.uses.moved && extras === this.extras) return this.configured;
     this.extras = extras;
-    this.configured = configuredFrom(this.ctx.memory.refs, snapshot, (kind, obj) => this.uses.has(this.ctx.memory.refs.of(kind, obj).id) || extras.uses.has(obj));
-    this.usesMoved = false;
+    this.configured = configuredFrom(this.ctx.memory.refs, snapshot, (kind, obj) => this.uses.has(kind, obj) || extras.uses.has(obj));
+    this.uses.moved = false;
     return this.configured;
   }
 

@@ -13,6 +13,7 @@ import type { PlanMemo } from './ingress-memo.ts';
 import { PluginMemory } from './plugin-memory.ts';
 import { KeyedRefs, ObjectAges } from './objects.ts';
 import { TranslatedPaths } from './paths.ts';
+import { ParsedRouteAnnotations } from './route-annotations.ts';
 import type { RoutesOfPlans } from './route-plans.ts';
 import { SnapshotIndexer } from './snapshot-index.ts';
 import { ObjectTags } from './tags.ts';
@@ -31,6 +32,8 @@ export interface TranslatorMemory {
   /** Each plan's host claims, for host ownership. */
   readonly claimants: Claimants;
   readonly serviceOptions: ParsedServiceOptions;
+  /** Ingress route annotations parsed, by content (route-annotations.ts). */
+  readonly routeAnnotations: ParsedRouteAnnotations;
   readonly ages: ObjectAges;
   readonly refs: KeyedRefs;
   readonly ids: EntityIds;
@@ -57,6 +60,7 @@ export function createTranslatorMemory(): TranslatorMemory {
     routesOfPlan: new WeakMap(),
     claimants: new WeakMap(),
     serviceOptions: new WeakMap(),
+    routeAnnotations: new ParsedRouteAnnotations(),
     ages: new ObjectAges(),
     refs: new KeyedRefs(),
     ids,

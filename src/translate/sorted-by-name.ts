@@ -43,13 +43,14 @@ export class SortedByName<T extends { name: string }> {
   }
 
   private resorted(): T[] {
-    const byKey = new Map(this.items.map((item) => [item.name, item]));
-    for (const [name, item] of this.pending) {
-      if (item === undefined) byKey.delete(name);
-      else byKey.set(name, item);
-    }
-    const items = [...byKey.values()].sort(byName);
-    this.slots = new Map(items.map((item, slot) => [item.name, slot]));
+    const items: T[] = [];
+    // The pending entities, then those kept of the last list (a first list: only pending ones, no map of it).
+    for (const item of this.pending.values()) if (item !== undefined) items.push(item);
+    for (const item of this.items) if (!this.pending.has(item.name)) items.push(item);
+    items.sort(byName);
+    const slots = new Map<string, number>();
+    for (let slot = 0; slot < items.length; slot += 1) slots.set((items[slot] as T).name, slot);
+    this.slots = slots;
     return items;
   }
 }

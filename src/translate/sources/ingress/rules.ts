@@ -8,7 +8,6 @@ import type { TranslateContext } from '../../context.ts';
 import { checkIngressHost } from '../../hosts.ts';
 import { refOf } from '../../objects.ts';
 import type { TranslatedPath } from '../../paths.ts';
-import { readRouteAnnotations } from '../../route-annotations.ts';
 import type { RouteOptions } from '../../route-annotations.ts';
 import type { IngressPlan, PathClaim } from '../../plans.ts';
 import { ON_ROUTE, referrerPlugins, reportPluginFailures } from '../../plugin-refs.ts';
@@ -28,7 +27,7 @@ export function resolveIngressBackend(ctx: TranslateContext, ingress: V1Ingress,
 const NOT_CONFIGURED = "none of this Ingress's routes are configured";
 
 function parseOptions(ctx: TranslateContext, ingress: V1Ingress): RouteOptions | undefined {
-  const options = readRouteAnnotations(ingress.metadata?.annotations ?? {}, ctx.settings.routerFlavor);
+  const options = ctx.memory.routeAnnotations.read(ingress.metadata?.annotations ?? {}, ctx.settings.routerFlavor);
   if (options instanceof InvalidAnnotationError) {
     ctx.failures.add(refOf('Ingress', ingress), 'InvalidAnnotation', `${options.message}; ${NOT_CONFIGURED}`);
     return undefined;
