@@ -229,11 +229,11 @@ export class ParsedRouteAnnotations {
   read(annotations: Annotations, flavor: RouterFlavor): RouteOptions | InvalidAnnotationError {
     const key = contentKey(annotations);
     if (key === '') return UNANNOTATED_OPTIONS;
-    return this.parsed.get(flavor, key, () => {
-      const options = readRouteAnnotations(annotations, flavor);
-      // Frozen: the claims of many Ingresses share it.
-      return options instanceof InvalidAnnotationError ? options : freezeDeep(options);
-    });
+    const known = this.parsed.find(flavor, key);
+    if (known !== undefined) return known;
+    const options = readRouteAnnotations(annotations, flavor);
+    // Frozen: the claims of many Ingresses share it.
+    return this.parsed.remember(flavor, key, options instanceof InvalidAnnotationError ? options : freezeDeep(options));
   }
 }
 
