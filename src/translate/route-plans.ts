@@ -112,8 +112,12 @@ function uniquePaths(claims: readonly PathClaim[]): TranslatedPath[] {
   return sortSmall([...byKey.values()], (a, b) => compareStrings(a.conflictKey, b.conflictKey));
 }
 
-/** `exact`: whether every path is Exact. */
-function planFor(first: PathClaim, name: string, hosts: string[], paths: TranslatedPath[], exact: boolean): RoutePlan {
+function isAllExact(paths: readonly TranslatedPath[]): boolean {
+  for (let i = 0; i < paths.length; i += 1) if ((paths[i] as TranslatedPath).pathType !== 'Exact') return false;
+  return true;
+}
+
+function planFor(first: PathClaim, name: string, hosts: string[], paths: TranslatedPath[]): RoutePlan {
   const { ingress, ruleHost, backend, options } = first;
   return {
     name,
@@ -123,7 +127,7 @@ function planFor(first: PathClaim, name: string, hosts: string[], paths: Transla
     paths,
     backend,
     options,
-    exact,
+    exact: isAllExact(paths),
     isDefaultBackend: false,
   };
 }
@@ -145,10 +149,10 @@ function splitTraditional(name: string, hosts: string[], claims: readonly PathCl
   let exactPaths = 0;
   for (let i = 0; i < paths.length; i += 1) if ((paths[i] as TranslatedPath).pathType === 'Exact') exactPaths += 1;
   // Only one kind of path: one route, no lists filtered.
-  if (exactPaths === 0 || exactPaths === paths.length) return [planFor(first, name, hosts, paths, exactPaths > 0)];
+  if (exactPaths === 0 || exactPaths === paths.length) return [planFor(first, name, hosts, paths)];
   const exact = paths.filter((p) => p.pathType === 'Exact');
   const other = paths.filter((p) => p.pathType !== 'Exact');
-  return [planFor(first, name, hosts, other, false), planFor(first, `${name}.exact`, hosts, exact, true)];
+  return [planFor(first, name, hosts, other), planFor(first, `${name}.exact`, hosts, exact)];
 }
 
 /** The name of a route holding one path of a route that was split per path. */
@@ -160,9 +164,8 @@ function splitExpressions(name: string, hosts: string[], claims: readonly PathCl
   const first = claims[0];
   if (!first) return [];
   const paths = uniquePaths(claims);
-  const [only] = paths;
-  if (paths.length === 1 && only) return [planFor(first, name, hosts, paths, only.pathType === 'Exact')];
-  return paths.map((path) => planFor(first, splitRouteName(name, path), hosts, [path], path.pathType === 'Exact'));
+  if (paths.length === 1) return [planFor(first, name, hosts, paths)];
+  return paths.map((path) => planFor(first, splitRouteName(name, path), hosts, [path]));
 }
 
 function planRoutes(claims: readonly PathClaim[], flavor: RouterFlavor): RoutePlan[] {
