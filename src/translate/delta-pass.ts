@@ -7,9 +7,8 @@
 // treated as edited. Anything else starts from an empty state. Tests hold it
 // equal to whole passes.
 import type { V1Ingress } from '@kubernetes/client-node';
-import type { KongCertificate, KongRoute, KongService, KongUpstream, RouterFlavor } from '../model/index.ts';
+import type { KongCertificate, KongService, KongUpstream, RouterFlavor } from '../model/index.ts';
 import { byName } from './assemble.ts';
-import type { BackendPlan } from './backends.ts';
 import type { TranslateContext } from './context.ts';
 import { reportLoser, winnerOf } from './conflicts.ts';
 import { FailureCollector } from './failures.ts';
@@ -55,18 +54,16 @@ interface Entry {
 /** Who gives routes to a Kong service: an Ingress, or the default backend. */
 type Contributor = Entry | 'default backend';
 
-interface Member {
-  who: Contributor;
-  backend: BackendPlan;
-  routes: KongRoute[];
-}
+/** A contributor's routes to one Kong service. */
+type Member = ServiceShare<Contributor>;
 
 class DeltaState {
   /** Each source kind's list in the previous pass. */
   private readonly lists = new Map<SourceKind<V1Ingress>, readonly V1Ingress[]>();
   private readonly entries = new Map<V1Ingress, Entry>();
   private readonly failing = new Set<Entry>();
-  private readonly claimsByKey = new Map<string, PathClaim[]>();
+  /** Claims by conflict key: one claim as itself (nearly every key), more as a list. */
+  private readonly claimsByKey = new Map<string, PathClaim | PathClaim[]>();
   private readonly losers = new Set<PathClaim>();
   /** Namespace host ownership: who owns each host, the claims refused for their host, and their failures. */
   private readonly ownership: OwnershipState | undefined;
@@ -125,14 +122,19 @@ class DeltaState {
       const list = snapshot[source.kind];
       const { removed, added } = listChanges(this.lists.get(source) ?? [], list);
       this.lists.set(source, list);
-      for (const obj of removed) this.forget(obj, gone);
-      for (const obj of added) if (source.isServed(ctx, obj)) fresh.push(this.remember(planning, source, obj));
+      for (let i = 0; i < removed.length; i += 1) this.forget(removed[i] as V1Ingress, gone);
+      for (let i = 0; i < added.length; i += 1) {
+        const obj = added[i] as V1Ingress;
+        if (source.isServed(ctx, obj)) fresh.push(this.remember(planning, source, obj));
+      }
     }
     if (recheck) this.replanReaders(planning, gone, fresh);
     const catchAllsBefore = this.catchAlls > 0;
     for (const entry of gone) this.setRoutes(entry, entry.routes, []);
     const owned = this.ownership?.update(ctx.hostOwners ?? NO_OWNERS, gone.flatMap(this.claimantsOf), fresh.flatMap(this.claimantsOf));
-    for (const entry of this.resolveConflicts(ctx, { gone, fresh }, owned)) {
+    const affected = this.resolveConflicts(ctx, { gone, fresh }, owned);
+    for (let i = 0; i < affected.length; i += 1) {
+      const entry = affected[i] as Entry;
       const routes = entry.plan ? planIngressRoutes(ctx.memory, entry.plan, this.losers, this.flavor) : [];
       const before = entry.routes;
       entry.routes = routes;
@@ -184,7 +186,7 @@ class DeltaState {
   }
 
   /** Moves the claims of changed Ingresses; returns the entries whose winning claims may differ. */
-  private resolveConflicts(ctx: TranslateContext, changed: { gone: readonly Entry[]; fresh: readonly Entry[] }, owned: OwnershipUpdate | undefined): Iterable<Entry> {
+  private resolveConflicts(ctx: TranslateContext, changed: { gone: readonly Entry[]; fresh: readonly Entry[] }, owned: OwnershipUpdate | undefined): readonly Entry[] {
     const { gone, fresh } = changed;
     if (this.claimsByKey.size === 0 && this.losers.size === 0 && gone.length === 0) return this.resolveFirst(ctx, fresh);
     const keys = new Set<string>();
@@ -206,7 +208,7 @@ class DeltaState {
     }
     if (owned) this.moveOwnedClaims(owned, fresh, keys, affected);
     for (const key of keys) this.resolveKey(ctx, key, affected);
-    return affected;
+    return [...affected];
   }
 
   /**
@@ -215,13 +217,16 @@ class DeltaState {
    */
   private resolveFirst(ctx: TranslateContext, fresh: readonly Entry[]): readonly Entry[] {
     const refused = this.ownership?.refused;
-    for (const entry of fresh) {
-      for (const claim of entry.plan?.claims ?? []) {
+    for (let i = 0; i < fresh.length; i += 1) {
+      const claims = (fresh[i] as Entry).plan?.claims ?? [];
+      for (let c = 0; c < claims.length; c += 1) {
+        const claim = claims[c] as PathClaim;
         if (refused?.has(claim)) this.losers.add(claim);
         else this.addClaim(claim);
       }
     }
-    for (const key of this.claimsByKey.keys()) this.resolveKey(ctx, key, undefined);
+    // A key of one claim has nothing to decide in a first pass: it wins, and no loser or failure was kept for it.
+    this.claimsByKey.forEach((claims, key) => { if (Array.isArray(claims)) this.resolveKey(ctx, key, undefined); });
     return fresh;
   }
 
@@ -248,28 +253,32 @@ class DeltaState {
 
   private addClaim(claim: PathClaim): void {
     const claims = this.claimsByKey.get(claim.conflictKey);
-    if (claims) claims.push(claim);
-    else this.claimsByKey.set(claim.conflictKey, [claim]);
+    if (claims === undefined) this.claimsByKey.set(claim.conflictKey, claim);
+    else if (Array.isArray(claims)) claims.push(claim);
+    else this.claimsByKey.set(claim.conflictKey, [claims, claim]);
   }
 
   private removeClaim(claim: PathClaim): void {
-    const rest = (this.claimsByKey.get(claim.conflictKey) ?? []).filter((c) => c !== claim);
-    if (rest.length > 0) this.claimsByKey.set(claim.conflictKey, rest);
+    const claims = this.claimsByKey.get(claim.conflictKey);
+    const rest = Array.isArray(claims) ? claims.filter((c) => c !== claim) : [];
+    if (claims !== undefined && !Array.isArray(claims) && claims !== claim) return;
+    if (rest.length > 1) this.claimsByKey.set(claim.conflictKey, rest);
+    else if (rest.length === 1) this.claimsByKey.set(claim.conflictKey, rest[0] as PathClaim);
     else this.claimsByKey.delete(claim.conflictKey);
   }
 
   /** Decides a key's winner; the entries of its claims join `affected` (none to collect in a first pass). */
   private resolveKey(ctx: TranslateContext, key: string, affected: Set<Entry> | undefined): void {
-    const claims = this.claimsByKey.get(key) ?? [];
+    const kept = this.claimsByKey.get(key);
     this.conflictFailures.delete(key);
-    const [only] = claims;
-    if (claims.length === 1 && only) {
+    if (kept !== undefined && !Array.isArray(kept)) {
       // Nearly every host + path has one claim: it wins.
-      this.losers.delete(only);
-      const entry = affected && this.entries.get(only.ingress);
+      this.losers.delete(kept);
+      const entry = affected && this.entries.get(kept.ingress);
       if (entry) affected.add(entry);
       return;
     }
+    const claims = kept ?? [];
     const winner = winnerOf(ctx.memory.ages, claims);
     const failures: Failure[] = [];
     for (const claim of claims) {
@@ -290,7 +299,7 @@ class DeltaState {
     if (before === after) return;
     if (who !== 'default backend' && before.length === 0) this.sharedHosts.start(who.ingress, after);
     else if (who !== 'default backend') this.sharedHosts.serve(who.ingress, servedHosts(before), servedHosts(after));
-    const shares = byService(this.ctx.memory.entities, after, this.flavor);
+    const shares = byService<Contributor>(who, this.ctx.memory.entities, after, this.flavor);
     for (const route of before) {
       const name = route.backend.kongServiceName;
       if (shares.some((share) => share.name === name)) continue;
@@ -299,9 +308,9 @@ class DeltaState {
     }
     // Index loops: this runs for every Ingress of a cold pass.
     for (let i = 0; i < shares.length; i += 1) {
-      const { name, backend, routes } = shares[i] as ServiceShare;
+      const member = shares[i] as Member;
+      const { name } = member;
       const members = this.members.get(name);
-      const member = { who, backend, routes };
       if (members === undefined) this.members.set(name, [member]);
       // A contributor without routes before is no member yet (every one of a cold pass).
       else if (before.length === 0) members.push(member);

@@ -12,7 +12,7 @@ export type Failure = readonly [ObjectRef, FailureReason, string];
 
 export function countOf<T>(items: readonly T[], test: (item: T) => boolean): number {
   let count = 0;
-  for (const item of items) if (test(item)) count += 1;
+  for (let i = 0; i < items.length; i += 1) if (test(items[i] as T)) count += 1;
   return count;
 }
 
