@@ -77,7 +77,12 @@ export function guarded<T>(ctx: TranslateContext, obj: KubeObject, work: () => T
   try {
     return work();
   } catch (err) {
-    ctx.failures.add(refOf(kind, obj), 'TranslationError', `unexpected error: ${err instanceof Error ? err.message : String(err)}`);
+    reportUnexpected(ctx, obj, err, kind);
     return undefined;
   }
+}
+
+/** What guarded() reports, for callers that catch themselves (no closure per object). */
+export function reportUnexpected(ctx: TranslateContext, obj: KubeObject, err: unknown, kind: ObjectKind): void {
+  ctx.failures.add(refOf(kind, obj), 'TranslationError', `unexpected error: ${err instanceof Error ? err.message : String(err)}`);
 }

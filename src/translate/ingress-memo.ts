@@ -11,7 +11,7 @@
 // tables alive per pass under churn, with every replaced object they listed.
 import type { V1Service } from '@kubernetes/client-node';
 import type { MeshDoorSettings } from '../config/index.ts';
-import { guarded } from './context.ts';
+import { reportUnexpected } from './context.ts';
 import type { FailureSink, TranslateContext } from './context.ts';
 import type { IngressPlan } from './plans.ts';
 import type { SourceKind } from './sources/kind.ts';
@@ -59,14 +59,17 @@ export function planIncrementally<T extends KubeObject>(ctx: TranslateContext, s
     return known.plan;
   }
   const entry: Planned = { settings: ctx.settings, index: ctx.memory.indexes.weakRefOf(ctx.index), excluding: ctx.excluding, reads: NO_READS, schemas: NO_SCHEMAS, failures: NO_FAILURES, plan: undefined };
-  // An unexpected error becomes a failure of this object, and nothing is remembered.
-  return guarded(ctx, obj, () => {
+  // An unexpected error becomes a failure of this object (as guarded()), and nothing is remembered.
+  try {
     entry.plan = source.plan(new RecordingContext(ctx, entry), obj);
-    // Kept for the object's life: exact copies, without the spare slots push left (a list of one read is one already).
-    if (entry.reads.length > 1) entry.reads = entry.reads.slice();
-    planned.set(obj, entry);
-    return entry.plan;
-  }, source.kind);
+  } catch (err) {
+    reportUnexpected(ctx, obj, err, source.kind);
+    return undefined;
+  }
+  // Kept for the object's life: exact copies, without the spare slots push left (a list of one read is one already).
+  if (entry.reads.length > 1) entry.reads = entry.reads.slice();
+  planned.set(obj, entry);
+  return entry.plan;
 }
 
 /** Whether `plan` is the object's remembered plan and still holds for this pass. */

@@ -121,7 +121,8 @@ export class SnapshotIndexer {
 
   /** A WeakRef to `index`, the same one for every caller while the index lives. */
   weakRefOf(index: SnapshotIndex): WeakRef<SnapshotIndex> {
-    return level(this.weakRefs, index, () => new WeakRef(index));
+    // Looked up before level(): no closure made for each of the ten thousand plans of a cold pass.
+    return this.weakRefs.get(index) ?? level(this.weakRefs, index, () => new WeakRef(index));
   }
 
   index(snapshot: Snapshot): SnapshotIndex {

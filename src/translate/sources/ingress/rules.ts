@@ -112,9 +112,14 @@ function aliasClaims(claims: readonly PathClaim[], aliases: readonly string[]): 
 export function planIngress(ctx: TranslateContext, ingress: V1Ingress): IngressPlan | undefined {
   const options = parseOptions(ctx, ingress);
   if (!options) return undefined;
-  const resolved: ResolvedBackends = [];
   const claims: PathClaim[] = [];
-  (ingress.spec?.rules ?? []).forEach((_rule, ruleIndex) => { claimRule(ctx, { ingress, options, ruleIndex, resolved }, claims); });
-  // concat: an exact-length array (the plan is kept while the Ingress lives).
-  return { ingress, options, claims: claims.concat(aliasClaims(claims, options.hostAliases)) };
+  // One input for all rules of the Ingress, moved from rule to rule.
+  const input: RuleInput = { ingress, options, ruleIndex: 0, resolved: [] };
+  // forEach, not a loop: rules that are not a list (bad input) must throw, becoming a failure of this Ingress.
+  (ingress.spec?.rules ?? []).forEach((_rule, ruleIndex) => {
+    input.ruleIndex = ruleIndex;
+    claimRule(ctx, input, claims);
+  });
+  // slice, concat: an exact-length array (the plan is kept while the Ingress lives).
+  return { ingress, options, claims: options.hostAliases.length === 0 ? claims.slice() : claims.concat(aliasClaims(claims, options.hostAliases)) };
 }
