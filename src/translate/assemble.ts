@@ -137,16 +137,22 @@ export interface BackendEntities {
  * and a service whose routes are all the same is the same service object.
  */
 export class KongEntities {
-  private readonly routes = new WeakMap<RoutePlan, { flavor: RouterFlavor; route: KongRoute }>();
+  /** Per router flavor (a map per flavor, not a pair per route). */
+  private readonly routes = new Map<RouterFlavor, WeakMap<RoutePlan, KongRoute>>();
   private readonly backends = new WeakMap<BackendPlan, BackendEntities>();
 
   constructor(private readonly labels: Labels) {}
 
   routeOf(plan: RoutePlan, flavor: RouterFlavor): KongRoute {
-    const known = this.routes.get(plan);
-    if (known?.flavor === flavor) return known.route;
+    let ofFlavor = this.routes.get(flavor);
+    if (ofFlavor === undefined) {
+      ofFlavor = new WeakMap();
+      this.routes.set(flavor, ofFlavor);
+    }
+    const known = ofFlavor.get(plan);
+    if (known !== undefined) return known;
     const route = freezeDeep(toKongRoute(plan, flavor, this.labels));
-    this.routes.set(plan, { flavor, route });
+    ofFlavor.set(plan, route);
     return route;
   }
 

@@ -300,8 +300,8 @@ class DeltaState {
     if (who !== 'default backend' && before.length === 0) this.sharedHosts.start(who.ingress, after);
     else if (who !== 'default backend') this.sharedHosts.serve(who.ingress, servedHosts(before), servedHosts(after));
     const shares = byService<Contributor>(who, this.ctx.memory.entities, after, this.flavor);
-    for (const route of before) {
-      const name = route.backend.kongServiceName;
+    for (let i = 0; i < before.length; i += 1) {
+      const name = (before[i] as RoutePlan).backend.kongServiceName;
       if (shares.some((share) => share.name === name)) continue;
       this.members.set(name, (this.members.get(name) ?? []).filter((m) => m.who !== who));
       this.dirtyServices.add(name);

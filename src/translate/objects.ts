@@ -9,10 +9,11 @@ export interface KubeObject {
 
 export function refOf(kind: ObjectKind, obj: KubeObject): ObjectRef {
   const meta = obj.metadata ?? {};
-  const ref: ObjectRef = { kind, name: meta.name ?? '' };
-  if (meta.namespace) ref.namespace = meta.namespace;
-  if (meta.uid) ref.uid = meta.uid;
-  return ref;
+  const name = meta.name ?? '';
+  const { namespace, uid } = meta;
+  // Literals of the final shape: fields added one by one would need a property store of their own.
+  if (namespace) return uid ? { kind, name, namespace, uid } : { kind, name, namespace };
+  return uid ? { kind, name, uid } : { kind, name };
 }
 
 export function keyOf(kind: ObjectKind, obj: KubeObject): string {
