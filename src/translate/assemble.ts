@@ -94,21 +94,37 @@ function routeFieldByField(plan: RoutePlan, flavor: RouterFlavor, { ids, tags }:
 /** A Kong service with its routes, built once (routes last, as Kong's schema lists them). */
 function toKongService(backend: BackendPlan, { ids, tags }: Labels, routes: KongRoute[]): KongService {
   const { options } = backend;
-  const service = {
-    id: ids.entity('services', backend.kongServiceName),
+  const id = ids.entity('services', backend.kongServiceName);
+  // One literal per shape: fields added one by one would grow a property store (ten thousand services at 10k).
+  if (options.path === undefined) {
+    return {
+      id,
+      name: backend.kongServiceName,
+      protocol: options.protocol,
+      host: backend.host,
+      port: backend.port,
+      retries: options.retries,
+      connect_timeout: options.connectTimeout,
+      read_timeout: options.readTimeout,
+      write_timeout: options.writeTimeout,
+      tags: tags.of('Service', backend.service),
+      routes,
+    };
+  }
+  return {
+    id,
     name: backend.kongServiceName,
     protocol: options.protocol,
     host: backend.host,
     port: backend.port,
-  } as KongService;
-  if (options.path !== undefined) service.path = options.path;
-  service.retries = options.retries;
-  service.connect_timeout = options.connectTimeout;
-  service.read_timeout = options.readTimeout;
-  service.write_timeout = options.writeTimeout;
-  service.tags = tags.of('Service', backend.service);
-  service.routes = routes;
-  return service;
+    path: options.path,
+    retries: options.retries,
+    connect_timeout: options.connectTimeout,
+    read_timeout: options.readTimeout,
+    write_timeout: options.writeTimeout,
+    tags: tags.of('Service', backend.service),
+    routes,
+  };
 }
 
 function toKongUpstream(upstream: UpstreamPlan, service: V1Service, labels: Labels): KongUpstream {
