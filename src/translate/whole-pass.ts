@@ -69,12 +69,21 @@ export function defaultBackendRoute(ctx: TranslateContext, planned: readonly V1I
 
 /** The snapshot's objects that `isUsed`, as refs sorted by key (the snapshot's lists usually are already). */
 export function configuredFrom(refs: KeyedRefs, snapshot: Snapshot, isUsed: (kind: ObjectKind, obj: KubeObject) => boolean): ObjectRef[] {
-  const keyed = (kind: ObjectKind, list: readonly KubeObject[]): KeyedRef[] =>
-    list.filter((obj) => isUsed(kind, obj)).map((obj) => refs.of(kind, obj));
-  const sources = SOURCE_KINDS.flatMap((source) => keyed(source.kind, snapshot[source.kind]));
-  const plugins = [...keyed('KongPlugin', snapshot.KongPlugin), ...keyed('KongClusterPlugin', snapshot.KongClusterPlugin), ...keyed('KongConsumer', snapshot.KongConsumer)];
-  return [...sources, ...keyed('Secret', snapshot.Secret), ...keyed('Service', snapshot.Service), ...plugins]
-    .sort((a, b) => compareStrings(a.key, b.key)).map(({ ref }) => ref);
+  // One list for all kinds, then one sort (no list per kind copied into the next: every object of a cold pass is used).
+  const keyed: KeyedRef[] = [];
+  const add = (kind: ObjectKind, list: readonly KubeObject[]): void => {
+    for (let i = 0; i < list.length; i += 1) {
+      const obj = list[i] as KubeObject;
+      if (isUsed(kind, obj)) keyed.push(refs.of(kind, obj));
+    }
+  };
+  for (const source of SOURCE_KINDS) add(source.kind, snapshot[source.kind]);
+  add('Secret', snapshot.Secret);
+  add('Service', snapshot.Service);
+  add('KongPlugin', snapshot.KongPlugin);
+  add('KongClusterPlugin', snapshot.KongClusterPlugin);
+  add('KongConsumer', snapshot.KongConsumer);
+  return keyed.sort((a, b) => compareStrings(a.key, b.key)).map(({ ref }) => ref);
 }
 
 /** What the config was made from besides routes: TLS Secrets, global plugins and consumers. */
