@@ -140,10 +140,10 @@ class DeltaState {
       entry.routes = routes;
       this.setRoutes(entry, before, routes);
     }
-    const changed = [...gone, ...fresh];
-    if (catchAllsBefore !== this.catchAlls > 0 || changed.some((e) => e.ingress.spec?.defaultBackend)) this.updateFallback(ctx);
+    const changed = [gone, fresh];
+    if (catchAllsBefore !== this.catchAlls > 0 || changed.some((list) => list.some((e) => e.ingress.spec?.defaultBackend))) this.updateFallback(ctx);
     // Under Namespace ownership a host that changed hands changes who may serve its certificate.
-    if (changed.some((e) => e.plan && e.ingress.spec?.tls?.length) || this.tlsNear(owned?.grantsMoved)) this.updateTls(ctx);
+    if (changed.some((list) => list.some((e) => e.plan && e.ingress.spec?.tls?.length)) || this.tlsNear(owned?.grantsMoved)) this.updateTls(ctx);
     this.releaseUses();
     return this.result(ctx, snapshot);
   }
@@ -348,7 +348,8 @@ class DeltaState {
 
   private updateTls(ctx: TranslateContext): void {
     const failures: Failure[] = [];
-    const withTls = ctx.memory.ages.sort(this.planned().filter((ingress) => ingress.spec?.tls?.length));
+    // The planned entries with a tls section are kept as such (sorted by age: their order does not matter).
+    const withTls = ctx.memory.ages.sort(Array.from(this.tlsEntries, (entry) => entry.ingress));
     const { ownership } = this;
     const filtered = ownership ? withTls.map((ingress) => tlsWithinOwnership(recorder(ctx, failures), ingress, ownership)) : withTls;
     const tls = translateTls(recorder(ctx, failures), filtered);
