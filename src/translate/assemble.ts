@@ -17,13 +17,15 @@ function kongPathsOf(plan: RoutePlan): string[] {
   const [only] = plan.paths;
   // One path (most routes): its Kong paths are sorted and unique already.
   if (plan.paths.length === 1 && only) return [...only.kongPaths];
-  const all: string[] = [];
-  for (let p = 0; p < plan.paths.length; p += 1) all.push(...(plan.paths[p] as TranslatedPath).kongPaths);
+  const [first, second] = plan.paths;
+  // Two paths (the other common case): one exact-length list, not one grown by push.
+  const all: string[] = plan.paths.length === 2 && first && second ? first.kongPaths.concat(second.kongPaths) : [];
+  if (all.length === 0) for (let p = 0; p < plan.paths.length; p += 1) all.push(...(plan.paths[p] as TranslatedPath).kongPaths);
   sortSmall(all, compareStrings);
   let kept = 0;
   for (let i = 0; i < all.length; i += 1) if (kept === 0 || all[kept - 1] !== all[i]) all[kept++] = all[i] as string;
-  // An exact copy: the array grown by push would keep its spare slots for the route's life.
-  return all.slice(0, kept);
+  // An exact copy when needed: the array grown by push would keep its spare slots for the route's life.
+  return kept === all.length && plan.paths.length === 2 ? all : all.slice(0, kept);
 }
 
 /** Adds the match fields in the order Kong's schema lists them (byte-stable output). */

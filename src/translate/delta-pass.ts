@@ -170,7 +170,8 @@ class DeltaState {
   }
 
   private remember(planning: PlanningRecorder, source: SourceKind<V1Ingress>, ingress: V1Ingress): Entry {
-    const { plan, failures } = planning.plan(source, ingress);
+    const plan = planning.plan(source, ingress);
+    const { failures } = planning;
     const entry: Entry = { ingress, source, plan, failures, routes: NO_ROUTES };
     this.entries.set(ingress, entry);
     if (failures.length > 0) this.failing.add(entry);

@@ -36,7 +36,8 @@ export class KeyedRefs {
     if (keyed === undefined) {
       const ref = Object.freeze(refOf(kind, obj));
       const key = objectKey(ref);
-      keyed = { key, id: `${key}#${ref.uid ?? ''}`, ref };
+      // join: a flat string at once (a template is a chain, copied flat again when the id is first hashed).
+      keyed = { key, id: [key, ref.uid ?? ''].join('#'), ref };
       this.made.set(obj, keyed);
     }
     return keyed;
