@@ -50,7 +50,8 @@ export interface TranslatorMemory {
 
 export function createTranslatorMemory(): TranslatorMemory {
   const ids = new EntityIds();
-  const tags = new ObjectTags();
+  const refs = new KeyedRefs();
+  const tags = new ObjectTags(refs);
   const regex = createKongRegexRules();
   return {
     regex,
@@ -62,7 +63,7 @@ export function createTranslatorMemory(): TranslatorMemory {
     serviceOptions: new WeakMap(),
     routeAnnotations: new ParsedRouteAnnotations(),
     ages: new ObjectAges(),
-    refs: new KeyedRefs(),
+    refs,
     ids,
     tags,
     entities: new KongEntities({ ids, tags }),

@@ -25,6 +25,8 @@ export interface KeyedRef {
   key: string;
   id: string;
   ref: ObjectRef;
+  /** The object's Kong tags once built (tags.ts): kept here, not in a map of their own. */
+  tags: readonly string[] | undefined;
 }
 
 /** Each object's KeyedRef, made once per object. */
@@ -37,7 +39,7 @@ export class KeyedRefs {
       const ref = Object.freeze(refOf(kind, obj));
       const key = objectKey(ref);
       // join: a flat string at once (a template is a chain, copied flat again when the id is first hashed).
-      keyed = { key, id: [key, ref.uid ?? ''].join('#'), ref };
+      keyed = { key, id: [key, ref.uid ?? ''].join('#'), ref, tags: undefined };
       this.made.set(obj, keyed);
     }
     return keyed;
