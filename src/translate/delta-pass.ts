@@ -392,7 +392,8 @@ class DeltaState {
   private configuredObjects(snapshot: Snapshot, extras: PluginExtras): ObjectRef[] {
     if (!this.uses.moved && extras === this.extras) return this.configured;
     this.extras = extras;
-    this.configured = configuredFrom(this.ctx.memory.refs, snapshot, (kind, obj) => this.uses.has(kind, obj) || extras.uses.has(obj));
+    const { refs } = this.ctx.memory;
+    this.configured = configuredFrom(snapshot, (kind, obj) => this.uses.usedRef(kind, obj) ?? (extras.uses.has(obj) ? refs.of(kind, obj) : undefined));
     this.uses.moved = false;
     return this.configured;
   }

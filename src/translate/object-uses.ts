@@ -1,7 +1,7 @@
 // How many routes or certificates of the incremental pass's result use each
 // object, by key and uid (an edit is the same object, a re-creation not): the
 // objects in use are the result's \`configured\` list.
-import type { KeyedRefs, KubeObject } from './objects.ts';
+import type { KeyedRef, KeyedRefs, KubeObject } from './objects.ts';
 import { routePluginUses } from './plugin-entities.ts';
 import type { RoutePlan } from './route-plans.ts';
 import type { ObjectKind } from './types.ts';
@@ -13,8 +13,10 @@ export class ObjectUses {
 
   constructor(private readonly refs: KeyedRefs) {}
 
-  has(kind: ObjectKind, obj: KubeObject): boolean {
-    return this.uses.has(this.refs.of(kind, obj).id);
+  /** The object's ref when it is in use (one lookup of the ref for both). */
+  usedRef(kind: ObjectKind, obj: KubeObject): KeyedRef | undefined {
+    const keyed = this.refs.of(kind, obj);
+    return this.uses.has(keyed.id) ? keyed : undefined;
   }
 
   /** Adds \`delta\` uses of an object. */

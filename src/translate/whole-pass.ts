@@ -67,14 +67,14 @@ export function defaultBackendRoute(ctx: TranslateContext, planned: readonly V1I
   return plugins ? { ...route, options: { ...route.options, plugins } } : route;
 }
 
-/** The snapshot's objects that `isUsed`, as refs sorted by key (the snapshot's lists usually are already). */
-export function configuredFrom(refs: KeyedRefs, snapshot: Snapshot, isUsed: (kind: ObjectKind, obj: KubeObject) => boolean): ObjectRef[] {
+/** The snapshot's objects `usedRef` gives a ref for (the used ones), as refs sorted by key (the snapshot's lists usually are already). */
+export function configuredFrom(snapshot: Snapshot, usedRef: (kind: ObjectKind, obj: KubeObject) => KeyedRef | undefined): ObjectRef[] {
   // One list for all kinds, then one sort (no list per kind copied into the next: every object of a cold pass is used).
   const keyed: KeyedRef[] = [];
   const add = (kind: ObjectKind, list: readonly KubeObject[]): void => {
     for (let i = 0; i < list.length; i += 1) {
-      const obj = list[i] as KubeObject;
-      if (isUsed(kind, obj)) keyed.push(refs.of(kind, obj));
+      const ref = usedRef(kind, list[i] as KubeObject);
+      if (ref !== undefined) keyed.push(ref);
     }
   };
   for (const source of SOURCE_KINDS) add(source.kind, snapshot[source.kind]);
@@ -99,7 +99,7 @@ function configuredObjects(refs: KeyedRefs, snapshot: Snapshot, routes: readonly
     used.add(route.backend.service);
     addPluginUses(used, route);
   }
-  return configuredFrom(refs, snapshot, (_kind, obj) => used.has(obj));
+  return configuredFrom(snapshot, (kind, obj) => (used.has(obj) ? refs.of(kind, obj) : undefined));
 }
 
 /** Who owns (Namespace ownership) and who serves each host. */
