@@ -17,13 +17,15 @@ function kongPathsOf(plan: RoutePlan): string[] {
   const [only] = plan.paths;
   // One path (most routes): its Kong paths are sorted and unique already.
   if (plan.paths.length === 1 && only) return [...only.kongPaths];
-  const all: string[] = [];
-  for (let p = 0; p < plan.paths.length; p += 1) all.push(...(plan.paths[p] as TranslatedPath).kongPaths);
+  const [first, second] = plan.paths;
+  // Two paths (the other common case): one exact-length list, not one grown by push.
+  const all: string[] = plan.paths.length === 2 && first && second ? first.kongPaths.concat(second.kongPaths) : [];
+  if (all.length === 0) for (let p = 0; p < plan.paths.length; p += 1) all.push(...(plan.paths[p] as TranslatedPath).kongPaths);
   sortSmall(all, compareStrings);
   let kept = 0;
   for (let i = 0; i < all.length; i += 1) if (kept === 0 || all[kept - 1] !== all[i]) all[kept++] = all[i] as string;
-  // An exact copy: the array grown by push would keep its spare slots for the route's life.
-  return all.slice(0, kept);
+  // An exact copy when needed: the array grown by push would keep its spare slots for the route's life.
+  return kept === all.length && plan.paths.length === 2 ? all : all.slice(0, kept);
 }
 
 /** Adds the match fields in the order Kong's schema lists them (byte-stable output). */
@@ -91,22 +93,40 @@ function routeFieldByField(plan: RoutePlan, flavor: RouterFlavor, { ids, tags }:
   return route;
 }
 
-function toKongService(backend: BackendPlan, { ids, tags }: Labels): Omit<KongService, 'routes'> {
+/** A Kong service with its routes, built once (routes last, as Kong's schema lists them). */
+function toKongService(backend: BackendPlan, { ids, tags }: Labels, routes: KongRoute[]): KongService {
   const { options } = backend;
-  const service = {
-    id: ids.entity('services', backend.kongServiceName),
+  const id = ids.entity('services', backend.kongServiceName);
+  // One literal per shape: fields added one by one would grow a property store (ten thousand services at 10k).
+  if (options.path === undefined) {
+    return {
+      id,
+      name: backend.kongServiceName,
+      protocol: options.protocol,
+      host: backend.host,
+      port: backend.port,
+      retries: options.retries,
+      connect_timeout: options.connectTimeout,
+      read_timeout: options.readTimeout,
+      write_timeout: options.writeTimeout,
+      tags: tags.of('Service', backend.service),
+      routes,
+    };
+  }
+  return {
+    id,
     name: backend.kongServiceName,
     protocol: options.protocol,
     host: backend.host,
     port: backend.port,
-  } as Omit<KongService, 'routes'>;
-  if (options.path !== undefined) service.path = options.path;
-  service.retries = options.retries;
-  service.connect_timeout = options.connectTimeout;
-  service.read_timeout = options.readTimeout;
-  service.write_timeout = options.writeTimeout;
-  service.tags = tags.of('Service', backend.service);
-  return service;
+    path: options.path,
+    retries: options.retries,
+    connect_timeout: options.connectTimeout,
+    read_timeout: options.readTimeout,
+    write_timeout: options.writeTimeout,
+    tags: tags.of('Service', backend.service),
+    routes,
+  };
 }
 
 function toKongUpstream(upstream: UpstreamPlan, service: V1Service, labels: Labels): KongUpstream {
@@ -123,7 +143,7 @@ function toKongUpstream(upstream: UpstreamPlan, service: V1Service, labels: Labe
 }
 
 export interface BackendEntities {
-  service: Omit<KongService, 'routes'>;
+  backend: BackendPlan;
   upstream?: KongUpstream;
   /** The service last assembled from this backend, routes included. */
   last?: KongService;
@@ -135,38 +155,49 @@ export interface BackendEntities {
  * and a service whose routes are all the same is the same service object.
  */
 export class KongEntities {
-  private readonly routes = new WeakMap<RoutePlan, { flavor: RouterFlavor; route: KongRoute }>();
+  /** Per router flavor (a map per flavor, not a pair per route). */
+  private readonly routes = new Map<RouterFlavor, WeakMap<RoutePlan, KongRoute>>();
   private readonly backends = new WeakMap<BackendPlan, BackendEntities>();
 
   constructor(private readonly labels: Labels) {}
 
   routeOf(plan: RoutePlan, flavor: RouterFlavor): KongRoute {
-    const known = this.routes.get(plan);
-    if (known?.flavor === flavor) return known.route;
+    let ofFlavor = this.routes.get(flavor);
+    if (ofFlavor === undefined) {
+      ofFlavor = new WeakMap();
+      this.routes.set(flavor, ofFlavor);
+    }
+    const known = ofFlavor.get(plan);
+    if (known !== undefined) return known;
     const route = freezeDeep(toKongRoute(plan, flavor, this.labels));
-    this.routes.set(plan, { flavor, route });
+    ofFlavor.set(plan, route);
     return route;
   }
 
   backendOf(backend: BackendPlan): BackendEntities {
     let entities = this.backends.get(backend);
     if (entities === undefined) {
-      entities = { service: freezeDeep(toKongService(backend, this.labels)) };
+      entities = { backend };
       if (backend.upstream) entities.upstream = freezeDeep(toKongUpstream(backend.upstream, backend.service, this.labels));
       this.backends.set(backend, entities);
     }
     return entities;
   }
-}
 
-export function serviceWithRoutes(entities: BackendEntities, routes: KongRoute[]): KongService {
-  const { last } = entities;
-  if (last?.routes.length === routes.length && last.routes.every((route, i) => route === routes[i])) return last;
-  // An exact copy: the caller's list was grown by push, with spare slots.
-  entities.last = freezeDeep({ ...entities.service, routes: routes.slice() });
-  // Its fields are the service's: keep them once (the next spread replaces routes).
-  entities.service = entities.last;
-  return entities.last;
+  /** The id of a backend's Kong service (its name's: no service built for it). */
+  serviceIdOf(backend: BackendPlan): string {
+    return this.labels.ids.entity('services', backend.kongServiceName);
+  }
+
+  /** The backend's Kong service with `routes`: the last one made while its routes are the same. */
+  serviceWithRoutes(entities: BackendEntities, routes: KongRoute[]): KongService {
+    const { last } = entities;
+    if (last?.routes.length === routes.length && last.routes.every((route, i) => route === routes[i])) return last;
+    // An exact copy: the caller's list was grown by push, with spare slots.
+    // The first service of a backend is built with its routes (not built, then copied with them).
+    entities.last = freezeDeep(last ? { ...last, routes: routes.slice() } : toKongService(entities.backend, this.labels, routes.slice()));
+    return entities.last;
+  }
 }
 
 export const byName = (a: { name: string }, b: { name: string }): number => compareStrings(a.name, b.name);
@@ -192,7 +223,7 @@ export function assembleConfig(input: AssembleInput): KongConfig {
   const services: KongService[] = [];
   const upstreams: KongUpstream[] = [];
   for (const { entities, routes } of groups.values()) {
-    services.push(serviceWithRoutes(entities, routes.sort(byName)));
+    services.push(input.entities.serviceWithRoutes(entities, routes.sort(byName)));
     if (entities.upstream) upstreams.push(entities.upstream);
   }
   return {

@@ -58,8 +58,12 @@ function problem(reason: FailureReason, message: string, service?: V1Service): {
 
 function findServicePort(service: V1Service, port: { number?: number; name?: string }): V1ServicePort | undefined {
   const ports = service.spec?.ports ?? [];
-  if (port.name !== undefined) return ports.find((p) => p.name === port.name);
-  return ports.find((p) => p.port === port.number);
+  // A loop, not find(): no closure for each of the ten thousand backends of a cold pass.
+  for (let i = 0; i < ports.length; i += 1) {
+    const candidate = ports[i] as V1ServicePort;
+    if (port.name !== undefined ? candidate.name === port.name : candidate.port === port.number) return candidate;
+  }
+  return undefined;
 }
 
 /** Gives a backend its own upstream when Kong needs one for the Host header. */
@@ -110,7 +114,8 @@ function resolveClusterService(ctx: TranslateContext, input: ResolveInput, servi
     // Legacy Kuma VIPs listen on the VIP port whatever port the name carries.
     return { plan: withHostHeader(basePlan(input, `${name}.${namespace}.svc.${servicePort.port}.${mesh.domain}`, mesh.vipPort), input) };
   }
-  const clusterHost = `${name}.${namespace}.svc.${clusterDomain}`;
+  // join: one flat string (the host is kept in the Kong service and serialized with it).
+  const clusterHost = [name, namespace, 'svc', clusterDomain].join('.');
   if (upstreamMode !== 'endpoints') {
     return { plan: withHostHeader(basePlan(input, clusterHost, servicePort.port), input) };
   }

@@ -8,7 +8,7 @@ import { excludedParts, type ExcludedParts } from './excluded-parts.ts';
 import { FailureCollector } from './failures.ts';
 import { keyOf, refOf } from './objects.ts';
 import type { KubeObject } from './objects.ts';
-import { readServiceAnnotations } from './service-annotations.ts';
+import { DEFAULT_SERVICE_OPTIONS, readServiceAnnotations } from './service-annotations.ts';
 import type { ServiceOptions } from './service-annotations.ts';
 import type { SnapshotIndex } from './snapshot-index.ts';
 import type { TranslatorMemory } from './memory.ts';
@@ -67,7 +67,8 @@ function parsedServiceOptions(parsedOptions: ParsedServiceOptions, service: V1Se
   let parsed = parsedOptions.get(service);
   if (parsed === undefined) {
     parsed = readServiceAnnotations(service.metadata?.annotations ?? {});
-    parsedOptions.set(service, parsed);
+    // The shared defaults (a Service without annotations, nearly all) cost no entry to remember.
+    if (parsed !== DEFAULT_SERVICE_OPTIONS) parsedOptions.set(service, parsed);
   }
   return parsed;
 }
@@ -77,7 +78,12 @@ export function guarded<T>(ctx: TranslateContext, obj: KubeObject, work: () => T
   try {
     return work();
   } catch (err) {
-    ctx.failures.add(refOf(kind, obj), 'TranslationError', `unexpected error: ${err instanceof Error ? err.message : String(err)}`);
+    reportUnexpected(ctx, obj, err, kind);
     return undefined;
   }
+}
+
+/** What guarded() reports, for callers that catch themselves (no closure per object). */
+export function reportUnexpected(ctx: TranslateContext, obj: KubeObject, err: unknown, kind: ObjectKind): void {
+  ctx.failures.add(refOf(kind, obj), 'TranslationError', `unexpected error: ${err instanceof Error ? err.message : String(err)}`);
 }

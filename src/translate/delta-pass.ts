@@ -7,20 +7,21 @@
 // treated as edited. Anything else starts from an empty state. Tests hold it
 // equal to whole passes.
 import type { V1Ingress } from '@kubernetes/client-node';
-import type { KongCertificate, KongRoute, KongService, KongUpstream, RouterFlavor } from '../model/index.ts';
-import { byName, serviceWithRoutes } from './assemble.ts';
-import type { BackendPlan } from './backends.ts';
+import type { KongCertificate, KongService, KongUpstream, RouterFlavor } from '../model/index.ts';
+import { byName } from './assemble.ts';
 import type { TranslateContext } from './context.ts';
 import { reportLoser, winnerOf } from './conflicts.ts';
 import { FailureCollector } from './failures.ts';
 import { claimantOf, hostsOverlap, NO_OWNERS, OwnershipState, tlsWithinOwnership } from './host-ownership.ts';
 import type { OwnershipUpdate } from './host-ownership-state.ts';
 import { isPlanCurrent } from './ingress-memo.ts';
-import { ConfigPlugins, routePluginEntities, routePluginUses, RoutePluginSet } from './plugin-entities.ts';
+import { ObjectUses } from './object-uses.ts';
+import { ConfigPlugins, routePluginEntities, RoutePluginSet } from './plugin-entities.ts';
 import { countOf, PlanningRecorder, recorder } from './delta-recording.ts';
 import type { Failure } from './delta-recording.ts';
 import { listChanges } from './list-changes.ts';
 import { byService } from './service-shares.ts';
+import type { ServiceShare } from './service-shares.ts';
 import { pluginExtras } from './plugin-extras.ts';
 import type { PluginExtras } from './plugin-memory.ts';
 import type { SchemaAnswer } from '../plugins/index.ts';
@@ -28,14 +29,13 @@ import { SOURCE_KINDS } from './sources/index.ts';
 import type { SourceKind } from './sources/index.ts';
 import type { IngressPlan, PathClaim } from './plans.ts';
 import { sortSmall } from './objects.ts';
-import type { KubeObject } from './objects.ts';
 import { planIngressRoutes } from './route-plans.ts';
 import type { RoutePlan } from './route-plans.ts';
 import { servedHosts, SharedHosts } from './shared-hosts.ts';
 import { SortedByName } from './sorted-by-name.ts';
 import { translateTls } from './tls.ts';
 import type { TlsResult } from './tls.ts';
-import type { ObjectKind, ObjectRef, Snapshot } from './types.ts';
+import type { ObjectRef, Snapshot } from './types.ts';
 import { configuredFrom, defaultBackendRoute, hostReport, isCatchAll } from './whole-pass.ts';
 import type { PassResult } from './whole-pass.ts';
 
@@ -54,18 +54,16 @@ interface Entry {
 /** Who gives routes to a Kong service: an Ingress, or the default backend. */
 type Contributor = Entry | 'default backend';
 
-interface Member {
-  who: Contributor;
-  backend: BackendPlan;
-  routes: KongRoute[];
-}
+/** A contributor's routes to one Kong service. */
+type Member = ServiceShare<Contributor>;
 
 class DeltaState {
   /** Each source kind's list in the previous pass. */
   private readonly lists = new Map<SourceKind<V1Ingress>, readonly V1Ingress[]>();
   private readonly entries = new Map<V1Ingress, Entry>();
   private readonly failing = new Set<Entry>();
-  private readonly claimsByKey = new Map<string, PathClaim[]>();
+  /** Claims by conflict key: one claim as itself (nearly every key), more as a list. */
+  private readonly claimsByKey = new Map<string, PathClaim | PathClaim[]>();
   private readonly losers = new Set<PathClaim>();
   /** Namespace host ownership: who owns each host, the claims refused for their host, and their failures. */
   private readonly ownership: OwnershipState | undefined;
@@ -78,9 +76,8 @@ class DeltaState {
   private readonly services = new SortedByName<KongService>();
   private readonly upstreams = new SortedByName<KongUpstream>();
   private readonly upstreamOfService = new Map<string, string>();
-  /** How many routes or certificates use each object (by key and uid: an edit is the same object, a re-creation not). */
-  private readonly uses = new Map<string, number>();
-  private usesMoved = true;
+  /** How many routes or certificates use each object. */
+  private readonly uses: ObjectUses;
   /** Host-less `/` routes of Ingresses (the default backend's own route is not one that shadows it). */
   private catchAlls = 0;
   private configured: ObjectRef[] = [];
@@ -106,6 +103,7 @@ class DeltaState {
     this.baseLists = baseListsOf(snapshot);
     this.ownership = ctx.settings.hostOwnership === 'Namespace' ? new OwnershipState(ctx.memory.ages) : undefined;
     this.sharedHosts = new SharedHosts(ctx.memory.ages);
+    this.uses = new ObjectUses(ctx.memory.refs);
   }
 
   /** An entry's host claims (none without a plan), for host ownership. */
@@ -124,23 +122,28 @@ class DeltaState {
       const list = snapshot[source.kind];
       const { removed, added } = listChanges(this.lists.get(source) ?? [], list);
       this.lists.set(source, list);
-      for (const obj of removed) this.forget(obj, gone);
-      for (const obj of added) if (source.isServed(ctx, obj)) fresh.push(this.remember(planning, source, obj));
+      for (let i = 0; i < removed.length; i += 1) this.forget(removed[i] as V1Ingress, gone);
+      for (let i = 0; i < added.length; i += 1) {
+        const obj = added[i] as V1Ingress;
+        if (source.isServed(ctx, obj)) fresh.push(this.remember(planning, source, obj));
+      }
     }
     if (recheck) this.replanReaders(planning, gone, fresh);
     const catchAllsBefore = this.catchAlls > 0;
     for (const entry of gone) this.setRoutes(entry, entry.routes, []);
     const owned = this.ownership?.update(ctx.hostOwners ?? NO_OWNERS, gone.flatMap(this.claimantsOf), fresh.flatMap(this.claimantsOf));
-    for (const entry of this.resolveConflicts(ctx, { gone, fresh }, owned)) {
+    const affected = this.resolveConflicts(ctx, { gone, fresh }, owned);
+    for (let i = 0; i < affected.length; i += 1) {
+      const entry = affected[i] as Entry;
       const routes = entry.plan ? planIngressRoutes(ctx.memory, entry.plan, this.losers, this.flavor) : [];
       const before = entry.routes;
       entry.routes = routes;
       this.setRoutes(entry, before, routes);
     }
-    const changed = [...gone, ...fresh];
-    if (catchAllsBefore !== this.catchAlls > 0 || changed.some((e) => e.ingress.spec?.defaultBackend)) this.updateFallback(ctx);
+    const changed = [gone, fresh];
+    if (catchAllsBefore !== this.catchAlls > 0 || changed.some((list) => list.some((e) => e.ingress.spec?.defaultBackend))) this.updateFallback(ctx);
     // Under Namespace ownership a host that changed hands changes who may serve its certificate.
-    if (changed.some((e) => e.plan && e.ingress.spec?.tls?.length) || this.tlsNear(owned?.grantsMoved)) this.updateTls(ctx);
+    if (changed.some((list) => list.some((e) => e.plan && e.ingress.spec?.tls?.length)) || this.tlsNear(owned?.grantsMoved)) this.updateTls(ctx);
     this.releaseUses();
     return this.result(ctx, snapshot);
   }
@@ -167,7 +170,8 @@ class DeltaState {
   }
 
   private remember(planning: PlanningRecorder, source: SourceKind<V1Ingress>, ingress: V1Ingress): Entry {
-    const { plan, failures } = planning.plan(source, ingress);
+    const plan = planning.plan(source, ingress);
+    const { failures } = planning;
     const entry: Entry = { ingress, source, plan, failures, routes: NO_ROUTES };
     this.entries.set(ingress, entry);
     if (failures.length > 0) this.failing.add(entry);
@@ -183,7 +187,7 @@ class DeltaState {
   }
 
   /** Moves the claims of changed Ingresses; returns the entries whose winning claims may differ. */
-  private resolveConflicts(ctx: TranslateContext, changed: { gone: readonly Entry[]; fresh: readonly Entry[] }, owned: OwnershipUpdate | undefined): Iterable<Entry> {
+  private resolveConflicts(ctx: TranslateContext, changed: { gone: readonly Entry[]; fresh: readonly Entry[] }, owned: OwnershipUpdate | undefined): readonly Entry[] {
     const { gone, fresh } = changed;
     if (this.claimsByKey.size === 0 && this.losers.size === 0 && gone.length === 0) return this.resolveFirst(ctx, fresh);
     const keys = new Set<string>();
@@ -205,7 +209,7 @@ class DeltaState {
     }
     if (owned) this.moveOwnedClaims(owned, fresh, keys, affected);
     for (const key of keys) this.resolveKey(ctx, key, affected);
-    return affected;
+    return [...affected];
   }
 
   /**
@@ -214,13 +218,16 @@ class DeltaState {
    */
   private resolveFirst(ctx: TranslateContext, fresh: readonly Entry[]): readonly Entry[] {
     const refused = this.ownership?.refused;
-    for (const entry of fresh) {
-      for (const claim of entry.plan?.claims ?? []) {
+    for (let i = 0; i < fresh.length; i += 1) {
+      const claims = (fresh[i] as Entry).plan?.claims ?? [];
+      for (let c = 0; c < claims.length; c += 1) {
+        const claim = claims[c] as PathClaim;
         if (refused?.has(claim)) this.losers.add(claim);
         else this.addClaim(claim);
       }
     }
-    for (const key of this.claimsByKey.keys()) this.resolveKey(ctx, key, undefined);
+    // A key of one claim has nothing to decide in a first pass: it wins, and no loser or failure was kept for it.
+    this.claimsByKey.forEach((claims, key) => { if (Array.isArray(claims)) this.resolveKey(ctx, key, undefined); });
     return fresh;
   }
 
@@ -247,28 +254,32 @@ class DeltaState {
 
   private addClaim(claim: PathClaim): void {
     const claims = this.claimsByKey.get(claim.conflictKey);
-    if (claims) claims.push(claim);
-    else this.claimsByKey.set(claim.conflictKey, [claim]);
+    if (claims === undefined) this.claimsByKey.set(claim.conflictKey, claim);
+    else if (Array.isArray(claims)) claims.push(claim);
+    else this.claimsByKey.set(claim.conflictKey, [claims, claim]);
   }
 
   private removeClaim(claim: PathClaim): void {
-    const rest = (this.claimsByKey.get(claim.conflictKey) ?? []).filter((c) => c !== claim);
-    if (rest.length > 0) this.claimsByKey.set(claim.conflictKey, rest);
+    const claims = this.claimsByKey.get(claim.conflictKey);
+    const rest = Array.isArray(claims) ? claims.filter((c) => c !== claim) : [];
+    if (claims !== undefined && !Array.isArray(claims) && claims !== claim) return;
+    if (rest.length > 1) this.claimsByKey.set(claim.conflictKey, rest);
+    else if (rest.length === 1) this.claimsByKey.set(claim.conflictKey, rest[0] as PathClaim);
     else this.claimsByKey.delete(claim.conflictKey);
   }
 
   /** Decides a key's winner; the entries of its claims join `affected` (none to collect in a first pass). */
   private resolveKey(ctx: TranslateContext, key: string, affected: Set<Entry> | undefined): void {
-    const claims = this.claimsByKey.get(key) ?? [];
+    const kept = this.claimsByKey.get(key);
     this.conflictFailures.delete(key);
-    const [only] = claims;
-    if (claims.length === 1 && only) {
+    if (kept !== undefined && !Array.isArray(kept)) {
       // Nearly every host + path has one claim: it wins.
-      this.losers.delete(only);
-      const entry = affected && this.entries.get(only.ingress);
+      this.losers.delete(kept);
+      const entry = affected && this.entries.get(kept.ingress);
       if (entry) affected.add(entry);
       return;
     }
+    const claims = kept ?? [];
     const winner = winnerOf(ctx.memory.ages, claims);
     const failures: Failure[] = [];
     for (const claim of claims) {
@@ -289,16 +300,18 @@ class DeltaState {
     if (before === after) return;
     if (who !== 'default backend' && before.length === 0) this.sharedHosts.start(who.ingress, after);
     else if (who !== 'default backend') this.sharedHosts.serve(who.ingress, servedHosts(before), servedHosts(after));
-    const shares = byService(this.ctx.memory.entities, after, this.flavor);
-    for (const route of before) {
-      const name = route.backend.kongServiceName;
+    const shares = byService<Contributor>(who, this.ctx.memory.entities, after, this.flavor);
+    for (let i = 0; i < before.length; i += 1) {
+      const name = (before[i] as RoutePlan).backend.kongServiceName;
       if (shares.some((share) => share.name === name)) continue;
       this.members.set(name, (this.members.get(name) ?? []).filter((m) => m.who !== who));
       this.dirtyServices.add(name);
     }
-    for (const { name, backend, routes } of shares) {
+    // Index loops: this runs for every Ingress of a cold pass.
+    for (let i = 0; i < shares.length; i += 1) {
+      const member = shares[i] as Member;
+      const { name } = member;
       const members = this.members.get(name);
-      const member = { who, backend, routes };
       if (members === undefined) this.members.set(name, [member]);
       // A contributor without routes before is no member yet (every one of a cold pass).
       else if (before.length === 0) members.push(member);
@@ -306,29 +319,14 @@ class DeltaState {
       this.dirtyServices.add(name);
     }
     if (who !== 'default backend') this.catchAlls += countOf(after, isCatchAll) - countOf(before, isCatchAll);
-    for (const route of after) this.countRoute(route, 1);
-    for (const route of after) this.routePlugins.add(routePluginEntities(this.ctx.memory, route, this.flavor));
+    this.uses.countRoutes(after, 1);
+    for (let i = 0; i < after.length; i += 1) this.routePlugins.add(routePluginEntities(this.ctx.memory, after[i] as RoutePlan, this.flavor));
     // Released after every addition, so an object that stays never counts zero.
     if (before.length === 0) return;
     this.pendingReleases.push(() => {
-      for (const route of before) this.countRoute(route, -1);
+      this.uses.countRoutes(before, -1);
       for (const route of before) this.routePlugins.remove(routePluginEntities(this.ctx.memory, route, this.flavor));
     });
-  }
-
-  private countRoute(route: RoutePlan, delta: 1 | -1): void {
-    this.count('Ingress', route.ingress, delta);
-    this.count('Service', route.backend.service, delta);
-    if (route.options.plugins === undefined && route.backend.plugins === undefined) return;
-    for (const { kind, obj } of routePluginUses(route)) this.count(kind, obj, delta);
-  }
-
-  private count(kind: ObjectKind, obj: KubeObject, delta: 1 | -1): void {
-    const { id } = this.ctx.memory.refs.of(kind, obj);
-    const uses = (this.uses.get(id) ?? 0) + delta;
-    if (uses === 0 || (uses === 1 && delta === 1)) this.usesMoved = true;
-    if (uses === 0) this.uses.delete(id);
-    else this.uses.set(id, uses);
   }
 
   private releaseUses(): void {
@@ -351,13 +349,14 @@ class DeltaState {
 
   private updateTls(ctx: TranslateContext): void {
     const failures: Failure[] = [];
-    const withTls = ctx.memory.ages.sort(this.planned().filter((ingress) => ingress.spec?.tls?.length));
+    // The planned entries with a tls section are kept as such (sorted by age: their order does not matter).
+    const withTls = ctx.memory.ages.sort(Array.from(this.tlsEntries, (entry) => entry.ingress));
     const { ownership } = this;
     const filtered = ownership ? withTls.map((ingress) => tlsWithinOwnership(recorder(ctx, failures), ingress, ownership)) : withTls;
     const tls = translateTls(recorder(ctx, failures), filtered);
-    for (const secret of tls.secrets) this.count('Secret', secret, 1);
+    for (const secret of tls.secrets) this.uses.count('Secret', secret, 1);
     const before = this.tls.secrets;
-    this.pendingReleases.push(() => { for (const secret of before) this.count('Secret', secret, -1); });
+    this.pendingReleases.push(() => { for (const secret of before) this.uses.count('Secret', secret, -1); });
     this.tls = tls;
     this.tlsFailures = failures;
   }
@@ -373,13 +372,15 @@ class DeltaState {
         this.services.delete(name);
         continue;
       }
-      const routes = sortSmall(members.flatMap((m) => m.routes), byName);
+      const [only] = members;
+      // One member (nearly every service): its own list, sorted in place (members keep no order).
+      const routes = sortSmall(members.length === 1 && only ? only.routes : members.flatMap((m) => m.routes), byName);
       // Every member's backend has the same content; the first route's keeps the service object stable.
       const [first] = routes;
-      const owner = members.find((m) => first !== undefined && m.routes.includes(first)) ?? members[0];
+      const owner = members.length === 1 ? only : members.find((m) => first !== undefined && m.routes.includes(first)) ?? members[0];
       if (owner === undefined) continue;
       const entities = this.ctx.memory.entities.backendOf(owner.backend);
-      this.services.set(serviceWithRoutes(entities, routes));
+      this.services.set(this.ctx.memory.entities.serviceWithRoutes(entities, routes));
       if (entities.upstream) {
         this.upstreams.set(entities.upstream);
         this.upstreamOfService.set(name, entities.upstream.name);
@@ -389,10 +390,11 @@ class DeltaState {
   }
 
   private configuredObjects(snapshot: Snapshot, extras: PluginExtras): ObjectRef[] {
-    if (!this.usesMoved && extras === this.extras) return this.configured;
+    if (!this.uses.moved && extras === this.extras) return this.configured;
     this.extras = extras;
-    this.configured = configuredFrom(this.ctx.memory.refs, snapshot, (kind, obj) => this.uses.has(this.ctx.memory.refs.of(kind, obj).id) || extras.uses.has(obj));
-    this.usesMoved = false;
+    const { refs } = this.ctx.memory;
+    this.configured = configuredFrom(snapshot, (kind, obj) => this.uses.usedRef(kind, obj) ?? (extras.uses.has(obj) ? refs.of(kind, obj) : undefined));
+    this.uses.moved = false;
     return this.configured;
   }
 

@@ -12,7 +12,7 @@ export type Failure = readonly [ObjectRef, FailureReason, string];
 
 export function countOf<T>(items: readonly T[], test: (item: T) => boolean): number {
   let count = 0;
-  for (const item of items) if (test(item)) count += 1;
+  for (let i = 0; i < items.length; i += 1) if (test(items[i] as T)) count += 1;
   return count;
 }
 
@@ -30,20 +30,24 @@ const NO_FAILURES: readonly Failure[] = Object.freeze([]);
  * thousand of them in a 10k cold pass).
  */
 export class PlanningRecorder {
-  private into: Failure[] = [];
+  /** The failures of the Ingress being planned; none made until it reports one. */
+  private into: Failure[] | undefined;
   readonly ctx: TranslateContext;
 
   constructor(ctx: TranslateContext) {
-    const failures: FailureSink = { add: (object, reason, message) => { this.into.push([object, reason, message]); } };
+    const failures: FailureSink = { add: (object, reason, message) => { (this.into ??= []).push([object, reason, message]); } };
     this.ctx = { ...ctx, failures };
   }
 
-  /** The source's plan of an Ingress, with the failures its planning reported. */
-  plan(source: SourceKind<V1Ingress>, ingress: V1Ingress): { plan: IngressPlan | undefined; failures: readonly Failure[] } {
-    const failures: Failure[] = [];
-    this.into = failures;
+  /** The failures the last planning reported. */
+  failures: readonly Failure[] = NO_FAILURES;
+
+  /** The source's plan of an Ingress; \`failures\` then holds what its planning reported (no pair made per Ingress). */
+  plan(source: SourceKind<V1Ingress>, ingress: V1Ingress): IngressPlan | undefined {
+    this.into = undefined;
     const plan = planIncrementally(this.ctx, source, ingress);
-    this.into = [];
-    return { plan, failures: failures.length > 0 ? failures : NO_FAILURES };
+    this.failures = this.into ?? NO_FAILURES;
+    this.into = undefined;
+    return plan;
   }
 }

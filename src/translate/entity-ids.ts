@@ -16,11 +16,11 @@ export class EntityIds {
   private readonly ids = new TwoGenerations<string>(GENERATION_SIZE);
 
   entity(table: KongEntityTable, key: string): string {
-    return this.ids.get(table, key, () => kongEntityId(table, key));
+    return this.ids.find(table, key) ?? this.ids.remember(table, key, kongEntityId(table, key));
   }
 
   target(upstreamId: string, target: string): string {
     // Upstream ids are UUIDs: they never equal a table name.
-    return this.ids.get(upstreamId, target, () => kongTargetId(upstreamId, target));
+    return this.ids.find(upstreamId, target) ?? this.ids.remember(upstreamId, target, kongTargetId(upstreamId, target));
   }
 }

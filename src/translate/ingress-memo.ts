@@ -11,7 +11,7 @@
 // tables alive per pass under churn, with every replaced object they listed.
 import type { V1Service } from '@kubernetes/client-node';
 import type { MeshDoorSettings } from '../config/index.ts';
-import { guarded } from './context.ts';
+import { reportUnexpected } from './context.ts';
 import type { FailureSink, TranslateContext } from './context.ts';
 import type { IngressPlan } from './plans.ts';
 import type { SourceKind } from './sources/kind.ts';
@@ -23,9 +23,9 @@ import type { SchemaAnswer } from '../plugins/index.ts';
 
 type Lookup = keyof SnapshotIndex;
 
-/** One thing planning read, and what it got. */
+/** One thing planning read (a lookup by one or two names), and what it got. */
 type Read =
-  | { lookup: Lookup; args: readonly string[]; value: unknown }
+  | { lookup: Lookup; first: string; second: string | undefined; value: unknown }
   | { excluded: ObjectKind; obj: KubeObject; value: boolean };
 
 interface Planned {
@@ -42,6 +42,8 @@ interface Planned {
 
 /** Shared by every plan that reported nothing (most): never added to (a planning that reports makes its own list). */
 const NO_FAILURES: Planned['failures'] = Object.freeze([]) as unknown as Planned['failures'];
+/** Shared by every plan that read nothing, likewise (a planning that reads makes its own list). */
+const NO_READS: Planned['reads'] = Object.freeze([]) as unknown as Planned['reads'];
 /** Shared by every plan that checked no plugin schema (every plan of a cluster without plugins), likewise. */
 const NO_SCHEMAS: Planned['schemas'] = Object.freeze([]) as unknown as Planned['schemas'];
 
@@ -56,15 +58,18 @@ export function planIncrementally<T extends KubeObject>(ctx: TranslateContext, s
     for (const [ref, reason, message] of known.failures) ctx.failures.add(ref, reason, message);
     return known.plan;
   }
-  const entry: Planned = { settings: ctx.settings, index: ctx.memory.indexes.weakRefOf(ctx.index), excluding: ctx.excluding, reads: [], schemas: NO_SCHEMAS, failures: NO_FAILURES, plan: undefined };
-  // An unexpected error becomes a failure of this object, and nothing is remembered.
-  return guarded(ctx, obj, () => {
-    entry.plan = source.plan(recordingContext(ctx, entry), obj);
-    // Kept for the object's life: exact copies, without the spare slots push left.
-    entry.reads = entry.reads.slice();
-    planned.set(obj, entry);
-    return entry.plan;
-  }, source.kind);
+  const entry: Planned = { settings: ctx.settings, index: ctx.memory.indexes.weakRefOf(ctx.index), excluding: ctx.excluding, reads: NO_READS, schemas: NO_SCHEMAS, failures: NO_FAILURES, plan: undefined };
+  // An unexpected error becomes a failure of this object (as guarded()), and nothing is remembered.
+  try {
+    entry.plan = source.plan(new RecordingContext(ctx, entry), obj);
+  } catch (err) {
+    reportUnexpected(ctx, obj, err, source.kind);
+    return undefined;
+  }
+  // Kept for the object's life: exact copies, without the spare slots push left (a list of one read is one already).
+  if (entry.reads.length > 1) entry.reads = entry.reads.slice();
+  planned.set(obj, entry);
+  return entry.plan;
 }
 
 /** Whether `plan` is the object's remembered plan and still holds for this pass. */
@@ -84,7 +89,7 @@ function isCurrent(ctx: TranslateContext, entry: Planned): boolean {
 
 function readsTheSame(ctx: TranslateContext, read: Read): boolean {
   if ('excluded' in read) return ctx.isExcluded(read.excluded, read.obj) === read.value;
-  return sameValue(callLookup(ctx.index, read.lookup, read.args), read.value);
+  return sameValue(callLookup(ctx.index, read), read.value);
 }
 
 /** Identity, and for lists (EndpointSlices) identity of every item. */
@@ -94,64 +99,69 @@ function sameValue(now: unknown, then: unknown): boolean {
   return now.every((item, i) => item === then[i]);
 }
 
-/** Any lookup of the index (one per referenced kind), by name. */
-function callLookup(index: SnapshotIndex, lookup: Lookup, args: readonly string[]): unknown {
-  const call = index[lookup] as (this: SnapshotIndex, ...args: string[]) => unknown;
-  return call.apply(index, args as string[]);
+/** Any lookup of the index (one per referenced kind), by name, as it was read. */
+function callLookup(index: SnapshotIndex, read: { lookup: Lookup; first: string; second: string | undefined }): unknown {
+  const call = index[read.lookup] as (this: SnapshotIndex, first: string, second?: string) => unknown;
+  return read.second === undefined ? call.call(index, read.first) : call.call(index, read.first, read.second);
+}
+
+function addRead(entry: Planned, read: Read): void {
+  if (entry.reads === NO_READS) entry.reads = [read];
+  else entry.reads.push(read);
 }
 
 /**
- * The index a planning reads through, recording each lookup and its answer.
- * A class, not closures per lookup: one is made for every Ingress planned,
- * ten thousand of them in a 10k cold pass.
+ * The context a planning runs in: the pass's, with every read and failure also
+ * kept in \`entry\`. One object per planning (ten thousand in a 10k cold pass):
+ * it is its own index, recording each lookup and its answer, and its own
+ * failure sink.
  */
-class RecordingIndex implements SnapshotIndex {
-  constructor(private readonly index: SnapshotIndex, private readonly reads: Read[]) {}
-
-  private record<T>(lookup: Lookup, args: readonly string[], value: T): T {
-    this.reads.push({ lookup, args, value });
-    return value;
-  }
-
-  lookupService(namespace: string, name: string): ReturnType<SnapshotIndex['lookupService']> {
-    return this.record('lookupService', [namespace, name], this.index.lookupService(namespace, name));
-  }
-
-  lookupSecret(namespace: string, name: string): ReturnType<SnapshotIndex['lookupSecret']> {
-    return this.record('lookupSecret', [namespace, name], this.index.lookupSecret(namespace, name));
-  }
-
-  lookupIngressClass(name: string): ReturnType<SnapshotIndex['lookupIngressClass']> {
-    return this.record('lookupIngressClass', [name], this.index.lookupIngressClass(name));
-  }
-
-  lookupEndpointSlices(namespace: string, service: string): ReturnType<SnapshotIndex['lookupEndpointSlices']> {
-    return this.record('lookupEndpointSlices', [namespace, service], this.index.lookupEndpointSlices(namespace, service));
-  }
-
-  lookupKongPlugin(namespace: string, name: string): ReturnType<SnapshotIndex['lookupKongPlugin']> {
-    return this.record('lookupKongPlugin', [namespace, name], this.index.lookupKongPlugin(namespace, name));
-  }
-
-  lookupKongClusterPlugin(name: string): ReturnType<SnapshotIndex['lookupKongClusterPlugin']> {
-    return this.record('lookupKongClusterPlugin', [name], this.index.lookupKongClusterPlugin(name));
-  }
-}
-
-/** The context a planning runs in: the pass's, with every read and failure also kept in `entry`. */
-class RecordingContext implements TranslateContext {
+class RecordingContext implements TranslateContext, SnapshotIndex, FailureSink {
   readonly settings: TranslateContext['settings'];
   readonly memory: TranslateContext['memory'];
   readonly excluding: boolean;
-  readonly index: SnapshotIndex;
-  readonly failures: FailureSink;
+  readonly index: SnapshotIndex = this;
+  readonly failures: FailureSink = this;
 
   constructor(private readonly ctx: TranslateContext, private readonly entry: Planned) {
     this.settings = ctx.settings;
     this.memory = ctx.memory;
     this.excluding = ctx.excluding;
-    this.index = new RecordingIndex(ctx.index, entry.reads);
-    this.failures = new RecordingFailures(ctx.failures, entry);
+  }
+
+  private record<T>(lookup: Lookup, first: string, second: string | undefined, value: T): T {
+    addRead(this.entry, { lookup, first, second, value });
+    return value;
+  }
+
+  lookupService(namespace: string, name: string): ReturnType<SnapshotIndex['lookupService']> {
+    return this.record('lookupService', namespace, name, this.ctx.index.lookupService(namespace, name));
+  }
+
+  lookupSecret(namespace: string, name: string): ReturnType<SnapshotIndex['lookupSecret']> {
+    return this.record('lookupSecret', namespace, name, this.ctx.index.lookupSecret(namespace, name));
+  }
+
+  lookupIngressClass(name: string): ReturnType<SnapshotIndex['lookupIngressClass']> {
+    return this.record('lookupIngressClass', name, undefined, this.ctx.index.lookupIngressClass(name));
+  }
+
+  lookupEndpointSlices(namespace: string, service: string): ReturnType<SnapshotIndex['lookupEndpointSlices']> {
+    return this.record('lookupEndpointSlices', namespace, service, this.ctx.index.lookupEndpointSlices(namespace, service));
+  }
+
+  lookupKongPlugin(namespace: string, name: string): ReturnType<SnapshotIndex['lookupKongPlugin']> {
+    return this.record('lookupKongPlugin', namespace, name, this.ctx.index.lookupKongPlugin(namespace, name));
+  }
+
+  lookupKongClusterPlugin(name: string): ReturnType<SnapshotIndex['lookupKongClusterPlugin']> {
+    return this.record('lookupKongClusterPlugin', name, undefined, this.ctx.index.lookupKongClusterPlugin(name));
+  }
+
+  add(object: ObjectRef, reason: FailureReason, message: string): void {
+    if (this.entry.failures === NO_FAILURES) this.entry.failures = [];
+    this.entry.failures.push([object, reason, message]);
+    this.ctx.failures.add(object, reason, message);
   }
 
   serviceOptions(service: V1Service): ReturnType<TranslateContext['serviceOptions']> {
@@ -172,21 +182,7 @@ class RecordingContext implements TranslateContext {
     // Nothing excluded (nearly every pass): nothing to record, see isCurrent.
     if (!this.ctx.excluding) return false;
     const value = this.ctx.isExcluded(kind, obj);
-    this.entry.reads.push({ excluded: kind, obj, value });
+    addRead(this.entry, { excluded: kind, obj, value });
     return value;
   }
-}
-
-class RecordingFailures implements FailureSink {
-  constructor(private readonly sink: FailureSink, private readonly entry: Planned) {}
-
-  add(object: ObjectRef, reason: FailureReason, message: string): void {
-    if (this.entry.failures === NO_FAILURES) this.entry.failures = [];
-    this.entry.failures.push([object, reason, message]);
-    this.sink.add(object, reason, message);
-  }
-}
-
-function recordingContext(ctx: TranslateContext, entry: Planned): TranslateContext {
-  return new RecordingContext(ctx, entry);
 }

@@ -13,6 +13,7 @@ import type { PlanMemo } from './ingress-memo.ts';
 import { PluginMemory } from './plugin-memory.ts';
 import { KeyedRefs, ObjectAges } from './objects.ts';
 import { TranslatedPaths } from './paths.ts';
+import { ParsedRouteAnnotations } from './route-annotations.ts';
 import type { RoutesOfPlans } from './route-plans.ts';
 import { SnapshotIndexer } from './snapshot-index.ts';
 import { ObjectTags } from './tags.ts';
@@ -31,6 +32,8 @@ export interface TranslatorMemory {
   /** Each plan's host claims, for host ownership. */
   readonly claimants: Claimants;
   readonly serviceOptions: ParsedServiceOptions;
+  /** Ingress route annotations parsed, by content (route-annotations.ts). */
+  readonly routeAnnotations: ParsedRouteAnnotations;
   readonly ages: ObjectAges;
   readonly refs: KeyedRefs;
   readonly ids: EntityIds;
@@ -47,7 +50,8 @@ export interface TranslatorMemory {
 
 export function createTranslatorMemory(): TranslatorMemory {
   const ids = new EntityIds();
-  const tags = new ObjectTags();
+  const refs = new KeyedRefs();
+  const tags = new ObjectTags(refs);
   const regex = createKongRegexRules();
   return {
     regex,
@@ -57,8 +61,9 @@ export function createTranslatorMemory(): TranslatorMemory {
     routesOfPlan: new WeakMap(),
     claimants: new WeakMap(),
     serviceOptions: new WeakMap(),
+    routeAnnotations: new ParsedRouteAnnotations(),
     ages: new ObjectAges(),
-    refs: new KeyedRefs(),
+    refs,
     ids,
     tags,
     entities: new KongEntities({ ids, tags }),

@@ -9,10 +9,11 @@ export interface KubeObject {
 
 export function refOf(kind: ObjectKind, obj: KubeObject): ObjectRef {
   const meta = obj.metadata ?? {};
-  const ref: ObjectRef = { kind, name: meta.name ?? '' };
-  if (meta.namespace) ref.namespace = meta.namespace;
-  if (meta.uid) ref.uid = meta.uid;
-  return ref;
+  const name = meta.name ?? '';
+  const { namespace, uid } = meta;
+  // Literals of the final shape: fields added one by one would need a property store of their own.
+  if (namespace) return uid ? { kind, name, namespace, uid } : { kind, name, namespace };
+  return uid ? { kind, name, uid } : { kind, name };
 }
 
 export function keyOf(kind: ObjectKind, obj: KubeObject): string {
@@ -24,6 +25,8 @@ export interface KeyedRef {
   key: string;
   id: string;
   ref: ObjectRef;
+  /** The object's Kong tags once built (tags.ts): kept here, not in a map of their own. */
+  tags: readonly string[] | undefined;
 }
 
 /** Each object's KeyedRef, made once per object. */
@@ -35,7 +38,8 @@ export class KeyedRefs {
     if (keyed === undefined) {
       const ref = Object.freeze(refOf(kind, obj));
       const key = objectKey(ref);
-      keyed = { key, id: `${key}#${ref.uid ?? ''}`, ref };
+      // join: a flat string at once (a template is a chain, copied flat again when the id is first hashed).
+      keyed = { key, id: [key, ref.uid ?? ''].join('#'), ref, tags: undefined };
       this.made.set(obj, keyed);
     }
     return keyed;

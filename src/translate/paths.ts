@@ -216,6 +216,7 @@ export class TranslatedPaths {
     const scope = rawType !== undefined && rawType !== 'ImplementationSpecific' ? rawType
       : regexPrefix === DEFAULT_REGEX_PREFIX ? DEFAULT_MARKER_SCOPE : `ImplementationSpecific ${regexPrefix}`;
     // Frozen: claims of many Ingresses share it.
-    return this.translations.get(scope, rawPath ?? '', () => freezeDeep(translatePath(rawPath, rawType, regexPrefix, this.check)));
+    const key = rawPath ?? '';
+    return this.translations.find(scope, key) ?? this.translations.remember(scope, key, freezeDeep(translatePath(rawPath, rawType, regexPrefix, this.check)));
   }
 }

@@ -28,7 +28,7 @@ export function routePluginEntities(memory: Memories, plan: RoutePlan, flavor: R
   const known = memory.plugins.routeEntities.get(plan);
   if (known?.flavor === flavor) return known.entities;
   const routeId = memory.entities.routeOf(plan, flavor).id;
-  const serviceId = memory.entities.backendOf(plan.backend).service.id;
+  const serviceId = memory.entities.serviceIdOf(plan.backend);
   const configOf = (plugin: ResolvedPlugin): Record<string, unknown> => {
     let config = memory.plugins.frozenConfigs.get(plugin);
     if (config === undefined) {

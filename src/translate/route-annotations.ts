@@ -13,6 +13,7 @@
 // migration; the README lists what is honoured.
 import type { KongProtocol, KongRoute, RouterFlavor } from '../model/index.ts';
 import { checkRouteRegex } from '../kong/index.ts';
+import { freezeDeep } from '../model/index.ts';
 import {
   annotationBool, annotationHosts, annotationInt, annotationList, annotationOneOf, InvalidAnnotationError, parsedOrError,
 } from './annotation-values.ts';
@@ -20,6 +21,7 @@ import type { Annotations } from './annotation-values.ts';
 import { checkIngressHost } from './hosts.ts';
 import { DEFAULT_REGEX_PREFIX } from './paths.ts';
 import type { AttachedPlugins } from './plugin-refs.ts';
+import { TwoGenerations } from './two-generations.ts';
 
 export interface RouteOptions {
   stripPath: boolean;
@@ -212,3 +214,36 @@ function parseRouteAnnotations(annotations: Annotations, flavor: RouterFlavor): 
  * flavor: one frozen object shared by all of them, not one per Ingress.
  */
 const UNANNOTATED_OPTIONS: Readonly<RouteOptions> = Object.freeze(parseRouteAnnotations({}, 'traditional_compatible'));
+
+/** Parsed options kept per generation: far more than the distinct annotation sets of a cluster. */
+const OPTIONS_GENERATION_SIZE = 10_000;
+
+/**
+ * A translator's parsed route annotations, by router flavor and annotation
+ * content: Ingresses mostly repeat a few annotation sets, and a parse is pure,
+ * so equal annotations share one (never mutated) result.
+ */
+export class ParsedRouteAnnotations {
+  private readonly parsed = new TwoGenerations<RouteOptions | InvalidAnnotationError>(OPTIONS_GENERATION_SIZE);
+
+  read(annotations: Annotations, flavor: RouterFlavor): RouteOptions | InvalidAnnotationError {
+    const key = contentKey(annotations);
+    if (key === '') return UNANNOTATED_OPTIONS;
+    const known = this.parsed.find(flavor, key);
+    if (known !== undefined) return known;
+    const options = readRouteAnnotations(annotations, flavor);
+    // Frozen: the claims of many Ingresses share it.
+    return this.parsed.remember(flavor, key, options instanceof InvalidAnnotationError ? options : freezeDeep(options));
+  }
+}
+
+/** The annotations this file reads, as one unambiguous string (lengths before texts); empty when none. */
+function contentKey(annotations: Annotations): string {
+  let key = '';
+  for (const name in annotations) {
+    if (!name.startsWith(K) && name !== FORCE_SSL) continue;
+    const value = annotations[name] ?? '';
+    key += `${name.length}:${name}${value.length}:${value}`;
+  }
+  return key;
+}

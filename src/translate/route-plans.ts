@@ -43,8 +43,8 @@ function shortHash(text: string): string {
  */
 function groupClaims(claims: readonly PathClaim[]): PathClaim[][] {
   const [first] = claims;
-  // One rule host and one Kong service (nearly every Ingress): one group, no keys built.
-  if (first && claims.every((c) => c.ruleHost === first.ruleHost && c.backend.kongServiceName === first.backend.kongServiceName)) return [[...claims]];
+  // One rule host and one Kong service: one group, no keys built.
+  if (first && isOneGroup(claims, first)) return [[...claims]];
   const groups = new Map<string, PathClaim[]>();
   for (const claim of claims) {
     const key = `${claim.ruleHost}\n${claim.backend.kongServiceName}`;
@@ -53,6 +53,15 @@ function groupClaims(claims: readonly PathClaim[]): PathClaim[][] {
     else groups.set(key, [claim]);
   }
   return [...groups.values()];
+}
+
+/** Whether every claim has the rule host and Kong service of `first`. */
+function isOneGroup(claims: readonly PathClaim[], first: PathClaim): boolean {
+  for (let i = 1; i < claims.length; i += 1) {
+    const claim = claims[i] as PathClaim;
+    if (claim.ruleHost !== first.ruleHost || claim.backend.kongServiceName !== first.backend.kongServiceName) return false;
+  }
+  return true;
 }
 
 /** The paths of one rule host and the hosts (rule host, then aliases) that kept them. */
@@ -103,6 +112,11 @@ function uniquePaths(claims: readonly PathClaim[]): TranslatedPath[] {
   return sortSmall([...byKey.values()], (a, b) => compareStrings(a.conflictKey, b.conflictKey));
 }
 
+function isAllExact(paths: readonly TranslatedPath[]): boolean {
+  for (let i = 0; i < paths.length; i += 1) if ((paths[i] as TranslatedPath).pathType !== 'Exact') return false;
+  return true;
+}
+
 function planFor(first: PathClaim, name: string, hosts: string[], paths: TranslatedPath[]): RoutePlan {
   const { ingress, ruleHost, backend, options } = first;
   return {
@@ -113,7 +127,7 @@ function planFor(first: PathClaim, name: string, hosts: string[], paths: Transla
     paths,
     backend,
     options,
-    exact: paths.every((p) => p.pathType === 'Exact'),
+    exact: isAllExact(paths),
     isDefaultBackend: false,
   };
 }
@@ -128,14 +142,17 @@ function baseName(claim: PathClaim): string {
   });
 }
 
-function splitTraditional(name: string, set: HostSet): RoutePlan[] {
-  const first = set.claims[0];
+function splitTraditional(name: string, hosts: string[], claims: readonly PathClaim[]): RoutePlan[] {
+  const first = claims[0];
   if (!first) return [];
-  const paths = uniquePaths(set.claims);
+  const paths = uniquePaths(claims);
+  let exactPaths = 0;
+  for (let i = 0; i < paths.length; i += 1) if ((paths[i] as TranslatedPath).pathType === 'Exact') exactPaths += 1;
+  // Only one kind of path: one route, no lists filtered.
+  if (exactPaths === 0 || exactPaths === paths.length) return [planFor(first, name, hosts, paths)];
   const exact = paths.filter((p) => p.pathType === 'Exact');
   const other = paths.filter((p) => p.pathType !== 'Exact');
-  if (exact.length === 0 || other.length === 0) return [planFor(first, name, set.hosts, paths)];
-  return [planFor(first, name, set.hosts, other), planFor(first, `${name}.exact`, set.hosts, exact)];
+  return [planFor(first, name, hosts, other), planFor(first, `${name}.exact`, hosts, exact)];
 }
 
 /** The name of a route holding one path of a route that was split per path. */
@@ -143,27 +160,33 @@ export function splitRouteName(name: string, path: TranslatedPath): string {
   return `${name}.${shortHash(path.conflictKey)}`;
 }
 
-function splitExpressions(name: string, set: HostSet): RoutePlan[] {
-  const first = set.claims[0];
+function splitExpressions(name: string, hosts: string[], claims: readonly PathClaim[]): RoutePlan[] {
+  const first = claims[0];
   if (!first) return [];
-  const paths = uniquePaths(set.claims);
-  if (paths.length === 1) return [planFor(first, name, set.hosts, paths)];
-  return paths.map((path) => planFor(first, splitRouteName(name, path), set.hosts, [path]));
+  const paths = uniquePaths(claims);
+  if (paths.length === 1) return [planFor(first, name, hosts, paths)];
+  return paths.map((path) => planFor(first, splitRouteName(name, path), hosts, [path]));
 }
 
 function planRoutes(claims: readonly PathClaim[], flavor: RouterFlavor): RoutePlan[] {
   const split = flavor === 'expressions' ? splitExpressions : splitTraditional;
+  const [first] = claims;
+  // One rule host without aliases and one Kong service (nearly every Ingress):
+  // one route set, nothing to group or split by host; split's own array is exact-length already.
+  if (first && first.options.hostAliases.length === 0 && isOneGroup(claims, first)) {
+    return split(baseName(first), first.ruleHost === '' ? [] : [first.ruleHost], claims);
+  }
   const groups = groupClaims(claims);
   const [only] = groups;
   if (groups.length === 1 && only) {
     const sets = splitByHosts(only);
     const [set] = sets;
-    // One route set (nearly every Ingress): split's own array is exact-length already.
-    if (set && sets.length === 1) return split(set.name, set.set);
+    // One route set: split's own array is exact-length already.
+    if (set && sets.length === 1) return split(set.name, set.set.hosts, set.set.claims);
   }
   const routes: RoutePlan[] = [];
   for (const group of groups) {
-    for (const { name, set } of splitByHosts(group)) for (const route of split(name, set)) routes.push(route);
+    for (const { name, set } of splitByHosts(group)) for (const route of split(name, set.hosts, set.claims)) routes.push(route);
   }
   // slice: an exact-length copy of what push grew (kept while the plan lives).
   return routes.slice();

@@ -29,6 +29,7 @@ export interface ServiceOptions {
 }
 
 const K = 'konghq.com/';
+const SERVICE_UPSTREAM = 'ingress.kubernetes.io/service-upstream';
 const TIMEOUT = { min: 1, max: 2 ** 31 - 2 };
 const SERVICE_PROTOCOLS = ['http', 'https', 'grpc', 'grpcs'] as const;
 // Kong's `path` typedef: RFC 3986 unreserved and reserved characters, %XX escapes.
@@ -76,7 +77,15 @@ function parseHostHeader(annotations: Annotations): string | undefined {
 
 /** The Kong service options a Service's annotations ask for, or why they are invalid. */
 export function readServiceAnnotations(annotations: Annotations = {}): ServiceOptions | InvalidAnnotationError {
+  if (!readsAny(annotations)) return DEFAULT_SERVICE_OPTIONS;
   return parsedOrError(() => parseServiceAnnotations(annotations));
+}
+
+
+/** Whether any annotation is one this file reads (most Services carry none: they share the defaults). */
+function readsAny(annotations: Annotations): boolean {
+  for (const name in annotations) if (name.startsWith(K) || name === SERVICE_UPSTREAM) return true;
+  return false;
 }
 
 function parseServiceAnnotations(annotations: Annotations): ServiceOptions {
@@ -94,7 +103,7 @@ function parseServiceAnnotations(annotations: Annotations): ServiceOptions {
     readTimeout: annotationInt(annotations, `${K}read-timeout`, TIMEOUT) ?? d.readTimeout,
     writeTimeout: annotationInt(annotations, `${K}write-timeout`, TIMEOUT) ?? d.writeTimeout,
     retries: annotationInt(annotations, `${K}retries`, { min: 0, max: 32767 }) ?? d.retries,
-    serviceUpstream: annotationBool(annotations, 'ingress.kubernetes.io/service-upstream') ?? d.serviceUpstream,
+    serviceUpstream: annotationBool(annotations, SERVICE_UPSTREAM) ?? d.serviceUpstream,
   };
   const hostHeader = parseHostHeader(annotations);
   if (hostHeader !== undefined) options.hostHeader = hostHeader;

@@ -5,24 +5,31 @@ import type { KongEntities } from './assemble.ts';
 import type { BackendPlan } from './backends.ts';
 import type { RoutePlan } from './route-plans.ts';
 
-export interface ServiceShare {
+/** A contributor's routes to one Kong service: it is a member of that service. */
+export interface ServiceShare<W> {
+  who: W;
   name: string;
   backend: BackendPlan;
   routes: KongRoute[];
 }
 
-/** A contributor's routes per Kong service (usually one service). */
-export function byService(entities: KongEntities, routes: readonly RoutePlan[], flavor: RouterFlavor): ServiceShare[] {
+/** `who`'s routes per Kong service (usually one service). */
+export function byService<W>(who: W, entities: KongEntities, routes: readonly RoutePlan[], flavor: RouterFlavor): ServiceShare<W>[] {
   const [first] = routes;
-  if (first !== undefined && routes.every((plan) => plan.backend.kongServiceName === first.backend.kongServiceName)) {
-    return [{ name: first.backend.kongServiceName, backend: first.backend, routes: routes.map((plan) => entities.routeOf(plan, flavor)) }];
+  if (first !== undefined && isOneService(routes, first.backend.kongServiceName)) {
+    return [{ who, name: first.backend.kongServiceName, backend: first.backend, routes: routes.map((plan) => entities.routeOf(plan, flavor)) }];
   }
-  const shares: ServiceShare[] = [];
+  const shares: ServiceShare<W>[] = [];
   for (const plan of routes) {
     const name = plan.backend.kongServiceName;
     const share = shares.find((s) => s.name === name);
     if (share) share.routes.push(entities.routeOf(plan, flavor));
-    else shares.push({ name, backend: plan.backend, routes: [entities.routeOf(plan, flavor)] });
+    else shares.push({ who, name, backend: plan.backend, routes: [entities.routeOf(plan, flavor)] });
   }
   return shares;
+}
+
+function isOneService(routes: readonly RoutePlan[], name: string): boolean {
+  for (let i = 1; i < routes.length; i += 1) if ((routes[i] as RoutePlan).backend.kongServiceName !== name) return false;
+  return true;
 }

@@ -41,16 +41,22 @@ export class SharedHosts {
 
   /** An Ingress that served no host now serves those of `routes` (no sets built: adding a host twice is harmless). */
   start(ingress: V1Ingress, routes: readonly RoutePlan[]): void {
-    for (const route of routes) for (const host of route.hosts) this.add(host, ingress);
+    for (let r = 0; r < routes.length; r += 1) {
+      const { hosts } = routes[r] as RoutePlan;
+      for (let h = 0; h < hosts.length; h += 1) this.add(hosts[h] as string, ingress);
+    }
   }
 
   private add(host: string, ingress: V1Ingress): void {
     const served = this.servers.get(host);
-    this.dirty.add(host);
-    if (served === undefined || served === ingress) {
+    // A host served by one Ingress is not shared, and was not when it had none
+    // (a host that left the shared ones was marked on the way out): nothing to list again.
+    if (served === ingress) return;
+    if (served === undefined) {
       this.servers.set(host, ingress);
       return;
     }
+    this.dirty.add(host);
     const byNamespace = served instanceof Map ? served : serversOf(served);
     if (byNamespace !== served) this.servers.set(host, byNamespace);
     const namespace = namespaceOf(ingress);

@@ -6,7 +6,6 @@ import type {
 } from '@kubernetes/client-node';
 import type { KongPluginResource } from '../plugins/index.ts';
 import type { Snapshot } from './types.ts';
-import { namespacedName } from './objects.ts';
 
 /** One lookup per referenced kind; plain functions, so a pass can record every call (ingress-memo.ts). */
 export interface SnapshotIndex {
@@ -27,8 +26,23 @@ type TableOf = <V>(items: readonly object[], build: () => Map<string, V>) => Map
 
 const buildEveryTime: TableOf = (_items, build) => build();
 
-function byNamespacedName<T extends { metadata?: { namespace?: string; name?: string } }>(items: readonly T[], tableOf: TableOf): Map<string, T> {
-  return tableOf(items, () => new Map(items.map((item) => [namespacedName(item), item])));
+/** Namespace → name → object (two levels: no `ns/name` key string built per object or per lookup). */
+type ByNamespace<T> = Map<string, Map<string, T>>;
+
+function byNamespacedName<T extends { metadata?: { namespace?: string; name?: string } }>(items: readonly T[], tableOf: TableOf): ByNamespace<T> {
+  return tableOf(items, () => {
+    const table: ByNamespace<T> = new Map();
+    for (const item of items) {
+      const namespace = item.metadata?.namespace ?? '';
+      let ofNamespace = table.get(namespace);
+      if (ofNamespace === undefined) {
+        ofNamespace = new Map();
+        table.set(namespace, ofNamespace);
+      }
+      ofNamespace.set(item.metadata?.name ?? '', item);
+    }
+    return table;
+  });
 }
 
 function byName<T extends { metadata?: { name?: string } }>(items: readonly T[], tableOf: TableOf): Map<string, T> {
@@ -69,11 +83,11 @@ function buildIndex(snapshot: Snapshot, tableOf: TableOf): SnapshotIndex {
   const plugins = lazy(() => byNamespacedName(pluginList, tableOf));
   const clusterPlugins = lazy(() => byName(clusterPluginList, tableOf));
   return {
-    lookupService: (namespace, name) => services().get(`${namespace}/${name}`),
-    lookupSecret: (namespace, name) => secrets().get(`${namespace}/${name}`),
+    lookupService: (namespace, name) => services().get(namespace)?.get(name),
+    lookupSecret: (namespace, name) => secrets().get(namespace)?.get(name),
     lookupIngressClass: (name) => classes().get(name),
     lookupEndpointSlices: (namespace, service) => slices().get(`${namespace}/${service}`) ?? [],
-    lookupKongPlugin: (namespace, name) => plugins().get(`${namespace}/${name}`),
+    lookupKongPlugin: (namespace, name) => plugins().get(namespace)?.get(name),
     lookupKongClusterPlugin: (name) => clusterPlugins().get(name),
   };
 }
@@ -107,7 +121,8 @@ export class SnapshotIndexer {
 
   /** A WeakRef to `index`, the same one for every caller while the index lives. */
   weakRefOf(index: SnapshotIndex): WeakRef<SnapshotIndex> {
-    return level(this.weakRefs, index, () => new WeakRef(index));
+    // Looked up before level(): no closure made for each of the ten thousand plans of a cold pass.
+    return this.weakRefs.get(index) ?? level(this.weakRefs, index, () => new WeakRef(index));
   }
 
   index(snapshot: Snapshot): SnapshotIndex {

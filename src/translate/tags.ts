@@ -3,6 +3,7 @@
 // k8s-group and k8s-version tags are left out: they are the same for every
 // object of a kind, and they were a tenth of a DB-less /config body.
 import { OWNERSHIP_TAG } from '../model/index.ts';
+import { KeyedRefs } from './objects.ts';
 import type { KubeObject } from './objects.ts';
 
 import { TRANSLATED_KINDS } from './sources/index.ts';
@@ -12,21 +13,14 @@ type TaggedKind = ObjectKind;
 
 /** Each object's tags, built once: objects are replaced, never mutated. */
 export class ObjectTags {
-  private readonly built = new Map<TaggedKind, WeakMap<KubeObject, readonly string[]>>();
+  /** `refs`: the translator's object refs, which keep each object's tags. */
+  constructor(private readonly refs: KeyedRefs = new KeyedRefs()) {}
 
   /** Callers get their own array (shared arrays would become YAML aliases in decK output). */
   of(kind: TaggedKind, obj: KubeObject): string[] {
-    let ofKind = this.built.get(kind);
-    if (ofKind === undefined) {
-      ofKind = new WeakMap();
-      this.built.set(kind, ofKind);
-    }
-    let tags = ofKind.get(obj);
-    if (tags === undefined) {
-      tags = buildTags(kind, obj);
-      ofKind.set(obj, tags);
-    }
-    return [...tags];
+    const keyed = this.refs.of(kind, obj);
+    keyed.tags ??= buildTags(kind, obj);
+    return [...keyed.tags];
   }
 }
 

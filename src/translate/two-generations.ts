@@ -12,9 +12,22 @@ export class TwoGenerations<V> {
 
   /** The remembered value, or `compute()`'s, remembered. */
   get(scope: string, key: string, compute: () => V): V {
-    let value = this.current.get(scope)?.get(key);
+    return this.find(scope, key) ?? this.remember(scope, key, compute());
+  }
+
+  /**
+   * The remembered value (carried into the current generation), or undefined:
+   * with remember(), for hot callers that would otherwise make a closure per call.
+   */
+  find(scope: string, key: string): V | undefined {
+    const value = this.current.get(scope)?.get(key);
     if (value !== undefined) return value;
-    value = this.previous.get(scope)?.get(key) ?? compute();
+    const previous = this.previous.get(scope)?.get(key);
+    return previous === undefined ? undefined : this.remember(scope, key, previous);
+  }
+
+  /** Remembers `value` in the current generation; returns it. */
+  remember(scope: string, key: string, value: V): V {
     if (this.currentSize >= this.generationSize) {
       this.previous = this.current;
       this.current = new Map();

@@ -67,14 +67,23 @@ export function defaultBackendRoute(ctx: TranslateContext, planned: readonly V1I
   return plugins ? { ...route, options: { ...route.options, plugins } } : route;
 }
 
-/** The snapshot's objects that `isUsed`, as refs sorted by key (the snapshot's lists usually are already). */
-export function configuredFrom(refs: KeyedRefs, snapshot: Snapshot, isUsed: (kind: ObjectKind, obj: KubeObject) => boolean): ObjectRef[] {
-  const keyed = (kind: ObjectKind, list: readonly KubeObject[]): KeyedRef[] =>
-    list.filter((obj) => isUsed(kind, obj)).map((obj) => refs.of(kind, obj));
-  const sources = SOURCE_KINDS.flatMap((source) => keyed(source.kind, snapshot[source.kind]));
-  const plugins = [...keyed('KongPlugin', snapshot.KongPlugin), ...keyed('KongClusterPlugin', snapshot.KongClusterPlugin), ...keyed('KongConsumer', snapshot.KongConsumer)];
-  return [...sources, ...keyed('Secret', snapshot.Secret), ...keyed('Service', snapshot.Service), ...plugins]
-    .sort((a, b) => compareStrings(a.key, b.key)).map(({ ref }) => ref);
+/** The snapshot's objects `usedRef` gives a ref for (the used ones), as refs sorted by key (the snapshot's lists usually are already). */
+export function configuredFrom(snapshot: Snapshot, usedRef: (kind: ObjectKind, obj: KubeObject) => KeyedRef | undefined): ObjectRef[] {
+  // One list for all kinds, then one sort (no list per kind copied into the next: every object of a cold pass is used).
+  const keyed: KeyedRef[] = [];
+  const add = (kind: ObjectKind, list: readonly KubeObject[]): void => {
+    for (let i = 0; i < list.length; i += 1) {
+      const ref = usedRef(kind, list[i] as KubeObject);
+      if (ref !== undefined) keyed.push(ref);
+    }
+  };
+  for (const source of SOURCE_KINDS) add(source.kind, snapshot[source.kind]);
+  add('Secret', snapshot.Secret);
+  add('Service', snapshot.Service);
+  add('KongPlugin', snapshot.KongPlugin);
+  add('KongClusterPlugin', snapshot.KongClusterPlugin);
+  add('KongConsumer', snapshot.KongConsumer);
+  return keyed.sort((a, b) => compareStrings(a.key, b.key)).map(({ ref }) => ref);
 }
 
 /** What the config was made from besides routes: TLS Secrets, global plugins and consumers. */
@@ -90,7 +99,7 @@ function configuredObjects(refs: KeyedRefs, snapshot: Snapshot, routes: readonly
     used.add(route.backend.service);
     addPluginUses(used, route);
   }
-  return configuredFrom(refs, snapshot, (_kind, obj) => used.has(obj));
+  return configuredFrom(snapshot, (kind, obj) => (used.has(obj) ? refs.of(kind, obj) : undefined));
 }
 
 /** Who owns (Namespace ownership) and who serves each host. */

@@ -8,7 +8,6 @@ import type { TranslateContext } from '../../context.ts';
 import { checkIngressHost } from '../../hosts.ts';
 import { refOf } from '../../objects.ts';
 import type { TranslatedPath } from '../../paths.ts';
-import { readRouteAnnotations } from '../../route-annotations.ts';
 import type { RouteOptions } from '../../route-annotations.ts';
 import type { IngressPlan, PathClaim } from '../../plans.ts';
 import { ON_ROUTE, referrerPlugins, reportPluginFailures } from '../../plugin-refs.ts';
@@ -28,7 +27,7 @@ export function resolveIngressBackend(ctx: TranslateContext, ingress: V1Ingress,
 const NOT_CONFIGURED = "none of this Ingress's routes are configured";
 
 function parseOptions(ctx: TranslateContext, ingress: V1Ingress): RouteOptions | undefined {
-  const options = readRouteAnnotations(ingress.metadata?.annotations ?? {}, ctx.settings.routerFlavor);
+  const options = ctx.memory.routeAnnotations.read(ingress.metadata?.annotations ?? {}, ctx.settings.routerFlavor);
   if (options instanceof InvalidAnnotationError) {
     ctx.failures.add(refOf('Ingress', ingress), 'InvalidAnnotation', `${options.message}; ${NOT_CONFIGURED}`);
     return undefined;
@@ -55,16 +54,31 @@ interface RuleInput {
  */
 type ResolvedBackends = { service: V1IngressServiceBackend; plan: BackendPlan }[];
 
+/** Before the first backend resolved: shared, never added to (the first one makes the input's own list). */
+const NONE_RESOLVED: ResolvedBackends = Object.freeze([]) as unknown as ResolvedBackends;
+
 function sameServicePort(a: V1IngressServiceBackend, b: V1IngressServiceBackend): boolean {
   return a.name === b.name && a.port?.number === b.port?.number && a.port?.name === b.port?.name;
 }
 
+function findResolved(resolved: ResolvedBackends, service: V1IngressServiceBackend): ResolvedBackends[number] | undefined {
+  for (let i = 0; i < resolved.length; i += 1) {
+    const known = resolved[i] as ResolvedBackends[number];
+    if (sameServicePort(known.service, service)) return known;
+  }
+  return undefined;
+}
+
 function pathBackend(ctx: TranslateContext, input: RuleInput, backend: V1IngressBackend | undefined): BackendPlan | undefined {
   const service = backend?.service;
-  const known = service && !backend.resource ? input.resolved.find((r) => sameServicePort(r.service, service)) : undefined;
+  const known = service && !backend.resource ? findResolved(input.resolved, service) : undefined;
   if (known) return known.plan;
   const plan = resolveIngressBackend(ctx, input.ingress, backend);
-  if (plan && service && !backend.resource && input.resolved.length < 8) input.resolved.push({ service, plan });
+  if (plan && service && !backend.resource && input.resolved.length < 8) {
+    // A list of one first (most Ingresses resolve one backend): push would grow it to 17 slots.
+    if (input.resolved.length === 0) input.resolved = [{ service, plan }];
+    else input.resolved.push({ service, plan });
+  }
   return plan;
 }
 
@@ -113,9 +127,14 @@ function aliasClaims(claims: readonly PathClaim[], aliases: readonly string[]): 
 export function planIngress(ctx: TranslateContext, ingress: V1Ingress): IngressPlan | undefined {
   const options = parseOptions(ctx, ingress);
   if (!options) return undefined;
-  const resolved: ResolvedBackends = [];
   const claims: PathClaim[] = [];
-  (ingress.spec?.rules ?? []).forEach((_rule, ruleIndex) => { claimRule(ctx, { ingress, options, ruleIndex, resolved }, claims); });
-  // concat: an exact-length array (the plan is kept while the Ingress lives).
-  return { ingress, options, claims: claims.concat(aliasClaims(claims, options.hostAliases)) };
+  // One input for all rules of the Ingress, moved from rule to rule.
+  const input: RuleInput = { ingress, options, ruleIndex: 0, resolved: NONE_RESOLVED };
+  // forEach, not a loop: rules that are not a list (bad input) must throw, becoming a failure of this Ingress.
+  (ingress.spec?.rules ?? []).forEach((_rule, ruleIndex) => {
+    input.ruleIndex = ruleIndex;
+    claimRule(ctx, input, claims);
+  });
+  // slice, concat: an exact-length array (the plan is kept while the Ingress lives).
+  return { ingress, options, claims: options.hostAliases.length === 0 ? claims.slice() : claims.concat(aliasClaims(claims, options.hostAliases)) };
 }
