@@ -72,9 +72,7 @@ export class SortedByName<T extends { name: string }> {
     }
     // An exact copy: the list grown by push would keep its spare slots for as long as it is handed out.
     items = items.slice(0, kept);
-    const slots = new Map<string, number>();
-    for (let slot = 0; slot < items.length; slot += 1) slots.set((items[slot] as T).name, slot);
-    this.slots = slots;
+    this.slots = slotsOf(items);
     return items;
   }
 
@@ -84,9 +82,14 @@ export class SortedByName<T extends { name: string }> {
     for (const item of this.pending.values()) if (item !== undefined) items.push(item);
     for (const item of this.items) if (!this.pending.has(item.name)) items.push(item);
     items.sort(byName);
-    const slots = new Map<string, number>();
-    for (let slot = 0; slot < items.length; slot += 1) slots.set((items[slot] as T).name, slot);
-    this.slots = slots;
+    this.slots = slotsOf(items);
     return items.slice();
   }
+}
+
+/** Each name's position in a sorted list. */
+function slotsOf(items: readonly { name: string }[]): Map<string, number> {
+  const slots = new Map<string, number>();
+  for (let slot = 0; slot < items.length; slot += 1) slots.set((items[slot] as { name: string }).name, slot);
+  return slots;
 }

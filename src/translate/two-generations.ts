@@ -10,14 +10,9 @@ export class TwoGenerations<V> {
   /** `generationSize`: entries the current generation takes before it becomes the previous one. */
   constructor(private readonly generationSize: number) {}
 
-  /** The remembered value, or `compute()`'s, remembered. */
-  get(scope: string, key: string, compute: () => V): V {
-    return this.find(scope, key) ?? this.remember(scope, key, compute());
-  }
-
   /**
-   * The remembered value (carried into the current generation), or undefined:
-   * with remember(), for hot callers that would otherwise make a closure per call.
+   * The remembered value (carried into the current generation), or undefined;
+   * callers remember() what they compute (no closure per lookup on hot paths).
    */
   find(scope: string, key: string): V | undefined {
     const value = this.current.get(scope)?.get(key);

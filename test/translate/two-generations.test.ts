@@ -7,7 +7,12 @@ describe('TwoGenerations', () => {
   it('computes once per scope and key while the entry is in use, and forgets what is unused for two generations', () => {
     const memo = new TwoGenerations<string>(2);
     let computed = 0;
-    const get = (scope: string, key: string): string => memo.get(scope, key, () => { computed += 1; return `${scope}:${key}`; });
+    const get = (scope: string, key: string): string => {
+      const known = memo.find(scope, key);
+      if (known !== undefined) return known;
+      computed += 1;
+      return memo.remember(scope, key, `${scope}:${key}`);
+    };
     expect(get('routes', 'a')).to.equal('routes:a');
     expect(get('services', 'a')).to.equal('services:a');
     expect(computed, 'same key, other scope: another entry').to.equal(2);
