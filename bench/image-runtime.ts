@@ -13,6 +13,14 @@ export interface ImageRuntime {
   missingPreload?: string;
 }
 
+/** Node as it starts without the image's flags and environment. */
+export const PLAIN_NODE: ImageRuntime = { nodeFlags: [], env: {} };
+
+/** A host without the image's malloc measures another allocator: rows say so in their note. */
+export function preloadNote(runtime: Pick<ImageRuntime, 'missingPreload'>): string {
+  return runtime.missingPreload ? `; measured WITHOUT the image's ${runtime.missingPreload} (not on this host: apt-get install libjemalloc2)` : '';
+}
+
 /** Where a Debian-like host keeps shared libraries (the image's path is its own). */
 export const HOST_LIBRARY_DIRS = ['/usr/local/lib', '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib'];
 

@@ -29,8 +29,11 @@ export interface MemoryReport {
    * memory reducer runs (about two minutes later in a run with light allocation).
    */
   settledRssBytes: number;
-  /** Where the RSS after converging lives: V8's heap (committed), other anonymous memory (malloc, buffers), mapped files (code). */
-  rssParts: { v8HeapCommittedBytes: number; otherAnonymousBytes: number; fileBytes: number };
+  /**
+   * Where the RSS after converging lives, as measured: anonymous and file-backed
+   * resident memory (/proc), and V8's committed heap (not all of it resident).
+   */
+  rssParts: { anonymousBytes: number; fileBytes: number; v8HeapCommittedBytes: number };
 }
 
 function statusBytes(field: string, status = readFileSync('/proc/self/status', 'utf8')): number {
@@ -44,8 +47,7 @@ function peakRss(): number {
 
 function rssParts(heapCommittedBytes: number): MemoryReport['rssParts'] {
   const status = readFileSync('/proc/self/status', 'utf8');
-  const anonymous = statusBytes('RssAnon', status);
-  return { v8HeapCommittedBytes: heapCommittedBytes, otherAnonymousBytes: anonymous - heapCommittedBytes, fileBytes: statusBytes('RssFile', status) };
+  return { anonymousBytes: statusBytes('RssAnon', status), fileBytes: statusBytes('RssFile', status), v8HeapCommittedBytes: heapCommittedBytes };
 }
 
 type GcOptions = { type: 'major'; execution: 'sync'; flavor: 'regular' | 'last-resort' };

@@ -8,8 +8,8 @@ import { createTranslator } from '../../src/translate/index.ts';
 import { startController } from '../../e2e/harness/meshdoor-processes.ts';
 import type { ControllerOptions } from '../../e2e/harness/meshdoor-processes.ts';
 import { childCommand } from '../child-process.ts';
-import { imageRuntime } from '../image-runtime.ts';
-import { preloadNote } from './memory.ts';
+import { imageRuntime, preloadNote } from '../image-runtime.ts';
+import type { ImageRuntime } from '../image-runtime.ts';
 import { createObjects, doubleCounts, namespaceObjects, processRssBytes, startBenchCluster, startLargeKongDouble } from '../api-server.ts';
 import type { BenchCluster } from '../api-server.ts';
 import { generateCluster } from '../generate.ts';
@@ -53,7 +53,7 @@ async function ensureObjects(bench: BenchCluster, n: number, created: Set<string
 }
 
 /** The controller as the image runs it: compiled JavaScript, the Dockerfile's Node flags and environment. */
-type Entry = NonNullable<ControllerOptions['entry']>;
+type Entry = NonNullable<ControllerOptions['entry']> & Pick<ImageRuntime, 'missingPreload'>;
 
 async function coldStartOnce(bench: BenchCluster, entry: Entry | undefined, run: { name: string; expected: { routes: number; certificates: number } }): Promise<ColdStartSample> {
   const { name, expected } = run;
@@ -94,7 +94,7 @@ async function measureSize({ ctx, bench, entry, created }: SizeRun, n: number): 
     row({ workload: 'cold-start', n, metric: 'start → first push body sent', unit: 's', summary: summary((s) => s.pushSentS), note: 'meshdoor\'s share: the whole body read by Kong' }),
     row({ workload: 'cold-start', n, metric: 'start → first accepted push', unit: 's', summary: summary((s) => s.firstPushS), ...(target ? { target: { op: '<=', value: target } } : {}), note: 'Kong\'s answer: includes the Kong double checking the config (in the bench process)' }),
     row({ workload: 'cold-start', n, metric: 'start → complete config', unit: 's', summary: summary((s) => s.completeS), note: 'every route and certificate in the Kong double' }),
-    row({ workload: 'cold-start', n, metric: 'controller rss at that point', unit: 'MiB', summary: summary((s) => s.rssMiB), note: entry ? `real informers; compiled JavaScript with the image's Node flags and environment${preloadNote(imageRuntime())}` : 'real informers; through tsx (MESHDOOR_BENCH_CHILD=tsx): includes compiling the sources' }),
+    row({ workload: 'cold-start', n, metric: 'controller rss at that point', unit: 'MiB', summary: summary((s) => s.rssMiB), note: entry ? `real informers; compiled JavaScript with the image's Node flags and environment${preloadNote(entry)}` : 'real informers; through tsx (MESHDOOR_BENCH_CHILD=tsx): includes compiling the sources' }),
   ];
 }
 
@@ -105,7 +105,7 @@ export const coldStartWorkload: Workload = {
     const cmd = await childCommand('src/cli/main.ts');
     const runtime = imageRuntime();
     // Through tsx (MESHDOOR_BENCH_CHILD=tsx) the checkout's bin/meshdoor.js runs, as in the e2e tests.
-    const entry = cmd.loader.length === 0 ? { file: cmd.file, nodeFlags: runtime.nodeFlags, env: runtime.env } : undefined;
+    const entry = cmd.loader.length === 0 ? { file: cmd.file, ...runtime } : undefined;
     const bench = await startBenchCluster();
     try {
       const created = new Set<string>();

@@ -8,7 +8,7 @@ import { startKongDouble } from '../../test/kong-double/index.ts';
 import type { KongDouble } from '../../test/kong-double/index.ts';
 import { CONTAINER_512MI_V8, childCommand, runChild } from '../child-process.ts';
 import type { ChildCommand } from '../child-process.ts';
-import { imageRuntime } from '../image-runtime.ts';
+import { imageRuntime, PLAIN_NODE, preloadNote } from '../image-runtime.ts';
 import type { ImageRuntime } from '../image-runtime.ts';
 import type { MemoryReport } from '../memory-child.ts';
 import { row } from '../report.ts';
@@ -19,17 +19,11 @@ import type { Workload, WorkloadContext } from '../workload.ts';
 
 const MIB = 2 ** 20;
 const RSS_TARGET_MIB: Record<number, number> = { 10000: 250, 50000: 1024 };
-const PLAIN_NODE: ImageRuntime = { nodeFlags: [], env: {} };
 
-function runMemoryChild(cmd: ChildCommand, n: number, double: KongDouble, runtime: ImageRuntime): Promise<MemoryReport> {
+export function runMemoryChild(cmd: ChildCommand, n: number, double: KongDouble, runtime: ImageRuntime): Promise<MemoryReport> {
   // Every run pushes the full config: the double would otherwise already hold it.
   double.restartEmpty();
   return runChild<MemoryReport>({ cmd, runtime, nodeFlags: ['--expose-gc'], args: [String(n), double.url], label: `memory child N=${n}` });
-}
-
-/** A host without the image's malloc measures another allocator: the rows say so. */
-export function preloadNote(runtime: ImageRuntime): string {
-  return runtime.missingPreload ? `; measured WITHOUT the image's ${runtime.missingPreload} (not on this host: apt-get install libjemalloc2)` : '';
 }
 
 interface SizeRun { ctx: WorkloadContext; cmd: ChildCommand; double: KongDouble; runtime: ImageRuntime }
