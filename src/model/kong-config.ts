@@ -10,9 +10,9 @@ export type RouterFlavor = 'traditional_compatible' | 'traditional' | 'expressio
 export interface KongRoute {
   id: string;
   name: string;
-  protocols: KongProtocol[];
-  hosts?: string[];
-  paths?: string[];
+  protocols: readonly KongProtocol[];
+  hosts?: readonly string[];
+  paths?: readonly string[];
   methods?: string[];
   headers?: Record<string, string[]>;
   snis?: string[];
@@ -26,7 +26,7 @@ export interface KongRoute {
   https_redirect_status_code: 426 | 301 | 302 | 307 | 308;
   request_buffering: boolean;
   response_buffering: boolean;
-  tags: string[];
+  tags: readonly string[];
 }
 
 export interface KongService {
@@ -40,7 +40,7 @@ export interface KongService {
   connect_timeout: number;
   read_timeout: number;
   write_timeout: number;
-  tags: string[];
+  tags: readonly string[];
   routes: KongRoute[];
 }
 
@@ -48,7 +48,7 @@ export interface KongTarget {
   id: string;
   target: string;
   weight: number;
-  tags: string[];
+  tags: readonly string[];
 }
 
 export interface KongUpstream {
@@ -56,21 +56,21 @@ export interface KongUpstream {
   name: string;
   algorithm: 'round-robin' | 'consistent-hashing' | 'least-connections' | 'latency';
   host_header?: string;
-  tags: string[];
+  tags: readonly string[];
   targets: KongTarget[];
 }
 
 export interface KongSni {
   id: string;
   name: string;
-  tags: string[];
+  tags: readonly string[];
 }
 
 export interface KongCertificate {
   id: string;
   cert: string;
   key: string;
-  tags: string[];
+  tags: readonly string[];
   snis: KongSni[];
 }
 

@@ -1,7 +1,7 @@
 // Route plans and certificates → the KongConfig, sorted for byte-stable output.
 import type { V1Service } from '@kubernetes/client-node';
 import type {
-  KongCertificate, KongConfig, KongRoute, KongService, KongUpstream, RouterFlavor,
+  KongCertificate, KongConfig, KongProtocol, KongRoute, KongService, KongUpstream, RouterFlavor,
 } from '../model/index.ts';
 import { freezeDeep } from '../model/index.ts';
 import type { EntityIds } from './entity-ids.ts';
@@ -13,10 +13,10 @@ import type { RoutePlan } from './route-plans.ts';
 import type { ObjectTags } from './tags.ts';
 
 /** Kong `paths`: every path's, sorted and unique (sorted first: no Set per route). */
-function kongPathsOf(plan: RoutePlan): string[] {
+function kongPathsOf(plan: RoutePlan): readonly string[] {
   const [only] = plan.paths;
   // One path (most routes): its Kong paths are sorted and unique already.
-  if (plan.paths.length === 1 && only) return [...only.kongPaths];
+  if (plan.paths.length === 1 && only) return only.kongPaths;
   const [first, second] = plan.paths;
   // Two paths (the other common case): one exact-length list, not one grown by push.
   const all: string[] = plan.paths.length === 2 && first && second ? first.kongPaths.concat(second.kongPaths) : [];
@@ -36,7 +36,7 @@ function addMatchFields(route: KongRoute, plan: RoutePlan, flavor: RouterFlavor)
     return;
   }
   const { methods, headers, snis } = plan.options;
-  if (plan.hosts.length > 0) route.hosts = [...plan.hosts];
+  if (plan.hosts.length > 0) route.hosts = plan.hosts;
   route.paths = kongPathsOf(plan);
   if (methods) route.methods = [...methods];
   if (headers) route.headers = structuredClone(headers);
@@ -64,8 +64,8 @@ function toKongRoute(plan: RoutePlan, flavor: RouterFlavor, labels: Labels): Kon
   return {
     id: labels.ids.entity('routes', plan.name),
     name: plan.name,
-    protocols: [...options.protocols],
-    hosts: [...plan.hosts],
+    protocols: options.protocols,
+    hosts: plan.hosts,
     paths: kongPathsOf(plan),
     strip_path: options.stripPath,
     preserve_host: options.preserveHost,
@@ -80,7 +80,8 @@ function toKongRoute(plan: RoutePlan, flavor: RouterFlavor, labels: Labels): Kon
 
 function routeFieldByField(plan: RoutePlan, flavor: RouterFlavor, { ids, tags }: Labels): KongRoute {
   const { options } = plan;
-  const route = { id: ids.entity('routes', plan.name), name: plan.name, protocols: [...options.protocols] } as KongRoute;
+  const protocols: readonly KongProtocol[] = options.protocols;
+  const route = { id: ids.entity('routes', plan.name), name: plan.name, protocols } as KongRoute;
   addMatchFields(route, plan, flavor);
   route.strip_path = options.stripPath;
   route.preserve_host = options.preserveHost;
@@ -138,7 +139,7 @@ function toKongUpstream(upstream: UpstreamPlan, service: V1Service, labels: Labe
     algorithm: 'round-robin',
     ...(upstream.hostHeader === undefined ? {} : { host_header: upstream.hostHeader }),
     tags,
-    targets: upstream.targets.map((target) => ({ id: labels.ids.target(id, target), target, weight: 100, tags: [...tags] })),
+    targets: upstream.targets.map((target) => ({ id: labels.ids.target(id, target), target, weight: 100, tags })),
   };
 }
 

@@ -16,11 +16,14 @@ export class ObjectTags {
   /** `refs`: the translator's object refs, which keep each object's tags. */
   constructor(private readonly refs: KeyedRefs = new KeyedRefs()) {}
 
-  /** Callers get their own array (shared arrays would become YAML aliases in decK output). */
-  of(kind: TaggedKind, obj: KubeObject): string[] {
+  /**
+   * One frozen array per object, shared by every entity made from it (YAML
+   * output writes no aliases): no copy per route, nothing left to freeze.
+   */
+  of(kind: TaggedKind, obj: KubeObject): readonly string[] {
     const keyed = this.refs.of(kind, obj);
-    keyed.tags ??= buildTags(kind, obj);
-    return [...keyed.tags];
+    keyed.tags ??= Object.freeze(buildTags(kind, obj));
+    return keyed.tags;
   }
 }
 

@@ -18,4 +18,13 @@ describe('renderConfig (yaml)', () => {
     } as unknown as KongConfig;
     expect(renderConfig(config, 'yaml')).to.equal(stringify(config, { lineWidth: 0, aliasDuplicateObjects: false }));
   });
+
+  it('writes a list shared by several entities (the tags of one Ingress on each of its routes) in full each time, never as an alias', () => {
+    const tags = Object.freeze(['k8s-kind:Ingress', 'k8s-name:web', 'managed-by:meshdoor']);
+    const route = (name: string): object => ({ name, paths: ['/'], tags });
+    const config = { _format_version: '3.0', services: [{ name: 's', host: 'h', port: 80, tags, routes: [route('a'), route('b')] }] } as unknown as KongConfig;
+    const text = renderConfig(config, 'yaml');
+    expect(text).to.not.match(/[&*]a\d/);
+    expect(text.match(/- k8s-name:web/g)).to.have.length(3);
+  });
 });

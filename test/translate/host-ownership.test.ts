@@ -31,7 +31,7 @@ const teamA = site({ namespace: 'team-a', created: OLD }, 'a.example.com', ROOT)
 const teamBOnA = site({ namespace: 'team-b', created: NEW }, 'a.example.com', EXTRA);
 
 /** Route name → hosts, for the routes of one namespace. */
-function routesOf(result: ReturnType<typeof run>, namespace: string): Record<string, string[]> {
+function routesOf(result: ReturnType<typeof run>, namespace: string): Record<string, readonly string[]> {
   return Object.fromEntries(allRoutes(result).filter((r) => r.name?.startsWith(`${namespace}.`)).map((r) => [r.name ?? '', r.hosts ?? []]));
 }
 
