@@ -14,7 +14,11 @@ const TABLES: Readonly<Record<KongEntityTable, true>> = {
   consumers: true, keyauth_credentials: true, basicauth_credentials: true, hmacauth_credentials: true, jwt_secrets: true, acls: true,
 };
 
-const HEX_BYTES: readonly string[] = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+/** The two hex digits of each byte value, as character codes. */
+const HEX_CODES = Uint8Array.from(Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0')).join(''), (c) => c.charCodeAt(0));
+const DASH = 0x2d;
+/** Where a UUID's text is written: one flat string read from it (a string built by parts is flattened again when hashed). */
+const UUID_TEXT = Buffer.alloc(36);
 
 function uuidBytes(uuid: string): Buffer {
   return Buffer.from(uuid.replaceAll('-', ''), 'hex');
@@ -26,11 +30,17 @@ function uuidV5(namespace: Uint8Array, name: string): string {
   const input = Buffer.allocUnsafe(namespace.length + Buffer.byteLength(name));
   input.set(namespace, 0);
   input.write(name, namespace.length, 'utf8');
-  const h = hash('sha1', input, 'buffer');
-  const hex = (i: number): string => HEX_BYTES[h[i] as number] as string;
-  const version = HEX_BYTES[((h[6] as number) & 0x0f) | 0x50] as string;
-  const variant = HEX_BYTES[((h[8] as number) & 0x3f) | 0x80] as string;
-  return `${hex(0)}${hex(1)}${hex(2)}${hex(3)}-${hex(4)}${hex(5)}-${version}${hex(7)}-${variant}${hex(9)}-${hex(10)}${hex(11)}${hex(12)}${hex(13)}${hex(14)}${hex(15)}`;
+  const digest = hash('sha1', input, 'buffer');
+  digest[6] = ((digest[6] as number) & 0x0f) | 0x50;
+  digest[8] = ((digest[8] as number) & 0x3f) | 0x80;
+  let at = 0;
+  for (let i = 0; i < 16; i += 1) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) UUID_TEXT[at++] = DASH;
+    const byte = digest[i] as number;
+    UUID_TEXT[at++] = HEX_CODES[2 * byte] as number;
+    UUID_TEXT[at++] = HEX_CODES[2 * byte + 1] as number;
+  }
+  return UUID_TEXT.toString('latin1', 0, 36);
 }
 
 // As bytes, computed once at load.
