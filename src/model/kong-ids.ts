@@ -1,7 +1,7 @@
 // Deterministic entity ids, computed the way Kong's declarative loader does:
 // id = uuid5(uuid5(NAMESPACE, "<entity table>"), key). See docs/kong-ids.md.
-import { hash } from 'node:crypto';
 import type { KongEntityType } from './kong-entity-kinds.ts';
+import { sha1Into } from './sha1.ts';
 
 const KONG_DECLARATIVE_NAMESPACE = 'fd02801f-0957-4a15-a55a-c8d9606f30b5';
 
@@ -24,19 +24,17 @@ function uuidBytes(uuid: string): Buffer {
   return Buffer.from(uuid.replaceAll('-', ''), 'hex');
 }
 
+const DIGEST = new Uint8Array(20);
+
 /** RFC 9562 UUIDv5: SHA-1 of namespace and name, version and variant bits set. */
 function uuidV5(namespace: Uint8Array, name: string): string {
-  // One buffer and a one-shot hash: a Hash object per id cost twice as much (ids of every entity of a pass at start).
-  const input = Buffer.allocUnsafe(namespace.length + Buffer.byteLength(name));
-  input.set(namespace, 0);
-  input.write(name, namespace.length, 'utf8');
-  const digest = hash('sha1', input, 'buffer');
-  digest[6] = ((digest[6] as number) & 0x0f) | 0x50;
-  digest[8] = ((digest[8] as number) & 0x3f) | 0x80;
+  sha1Into(DIGEST, namespace, name);
+  DIGEST[6] = ((DIGEST[6] as number) & 0x0f) | 0x50;
+  DIGEST[8] = ((DIGEST[8] as number) & 0x3f) | 0x80;
   let at = 0;
   for (let i = 0; i < 16; i += 1) {
     if (i === 4 || i === 6 || i === 8 || i === 10) UUID_TEXT[at++] = DASH;
-    const byte = digest[i] as number;
+    const byte = DIGEST[i] as number;
     UUID_TEXT[at++] = HEX_CODES[2 * byte] as number;
     UUID_TEXT[at++] = HEX_CODES[2 * byte + 1] as number;
   }
