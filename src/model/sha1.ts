@@ -2,36 +2,35 @@
 // ids as UUIDv5 (SHA-1) of entity names, and a pass at start makes one per
 // entity (30k at 10k Ingresses). node:crypto returns a new Buffer per digest,
 // and those thousands of small external allocations left tens of MiB of RSS
-// behind a cold pass under the container's V8 sizing; this works in place.
+// behind a cold pass under the container's V8 sizing; this works in place,
+// in scratch arrays that hold nothing from one call to the next.
 
 const WORDS = new Int32Array(80);
 const STATE = new Int32Array(5);
 const INITIAL_STATE = Int32Array.of(0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476, 0xc3d2e1f0 | 0);
-/** The padded message; grown (never shrunk) for longer inputs. */
-let message = new Uint8Array(512);
+/** Scratch for the padded message of any name up to about 300 characters (every entity name); longer ones get their own. */
+const SCRATCH = new Uint8Array(1024);
 
 /** Writes `prefix` then `text` as UTF-8 into `message`; returns the length. */
-function writeMessage(prefix: Uint8Array, text: string): number {
-  const room = prefix.length + 3 * text.length + 72;
-  if (message.length < room) message = new Uint8Array(2 * room);
+function writeMessage(message: Uint8Array, prefix: Uint8Array, text: string): number {
   message.set(prefix, 0);
   let at = prefix.length;
   for (let i = 0; i < text.length; i += 1) {
     const code = text.charCodeAt(i);
-    if (code >= 0x80) return prefix.length + writeUtf8(text, prefix.length);
+    if (code >= 0x80) return prefix.length + writeUtf8(message, text, prefix.length);
     message[at++] = code;
   }
   return at;
 }
 
 /** Any text: Node's own UTF-8 encoding (lone surrogates become U+FFFD, as Buffer.from does). */
-function writeUtf8(text: string, offset: number): number {
+function writeUtf8(message: Uint8Array, text: string, offset: number): number {
   const bytes = Buffer.from(text, 'utf8');
   message.set(bytes, offset);
   return bytes.length;
 }
 
-function pad(length: number): number {
+function pad(message: Uint8Array, length: number): number {
   const total = (((length + 8) >> 6) + 1) << 6;
   message[length] = 0x80;
   message.fill(0, length + 1, total - 4);
@@ -43,7 +42,7 @@ function pad(length: number): number {
   return total;
 }
 
-function compress(offset: number): void {
+function compress(message: Uint8Array, offset: number): void {
   const w = WORDS;
   for (let i = 0; i < 16; i += 1) {
     const j = offset + 4 * i;
@@ -80,9 +79,12 @@ function compress(offset: number): void {
 
 /** The SHA-1 digest of `prefix` followed by `text` in UTF-8, into `digest` (20 bytes). */
 export function sha1Into(digest: Uint8Array, prefix: Uint8Array, text: string): void {
-  const total = pad(writeMessage(prefix, text));
+  // UTF-8 takes at most 3 bytes per UTF-16 unit; padding at most 72.
+  const room = prefix.length + 3 * text.length + 72;
+  const message = room <= SCRATCH.length ? SCRATCH : new Uint8Array(room);
+  const total = pad(message, writeMessage(message, prefix, text));
   STATE.set(INITIAL_STATE);
-  for (let offset = 0; offset < total; offset += 64) compress(offset);
+  for (let offset = 0; offset < total; offset += 64) compress(message, offset);
   for (let i = 0; i < 5; i += 1) {
     const word = STATE[i] as number;
     digest[4 * i] = word >>> 24;
