@@ -19,12 +19,12 @@ const HEX_CODES = Uint8Array.from(Array.from({ length: 256 }, (_, byte) => byte.
 const DASH = 0x2d;
 /** Where a UUID's text is written: one flat string read from it (a string built by parts is flattened again when hashed). */
 const UUID_TEXT = Buffer.alloc(36);
+const DIGEST = new Uint8Array(20);
 
 function uuidBytes(uuid: string): Buffer {
   return Buffer.from(uuid.replaceAll('-', ''), 'hex');
 }
 
-const DIGEST = new Uint8Array(20);
 
 /** RFC 9562 UUIDv5: SHA-1 of namespace and name, version and variant bits set. */
 function uuidV5(namespace: Uint8Array, name: string): string {

@@ -3,8 +3,7 @@
 // k8s-group and k8s-version tags are left out: they are the same for every
 // object of a kind, and they were a tenth of a DB-less /config body.
 import { OWNERSHIP_TAG } from '../model/index.ts';
-import { KeyedRefs } from './objects.ts';
-import type { KubeObject } from './objects.ts';
+import type { KeyedRefs, KubeObject } from './objects.ts';
 
 import { TRANSLATED_KINDS } from './sources/index.ts';
 import type { ObjectKind } from './types.ts';
@@ -14,7 +13,7 @@ type TaggedKind = ObjectKind;
 /** Each object's tags, built once: objects are replaced, never mutated. */
 export class ObjectTags {
   /** `refs`: the translator's object refs, which keep each object's tags. */
-  constructor(private readonly refs: KeyedRefs = new KeyedRefs()) {}
+  constructor(private readonly refs: KeyedRefs) {}
 
   /**
    * One frozen array per object, shared by every entity made from it (YAML

@@ -1,7 +1,7 @@
 // Kong tags are emitted sorted (byte-stable output); they are built in that
 // order without a sort, which holds only while the prefixes decide the order.
 import { expect } from 'chai';
-import { compareStrings } from '../../src/translate/objects.ts';
+import { compareStrings, KeyedRefs } from '../../src/translate/objects.ts';
 import { ObjectTags } from '../../src/translate/tags.ts';
 import type { ObjectKind } from '../../src/translate/types.ts';
 
@@ -10,7 +10,7 @@ const NAMES = ['a', 'zzz', 'name', 'namespace', '~', '0', ''];
 
 describe('translate: Kong tags of an object', () => {
   it('are sorted whatever the name, namespace, uid and kind', () => {
-    const tags = new ObjectTags();
+    const tags = new ObjectTags(new KeyedRefs());
     for (const kind of KINDS) {
       for (const name of NAMES) {
         for (const namespace of NAMES) {
@@ -26,7 +26,7 @@ describe('translate: Kong tags of an object', () => {
   });
 
   it('shares one frozen array per object: every entity made from it carries the same tags, and none can change them', () => {
-    const tags = new ObjectTags();
+    const tags = new ObjectTags(new KeyedRefs());
     const obj = { metadata: { name: 'a', namespace: 'b' } };
     const first = tags.of('Ingress', obj);
     expect(tags.of('Ingress', obj)).to.equal(first);
