@@ -2,7 +2,12 @@
 // to them but can only answer 503 ("failure to get a peer from the
 // ring-balancer"), so they are reported although the configuration is synced.
 import type { V1EndpointSlice, V1Service } from '@kubernetes/client-node';
-import { objectKey, type FailureReason, type ObjectRef, type TranslationFailure } from '../model/index.ts';
+import { type FailureReason, type ObjectKind, type ObjectRef, type TranslationFailure } from '../model/index.ts';
+
+/** An object's key (the controller's memo of them, object-keys.ts). */
+interface KeyOf {
+  of: (kind: ObjectKind, obj: V1Service) => string;
+}
 
 export const NO_READY_ENDPOINTS = 'NoReadyEndpoints' satisfies FailureReason;
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -13,7 +18,9 @@ function slicesByService(slices: readonly V1EndpointSlice[]): Map<string, V1Endp
     const service = slice.metadata?.labels?.[SERVICE_NAME_LABEL];
     if (!service) continue;
     const key = `${slice.metadata?.namespace ?? ''}/${service}`;
-    by.set(key, [...(by.get(key) ?? []), slice]);
+    const list = by.get(key);
+    if (list) list.push(slice);
+    else by.set(key, [slice]);
   }
   return by;
 }
@@ -24,16 +31,17 @@ function countEndpoints(slices: readonly V1EndpointSlice[]): { total: number; re
   return { total: endpoints.length, ready: endpoints.filter((e) => e.conditions?.ready !== false).length };
 }
 
-export function noReadyEndpointFailures(configured: readonly ObjectRef[], services: readonly V1Service[], slices: readonly V1EndpointSlice[]): TranslationFailure[] {
-  const wanted = new Set(configured.filter((r) => r.kind === 'Service').map(objectKey));
-  if (wanted.size === 0) return [];
-  const bySlices = slicesByService(slices);
+/** `configured`: the keys of the configured objects (`objectKey`); `keys`: an object's key. */
+export function noReadyEndpointFailures(configured: ReadonlySet<string>, services: readonly V1Service[], slices: readonly V1EndpointSlice[], keys: KeyOf): TranslationFailure[] {
+  if (configured.size === 0) return [];
+  let bySlices: Map<string, V1EndpointSlice[]> | undefined;
   const failures: TranslationFailure[] = [];
   for (const service of services) {
+    // ExternalName Services have no endpoints: the mesh (or DNS) resolves them.
+    if (service.spec?.type === 'ExternalName' || !configured.has(keys.of('Service', service))) continue;
+    bySlices ??= slicesByService(slices);
     const { namespace = '', name = '', uid } = service.metadata ?? {};
     const ref: ObjectRef = { kind: 'Service', namespace, name, ...(uid ? { uid } : {}) };
-    // ExternalName Services have no endpoints: the mesh (or DNS) resolves them.
-    if (!wanted.has(objectKey(ref)) || service.spec?.type === 'ExternalName') continue;
     const { total, ready } = countEndpoints(bySlices.get(`${namespace}/${name}`) ?? []);
     if (ready > 0) continue;
     const what = total === 0 ? 'has no endpoints' : `has ${total} endpoint(s), none ready`;

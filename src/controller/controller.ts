@@ -30,6 +30,7 @@ import { DONE, requeueAfter, retryAfter, soonest, type PassResult } from './pass
 import { Readiness } from './readiness.ts';
 import { exposedReclaim, MemoryReclaim, type ReclaimFn } from './memory-reclaim.ts';
 import { hostOwnersFromStatus } from './host-owners.ts';
+import { ObjectKeys } from './object-keys.ts';
 import { lastValidFromStatus } from './last-valid.ts';
 import { rejectionsFromStatus, rejectionsToStatus } from './rejection-status.ts';
 import { Reporter, type ReportInput } from './report-step.ts';
@@ -138,8 +139,11 @@ export class Controller {
     });
     this.events = new EventRecorder({ writer: d.writer, clock: d.clock, log: d.log, instance: o.identity });
     this.settings = new SettingsState(o.meshdoorName, d.settingsFromMeshDoor, d.log);
-    this.kongStep = new KongStep({ backend: d.kong, translate: d.translate, metrics: d.metrics, clock: d.clock, log: d.log });
+    // One memo of object keys for the steps after translation (status, Events, last valid versions).
+    const keys = new ObjectKeys();
+    this.kongStep = new KongStep({ backend: d.kong, translate: d.translate, metrics: d.metrics, clock: d.clock, log: d.log, keys });
     this.reporter = new Reporter({
+      keys,
       writer: d.writer, statusWriter: new IngressStatusWriter({ writer: d.writer, log: d.log }),
       events: this.events, clock: d.clock, log: d.log,
     });

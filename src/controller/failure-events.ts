@@ -3,6 +3,7 @@
 // configured again.
 import type { EventRecorder, EventTarget } from '../kube/index.ts';
 import { objectKey, type ObjectKind, type ObjectRef, type TranslationFailure } from '../model/index.ts';
+import type { ObjectKeys } from './object-keys.ts';
 
 const API_VERSIONS: Record<ObjectKind, string> = {
   Ingress: 'networking.k8s.io/v1',
@@ -39,7 +40,7 @@ export function mergeFailures(...lists: readonly (readonly TranslationFailure[])
 export class FailureEvents {
   private failing = new Map<string, ObjectRef>();
 
-  constructor(private readonly events: EventRecorder) {}
+  constructor(private readonly events: EventRecorder, private readonly keys: ObjectKeys) {}
 
   report(failures: readonly TranslationFailure[], configured: readonly ObjectRef[], lookupUid: UidLookup): void {
     const now = new Map<string, ObjectRef>();
@@ -47,11 +48,12 @@ export class FailureEvents {
       now.set(objectKey(failure.object), failure.object);
       this.events.record(eventTarget(failure.object, lookupUid), 'Warning', failure.reason, failure.message);
     }
-    const configuredKeys = new Set(configured.map(objectKey));
+    // Made (once per list) only when an object failed before: most syncs have none.
+    const configuredKeys = this.failing.size > 0 ? this.keys.configured(configured) : undefined;
     for (const [key, ref] of this.failing) {
       if (now.has(key)) continue;
       // Not configured yet (or gone): keep waiting for it to recover, within a bound.
-      if (!configuredKeys.has(key)) {
+      if (!configuredKeys?.has(key)) {
         if (now.size < MAX_TRACKED) now.set(key, ref);
         continue;
       }

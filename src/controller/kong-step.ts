@@ -12,6 +12,7 @@ import type { Metrics } from '../observe/index.ts';
 import type { Snapshot, TranslateOptions } from '../translate/index.ts';
 import { OFFLINE_SCHEMAS, type SchemaLookup } from '../plugins/index.ts';
 import { HostOwnerMemory } from './host-owners.ts';
+import type { ObjectKeys } from './object-keys.ts';
 import { LastValid } from './last-valid.ts';
 import { answersKey, pluginNamesInUse, schemaLookup, type PluginSchemaAnswers, type PluginSchemaSource } from './plugin-schemas.ts';
 
@@ -106,14 +107,16 @@ export class KongStep {
   private last: KongStepOutput | undefined;
   private lastRunAt = 0;
   private held: { routes: number; services: number } | undefined;
-  readonly lastValid = new LastValid();
+  readonly lastValid: LastValid;
   /** Host owners decided by the last translation, given to the next (spec.hosts.ownership: Namespace). */
   readonly hostOwners = new HostOwnerMemory();
   /** The plugin schemas the last pass read (the admission webhook checks KongPlugins against them). */
   pluginSchemas: SchemaLookup = OFFLINE_SCHEMAS;
   private schemaAnswers: PluginSchemaAnswers = new Map();
 
-  constructor(private readonly o: { backend: KongBackend; translate: TranslateFn; metrics: Metrics; clock: Clock; log: Logger }) {}
+  constructor(private readonly o: { backend: KongBackend; translate: TranslateFn; metrics: Metrics; clock: Clock; log: Logger; keys?: ObjectKeys }) {
+    this.lastValid = new LastValid(o.keys);
+  }
 
   /** The next run goes through the engine even when nothing changed (a gateway changed under us). */
   invalidate(): void {

@@ -7,6 +7,7 @@ import type { V1Ingress, V1Service } from '@kubernetes/client-node';
 import type { KubeObject } from '../translate/index.ts';
 import { objectKey, parsePartExclusionKey, type FailureReason, type ObjectKind, type ObjectRef, type TranslateResult, type TranslationFailure } from '../model/index.ts';
 import type { Snapshot } from '../translate/index.ts';
+import { ObjectKeys } from './object-keys.ts';
 
 export const SERVING_LAST_VALID = 'ServingLastValid' satisfies FailureReason;
 /** Bounds of what the MeshDoor status keeps. */
@@ -27,10 +28,6 @@ export function lastValidFromStatus(status: unknown): LastValidEntry[] {
 
 type Kept = 'Ingress' | 'Service';
 const KEPT: readonly Kept[] = ['Ingress', 'Service'];
-
-function keyOf(kind: ObjectKind, obj: KubeObject): string {
-  return objectKey({ kind, name: obj.metadata?.name ?? '', ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}) });
-}
 
 /** The object an exclusion key (whole or part) is about. */
 function excludedObject(key: string): string {
@@ -77,13 +74,23 @@ interface Translation {
   substituted: Map<string, KubeObject>;
 }
 
+/** A last valid version; `seen`: the last commit that found its object still there (same uid). */
+interface ValidEntry {
+  kind: Kept;
+  obj: KubeObject;
+  seen: number;
+}
+
 export class LastValid {
   /** Last version of each object that was configured without any failure, by key. */
-  private readonly valid = new Map<string, { kind: Kept; obj: KubeObject }>();
+  private readonly valid = new Map<string, ValidEntry>();
+  private commits = 0;
   /** Which substitutions each handed-out result was translated with. */
   private readonly used = new WeakMap<TranslateResult, Map<string, KubeObject>>();
   /** The substitutions of the last committed result. */
   private serving: LastValidEntry[] = [];
+
+  constructor(private readonly keys: ObjectKeys = new ObjectKeys()) {}
 
   /**
    * Translates with the last valid version of every object that has one and
@@ -108,19 +115,30 @@ export class LastValid {
     return this.report(t, snapshot, why.filter((f) => subs.has(objectKey(f.object))));
   }
 
-  /** After a sync every gateway accepted: remember the objects configured without failures; forget deleted ones. */
+  /**
+   * After a sync every gateway accepted: remember the objects configured without
+   * failures; forget those deleted or re-created (one walk over the objects: it
+   * runs on every sync).
+   */
   commit(snapshot: Snapshot, applied: TranslateResult, rejected: readonly TranslationFailure[]): void {
     const substituted = this.used.get(applied) ?? new Map<string, KubeObject>();
     this.serving = [...substituted.entries()].map(([key, object]) => ({ kind: this.valid.get(key)?.kind ?? 'Ingress', object }));
     const failing = new Set([...applied.failures, ...rejected].map((f) => objectKey(f.object)));
-    const configured = new Set(applied.configured.map(objectKey));
+    const configured = this.keys.configured(applied.configured);
+    const commit = (this.commits += 1);
     for (const kind of KEPT) {
       for (const obj of snapshot[kind]) {
-        const key = keyOf(kind, obj);
-        if (configured.has(key) && !failing.has(key) && !substituted.has(key)) this.valid.set(key, { kind, obj });
+        const key = this.keys.of(kind, obj);
+        const kept = this.valid.get(key);
+        if (configured.has(key) && !failing.has(key) && !substituted.has(key)) {
+          if (kept?.obj === obj) kept.seen = commit;
+          else this.valid.set(key, { kind, obj, seen: commit });
+        } else if (kept !== undefined && kept.obj.metadata?.uid === obj.metadata?.uid) {
+          kept.seen = commit;
+        }
       }
     }
-    this.prune(snapshot);
+    for (const [key, kept] of this.valid) if (kept.seen !== commit) this.valid.delete(key);
   }
 
   /** Forget everything (the MeshDoor turned it off). */
@@ -144,8 +162,8 @@ export class LastValid {
    */
   seed(entries: readonly LastValidEntry[], override: boolean): void {
     for (const e of entries) {
-      const key = keyOf(e.kind, e.object);
-      if (override || !this.valid.has(key)) this.valid.set(key, { kind: e.kind, obj: e.object });
+      const key = this.keys.of(e.kind, e.object);
+      if (override || !this.valid.has(key)) this.valid.set(key, { kind: e.kind, obj: e.object, seen: this.commits });
     }
   }
 
@@ -153,19 +171,10 @@ export class LastValid {
     return this.valid.size;
   }
 
-  private prune(snapshot: Snapshot): void {
-    const live = new Map<string, KubeObject>();
-    for (const kind of KEPT) for (const obj of snapshot[kind]) live.set(keyOf(kind, obj), obj);
-    for (const [key, { obj }] of this.valid) {
-      const current = live.get(key);
-      if (!current || current.metadata?.uid !== obj.metadata?.uid) this.valid.delete(key);
-    }
-  }
-
   private offer(snapshot: Snapshot, key: string, subs: Map<string, KubeObject>): void {
     const kept = this.valid.get(key);
     if (!kept || subs.has(key)) return;
-    const current = (snapshot[kept.kind] as readonly KubeObject[]).find((o: KubeObject) => keyOf(kept.kind, o) === key);
+    const current = (snapshot[kept.kind] as readonly KubeObject[]).find((o: KubeObject) => this.keys.of(kept.kind, o) === key);
     if (!current || current.metadata?.uid !== kept.obj.metadata?.uid || sameVersion(current, kept.obj)) return;
     subs.set(key, kept.obj);
   }
@@ -173,7 +182,7 @@ export class LastValid {
   private run(snapshot: Snapshot, exclude: ReadonlySet<string>, subs: Map<string, KubeObject>, base: (s: Snapshot, ex: ReadonlySet<string>) => TranslateResult): Translation {
     if (subs.size === 0) return { result: base(snapshot, exclude), substituted: subs };
     const swap = <T extends KubeObject>(kind: Kept, list: readonly T[]): readonly T[] =>
-      list.map((o) => (subs.get(keyOf(kind, o)) as T | undefined) ?? o);
+      list.map((o) => (subs.get(this.keys.of(kind, o)) as T | undefined) ?? o);
     const swapped: Snapshot = { ...snapshot, Ingress: swap<V1Ingress>('Ingress', snapshot.Ingress), Service: swap<V1Service>('Service', snapshot.Service) };
     const kept = new Set([...exclude].filter((k) => !subs.has(excludedObject(k))));
     return { result: base(swapped, kept), substituted: new Map(subs) };
@@ -184,7 +193,7 @@ export class LastValid {
     const serving: TranslationFailure[] = [];
     for (const [key, obj] of t.substituted) {
       const kind = this.valid.get(key)?.kind ?? 'Ingress';
-      const current = (snapshot[kind] as readonly KubeObject[]).find((o: KubeObject) => keyOf(kind, o) === key);
+      const current = (snapshot[kind] as readonly KubeObject[]).find((o: KubeObject) => this.keys.of(kind, o) === key);
       const ref: ObjectRef = { kind, name: obj.metadata?.name ?? '', ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}), ...(current?.metadata?.uid ? { uid: current.metadata.uid } : {}) };
       const version = current?.metadata?.resourceVersion ? ` resourceVersion ${current.metadata.resourceVersion}` : ' the current version';
       serving.push({ object: ref, reason: SERVING_LAST_VALID, message: `${version.trim()} is not served; ${describeServed(kind, obj)}` });

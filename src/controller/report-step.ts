@@ -7,13 +7,14 @@ import { desiredLoadBalancerIngress, type IngressStatusWriter } from '../kube/in
 import type { KubeWriter } from '../kube/index.ts';
 import type { GatewayMeshState } from '../mesh/index.ts';
 import { errorField, type Logger } from '../observe/index.ts';
-import { classOwnershipProblem, refOf, SOURCE_KINDS, type KubeObject, type SourceKind } from '../translate/index.ts';
+import { classOwnershipProblem, SOURCE_KINDS, type KubeObject, type SourceKind } from '../translate/index.ts';
 import { indexSnapshot } from '../translate/index.ts';
 import { objectKey, type ObjectRef, type TranslationFailure } from '../model/index.ts';
 import type { Snapshot } from '../translate/index.ts';
 import { noReadyEndpointFailures } from './backend-endpoints.ts';
 import { FailureEvents, mergeFailures } from './failure-events.ts';
 import { HostEvents } from './host-events.ts';
+import { ObjectKeys } from './object-keys.ts';
 import type { KongStepOutput } from './kong-step.ts';
 import { foldServingLastValid, type LastValidEntry } from './last-valid.ts';
 import { gatewayMeshStatusFields } from './gateway-mesh-status.ts';
@@ -49,6 +50,8 @@ export interface ReporterOptions {
   events: EventRecorder;
   clock: Clock;
   log: Logger;
+  /** The controller's object keys, shared with its other steps (a memo of its own otherwise). */
+  keys?: ObjectKeys;
 }
 
 function syncedCondition(input: ReportInput): ConditionInput {
@@ -72,15 +75,18 @@ export class Reporter {
   private statusWrittenFrom: string | undefined;
   private lastClassError: string | undefined;
   private lastAbsent = '';
+  private readonly keys: ObjectKeys;
+  /** The last NoReadyEndpoints answer, and the lists it was found from (the same lists give the same answer). */
+  private unready: { from: readonly unknown[]; failures: TranslationFailure[] } | undefined;
 
   constructor(private readonly o: ReporterOptions) {
-    this.failureEvents = new FailureEvents(o.events);
+    this.keys = o.keys ?? new ObjectKeys();
+    this.failureEvents = new FailureEvents(o.events, this.keys);
     this.hostEvents = new HostEvents({ events: o.events, log: o.log });
   }
 
   async report(input: ReportInput): Promise<void> {
-    const configured = input.kong.ok === true ? input.kong.result?.configured ?? [] : [];
-    const unready = noReadyEndpointFailures(configured, input.snapshot.Service, input.backendEndpointSlices);
+    const unready = this.unreadyServices(input);
     const failures = foldServingLastValid(mergeFailures(input.kong.result?.failures ?? [], input.kong.report?.rejected ?? [], unready));
     if (input.kong.ok === true) {
       for (const source of SOURCE_KINDS) await this.ensureSourceStatus(input, source);
@@ -94,6 +100,17 @@ export class Reporter {
     this.reportClassError(input, classError);
     this.reportAbsentResources(input);
     await this.ensureMeshDoorStatus(input, failures, classError);
+  }
+
+  /** Configured Services without a ready endpoint; found again only when one of the lists it reads changed. */
+  private unreadyServices(input: ReportInput): TranslationFailure[] {
+    const configured = input.kong.ok === true ? input.kong.result?.configured ?? [] : [];
+    const from = [configured, input.snapshot.Service, input.backendEndpointSlices];
+    const last = this.unready;
+    if (last && from.every((list, i) => list === last.from[i])) return last.failures;
+    const failures = noReadyEndpointFailures(this.keys.configured(configured), input.snapshot.Service, input.backendEndpointSlices, this.keys);
+    this.unready = { from, failures };
+    return failures;
   }
 
   /** Logged and recorded when it appears or changes, not on every pass. */
@@ -127,15 +144,19 @@ export class Reporter {
   /** The status of one source kind's objects, written the way the kind reports (its `status`). */
   private async ensureSourceStatus(input: ReportInput, source: (typeof SOURCE_KINDS)[number]): Promise<void> {
     const writers: Record<SourceKind['status'], IngressStatusWriter> = { loadBalancer: this.o.statusWriter };
-    const configured = new Set((input.kong.result?.configured ?? []).filter((r) => r.kind === source.kind).map(objectKey));
-    const isConfigured = (obj: KubeObject): boolean => configured.has(objectKey(refOf(source.kind, obj)));
-    const objects = input.snapshot[source.kind];
-    // Ours (of our class) but none of its paths is served: it must not advertise the gateway's address.
+    const configured = this.keys.configured(input.kong.result?.configured ?? []);
     const index = indexSnapshot(input.snapshot);
-    const unserved = objects.filter((obj) => !isConfigured(obj) && source.isOwn(obj, input.resolved.settings, index));
+    const objects = input.snapshot[source.kind];
+    const served: (typeof objects)[number][] = [];
+    // Ours (of our class) but none of its paths is served: it must not advertise the gateway's address.
+    const unserved: (typeof objects)[number][] = [];
+    for (const obj of objects) {
+      if (configured.has(this.keys.of(source.kind, obj))) served.push(obj);
+      else if (source.isOwn(obj, input.resolved.settings, index)) unserved.push(obj);
+    }
     const addresses = input.flagPublishAddresses.length > 0 ? input.flagPublishAddresses : input.resolved.settings.publishAddresses;
     const desired = desiredLoadBalancerIngress(addresses, input.publishService);
-    const written = await writers[source.status].ensure(objects.filter(isConfigured), desired, unserved);
+    const written = await writers[source.status].ensure(served, desired, unserved);
     if (written > 0) this.o.log.info('updated ingress status', { count: written });
   }
 

@@ -41,10 +41,17 @@ function entryKey(e: V1IngressLoadBalancerIngress): string {
   return `${e.ip ?? ''}|${e.hostname ?? ''}`;
 }
 
+/** Same address as entryKey compares them, without making the keys. */
+function sameAddress(a: V1IngressLoadBalancerIngress, b: V1IngressLoadBalancerIngress): boolean {
+  return (a.ip ?? '') === (b.ip ?? '') && (a.hostname ?? '') === (b.hostname ?? '');
+}
+
 /** Same set of addresses, ignoring order and per-port status. */
 export function sameLoadBalancerIngress(
   current: readonly V1IngressLoadBalancerIngress[] | undefined, desired: readonly V1IngressLoadBalancerIngress[],
 ): boolean {
+  // The same addresses in the same order (every Ingress once its status is written): no lists made.
+  if (current?.length === desired.length && current.every((e, i) => sameAddress(e, desired[i] as V1IngressLoadBalancerIngress))) return true;
   const a = (current ?? []).map(entryKey).sort();
   const b = desired.map(entryKey).sort();
   return a.length === b.length && a.every((k, i) => k === b[i]);
@@ -55,9 +62,20 @@ export interface IngressStatusWriterOptions {
   log: Logger;
 }
 
+/** The resourceVersion a status was written from; `seen`: the last call that still listed the Ingress. */
+interface WrittenFrom {
+  resourceVersion: string;
+  seen: number;
+}
+
 export class IngressStatusWriter {
-  /** Ingress key → resourceVersion we wrote from; skip until the watch shows our write. */
-  private readonly writtenFrom = new Map<string, string>();
+  /**
+   * Ingress key → the resourceVersion we wrote from: skipped until the watch
+   * shows our write, then dropped (so it stays small and nothing is keyed
+   * per Ingress on a sync that writes nothing).
+   */
+  private readonly writtenFrom = new Map<string, WrittenFrom>();
+  private calls = 0;
 
   constructor(private readonly o: IngressStatusWriterOptions) {}
 
@@ -67,29 +85,47 @@ export class IngressStatusWriter {
    * returns how many were written.
    */
   async ensure(ingresses: readonly V1Ingress[], desired: readonly V1IngressLoadBalancerIngress[], unserved: readonly V1Ingress[] = []): Promise<number> {
+    const call = (this.calls += 1);
     let written = 0;
-    const live = new Set<string>();
-    const targets = [
-      ...(desired.length > 0 ? ingresses.map((ingress) => ({ ingress, want: desired })) : []),
-      ...unserved.map((ingress) => ({ ingress, want: [] as V1IngressLoadBalancerIngress[] })),
-    ];
-    for (const { ingress, want } of targets) {
-      const { namespace = '', name = '', resourceVersion } = ingress.metadata ?? {};
-      const key = `${namespace}/${name}`;
-      live.add(key);
-      if (sameLoadBalancerIngress(ingress.status?.loadBalancer?.ingress, want)) continue;
-      if (resourceVersion !== undefined && this.writtenFrom.get(key) === resourceVersion) continue;
-      try {
-        await this.o.writer.patchIngressStatus(namespace, name, { loadBalancer: { ingress: [...want] } });
-        if (resourceVersion !== undefined) this.writtenFrom.set(key, resourceVersion);
-        written += 1;
-      } catch (err) {
-        // Deleted since the snapshot was taken: expected under churn, and its watch event follows.
-        const level = httpStatus(err) === 404 ? 'debug' : 'warn';
-        this.o.log[level]('writing ingress status failed', { object: key, error: errorField(err) });
+    const none: V1IngressLoadBalancerIngress[] = [];
+    const lists: [readonly V1Ingress[], readonly V1IngressLoadBalancerIngress[]][] = [[desired.length > 0 ? ingresses : [], desired], [unserved, none]];
+    for (const [list, want] of lists) {
+      for (const ingress of list) {
+        const { namespace = '', name = '', resourceVersion } = ingress.metadata ?? {};
+        const key = this.writtenFrom.size > 0 ? `${namespace}/${name}` : undefined;
+        if (key !== undefined && this.stillWrittenFrom(key, resourceVersion, call)) continue;
+        if (sameLoadBalancerIngress(ingress.status?.loadBalancer?.ingress, want)) continue;
+        if (await this.write(ingress, want, call)) written += 1;
       }
     }
-    for (const key of [...this.writtenFrom.keys()]) if (!live.has(key)) this.writtenFrom.delete(key);
+    for (const [key, from] of this.writtenFrom) if (from.seen !== call) this.writtenFrom.delete(key);
     return written;
+  }
+
+  /** Whether the watch still shows the version we wrote from (marking it listed); an entry it outgrew is dropped. */
+  private stillWrittenFrom(key: string, resourceVersion: string | undefined, call: number): boolean {
+    const from = this.writtenFrom.get(key);
+    if (from === undefined) return false;
+    if (resourceVersion === undefined || from.resourceVersion !== resourceVersion) {
+      this.writtenFrom.delete(key);
+      return false;
+    }
+    from.seen = call;
+    return true;
+  }
+
+  private async write(ingress: V1Ingress, want: readonly V1IngressLoadBalancerIngress[], call: number): Promise<boolean> {
+    const { namespace = '', name = '', resourceVersion } = ingress.metadata ?? {};
+    const key = `${namespace}/${name}`;
+    try {
+      await this.o.writer.patchIngressStatus(namespace, name, { loadBalancer: { ingress: [...want] } });
+      if (resourceVersion !== undefined) this.writtenFrom.set(key, { resourceVersion, seen: call });
+      return true;
+    } catch (err) {
+      // Deleted since the snapshot was taken: expected under churn, and its watch event follows.
+      const level = httpStatus(err) === 404 ? 'debug' : 'warn';
+      this.o.log[level]('writing ingress status failed', { object: key, error: errorField(err) });
+      return false;
+    }
   }
 }

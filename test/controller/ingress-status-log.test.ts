@@ -33,3 +33,21 @@ describe('Ingress status writes that fail', () => {
     expect(await levelsOfFailedWrite(403)).to.deep.equal(['warn']);
   });
 });
+
+describe('Ingress status writes and the watch catching up', () => {
+  const address = [{ ip: '192.0.2.1' }];
+  const web = (resourceVersion: string, status?: V1Ingress['status']): V1Ingress => ({ metadata: { namespace: 'shop', name: 'web', resourceVersion }, ...(status ? { status } : {}) });
+
+  it('writes once per version: not again while the watch still shows the version it wrote from, again when a newer one lacks the address', async () => {
+    const writes: string[] = [];
+    const log = createLogger({ level: 'error', format: 'json', stream: new PassThrough() });
+    const writer = new IngressStatusWriter({ log, writer: { patchIngressStatus: (_ns, name) => { writes.push(name); return Promise.resolve(); } } });
+    expect(await writer.ensure([web('7')], address)).to.equal(1);
+    expect(await writer.ensure([web('7')], address), 'the watch has not shown the write yet').to.equal(0);
+    expect(await writer.ensure([web('8', { loadBalancer: { ingress: address } })], address), 'the write arrived').to.equal(0);
+    expect(await writer.ensure([web('9')], address), 'someone cleared it since').to.equal(1);
+    expect(await writer.ensure([], address), 'deleted').to.equal(0);
+    expect(await writer.ensure([web('9')], address), 'the same name and version again, after it was gone').to.equal(1);
+    expect(writes).to.deep.equal(['web', 'web', 'web']);
+  });
+});
