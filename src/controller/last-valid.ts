@@ -7,6 +7,7 @@ import type { V1Ingress, V1Service } from '@kubernetes/client-node';
 import type { KubeObject } from '../translate/index.ts';
 import { objectKey, parsePartExclusionKey, type FailureReason, type ObjectKind, type ObjectRef, type TranslateResult, type TranslationFailure } from '../model/index.ts';
 import type { Snapshot } from '../translate/index.ts';
+import { listChanges } from '../translate/index.ts';
 import { ObjectKeys } from './object-keys.ts';
 
 export const SERVING_LAST_VALID = 'ServingLastValid' satisfies FailureReason;
@@ -81,10 +82,32 @@ interface ValidEntry {
   seen: number;
 }
 
+/** What a commit decides each object by. */
+interface CommitWalk {
+  configured: ReadonlySet<string>;
+  failing: ReadonlySet<string>;
+  substituted: ReadonlyMap<string, KubeObject>;
+}
+
+/** What a commit was made from: the next, from the same configured list and failures, looks only at what changed. */
+interface CommitBase {
+  lists: Record<Kept, readonly KubeObject[]>;
+  configured: ReadonlySet<string>;
+  failing: ReadonlySet<string>;
+}
+
+function sameKeys(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const key of a) if (!b.has(key)) return false;
+  return true;
+}
+
 export class LastValid {
   /** Last version of each object that was configured without any failure, by key. */
   private readonly valid = new Map<string, ValidEntry>();
   private commits = 0;
+  /** What the last commit was made from, when nothing was substituted. */
+  private walked: CommitBase | undefined;
   /** Which substitutions each handed-out result was translated with. */
   private readonly used = new WeakMap<TranslateResult, Map<string, KubeObject>>();
   /** The substitutions of the last committed result. */
@@ -117,33 +140,62 @@ export class LastValid {
 
   /**
    * After a sync every gateway accepted: remember the objects configured without
-   * failures; forget those deleted or re-created (one walk over the objects: it
-   * runs on every sync).
+   * failures; forget those deleted or re-created. It runs on every sync: when
+   * only objects changed since the last commit (the same configured list and
+   * failures, nothing substituted), only those are looked at.
    */
   commit(snapshot: Snapshot, applied: TranslateResult, rejected: readonly TranslationFailure[]): void {
     const substituted = this.used.get(applied) ?? new Map<string, KubeObject>();
     this.serving = [...substituted.entries()].map(([key, object]) => ({ kind: this.valid.get(key)?.kind ?? 'Ingress', object }));
     const failing = new Set([...applied.failures, ...rejected].map((f) => objectKey(f.object)));
-    const configured = this.keys.configured(applied.configured);
+    const walk: CommitWalk = { configured: this.keys.configured(applied.configured), failing, substituted };
+    const last = this.walked;
+    this.walked = substituted.size === 0 ? { lists: { Ingress: snapshot.Ingress, Service: snapshot.Service }, configured: walk.configured, failing } : undefined;
+    if (last !== undefined && this.walked !== undefined && last.configured === walk.configured && sameKeys(last.failing, failing)) {
+      for (const kind of KEPT) this.commitChanges(kind, listChanges(last.lists[kind], snapshot[kind]), walk);
+      return;
+    }
     const commit = (this.commits += 1);
     for (const kind of KEPT) {
       for (const obj of snapshot[kind]) {
-        const key = this.keys.of(kind, obj);
-        const kept = this.valid.get(key);
-        if (configured.has(key) && !failing.has(key) && !substituted.has(key)) {
-          if (kept?.obj === obj) kept.seen = commit;
-          else this.valid.set(key, { kind, obj, seen: commit });
-        } else if (kept !== undefined && kept.obj.metadata?.uid === obj.metadata?.uid) {
-          kept.seen = commit;
-        }
+        const entry = this.commitObject(kind, obj, walk);
+        if (entry !== undefined) entry.seen = commit;
       }
     }
     for (const [key, kept] of this.valid) if (kept.seen !== commit) this.valid.delete(key);
   }
 
+  /** The objects that left or joined a list since the last commit; a key that left for good is forgotten. */
+  private commitChanges(kind: Kept, changes: { removed: readonly KubeObject[]; added: readonly KubeObject[] }, walk: CommitWalk): void {
+    const joined = new Set<string>();
+    for (const obj of changes.added) {
+      joined.add(this.keys.of(kind, obj));
+      // Re-created (another uid) and not valid now: what was kept is not this object's.
+      if (this.commitObject(kind, obj, walk) === undefined) this.valid.delete(this.keys.of(kind, obj));
+    }
+    for (const obj of changes.removed) {
+      const key = this.keys.of(kind, obj);
+      if (!joined.has(key)) this.valid.delete(key);
+    }
+  }
+
+  /** Keeps a current object that is valid; returns the entry its key keeps now, if it still belongs to this object (same uid). */
+  private commitObject(kind: Kept, obj: KubeObject, walk: CommitWalk): ValidEntry | undefined {
+    const key = this.keys.of(kind, obj);
+    const kept = this.valid.get(key);
+    if (walk.configured.has(key) && !walk.failing.has(key) && !walk.substituted.has(key)) {
+      if (kept?.obj === obj) return kept;
+      const entry = { kind, obj, seen: 0 };
+      this.valid.set(key, entry);
+      return entry;
+    }
+    return kept !== undefined && kept.obj.metadata?.uid === obj.metadata?.uid ? kept : undefined;
+  }
+
   /** Forget everything (the MeshDoor turned it off). */
   clear(): void {
     this.valid.clear();
+    this.walked = undefined;
     this.serving = [];
   }
 
@@ -165,6 +217,8 @@ export class LastValid {
       const key = this.keys.of(e.kind, e.object);
       if (override || !this.valid.has(key)) this.valid.set(key, { kind: e.kind, obj: e.object, seen: this.commits });
     }
+    // Seeded entries are checked against the objects by the next commit's whole walk.
+    this.walked = undefined;
   }
 
   get size(): number {

@@ -8,7 +8,7 @@ import type { KubeWriter } from '../kube/index.ts';
 import type { GatewayMeshState } from '../mesh/index.ts';
 import { errorField, type Logger } from '../observe/index.ts';
 import { classOwnershipProblem, SOURCE_KINDS, type KubeObject, type SourceKind } from '../translate/index.ts';
-import { indexSnapshot } from '../translate/index.ts';
+import { indexSnapshot, listChanges } from '../translate/index.ts';
 import { objectKey, type ObjectRef, type TranslationFailure } from '../model/index.ts';
 import type { Snapshot } from '../translate/index.ts';
 import { noReadyEndpointFailures } from './backend-endpoints.ts';
@@ -69,6 +69,20 @@ function syncedCondition(input: ReportInput): ConditionInput {
   };
 }
 
+/** What a status walk decides each object by, besides the object itself. */
+interface StatusWalk {
+  objects: readonly KubeObject[];
+  configured: readonly ObjectRef[];
+  settings: ResolvedSettings['settings'];
+  classes: Snapshot['IngressClass'];
+  /** The addresses to publish, as JSON. */
+  desired: string;
+}
+
+function sameStatusInputs(a: StatusWalk, b: StatusWalk): boolean {
+  return a.configured === b.configured && a.settings === b.settings && a.classes === b.classes && a.desired === b.desired;
+}
+
 export class Reporter {
   private readonly failureEvents: FailureEvents;
   private readonly hostEvents: HostEvents;
@@ -76,6 +90,8 @@ export class Reporter {
   private lastClassError: string | undefined;
   private lastAbsent = '';
   private readonly keys: ObjectKeys;
+  /** What each source kind's last status walk was made from. */
+  private readonly statusWalks = new Map<SourceKind['kind'], StatusWalk>();
   /** The last NoReadyEndpoints answer, and the lists it was found from (the same lists give the same answer). */
   private unready: { from: readonly unknown[]; failures: TranslationFailure[] } | undefined;
 
@@ -141,22 +157,33 @@ export class Reporter {
     );
   }
 
-  /** The status of one source kind's objects, written the way the kind reports (its `status`). */
+  /**
+   * The status of one source kind's objects, written the way the kind reports
+   * (its `status`). It runs after every sync: when only objects changed since
+   * the last time (the same configured list, settings, classes and addresses,
+   * and every write then went through), only those are looked at.
+   */
   private async ensureSourceStatus(input: ReportInput, source: (typeof SOURCE_KINDS)[number]): Promise<void> {
     const writers: Record<SourceKind['status'], IngressStatusWriter> = { loadBalancer: this.o.statusWriter };
-    const configured = this.keys.configured(input.kong.result?.configured ?? []);
-    const index = indexSnapshot(input.snapshot);
+    const writer = writers[source.status];
+    const configuredList = input.kong.result?.configured ?? [];
+    const configured = this.keys.configured(configuredList);
+    const addresses = input.flagPublishAddresses.length > 0 ? input.flagPublishAddresses : input.resolved.settings.publishAddresses;
+    const desired = desiredLoadBalancerIngress(addresses, input.publishService);
     const objects = input.snapshot[source.kind];
+    const walk: StatusWalk = { objects, configured: configuredList, settings: input.resolved.settings, classes: input.snapshot.IngressClass, desired: JSON.stringify(desired) };
+    const last = this.statusWalks.get(source.kind);
+    this.statusWalks.set(source.kind, walk);
+    const changed = last !== undefined && writer.settled && sameStatusInputs(last, walk) ? listChanges(last.objects, objects).added : undefined;
+    const index = indexSnapshot(input.snapshot);
     const served: (typeof objects)[number][] = [];
     // Ours (of our class) but none of its paths is served: it must not advertise the gateway's address.
     const unserved: (typeof objects)[number][] = [];
-    for (const obj of objects) {
+    for (const obj of changed ?? objects) {
       if (configured.has(this.keys.of(source.kind, obj))) served.push(obj);
       else if (source.isOwn(obj, input.resolved.settings, index)) unserved.push(obj);
     }
-    const addresses = input.flagPublishAddresses.length > 0 ? input.flagPublishAddresses : input.resolved.settings.publishAddresses;
-    const desired = desiredLoadBalancerIngress(addresses, input.publishService);
-    const written = await writers[source.status].ensure(served, desired, unserved);
+    const written = await writer.ensure(served, desired, unserved, changed === undefined);
     if (written > 0) this.o.log.info('updated ingress status', { count: written });
   }
 

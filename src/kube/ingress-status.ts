@@ -76,16 +76,24 @@ export class IngressStatusWriter {
    */
   private readonly writtenFrom = new Map<string, WrittenFrom>();
   private calls = 0;
+  private failed = 0;
 
   constructor(private readonly o: IngressStatusWriterOptions) {}
+
+  /** Every write of the last call went through: a caller may give only the Ingresses that changed since. */
+  get settled(): boolean {
+    return this.failed === 0;
+  }
 
   /**
    * Writes the address to the given (configured) Ingresses and removes it from
    * `unserved` ones (ours, but none of their paths is served), where it differs;
-   * returns how many were written.
+   * returns how many were written. `whole`: the lists hold every Ingress (else
+   * only those that changed, and what is remembered of the others stays).
    */
-  async ensure(ingresses: readonly V1Ingress[], desired: readonly V1IngressLoadBalancerIngress[], unserved: readonly V1Ingress[] = []): Promise<number> {
+  async ensure(ingresses: readonly V1Ingress[], desired: readonly V1IngressLoadBalancerIngress[], unserved: readonly V1Ingress[] = [], whole = true): Promise<number> {
     const call = (this.calls += 1);
+    this.failed = 0;
     let written = 0;
     const none: V1IngressLoadBalancerIngress[] = [];
     const lists: [readonly V1Ingress[], readonly V1IngressLoadBalancerIngress[]][] = [[desired.length > 0 ? ingresses : [], desired], [unserved, none]];
@@ -98,7 +106,7 @@ export class IngressStatusWriter {
         if (await this.write(ingress, want, call)) written += 1;
       }
     }
-    for (const [key, from] of this.writtenFrom) if (from.seen !== call) this.writtenFrom.delete(key);
+    if (whole) for (const [key, from] of this.writtenFrom) if (from.seen !== call) this.writtenFrom.delete(key);
     return written;
   }
 
@@ -124,6 +132,7 @@ export class IngressStatusWriter {
     } catch (err) {
       // Deleted since the snapshot was taken: expected under churn, and its watch event follows.
       const level = httpStatus(err) === 404 ? 'debug' : 'warn';
+      this.failed += 1;
       this.o.log[level]('writing ingress status failed', { object: key, error: errorField(err) });
       return false;
     }

@@ -64,4 +64,44 @@ describe('LastValid', () => {
     restarted.seed(JSON.parse(JSON.stringify(entries)) as typeof entries, false);
     expect(restarted.translate(edited, new Set(['Ingress/a/app#path:/b/']), base).config.services[0]?.routes[0]?.paths).to.deep.equal(['/a/', '~/a$']);
   });
+
+  it('walks only what changed between commits from the same configured list, and gives the same answer as a whole walk', () => {
+    // One translator for the whole story, as the controller keeps one: an edit that moves no use hands out the same configured list.
+    const translator = createTranslator();
+    const options = { settings: settings() };
+    const classes = [ingressClass('kong')];
+    const services = [web('1')];
+    const lists = snapshot({ ingressClasses: classes, services });
+    const at = (ingresses: V1Ingress[]): Snapshot => ({ ...lists, Ingress: ingresses });
+    const walked = new LastValid();
+    // Seeding (with nothing) makes the next commit walk every object.
+    const whole = new LastValid();
+    const commit = (s: Snapshot): TranslateResult => {
+      const result = translator.translate(s, options);
+      walked.commit(s, result, []);
+      whole.seed([], false);
+      whole.commit(s, result, []);
+      expect(walked.size, 'as a whole walk').to.equal(whole.size);
+      return result;
+    };
+    const first = commit(at([app('1', '/a')]));
+    expect(walked.size).to.equal(2);
+    const moved = commit(at([{ ...app('2', '/a'), spec: { ...app('2', '/a').spec, ingressClassName: 'other' } }]));
+    expect(moved.configured, 'no longer served: its uses moved').to.not.equal(first.configured);
+    expect(walked.size, 'still there with the same uid: kept').to.equal(2);
+    const deleted = commit(at([]));
+    expect(deleted.configured, 'an Ingress that was not served left: nothing moved').to.equal(moved.configured);
+    expect(walked.size, 'the deleted Ingress is forgotten, its Service kept').to.equal(1);
+    // Back again and valid, then edited with the same uses: the newer version is the one kept.
+    commit(at([app('3', '/a')]));
+    const edited = at([app('4', '/b')]);
+    commit(edited);
+    const broken = at([{ ...app('5', '/b'), spec: { ...app('5', '/b').spec, rules: [rule('app.example.com', ['/b', 'Prefix', 'web', 8080])] } }]);
+    for (const lv of [walked, whole]) {
+      const served = lv.translate(broken, new Set(), base);
+      expect(served.failures.map((f) => f.reason)).to.include(SERVING_LAST_VALID);
+      expect(served.config.services[0]?.routes[0]?.paths).to.deep.equal(['/b/', '~/b$']);
+    }
+  });
 });
+
