@@ -1,7 +1,7 @@
 // Turns each pass's failures into Events: a Warning per failing object (the
 // recorder deduplicates repeats), and a Normal once a failing object is
 // configured again.
-import type { EventRecorder, EventTarget } from '../kube/index.ts';
+import type { Clock, EventRecorder, EventTarget } from '../kube/index.ts';
 import { objectKey, type ObjectKind, type ObjectRef, type TranslationFailure } from '../model/index.ts';
 import type { ObjectKeys } from './object-keys.ts';
 
@@ -37,12 +37,25 @@ export function mergeFailures(...lists: readonly (readonly TranslationFailure[])
   return [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, f]) => f);
 }
 
+/**
+ * The same failures against the same configured objects are walked again
+ * after this long, not on every sync: the recorder's deduplication window
+ * (10 minutes) lets a Warning that still holds be sent again, and an Event
+ * whose write failed is tried again.
+ */
+const REWALK_MS = 60_000;
+
 export class FailureEvents {
   private failing = new Map<string, ObjectRef>();
+  private walked: { failures: readonly TranslationFailure[]; configured: readonly ObjectRef[]; at: number } | undefined;
 
-  constructor(private readonly events: EventRecorder, private readonly keys: ObjectKeys) {}
+  constructor(private readonly events: EventRecorder, private readonly keys: ObjectKeys, private readonly clock: Pick<Clock, 'now'>) {}
 
   report(failures: readonly TranslationFailure[], configured: readonly ObjectRef[], lookupUid: UidLookup): void {
+    const at = this.clock.now();
+    const last = this.walked;
+    if (last && last.failures === failures && last.configured === configured && at - last.at < REWALK_MS) return;
+    this.walked = { failures, configured, at };
     const now = new Map<string, ObjectRef>();
     for (const failure of failures) {
       now.set(objectKey(failure.object), failure.object);

@@ -102,6 +102,8 @@ export interface MeshDoorStatusInput {
   lastSyncTime?: number;
   pods: Pick<GatewayPodSummary, 'total' | 'withSidecar' | 'withoutSidecar'>;
   failures: readonly TranslationFailure[];
+  /** How many objects `failures` names (counted from them when not given). */
+  failingObjectCount?: number;
   maxFailingObjects?: number;
   /** How the gateways are reached and whether that is safe (AdminAPISecured). */
   adminAccess?: { gateways: readonly GatewayAccess[]; condition: ConditionInput };
@@ -168,7 +170,7 @@ export function desiredMeshDoorStatus(input: MeshDoorStatusInput): MeshDoorStatu
     ...(lastSync ? { lastSyncTime: lastSync } : {}),
     gatewayPods: { total: input.pods.total, withSidecar: input.pods.withSidecar, withoutSidecar: input.pods.withoutSidecar.length },
     sidecars: `${input.pods.withSidecar}/${input.pods.total}`,
-    failingObjectCount: new Set(input.failures.map((f) => objectKey(f.object))).size,
+    failingObjectCount: input.failingObjectCount ?? new Set(input.failures.map((f) => objectKey(f.object))).size,
     failingObjects: failingObjects(input.failures, input.maxFailingObjects ?? 50),
     ...withRejections(input.kongRejections),
     ...(input.lastValid && input.lastValid.length > 0 ? { lastValid: [...input.lastValid] } : {}),

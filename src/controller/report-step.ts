@@ -92,18 +92,19 @@ export class Reporter {
   private readonly keys: ObjectKeys;
   /** What each source kind's last status walk was made from. */
   private readonly statusWalks = new Map<SourceKind['kind'], StatusWalk>();
+  /** The last failures reported, the lists they were merged from, and how many objects they name. */
+  private merged: { from: readonly (readonly TranslationFailure[])[]; failures: readonly TranslationFailure[]; objects: number } | undefined;
   /** The last NoReadyEndpoints answer, and the lists it was found from (the same lists give the same answer). */
   private unready: { from: readonly unknown[]; failures: TranslationFailure[] } | undefined;
 
   constructor(private readonly o: ReporterOptions) {
     this.keys = o.keys ?? new ObjectKeys();
-    this.failureEvents = new FailureEvents(o.events, this.keys);
+    this.failureEvents = new FailureEvents(o.events, this.keys, o.clock);
     this.hostEvents = new HostEvents({ events: o.events, log: o.log });
   }
 
   async report(input: ReportInput): Promise<void> {
-    const unready = this.unreadyServices(input);
-    const failures = foldServingLastValid(mergeFailures(input.kong.result?.failures ?? [], input.kong.report?.rejected ?? [], unready));
+    const { failures, objects } = this.mergedFailures(input);
     if (input.kong.ok === true) {
       for (const source of SOURCE_KINDS) await this.ensureSourceStatus(input, source);
     }
@@ -115,7 +116,21 @@ export class Reporter {
     const classError = ownClassProblem(input);
     this.reportClassError(input, classError);
     this.reportAbsentResources(input);
-    await this.ensureMeshDoorStatus(input, failures, classError);
+    await this.ensureMeshDoorStatus(input, { failures, objects }, classError);
+  }
+
+  /**
+   * Translation failures, Kong rejections and Services without ready endpoints
+   * as one list; the same lists (or empty ones again) give the same list, so
+   * the steps after it can tell nothing changed.
+   */
+  private mergedFailures(input: ReportInput): { failures: readonly TranslationFailure[]; objects: number } {
+    const from = [input.kong.result?.failures ?? [], input.kong.report?.rejected ?? [], this.unreadyServices(input)];
+    const last = this.merged;
+    if (last && from.every((list, i) => list === last.from[i] || (list.length === 0 && last.from[i]?.length === 0))) return last;
+    const failures = foldServingLastValid(mergeFailures(...from));
+    this.merged = { from, failures, objects: new Set(failures.map((f) => objectKey(f.object))).size };
+    return this.merged;
   }
 
   /** Configured Services without a ready endpoint; found again only when one of the lists it reads changed. */
@@ -196,7 +211,7 @@ export class Reporter {
     );
   }
 
-  private async ensureMeshDoorStatus(input: ReportInput, failures: readonly TranslationFailure[], classError: string | undefined): Promise<void> {
+  private async ensureMeshDoorStatus(input: ReportInput, failing: { failures: readonly TranslationFailure[]; objects: number }, classError: string | undefined): Promise<void> {
     const md = input.resolved.meshdoor;
     const name = md?.metadata?.name;
     const { mesh } = input;
@@ -205,7 +220,7 @@ export class Reporter {
     const previous = md.status as Partial<MeshDoorStatus> | undefined;
     const next = desiredMeshDoorStatus({
       previous, now: this.o.clock.now(), synced: syncedCondition(input), gatewayInMesh: mesh.condition,
-      gateways: input.gateways, pods: mesh.pods, failures,
+      gateways: input.gateways, pods: mesh.pods, failures: failing.failures, failingObjectCount: failing.objects,
       gatewayUnmanaged: input.kongByUrl && mesh.condition.reason === 'GatewayNotFound',
       ...(md.metadata?.generation !== undefined ? { generation: md.metadata.generation } : {}),
       ...(input.resolved.specError ? { specError: input.resolved.specError } : {}),
