@@ -37,7 +37,7 @@ import { Reporter, type ReportInput } from './report-step.ts';
 import { SettingsState, type ResolvedSettings } from './settings-state.ts';
 import type { SchemaLookup } from '../plugins/index.ts';
 import { PluginSecretPlan } from './plugin-secret-refs.ts';
-import { desiredWatchSpecs, meshdoorWatchSpec, referencedSecrets, type SecretWatchScope } from './watch-plan.ts';
+import { desiredWatchSpecs, meshdoorWatchSpec, ReferencedSecretsPlan, type SecretWatchScope } from './watch-plan.ts';
 
 export interface ControllerOptions {
   meshdoorName: string;
@@ -121,6 +121,7 @@ export class Controller {
   /** Gateways the poll saw change since the last pass: their mode and version are read again. */
   private readonly changedGateways = new Set<string>();
   private readonly pluginSecrets = new PluginSecretPlan();
+  private readonly tlsSecrets = new ReferencedSecretsPlan();
   private readonly memory: MemoryReclaim;
 
   constructor(private readonly o: ControllerOptions, private readonly d: ControllerDeps) {
@@ -420,7 +421,7 @@ export class Controller {
       watchNamespaces: this.o.watchNamespaces,
       ...(this.o.secretLabelSelector ? { secretLabelSelector: this.o.secretLabelSelector } : {}),
       ...(this.o.secretWatch ? { secretWatch: this.o.secretWatch } : {}),
-      secretRefs: referencedSecrets(ingresses, this.watches.list('ingressClasses'), settings),
+      secretRefs: this.tlsSecrets.refs(ingresses, this.watches.list('ingressClasses'), settings),
       credentialSecretRefs: pluginSecrets.credentials,
       pluginSecretRefs: pluginSecrets.pluginConfig,
       ...withPodSelector(this.watches.list<V1Deployment>('gatewayDeployment')[0]),

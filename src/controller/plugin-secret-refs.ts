@@ -93,19 +93,32 @@ export function pluginSecretRefs(input: PluginSecretInput): PluginSecretRefs {
   return { credentials: sortedUnique(credentials), pluginConfig: sortedUnique(pluginsInUse(input, index).flatMap(secretsOf)) };
 }
 
-/** Recomputes the references only when one of the lists changed (watch caches hand out the same list while nothing changed). */
+/**
+ * Recomputes the references only when one of the lists changed (watch caches
+ * hand out the same list while nothing changed). Ingresses and Services only
+ * decide which plugins are in use: while no plugin names a Secret, their
+ * edits (every sync at scale) change nothing.
+ */
 export class PluginSecretPlan {
   private last: { input: PluginSecretInput; refs: PluginSecretRefs } | undefined;
 
   refs(input: PluginSecretInput): PluginSecretRefs {
     const last = this.last;
-    const same = last !== undefined && (Object.keys(input) as (keyof PluginSecretInput)[])
-      .every((key) => (key === 'own' ? sameOwnership(last.input.own, input.own) : last.input[key] === input[key]));
-    if (same) return last.refs;
+    const changed = last === undefined ? undefined : (Object.keys(input) as (keyof PluginSecretInput)[])
+      .filter((key) => (key === 'own' ? !sameOwnership(last.input.own, input.own) : last.input[key] !== input[key]));
+    if (last !== undefined && changed !== undefined && (changed.length === 0 || (changed.every((key) => key === 'ingresses' || key === 'services') && last.refs.pluginConfig.length === 0 && noPluginNamesSecrets(input)))) {
+      // The new lists are kept, not the old ones (they would keep replaced objects alive).
+      this.last = { input, refs: last.refs };
+      return last.refs;
+    }
     const refs = pluginSecretRefs(input);
     this.last = { input, refs };
     return refs;
   }
+}
+
+function noPluginNamesSecrets(input: PluginSecretInput): boolean {
+  return input.kongPlugins.every((p) => secretsOf(p).length === 0) && input.kongClusterPlugins.every((p) => secretsOf(p).length === 0);
 }
 
 function sameOwnership(a: ClassOwnership, b: ClassOwnership): boolean {

@@ -5,7 +5,7 @@ import type { V1Ingress, V1IngressClass } from '@kubernetes/client-node';
 import type { MeshDoorSettings } from '../config/index.ts';
 import type { WatchSpec } from '../kube/index.ts';
 import { CREDENTIAL_LABEL } from '../plugins/index.ts';
-import { indexSnapshot, isIngressServed, snapshotOf, SOURCE_KINDS, type ClassOwnership } from '../translate/index.ts';
+import { indexSnapshot, isIngressServed, listChanges, snapshotOf, SOURCE_KINDS, type ClassOwnership } from '../translate/index.ts';
 
 export type SecretWatchScope = 'namespace' | 'cluster';
 
@@ -185,6 +185,33 @@ export function desiredWatchSpecs(input: WatchPlanInput): WatchSpec[] {
 }
 
 /** Secrets named in the TLS sections of the Ingresses this bridge serves, sorted and unique. */
+/**
+ * referencedSecrets over the watch caches, once per change that can matter: an
+ * edit of Ingresses none of which has a tls section (in either version) names
+ * the same Secrets, so the last answer stands (the plan runs on every sync).
+ */
+export class ReferencedSecretsPlan {
+  private last: { ingresses: readonly V1Ingress[]; classes: readonly V1IngressClass[]; own: ClassOwnership; refs: NamespacedName[] } | undefined;
+
+  refs(ingresses: readonly V1Ingress[], classes: readonly V1IngressClass[], own: ClassOwnership): NamespacedName[] {
+    const last = this.last;
+    if (last && last.classes === classes && last.own.ingressClass === own.ingressClass && last.own.controllerName === own.controllerName && noTlsChanged(last.ingresses, ingresses)) {
+      last.ingresses = ingresses;
+      return last.refs;
+    }
+    const refs = referencedSecrets(ingresses, classes, own);
+    this.last = { ingresses, classes, own: { ingressClass: own.ingressClass, controllerName: own.controllerName }, refs };
+    return refs;
+  }
+}
+
+/** Whether none of the Ingresses that left or joined the list has a tls section. */
+function noTlsChanged(before: readonly V1Ingress[], after: readonly V1Ingress[]): boolean {
+  if (before === after) return true;
+  const { removed, added } = listChanges(before, after);
+  return [...removed, ...added].every((ingress) => (ingress.spec?.tls?.length ?? 0) === 0);
+}
+
 export function referencedSecrets(
   ingresses: readonly V1Ingress[], ingressClasses: readonly V1IngressClass[], own: ClassOwnership,
 ): NamespacedName[] {

@@ -9,8 +9,8 @@ import { Writable } from 'node:stream';
 import FakeTimers from '@sinonjs/fake-timers';
 import type { KubernetesObject, V1Ingress, V1Secret } from '@kubernetes/client-node';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
-import { pluginSecretRefs, type PluginSecretInput } from '../../src/controller/plugin-secret-refs.ts';
-import { desiredWatchSpecs, type WatchPlanInput } from '../../src/controller/watch-plan.ts';
+import { PluginSecretPlan, pluginSecretRefs, type PluginSecretInput } from '../../src/controller/plugin-secret-refs.ts';
+import { desiredWatchSpecs, ReferencedSecretsPlan, type WatchPlanInput } from '../../src/controller/watch-plan.ts';
 import { SupervisedWatch } from '../../src/kube/supervised-watch.ts';
 import { watchSpecId } from '../../src/kube/watch-source.ts';
 import { createLogger, silentLogger } from '../../src/observe/logger.ts';
@@ -143,6 +143,40 @@ describe('Secrets named by plugins and consumers', () => {
     expect(names(pluginSecretRefs({ ...base, kongConsumers: consumers }).credentials)).to.deep.equal(['shop/alice-acl', 'shop/alice-key']);
     const defaultClass = { ...ingressClass('kong'), metadata: { name: 'kong', annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } } };
     expect(names(pluginSecretRefs({ ...base, ingressClasses: [defaultClass], kongConsumers: consumers }).credentials)).to.deep.equal(['blog/carol-key', 'shop/alice-acl', 'shop/alice-key']);
+  });
+});
+
+describe('the Secret plans kept across syncs', () => {
+  const names = (list: readonly { namespace: string; name: string }[]) => list.map((r) => `${r.namespace}/${r.name}`);
+  const classes = [ingressClass('kong')];
+
+  it('answers as a fresh computation through edits with and without tls sections', () => {
+    const plan = new ReferencedSecretsPlan();
+    const plain = ingress('shop', 'web');
+    let list = [plain, ingress('shop', 'api', { tlsSecret: 'api-tls' })];
+    expect(names(plan.refs(list, classes, OWN))).to.deep.equal(['shop/api-tls']);
+    list = [{ ...plain, metadata: { ...plain.metadata, resourceVersion: '2' } }, list[1] as V1Ingress];
+    expect(names(plan.refs(list, classes, OWN)), 'an edit of an Ingress without tls').to.deep.equal(['shop/api-tls']);
+    list = [ingress('shop', 'web', { tlsSecret: 'web-tls' }), list[1] as V1Ingress];
+    expect(names(plan.refs(list, classes, OWN)), 'the edit adds a tls section').to.deep.equal(['shop/api-tls', 'shop/web-tls']);
+    list = [list[0] as V1Ingress];
+    expect(names(plan.refs(list, classes, OWN)), 'a TLS Ingress deleted').to.deep.equal(['shop/web-tls']);
+    expect(names(plan.refs(list, [{ ...ingressClass('kong'), spec: { controller: 'other' } }], OWN)), 'the class now someone else\'s').to.deep.equal([]);
+  });
+
+  it('keeps the plugin Secrets through Ingress edits while no plugin names a Secret, and finds them once one does', () => {
+    const plan = new PluginSecretPlan();
+    const input: PluginSecretInput = {
+      ingresses: [withPlugins(ingress('shop', 'web'), 'rl')], ingressClasses: classes, services: [], kongPlugins: [kongPlugin('shop', 'rl')], kongClusterPlugins: [], kongConsumers: [], own: OWN,
+    };
+    expect(plan.refs(input).pluginConfig).to.deep.equal([]);
+    const edited = { ...input, ingresses: [withPlugins(ingress('shop', 'web', { path: '/v2' }), 'rl')] };
+    expect(plan.refs(edited).pluginConfig).to.deep.equal([]);
+    const withSecret = { ...edited, kongPlugins: [kongPlugin('shop', 'rl', { config: undefined, configFrom: secretRef('rl-config') })] };
+    expect(names(plan.refs(withSecret).pluginConfig)).to.deep.equal(['shop/rl-config']);
+    const unnamed = { ...withSecret, ingresses: [ingress('shop', 'web', { path: '/v3' })] };
+    expect(plan.refs(unnamed).pluginConfig, 'no Ingress names the plugin now').to.deep.equal([]);
+    expect(names(plan.refs({ ...unnamed, ingresses: edited.ingresses }).pluginConfig)).to.deep.equal(['shop/rl-config']);
   });
 });
 
