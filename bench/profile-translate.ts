@@ -12,6 +12,7 @@
 import { Session } from 'node:inspector/promises';
 import process from 'node:process';
 import { DEFAULT_SETTINGS } from '../src/config/settings.ts';
+import { replanningSettings } from './replanning-settings.ts';
 import { createTranslator } from '../src/translate/index.ts';
 import { collectGarbage, measureAllocation } from './allocation.ts';
 import { generateCluster } from './generate.ts';
@@ -34,7 +35,7 @@ const sameSettings = { ...DEFAULT_SETTINGS };
 function nextInput(): { input: typeof snapshot; settings: typeof DEFAULT_SETTINGS; translate: typeof kept.translate } {
   return {
     input: mode === 'cold' || mode === 'fresh' ? structuredClone(snapshot) : snapshot,
-    settings: mode === 'same' ? sameSettings : { ...DEFAULT_SETTINGS },
+    settings: mode === 'same' ? sameSettings : replanningSettings(),
     translate: mode === 'fresh' ? createTranslator().translate : kept.translate,
   };
 }

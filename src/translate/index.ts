@@ -15,6 +15,7 @@
 import { createContext } from './context.ts';
 import { DeltaPasses } from './delta-pass.ts';
 import { createTranslatorMemory } from './memory.ts';
+import { ReadSettings } from './read-settings.ts';
 import { summarizeRoutes } from './summary.ts';
 import type { RouteSummary } from './summary.ts';
 import type { Snapshot, TranslateOptions, TranslateResult } from './types.ts';
@@ -53,8 +54,9 @@ export interface Translator {
 export function createTranslator(): Translator {
   const memory = createTranslatorMemory();
   const deltas = new DeltaPasses();
+  const settings = new ReadSettings();
   const translateToPlans = (snapshot: Snapshot, options: TranslateOptions): PassResult => {
-    const ctx = createContext(snapshot, options, memory);
+    const ctx = createContext(snapshot, { ...options, settings: settings.of(options.settings) }, memory);
     // Exclusions come from Kong's rejections: a rare, one-off pass.
     return ctx.excluding ? translateWhole(ctx, snapshot) : deltas.translate(ctx, snapshot);
   };
