@@ -36,11 +36,6 @@ export class ObjectKeys {
     return set;
   }
 
-  /** Whether an object of `kind` is among a result's configured objects. */
-  isConfigured(list: readonly ObjectRef[], kind: ObjectKind, obj: KubeObject): boolean {
-    return this.configured(list).has(this.of(kind, obj));
-  }
-
   /** Refs of a configured list are the translator's, one per object and kept across passes. */
   private ofRef(ref: ObjectRef): string {
     let key = this.keys.get(ref);
