@@ -2,12 +2,8 @@
 // to them but can only answer 503 ("failure to get a peer from the
 // ring-balancer"), so they are reported although the configuration is synced.
 import type { V1EndpointSlice, V1Service } from '@kubernetes/client-node';
-import { type FailureReason, type ObjectKind, type ObjectRef, type TranslationFailure } from '../model/index.ts';
-
-/** An object's key (the controller's memo of them, object-keys.ts). */
-interface KeyOf {
-  of: (kind: ObjectKind, obj: V1Service) => string;
-}
+import type { FailureReason, ObjectRef, TranslationFailure } from '../model/index.ts';
+import type { ObjectKeys } from './object-keys.ts';
 
 export const NO_READY_ENDPOINTS = 'NoReadyEndpoints' satisfies FailureReason;
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -32,7 +28,7 @@ function countEndpoints(slices: readonly V1EndpointSlice[]): { total: number; re
 }
 
 /** `configured`: the keys of the configured objects (`objectKey`); `keys`: an object's key. */
-export function noReadyEndpointFailures(configured: ReadonlySet<string>, services: readonly V1Service[], slices: readonly V1EndpointSlice[], keys: KeyOf): TranslationFailure[] {
+export function noReadyEndpointFailures(configured: ReadonlySet<string>, services: readonly V1Service[], slices: readonly V1EndpointSlice[], keys: Pick<ObjectKeys, 'of'>): TranslationFailure[] {
   if (configured.size === 0) return [];
   let bySlices: Map<string, V1EndpointSlice[]> | undefined;
   const failures: TranslationFailure[] = [];

@@ -15,13 +15,8 @@ export class ObjectKeys {
 
   /** The key of an object of `kind`. */
   of(kind: ObjectKind, obj: KubeObject): string {
-    let key = this.keys.get(obj);
-    if (key === undefined) {
-      const meta = obj.metadata;
-      key = objectKey({ kind, name: meta?.name ?? '', ...(meta?.namespace ? { namespace: meta.namespace } : {}) });
-      this.keys.set(obj, key);
-    }
-    return key;
+    const meta = obj.metadata;
+    return this.keys.get(obj) ?? this.remember(obj, objectKey({ kind, name: meta?.name ?? '', ...(meta?.namespace ? { namespace: meta.namespace } : {}) }));
   }
 
   /** The keys of a result's configured objects, made once per list. */
@@ -29,20 +24,16 @@ export class ObjectKeys {
     let set = this.sets.get(list);
     if (set === undefined) {
       const keys = new Set<string>();
-      for (const ref of list) keys.add(this.ofRef(ref));
+      // Refs of a configured list are the translator's, one per object and kept across passes.
+      for (const ref of list) keys.add(this.keys.get(ref) ?? this.remember(ref, objectKey(ref)));
       set = keys;
       this.sets.set(list, set);
     }
     return set;
   }
 
-  /** Refs of a configured list are the translator's, one per object and kept across passes. */
-  private ofRef(ref: ObjectRef): string {
-    let key = this.keys.get(ref);
-    if (key === undefined) {
-      key = objectKey(ref);
-      this.keys.set(ref, key);
-    }
+  private remember(obj: object, key: string): string {
+    this.keys.set(obj, key);
     return key;
   }
 }

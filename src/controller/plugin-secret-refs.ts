@@ -9,7 +9,7 @@ import {
   type KongConsumerResource, type KongPluginResource, type SecretKeyRef,
 } from '../plugins/index.ts';
 import { indexSnapshot, isClassAnnotationServed, isIngressServed, snapshotOf, type ClassOwnership, type SnapshotIndex } from '../translate/index.ts';
-import type { NamespacedName } from './watch-plan.ts';
+import { sameOwnership, type NamespacedName } from './watch-plan.ts';
 
 export interface PluginSecretInput {
   ingresses: readonly V1Ingress[];
@@ -119,8 +119,4 @@ export class PluginSecretPlan {
 
 function noPluginNamesSecrets(input: PluginSecretInput): boolean {
   return input.kongPlugins.every((p) => secretsOf(p).length === 0) && input.kongClusterPlugins.every((p) => secretsOf(p).length === 0);
-}
-
-function sameOwnership(a: ClassOwnership, b: ClassOwnership): boolean {
-  return a.ingressClass === b.ingressClass && a.controllerName === b.controllerName;
 }

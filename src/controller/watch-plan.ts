@@ -184,7 +184,6 @@ export function desiredWatchSpecs(input: WatchPlanInput): WatchSpec[] {
   ];
 }
 
-/** Secrets named in the TLS sections of the Ingresses this bridge serves, sorted and unique. */
 /**
  * referencedSecrets over the watch caches, once per change that can matter: an
  * edit of Ingresses none of which has a tls section (in either version) names
@@ -195,7 +194,7 @@ export class ReferencedSecretsPlan {
 
   refs(ingresses: readonly V1Ingress[], classes: readonly V1IngressClass[], own: ClassOwnership): NamespacedName[] {
     const last = this.last;
-    if (last && last.classes === classes && last.own.ingressClass === own.ingressClass && last.own.controllerName === own.controllerName && noTlsChanged(last.ingresses, ingresses)) {
+    if (last && last.classes === classes && sameOwnership(last.own, own) && noTlsChanged(last.ingresses, ingresses)) {
       last.ingresses = ingresses;
       return last.refs;
     }
@@ -205,6 +204,11 @@ export class ReferencedSecretsPlan {
   }
 }
 
+/** Whether two settings own the same class (the fields class ownership reads). */
+export function sameOwnership(a: ClassOwnership, b: ClassOwnership): boolean {
+  return a.ingressClass === b.ingressClass && a.controllerName === b.controllerName;
+}
+
 /** Whether none of the Ingresses that left or joined the list has a tls section. */
 function noTlsChanged(before: readonly V1Ingress[], after: readonly V1Ingress[]): boolean {
   if (before === after) return true;
@@ -212,6 +216,7 @@ function noTlsChanged(before: readonly V1Ingress[], after: readonly V1Ingress[])
   return [...removed, ...added].every((ingress) => (ingress.spec?.tls?.length ?? 0) === 0);
 }
 
+/** Secrets named in the TLS sections of the Ingresses this bridge serves, sorted and unique. */
 export function referencedSecrets(
   ingresses: readonly V1Ingress[], ingressClasses: readonly V1IngressClass[], own: ClassOwnership,
 ): NamespacedName[] {

@@ -25,7 +25,6 @@ function uuidBytes(uuid: string): Buffer {
   return Buffer.from(uuid.replaceAll('-', ''), 'hex');
 }
 
-
 /** RFC 9562 UUIDv5: SHA-1 of namespace and name, version and variant bits set. */
 function uuidV5(namespace: Uint8Array, name: string): string {
   sha1Into(DIGEST, namespace, name);

@@ -32,7 +32,7 @@ describe('sha1Into', () => {
     }
   });
 
-  it('gives the same digest after a longer input grew its buffer', () => {
+  it('gives the same digest after a longer input used a buffer of its own', () => {
     const before = ours(prefix, 'short');
     ours(prefix, 'y'.repeat(5000));
     expect(ours(prefix, 'short')).to.equal(before);
