@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   await drop('result (config lists)', () => { config = { _format_version: '3.0', services: [], upstreams: [], certificates: [] }; });
   await drop('translator: pass state (delta-pass.ts)', () => { deltas = undefined; });
   const mem = memory;
-  for (const part of ['entities', 'routesOfPlan', 'plans', 'claimants', 'ids', 'tags', 'refs', 'ages', 'tls', 'paths', 'serviceOptions', 'indexes', 'regex'] as const) {
+  for (const part of ['entities', 'plans', 'claimants', 'ids', 'tags', 'refs', 'ages', 'tls', 'paths', 'serviceOptions', 'indexes', 'regex'] as const) {
     await drop(`translator: memory.${part}`, () => { mem[part] = undefined; });
   }
   await drop('translator: the rest', () => { memory = undefined; });

@@ -7,8 +7,18 @@ export function freezeDeep<T>(value: T): T {
   // Already frozen: an entity frozen before (a route inside a service).
   if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
   // No Object.values: its array per entity was 3 % of a whole pass's allocation.
-  if (Array.isArray(value)) for (const member of value as unknown[]) freezeDeep(member);
-  else for (const key in value) freezeDeep(value[key]);
+  // Members that are no objects (most fields) are not passed down: no call for each.
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) {
+      const member: unknown = value[i];
+      if (typeof member === 'object' && member !== null) freezeDeep(member);
+    }
+  } else {
+    for (const key in value) {
+      const member: unknown = value[key];
+      if (typeof member === 'object' && member !== null) freezeDeep(member);
+    }
+  }
   return Object.freeze(value);
 }
 

@@ -145,43 +145,37 @@ function toKongUpstream(upstream: UpstreamPlan, service: V1Service, labels: Labe
 
 export interface BackendEntities {
   backend: BackendPlan;
-  upstream?: KongUpstream;
+  upstream: KongUpstream | undefined;
   /** The service last assembled from this backend, routes included. */
-  last?: KongService;
+  last: KongService | undefined;
 }
 
 /**
  * Incremental translation, step three: the Kong entities of a route plan or
  * backend reused from an earlier pass are the (deep-frozen) entities made then,
  * and a service whose routes are all the same is the same service object.
+ * They are kept in a slot of the plan itself (a map entry per route and
+ * backend cost more than making some of them): they follow from the plan and
+ * the flavor alone, as ids and tags follow from names and objects.
  */
 export class KongEntities {
-  /** Per router flavor (a map per flavor, not a pair per route). */
-  private readonly routes = new Map<RouterFlavor, WeakMap<RoutePlan, KongRoute>>();
-  private readonly backends = new WeakMap<BackendPlan, BackendEntities>();
-
   constructor(private readonly labels: Labels) {}
 
   routeOf(plan: RoutePlan, flavor: RouterFlavor): KongRoute {
-    let ofFlavor = this.routes.get(flavor);
-    if (ofFlavor === undefined) {
-      ofFlavor = new WeakMap();
-      this.routes.set(flavor, ofFlavor);
-    }
-    const known = ofFlavor.get(plan);
-    if (known !== undefined) return known;
+    const known = plan.kong;
+    if (known !== undefined && known.plan === plan && known.flavor === flavor) return known.route;
     const route = freezeDeep(toKongRoute(plan, flavor, this.labels));
-    ofFlavor.set(plan, route);
+    plan.kong = { plan, flavor, route };
     return route;
   }
 
   backendOf(backend: BackendPlan): BackendEntities {
-    let entities = this.backends.get(backend);
-    if (entities === undefined) {
-      entities = { backend };
-      if (backend.upstream) entities.upstream = freezeDeep(toKongUpstream(backend.upstream, backend.service, this.labels));
-      this.backends.set(backend, entities);
-    }
+    const known = backend.entities;
+    // A copy of a backend carries the slot, with entities of the backend it was copied from.
+    if (known !== undefined && known.backend === backend) return known;
+    const entities: BackendEntities = { backend, upstream: undefined, last: undefined };
+    if (backend.upstream) entities.upstream = freezeDeep(toKongUpstream(backend.upstream, backend.service, this.labels));
+    backend.entities = entities;
     return entities;
   }
 

@@ -10,6 +10,7 @@ import { kongServiceName, upstreamName } from './naming.ts';
 import { ON_SERVICE, referrerPlugins, reportPluginFailures } from './plugin-refs.ts';
 import type { AttachedPlugins, PluginProblem } from './plugin-refs.ts';
 import type { ServiceOptions } from './service-annotations.ts';
+import type { BackendEntities } from './assemble.ts';
 import type { FailureReason } from '../model/index.ts';
 
 
@@ -31,6 +32,8 @@ export interface BackendPlan {
   options: ServiceOptions;
   /** The Service's konghq.com/plugins, on its Kong service. */
   plugins?: AttachedPlugins;
+  /** Its Kong entities, once made (assemble.ts): a slot of the plan, not a map entry per backend. */
+  entities?: BackendEntities | undefined;
 }
 
 export interface BackendProblem {
@@ -83,6 +86,7 @@ function basePlan(input: ResolveInput, host: string, port: number): BackendPlan 
     host,
     port,
     options: input.options,
+    entities: undefined,
   };
   if (input.plugins) plan.plugins = input.plugins;
   return plan;

@@ -135,7 +135,7 @@ class DeltaState {
     const affected = this.resolveConflicts(ctx, { gone, fresh }, owned);
     for (let i = 0; i < affected.length; i += 1) {
       const entry = affected[i] as Entry;
-      const routes = entry.plan ? planIngressRoutes(ctx.memory, entry.plan, this.losers, this.flavor) : [];
+      const routes = entry.plan ? planIngressRoutes(entry.plan, this.losers, this.flavor) : [];
       const before = entry.routes;
       entry.routes = routes;
       this.setRoutes(entry, before, routes);

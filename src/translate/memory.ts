@@ -14,7 +14,6 @@ import { PluginMemory } from './plugin-memory.ts';
 import { KeyedRefs, ObjectAges } from './objects.ts';
 import { TranslatedPaths } from './paths.ts';
 import { ParsedRouteAnnotations } from './route-annotations.ts';
-import type { RoutesOfPlans } from './route-plans.ts';
 import { SnapshotIndexer } from './snapshot-index.ts';
 import { ObjectTags } from './tags.ts';
 import { TlsMemory } from './tls.ts';
@@ -28,7 +27,6 @@ export interface TranslatorMemory {
   readonly indexes: SnapshotIndexer;
   /** Each Ingress's plan and what its planning read (ingress-memo.ts). */
   readonly plans: PlanMemo;
-  readonly routesOfPlan: RoutesOfPlans;
   /** Each plan's host claims, for host ownership. */
   readonly claimants: Claimants;
   readonly serviceOptions: ParsedServiceOptions;
@@ -58,7 +56,6 @@ export function createTranslatorMemory(): TranslatorMemory {
     paths: new TranslatedPaths(regex.checkRouteRegex),
     indexes: new SnapshotIndexer(),
     plans: new WeakMap(),
-    routesOfPlan: new WeakMap(),
     claimants: new WeakMap(),
     serviceOptions: new WeakMap(),
     routeAnnotations: new ParsedRouteAnnotations(),

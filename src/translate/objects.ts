@@ -32,8 +32,12 @@ export interface KeyedRef {
 /** Each object's KeyedRef, made once per object. */
 export class KeyedRefs {
   private readonly made = new WeakMap<KubeObject, KeyedRef>();
+  /** The last object asked for: an Ingress's routes and counts ask for it several times in a row. */
+  private last: { obj: KubeObject; keyed: KeyedRef } | undefined;
 
   of(kind: ObjectKind, obj: KubeObject): KeyedRef {
+    const { last } = this;
+    if (last !== undefined && last.obj === obj) return last.keyed;
     let keyed = this.made.get(obj);
     if (keyed === undefined) {
       const ref = Object.freeze(refOf(kind, obj));
@@ -41,6 +45,11 @@ export class KeyedRefs {
       // join: a flat string at once (a template is a chain, copied flat again when the id is first hashed).
       keyed = { key, id: [key, ref.uid ?? ''].join('#'), ref, tags: undefined };
       this.made.set(obj, keyed);
+    }
+    if (last === undefined) this.last = { obj, keyed };
+    else {
+      last.obj = obj;
+      last.keyed = keyed;
     }
     return keyed;
   }

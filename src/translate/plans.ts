@@ -2,9 +2,11 @@
 // backend) claims an object makes. Conflicts, host ownership, routes and the
 // incremental passes work on this form only.
 import type { V1Ingress } from '@kubernetes/client-node';
+import type { RouterFlavor } from '../model/index.ts';
 import type { BackendPlan } from './backends.ts';
 import type { TranslatedPath } from './paths.ts';
 import type { RouteOptions } from './route-annotations.ts';
+import type { RoutePlan } from './route-plans.ts';
 
 export interface PathClaim {
   ingress: V1Ingress;
@@ -25,4 +27,10 @@ export interface IngressPlan {
   ingress: V1Ingress;
   options: RouteOptions;
   claims: PathClaim[];
+  /**
+   * Its routes when every claim won, once planned (route-plans.ts), for one
+   * router flavor; they name the plan they were made for, as a copy of the
+   * plan carries the slot.
+   */
+  routes?: { plan: IngressPlan; flavor: RouterFlavor; routes: readonly RoutePlan[] } | undefined;
 }

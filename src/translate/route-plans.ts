@@ -5,7 +5,7 @@
 // expressions router each path gets its own priority (`.<hash>` suffix).
 import { createHash } from 'node:crypto';
 import type { V1Ingress } from '@kubernetes/client-node';
-import type { RouterFlavor } from '../model/index.ts';
+import type { KongRoute, RouterFlavor } from '../model/index.ts';
 import type { BackendPlan } from './backends.ts';
 import { hostKind } from './hosts.ts';
 import type { HostKind } from './hosts.ts';
@@ -31,6 +31,19 @@ export interface RoutePlan {
   exact: boolean;
   /** The spec.defaultBackend route: lowest precedence of all. */
   isDefaultBackend: boolean;
+  /** Its Kong route, once made (assemble.ts): a slot of the plan, not a map entry per route. */
+  kong?: KongRouteMemo | undefined;
+}
+
+/**
+ * A route plan's Kong route for one router flavor. It names the plan it was
+ * made for: a copy of the plan with other fields (`{ ...plan, paths }`)
+ * carries the slot, and must not take its route.
+ */
+export interface KongRouteMemo {
+  plan: RoutePlan;
+  flavor: RouterFlavor;
+  route: KongRoute;
 }
 
 function shortHash(text: string): string {
@@ -129,6 +142,7 @@ function planFor(first: PathClaim, name: string, hosts: string[], paths: Transla
     options,
     exact: isAllExact(paths),
     isDefaultBackend: false,
+    kong: undefined,
   };
 }
 
@@ -193,21 +207,19 @@ function planRoutes(claims: readonly PathClaim[], flavor: RouterFlavor): RoutePl
 }
 
 /**
+ * The routes of one Ingress, given the claims that lost the conflict check.
  * Incremental translation, step two: an Ingress plan reused from an earlier
- * pass whose claims all won again has the routes it had then.
+ * pass whose claims all won again has the routes it had then (kept in the
+ * plan's slot, for one router flavor).
  */
-export type RoutesOfPlans = WeakMap<IngressPlan, { flavor: RouterFlavor; routes: readonly RoutePlan[] }>;
-
-/** The routes of one Ingress, given the claims that lost the conflict check. */
-export function planIngressRoutes(memory: { routesOfPlan: RoutesOfPlans }, plan: IngressPlan, losers: ReadonlySet<PathClaim>, flavor: RouterFlavor): readonly RoutePlan[] {
-  const { routesOfPlan } = memory;
+export function planIngressRoutes(plan: IngressPlan, losers: ReadonlySet<PathClaim>, flavor: RouterFlavor): readonly RoutePlan[] {
   if (losers.size > 0 && plan.claims.some((claim) => losers.has(claim))) {
     return planRoutes(plan.claims.filter((claim) => !losers.has(claim)), flavor);
   }
-  const known = routesOfPlan.get(plan);
-  if (known?.flavor === flavor) return known.routes;
+  const known = plan.routes;
+  if (known?.plan === plan && known.flavor === flavor) return known.routes;
   const routes = planRoutes(plan.claims, flavor);
-  routesOfPlan.set(plan, { flavor, routes });
+  plan.routes = { plan, flavor, routes };
   return routes;
 }
 
@@ -225,5 +237,6 @@ export function planDefaultBackendRoute(ingress: V1Ingress, backend: BackendPlan
     options: DEFAULT_ROUTE_OPTIONS,
     exact: false,
     isDefaultBackend: true,
+    kong: undefined,
   };
 }

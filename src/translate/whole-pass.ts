@@ -125,7 +125,7 @@ export function translateWhole(ctx: TranslateContext & { failures: FailureCollec
   const plans = planServedObjects(ctx, snapshot);
   const ownership = ctx.settings.hostOwnership === 'Namespace' ? resolveHostOwnership(ctx, plans) : undefined;
   const losers = resolvePathConflicts(ctx, plans, ownership?.refused);
-  const planned = plans.flatMap((plan) => planIngressRoutes(ctx.memory, plan, losers, flavor));
+  const planned = plans.flatMap((plan) => planIngressRoutes(plan, losers, flavor));
   const routes = ctx.excludedParts ? ctx.excludedParts.apply(planned) : planned;
   const fallback = defaultBackendRoute(ctx, plans.map((plan) => plan.ingress), routes.some(isCatchAll));
   if (fallback) routes.push(fallback);
