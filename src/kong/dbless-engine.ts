@@ -172,9 +172,15 @@ export class DblessSyncEngine implements KongSyncEngine {
    * text is recognised even by a fresh process. Otherwise our memory of the
    * last accepted config counts only while Kong still shows the hash it showed
    * after that push: all zeros means a restarted, empty gateway (Kong also
-   * shows zeros for an empty config); another value, another writer.
+   * shows zeros for an empty config); another value, another writer. Kong is
+   * asked only when it may run this config: at an engine's first push to it,
+   * and when the config is the one it last accepted.
    */
   async #isCurrent(client: KongAdminClient, memory: GatewayMemory, push: PushInput): Promise<{ current: boolean; running?: string }> {
+    // Another config than the one this gateway last accepted from us is sent
+    // whatever the gateway runs: no GET /status first (a round trip before every
+    // change), as check_hash makes Kong answer an identical body with a 304.
+    if (memory.acceptedHash !== undefined && memory.acceptedHash !== push.hash) return { current: false };
     const running = await this.#runningHash(client);
     const answer = (current: boolean): { current: boolean; running?: string } => (running === undefined ? { current } : { current, running });
     if (running !== undefined && running === push.hash) return answer(true);
@@ -213,9 +219,10 @@ export class DblessSyncEngine implements KongSyncEngine {
     const bytes = Buffer.byteLength(body);
     this.#checkBodySize(client.gateway, bytes);
     const started = (this.#options.now ?? Date.now)();
+    let loaded: 201 | 304;
     try {
       countWrite();
-      await client.postConfig(body, { flattenErrors: true, checkHash: true, contentType: 'application/yaml' });
+      loaded = (await client.postConfig(body, { flattenErrors: true, checkHash: true, contentType: 'application/yaml' })).status;
     } catch (error) {
       if (isBodyTooLarge(error)) return this.#tooLarge(client, memory, hash, bytes);
       if (isUnexpectedError(error)) return this.#unexpected(client, memory, hash, error);
@@ -231,7 +238,8 @@ export class DblessSyncEngine implements KongSyncEngine {
     // Zeros right after a non-empty push would be a restart in between, not our config's hash.
     const shown = await client.status().then((st) => st.configuration_hash, () => undefined);
     memory.statusHash = shown === EMPTY_CONFIGURATION_HASH && !empty ? undefined : shown;
-    return { ok: true, value: { status: 'pushed', hash, ...(shown !== undefined ? { kongHash: shown } : {}) } };
+    // A 304: the gateway already ran this very text (check_hash), and loaded nothing.
+    return { ok: true, value: { status: loaded === 304 ? 'skipped' : 'pushed', hash, ...(shown !== undefined ? { kongHash: shown } : {}) } };
   }
 
   /**

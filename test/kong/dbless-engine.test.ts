@@ -72,6 +72,33 @@ describe('DB-less sync engine (against the Kong double)', () => {
     expect(double.configurationHash()).to.equal(kongConfigurationHash(text));
   });
 
+  it('sends a changed config without asking /status first, and asks it after the push', async () => {
+    const double = await start();
+    const engine = engineWith();
+    const request = syncRequest(() => snapshot, [double.url]);
+    await engine.sync(request);
+    snapshot = { ...snapshot, Ingress: [...snapshot.Ingress, ingress('blog', [{ host: 'blog.example.com', path: '/', service: 'frontend' }])] };
+    double.clearRequests();
+    const report = await engine.sync(request);
+    expect(report.gateways[0]?.status).to.equal('pushed');
+    expect(double.requests.map((r) => `${r.method} ${r.path}`)).to.deep.equal(['POST /config', 'GET /status']);
+    expect(double.configurationHash()).to.equal(report.gateways[0]?.configHash);
+  });
+
+  it('reports a changed config the gateway already runs (another writer sent it) as skipped: Kong answers 304', async () => {
+    const double = await start();
+    const engine = engineWith();
+    const request = syncRequest(() => snapshot, [double.url]);
+    await engine.sync(request);
+    snapshot = { ...snapshot, Ingress: [...snapshot.Ingress, ingress('blog', [{ host: 'blog.example.com', path: '/', service: 'frontend' }])] };
+    // A fresh engine (another replica) sends the changed config first.
+    expect((await engineWith().sync(request)).gateways[0]?.status).to.equal('pushed');
+    const report = await engine.sync(request);
+    expect(report.gateways[0]?.status).to.equal('skipped');
+    expect(double.requests.filter((r) => r.path === '/config').at(-1)?.status).to.equal(304);
+    expect(double.route({ host: 'blog.example.com', path: '/' }).status).to.equal(200);
+  });
+
   it('pushes again when someone else replaced the gateway\'s config', async () => {
     const double = await start();
     const engine = engineWith();
