@@ -1,12 +1,14 @@
 // A list of named entities kept sorted by name across passes: replacing an
 // entity whose name is already there patches one slot of a copy; only a name
 // that appears or disappears re-sorts. The arrays handed out are frozen,
-// since a later pass may hand out the same array again.
+// since a later pass may hand out the same array again. A name's slot is
+// found by binary search in the sorted list: no map of ten thousand names
+// built by a first pass for the few a later pass patches.
 import { byName } from './assemble.ts';
+import { compareStrings } from './objects.ts';
 
 export class SortedByName<T extends { name: string }> {
   private items: readonly T[] = Object.freeze([]);
-  private slots = new Map<string, number>();
   private readonly pending = new Map<string, T | undefined>();
   /**
    * Entities set while the list is empty and nothing else is pending (a first
@@ -40,7 +42,7 @@ export class SortedByName<T extends { name: string }> {
 
   private reshapes(): boolean {
     for (const [name, item] of this.pending) {
-      if ((item === undefined) === this.slots.has(name)) return true;
+      if ((item === undefined) === (slotOf(this.items, name) !== undefined)) return true;
     }
     return false;
   }
@@ -48,7 +50,7 @@ export class SortedByName<T extends { name: string }> {
   private patched(): T[] {
     const items = [...this.items];
     for (const [name, item] of this.pending) {
-      const slot = this.slots.get(name);
+      const slot = item === undefined ? undefined : slotOf(items, name);
       if (slot !== undefined && item !== undefined) items[slot] = item;
     }
     return items;
@@ -61,7 +63,7 @@ export class SortedByName<T extends { name: string }> {
     this.first = undefined;
   }
 
-  /** A first list sorted, the last of equal names kept (as set() twice keeps the last), and its slots. */
+  /** A first list sorted, the last of equal names kept (as set() twice keeps the last). */
   private firstSorted(list: T[]): T[] {
     let items = list.sort(byName);
     let kept = 0;
@@ -72,7 +74,6 @@ export class SortedByName<T extends { name: string }> {
     }
     // An exact copy: the list grown by push would keep its spare slots for as long as it is handed out.
     items = items.slice(0, kept);
-    this.slots = slotsOf(items);
     return items;
   }
 
@@ -82,14 +83,20 @@ export class SortedByName<T extends { name: string }> {
     for (const item of this.pending.values()) if (item !== undefined) items.push(item);
     for (const item of this.items) if (!this.pending.has(item.name)) items.push(item);
     items.sort(byName);
-    this.slots = slotsOf(items);
     return items.slice();
   }
 }
 
-/** Each name's position in a sorted list. */
-function slotsOf(items: readonly { name: string }[]): Map<string, number> {
-  const slots = new Map<string, number>();
-  for (let slot = 0; slot < items.length; slot += 1) slots.set((items[slot] as { name: string }).name, slot);
-  return slots;
+/** The position of `name` in a list sorted by name, if it is there. */
+function slotOf(items: readonly { name: string }[], name: string): number | undefined {
+  let low = 0;
+  let high = items.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const order = compareStrings((items[middle] as { name: string }).name, name);
+    if (order === 0) return middle;
+    if (order < 0) low = middle + 1;
+    else high = middle - 1;
+  }
+  return undefined;
 }

@@ -66,4 +66,23 @@ describe('translate: SortedByName', () => {
     sorted.set({ name: 'p' });
     expect(names(sorted.array()), 'an emptied list starts a first list again').to.deep.equal(['p', 'q']);
   });
+
+  it('patches each name at its place in a long list, and sorts again when a name comes or goes', () => {
+    const sorted = new SortedByName<{ name: string; v?: number }>();
+    const all = Array.from({ length: 100 }, (_, i) => `n${String(i).padStart(3, '0')}`);
+    for (const name of [...all].reverse()) sorted.set({ name });
+    expect(names(sorted.array())).to.deep.equal(all);
+    for (const i of [0, 37, 99]) sorted.set({ name: all[i] ?? '', v: i });
+    const patched = sorted.array();
+    expect(names(patched).filter((n, i) => n !== all[i])).to.deep.equal(['n0000', 'n03737', 'n09999']);
+    sorted.delete('n050');
+    sorted.delete('not-there');
+    sorted.set({ name: 'n0375' });
+    const reshaped = names(sorted.array());
+    expect(reshaped).to.have.length(100);
+    expect(reshaped).to.not.include('n050');
+    expect(reshaped.indexOf('n0375')).to.equal(reshaped.indexOf('n03737') + 1);
+    const plain = sorted.array().map((item) => item.name);
+    expect(plain, 'sorted by name').to.deep.equal([...plain].sort());
+  });
 });
