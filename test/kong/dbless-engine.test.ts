@@ -72,12 +72,18 @@ describe('DB-less sync engine (against the Kong double)', () => {
     expect(double.configurationHash()).to.equal(kongConfigurationHash(text));
   });
 
-  it('sends a changed config without asking /status first, and asks it after the push', async () => {
+  /** An engine that pushed the shop config to a double, and the config changed since (an Ingress added). */
+  const changedAfterPush = async (): Promise<{ double: KongDouble; engine: DblessSyncEngine; request: ReturnType<typeof syncRequest> }> => {
     const double = await start();
     const engine = engineWith();
     const request = syncRequest(() => snapshot, [double.url]);
     await engine.sync(request);
     snapshot = { ...snapshot, Ingress: [...snapshot.Ingress, ingress('blog', [{ host: 'blog.example.com', path: '/', service: 'frontend' }])] };
+    return { double, engine, request };
+  };
+
+  it('sends a changed config without asking /status first, and asks it after the push', async () => {
+    const { double, engine, request } = await changedAfterPush();
     double.clearRequests();
     const report = await engine.sync(request);
     expect(report.gateways[0]?.status).to.equal('pushed');
@@ -86,11 +92,7 @@ describe('DB-less sync engine (against the Kong double)', () => {
   });
 
   it('reports a changed config the gateway already runs (another writer sent it) as skipped: Kong answers 304', async () => {
-    const double = await start();
-    const engine = engineWith();
-    const request = syncRequest(() => snapshot, [double.url]);
-    await engine.sync(request);
-    snapshot = { ...snapshot, Ingress: [...snapshot.Ingress, ingress('blog', [{ host: 'blog.example.com', path: '/', service: 'frontend' }])] };
+    const { double, engine, request } = await changedAfterPush();
     // A fresh engine (another replica) sends the changed config first.
     expect((await engineWith().sync(request)).gateways[0]?.status).to.equal('pushed');
     const report = await engine.sync(request);
@@ -115,11 +117,7 @@ describe('DB-less sync engine (against the Kong double)', () => {
   });
 
   it('pushes again when the config changes', async () => {
-    const double = await start();
-    const engine = engineWith();
-    const request = syncRequest(() => snapshot, [double.url]);
-    await engine.sync(request);
-    snapshot = { ...snapshot, Ingress: [...snapshot.Ingress, ingress('blog', [{ host: 'blog.example.com', path: '/', service: 'frontend' }])] };
+    const { double, engine, request } = await changedAfterPush();
     const report = await engine.sync(request);
     expect(report.gateways[0]?.status).to.equal('pushed');
     expect(configPosts(double)).to.equal(2);
