@@ -32,12 +32,12 @@ export interface KeyedRef {
 /** Each object's KeyedRef, made once per object. */
 export class KeyedRefs {
   private readonly made = new WeakMap<KubeObject, KeyedRef>();
-  /** The last object asked for: an Ingress's routes and counts ask for it several times in a row. */
-  private last: { obj: KubeObject; keyed: KeyedRef } | undefined;
+  /** The last object asked for, and its ref: an Ingress's routes and counts ask for it several times in a row. */
+  private lastObject: KubeObject | undefined;
+  private lastKeyed: KeyedRef | undefined;
 
   of(kind: ObjectKind, obj: KubeObject): KeyedRef {
-    const { last } = this;
-    if (last !== undefined && last.obj === obj) return last.keyed;
+    if (obj === this.lastObject && this.lastKeyed !== undefined) return this.lastKeyed;
     let keyed = this.made.get(obj);
     if (keyed === undefined) {
       const ref = Object.freeze(refOf(kind, obj));
@@ -46,11 +46,8 @@ export class KeyedRefs {
       keyed = { key, id: [key, ref.uid ?? ''].join('#'), ref, tags: undefined };
       this.made.set(obj, keyed);
     }
-    if (last === undefined) this.last = { obj, keyed };
-    else {
-      last.obj = obj;
-      last.keyed = keyed;
-    }
+    this.lastObject = obj;
+    this.lastKeyed = keyed;
     return keyed;
   }
 }

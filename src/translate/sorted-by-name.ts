@@ -50,8 +50,9 @@ export class SortedByName<T extends { name: string }> {
   private patched(): T[] {
     const items = [...this.items];
     for (const [name, item] of this.pending) {
-      const slot = item === undefined ? undefined : slotOf(items, name);
-      if (slot !== undefined && item !== undefined) items[slot] = item;
+      if (item === undefined) continue;
+      const slot = slotOf(items, name);
+      if (slot !== undefined) items[slot] = item;
     }
     return items;
   }
