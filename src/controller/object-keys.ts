@@ -6,7 +6,7 @@
 // object's key is made once; the translator hands out the same `configured`
 // list while no object starts or stops being used, so its key set is too.
 import { objectKey, type ObjectKind, type ObjectRef } from '../model/index.ts';
-import type { KubeObject } from '../translate/index.ts';
+import { refOf, type KubeObject } from '../translate/index.ts';
 
 export class ObjectKeys {
   /** By object (a snapshot's object, or a ref of a configured list). */
@@ -15,8 +15,7 @@ export class ObjectKeys {
 
   /** The key of an object of `kind`. */
   of(kind: ObjectKind, obj: KubeObject): string {
-    const meta = obj.metadata;
-    return this.keys.get(obj) ?? this.remember(obj, objectKey({ kind, name: meta?.name ?? '', ...(meta?.namespace ? { namespace: meta.namespace } : {}) }));
+    return this.keys.get(obj) ?? this.remember(obj, objectKey(refOf(kind, obj)));
   }
 
   /** The keys of a result's configured objects, made once per list. */

@@ -104,17 +104,18 @@ export class PluginSecretPlan {
 
   refs(input: PluginSecretInput): PluginSecretRefs {
     const last = this.last;
-    const changed = last === undefined ? undefined : (Object.keys(input) as (keyof PluginSecretInput)[])
-      .filter((key) => (key === 'own' ? !sameOwnership(last.input.own, input.own) : last.input[key] !== input[key]));
-    if (last !== undefined && changed !== undefined && (changed.length === 0 || (changed.every((key) => key === 'ingresses' || key === 'services') && last.refs.pluginConfig.length === 0 && noPluginNamesSecrets(input)))) {
-      // The new lists are kept, not the old ones (they would keep replaced objects alive).
-      this.last = { input, refs: last.refs };
-      return last.refs;
-    }
-    const refs = pluginSecretRefs(input);
+    // The new lists are kept either way, not the old ones (they would keep replaced objects alive).
+    const refs = last !== undefined && stillHolds(last.input, input) ? last.refs : pluginSecretRefs(input);
     this.last = { input, refs };
     return refs;
   }
+}
+
+/** Whether the references found from `before` hold for `after`: no list changed, or only Ingresses and Services while no plugin names a Secret. */
+function stillHolds(before: PluginSecretInput, after: PluginSecretInput): boolean {
+  const changed = (Object.keys(after) as (keyof PluginSecretInput)[])
+    .filter((key) => (key === 'own' ? !sameOwnership(before.own, after.own) : before[key] !== after[key]));
+  return changed.length === 0 || (changed.every((key) => key === 'ingresses' || key === 'services') && noPluginNamesSecrets(after));
 }
 
 function noPluginNamesSecrets(input: PluginSecretInput): boolean {
