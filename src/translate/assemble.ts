@@ -1,5 +1,4 @@
 // Route plans and certificates → the KongConfig, sorted for byte-stable output.
-import type { V1Service } from '@kubernetes/client-node';
 import type {
   KongCertificate, KongConfig, KongProtocol, KongRoute, KongService, KongUpstream, RouterFlavor,
 } from '../model/index.ts';
@@ -8,6 +7,7 @@ import type { EntityIds } from './entity-ids.ts';
 import type { BackendPlan, UpstreamPlan } from './backends.ts';
 import { routeExpression, routePriority } from './expressions.ts';
 import { compareStrings, sortSmall } from './objects.ts';
+import type { KeyedRef } from './objects.ts';
 import type { TranslatedPath } from './paths.ts';
 import type { RoutePlan } from './route-plans.ts';
 import type { ObjectTags } from './tags.ts';
@@ -74,7 +74,7 @@ function toKongRoute(plan: RoutePlan, flavor: RouterFlavor, labels: Labels): Kon
     https_redirect_status_code: options.httpsRedirectStatusCode,
     request_buffering: options.requestBuffering,
     response_buffering: options.responseBuffering,
-    tags: labels.tags.of('Ingress', plan.ingress),
+    tags: labels.tags.ofRef(plan.ingressRef),
   };
 }
 
@@ -90,7 +90,7 @@ function routeFieldByField(plan: RoutePlan, flavor: RouterFlavor, { ids, tags }:
   route.https_redirect_status_code = options.httpsRedirectStatusCode;
   route.request_buffering = options.requestBuffering;
   route.response_buffering = options.responseBuffering;
-  route.tags = tags.of('Ingress', plan.ingress);
+  route.tags = tags.ofRef(plan.ingressRef);
   return route;
 }
 
@@ -110,7 +110,7 @@ function toKongService(backend: BackendPlan, { ids, tags }: Labels, routes: Kong
       connect_timeout: options.connectTimeout,
       read_timeout: options.readTimeout,
       write_timeout: options.writeTimeout,
-      tags: tags.of('Service', backend.service),
+      tags: tags.ofRef(backend.serviceRef),
       routes,
     };
   }
@@ -125,14 +125,14 @@ function toKongService(backend: BackendPlan, { ids, tags }: Labels, routes: Kong
     connect_timeout: options.connectTimeout,
     read_timeout: options.readTimeout,
     write_timeout: options.writeTimeout,
-    tags: tags.of('Service', backend.service),
+    tags: tags.ofRef(backend.serviceRef),
     routes,
   };
 }
 
-function toKongUpstream(upstream: UpstreamPlan, service: V1Service, labels: Labels): KongUpstream {
+function toKongUpstream(upstream: UpstreamPlan, service: KeyedRef, labels: Labels): KongUpstream {
   const id = labels.ids.entity('upstreams', upstream.name);
-  const tags = labels.tags.of('Service', service);
+  const tags = labels.tags.ofRef(service);
   return {
     id,
     name: upstream.name,
@@ -174,7 +174,7 @@ export class KongEntities {
     // A copy of a backend carries the slot, with entities of the backend it was copied from.
     if (known !== undefined && known.backend === backend) return known;
     const entities: BackendEntities = { backend, upstream: undefined, last: undefined };
-    if (backend.upstream) entities.upstream = freezeDeep(toKongUpstream(backend.upstream, backend.service, this.labels));
+    if (backend.upstream) entities.upstream = freezeDeep(toKongUpstream(backend.upstream, backend.serviceRef, this.labels));
     backend.entities = entities;
     return entities;
   }

@@ -11,6 +11,7 @@ import { ON_SERVICE, referrerPlugins, reportPluginFailures } from './plugin-refs
 import type { AttachedPlugins, PluginProblem } from './plugin-refs.ts';
 import type { ServiceOptions } from './service-annotations.ts';
 import type { BackendEntities } from './assemble.ts';
+import type { KeyedRef } from './objects.ts';
 import type { FailureReason } from '../model/index.ts';
 
 
@@ -24,6 +25,8 @@ export interface UpstreamPlan {
 export interface BackendPlan {
   kongServiceName: string;
   service: V1Service;
+  /** The Service's ref, key and tags (the translator's, shared by every backend of the Service). */
+  serviceRef: KeyedRef;
   /** The backend port as written in the Ingress (number or name). */
   portToken: string;
   host: string;
@@ -49,6 +52,7 @@ interface ResolveInput {
   namespace: string;
   name: string;
   service: V1Service;
+  serviceRef: KeyedRef;
   portToken: string;
   portNumber?: number;
   options: ServiceOptions;
@@ -82,6 +86,7 @@ function basePlan(input: ResolveInput, host: string, port: number): BackendPlan 
   const plan: BackendPlan = {
     kongServiceName: kongServiceName(input.namespace, input.name, input.portToken),
     service: input.service,
+    serviceRef: input.serviceRef,
     portToken: input.portToken,
     host,
     port,
@@ -158,7 +163,7 @@ export function resolveBackend(ctx: TranslateContext, namespace: string, backend
   if (options instanceof InvalidAnnotationError) return problem('InvalidAnnotation', `Service ${namespace}/${ref.name}: ${options.message}`, service);
   const plugins = referrerPlugins(ctx, 'Service', service, ON_SERVICE);
   if (!plugins.ok) return servicePluginsProblem(ctx, service, plugins.failures);
-  const input: ResolveInput = { namespace, name: ref.name, service, portToken: String(portNumber ?? portName), options };
+  const input: ResolveInput = { namespace, name: ref.name, service, serviceRef: ctx.memory.refs.of('Service', service), portToken: String(portNumber ?? portName), options };
   if (portNumber !== undefined) input.portNumber = portNumber;
   if (plugins.attached) input.plugins = plugins.attached;
   if (service.spec?.type === 'ExternalName') return resolveExternalName(ctx, input);

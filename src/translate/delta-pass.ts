@@ -28,7 +28,7 @@ import type { SchemaAnswer } from '../plugins/index.ts';
 import { SOURCE_KINDS } from './sources/index.ts';
 import type { SourceKind } from './sources/index.ts';
 import type { IngressPlan, PathClaim } from './plans.ts';
-import { sortSmall } from './objects.ts';
+import { byKey, sortSmall } from './objects.ts';
 import { planIngressRoutes } from './route-plans.ts';
 import type { RoutePlan } from './route-plans.ts';
 import { servedHosts, SharedHosts } from './shared-hosts.ts';
@@ -36,7 +36,7 @@ import { SortedByName } from './sorted-by-name.ts';
 import { translateTls } from './tls.ts';
 import type { TlsResult } from './tls.ts';
 import type { ObjectRef, Snapshot } from './types.ts';
-import { configuredFrom, defaultBackendRoute, hostReport, isCatchAll } from './whole-pass.ts';
+import { defaultBackendRoute, hostReport, isCatchAll, usedInSnapshot } from './whole-pass.ts';
 import type { PassResult } from './whole-pass.ts';
 
 
@@ -354,9 +354,9 @@ class DeltaState {
     const { ownership } = this;
     const filtered = ownership ? withTls.map((ingress) => tlsWithinOwnership(recorder(ctx, failures), ingress, ownership)) : withTls;
     const tls = translateTls(recorder(ctx, failures), filtered);
-    for (const secret of tls.secrets) this.uses.count('Secret', secret, 1);
+    for (const secret of tls.secrets) this.uses.countObject('Secret', secret, 1);
     const before = this.tls.secrets;
-    this.pendingReleases.push(() => { for (const secret of before) this.uses.count('Secret', secret, -1); });
+    this.pendingReleases.push(() => { for (const secret of before) this.uses.countObject('Secret', secret, -1); });
     this.tls = tls;
     this.tlsFailures = failures;
   }
@@ -392,8 +392,15 @@ class DeltaState {
   private configuredObjects(snapshot: Snapshot, extras: PluginExtras): ObjectRef[] {
     if (!this.uses.moved && extras === this.extras) return this.configured;
     this.extras = extras;
+    const used = this.uses.sortedRefs();
+    // Global plugins and consumers (and their Secrets) are no route's: found in their lists, where any are used.
     const { refs } = this.ctx.memory;
-    this.configured = configuredFrom(snapshot, (kind, obj) => this.uses.usedRef(kind, obj) ?? (extras.uses.has(obj) ? refs.of(kind, obj) : undefined));
+    const more = extras.uses.size === 0 ? [] : usedInSnapshot(snapshot, (kind, obj) => {
+      if (!extras.uses.has(obj)) return undefined;
+      const keyed = refs.of(kind, obj);
+      return this.uses.has(keyed) ? undefined : keyed;
+    });
+    this.configured = (more.length === 0 ? used : [...used, ...more].sort(byKey)).map(({ ref }) => ref);
     this.uses.moved = false;
     return this.configured;
   }

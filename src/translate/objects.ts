@@ -29,6 +29,17 @@ export interface KeyedRef {
   tags: readonly string[] | undefined;
 }
 
+/**
+ * A new KeyedRef for an object. KeyedRefs.of makes one per object; an Ingress
+ * plan makes its Ingress's own, kept with the plan (no table entry per Ingress).
+ */
+export function keyedRefOf(kind: ObjectKind, obj: KubeObject): KeyedRef {
+  const ref = Object.freeze(refOf(kind, obj));
+  const key = objectKey(ref);
+  // join: a flat string at once (a template is a chain, copied flat again when the id is first hashed).
+  return { key, id: [key, ref.uid ?? ''].join('#'), ref, tags: undefined };
+}
+
 /** Each object's KeyedRef, made once per object. */
 export class KeyedRefs {
   private readonly made = new WeakMap<KubeObject, KeyedRef>();
@@ -40,10 +51,7 @@ export class KeyedRefs {
     if (obj === this.lastObject && this.lastKeyed !== undefined) return this.lastKeyed;
     let keyed = this.made.get(obj);
     if (keyed === undefined) {
-      const ref = Object.freeze(refOf(kind, obj));
-      const key = objectKey(ref);
-      // join: a flat string at once (a template is a chain, copied flat again when the id is first hashed).
-      keyed = { key, id: [key, ref.uid ?? ''].join('#'), ref, tags: undefined };
+      keyed = keyedRefOf(kind, obj);
       this.made.set(obj, keyed);
     }
     this.lastObject = obj;
@@ -51,6 +59,9 @@ export class KeyedRefs {
     return keyed;
   }
 }
+
+/** Sort order of keyed refs: by key. */
+export const byKey = (a: KeyedRef, b: KeyedRef): number => compareStrings(a.key, b.key);
 
 /** `ns/name` of a namespaced object. */
 export function namespacedName(obj: KubeObject): string {

@@ -4,12 +4,15 @@
 import type { V1Ingress } from '@kubernetes/client-node';
 import type { RouterFlavor } from '../model/index.ts';
 import type { BackendPlan } from './backends.ts';
+import type { KeyedRef } from './objects.ts';
 import type { TranslatedPath } from './paths.ts';
 import type { RouteOptions } from './route-annotations.ts';
 import type { RoutePlan } from './route-plans.ts';
 
 export interface PathClaim {
   ingress: V1Ingress;
+  /** The Ingress's ref, key and tags: one per plan, shared by its claims and routes. */
+  ingressRef: KeyedRef;
   /** The host Kong matches: the rule's own host or one of its konghq.com/host-aliases. */
   host: string;
   /** The rule's own host: a route holds the claims of one rule host, aliases included. */

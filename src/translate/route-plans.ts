@@ -11,7 +11,8 @@ import { hostKind } from './hosts.ts';
 import type { HostKind } from './hosts.ts';
 import type { IngressPlan, PathClaim } from './plans.ts';
 import { defaultBackendRouteName, kongRouteName } from './naming.ts';
-import { compareStrings, sortSmall } from './objects.ts';
+import { compareStrings, keyedRefOf, sortSmall } from './objects.ts';
+import type { KeyedRef } from './objects.ts';
 import { translatePath } from './paths.ts';
 import type { TranslatedPath } from './paths.ts';
 import { DEFAULT_ROUTE_OPTIONS } from './route-annotations.ts';
@@ -20,6 +21,8 @@ import type { RouteOptions } from './route-annotations.ts';
 export interface RoutePlan {
   name: string;
   ingress: V1Ingress;
+  /** The Ingress's ref, key and tags (its plan's). */
+  ingressRef: KeyedRef;
   /** Empty: any host. */
   hosts: string[];
   /** Of the rule's own host (aliases follow it). */
@@ -131,10 +134,11 @@ function isAllExact(paths: readonly TranslatedPath[]): boolean {
 }
 
 function planFor(first: PathClaim, name: string, hosts: string[], paths: TranslatedPath[]): RoutePlan {
-  const { ingress, ruleHost, backend, options } = first;
+  const { ingress, ingressRef, ruleHost, backend, options } = first;
   return {
     name,
     ingress,
+    ingressRef,
     hosts,
     hostKind: hostKind(ruleHost),
     paths,
@@ -230,6 +234,7 @@ export function planDefaultBackendRoute(ingress: V1Ingress, backend: BackendPlan
   return {
     name: defaultBackendRouteName(ingress.metadata?.namespace ?? '', ingress.metadata?.name ?? ''),
     ingress,
+    ingressRef: keyedRefOf('Ingress', ingress),
     hosts: [],
     hostKind: 'any',
     paths: [ROOT_PREFIX],

@@ -3,10 +3,10 @@
 // k8s-group and k8s-version tags are left out: they are the same for every
 // object of a kind, and they were a tenth of a DB-less /config body.
 import { OWNERSHIP_TAG } from '../model/index.ts';
-import type { KeyedRefs, KubeObject } from './objects.ts';
+import type { KeyedRef, KeyedRefs, KubeObject } from './objects.ts';
 
 import { TRANSLATED_KINDS } from './sources/index.ts';
-import type { ObjectKind } from './types.ts';
+import type { ObjectKind, ObjectRef } from './types.ts';
 
 type TaggedKind = ObjectKind;
 
@@ -15,13 +15,16 @@ export class ObjectTags {
   /** `refs`: the translator's object refs, which keep each object's tags. */
   constructor(private readonly refs: KeyedRefs) {}
 
+  of(kind: TaggedKind, obj: KubeObject): readonly string[] {
+    return this.ofRef(this.refs.of(kind, obj));
+  }
+
   /**
-   * One frozen array per object, shared by every entity made from it (YAML
+   * One frozen array per object ref, shared by every entity made from it (YAML
    * output writes no aliases): no copy per route, nothing left to freeze.
    */
-  of(kind: TaggedKind, obj: KubeObject): readonly string[] {
-    const keyed = this.refs.of(kind, obj);
-    keyed.tags ??= Object.freeze(buildTags(kind, obj));
+  ofRef(keyed: KeyedRef): readonly string[] {
+    keyed.tags ??= Object.freeze(buildTags(keyed.ref));
     return keyed.tags;
   }
 }
@@ -32,11 +35,10 @@ const KIND_TAGS: ReadonlyMap<TaggedKind, string> = new Map(TRANSLATED_KINDS.map(
 // Built in sorted order without sorting (a sort per object was a tenth of the
 // tags' cost): the prefixes decide the order whatever the values, and the
 // ownership tag sorts after every k8s- tag.
-function buildTags(kind: TaggedKind, obj: KubeObject): string[] {
-  const meta = obj.metadata ?? {};
-  const kindTag = KIND_TAGS.get(kind) ?? `k8s-kind:${kind}`;
-  const name = `k8s-name:${meta.name ?? ''}`;
-  const namespace = `k8s-namespace:${meta.namespace ?? ''}`;
+function buildTags(ref: ObjectRef): string[] {
+  const kindTag = KIND_TAGS.get(ref.kind) ?? `k8s-kind:${ref.kind}`;
+  const name = `k8s-name:${ref.name}`;
+  const namespace = `k8s-namespace:${ref.namespace ?? ''}`;
   // Literals of the exact length: an array grown by push keeps spare slots for life.
-  return meta.uid ? [kindTag, name, namespace, `k8s-uid:${meta.uid}`, OWNERSHIP_TAG] : [kindTag, name, namespace, OWNERSHIP_TAG];
+  return ref.uid ? [kindTag, name, namespace, `k8s-uid:${ref.uid}`, OWNERSHIP_TAG] : [kindTag, name, namespace, OWNERSHIP_TAG];
 }

@@ -16,7 +16,7 @@ import type { PluginExtras } from './plugin-memory.ts';
 import { ingressPluginsOf } from './plugin-refs.ts';
 import type { IngressPlan } from './plans.ts';
 import { resolveIngressBackend, SOURCE_KINDS } from './sources/index.ts';
-import { compareStrings, namespacedName, precedence, refOf } from './objects.ts';
+import { byKey, namespacedName, precedence, refOf } from './objects.ts';
 import type { KeyedRef, KeyedRefs, KubeObject, ObjectAges } from './objects.ts';
 import { planDefaultBackendRoute, planIngressRoutes } from './route-plans.ts';
 import type { RoutePlan } from './route-plans.ts';
@@ -69,6 +69,11 @@ export function defaultBackendRoute(ctx: TranslateContext, planned: readonly V1I
 
 /** The snapshot's objects `usedRef` gives a ref for (the used ones), as refs sorted by key (the snapshot's lists usually are already). */
 export function configuredFrom(snapshot: Snapshot, usedRef: (kind: ObjectKind, obj: KubeObject) => KeyedRef | undefined): ObjectRef[] {
+  return usedInSnapshot(snapshot, usedRef).map(({ ref }) => ref);
+}
+
+/** As configuredFrom, the keyed refs. */
+export function usedInSnapshot(snapshot: Snapshot, usedRef: (kind: ObjectKind, obj: KubeObject) => KeyedRef | undefined): KeyedRef[] {
   // One list for all kinds, then one sort (no list per kind copied into the next: every object of a cold pass is used).
   const keyed: KeyedRef[] = [];
   const add = (kind: ObjectKind, list: readonly KubeObject[]): void => {
@@ -83,7 +88,7 @@ export function configuredFrom(snapshot: Snapshot, usedRef: (kind: ObjectKind, o
   add('KongPlugin', snapshot.KongPlugin);
   add('KongClusterPlugin', snapshot.KongClusterPlugin);
   add('KongConsumer', snapshot.KongConsumer);
-  return keyed.sort((a, b) => compareStrings(a.key, b.key)).map(({ ref }) => ref);
+  return keyed.sort(byKey);
 }
 
 /** What the config was made from besides routes: TLS Secrets, global plugins and consumers. */

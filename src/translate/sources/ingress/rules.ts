@@ -6,7 +6,8 @@ import { resolveBackend } from '../../backends.ts';
 import type { BackendPlan } from '../../backends.ts';
 import type { TranslateContext } from '../../context.ts';
 import { checkIngressHost } from '../../hosts.ts';
-import { refOf } from '../../objects.ts';
+import { keyedRefOf, refOf } from '../../objects.ts';
+import type { KeyedRef } from '../../objects.ts';
 import type { TranslatedPath } from '../../paths.ts';
 import type { RouteOptions } from '../../route-annotations.ts';
 import type { IngressPlan, PathClaim } from '../../plans.ts';
@@ -42,6 +43,7 @@ function parseOptions(ctx: TranslateContext, ingress: V1Ingress): RouteOptions |
 
 interface RuleInput {
   ingress: V1Ingress;
+  ingressRef: KeyedRef;
   options: RouteOptions;
   ruleIndex: number;
   resolved: ResolvedBackends;
@@ -84,7 +86,7 @@ function pathBackend(ctx: TranslateContext, input: RuleInput, backend: V1Ingress
 
 /** Adds a rule's claims to `claims` (a loop without closures: it runs for every path of every Ingress). */
 function claimRule(ctx: TranslateContext, input: RuleInput, claims: PathClaim[]): void {
-  const { ingress, options, ruleIndex } = input;
+  const { ingress, ingressRef, options, ruleIndex } = input;
   const rule = ingress.spec?.rules?.[ruleIndex];
   const host = rule?.host ?? '';
   const hostProblem = host === '' ? null : checkIngressHost(host);
@@ -102,7 +104,7 @@ function claimRule(ctx: TranslateContext, input: RuleInput, claims: PathClaim[])
       continue;
     }
     const backend = pathBackend(ctx, input, entry.backend);
-    if (backend) claims.push({ ingress, host, ruleHost: host, alias: false, path, conflictKey: conflictKeyOf(host, path), backend, options });
+    if (backend) claims.push({ ingress, ingressRef, host, ruleHost: host, alias: false, path, conflictKey: conflictKeyOf(host, path), backend, options });
   }
 }
 
@@ -129,7 +131,8 @@ export function planIngress(ctx: TranslateContext, ingress: V1Ingress): IngressP
   if (!options) return undefined;
   const claims: PathClaim[] = [];
   // One input for all rules of the Ingress, moved from rule to rule.
-  const input: RuleInput = { ingress, options, ruleIndex: 0, resolved: NONE_RESOLVED };
+  // The Ingress's ref made here, once per plan: no table entry per Ingress (the plan is the Ingress's memo).
+  const input: RuleInput = { ingress, ingressRef: keyedRefOf('Ingress', ingress), options, ruleIndex: 0, resolved: NONE_RESOLVED };
   // forEach, not a loop: rules that are not a list (bad input) must throw, becoming a failure of this Ingress.
   (ingress.spec?.rules ?? []).forEach((_rule, ruleIndex) => {
     input.ruleIndex = ruleIndex;
