@@ -83,7 +83,12 @@ describe('bench harness', function () {
       expect(report.environment.cores).to.be.greaterThan(0);
       expect(new Set(report.results.map((r) => r.workload))).to.deep.equal(new Set(['translate', 'retranslate', 'admin-cost']));
       expect(report.results.filter((r) => r.workload === 'translate').map((r) => `${r.n} ${r.metric}`)).to.deep.equal([
-        ...[100, 1000].flatMap((n) => ['time, cold', 'allocated, cold', 'time, new translator', 'time, re-planned', 'time, MeshDoor edit not read', 'time, unchanged'].map((m) => `${n} ${m}`)),
+        ...[100, 1000].flatMap((n) => [
+          'time, cold',
+          // The thread's CPU clock only from 1k Ingresses (it moves in kernel ticks), and only where Node reports it.
+          ...(n >= 1000 && typeof process.threadCpuUsage === 'function' ? ['thread cpu, cold'] : []),
+          'allocated, cold', 'time, new translator', 'time, re-planned', 'time, MeshDoor edit not read', 'time, unchanged',
+        ].map((m) => `${n} ${m}`)),
       ]);
       for (const r of report.results) {
         expect(r.min).to.be.at.most(r.median);
