@@ -7,8 +7,9 @@
 //
 // A remembered plan keeps only the objects it read, never anything of the pass
 // that made it: the pass's lookup tables (and through them every object of that
-// pass) are only recognised through a WeakRef. Holding them kept one pass's
-// tables alive per pass under churn, with every replaced object they listed.
+// pass) are only recognised by a token that holds none of them. Holding them
+// kept one pass's tables alive per pass under churn, with every replaced
+// object they listed.
 import type { V1Service } from '@kubernetes/client-node';
 import type { MeshDoorSettings } from '../config/index.ts';
 import { reportUnexpected } from './context.ts';
@@ -30,8 +31,8 @@ type Read =
 
 interface Planned {
   settings: MeshDoorSettings;
-  /** The lookups of that pass: when the same, and nothing was excluded, no read can differ. */
-  index: WeakRef<SnapshotIndex>;
+  /** The token of that pass's lookups (SnapshotIndexer.identityOf): when the same, and nothing was excluded, no read can differ. */
+  index: object;
   excluding: boolean;
   reads: Read[];
   /** Plugin schema answers planning checked configurations against: not part of the index. */
@@ -58,7 +59,7 @@ export function planIncrementally<T extends KubeObject>(ctx: TranslateContext, s
     for (const [ref, reason, message] of known.failures) ctx.failures.add(ref, reason, message);
     return known.plan;
   }
-  const entry: Planned = { settings: ctx.settings, index: ctx.memory.indexes.weakRefOf(ctx.index), excluding: ctx.excluding, reads: NO_READS, schemas: NO_SCHEMAS, failures: NO_FAILURES, plan: undefined };
+  const entry: Planned = { settings: ctx.settings, index: ctx.memory.indexes.identityOf(ctx.index), excluding: ctx.excluding, reads: NO_READS, schemas: NO_SCHEMAS, failures: NO_FAILURES, plan: undefined };
   // An unexpected error becomes a failure of this object (as guarded()), and nothing is remembered.
   try {
     entry.plan = source.plan(new RecordingContext(ctx, entry), obj);
@@ -81,7 +82,7 @@ export function isPlanCurrent(ctx: TranslateContext, obj: KubeObject, plan: Ingr
 function isCurrent(ctx: TranslateContext, entry: Planned): boolean {
   if (entry.settings !== ctx.settings) return false;
   if (!entry.schemas.every(([plugin, answer]) => ctx.pluginSchemas(plugin) === answer)) return false;
-  if (entry.index.deref() === ctx.index && !entry.excluding && !ctx.excluding) return true;
+  if (entry.index === ctx.memory.indexes.identityOf(ctx.index) && !entry.excluding && !ctx.excluding) return true;
   // Planned with nothing excluded, it recorded no exclusion checks: plan again.
   if (ctx.excluding && !entry.excluding) return false;
   return entry.reads.every((read) => readsTheSame(ctx, read));

@@ -116,13 +116,22 @@ export class SnapshotIndexer {
   // Keyed list by list, so that translations of other snapshots in between
   // (a dry run, another test) do not evict it.
   private readonly indexes: Level<Level<Level<Level<Level<Level<SnapshotIndex>>>>>> = new WeakMap();
-  /** One WeakRef per index, shared by the plans made with it (not one per plan). */
-  private readonly weakRefs = new WeakMap<SnapshotIndex, WeakRef<SnapshotIndex>>();
+  /** One token per index, shared by the plans made with it (not one per plan). */
+  private readonly identities = new WeakMap<SnapshotIndex, object>();
 
-  /** A WeakRef to `index`, the same one for every caller while the index lives. */
-  weakRefOf(index: SnapshotIndex): WeakRef<SnapshotIndex> {
-    // Looked up before level(): no closure made for each of the ten thousand plans of a cold pass.
-    return this.weakRefs.get(index) ?? level(this.weakRefs, index, () => new WeakRef(index));
+  /**
+   * A token standing for `index`, the same for every caller while the index
+   * lives, that holds nothing of it. Not a WeakRef: V8 keeps a WeakRef's
+   * target alive until the task that made or read it ends, so a run of passes
+   * in one task (a benchmark's, a test's) kept every pass's tables.
+   */
+  identityOf(index: SnapshotIndex): object {
+    let identity = this.identities.get(index);
+    if (identity === undefined) {
+      identity = {};
+      this.identities.set(index, identity);
+    }
+    return identity;
   }
 
   index(snapshot: Snapshot): SnapshotIndex {

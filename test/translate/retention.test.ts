@@ -4,11 +4,12 @@
 // of that pass reachable (the live heap grew until a relist replaced every
 // object). Checked with WeakRefs after forced full GCs.
 import { expect } from 'chai';
+import { queryObjects } from 'node:v8';
 import type { V1Service } from '@kubernetes/client-node';
 import { createTranslator } from '../../src/translate/index.ts';
 import { snapshotOf, type Snapshot } from '../../src/translate/types.ts';
 import { endpointSlice, ingress, ingressClass, rule, service, settings } from './builders.ts';
-import { collectedEventually } from '../support/gc.ts';
+import { collectedEventually, forceFullGc } from '../support/gc.ts';
 
 const SETTINGS = settings({ upstreamMode: 'endpoints' });
 
@@ -72,5 +73,23 @@ describe('translator memory across passes', () => {
       translate({ ...base, Ingress: [a, b] }, { settings: SETTINGS });
     }
     expect(await collectedEventually(replaced), 'the Ingress replaced in the first pass is still reachable').to.equal(true);
+  });
+
+  it('a run of passes over re-listed copies in one task keeps only the latest passes\' objects', () => {
+    // Instances of a class of their own, so the heap can be searched for them.
+    class Relisted {}
+    const relisted = (svc: V1Service): V1Service => Object.assign(new Relisted(), structuredClone(svc));
+    const { translate } = createTranslator();
+    const names = ['a', 'b', 'c'];
+    const services = names.map((name) => service(name));
+    const ingresses = names.map((name) => ingress(name, { rules: [rule(`${name}.example.com`, ['/', 'Prefix', name, 80])] }));
+    const base: Snapshot = snapshotOf({ Ingress: [], IngressClass: [ingressClass('kong')], Service: [], EndpointSlice: [], Secret: [] });
+    // As after watch reconnects: every object a new copy, every pass in the same task (no turn of the event loop between).
+    for (let round = 0; round < 5; round += 1) {
+      translate({ ...base, Ingress: ingresses.map((i) => structuredClone(i)), Service: services.map(relisted) }, { settings: SETTINGS });
+    }
+    forceFullGc();
+    const live = queryObjects(Relisted, { format: 'count' });
+    expect(live, 'Services of earlier passes still reachable').to.be.at.most(2 * services.length);
   });
 });
