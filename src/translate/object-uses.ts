@@ -13,21 +13,76 @@ interface Use {
   count: number;
 }
 
+/** Adds `delta` uses of the object in `slot`; returns whether it started or stopped being used. */
+function addUses(table: Map<string, Use>, slot: string, keyed: KeyedRef, delta: number): boolean {
+  const known = table.get(slot);
+  if (known === undefined) {
+    if (delta === 0) return false;
+    table.set(slot, { keyed, count: delta });
+    return true;
+  }
+  known.count += delta;
+  if (known.count !== 0) return false;
+  table.delete(slot);
+  return true;
+}
+
+/**
+ * The objects of one kind in use, found by uid: objects from the API server
+ * all have one, and it is a string they carry already (no key and uid joined
+ * and hashed per object). Objects without one (manifests) are found by key;
+ * two objects given the same uid (a manifest edited by hand) by key and uid.
+ */
+class KindUses {
+  private readonly byUid = new Map<string, Use>();
+  private readonly byKey = new Map<string, Use>();
+  /** Where an object sharing its uid with another object in use is counted, while it is. */
+  private readonly byKeyAndUid = new Map<string, Use>();
+
+  /** Adds `delta` uses; returns whether the object started or stopped being used. */
+  count(keyed: KeyedRef, delta: number): boolean {
+    const { uid } = keyed.ref;
+    if (uid === undefined) return addUses(this.byKey, keyed.key, keyed, delta);
+    const both = this.byKeyAndUid.size > 0 ? keyAndUid(keyed, uid) : undefined;
+    if (both !== undefined && this.byKeyAndUid.has(both)) return addUses(this.byKeyAndUid, both, keyed, delta);
+    const use = this.byUid.get(uid);
+    if (use === undefined || use.keyed.key === keyed.key) return addUses(this.byUid, uid, keyed, delta);
+    return addUses(this.byKeyAndUid, both ?? keyAndUid(keyed, uid), keyed, delta);
+  }
+
+  has(keyed: KeyedRef): boolean {
+    const { uid } = keyed.ref;
+    if (uid === undefined) return this.byKey.has(keyed.key);
+    return this.byUid.get(uid)?.keyed.key === keyed.key || (this.byKeyAndUid.size > 0 && this.byKeyAndUid.has(keyAndUid(keyed, uid)));
+  }
+
+  /** The refs in use, in the order they were first counted. */
+  refs(): KeyedRef[] {
+    const refs: KeyedRef[] = [];
+    for (const table of [this.byUid, this.byKey, this.byKeyAndUid]) for (const use of table.values()) refs.push(use.keyed);
+    return refs;
+  }
+}
+
+function keyAndUid(keyed: KeyedRef, uid: string): string {
+  return [keyed.key, uid].join('#');
+}
+
 export class ObjectUses {
   /**
-   * By kind, then id. Per kind, so each kind's refs come out in the order
-   * they were first counted (a cold pass counts in snapshot order, sorted
-   * already), and the kinds' lists concatenated in kind order are sorted by key.
+   * By kind. Per kind, so each kind's refs come out in the order they were
+   * first counted (a cold pass counts in snapshot order, sorted already), and
+   * the kinds' lists concatenated in kind order are sorted by key.
    */
-  private readonly byKind = new Map<ObjectKind, Map<string, Use>>();
+  private readonly byKind = new Map<ObjectKind, KindUses>();
   /** Whether an object started or stopped being used since this was last cleared. */
   moved = true;
 
   constructor(private readonly refs: KeyedRefs) {}
 
-  /** Whether an object with this ref's id is in use. */
+  /** Whether an object with this ref's key and uid is in use. */
   has(keyed: KeyedRef): boolean {
-    return this.byKind.get(keyed.ref.kind)?.has(keyed.id) ?? false;
+    return this.byKind.get(keyed.ref.kind)?.has(keyed) ?? false;
   }
 
   /** Adds \`delta\` uses of an object, by its ref. */
@@ -35,20 +90,10 @@ export class ObjectUses {
     const { kind } = keyed.ref;
     let ofKind = this.byKind.get(kind);
     if (ofKind === undefined) {
-      ofKind = new Map();
+      ofKind = new KindUses();
       this.byKind.set(kind, ofKind);
     }
-    const use = ofKind.get(keyed.id);
-    if (use === undefined) {
-      if (delta === 0) return;
-      ofKind.set(keyed.id, { keyed, count: delta });
-      this.moved = true;
-      return;
-    }
-    use.count += delta;
-    if (use.count !== 0) return;
-    ofKind.delete(keyed.id);
-    this.moved = true;
+    if (ofKind.count(keyed, delta)) this.moved = true;
   }
 
   /** Adds \`delta\` uses of an object that has no ref at hand. */
@@ -91,11 +136,7 @@ export class ObjectUses {
   sortedRefs(): KeyedRef[] {
     const kinds = [...this.byKind.keys()].sort(compareStrings);
     const sorted: KeyedRef[] = [];
-    for (const kind of kinds) {
-      const refs: KeyedRef[] = [];
-      for (const use of (this.byKind.get(kind) as Map<string, Use>).values()) refs.push(use.keyed);
-      for (const keyed of refs.sort(byKey)) sorted.push(keyed);
-    }
+    for (const kind of kinds) for (const keyed of (this.byKind.get(kind) as KindUses).refs().sort(byKey)) sorted.push(keyed);
     return sorted;
   }
 }

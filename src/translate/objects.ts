@@ -20,10 +20,9 @@ export function keyOf(kind: ObjectKind, obj: KubeObject): string {
   return objectKey(refOf(kind, obj));
 }
 
-/** An object's ref; its key (sort order); and its id, the key with the uid (a re-created object differs). */
+/** An object's ref and its key (sort order). */
 export interface KeyedRef {
   key: string;
-  id: string;
   ref: ObjectRef;
   /** The object's Kong tags once built (tags.ts): kept here, not in a map of their own. */
   tags: readonly string[] | undefined;
@@ -35,9 +34,7 @@ export interface KeyedRef {
  */
 export function keyedRefOf(kind: ObjectKind, obj: KubeObject): KeyedRef {
   const ref = Object.freeze(refOf(kind, obj));
-  const key = objectKey(ref);
-  // join: a flat string at once (a template is a chain, copied flat again when the id is first hashed).
-  return { key, id: [key, ref.uid ?? ''].join('#'), ref, tags: undefined };
+  return { key: objectKey(ref), ref, tags: undefined };
 }
 
 /** Each object's KeyedRef, made once per object. */
