@@ -73,6 +73,8 @@ class DeltaState {
   private readonly conflictFailures = new Map<string, Failure[]>();
   private readonly members = new Map<string, Member[]>();
   private readonly dirtyServices = new Set<string>();
+  /** Until the first result: every service is new, so all are rebuilt and none is noted dirty. */
+  private allDirty = true;
   private readonly services = new SortedByName<KongService>();
   private readonly upstreams = new SortedByName<KongUpstream>();
   private readonly upstreamOfService = new Map<string, string>();
@@ -305,7 +307,7 @@ class DeltaState {
       const name = (before[i] as RoutePlan).backend.kongServiceName;
       if (shares.some((share) => share.name === name)) continue;
       this.members.set(name, (this.members.get(name) ?? []).filter((m) => m.who !== who));
-      this.dirtyServices.add(name);
+      if (!this.allDirty) this.dirtyServices.add(name);
     }
     // Index loops: this runs for every Ingress of a cold pass.
     for (let i = 0; i < shares.length; i += 1) {
@@ -316,7 +318,7 @@ class DeltaState {
       // A contributor without routes before is no member yet (every one of a cold pass).
       else if (before.length === 0) members.push(member);
       else this.members.set(name, [...members.filter((m) => m.who !== who), member]);
-      this.dirtyServices.add(name);
+      if (!this.allDirty) this.dirtyServices.add(name);
     }
     if (who !== 'default backend') this.catchAlls += countOf(after, isCatchAll) - countOf(before, isCatchAll);
     this.uses.countRoutes(after, 1);
@@ -362,11 +364,14 @@ class DeltaState {
   }
 
   private rebuildServices(): void {
-    for (const name of this.dirtyServices) {
+    for (const name of this.allDirty ? this.members.keys() : this.dirtyServices) {
       const members = this.members.get(name) ?? [];
-      const previousUpstream = this.upstreamOfService.get(name);
-      if (previousUpstream !== undefined) this.upstreams.delete(previousUpstream);
-      this.upstreamOfService.delete(name);
+      // None before the first upstream (no Service needs one in most modes): no lookup per service.
+      const previousUpstream = this.upstreamOfService.size === 0 ? undefined : this.upstreamOfService.get(name);
+      if (previousUpstream !== undefined) {
+        this.upstreams.delete(previousUpstream);
+        this.upstreamOfService.delete(name);
+      }
       if (members.length === 0) {
         this.members.delete(name);
         this.services.delete(name);
@@ -387,6 +392,7 @@ class DeltaState {
       }
     }
     this.dirtyServices.clear();
+    this.allDirty = false;
   }
 
   private configuredObjects(snapshot: Snapshot, extras: PluginExtras): ObjectRef[] {

@@ -170,7 +170,8 @@ function splitTraditional(name: string, hosts: string[], claims: readonly PathCl
   if (exactPaths === 0 || exactPaths === paths.length) return [planFor(first, name, hosts, paths)];
   const exact = paths.filter((p) => p.pathType === 'Exact');
   const other = paths.filter((p) => p.pathType !== 'Exact');
-  return [planFor(first, name, hosts, other), planFor(first, `${name}.exact`, hosts, exact)];
+  // join: a flat name (it is hashed for its id at once; a template would be flattened first).
+  return [planFor(first, name, hosts, other), planFor(first, [name, 'exact'].join('.'), hosts, exact)];
 }
 
 /** The name of a route holding one path of a route that was split per path. */
