@@ -163,7 +163,7 @@ export function resolveBackend(ctx: TranslateContext, namespace: string, backend
   if (options instanceof InvalidAnnotationError) return problem('InvalidAnnotation', `Service ${namespace}/${ref.name}: ${options.message}`, service);
   const plugins = referrerPlugins(ctx, 'Service', service, ON_SERVICE);
   if (!plugins.ok) return servicePluginsProblem(ctx, service, plugins.failures);
-  const input: ResolveInput = { namespace, name: ref.name, service, serviceRef: ctx.memory.refs.of('Service', service), portToken: String(portNumber ?? portName), options };
+  const input: ResolveInput = { namespace, name: ref.name, service, serviceRef: ctx.index.serviceRef(service), portToken: String(portNumber ?? portName), options };
   if (portNumber !== undefined) input.portNumber = portNumber;
   if (plugins.attached) input.plugins = plugins.attached;
   if (service.spec?.type === 'ExternalName') return resolveExternalName(ctx, input);

@@ -139,6 +139,10 @@ class RecordingContext implements TranslateContext, SnapshotIndex, FailureSink {
     return this.record('lookupService', namespace, name, this.ctx.index.lookupService(namespace, name));
   }
 
+  serviceRef(service: V1Service): ReturnType<SnapshotIndex['serviceRef']> {
+    return this.ctx.index.serviceRef(service);
+  }
+
   lookupSecret(namespace: string, name: string): ReturnType<SnapshotIndex['lookupSecret']> {
     return this.record('lookupSecret', namespace, name, this.ctx.index.lookupSecret(namespace, name));
   }

@@ -5,11 +5,19 @@ import type {
   V1EndpointSlice, V1IngressClass, V1Secret, V1Service,
 } from '@kubernetes/client-node';
 import type { KongPluginResource } from '../plugins/index.ts';
+import { keyedRefOf } from './objects.ts';
+import type { KeyedRef } from './objects.ts';
 import type { Snapshot } from './types.ts';
 
 /** One lookup per referenced kind; plain functions, so a pass can record every call (ingress-memo.ts). */
 export interface SnapshotIndex {
   readonly lookupService: (namespace: string, name: string) => V1Service | undefined;
+  /**
+   * A Service's ref, key and tags: kept with the Service's entry in the lookup
+   * table when it is that entry's Service (no table of refs per object), else
+   * made anew. Not a read: it follows from the Service.
+   */
+  readonly serviceRef: (service: V1Service) => KeyedRef;
   readonly lookupSecret: (namespace: string, name: string) => V1Secret | undefined;
   readonly lookupIngressClass: (name: string) => V1IngressClass | undefined;
   /** EndpointSlices of a Service (by the `kubernetes.io/service-name` label). */
@@ -45,6 +53,35 @@ function byNamespacedName<T extends { metadata?: { namespace?: string; name?: st
   });
 }
 
+/** A Service in the lookup table, and its ref once asked for. */
+interface ServiceSlot {
+  service: V1Service;
+  keyed: KeyedRef | undefined;
+}
+
+function serviceSlots(items: readonly V1Service[], tableOf: TableOf): ByNamespace<ServiceSlot> {
+  return tableOf(items, () => {
+    const table: ByNamespace<ServiceSlot> = new Map();
+    for (const service of items) {
+      const namespace = service.metadata?.namespace ?? '';
+      let ofNamespace = table.get(namespace);
+      if (ofNamespace === undefined) {
+        ofNamespace = new Map();
+        table.set(namespace, ofNamespace);
+      }
+      ofNamespace.set(service.metadata?.name ?? '', { service, keyed: undefined });
+    }
+    return table;
+  });
+}
+
+function refOfSlot(table: ByNamespace<ServiceSlot>, service: V1Service): KeyedRef {
+  const slot = table.get(service.metadata?.namespace ?? '')?.get(service.metadata?.name ?? '');
+  if (slot?.service !== service) return keyedRefOf('Service', service);
+  slot.keyed ??= keyedRefOf('Service', service);
+  return slot.keyed;
+}
+
 function byName<T extends { metadata?: { name?: string } }>(items: readonly T[], tableOf: TableOf): Map<string, T> {
   return tableOf(items, () => new Map(items.map((c) => [c.metadata?.name ?? '', c])));
 }
@@ -75,7 +112,7 @@ function lazy<T>(make: () => T): () => T {
 // the index does.
 function buildIndex(snapshot: Snapshot, tableOf: TableOf): SnapshotIndex {
   const { Service: serviceList, Secret: secretList, IngressClass: ingressClasses, EndpointSlice: endpointSlices } = snapshot;
-  const services = lazy(() => byNamespacedName(serviceList, tableOf));
+  const services = lazy(() => serviceSlots(serviceList, tableOf));
   const secrets = lazy(() => byNamespacedName(secretList, tableOf));
   const classes = lazy(() => byName(ingressClasses, tableOf));
   const slices = lazy(() => slicesByService(endpointSlices, tableOf));
@@ -83,7 +120,8 @@ function buildIndex(snapshot: Snapshot, tableOf: TableOf): SnapshotIndex {
   const plugins = lazy(() => byNamespacedName(pluginList, tableOf));
   const clusterPlugins = lazy(() => byName(clusterPluginList, tableOf));
   return {
-    lookupService: (namespace, name) => services().get(namespace)?.get(name),
+    lookupService: (namespace, name) => services().get(namespace)?.get(name)?.service,
+    serviceRef: (service) => refOfSlot(services(), service),
     lookupSecret: (namespace, name) => secrets().get(namespace)?.get(name),
     lookupIngressClass: (name) => classes().get(name),
     lookupEndpointSlices: (namespace, service) => slices().get(`${namespace}/${service}`) ?? [],
