@@ -364,35 +364,39 @@ class DeltaState {
   }
 
   private rebuildServices(): void {
-    for (const name of this.allDirty ? this.members.keys() : this.dirtyServices) {
-      const members = this.members.get(name) ?? [];
-      // None before the first upstream (no Service needs one in most modes): no lookup per service.
-      const previousUpstream = this.upstreamOfService.size === 0 ? undefined : this.upstreamOfService.get(name);
-      if (previousUpstream !== undefined) {
-        this.upstreams.delete(previousUpstream);
-        this.upstreamOfService.delete(name);
-      }
-      if (members.length === 0) {
-        this.members.delete(name);
-        this.services.delete(name);
-        continue;
-      }
-      const [only] = members;
-      // One member (nearly every service): its own list, sorted in place (members keep no order).
-      const routes = sortSmall(members.length === 1 && only ? only.routes : members.flatMap((m) => m.routes), byName);
-      // Every member's backend has the same content; the first route's keeps the service object stable.
-      const [first] = routes;
-      const owner = members.length === 1 ? only : members.find((m) => first !== undefined && m.routes.includes(first)) ?? members[0];
-      if (owner === undefined) continue;
-      const entities = this.ctx.memory.entities.backendOf(owner.backend);
-      this.services.set(this.ctx.memory.entities.serviceWithRoutes(entities, routes));
-      if (entities.upstream) {
-        this.upstreams.set(entities.upstream);
-        this.upstreamOfService.set(name, entities.upstream.name);
-      }
-    }
+    // A state's first result: every service is new, and its members are at hand (no lookup per service).
+    if (this.allDirty) for (const [name, members] of this.members) this.rebuildService(name, members);
+    else for (const name of this.dirtyServices) this.rebuildService(name, this.members.get(name) ?? []);
     this.dirtyServices.clear();
     this.allDirty = false;
+  }
+
+  /** A Kong service (and its upstream) made again from its members' routes, or dropped with its last member. */
+  private rebuildService(name: string, members: readonly Member[]): void {
+    // None before the first upstream (no Service needs one in most modes): no lookup per service.
+    const previousUpstream = this.upstreamOfService.size === 0 ? undefined : this.upstreamOfService.get(name);
+    if (previousUpstream !== undefined) {
+      this.upstreams.delete(previousUpstream);
+      this.upstreamOfService.delete(name);
+    }
+    if (members.length === 0) {
+      this.members.delete(name);
+      this.services.delete(name);
+      return;
+    }
+    const [only] = members;
+    // One member (nearly every service): its own list, sorted in place (members keep no order).
+    const routes = sortSmall(members.length === 1 && only ? only.routes : members.flatMap((m) => m.routes), byName);
+    // Every member's backend has the same content; the first route's keeps the service object stable.
+    const [first] = routes;
+    const owner = members.length === 1 ? only : members.find((m) => first !== undefined && m.routes.includes(first)) ?? members[0];
+    if (owner === undefined) return;
+    const entities = this.ctx.memory.entities.backendOf(owner.backend);
+    this.services.set(this.ctx.memory.entities.serviceWithRoutes(entities, routes));
+    if (entities.upstream) {
+      this.upstreams.set(entities.upstream);
+      this.upstreamOfService.set(name, entities.upstream.name);
+    }
   }
 
   private configuredObjects(snapshot: Snapshot, extras: PluginExtras): ObjectRef[] {
