@@ -38,8 +38,13 @@ const buildEveryTime: TableOf = (_items, build) => build();
 type ByNamespace<T> = Map<string, Map<string, T>>;
 
 function byNamespacedName<T extends { metadata?: { namespace?: string; name?: string } }>(items: readonly T[], tableOf: TableOf): ByNamespace<T> {
+  return entriesByNamespacedName(items, tableOf, (item) => item);
+}
+
+/** Namespace → name → the entry made for each object. */
+function entriesByNamespacedName<T extends { metadata?: { namespace?: string; name?: string } }, E>(items: readonly T[], tableOf: TableOf, entryOf: (item: T) => E): ByNamespace<E> {
   return tableOf(items, () => {
-    const table: ByNamespace<T> = new Map();
+    const table: ByNamespace<E> = new Map();
     for (const item of items) {
       const namespace = item.metadata?.namespace ?? '';
       let ofNamespace = table.get(namespace);
@@ -47,7 +52,7 @@ function byNamespacedName<T extends { metadata?: { namespace?: string; name?: st
         ofNamespace = new Map();
         table.set(namespace, ofNamespace);
       }
-      ofNamespace.set(item.metadata?.name ?? '', item);
+      ofNamespace.set(item.metadata?.name ?? '', entryOf(item));
     }
     return table;
   });
@@ -60,19 +65,7 @@ interface ServiceSlot {
 }
 
 function serviceSlots(items: readonly V1Service[], tableOf: TableOf): ByNamespace<ServiceSlot> {
-  return tableOf(items, () => {
-    const table: ByNamespace<ServiceSlot> = new Map();
-    for (const service of items) {
-      const namespace = service.metadata?.namespace ?? '';
-      let ofNamespace = table.get(namespace);
-      if (ofNamespace === undefined) {
-        ofNamespace = new Map();
-        table.set(namespace, ofNamespace);
-      }
-      ofNamespace.set(service.metadata?.name ?? '', { service, keyed: undefined });
-    }
-    return table;
-  });
+  return entriesByNamespacedName(items, tableOf, (service): ServiceSlot => ({ service, keyed: undefined }));
 }
 
 function refOfSlot(table: ByNamespace<ServiceSlot>, service: V1Service): KeyedRef {
