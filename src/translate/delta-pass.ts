@@ -42,6 +42,9 @@ import type { PassResult } from './whole-pass.ts';
 
 const NO_ROUTES: readonly RoutePlan[] = Object.freeze([]);
 
+/** The kinds of the objects global plugins and consumers are made from (PluginExtras.uses). */
+const EXTRAS_KINDS = ['KongPlugin', 'KongClusterPlugin', 'KongConsumer', 'Secret'] as const;
+
 /** A served Ingress: its plan (none when its annotations are invalid) and current routes. */
 interface Entry {
   ingress: V1Ingress;
@@ -403,13 +406,14 @@ class DeltaState {
     if (!this.uses.moved && extras === this.extras) return this.configured;
     this.extras = extras;
     const used = this.uses.sortedRefs();
-    // Global plugins and consumers (and their Secrets) are no route's: found in their lists, where any are used.
+    // Global plugins and consumers (and their Secrets) are no route's: found in their own lists, where any are
+    // used (a global plugin's last good version, served while the listed one is broken, is not listed).
     const { refs } = this.ctx.memory;
     const more = extras.uses.size === 0 ? [] : usedInSnapshot(snapshot, (kind, obj) => {
       if (!extras.uses.has(obj)) return undefined;
       const keyed = refs.of(kind, obj);
       return this.uses.has(keyed) ? undefined : keyed;
-    });
+    }, EXTRAS_KINDS);
     this.configured = (more.length === 0 ? used : [...used, ...more].sort(byKey)).map(({ ref }) => ref);
     this.uses.moved = false;
     return this.configured;

@@ -16,7 +16,7 @@ export interface PluginExtras {
   plugins: readonly KongPlugin[];
   consumers: readonly KongConsumer[];
   failures: readonly (readonly [ObjectRef, FailureReason, string])[];
-  /** Objects they were made from (plugin objects, consumers, Secrets). */
+  /** Objects they were made from: KongPlugins, KongClusterPlugins, KongConsumers and Secrets only (delta-pass.ts reads their lists alone). */
   uses: ReadonlySet<KubeObject>;
 }
 

@@ -157,12 +157,8 @@ export class SnapshotIndexer {
    * in one task (a benchmark's, a test's) kept every pass's tables.
    */
   identityOf(index: SnapshotIndex): object {
-    let identity = this.identities.get(index);
-    if (identity === undefined) {
-      identity = {};
-      this.identities.set(index, identity);
-    }
-    return identity;
+    // Looked up before level(): no closure made for each of the ten thousand plans of a cold pass.
+    return this.identities.get(index) ?? level(this.identities, index, () => ({}));
   }
 
   index(snapshot: Snapshot): SnapshotIndex {

@@ -22,7 +22,7 @@ import { planDefaultBackendRoute, planIngressRoutes } from './route-plans.ts';
 import type { RoutePlan } from './route-plans.ts';
 import { servedHosts, SharedHosts } from './shared-hosts.ts';
 import { translateTls } from './tls.ts';
-import type { HostReport, ObjectKind, ObjectRef, SharedHost, Snapshot, TranslateResult } from './types.ts';
+import type { HostReport, ObjectKind, ObjectRef, SharedHost, Snapshot, SnapshotKind, TranslateResult } from './types.ts';
 
 export interface PassResult extends TranslateResult {
   /** The route plans the config was assembled from (for `meshdoor routes`). */
@@ -72,22 +72,22 @@ export function configuredFrom(snapshot: Snapshot, usedRef: (kind: ObjectKind, o
   return usedInSnapshot(snapshot, usedRef).map(({ ref }) => ref);
 }
 
-/** As configuredFrom, the keyed refs. */
-export function usedInSnapshot(snapshot: Snapshot, usedRef: (kind: ObjectKind, obj: KubeObject) => KeyedRef | undefined): KeyedRef[] {
+/** The kinds of the snapshot a Kong configuration is made from. */
+type ConfiguredKind = ObjectKind & SnapshotKind;
+
+const CONFIGURED_KINDS: readonly ConfiguredKind[] = [...SOURCE_KINDS.map((source) => source.kind), 'Secret', 'Service', 'KongPlugin', 'KongClusterPlugin', 'KongConsumer'];
+
+/** As configuredFrom, the keyed refs, from the lists of `kinds` only (by default every kind configured objects come from). */
+export function usedInSnapshot(snapshot: Snapshot, usedRef: (kind: ObjectKind, obj: KubeObject) => KeyedRef | undefined, kinds: readonly ConfiguredKind[] = CONFIGURED_KINDS): KeyedRef[] {
   // One list for all kinds, then one sort (no list per kind copied into the next: every object of a cold pass is used).
   const keyed: KeyedRef[] = [];
-  const add = (kind: ObjectKind, list: readonly KubeObject[]): void => {
+  for (const kind of kinds) {
+    const list: readonly KubeObject[] = snapshot[kind];
     for (let i = 0; i < list.length; i += 1) {
       const ref = usedRef(kind, list[i] as KubeObject);
       if (ref !== undefined) keyed.push(ref);
     }
-  };
-  for (const source of SOURCE_KINDS) add(source.kind, snapshot[source.kind]);
-  add('Secret', snapshot.Secret);
-  add('Service', snapshot.Service);
-  add('KongPlugin', snapshot.KongPlugin);
-  add('KongClusterPlugin', snapshot.KongClusterPlugin);
-  add('KongConsumer', snapshot.KongConsumer);
+  }
   return keyed.sort(byKey);
 }
 
