@@ -62,7 +62,7 @@ function toKongRoute(plan: RoutePlan, flavor: RouterFlavor, labels: Labels): Kon
   // The common shape as one literal: its fields sit in the object itself, not
   // in a property array grown (and copied) field by field.
   return {
-    id: labels.ids.entity('routes', plan.name),
+    id: labels.ids.entityFor(plan.ingressRef, 'routes', plan.name),
     name: plan.name,
     protocols: options.protocols,
     hosts: plan.hosts,
@@ -81,7 +81,7 @@ function toKongRoute(plan: RoutePlan, flavor: RouterFlavor, labels: Labels): Kon
 function routeFieldByField(plan: RoutePlan, flavor: RouterFlavor, { ids, tags }: Labels): KongRoute {
   const { options } = plan;
   const protocols: readonly KongProtocol[] = options.protocols;
-  const route = { id: ids.entity('routes', plan.name), name: plan.name, protocols } as KongRoute;
+  const route = { id: ids.entityFor(plan.ingressRef, 'routes', plan.name), name: plan.name, protocols } as KongRoute;
   addMatchFields(route, plan, flavor);
   route.strip_path = options.stripPath;
   route.preserve_host = options.preserveHost;
@@ -97,7 +97,7 @@ function routeFieldByField(plan: RoutePlan, flavor: RouterFlavor, { ids, tags }:
 /** A Kong service with its routes, built once (routes last, as Kong's schema lists them). */
 function toKongService(backend: BackendPlan, { ids, tags }: Labels, routes: KongRoute[]): KongService {
   const { options } = backend;
-  const id = ids.entity('services', backend.kongServiceName);
+  const id = ids.entityFor(backend.serviceRef, 'services', backend.kongServiceName);
   // One literal per shape: fields added one by one would grow a property store (ten thousand services at 10k).
   if (options.path === undefined) {
     return {
@@ -131,7 +131,7 @@ function toKongService(backend: BackendPlan, { ids, tags }: Labels, routes: Kong
 }
 
 function toKongUpstream(upstream: UpstreamPlan, service: KeyedRef, labels: Labels): KongUpstream {
-  const id = labels.ids.entity('upstreams', upstream.name);
+  const id = labels.ids.entityFor(service, 'upstreams', upstream.name);
   const tags = labels.tags.ofRef(service);
   return {
     id,
@@ -181,7 +181,7 @@ export class KongEntities {
 
   /** The id of a backend's Kong service (its name's: no service built for it). */
   serviceIdOf(backend: BackendPlan): string {
-    return this.labels.ids.entity('services', backend.kongServiceName);
+    return this.labels.ids.entityFor(backend.serviceRef, 'services', backend.kongServiceName);
   }
 
   /** The backend's Kong service with `routes`: the last one made while its routes are the same. */

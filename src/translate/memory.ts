@@ -54,7 +54,7 @@ export function createTranslatorMemory(): TranslatorMemory {
   return {
     regex,
     paths: new TranslatedPaths(regex.checkRouteRegex),
-    indexes: new SnapshotIndexer(),
+    indexes: new SnapshotIndexer(refs),
     plans: new WeakMap(),
     claimants: new WeakMap(),
     serviceOptions: new WeakMap(),

@@ -1,5 +1,6 @@
 // References to, and ordering of, the Kubernetes objects the translator reads.
 import type { V1ObjectMeta } from '@kubernetes/client-node';
+import { TwoGenerations } from './two-generations.ts';
 import { objectKey } from './types.ts';
 import type { ObjectKind, ObjectRef } from './types.ts';
 
@@ -26,6 +27,11 @@ export interface KeyedRef {
   ref: ObjectRef;
   /** The object's Kong tags once built (tags.ts): kept here, not in a map of their own. */
   tags: readonly string[] | undefined;
+  /**
+   * Ids of Kong entities named for the object, as (table, name, id) triples
+   * (entity-ids.ts): found here by comparing names, not by hashing each name.
+   */
+  ids: string[] | undefined;
 }
 
 /**
@@ -34,12 +40,21 @@ export interface KeyedRef {
  */
 export function keyedRefOf(kind: ObjectKind, obj: KubeObject): KeyedRef {
   const ref = Object.freeze(refOf(kind, obj));
-  return { key: objectKey(ref), ref, tags: undefined };
+  return { key: objectKey(ref), ref, tags: undefined, ids: undefined };
 }
 
-/** Each object's KeyedRef, made once per object. */
+/** Refs kept by uid per generation; enough for the objects of ~50k Ingresses with their Services. */
+const REF_GENERATION_SIZE = 120_000;
+
+/**
+ * Each object's KeyedRef, made once per object, and shared by the objects
+ * with its uid, name and namespace: a relisted copy of an object (a watch
+ * restarted, a leader's caches) is the same Kubernetes object, so its ref,
+ * tags and entity ids are those of the copy before.
+ */
 export class KeyedRefs {
   private readonly made = new WeakMap<KubeObject, KeyedRef>();
+  private readonly byUid = new TwoGenerations<KeyedRef>(REF_GENERATION_SIZE);
   /** The last object asked for, and its ref: an Ingress's routes and counts ask for it several times in a row. */
   private lastObject: KubeObject | undefined;
   private lastKeyed: KeyedRef | undefined;
@@ -48,13 +63,31 @@ export class KeyedRefs {
     if (obj === this.lastObject && this.lastKeyed !== undefined) return this.lastKeyed;
     let keyed = this.made.get(obj);
     if (keyed === undefined) {
-      keyed = keyedRefOf(kind, obj);
+      keyed = this.ofObject(kind, obj);
       this.made.set(obj, keyed);
     }
     this.lastObject = obj;
     this.lastKeyed = keyed;
     return keyed;
   }
+
+  /**
+   * The ref of an object with the uid, name and namespace of `obj`, or a new
+   * one: no entry per object (an Ingress plan keeps its Ingress's ref).
+   * Objects without a uid (manifests) get a new ref each time.
+   */
+  ofObject(kind: ObjectKind, obj: KubeObject): KeyedRef {
+    const uid = obj.metadata?.uid;
+    if (!uid) return keyedRefOf(kind, obj);
+    const known = this.byUid.find(kind, uid);
+    if (known !== undefined && sameName(known.ref, obj.metadata)) return known;
+    return this.byUid.remember(kind, uid, keyedRefOf(kind, obj));
+  }
+}
+
+/** Whether a ref names the object with this metadata (two objects given one uid in a manifest do not). */
+function sameName(ref: ObjectRef, meta: V1ObjectMeta | undefined): boolean {
+  return ref.name === (meta?.name ?? '') && (ref.namespace ?? '') === (meta?.namespace ?? '');
 }
 
 /** Sort order of keyed refs: by key. */

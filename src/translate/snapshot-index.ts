@@ -6,7 +6,7 @@ import type {
 } from '@kubernetes/client-node';
 import type { KongPluginResource } from '../plugins/index.ts';
 import { keyedRefOf } from './objects.ts';
-import type { KeyedRef } from './objects.ts';
+import type { KeyedRef, KeyedRefs } from './objects.ts';
 import type { Snapshot } from './types.ts';
 
 /** One lookup per referenced kind; plain functions, so a pass can record every call (ingress-memo.ts). */
@@ -68,10 +68,15 @@ function serviceSlots(items: readonly V1Service[], tableOf: TableOf): ByNamespac
   return entriesByNamespacedName(items, tableOf, (service): ServiceSlot => ({ service, keyed: undefined }));
 }
 
-function refOfSlot(table: ByNamespace<ServiceSlot>, service: V1Service): KeyedRef {
+/** Makes (or finds) a Service's ref: a translator's KeyedRefs, or a new one. */
+type ServiceRefOf = (service: V1Service) => KeyedRef;
+
+const newServiceRef: ServiceRefOf = (service) => keyedRefOf('Service', service);
+
+function refOfSlot(table: ByNamespace<ServiceSlot>, service: V1Service, refOf: ServiceRefOf): KeyedRef {
   const slot = table.get(service.metadata?.namespace ?? '')?.get(service.metadata?.name ?? '');
-  if (slot?.service !== service) return keyedRefOf('Service', service);
-  slot.keyed ??= keyedRefOf('Service', service);
+  if (slot?.service !== service) return refOf(service);
+  slot.keyed ??= refOf(service);
   return slot.keyed;
 }
 
@@ -103,7 +108,7 @@ function lazy<T>(make: () => T): () => T {
 // The lookups close over the lists they look in only: never over the snapshot, whose
 // Ingress list (the list that changes most) would otherwise live as long as
 // the index does.
-function buildIndex(snapshot: Snapshot, tableOf: TableOf): SnapshotIndex {
+function buildIndex(snapshot: Snapshot, tableOf: TableOf, refOf: ServiceRefOf): SnapshotIndex {
   const { Service: serviceList, Secret: secretList, IngressClass: ingressClasses, EndpointSlice: endpointSlices } = snapshot;
   const services = lazy(() => serviceSlots(serviceList, tableOf));
   const secrets = lazy(() => byNamespacedName(secretList, tableOf));
@@ -114,7 +119,7 @@ function buildIndex(snapshot: Snapshot, tableOf: TableOf): SnapshotIndex {
   const clusterPlugins = lazy(() => byName(clusterPluginList, tableOf));
   return {
     lookupService: (namespace, name) => services().get(namespace)?.get(name)?.service,
-    serviceRef: (service) => refOfSlot(services(), service),
+    serviceRef: (service) => refOfSlot(services(), service, refOf),
     lookupSecret: (namespace, name) => secrets().get(namespace)?.get(name),
     lookupIngressClass: (name) => classes().get(name),
     lookupEndpointSlices: (namespace, service) => slices().get(`${namespace}/${service}`) ?? [],
@@ -125,7 +130,7 @@ function buildIndex(snapshot: Snapshot, tableOf: TableOf): SnapshotIndex {
 
 /** Lookups over a snapshot, remembering nothing: each table is built when first used. */
 export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
-  return buildIndex(snapshot, buildEveryTime);
+  return buildIndex(snapshot, buildEveryTime, newServiceRef);
 }
 
 type Level<V> = WeakMap<readonly object[], V>;
@@ -149,6 +154,12 @@ export class SnapshotIndexer {
   private readonly indexes: Level<Level<Level<Level<Level<Level<SnapshotIndex>>>>>> = new WeakMap();
   /** One token per index, shared by the plans made with it (not one per plan). */
   private readonly identities = new WeakMap<SnapshotIndex, object>();
+  /** Service refs from the translator's KeyedRefs: a relisted Service keeps its ref, tags and entity ids. */
+  private readonly serviceRefOf: ServiceRefOf;
+
+  constructor(refs: KeyedRefs) {
+    this.serviceRefOf = (service) => refs.ofObject('Service', service);
+  }
 
   /**
    * A token standing for `index`, the same for every caller while the index
@@ -165,7 +176,7 @@ export class SnapshotIndexer {
     const next = <V extends object>(map: Level<Level<V>>, list: readonly object[]): Level<V> => level(map, list, () => new WeakMap());
     const byFour = next(next(next(this.indexes, snapshot.Service), snapshot.Secret), snapshot.IngressClass);
     const bySix = next(next(byFour, snapshot.EndpointSlice), snapshot.KongPlugin);
-    return level(bySix, snapshot.KongClusterPlugin, () => buildIndex(snapshot, this.tableOf));
+    return level(bySix, snapshot.KongClusterPlugin, () => buildIndex(snapshot, this.tableOf, this.serviceRefOf));
   }
 
   private readonly tableOf: TableOf = <V>(items: readonly object[], build: () => Map<string, V>): Map<string, V> => {

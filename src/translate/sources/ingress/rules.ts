@@ -6,7 +6,7 @@ import { resolveBackend } from '../../backends.ts';
 import type { BackendPlan } from '../../backends.ts';
 import type { TranslateContext } from '../../context.ts';
 import { checkIngressHost } from '../../hosts.ts';
-import { keyedRefOf, refOf } from '../../objects.ts';
+import { refOf } from '../../objects.ts';
 import type { KeyedRef } from '../../objects.ts';
 import type { TranslatedPath } from '../../paths.ts';
 import type { RouteOptions } from '../../route-annotations.ts';
@@ -131,8 +131,8 @@ export function planIngress(ctx: TranslateContext, ingress: V1Ingress): IngressP
   if (!options) return undefined;
   const claims: PathClaim[] = [];
   // One input for all rules of the Ingress, moved from rule to rule.
-  // The Ingress's ref made here, once per plan: no table entry per Ingress (the plan is the Ingress's memo).
-  const input: RuleInput = { ingress, ingressRef: keyedRefOf('Ingress', ingress), options, ruleIndex: 0, resolved: NONE_RESOLVED };
+  // The Ingress's ref found here, once per plan: no entry per Ingress object (the plan is the Ingress's memo).
+  const input: RuleInput = { ingress, ingressRef: ctx.memory.refs.ofObject('Ingress', ingress), options, ruleIndex: 0, resolved: NONE_RESOLVED };
   // forEach, not a loop: rules that are not a list (bad input) must throw, becoming a failure of this Ingress.
   (ingress.spec?.rules ?? []).forEach((_rule, ruleIndex) => {
     input.ruleIndex = ruleIndex;
