@@ -46,8 +46,13 @@ class KindUses {
     const both = this.byKeyAndUid.size > 0 ? keyAndUid(keyed, uid) : undefined;
     if (both !== undefined && this.byKeyAndUid.has(both)) return addUses(this.byKeyAndUid, both, keyed, delta);
     const use = this.byUid.get(uid);
-    if (use === undefined || use.keyed.key === keyed.key) return addUses(this.byUid, uid, keyed, delta);
-    return addUses(this.byKeyAndUid, both ?? keyAndUid(keyed, uid), keyed, delta);
+    if (use === undefined) return addUses(this.byUid, uid, keyed, delta);
+    if (use.keyed.key !== keyed.key) return addUses(this.byKeyAndUid, both ?? keyAndUid(keyed, uid), keyed, delta);
+    // Found already (the common case): counted without a second lookup.
+    use.count += delta;
+    if (use.count !== 0) return false;
+    this.byUid.delete(uid);
+    return true;
   }
 
   has(keyed: KeyedRef): boolean {

@@ -117,9 +117,18 @@ function buildIndex(snapshot: Snapshot, tableOf: TableOf, refOf: ServiceRefOf): 
   const { KongPlugin: pluginList, KongClusterPlugin: clusterPluginList } = snapshot;
   const plugins = lazy(() => byNamespacedName(pluginList, tableOf));
   const clusterPlugins = lazy(() => byName(clusterPluginList, tableOf));
+  // The slot lookupService last found: its Service's ref is asked for next (backends.ts), without a second lookup.
+  let lastSlot: ServiceSlot | undefined;
   return {
-    lookupService: (namespace, name) => services().get(namespace)?.get(name)?.service,
-    serviceRef: (service) => refOfSlot(services(), service, refOf),
+    lookupService: (namespace, name) => {
+      lastSlot = services().get(namespace)?.get(name);
+      return lastSlot?.service;
+    },
+    serviceRef: (service) => {
+      if (lastSlot?.service !== service) return refOfSlot(services(), service, refOf);
+      lastSlot.keyed ??= refOf(service);
+      return lastSlot.keyed;
+    },
     lookupSecret: (namespace, name) => secrets().get(namespace)?.get(name),
     lookupIngressClass: (name) => classes().get(name),
     lookupEndpointSlices: (namespace, service) => slices().get(`${namespace}/${service}`) ?? [],

@@ -87,8 +87,18 @@ export function readKeyPair(secret: V1Secret): KeyPair {
 /** A key pair read from a Secret's content: its type and both fields as stored. */
 interface ReadContent {
   type: string | undefined;
+  cert: string;
   key: string | undefined;
   pair: KeyPair;
+}
+
+/**
+ * A certificate's content key: its length and last characters (the end of its
+ * signature), not the whole text: hashing kilobytes of PEM per Secret was a
+ * sixtieth of a 10k pass. Contents under one key are told apart in full.
+ */
+function contentKey(cert: string): string {
+  return cert.length <= 96 ? cert : `${cert.length}:${cert.slice(-64)}`;
 }
 
 /** What a translator remembers of Secrets between passes. */
@@ -99,8 +109,8 @@ export class TlsMemory {
   /** A Secret serving the same hosts as last pass gives the same (deep-frozen) certificate. */
   readonly certificates = new WeakMap<V1Secret, { hosts: string; certificate: KongCertificate }>();
   /**
-   * Key pairs by content (keyed by tls.crt as stored): a re-listed Secret is a
-   * new object with the same data and is not parsed again. Holds what the
+   * Key pairs by content (tls.crt as stored, by contentKey): a re-listed Secret
+   * is a new object with the same data and is not parsed again. Holds what the
    * last TLS translation read, and what the current one read so far.
    */
   private byContent = new Map<string, ReadContent[]>();
@@ -116,11 +126,12 @@ export class TlsMemory {
     const cert = secret.data?.['tls.crt'];
     if (cert === undefined) return this.parsed(secret);
     const key = secret.data?.['tls.key'];
-    const same = (read: ReadContent): boolean => read.type === secret.type && read.key === key;
-    const found = this.readNow.get(cert)?.find(same) ?? this.byContent.get(cert)?.find(same);
-    const content = found ?? { type: secret.type, key, pair: this.parsed(secret) };
-    const read = this.readNow.get(cert);
-    if (read === undefined) this.readNow.set(cert, [content]);
+    const same = (read: ReadContent): boolean => read.type === secret.type && read.key === key && read.cert === cert;
+    const slot = contentKey(cert);
+    const found = this.readNow.get(slot)?.find(same) ?? this.byContent.get(slot)?.find(same);
+    const content = found ?? { type: secret.type, cert, key, pair: this.parsed(secret) };
+    const read = this.readNow.get(slot);
+    if (read === undefined) this.readNow.set(slot, [content]);
     else if (!read.includes(content)) read.push(content);
     return content.pair;
   }

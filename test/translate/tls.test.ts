@@ -129,6 +129,19 @@ describe('translate: TLS', () => {
     expect(again.config).to.deep.equal(first.config);
   });
 
+  it('tells apart two certificates of the same length that end alike, read in one pass', () => {
+    // The same certificates in another order, with the same last one: only the first matches the key.
+    const matching = tlsSecret('good-tls', `${PEM.certA}${PEM.certB}${PEM.certDsa}`, PEM.keyA);
+    const reordered = tlsSecret('bad-tls', `${PEM.certB}${PEM.certA}${PEM.certDsa}`, PEM.keyA);
+    const result = run({
+      ingresses: [secured('good', ['good.example.com'], 'good-tls'), secured('bad', ['bad.example.com'], 'bad-tls')],
+      services: [web],
+      secrets: [matching, reordered],
+    });
+    expect(result.config.certificates.map((c) => c.snis.map((sni) => sni.name))).to.deep.equal([['good.example.com']]);
+    expect(reasons(result)).to.deep.equal(['Ingress/default/bad:InvalidCertificate', 'Secret/default/bad-tls:InvalidCertificate']);
+  });
+
   it('validates key pairs with node:crypto', () => {
     expect(readKeyPair(tlsSecret('x', PEM.certB, PEM.keyB))).to.deep.equal({ cert: PEM.certB, key: PEM.keyB });
     expect(readKeyPair(tlsSecret('x', PEM.certB, PEM.keyA))).to.have.property('error');
