@@ -10,7 +10,7 @@ export type {
 export { OWNERSHIP_TAG, emptyKongConfig } from './kong-config.ts';
 export type { KongEntityTable } from './kong-ids.ts';
 export { kongEntityId, kongPluginId, kongTargetId } from './kong-ids.ts';
-export { freezeDeep, isDeeplyFrozen } from './frozen.ts';
+export { freezeDeep, freezeWithMembers, isDeeplyFrozen } from './frozen.ts';
 export type { ExcludedPart, ObjectKind, ObjectRef, TranslationFailure } from './failures.ts';
 export { OBJECT_KINDS, objectKey, parsePartExclusionKey, partExclusionKey } from './failures.ts';
 export type { HostHandOver, HostReport, SharedHost, TranslateResult } from './translate-result.ts';

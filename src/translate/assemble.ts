@@ -2,7 +2,7 @@
 import type {
   KongCertificate, KongConfig, KongProtocol, KongRoute, KongService, KongUpstream, RouterFlavor,
 } from '../model/index.ts';
-import { freezeDeep } from '../model/index.ts';
+import { freezeDeep, freezeWithMembers } from '../model/index.ts';
 import type { EntityIds } from './entity-ids.ts';
 import type { BackendPlan, UpstreamPlan } from './backends.ts';
 import { routeExpression, routePriority } from './expressions.ts';
@@ -61,7 +61,7 @@ function toKongRoute(plan: RoutePlan, flavor: RouterFlavor, labels: Labels): Kon
   if (flavor === 'expressions' || plan.hosts.length === 0 || options.methods || options.headers || options.snis) return routeFieldByField(plan, flavor, labels);
   // The common shape as one literal: its fields sit in the object itself, not
   // in a property array grown (and copied) field by field.
-  return {
+  const route: KongRoute = {
     id: labels.ids.entityFor(plan.ingressRef, 'routes', plan.name),
     name: plan.name,
     protocols: options.protocols,
@@ -76,6 +76,7 @@ function toKongRoute(plan: RoutePlan, flavor: RouterFlavor, labels: Labels): Kon
     response_buffering: options.responseBuffering,
     tags: labels.tags.ofRef(plan.ingressRef),
   };
+  return freezeWithMembers(route, route.protocols, route.hosts, route.paths, route.tags);
 }
 
 function routeFieldByField(plan: RoutePlan, flavor: RouterFlavor, { ids, tags }: Labels): KongRoute {
@@ -91,7 +92,7 @@ function routeFieldByField(plan: RoutePlan, flavor: RouterFlavor, { ids, tags }:
   route.request_buffering = options.requestBuffering;
   route.response_buffering = options.responseBuffering;
   route.tags = tags.ofRef(plan.ingressRef);
-  return route;
+  return freezeDeep(route);
 }
 
 /** A Kong service with its routes, built once (routes last, as Kong's schema lists them). */
@@ -164,7 +165,8 @@ export class KongEntities {
   routeOf(plan: RoutePlan, flavor: RouterFlavor): KongRoute {
     const known = plan.kong;
     if (known !== undefined && known.plan === plan && known.flavor === flavor) return known.route;
-    const route = freezeDeep(toKongRoute(plan, flavor, this.labels));
+    // Frozen deep as made (toKongRoute).
+    const route = toKongRoute(plan, flavor, this.labels);
     plan.kong = { plan, flavor, route };
     return route;
   }
@@ -190,7 +192,9 @@ export class KongEntities {
     if (last?.routes.length === routes.length && last.routes.every((route, i) => route === routes[i])) return last;
     // An exact copy: the caller's list was grown by push, with spare slots.
     // The first service of a backend is built with its routes (not built, then copied with them).
-    entities.last = freezeDeep(last ? { ...last, routes: routes.slice() } : toKongService(entities.backend, this.labels, routes.slice()));
+    const service = last ? { ...last, routes: routes.slice() } : toKongService(entities.backend, this.labels, routes.slice());
+    // A service's only object members are its tags and routes (each route frozen deep already).
+    entities.last = freezeWithMembers(service, service.tags, service.routes);
     return entities.last;
   }
 }

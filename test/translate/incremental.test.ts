@@ -221,6 +221,30 @@ describe('incremental translation', () => {
     expect(Object.isFrozen(route(second, 'a.web.80'))).to.equal(true);
   });
 
+  it('hands out configurations frozen all the way down, whatever the route shape, flavor and upstream mode', () => {
+    const annotated = { namespace: 'a', annotations: { 'konghq.com/methods': 'GET', 'konghq.com/strip-path': 'true' } };
+    const ingresses = [
+      ingress('hosted', { rules: [rule('one.example.com', ['/', 'Prefix', 'web', 80], ['/y', 'Prefix', 'web', 80], ['/x', 'Exact', 'web', 80])] }, { namespace: 'a' }),
+      ingress('hostless', { rules: [rule(undefined, ['/h', 'Prefix', 'web', 80])] }, { namespace: 'a' }),
+      ingress('methods', { rules: [rule('m.example.com', ['/', 'Prefix', 'web', 80])] }, annotated),
+    ];
+    const parts = { ingresses, services: [service('web', [{ port: 80 }], { namespace: 'a' })], endpointSlices: [endpointSlice('web', [{ port: 8080 }], [{ ip: '10.0.0.1' }], { namespace: 'a' })] };
+    const unfrozen = (value: unknown, where: string): string[] => {
+      if (typeof value !== 'object' || value === null) return [];
+      const inside = Object.entries(value).flatMap(([key, member]) => unfrozen(member, `${where}.${key}`));
+      return Object.isFrozen(value) ? inside : [where, ...inside];
+    };
+    for (const overrides of [{}, { routerFlavor: 'expressions' as const }, { upstreamMode: 'endpoints' as const }]) {
+      const { translate } = createTranslator();
+      for (const pass of [0, 1]) {
+        const { config } = translate(snapshot(pass === 0 ? parts : structuredClone(parts)), { settings: settings(overrides) });
+        expect(config.services.flatMap((s) => s.routes)).to.have.length.greaterThan(2);
+        const where = `${JSON.stringify(overrides)} pass ${pass}`;
+        expect([...unfrozen(config.services, 'services'), ...unfrozen(config.upstreams, 'upstreams')], where).to.deep.equal([]);
+      }
+    }
+  });
+
   it('reports a reused Ingress\'s failures again, and routes it once its Service appears', () => {
     const { translate } = createTranslator();
     const options = { settings: settings() };
