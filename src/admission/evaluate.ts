@@ -76,7 +76,7 @@ function watched(inputs: AdmissionInputs, namespace: string | undefined): boolea
 function servedConflicts(ctx: TranslateContext, inputs: AdmissionInputs, claims: readonly PathClaim[]): PathClaim[] {
   return claims.filter((claim) => {
     const self = namespacedName(claim.ingress);
-    const holders = inputs.served.claimsAt(claim.conflictKey).filter((held) => namespacedName(held.ingress) !== self);
+    const holders = inputs.served.claimsAt(claim).filter((held) => namespacedName(held.ingress) !== self);
     if (holders.length === 0) return true;
     const winner = winnerOf(ctx.memory.ages, [...holders, claim]);
     if (winner && winner !== claim) reportLoser(ctx, claim, winner);

@@ -8,9 +8,9 @@
 import type { V1Ingress, V1IngressBackend } from '@kubernetes/client-node';
 import type { MeshDoorSettings } from '../config/index.ts';
 import {
-  createContext, createTranslatorMemory, INGRESS_SOURCE, isIngressServed, listChanges, planIncrementally, resolveHostOwnership, SharedHosts,
+  ClaimTable, createContext, createTranslatorMemory, INGRESS_SOURCE, isIngressServed, listChanges, planIncrementally, resolveHostOwnership, SharedHosts,
 } from './translator.ts';
-import type { HostOwnership, IngressPlan, PathClaim, SharedHost, Snapshot, TranslateContext, TranslatorMemory } from './translator.ts';
+import type { HostAndPath, HostOwnership, IngressPlan, PathClaim, SharedHost, Snapshot, TranslateContext, TranslatorMemory } from './translator.ts';
 
 interface Served {
   plan: IngressPlan | undefined;
@@ -56,7 +56,7 @@ export class ServedIndex {
   private classes: Snapshot['IngressClass'] | undefined;
   private services: Snapshot['Service'] = [];
   private readonly served = new Map<V1Ingress, Served>();
-  private readonly claims = new Map<string, PathClaim[]>();
+  private claims = new ClaimTable();
   private readonly users = new Map<string, V1Ingress[]>();
   private hostServers = new SharedHosts(this.memory.ages);
   private ownershipOf: HostOwnership | undefined;
@@ -87,9 +87,9 @@ export class ServedIndex {
     this.hostServers.list();
   }
 
-  /** The served claims on a host + path (PathClaim.conflictKey). */
-  claimsAt(conflictKey: string): readonly PathClaim[] {
-    return this.claims.get(conflictKey) ?? [];
+  /** The served claims on the host + path of `claim`. */
+  claimsAt(claim: HostAndPath): readonly PathClaim[] {
+    return this.claims.at(claim);
   }
 
   /** Host ownership as the last pass decided it (spec.hosts.ownership: Namespace only). */
@@ -131,7 +131,7 @@ export class ServedIndex {
     this.ingresses = [];
     this.services = [];
     this.served.clear();
-    this.claims.clear();
+    this.claims = new ClaimTable();
     this.users.clear();
     this.hostServers = new SharedHosts(this.memory.ages);
     this.ownershipOf = undefined;
@@ -144,7 +144,7 @@ export class ServedIndex {
     const entry = { plan, services: serviceKeys(ingress), hosts: hostsOf(plan) };
     this.served.set(ingress, entry);
     this.hostServers.serve(ingress, NO_HOSTS, entry.hosts);
-    for (const claim of entry.plan?.claims ?? []) push(this.claims, claim.conflictKey, claim);
+    for (const claim of entry.plan?.claims ?? []) this.claims.add(claim);
     for (const key of entry.services) push(this.users, key, ingress);
   }
 
@@ -153,7 +153,7 @@ export class ServedIndex {
     if (!entry) return;
     this.served.delete(ingress);
     this.hostServers.serve(ingress, entry.hosts, NO_HOSTS);
-    for (const claim of entry.plan?.claims ?? []) pull(this.claims, claim.conflictKey, claim);
+    for (const claim of entry.plan?.claims ?? []) this.claims.remove(claim);
     for (const key of entry.services) pull(this.users, key, ingress);
   }
 

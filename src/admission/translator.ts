@@ -3,10 +3,10 @@
 // The webhook keeps its own translator memory, so its reviews never touch the
 // caches of the controller's translator.
 export {
-  createContext, createTranslatorMemory, formatFailure, INGRESS_SOURCE, isIngressServed, listChanges, namespacedName,
+  ClaimTable, createContext, createTranslatorMemory, formatFailure, INGRESS_SOURCE, isIngressServed, listChanges, namespacedName,
   ownershipMessage, planIncrementally, planIngress, refOf, reportLoser, resolveHostOwnership, resolveIngressBackend,
   resolvePathConflicts, sharedHostMessage, SharedHosts, tlsWithinOwnership, translateTls, winnerOf,
 } from '../translate/index.ts';
 export type {
-  HostOwnership, IngressPlan, ObjectRef, PathClaim, SharedHost, Snapshot, TranslateContext, TranslationFailure, TranslatorMemory,
+  HostAndPath, HostOwnership, IngressPlan, ObjectRef, PathClaim, SharedHost, Snapshot, TranslateContext, TranslationFailure, TranslatorMemory,
 } from '../translate/index.ts';

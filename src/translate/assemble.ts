@@ -76,7 +76,8 @@ function toKongRoute(plan: RoutePlan, flavor: RouterFlavor, labels: Labels): Kon
     response_buffering: options.responseBuffering,
     tags: labels.tags.ofRef(plan.ingressRef),
   };
-  return freezeWithMembers(route, route.protocols, route.hosts, route.paths, route.tags);
+  // Its tags are frozen already (tags.ts).
+  return freezeWithMembers(route, route.protocols, route.hosts, route.paths);
 }
 
 function routeFieldByField(plan: RoutePlan, flavor: RouterFlavor, { ids, tags }: Labels): KongRoute {
@@ -193,8 +194,8 @@ export class KongEntities {
     // An exact copy: the caller's list was grown by push, with spare slots.
     // The first service of a backend is built with its routes (not built, then copied with them).
     const service = last ? { ...last, routes: routes.slice() } : toKongService(entities.backend, this.labels, routes.slice());
-    // A service's only object members are its tags and routes (each route frozen deep already).
-    entities.last = freezeWithMembers(service, service.tags, service.routes);
+    // A service's only object members are its tags (frozen already, tags.ts) and routes (each frozen deep already).
+    entities.last = freezeWithMembers(service, service.routes, undefined);
     return entities.last;
   }
 }

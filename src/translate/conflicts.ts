@@ -2,6 +2,7 @@
 // the other gets a PathConflict failure and the rest of it still translates.
 import type { TranslateContext } from './context.ts';
 import type { IngressPlan, PathClaim } from './plans.ts';
+import { claimKey } from './claim-table.ts';
 import { namespacedName, precedence, refOf } from './objects.ts';
 import type { ObjectAges } from './objects.ts';
 
@@ -31,19 +32,20 @@ export function resolvePathConflicts(ctx: TranslateContext, plans: readonly Ingr
   for (const plan of plans) {
     for (const claim of plan.claims) {
       if (refused.has(claim)) continue;
-      const winner = winners.get(claim.conflictKey);
+      const key = claimKey(claim);
+      const winner = winners.get(key);
       if (winner === undefined) {
-        winners.set(claim.conflictKey, claim);
+        winners.set(key, claim);
         continue;
       }
       contested.add(winner).add(claim);
-      if (ctx.memory.ages.compare(claim.ingress, winner.ingress) < 0) winners.set(claim.conflictKey, claim);
+      if (ctx.memory.ages.compare(claim.ingress, winner.ingress) < 0) winners.set(key, claim);
     }
   }
   // A claim refused for its host (host-ownership.ts) takes no path from anyone.
   const losers = new Set<PathClaim>(refused);
   for (const claim of contested) {
-    const winner = winners.get(claim.conflictKey);
+    const winner = winners.get(claimKey(claim));
     if (winner === undefined || winner === claim) continue;
     losers.add(claim);
     reportLoser(ctx, claim, winner);

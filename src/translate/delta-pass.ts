@@ -21,6 +21,7 @@ import { countOf, PlanningRecorder, recorder } from './delta-recording.ts';
 import type { Failure } from './delta-recording.ts';
 import { listChanges } from './list-changes.ts';
 import { byService } from './service-shares.ts';
+import { ClaimTable, claimKey } from './claim-table.ts';
 import type { ServiceShare } from './service-shares.ts';
 import { pluginExtras } from './plugin-extras.ts';
 import type { PluginExtras } from './plugin-memory.ts';
@@ -65,14 +66,15 @@ class DeltaState {
   private readonly lists = new Map<SourceKind<V1Ingress>, readonly V1Ingress[]>();
   private readonly entries = new Map<V1Ingress, Entry>();
   private readonly failing = new Set<Entry>();
-  /** Claims by conflict key: one claim as itself (nearly every key), more as a list. */
-  private readonly claimsByKey = new Map<string, PathClaim | PathClaim[]>();
+  /** Claims by host and path. */
+  private readonly claims = new ClaimTable();
   private readonly losers = new Set<PathClaim>();
   /** Namespace host ownership: who owns each host, the claims refused for their host, and their failures. */
   private readonly ownership: OwnershipState | undefined;
   private readonly sharedHosts: SharedHosts;
   /** Served Ingresses with a tls section. */
   private readonly tlsEntries = new Set<Entry>();
+  /** Failures of contested host + paths, by claimKey. */
   private readonly conflictFailures = new Map<string, Failure[]>();
   private readonly members = new Map<string, Member[]>();
   private readonly dirtyServices = new Set<string>();
@@ -194,26 +196,27 @@ class DeltaState {
   /** Moves the claims of changed Ingresses; returns the entries whose winning claims may differ. */
   private resolveConflicts(ctx: TranslateContext, changed: { gone: readonly Entry[]; fresh: readonly Entry[] }, owned: OwnershipUpdate | undefined): readonly Entry[] {
     const { gone, fresh } = changed;
-    if (this.claimsByKey.size === 0 && this.losers.size === 0 && gone.length === 0) return this.resolveFirst(ctx, fresh);
-    const keys = new Set<string>();
+    if (this.claims.isEmpty && this.losers.size === 0 && gone.length === 0) return this.resolveFirst(ctx, fresh);
+    // One claim per host + path that may have changed hands, by claimKey.
+    const keys = new Map<string, PathClaim>();
     const affected = new Set<Entry>(fresh);
     for (const entry of gone) {
       for (const claim of entry.plan?.claims ?? []) {
-        keys.add(claim.conflictKey);
+        keys.set(claimKey(claim), claim);
         this.losers.delete(claim);
-        this.removeClaim(claim);
+        this.claims.remove(claim);
       }
     }
     const refused = this.ownership?.refused;
     for (const entry of fresh) {
       for (const claim of entry.plan?.claims ?? []) {
-        keys.add(claim.conflictKey);
+        keys.set(claimKey(claim), claim);
         if (refused?.has(claim)) this.losers.add(claim);
-        else this.addClaim(claim);
+        else this.claims.add(claim);
       }
     }
     if (owned) this.moveOwnedClaims(owned, fresh, keys, affected);
-    for (const key of keys) this.resolveKey(ctx, key, affected);
+    for (const [key, claim] of keys) this.resolvePath(ctx, key, this.claims.at(claim), affected);
     return [...affected];
   }
 
@@ -228,63 +231,49 @@ class DeltaState {
       for (let c = 0; c < claims.length; c += 1) {
         const claim = claims[c] as PathClaim;
         if (refused?.has(claim)) this.losers.add(claim);
-        else this.addClaim(claim);
+        else this.claims.add(claim);
       }
     }
-    // A key of one claim has nothing to decide in a first pass: it wins, and no loser or failure was kept for it.
-    this.claimsByKey.forEach((claims, key) => { if (Array.isArray(claims)) this.resolveKey(ctx, key, undefined); });
+    // A host + path of one claim has nothing to decide in a first pass: it wins, and no loser or failure was kept for it.
+    this.claims.forEachContested((claims) => this.resolvePath(ctx, claimKey(claims[0] as PathClaim), claims, undefined));
     return fresh;
   }
 
   /** Claims of unchanged Ingresses whose host was handed over, or taken away. */
-  private moveOwnedClaims(owned: OwnershipUpdate, fresh: readonly Entry[], keys: Set<string>, affected: Set<Entry>): void {
+  private moveOwnedClaims(owned: OwnershipUpdate, fresh: readonly Entry[], keys: Map<string, PathClaim>, affected: Set<Entry>): void {
     if (owned.allowed.length === 0 && owned.refused.length === 0) return;
     const freshClaims = new Set(fresh.flatMap((entry) => entry.plan?.claims ?? []));
     for (const claim of owned.allowed) {
       const entry = this.entries.get(claim.ingress);
       if (freshClaims.has(claim) || !entry) continue;
-      keys.add(claim.conflictKey);
+      keys.set(claimKey(claim), claim);
       affected.add(entry);
-      this.addClaim(claim);
+      this.claims.add(claim);
     }
     for (const claim of owned.refused) {
       const entry = this.entries.get(claim.ingress);
       if (freshClaims.has(claim) || !entry) continue;
-      keys.add(claim.conflictKey);
+      keys.set(claimKey(claim), claim);
       affected.add(entry);
       this.losers.add(claim);
-      this.removeClaim(claim);
+      this.claims.remove(claim);
     }
   }
 
-  private addClaim(claim: PathClaim): void {
-    const claims = this.claimsByKey.get(claim.conflictKey);
-    if (claims === undefined) this.claimsByKey.set(claim.conflictKey, claim);
-    else if (Array.isArray(claims)) claims.push(claim);
-    else this.claimsByKey.set(claim.conflictKey, [claims, claim]);
-  }
-
-  private removeClaim(claim: PathClaim): void {
-    const claims = this.claimsByKey.get(claim.conflictKey);
-    const rest = Array.isArray(claims) ? claims.filter((c) => c !== claim) : [];
-    if (claims !== undefined && !Array.isArray(claims) && claims !== claim) return;
-    if (rest.length > 1) this.claimsByKey.set(claim.conflictKey, rest);
-    else if (rest.length === 1) this.claimsByKey.set(claim.conflictKey, rest[0] as PathClaim);
-    else this.claimsByKey.delete(claim.conflictKey);
-  }
-
-  /** Decides a key's winner; the entries of its claims join `affected` (none to collect in a first pass). */
-  private resolveKey(ctx: TranslateContext, key: string, affected: Set<Entry> | undefined): void {
-    const kept = this.claimsByKey.get(key);
+  /**
+   * Decides the winner of the `claims` on one host + path (`key`, claimKey);
+   * the entries of its claims join `affected` (none to collect in a first pass).
+   */
+  private resolvePath(ctx: TranslateContext, key: string, claims: readonly PathClaim[], affected: Set<Entry> | undefined): void {
     this.conflictFailures.delete(key);
-    if (kept !== undefined && !Array.isArray(kept)) {
+    const [only] = claims;
+    if (claims.length === 1 && only) {
       // Nearly every host + path has one claim: it wins.
-      this.losers.delete(kept);
-      const entry = affected && this.entries.get(kept.ingress);
+      this.losers.delete(only);
+      const entry = affected && this.entries.get(only.ingress);
       if (entry) affected.add(entry);
       return;
     }
-    const claims = kept ?? [];
     const winner = winnerOf(ctx.memory.ages, claims);
     const failures: Failure[] = [];
     for (const claim of claims) {

@@ -79,6 +79,8 @@ export type { ObjectKind } from './types.ts';
 
 // The per-object rules, for the admission webhook: it plans one object under
 // review with the translator's own functions and its own translator memory.
+export { ClaimTable } from './claim-table.ts';
+export type { HostAndPath } from './claim-table.ts';
 export { createContext } from './context.ts';
 export type { TranslateContext } from './context.ts';
 export { reportLoser, resolvePathConflicts, winnerOf } from './conflicts.ts';

@@ -19,9 +19,8 @@ export interface PathClaim {
   ruleHost: string;
   /** True when `host` comes from konghq.com/host-aliases. */
   alias: boolean;
+  /** Two claims with the same host and path (path.conflictKey) conflict: claim-table.ts. */
   path: TranslatedPath;
-  /** Host and path: two claims with the same key conflict. */
-  conflictKey: string;
   backend: BackendPlan;
   options: RouteOptions;
 }

@@ -11,6 +11,7 @@ import { seededRandom } from '../../bench/generate.ts';
 import {
   PEM, endpointSlice, externalService, ingress, ingressClass, rule, service, settings, snapshot, tlsSecret,
 } from './builders.ts';
+import type { PathSpec } from './builders.ts';
 
 const NAMESPACES = ['a', 'b'];
 const APPS = ['web', 'api', 'cart', 'shop', 'auth'];
@@ -146,6 +147,33 @@ describe('incremental translation', () => {
       }
     });
   }
+
+  it('gives what a translation from scratch gives while many Ingresses share one host and contest its paths', () => {
+    // Up to 40 Ingresses of two or three paths on one host (past the claim table's short list) and some host-less ones.
+    const rnd = seededRandom(11);
+    const { translate } = createTranslator();
+    const options = { settings: settings() };
+    const crowded = (n: number, round: number): V1Ingress => {
+      const host = rnd() < 0.8 ? 'shop.example.com' : undefined;
+      const paths = [0, 1, 2].slice(0, 2 + Math.floor(rnd() * 2)).map((): PathSpec => [pick(rnd, ['/', '/a', '/b', '/c', '/d']), pick(rnd, ['Prefix', 'Exact']), 'web', 80]);
+      const created = `2025-01-01T00:${String(Math.floor(rnd() * 60)).padStart(2, '0')}:00Z`;
+      return ingress(`ing-${n}`, { rules: [rule(host, ...paths)] }, { namespace: pick(rnd, NAMESPACES), created, uid: `ing-${n}-${round}` });
+    };
+    let ingresses = Array.from({ length: 40 }, (_, n) => crowded(n, 0));
+    // The same lists of the other kinds every pass: the passes are incremental ones.
+    const base = snapshot({ services: NAMESPACES.map((namespace) => service('web', [{ port: 80 }], { namespace })), ingressClasses: [ingressClass('kong')] });
+    let conflicts = 0;
+    for (let round = 1; round <= 80; round += 1) {
+      const n = Math.floor(rnd() * 40);
+      const others = ingresses.filter((i) => i.metadata?.name !== `ing-${n}`);
+      ingresses = rnd() < 0.25 ? others : [...others, crowded(n, round)];
+      const snap = { ...base, Ingress: ingresses };
+      const result = translate(snap, options);
+      expect(comparable(result), `round ${round}`).to.deep.equal(comparable(fromScratch(snap, options)));
+      conflicts += result.failures.filter((f) => f.reason === 'PathConflict').length;
+    }
+    expect(conflicts, 'paths were contested').to.be.greaterThan(100);
+  });
 
   describe('Namespace host ownership, owners fed back as the controller does', () => {
     const TENANTS = ['a', 'b', 'c'];

@@ -8,7 +8,6 @@ import type { TranslateContext } from '../../context.ts';
 import { checkIngressHost } from '../../hosts.ts';
 import { refOf } from '../../objects.ts';
 import type { KeyedRef } from '../../objects.ts';
-import type { TranslatedPath } from '../../paths.ts';
 import type { RouteOptions } from '../../route-annotations.ts';
 import type { IngressPlan, PathClaim } from '../../plans.ts';
 import { ON_ROUTE, referrerPlugins, reportPluginFailures } from '../../plugin-refs.ts';
@@ -104,12 +103,8 @@ function claimRule(ctx: TranslateContext, input: RuleInput, claims: PathClaim[])
       continue;
     }
     const backend = pathBackend(ctx, input, entry.backend);
-    if (backend) claims.push({ ingress, ingressRef, host, ruleHost: host, alias: false, path, conflictKey: conflictKeyOf(host, path), backend, options });
+    if (backend) claims.push({ ingress, ingressRef, host, ruleHost: host, alias: false, path, backend, options });
   }
-}
-
-function conflictKeyOf(host: string, path: TranslatedPath): string {
-  return [host, path.conflictKey].join('\n');
 }
 
 /**
@@ -122,7 +117,7 @@ function aliasClaims(claims: readonly PathClaim[], aliases: readonly string[]): 
   if (aliases.length === 0) return [];
   return claims.filter((claim) => claim.host !== '').flatMap((claim) => aliases
     .filter((alias) => alias !== claim.host)
-    .map((alias) => ({ ...claim, host: alias, alias: true, conflictKey: conflictKeyOf(alias, claim.path) })));
+    .map((alias) => ({ ...claim, host: alias, alias: true })));
 }
 
 /** Undefined when the Ingress's annotations are invalid (then none of it is configured). */
