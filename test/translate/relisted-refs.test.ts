@@ -50,6 +50,18 @@ describe('translate: refs shared by relisted copies', () => {
     expectOwnIds(copyAlone);
   });
 
+  it('tags an Ingress and a Service that a manifest gave one uid with their own kinds', () => {
+    const { translate } = createTranslator();
+    const shared = { ...ns, uid: 'same' };
+    const parts = { ingresses: [ingress('web', { rules: [rule('web.example.com', ['/', 'Prefix', 'web', 80])] }, shared)], services: [service('web', [{ port: 80 }], shared)] };
+    for (const pass of [0, 1]) {
+      const { config } = translate(snapshot(pass === 0 ? parts : structuredClone(parts)), { settings: settings() });
+      const kinds = (tags: readonly string[] | undefined): string[] => (tags ?? []).filter((tag) => tag.startsWith('k8s-kind:'));
+      expect(config.services.map((svc) => kinds(svc.tags)), `pass ${pass}`).to.deep.equal([['k8s-kind:Service']]);
+      expect(allRoutes({ config } as TranslateResult).map((route) => kinds(route.tags)), `pass ${pass}`).to.deep.equal([['k8s-kind:Ingress']]);
+    }
+  });
+
   it('gives an edited Ingress whose route names changed the ids of its new names, however many edits', () => {
     const { translate } = createTranslator();
     // Thirty hosts: more names than one ref keeps, so its list of ids starts again on the way.
