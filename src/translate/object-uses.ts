@@ -34,8 +34,7 @@ function addUses(table: Map<string, Use>, slot: string, keyed: KeyedRef, delta: 
  * two objects given the same uid (a manifest edited by hand) by key and uid.
  */
 class KindUses {
-  /** By namespace, then uid: one namespace's objects (counted one after another) sit in one small table. */
-  private readonly byUid = new Map<string, Map<string, Use>>();
+  private readonly byUid = new Map<string, Use>();
   private readonly byKey = new Map<string, Use>();
   /** Where an object sharing its uid with another object in use is counted, while it is. */
   private readonly byKeyAndUid = new Map<string, Use>();
@@ -46,35 +45,26 @@ class KindUses {
     if (uid === undefined) return addUses(this.byKey, keyed.key, keyed, delta);
     const both = this.byKeyAndUid.size > 0 ? keyAndUid(keyed, uid) : undefined;
     if (both !== undefined && this.byKeyAndUid.has(both)) return addUses(this.byKeyAndUid, both, keyed, delta);
-    const namespace = keyed.ref.namespace ?? '';
-    let ofNamespace = this.byUid.get(namespace);
-    if (ofNamespace === undefined) {
-      ofNamespace = new Map();
-      this.byUid.set(namespace, ofNamespace);
-    }
-    const use = ofNamespace.get(uid);
-    if (use === undefined) return addUses(ofNamespace, uid, keyed, delta);
+    const use = this.byUid.get(uid);
+    if (use === undefined) return addUses(this.byUid, uid, keyed, delta);
     if (use.keyed.key !== keyed.key) return addUses(this.byKeyAndUid, both ?? keyAndUid(keyed, uid), keyed, delta);
     // Found already (the common case): counted without a second lookup.
     use.count += delta;
     if (use.count !== 0) return false;
-    ofNamespace.delete(uid);
-    if (ofNamespace.size === 0) this.byUid.delete(namespace);
+    this.byUid.delete(uid);
     return true;
   }
 
   has(keyed: KeyedRef): boolean {
     const { uid } = keyed.ref;
     if (uid === undefined) return this.byKey.has(keyed.key);
-    const use = this.byUid.get(keyed.ref.namespace ?? '')?.get(uid);
-    return use?.keyed.key === keyed.key || (this.byKeyAndUid.size > 0 && this.byKeyAndUid.has(keyAndUid(keyed, uid)));
+    return this.byUid.get(uid)?.keyed.key === keyed.key || (this.byKeyAndUid.size > 0 && this.byKeyAndUid.has(keyAndUid(keyed, uid)));
   }
 
-  /** The refs in use, in the order they were first counted (by uid per namespace). */
+  /** The refs in use, in the order they were first counted. */
   refs(): KeyedRef[] {
     const refs: KeyedRef[] = [];
-    for (const ofNamespace of this.byUid.values()) for (const use of ofNamespace.values()) refs.push(use.keyed);
-    for (const table of [this.byKey, this.byKeyAndUid]) for (const use of table.values()) refs.push(use.keyed);
+    for (const table of [this.byUid, this.byKey, this.byKeyAndUid]) for (const use of table.values()) refs.push(use.keyed);
     return refs;
   }
 }

@@ -54,11 +54,6 @@ const REF_GENERATION_SIZE = 120_000;
  */
 export class KeyedRefs {
   private readonly made = new WeakMap<KubeObject, KeyedRef>();
-  /**
-   * By namespace, then uid (a uid names one object of one kind): objects come
-   * namespace by namespace (API server lists are sorted), so one namespace's
-   * few refs are found in one small table, not spread over one large one.
-   */
   private readonly byUid = new TwoGenerations<KeyedRef>(REF_GENERATION_SIZE);
   /** The last object asked for, and its ref: an Ingress's routes and counts ask for it several times in a row. */
   private lastObject: KubeObject | undefined;
@@ -82,19 +77,17 @@ export class KeyedRefs {
    * Objects without a uid (manifests) get a new ref each time.
    */
   ofObject(kind: ObjectKind, obj: KubeObject): KeyedRef {
-    const meta = obj.metadata;
-    const uid = meta?.uid;
+    const uid = obj.metadata?.uid;
     if (!uid) return keyedRefOf(kind, obj);
-    const namespace = meta.namespace ?? '';
-    const known = this.byUid.find(namespace, uid);
-    if (known !== undefined && sameObject(known.ref, kind, meta)) return known;
-    return this.byUid.remember(namespace, uid, keyedRefOf(kind, obj));
+    const known = this.byUid.find(kind, uid);
+    if (known !== undefined && sameName(known.ref, obj.metadata)) return known;
+    return this.byUid.remember(kind, uid, keyedRefOf(kind, obj));
   }
 }
 
-/** Whether a ref names the object of this kind and metadata (two objects given one uid in a manifest do not). */
-function sameObject(ref: ObjectRef, kind: ObjectKind, meta: V1ObjectMeta): boolean {
-  return ref.kind === kind && ref.name === (meta.name ?? '') && (ref.namespace ?? '') === (meta.namespace ?? '');
+/** Whether a ref names the object with this metadata (two objects given one uid in a manifest do not). */
+function sameName(ref: ObjectRef, meta: V1ObjectMeta | undefined): boolean {
+  return ref.name === (meta?.name ?? '') && (ref.namespace ?? '') === (meta?.namespace ?? '');
 }
 
 /** Sort order of keyed refs: by key. */
