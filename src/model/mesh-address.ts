@@ -26,28 +26,23 @@ export interface MeshAddressOptions {
 const LABEL = '[a-z0-9](?:[-a-z0-9]*[a-z0-9])?';
 const DNS_NAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*$`);
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** Lower-cases a DNS name and strips one trailing dot, as resolvers treat names. */
 export function normaliseDnsName(name: string): string {
   const lower = name.toLowerCase();
   return lower.endsWith('.') ? lower.slice(0, -1) : lower;
 }
 
-function legacyPatterns(domain: string): RegExp[] {
-  const suffix = escapeRegex(domain);
-  return [
-    new RegExp(`^(${LABEL})\\.(${LABEL})\\.svc\\.([0-9]{1,5})\\.${suffix}$`),
-    new RegExp(`^(${LABEL})_(${LABEL})_svc_([0-9]{1,5})\\.${suffix}$`),
-  ];
-}
+// Labels hold no dot or underscore, so what follows the port is the domain, compared as text:
+// two constant patterns, not two compiled per name and domain.
+const LEGACY_PATTERNS = [
+  new RegExp(`^(${LABEL})\\.(${LABEL})\\.svc\\.([0-9]{1,5})\\.(.+)$`),
+  new RegExp(`^(${LABEL})_(${LABEL})_svc_([0-9]{1,5})\\.(.+)$`),
+];
 
 function parseLegacy(name: string, domain: string): LegacyMeshAddress | null {
-  for (const pattern of legacyPatterns(domain)) {
+  for (const pattern of LEGACY_PATTERNS) {
     const match = pattern.exec(name);
-    if (!match) continue;
+    if (!match || match[4] !== domain) continue;
     const [, service, namespace, portText] = match;
     const port = Number(portText);
     if (!service || !namespace || port < 1 || port > 65535) return null;

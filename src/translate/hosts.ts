@@ -10,7 +10,8 @@ export type HostKind = 'exact' | 'wildcard' | 'any';
 /** Null when valid, else why not. */
 export function checkIngressHost(host: string): string | null {
   if (host.length > 253) return 'is longer than 253 characters';
-  if (isIP(host) !== 0) return 'is an IP address; Ingress hosts must be DNS names';
+  // Only digits and dots (IPv4) or a colon (IPv6) can make an address: no address check for other names.
+  if ((host.includes(':') || /^[0-9.]+$/.test(host)) && isIP(host) !== 0) return 'is an IP address; Ingress hosts must be DNS names';
   // Kong's routers disagree on a route host with a port (traditional_compatible
   // matches it without the port, expressions does not), and Kubernetes forbids it.
   if (/:\d*$/.test(host)) return 'has a port; give the host name only';

@@ -7,6 +7,11 @@ describe('checkIngressHost', () => {
   const invalid = ['Foo.com', '*', '*.', 'foo.*.com', 'foo*.com', 'a..b', '-a.com', 'a-.com', '10.0.0.1', 'foo.com:80', 'foo_bar.com', `${'a'.repeat(64)}.com`, '**.foo.com'];
   for (const host of valid) it(`accepts ${host}`, () => expect(checkIngressHost(host)).to.equal(null));
   for (const host of invalid) it(`rejects ${host}`, () => expect(checkIngressHost(host)).to.be.a('string'));
+  it('says an IPv4 or IPv6 address is one, and takes a name of digits and letters for a name', () => {
+    for (const address of ['10.0.0.1', '::1', '2001:db8::1', '::ffff:10.0.0.1']) expect(checkIngressHost(address), address).to.contain('is an IP address');
+    expect(checkIngressHost('10.0.0.1a')).to.equal(null);
+    expect(checkIngressHost('1.2.3')).to.equal(null);
+  });
 });
 
 describe('translate: hosts', () => {
