@@ -46,7 +46,12 @@ class KindUses {
     const both = this.byKeyAndUid.size > 0 ? keyAndUid(keyed, uid) : undefined;
     if (both !== undefined && this.byKeyAndUid.has(both)) return addUses(this.byKeyAndUid, both, keyed, delta);
     const use = this.byUid.get(uid);
-    if (use === undefined) return addUses(this.byUid, uid, keyed, delta);
+    if (use === undefined) {
+      // Not counted yet (every object of a first pass): added without a second lookup.
+      if (delta === 0) return false;
+      this.byUid.set(uid, { keyed, count: delta });
+      return true;
+    }
     if (use.keyed.key !== keyed.key) return addUses(this.byKeyAndUid, both ?? keyAndUid(keyed, uid), keyed, delta);
     // Found already (the common case): counted without a second lookup.
     use.count += delta;
