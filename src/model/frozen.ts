@@ -28,7 +28,7 @@ export function freezeDeep<T>(value: T): T {
  * field of entities made by the ten thousand. Tests check whole configurations
  * are frozen deep.
  */
-export function freezeWithMembers<T extends object>(value: T, a: unknown, b: unknown, c?: unknown): T {
+export function freezeWithMembers<T extends object>(value: T, a: unknown, b?: unknown, c?: unknown): T {
   freezeDeep(a);
   freezeDeep(b);
   freezeDeep(c);

@@ -195,7 +195,7 @@ export class KongEntities {
     // The first service of a backend is built with its routes (not built, then copied with them).
     const service = last ? { ...last, routes: routes.slice() } : toKongService(entities.backend, this.labels, routes.slice());
     // A service's only object members are its tags (frozen already, tags.ts) and routes (each frozen deep already).
-    entities.last = freezeWithMembers(service, service.routes, undefined);
+    entities.last = freezeWithMembers(service, service.routes);
     return entities.last;
   }
 }

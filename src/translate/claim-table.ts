@@ -77,7 +77,7 @@ export class ClaimTable {
   }
 
   /** The claims on the host + path of `claim` (itself included while it is in the table). */
-  at(claim: HostAndPath): PathClaim[] {
+  at(claim: HostAndPath): readonly PathClaim[] {
     const claims = this.hosts.get(claim.host);
     if (claims === undefined) return [];
     const key = pathKey(claim);
@@ -87,7 +87,7 @@ export class ClaimTable {
   }
 
   /** Calls `contested` with the claims of every host + path that more than one claim is on. */
-  forEachContested(contested: (claims: PathClaim[]) => void): void {
+  forEachContested(contested: (claims: readonly PathClaim[]) => void): void {
     for (const claims of this.hosts.values()) {
       if (!Array.isArray(claims)) {
         for (const onPath of claims.values()) if (Array.isArray(onPath)) contested(onPath);

@@ -35,8 +35,9 @@ export interface KeyedRef {
 }
 
 /**
- * A new KeyedRef for an object. KeyedRefs.of makes one per object; an Ingress
- * plan makes its Ingress's own, kept with the plan (no table entry per Ingress).
+ * A new KeyedRef for an object. A translator's KeyedRefs makes one per uid
+ * (KeyedRefs.ofObject) and keeps it; without a translator (an index of a
+ * snapshot alone, the default backend's route) one is made per use.
  */
 export function keyedRefOf(kind: ObjectKind, obj: KubeObject): KeyedRef {
   const ref = Object.freeze(refOf(kind, obj));
@@ -72,9 +73,10 @@ export class KeyedRefs {
   }
 
   /**
-   * The ref of an object with the uid, name and namespace of `obj`, or a new
-   * one: no entry per object (an Ingress plan keeps its Ingress's ref).
-   * Objects without a uid (manifests) get a new ref each time.
+   * The ref kept for an object of this kind with the uid, name and namespace
+   * of `obj`, or a new one kept from now on: one entry per uid, not per copy
+   * of the object (an Ingress plan keeps its Ingress's ref, a Services' lookup
+   * table each Service's). Objects without a uid (manifests) get a new ref each time.
    */
   ofObject(kind: ObjectKind, obj: KubeObject): KeyedRef {
     const uid = obj.metadata?.uid;
