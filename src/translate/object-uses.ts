@@ -16,11 +16,18 @@ interface Use {
 /** Adds `delta` uses of the object in `slot`; returns whether it started or stopped being used. */
 function addUses(table: Map<string, Use>, slot: string, keyed: KeyedRef, delta: number): boolean {
   const known = table.get(slot);
-  if (known === undefined) {
-    if (delta === 0) return false;
-    table.set(slot, { keyed, count: delta });
-    return true;
-  }
+  return known === undefined ? startUses(table, slot, keyed, delta) : moveUses(table, slot, known, delta);
+}
+
+/** The first `delta` uses of an object not in the table; whether it started being used. */
+function startUses(table: Map<string, Use>, slot: string, keyed: KeyedRef, delta: number): boolean {
+  if (delta === 0) return false;
+  table.set(slot, { keyed, count: delta });
+  return true;
+}
+
+/** `delta` more uses of an object found in the table; whether it stopped being used. */
+function moveUses(table: Map<string, Use>, slot: string, known: Use, delta: number): boolean {
   known.count += delta;
   if (known.count !== 0) return false;
   table.delete(slot);
@@ -46,18 +53,9 @@ class KindUses {
     const both = this.byKeyAndUid.size > 0 ? keyAndUid(keyed, uid) : undefined;
     if (both !== undefined && this.byKeyAndUid.has(both)) return addUses(this.byKeyAndUid, both, keyed, delta);
     const use = this.byUid.get(uid);
-    if (use === undefined) {
-      // Not counted yet (every object of a first pass): added without a second lookup.
-      if (delta === 0) return false;
-      this.byUid.set(uid, { keyed, count: delta });
-      return true;
-    }
-    if (use.keyed.key !== keyed.key) return addUses(this.byKeyAndUid, both ?? keyAndUid(keyed, uid), keyed, delta);
-    // Found already (the common case): counted without a second lookup.
-    use.count += delta;
-    if (use.count !== 0) return false;
-    this.byUid.delete(uid);
-    return true;
+    if (use !== undefined && use.keyed.key !== keyed.key) return addUses(this.byKeyAndUid, both ?? keyAndUid(keyed, uid), keyed, delta);
+    // One lookup per count: the use found (or its absence) decides.
+    return use === undefined ? startUses(this.byUid, uid, keyed, delta) : moveUses(this.byUid, uid, use, delta);
   }
 
   has(keyed: KeyedRef): boolean {

@@ -73,11 +73,15 @@ type ServiceRefOf = (service: V1Service) => KeyedRef;
 
 const newServiceRef: ServiceRefOf = (service) => keyedRefOf('Service', service);
 
-function refOfSlot(table: ByNamespace<ServiceSlot>, service: V1Service, refOf: ServiceRefOf): KeyedRef {
-  const slot = table.get(service.metadata?.namespace ?? '')?.get(service.metadata?.name ?? '');
+/** The ref kept in `slot` when it is the Service's own, else a ref from `refOf`. */
+function refOfSlot(slot: ServiceSlot | undefined, service: V1Service, refOf: ServiceRefOf): KeyedRef {
   if (slot?.service !== service) return refOf(service);
   slot.keyed ??= refOf(service);
   return slot.keyed;
+}
+
+function slotOf(table: ByNamespace<ServiceSlot>, service: V1Service): ServiceSlot | undefined {
+  return table.get(service.metadata?.namespace ?? '')?.get(service.metadata?.name ?? '');
 }
 
 function byName<T extends { metadata?: { name?: string } }>(items: readonly T[], tableOf: TableOf): Map<string, T> {
@@ -124,11 +128,7 @@ function buildIndex(snapshot: Snapshot, tableOf: TableOf, refOf: ServiceRefOf): 
       lastSlot = services().get(namespace)?.get(name);
       return lastSlot?.service;
     },
-    serviceRef: (service) => {
-      if (lastSlot?.service !== service) return refOfSlot(services(), service, refOf);
-      lastSlot.keyed ??= refOf(service);
-      return lastSlot.keyed;
-    },
+    serviceRef: (service) => refOfSlot(lastSlot?.service === service ? lastSlot : slotOf(services(), service), service, refOf),
     lookupSecret: (namespace, name) => secrets().get(namespace)?.get(name),
     lookupIngressClass: (name) => classes().get(name),
     lookupEndpointSlices: (namespace, service) => slices().get(`${namespace}/${service}`) ?? [],

@@ -128,9 +128,9 @@ export class TlsMemory {
     const key = secret.data?.['tls.key'];
     const same = (read: ReadContent): boolean => read.type === secret.type && read.key === key && read.cert === cert;
     const slot = contentKey(cert);
-    const found = this.readNow.get(slot)?.find(same) ?? this.byContent.get(slot)?.find(same);
-    const content = found ?? { type: secret.type, cert, key, pair: this.parsed(secret) };
     const read = this.readNow.get(slot);
+    const found = read?.find(same) ?? this.byContent.get(slot)?.find(same);
+    const content = found ?? { type: secret.type, cert, key, pair: this.parsed(secret) };
     if (read === undefined) this.readNow.set(slot, [content]);
     else if (!read.includes(content)) read.push(content);
     return content.pair;

@@ -3,6 +3,7 @@ import type { V1Ingress, V1Service } from '@kubernetes/client-node';
 import { ServedIndex } from '../../src/admission/served-index.ts';
 import { createTranslator } from '../../src/translate/index.ts';
 import type { Snapshot } from '../../src/translate/types.ts';
+import { claimKey } from '../../src/translate/claim-table.ts';
 import { translatePath } from '../../src/translate/paths.ts';
 import type { TranslatedPath } from '../../src/translate/paths.ts';
 import { ingress, ingressClass, rule, service, settings, snapshot } from '../translate/builders.ts';
@@ -14,7 +15,7 @@ const site = (name: string, svc: string, host = 'shop.com', path = `/${name}`): 
 /** Every claim of the index, as `host path ← namespace/name`. */
 function claims(index: ServedIndex, snap: Snapshot): string[] {
   const places = snap.Ingress.flatMap((ing) => (ing.spec?.rules ?? []).flatMap((r) => (r.http?.paths ?? []).map((p) => ({ host: r.host ?? '', path: translatePath(p.path ?? '', p.pathType ?? '') as TranslatedPath }))));
-  const unique = [...new Map(places.map((place) => [`${place.host}\n${place.path.conflictKey}`, place])).values()];
+  const unique = [...new Map(places.map((place) => [claimKey(place), place])).values()];
   return unique.flatMap((place) => index.claimsAt(place).map((c) => `${c.host} ${c.path.conflictKey} <- ${c.ingress.metadata?.name ?? ''}`)).sort();
 }
 
