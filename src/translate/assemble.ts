@@ -145,13 +145,6 @@ function toKongUpstream(upstream: UpstreamPlan, service: KeyedRef, labels: Label
   };
 }
 
-export interface BackendEntities {
-  backend: BackendPlan;
-  upstream: KongUpstream | undefined;
-  /** The service last assembled from this backend, routes included. */
-  last: KongService | undefined;
-}
-
 /**
  * Incremental translation, step three: the Kong entities of a route plan or
  * backend reused from an earlier pass are the (deep-frozen) entities made then,
@@ -164,22 +157,23 @@ export class KongEntities {
   constructor(private readonly labels: Labels) {}
 
   routeOf(plan: RoutePlan, flavor: RouterFlavor): KongRoute {
-    const known = plan.kong;
-    if (known !== undefined && known.plan === plan && known.flavor === flavor) return known.route;
+    if (plan.kongOf === plan && plan.kongFlavor === flavor && plan.kongRoute !== undefined) return plan.kongRoute;
     // Frozen deep as made (toKongRoute).
     const route = toKongRoute(plan, flavor, this.labels);
-    plan.kong = { plan, flavor, route };
+    plan.kongRoute = route;
+    plan.kongFlavor = flavor;
+    plan.kongOf = plan;
     return route;
   }
 
-  backendOf(backend: BackendPlan): BackendEntities {
-    const known = backend.entities;
-    // A copy of a backend carries the slot, with entities of the backend it was copied from.
-    if (known !== undefined && known.backend === backend) return known;
-    const entities: BackendEntities = { backend, upstream: undefined, last: undefined };
-    if (backend.upstream) entities.upstream = freezeDeep(toKongUpstream(backend.upstream, backend.serviceRef, this.labels));
-    backend.entities = entities;
-    return entities;
+  /** The backend with its Kong upstream made (when it needs one). */
+  backendOf(backend: BackendPlan): BackendPlan {
+    // A copy of a backend carries the slots, with entities of the backend it was copied from.
+    if (backend.entitiesOf === backend) return backend;
+    backend.kongUpstream = backend.upstream ? freezeDeep(toKongUpstream(backend.upstream, backend.serviceRef, this.labels)) : undefined;
+    backend.kongService = undefined;
+    backend.entitiesOf = backend;
+    return backend;
   }
 
   /** The id of a backend's Kong service (its name's: no service built for it). */
@@ -188,15 +182,15 @@ export class KongEntities {
   }
 
   /** The backend's Kong service with `routes`: the last one made while its routes are the same. */
-  serviceWithRoutes(entities: BackendEntities, routes: KongRoute[]): KongService {
-    const { last } = entities;
+  serviceWithRoutes(backend: BackendPlan, routes: KongRoute[]): KongService {
+    const last = backend.kongService;
     if (last?.routes.length === routes.length && last.routes.every((route, i) => route === routes[i])) return last;
     // An exact copy: the caller's list was grown by push, with spare slots.
     // The first service of a backend is built with its routes (not built, then copied with them).
-    const service = last ? { ...last, routes: routes.slice() } : toKongService(entities.backend, this.labels, routes.slice());
+    const service = last ? { ...last, routes: routes.slice() } : toKongService(backend, this.labels, routes.slice());
     // A service's only object members are its tags (frozen already, tags.ts) and routes (each frozen deep already).
-    entities.last = freezeWithMembers(service, service.routes);
-    return entities.last;
+    backend.kongService = freezeWithMembers(service, service.routes);
+    return backend.kongService;
   }
 }
 
@@ -210,21 +204,21 @@ export interface AssembleInput {
 }
 
 export function assembleConfig(input: AssembleInput): KongConfig {
-  const groups = new Map<string, { entities: BackendEntities; routes: KongRoute[] }>();
+  const groups = new Map<string, { backend: BackendPlan; routes: KongRoute[] }>();
   for (const plan of input.routes) {
     const name = plan.backend.kongServiceName;
     let group = groups.get(name);
     if (!group) {
-      group = { entities: input.entities.backendOf(plan.backend), routes: [] };
+      group = { backend: input.entities.backendOf(plan.backend), routes: [] };
       groups.set(name, group);
     }
     group.routes.push(input.entities.routeOf(plan, input.flavor));
   }
   const services: KongService[] = [];
   const upstreams: KongUpstream[] = [];
-  for (const { entities, routes } of groups.values()) {
-    services.push(input.entities.serviceWithRoutes(entities, routes.sort(byName)));
-    if (entities.upstream) upstreams.push(entities.upstream);
+  for (const { backend, routes } of groups.values()) {
+    services.push(input.entities.serviceWithRoutes(backend, routes.sort(byName)));
+    if (backend.kongUpstream) upstreams.push(backend.kongUpstream);
   }
   return {
     _format_version: '3.0',

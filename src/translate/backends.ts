@@ -10,9 +10,8 @@ import { kongServiceName, upstreamName } from './naming.ts';
 import { ON_SERVICE, referrerPlugins, reportPluginFailures } from './plugin-refs.ts';
 import type { AttachedPlugins, PluginProblem } from './plugin-refs.ts';
 import type { ServiceOptions } from './service-annotations.ts';
-import type { BackendEntities } from './assemble.ts';
 import type { KeyedRef } from './objects.ts';
-import type { FailureReason } from '../model/index.ts';
+import type { FailureReason, KongService, KongUpstream } from '../model/index.ts';
 
 
 export interface UpstreamPlan {
@@ -35,8 +34,15 @@ export interface BackendPlan {
   options: ServiceOptions;
   /** The Service's konghq.com/plugins, on its Kong service. */
   plugins?: AttachedPlugins;
-  /** Its Kong entities, once made (assemble.ts): a slot of the plan, not a map entry per backend. */
-  entities?: BackendEntities | undefined;
+  /**
+   * Its Kong entities, once made (assemble.ts): slots of the plan, not a map
+   * entry or an object of their own per backend. `entitiesOf` names the plan
+   * they were made for: a copy of a backend carries the slots.
+   */
+  kongUpstream: KongUpstream | undefined;
+  /** The Kong service last assembled from this backend, routes included. */
+  kongService: KongService | undefined;
+  entitiesOf: BackendPlan | undefined;
 }
 
 export interface BackendProblem {
@@ -91,7 +97,9 @@ function basePlan(input: ResolveInput, host: string, port: number): BackendPlan 
     host,
     port,
     options: input.options,
-    entities: undefined,
+    kongUpstream: undefined,
+    kongService: undefined,
+    entitiesOf: undefined,
   };
   if (input.plugins) plan.plugins = input.plugins;
   return plan;

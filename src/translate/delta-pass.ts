@@ -383,11 +383,11 @@ class DeltaState {
     const [first] = routes;
     const owner = members.length === 1 ? only : members.find((m) => first !== undefined && m.routes.includes(first)) ?? members[0];
     if (owner === undefined) return;
-    const entities = this.ctx.memory.entities.backendOf(owner.backend);
-    this.services.set(this.ctx.memory.entities.serviceWithRoutes(entities, routes));
-    if (entities.upstream) {
-      this.upstreams.set(entities.upstream);
-      this.upstreamOfService.set(name, entities.upstream.name);
+    const backend = this.ctx.memory.entities.backendOf(owner.backend);
+    this.services.set(this.ctx.memory.entities.serviceWithRoutes(backend, routes));
+    if (backend.kongUpstream) {
+      this.upstreams.set(backend.kongUpstream);
+      this.upstreamOfService.set(name, backend.kongUpstream.name);
     }
   }
 

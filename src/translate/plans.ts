@@ -31,8 +31,11 @@ export interface IngressPlan {
   claims: PathClaim[];
   /**
    * Its routes when every claim won, once planned (route-plans.ts), for one
-   * router flavor; they name the plan they were made for, as a copy of the
-   * plan carries the slot.
+   * router flavor: slots of the plan, not an object of their own per plan.
+   * `routesOf` names the plan they were made for, as a copy of the plan
+   * carries the slots.
    */
-  routes?: { plan: IngressPlan; flavor: RouterFlavor; routes: readonly RoutePlan[] } | undefined;
+  routes: readonly RoutePlan[] | undefined;
+  routesFlavor: RouterFlavor | undefined;
+  routesOf: IngressPlan | undefined;
 }

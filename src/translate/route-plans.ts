@@ -34,19 +34,15 @@ export interface RoutePlan {
   exact: boolean;
   /** The spec.defaultBackend route: lowest precedence of all. */
   isDefaultBackend: boolean;
-  /** Its Kong route, once made (assemble.ts): a slot of the plan, not a map entry per route. */
-  kong?: KongRouteMemo | undefined;
-}
-
-/**
- * A route plan's Kong route for one router flavor. It names the plan it was
- * made for: a copy of the plan with other fields (`{ ...plan, paths }`)
- * carries the slot, and must not take its route.
- */
-export interface KongRouteMemo {
-  plan: RoutePlan;
-  flavor: RouterFlavor;
-  route: KongRoute;
+  /**
+   * Its Kong route for one router flavor, once made (assemble.ts): slots of
+   * the plan, not a map entry or an object of their own per route. `kongOf`
+   * names the plan it was made for: a copy of the plan with other fields
+   * (`{ ...plan, paths }`) carries the slots, and must not take its route.
+   */
+  kongRoute: KongRoute | undefined;
+  kongFlavor: RouterFlavor | undefined;
+  kongOf: RoutePlan | undefined;
 }
 
 function shortHash(text: string): string {
@@ -146,7 +142,9 @@ function planFor(first: PathClaim, name: string, hosts: string[], paths: Transla
     options,
     exact: isAllExact(paths),
     isDefaultBackend: false,
-    kong: undefined,
+    kongRoute: undefined,
+    kongFlavor: undefined,
+    kongOf: undefined,
   };
 }
 
@@ -221,10 +219,11 @@ export function planIngressRoutes(plan: IngressPlan, losers: ReadonlySet<PathCla
   if (losers.size > 0 && plan.claims.some((claim) => losers.has(claim))) {
     return planRoutes(plan.claims.filter((claim) => !losers.has(claim)), flavor);
   }
-  const known = plan.routes;
-  if (known?.plan === plan && known.flavor === flavor) return known.routes;
+  if (plan.routesOf === plan && plan.routesFlavor === flavor && plan.routes !== undefined) return plan.routes;
   const routes = planRoutes(plan.claims, flavor);
-  plan.routes = { plan, flavor, routes };
+  plan.routes = routes;
+  plan.routesFlavor = flavor;
+  plan.routesOf = plan;
   return routes;
 }
 
@@ -243,6 +242,8 @@ export function planDefaultBackendRoute(ingress: V1Ingress, backend: BackendPlan
     options: DEFAULT_ROUTE_OPTIONS,
     exact: false,
     isDefaultBackend: true,
-    kong: undefined,
+    kongRoute: undefined,
+    kongFlavor: undefined,
+    kongOf: undefined,
   };
 }

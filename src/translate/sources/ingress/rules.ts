@@ -134,5 +134,5 @@ export function planIngress(ctx: TranslateContext, ingress: V1Ingress): IngressP
     claimRule(ctx, input, claims);
   });
   // slice, concat: an exact-length array (the plan is kept while the Ingress lives).
-  return { ingress, options, claims: options.hostAliases.length === 0 ? claims.slice() : claims.concat(aliasClaims(claims, options.hostAliases)), routes: undefined };
+  return { ingress, options, claims: options.hostAliases.length === 0 ? claims.slice() : claims.concat(aliasClaims(claims, options.hostAliases)), routes: undefined, routesFlavor: undefined, routesOf: undefined };
 }
