@@ -182,12 +182,14 @@ export class KongEntities {
   }
 
   /** The backend's Kong service with `routes`: the last one made while its routes are the same. */
-  serviceWithRoutes(backend: BackendPlan, routes: KongRoute[]): KongService {
+  serviceWithRoutes(backend: BackendPlan, routes: KongRoute[], list: 'grown' | 'exact and kept'): KongService {
     const last = backend.kongService;
     if (last?.routes.length === routes.length && last.routes.every((route, i) => route === routes[i])) return last;
-    // An exact copy: the caller's list was grown by push, with spare slots.
+    // A list grown by push has spare slots: an exact copy is kept. A list of the
+    // caller's that is exact and never changed again is kept itself (frozen with the service).
+    const kept = list === 'grown' ? routes.slice() : routes;
     // The first service of a backend is built with its routes (not built, then copied with them).
-    const service = last ? { ...last, routes: routes.slice() } : toKongService(backend, this.labels, routes.slice());
+    const service = last ? { ...last, routes: kept } : toKongService(backend, this.labels, kept);
     // A service's only object members are its tags (frozen already, tags.ts) and routes (each frozen deep already).
     backend.kongService = freezeWithMembers(service, service.routes);
     return backend.kongService;
@@ -217,7 +219,7 @@ export function assembleConfig(input: AssembleInput): KongConfig {
   const services: KongService[] = [];
   const upstreams: KongUpstream[] = [];
   for (const { backend, routes } of groups.values()) {
-    services.push(input.entities.serviceWithRoutes(backend, routes.sort(byName)));
+    services.push(input.entities.serviceWithRoutes(backend, routes.sort(byName), 'grown'));
     if (backend.kongUpstream) upstreams.push(backend.kongUpstream);
   }
   return {

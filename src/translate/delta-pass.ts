@@ -377,14 +377,14 @@ class DeltaState {
       return;
     }
     const [only] = members;
-    // One member (nearly every service): its own list, sorted in place (members keep no order).
-    const routes = sortSmall(members.length === 1 && only ? only.routes : members.flatMap((m) => m.routes), byName);
+    // One member (nearly every service): its own list, sorted when the member was made and never changed.
+    const routes = members.length === 1 && only ? only.routes : sortSmall(members.flatMap((m) => m.routes), byName);
     // Every member's backend has the same content; the first route's keeps the service object stable.
     const [first] = routes;
     const owner = members.length === 1 ? only : members.find((m) => first !== undefined && m.routes.includes(first)) ?? members[0];
     if (owner === undefined) return;
     const backend = this.ctx.memory.entities.backendOf(owner.backend);
-    this.services.set(this.ctx.memory.entities.serviceWithRoutes(backend, routes));
+    this.services.set(this.ctx.memory.entities.serviceWithRoutes(backend, routes, members.length === 1 ? 'exact and kept' : 'grown'));
     if (backend.kongUpstream) {
       this.upstreams.set(backend.kongUpstream);
       this.upstreamOfService.set(name, backend.kongUpstream.name);

@@ -24,17 +24,23 @@ import type { SchemaAnswer } from '../plugins/index.ts';
 
 type Lookup = keyof SnapshotIndex;
 
-/** One thing planning read (a lookup by one or two names), and what it got. */
-type Read =
-  | { lookup: Lookup; first: string; second: string | undefined; value: unknown }
-  | { excluded: ObjectKind; obj: KubeObject; value: boolean };
+/**
+ * What planning read, four slots a read (no object per read): a lookup by one
+ * or two names and what it got (lookup, first, second, value), or an exclusion
+ * check (EXCLUDED, kind, object, verdict).
+ */
+type Reads = unknown[];
+
+/** Marks an exclusion check in the lookup slot of a read. */
+const EXCLUDED = Symbol('excluded');
+const READ_SLOTS = 4;
 
 interface Planned {
   settings: MeshDoorSettings;
   /** The token of that pass's lookups (SnapshotIndexer.identityOf): when the same, and nothing was excluded, no read can differ. */
   index: object;
   excluding: boolean;
-  reads: Read[];
+  reads: Reads;
   /** Plugin schema answers planning checked configurations against: not part of the index. */
   schemas: [string, SchemaAnswer][];
   failures: [ObjectRef, FailureReason, string][];
@@ -68,7 +74,7 @@ export function planIncrementally<T extends KubeObject>(ctx: TranslateContext, s
     return undefined;
   }
   // Kept for the object's life: exact copies, without the spare slots push left (a list of one read is one already).
-  if (entry.reads.length > 1) entry.reads = entry.reads.slice();
+  if (entry.reads.length > READ_SLOTS) entry.reads = entry.reads.slice();
   planned.set(obj, entry);
   return entry.plan;
 }
@@ -85,12 +91,18 @@ function isCurrent(ctx: TranslateContext, entry: Planned): boolean {
   if (entry.index === ctx.memory.indexes.identityOf(ctx.index) && !entry.excluding && !ctx.excluding) return true;
   // Planned with nothing excluded, it recorded no exclusion checks: plan again.
   if (ctx.excluding && !entry.excluding) return false;
-  return entry.reads.every((read) => readsTheSame(ctx, read));
+  const { reads } = entry;
+  for (let i = 0; i < reads.length; i += READ_SLOTS) if (!readsTheSame(ctx, reads, i)) return false;
+  return true;
 }
 
-function readsTheSame(ctx: TranslateContext, read: Read): boolean {
-  if ('excluded' in read) return ctx.isExcluded(read.excluded, read.obj) === read.value;
-  return sameValue(callLookup(ctx.index, read), read.value);
+function readsTheSame(ctx: TranslateContext, reads: Reads, at: number): boolean {
+  const lookup = reads[at];
+  const first = reads[at + 1];
+  const second = reads[at + 2];
+  const value = reads[at + 3];
+  if (lookup === EXCLUDED) return ctx.isExcluded(first as ObjectKind, second as KubeObject) === value;
+  return sameValue(callLookup(ctx.index, lookup as Lookup, first as string, second as string | undefined), value);
 }
 
 /** Identity, and for lists (EndpointSlices) identity of every item. */
@@ -101,15 +113,11 @@ function sameValue(now: unknown, then: unknown): boolean {
 }
 
 /** Any lookup of the index (one per referenced kind), by name, as it was read. */
-function callLookup(index: SnapshotIndex, read: { lookup: Lookup; first: string; second: string | undefined }): unknown {
-  const call = index[read.lookup] as (this: SnapshotIndex, first: string, second?: string) => unknown;
-  return read.second === undefined ? call.call(index, read.first) : call.call(index, read.first, read.second);
+function callLookup(index: SnapshotIndex, lookup: Lookup, first: string, second: string | undefined): unknown {
+  const call = index[lookup] as (this: SnapshotIndex, first: string, second?: string) => unknown;
+  return second === undefined ? call.call(index, first) : call.call(index, first, second);
 }
 
-function addRead(entry: Planned, read: Read): void {
-  if (entry.reads === NO_READS) entry.reads = [read];
-  else entry.reads.push(read);
-}
 
 /**
  * The context a planning runs in: the pass's, with every read and failure also
@@ -131,8 +139,15 @@ class RecordingContext implements TranslateContext, SnapshotIndex, FailureSink {
   }
 
   private record<T>(lookup: Lookup, first: string, second: string | undefined, value: T): T {
-    addRead(this.entry, { lookup, first, second, value });
+    this.addRead(lookup, first, second, value);
     return value;
+  }
+
+  private addRead(lookup: Lookup | typeof EXCLUDED, first: unknown, second: unknown, value: unknown): void {
+    const { entry } = this;
+    // A first read makes a list of exactly its slots (most plans read one Service).
+    if (entry.reads === NO_READS) entry.reads = [lookup, first, second, value];
+    else entry.reads.push(lookup, first, second, value);
   }
 
   lookupService(namespace: string, name: string): ReturnType<SnapshotIndex['lookupService']> {
@@ -187,7 +202,7 @@ class RecordingContext implements TranslateContext, SnapshotIndex, FailureSink {
     // Nothing excluded (nearly every pass): nothing to record, see isCurrent.
     if (!this.ctx.excluding) return false;
     const value = this.ctx.isExcluded(kind, obj);
-    addRead(this.entry, { excluded: kind, obj, value });
+    this.addRead(EXCLUDED, kind, obj, value);
     return value;
   }
 }
