@@ -7,6 +7,7 @@ import { burstWorkload } from './burst.ts';
 import { cliTranslateWorkload } from './cli-translate.ts';
 import { coldStartWorkload } from './cold-start.ts';
 import { eventPushWorkload } from './event-push.ts';
+import { instructionsWorkload } from './instructions.ts';
 import { memoryWorkload } from './memory.ts';
 import { pluginsWorkload } from './plugins.ts';
 import { rejectedPushWorkload } from './rejected-push.ts';
@@ -18,6 +19,7 @@ import { watchesWorkload } from './watches.ts';
 
 export const WORKLOADS: Workload[] = [
   translateWorkload,
+  instructionsWorkload,
   retranslateWorkload,
   storeWorkload,
   cliTranslateWorkload,

@@ -11,6 +11,7 @@ import { parseBenchArgs } from '../../bench/main.ts';
 import type { BenchReport } from '../../bench/report.ts';
 import { quantile, summarize } from '../../bench/stats.ts';
 import { editIngress, generateCluster } from '../../bench/generate.ts';
+import { parseCachegrindTotals } from '../../bench/workloads/instructions.ts';
 
 const run = promisify(execFile);
 const MAIN = path.join(import.meta.dirname, '..', '..', 'bench', 'main.ts');
@@ -52,6 +53,16 @@ describe('bench harness', function () {
   });
 
   describe('flags', function () {
+    it('reads the totals cachegrind prints, and names a total it did not print', function () {
+      const stderr = [
+        '==2139== I   refs:      2,867,954,587',
+        '==2139== D1  misses:       18,617,501  ( 14,313,939 rd   +   4,303,562 wr)',
+        '==2139== LLd misses:        1,412,217  (    128,524 rd   +   1,283,693 wr)',
+      ].join('\n');
+      expect(parseCachegrindTotals(stderr)).to.deep.equal({ instructions: 2867954587, l1DataMisses: 18617501, l2DataMisses: 1412217 });
+      expect(() => parseCachegrindTotals('==1== I   refs:      10')).to.throw(/printed no 'D1 misses' total/);
+    });
+
     it('parses --quick, --json, --only and --runs, and refuses a bad --runs', function () {
       expect(parseBenchArgs(['--quick', '--json', 'out.json', '--only', 'translate, admin-cost', '--runs', '2'])).to.deep.equal({
         quick: true, list: false, json: 'out.json', only: ['translate', 'admin-cost'], runs: 2,
