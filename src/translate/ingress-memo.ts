@@ -118,7 +118,6 @@ function callLookup(index: SnapshotIndex, lookup: Lookup, first: string, second:
   return second === undefined ? call.call(index, first) : call.call(index, first, second);
 }
 
-
 /**
  * The context a planning runs in: the pass's, with every read and failure also
  * kept in \`entry\`. One object per planning (ten thousand in a 10k cold pass):
