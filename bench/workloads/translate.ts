@@ -5,7 +5,7 @@ import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
 import { createTranslator } from '../../src/translate/index.ts';
 import type { Translator } from '../../src/translate/index.ts';
 import type { Snapshot } from '../../src/translate/types.ts';
-import { collectGarbage, measureAllocation } from '../allocation.ts';
+import { measureAllocation, settleGarbage } from '../allocation.ts';
 import { generateCluster } from '../generate.ts';
 import { replanningSettings } from '../replanning-settings.ts';
 import { row } from '../report.ts';
@@ -31,9 +31,9 @@ interface PassSample { ms: number; cpuMs: number | undefined; allocatedBytes: nu
 
 async function measureWholePass(ctx: WorkloadContext, n: number, prepare: Prepare): Promise<PassSample[]> {
   const runs = runsOr(ctx, n >= 50000 ? 3 : n >= 10000 ? 5 : 15);
-  const samples = await repeat({ warmup: n >= 50000 ? 1 : 2, runs }, () => {
+  const samples = await repeat({ warmup: n >= 50000 ? 1 : 2, runs }, async () => {
     const { translator, snapshot, options } = prepare();
-    collectGarbage();
+    await settleGarbage();
     const cpuBefore = threadCpuMs();
     const measured = measureAllocation(() => translator.translate(snapshot, options));
     const cpuAfter = threadCpuMs();
