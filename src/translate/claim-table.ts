@@ -88,15 +88,16 @@ export class ClaimTable {
 
   /** Calls `contested` with the claims of every host + path that more than one claim is on. */
   forEachContested(contested: (claims: readonly PathClaim[]) => void): void {
-    for (const claims of this.hosts.values()) {
+    // forEach: run once per pass over every host, where a for-of makes an object per host.
+    this.hosts.forEach((claims) => {
       if (!Array.isArray(claims)) {
         for (const onPath of claims.values()) if (Array.isArray(onPath)) contested(onPath);
-        continue;
+        return;
       }
       // One claim, or two on different paths (nearly every host): nothing contested.
-      if (claims.length === 1) continue;
-      if (claims.length === 2 && pathKey(claims[0] as PathClaim) !== pathKey(claims[1] as PathClaim)) continue;
+      if (claims.length === 1) return;
+      if (claims.length === 2 && pathKey(claims[0] as PathClaim) !== pathKey(claims[1] as PathClaim)) return;
       for (const onPath of byPath(claims).values()) if (Array.isArray(onPath)) contested(onPath);
-    }
+    });
   }
 }

@@ -357,7 +357,8 @@ class DeltaState {
 
   private rebuildServices(): void {
     // A state's first result: every service is new, and its members are at hand (no lookup per service).
-    if (this.allDirty) for (const [name, members] of this.members) this.rebuildService(name, members);
+    // forEach: no [name, members] pair per service, as a for-of over the entries makes.
+    if (this.allDirty) this.members.forEach((members, name) => this.rebuildService(name, members));
     else for (const name of this.dirtyServices) this.rebuildService(name, this.members.get(name) ?? []);
     this.dirtyServices.clear();
     this.allDirty = false;

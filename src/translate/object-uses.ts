@@ -67,7 +67,11 @@ class KindUses {
   /** The refs in use, in the order they were first counted. */
   refs(): KeyedRef[] {
     const refs: KeyedRef[] = [];
-    for (const table of [this.byUid, this.byKey, this.byKeyAndUid]) for (const use of table.values()) refs.push(use.keyed);
+    // forEach: no iterator result per object in use.
+    const add = (use: Use): void => { refs.push(use.keyed); };
+    this.byUid.forEach(add);
+    this.byKey.forEach(add);
+    this.byKeyAndUid.forEach(add);
     return refs;
   }
 }
@@ -144,7 +148,11 @@ export class ObjectUses {
   sortedRefs(): KeyedRef[] {
     const kinds = [...this.byKind.keys()].sort(compareStrings);
     const sorted: KeyedRef[] = [];
-    for (const kind of kinds) for (const keyed of (this.byKind.get(kind) as KindUses).refs().sort(byKey)) sorted.push(keyed);
+    for (const kind of kinds) {
+      const refs = (this.byKind.get(kind) as KindUses).refs().sort(byKey);
+      // An index loop: once per pass over every object in use, where a for-of makes an object per ref.
+      for (let i = 0; i < refs.length; i += 1) sorted.push(refs[i] as KeyedRef);
+    }
     return sorted;
   }
 }

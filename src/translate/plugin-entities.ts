@@ -72,8 +72,11 @@ export class RoutePluginSet {
   private slots = new Map<string, number>();
   private readonly pending = new Set<string>();
 
+  // Index loops: add runs for every route of a cold pass, nearly always with no entities,
+  // and a for-of would make an iterator for each where the pass is not optimized yet.
   add(entities: readonly KongPlugin[]): void {
-    for (const entity of entities) {
+    for (let i = 0; i < entities.length; i += 1) {
+      const entity = entities[i] as KongPlugin;
       const known = this.counts.get(entity.id);
       if (known?.entity !== entity) this.pending.add(entity.id);
       this.counts.set(entity.id, { entity, count: (known?.count ?? 0) + 1 });
@@ -81,7 +84,8 @@ export class RoutePluginSet {
   }
 
   remove(entities: readonly KongPlugin[]): void {
-    for (const entity of entities) {
+    for (let i = 0; i < entities.length; i += 1) {
+      const entity = entities[i] as KongPlugin;
       const known = this.counts.get(entity.id);
       if (!known) continue;
       if (known.count > 1) known.count -= 1;

@@ -45,7 +45,9 @@ function byNamespacedName<T extends { metadata?: { namespace?: string; name?: st
 function entriesByNamespacedName<T extends { metadata?: { namespace?: string; name?: string } }, E>(items: readonly T[], tableOf: TableOf, entryOf: (item: T) => E): ByNamespace<E> {
   return tableOf(items, () => {
     const table: ByNamespace<E> = new Map();
-    for (const item of items) {
+    // An index loop: built once per list, so run before it is optimized, where a for-of makes an object per item.
+    for (let i = 0; i < items.length; i += 1) {
+      const item = items[i] as T;
       const namespace = item.metadata?.namespace ?? '';
       let ofNamespace = table.get(namespace);
       if (ofNamespace === undefined) {
