@@ -34,8 +34,8 @@ export function collectGarbage(): void {
 }
 
 /**
- * How long a measurement waits after its forced collection: V8 sweeps what
- * the collection freed on helper threads, and on a host of two cores they took
+ * How long a measurement waits after its forced collection: V8 finishes the
+ * collection on helper threads (sweeping what it freed), and on a host of two cores they took
  * the measuring thread's core for 10–25 ms of a 10k pass that started at once.
  */
 const SETTLE_MS = 200;

@@ -12,7 +12,7 @@ import type { AdmissionInputs } from '../../src/admission/index.ts';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
 import { createTranslator } from '../../src/translate/index.ts';
 import type { Snapshot } from '../../src/translate/types.ts';
-import { collectGarbage } from '../allocation.ts';
+import { settleGarbage } from '../allocation.ts';
 import { editIngress, generateCluster, seededRandom } from '../generate.ts';
 import { row } from '../report.ts';
 import { repeat, summarize } from '../stats.ts';
@@ -87,26 +87,26 @@ export const admissionWorkload: Workload = {
         if (answer.includes(': SharedHost: ')) sharedWarnings += 1;
       }
     }
-    const updates = await repeat({ warmup: 2, runs: runsOr(ctx, 15) }, (run) => {
+    const updates = await repeat({ warmup: 2, runs: runsOr(ctx, 15) }, async (run) => {
       const ingresses = [...snapshot.Ingress];
       const index = pick();
       ingresses[index] = editIngress(ingresses[index] as V1Ingress, run + 1000);
       snapshot = { ...snapshot, Ingress: ingresses };
       translate(snapshot, { settings });
-      collectGarbage();
+      await settleGarbage();
       const started = performance.now();
       served.update(snapshot, settings);
       return performance.now() - started;
     });
     // A Service edit gives new lookup tables: only that Service's users are planned again (memo hits).
-    const rebuilds = await repeat({ warmup: 1, runs: runsOr(ctx, 5) }, (run) => {
+    const rebuilds = await repeat({ warmup: 1, runs: runsOr(ctx, 5) }, async (run) => {
       const services = [...snapshot.Service];
       const index = pick();
       const service = services[index] as V1Service;
       services[index] = { ...service, metadata: { ...service.metadata, labels: { run: String(run) } } };
       snapshot = { ...snapshot, Service: services };
       translate(snapshot, { settings });
-      collectGarbage();
+      await settleGarbage();
       const started = performance.now();
       served.update(snapshot, settings);
       return performance.now() - started;

@@ -14,7 +14,7 @@ import type { PluginSchema } from '../../src/plugins/index.ts';
 import { createTranslator } from '../../src/translate/index.ts';
 import type { Snapshot, TranslateOptions } from '../../src/translate/types.ts';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
-import { collectGarbage } from '../allocation.ts';
+import { settleGarbage } from '../allocation.ts';
 import { editIngress, generateCluster } from '../generate.ts';
 import { row } from '../report.ts';
 import type { ResultRow } from '../report.ts';
@@ -60,9 +60,9 @@ async function throughTranslator(ctx: WorkloadContext, n: number, answer: Schema
   const runs = runsOr(ctx, ctx.quick ? 3 : 10);
   const options: TranslateOptions = { settings: DEFAULT_SETTINGS, pluginSchemas: () => answer };
   const base = clusterWithPlugins(n);
-  const cold = await repeat({ warmup: 1, runs }, () => {
+  const cold = await repeat({ warmup: 1, runs }, async () => {
     const snapshot = structuredClone(base);
-    collectGarbage();
+    await settleGarbage();
     const started = performance.now();
     const result = createTranslator().translate(snapshot, options);
     const elapsed = performance.now() - started;
@@ -72,21 +72,21 @@ async function throughTranslator(ctx: WorkloadContext, n: number, answer: Schema
   const { translate } = createTranslator();
   let snapshot = base;
   translate(snapshot, options);
-  const pluginEdit = await repeat({ warmup: 2, runs }, (run) => {
+  const pluginEdit = await repeat({ warmup: 2, runs }, async (run) => {
     const plugins = [...snapshot.KongClusterPlugin];
     plugins[run % PLUGINS] = clusterPlugin(run % PLUGINS, 1000 + run);
     snapshot = { ...snapshot, KongClusterPlugin: plugins };
-    collectGarbage();
+    await settleGarbage();
     const started = performance.now();
     translate(snapshot, options);
     return performance.now() - started;
   });
-  const ingressEdit = await repeat({ warmup: 2, runs }, (run) => {
+  const ingressEdit = await repeat({ warmup: 2, runs }, async (run) => {
     const ingresses = [...snapshot.Ingress];
     const index = (run * 7919) % n;
     ingresses[index] = editIngress(ingresses[index] ?? {}, run + 100);
     snapshot = { ...snapshot, Ingress: ingresses };
-    collectGarbage();
+    await settleGarbage();
     const started = performance.now();
     translate(snapshot, options);
     return performance.now() - started;

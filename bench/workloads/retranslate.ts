@@ -16,7 +16,7 @@ import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
 import type { MeshDoorSettings } from '../../src/config/settings.ts';
 import { createTranslator } from '../../src/translate/index.ts';
 import type { Snapshot } from '../../src/translate/types.ts';
-import { collectGarbage } from '../allocation.ts';
+import { settleGarbage } from '../allocation.ts';
 import { editIngress, generateCluster, seededRandom } from '../generate.ts';
 import { row } from '../report.ts';
 import type { ResultRow } from '../report.ts';
@@ -41,9 +41,9 @@ async function measure(ctx: WorkloadContext, settings: MeshDoorSettings, metric:
   const { translate } = createTranslator();
   translate(snapshot, options);
   const random = seededRandom(7);
-  const samples = await repeat({ warmup: 3, runs: runsOr(ctx, 15) }, (run) => {
+  const samples = await repeat({ warmup: 3, runs: runsOr(ctx, 15) }, async (run) => {
     snapshot = withEdit(snapshot, Math.floor(random() * n), run + 100);
-    collectGarbage();
+    await settleGarbage();
     const started = performance.now();
     translate(snapshot, options);
     return performance.now() - started;
@@ -83,7 +83,7 @@ async function measureAfterPass(ctx: WorkloadContext): Promise<ResultRow> {
   const samples = await repeat({ warmup: 3, runs: runsOr(ctx, 15) }, async (run) => {
     snapshot = withEdit(snapshot, Math.floor(random() * n), run + 100);
     const result = translate(snapshot, { settings });
-    collectGarbage();
+    await settleGarbage();
     const started = performance.now();
     lastValid.commit(snapshot, result, []);
     const input: ReportInput = { resolved: { settings }, snapshot, kong: { pushing: true, ok: true, result }, gateways: 1, publishService: undefined, flagPublishAddresses: [], kongByUrl: false, backendEndpointSlices: slices };

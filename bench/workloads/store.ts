@@ -11,7 +11,7 @@ import { freezeDeep } from '../../src/model/index.ts';
 import { ObjectStore } from '../../src/kube/object-store.ts';
 import { createTranslator } from '../../src/translate/index.ts';
 import type { Snapshot } from '../../src/translate/types.ts';
-import { collectGarbage } from '../allocation.ts';
+import { settleGarbage } from '../allocation.ts';
 import { generateCluster } from '../generate.ts';
 import { row } from '../report.ts';
 import type { ResultRow } from '../report.ts';
@@ -21,8 +21,8 @@ import type { Workload, WorkloadContext } from '../workload.ts';
 
 const objectsOf = (s: Snapshot): KubernetesObject[] => [...s.Ingress, ...s.Service, ...s.Secret];
 
-function timed(work: () => unknown): number {
-  collectGarbage();
+async function timed(work: () => unknown): Promise<number> {
+  await settleGarbage();
   const started = performance.now();
   work();
   return performance.now() - started;
@@ -49,7 +49,7 @@ async function measureSize(ctx: WorkloadContext, n: number): Promise<ResultRow[]
   });
   const coldTranslate = (input: Snapshot) => timed(() => createTranslator().translate(input, { settings: { ...DEFAULT_SETTINGS } }));
   // Interleaved, so what the translator remembers from earlier passes weighs on both alike.
-  const pairs = await repeat({ warmup: 1, runs }, () => ({ plain: coldTranslate(structuredClone(snapshot)), frozen: coldTranslate(frozenCopy(snapshot)) }));
+  const pairs = await repeat({ warmup: 1, runs }, async () => ({ plain: await coldTranslate(structuredClone(snapshot)), frozen: await coldTranslate(frozenCopy(snapshot)) }));
   const plain = pairs.map((p) => p.plain);
   const frozen = pairs.map((p) => p.frozen);
   const count = objectsOf(snapshot).length;
